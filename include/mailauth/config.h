@@ -1,0 +1,128 @@
+/*
+ * config.h - mailauth.yaml, parsed into the desired state.
+ *
+ * src/config/config.c is the only code that includes <yaml.h>.  The loader
+ * checks the whole schema (docs/configuration.md): unknown keys, duplicate
+ * keys, wrong types and out-of-range values are errors, and every error is
+ * collected before cfg_load() gives up, each naming file:line:column and the
+ * key path.  Warnings (legacy DMARC tags) are collected the same way.
+ *
+ * Record text is not built here: src/dns/ renders records from these
+ * structures.  Values kept as strings are kept as written.
+ */
+#ifndef MAILAUTH_CONFIG_H
+#define MAILAUTH_CONFIG_H
+
+#include <stddef.h>
+
+struct diags;
+
+#define CFG_DEFAULT_TTL	3600
+
+/* Where a key or value was written, for later diagnostics. */
+struct cfg_pos {
+	int	line;
+	int	col;
+};
+
+struct cfg_strlist {
+	char		**v;
+	size_t		  n;
+};
+
+enum spf_all {
+	SPF_ALL_UNSET,		/* no `all` key: the record ends without all */
+	SPF_ALL_FAIL,		/* -all */
+	SPF_ALL_SOFTFAIL,	/* ~all */
+	SPF_ALL_NEUTRAL		/* ?all */
+};
+
+struct cfg_spf {
+	int			present;	/* the domain has an spf key */
+	struct cfg_strlist	include;
+	struct cfg_strlist	ip4;
+	struct cfg_strlist	ip6;
+	int			a;		/* bool */
+	int			mx;		/* bool */
+	enum spf_all		all;
+	struct cfg_pos		pos;
+};
+
+enum dkim_kind {
+	DKIM_PUBLIC_KEY_FILE,	/* value: path, resolved against the config's folder */
+	DKIM_PUBLIC_KEY,	/* value: base64 DER SubjectPublicKeyInfo */
+	DKIM_CNAME,		/* value: target host name */
+	DKIM_ABSENT		/* state: absent; value NULL */
+};
+
+struct cfg_dkim {
+	char		*selector;
+	enum dkim_kind	 kind;
+	char		*value;
+	struct cfg_pos	 pos;
+};
+
+enum dmarc_policy {
+	DMARC_POLICY_UNSET,
+	DMARC_POLICY_NONE,
+	DMARC_POLICY_QUARANTINE,
+	DMARC_POLICY_REJECT
+};
+
+enum dmarc_align {
+	DMARC_ALIGN_UNSET,
+	DMARC_ALIGN_RELAXED,	/* r */
+	DMARC_ALIGN_STRICT	/* s */
+};
+
+struct cfg_dmarc {
+	int			present;	/* the domain has a dmarc key */
+	enum dmarc_policy	policy;		/* p=, required */
+	enum dmarc_policy	subdomain_policy;		/* sp= */
+	enum dmarc_policy	nonexistent_subdomain_policy;	/* np= */
+	int			testing;	/* -1 unset, 0 false (t=n), 1 true (t=y) */
+	int			pct;		/* -1 unset, else 0..100 */
+	struct cfg_strlist	rua;
+	struct cfg_strlist	ruf;
+	enum dmarc_align	adkim;
+	enum dmarc_align	aspf;
+	struct cfg_strlist	fo;		/* each "0", "1", "d" or "s" */
+	long			ri;		/* -1 unset, else seconds */
+	struct cfg_pos		pos;
+};
+
+struct cfg_domain {
+	char			*name;		/* as written, lower-cased, no trailing dot */
+	char			*zone;		/* NULL, a zone name, or a zone id "Z..." */
+	long			 ttl;		/* resolved: the domain's ttl or defaults.ttl */
+	struct cfg_spf		 spf;
+	struct cfg_dkim		*dkim;
+	size_t			 ndkim;
+	struct cfg_dmarc	 dmarc;
+	struct cfg_pos		 pos;
+};
+
+struct cfg {
+	char			*path;		/* as given to cfg_load() */
+	int			 version;
+	long			 default_ttl;
+	struct cfg_domain	*domains;
+	size_t			 ndomains;
+};
+
+/*
+ * Loads and checks path.  Diagnostics go to d (which the caller owns and
+ * releases).  Returns 0 when there were no errors (warnings allowed) and -1
+ * otherwise; on -1 cfg holds nothing and needs no release.
+ */
+int	cfg_load(struct cfg *, const char *path, struct diags *d);
+/* The same, from a string already in memory; path names it in diagnostics
+ * and is the base for relative public_key_file paths. */
+int	cfg_load_string(struct cfg *, const char *path, const char *text,
+	    size_t len, struct diags *d);
+void	cfg_release(struct cfg *);
+
+/* "none", "quarantine", "reject" (NULL for UNSET). */
+const char *dmarc_policy_name(enum dmarc_policy);
+
+#endif

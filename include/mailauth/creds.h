@@ -1,0 +1,28 @@
+/*
+ * creds.h - AWS credentials.
+ *
+ * For now only the environment source (AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).  The environment is passed in as
+ * a lookup function so this layer never calls getenv() itself.
+ */
+#ifndef MAILAUTH_CREDS_H
+#define MAILAUTH_CREDS_H
+
+struct err;
+
+struct aws_creds {
+	char	*access_key_id;
+	char	*secret_access_key;
+	char	*session_token;		/* NULL when not temporary */
+};
+
+/* Returns the value of an environment variable or NULL. */
+typedef const char *(*env_lookup_fn)(void *ctx, const char *name);
+
+/* Fills creds from the environment; -1 with err naming the missing variable. */
+int	aws_creds_from_env(struct aws_creds *, env_lookup_fn, void *ctx,
+	    struct err *);
+/* Wipes the secrets before freeing them. */
+void	aws_creds_release(struct aws_creds *);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * dns.h - the record model shared by every layer, DNS names and TXT text.
+ *
+ * Pure code, no I/O.  A struct rrset is one Route 53 resource record set:
+ * a name, a type, a TTL and values in Route 53's presentation format (a TXT
+ * value is one or more quoted character-strings, e.g. "\"v=DMARC1; p=none\"").
+ *
+ * Names: Route 53 returns names in lower case with a trailing dot, and every
+ * character outside a-z, 0-9, '-' and '_' as a "\ooo" octal escape ('*' is
+ * "\052").  dns_name_canon() puts any name into exactly that form, so two
+ * names are the same name when their canonical forms are equal strings.
+ */
+#ifndef MAILAUTH_DNS_H
+#define MAILAUTH_DNS_H
+
+#include <stddef.h>
+
+struct buf;
+struct err;
+
+#define TXT_STRING_MAX	255	/* bytes in one character-string (RFC 1035) */
+
+struct rrset {
+	char	 *name;		/* canonical (see dns_name_canon) */
+	char	 *type;		/* "TXT", "CNAME", "MX", ... */
+	long	  ttl;		/* -1 for alias records, which have none */
+	char	**values;	/* presentation format, as Route 53 has them */
+	size_t	  nvalues;
+	char	 *alias_target;	/* NULL unless an alias record */
+};
+
+void	rrset_init(struct rrset *, const char *name, const char *type,
+	    long ttl);
+void	rrset_value_add(struct rrset *, const char *value);
+void	rrset_copy(struct rrset *dst, const struct rrset *src);
+void	rrset_release(struct rrset *);
+/* 1 when both have the same name, type, TTL and values in the same order. */
+int	rrset_equal(const struct rrset *, const struct rrset *);
+
+/*
+ * Returns the canonical form of name (malloc'd): lower case, one trailing
+ * dot, "\ooo" escapes for every byte outside [a-z0-9_-] except the dots
+ * between labels.  Accepts names with or without the trailing dot and with
+ * "\ooo" or "\c" escapes already in them.  NULL with err filled when name is
+ * empty, has an empty label or a label over 63 bytes, or is over 255 bytes.
+ */
+char	*dns_name_canon(const char *name, struct err *);
+/* The canonical name as people write it (malloc'd): no trailing dot,
+ * escapes of printable characters decoded ("\052" shows as '*'). */
+char	*dns_name_display(const char *canon);
+/* 1 when canon (canonical) equals or is below zone (canonical). */
+int	dns_name_in_zone(const char *canon, const char *zone);
+/*
+ * Checks that name is a host name a mail domain can have: labels of
+ * letters, digits, '-' and '_' (1 to 63 bytes, not starting or ending with
+ * '-'), at least two labels, at most 253 bytes, no trailing dot needed.
+ * Returns 0 or -1 with err explaining which rule failed.
+ */
+int	dns_hostname_check(const char *name, struct err *);
+
+/*
+ * TXT values.  txt_decode() joins the character-strings of one Route 53 TXT
+ * value into out (receivers concatenate them with no separator), undoing
+ * "\"", "\\" and "\ooo" escapes; -1 with err on an unterminated string or
+ * text outside quotes.  txt_encode() does the reverse: quotes text as one
+ * value, split into character-strings of at most TXT_STRING_MAX bytes,
+ * escaping '"' and '\' with a backslash and bytes outside 0x20-0x7e as
+ * "\ooo".  Splitting never cuts an escape apart.
+ */
+int	txt_decode(const char *value, struct buf *out, struct err *);
+void	txt_encode(const char *text, struct buf *out);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * route53.h - the Amazon Route 53 API client (REST, XML, API 2013-04-01).
+ *
+ * Requests are signed with SigV4 for region us-east-1, service route53, and
+ * sent through a struct http_transport.  Response bodies are parsed with
+ * libxml2's tree API with network access, DTD loading and entity expansion
+ * off; request bodies are written with xmlTextWriter.
+ *
+ * Every failure fills err with one line that names the operation and, for an
+ * AWS error response, its Code and Message:
+ *   Route 53 ChangeResourceRecordSets: InvalidChangeBatch: ...
+ * and sets err->http_status and err->aws_code.
+ */
+#ifndef MAILAUTH_ROUTE53_H
+#define MAILAUTH_ROUTE53_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "mailauth/dns.h"
+
+struct aws_creds;
+struct buf;
+struct err;
+struct http_transport;
+
+#define R53_DEFAULT_ENDPOINT	"https://route53.amazonaws.com"
+#define R53_API_VERSION		"2013-04-01"
+
+struct r53_client {
+	const struct http_transport	*http;
+	const char			*endpoint;	/* no trailing slash needed */
+	const struct aws_creds		*creds;
+	time_t				(*clock)(void);	/* for signing */
+	/* Sleeps between GetChange polls; tests pass a no-op. */
+	void				(*sleep)(unsigned int seconds);
+};
+
+struct r53_zone {
+	char	*id;		/* "Z123...", without "/hostedzone/" */
+	char	*name;		/* canonical, trailing dot */
+	int	 private_zone;
+	long	 record_count;
+};
+
+void	r53_zones_release(struct r53_zone *, size_t);
+
+/*
+ * ListHostedZonesByName from dnsname (any form; canonicalised), one page of
+ * at most maxitems zones, in Route 53's order.  *truncated is set when more
+ * follow.  The caller frees *zones with r53_zones_release().
+ */
+int	r53_zones_by_name(const struct r53_client *, const char *dnsname,
+	    int maxitems, struct r53_zone **zones, size_t *nzones,
+	    int *truncated, struct err *);
+
+/* GetHostedZone: fills zone (release with r53_zones_release(zone, 1)). */
+int	r53_zone_get(const struct r53_client *, const char *zone_id,
+	    struct r53_zone *zone, struct err *);
+
+/*
+ * The record sets at exactly name (canonicalised), of every type, read with
+ * ListResourceRecordSets starting at that name, following NextRecordName
+ * only while it is still that name: the number of requests does not depend
+ * on the other records in the zone.  The caller frees with
+ * r53_rrsets_release().
+ */
+int	r53_rrsets_at(const struct r53_client *, const char *zone_id,
+	    const char *name, struct rrset **sets, size_t *nsets, struct err *);
+void	r53_rrsets_release(struct rrset *, size_t);
+
+enum r53_action {
+	R53_CREATE,
+	R53_DELETE,
+	R53_UPSERT
+};
+
+struct r53_change {
+	enum r53_action		 action;
+	const struct rrset	*rrset;
+};
+
+/*
+ * ChangeResourceRecordSets: one batch, applied by Route 53 all or nothing.
+ * On success *change_id (malloc'd, without "/change/") and *status
+ * ("PENDING" or "INSYNC", malloc'd) are set.
+ */
+int	r53_change(const struct r53_client *, const char *zone_id,
+	    const char *comment, const struct r53_change *, size_t nchanges,
+	    char **change_id, char **status, struct err *);
+
+/*
+ * Polls GetChange until the change is INSYNC, sleeping with client->sleep
+ * between calls (2 s, doubling to 15 s) for at most timeout_s seconds.
+ */
+int	r53_change_wait(const struct r53_client *, const char *change_id,
+	    unsigned int timeout_s, struct err *);
+
+const char *r53_action_name(enum r53_action);
+
+/*
+ * The XML layer, exposed for tests and fuzzing.  Each parser takes a whole
+ * response body; on an unexpected document it fails with err naming what
+ * is missing.
+ */
+int	r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **,
+	    size_t *, int *truncated, struct err *);
+int	r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *,
+	    struct err *);
+/* next_name/next_type are malloc'd, or NULL when not truncated. */
+int	r53_xml_parse_rrsets(const char *xml, size_t len, struct rrset **,
+	    size_t *, int *truncated, char **next_name, char **next_type,
+	    struct err *);
+int	r53_xml_parse_change_info(const char *xml, size_t len, char **id,
+	    char **status, struct err *);
+/* Fills code and message from an ErrorResponse body; -1 when body is not
+ * one.  code and message are malloc'd. */
+int	r53_xml_parse_error(const char *xml, size_t len, char **code,
+	    char **message);
+void	r53_xml_build_change_batch(const char *comment,
+	    const struct r53_change *, size_t nchanges, struct buf *out);
+
+#endif
