@@ -32,16 +32,21 @@ err_set(struct err *err, const char *fmt, ...)
 int
 err_prefix(struct err *err, const char *fmt, ...)
 {
-	char	 prefix[512], old[sizeof(err->msg)];
-	va_list	 ap;
+	struct buf	 b = BUF_INIT;
+	va_list		 ap;
+	size_t		 n;
 
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	buf_addf(&b, ": %s", err->msg);
+	/* Longer messages are cut, as err_set() cuts them. */
+	n = b.len < sizeof(err->msg) - 1 ? b.len : sizeof(err->msg) - 1;
+	memcpy(err->msg, b.data, n);
+	err->msg[n] = '\0';
+	buf_release(&b);
 	return -1;
 }
 

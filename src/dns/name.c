@@ -1,0 +1,191 @@
+/*
+ * name.c - DNS names in Route 53's canonical form, and host name checks.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+
+#define NAME_MAX_WIRE	255
+#define LABEL_MAX	63
+
+/* Route 53 leaves these bytes as they are; it escapes every other one. */
+static int
+plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '_';
+}
+
+/*
+ * Decodes one byte at *pp, which may be a "\ooo" or "\c" escape, and
+ * advances *pp past it.  *escaped is set when the byte came from an escape,
+ * so an escaped dot is part of a label rather than a separator.
+ */
+static int
+next_byte(const char **pp, unsigned char *out, int *escaped)
+{
+	const char	*p = *pp;
+
+	*escaped = 0;
+	if (*p != '\\') {
+		*out = (unsigned char)*p;
+		*pp = p + 1;
+		return 0;
+	}
+	*escaped = 1;
+	if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+	    isdigit((unsigned char)p[3])) {
+		int	v = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
+
+		if (p[1] > '3' || p[2] > '7' || p[3] > '7' || v > 255)
+			return -1;
+		*out = (unsigned char)v;
+		*pp = p + 4;
+		return 0;
+	}
+	if (p[1] == '\0')
+		return -1;
+	*out = (unsigned char)p[1];
+	*pp = p + 2;
+	return 0;
+}
+
+char *
+dns_name_canon(const char *name, struct err *err)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*p = name;
+	size_t		 label = 0, wire = 1;
+	unsigned char	 c;
+	int		 escaped;
+
+	if (name == NULL || *name == '\0' || strcmp(name, ".") == 0) {
+		err_set(err, "empty DNS name");
+		return NULL;
+	}
+	while (*p != '\0') {
+		if (next_byte(&p, &c, &escaped) == -1) {
+			err_set(err, "'%s': bad escape in DNS name", name);
+			goto fail;
+		}
+		if (c == '.' && !escaped) {
+			if (label == 0) {
+				err_set(err, "'%s': empty label in DNS name", name);
+				goto fail;
+			}
+			buf_addc(&out, '.');
+			label = 0;
+			continue;
+		}
+		if (++label > LABEL_MAX) {
+			err_set(err, "'%s': label longer than %d bytes", name,
+			    LABEL_MAX);
+			goto fail;
+		}
+		wire++;
+		c = (unsigned char)tolower(c);
+		if (plain(c))
+			buf_addc(&out, (char)c);
+		else
+			buf_addf(&out, "\\%03o", c);
+		if (label == 1)
+			wire++;
+	}
+	if (label > 0)
+		buf_addc(&out, '.');
+	if (wire > NAME_MAX_WIRE) {
+		err_set(err, "'%s': DNS name longer than %d bytes", name,
+		    NAME_MAX_WIRE);
+		goto fail;
+	}
+	return buf_detach(&out);
+fail:
+	buf_release(&out);
+	return NULL;
+}
+
+char *
+dns_name_display(const char *canon)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*p = canon;
+	unsigned char	 c;
+	int		 escaped;
+
+	while (*p != '\0') {
+		const char	*start = p;
+
+		if (next_byte(&p, &c, &escaped) == -1) {
+			buf_adds(&out, start);
+			break;
+		}
+		if (c == '.' && !escaped && *p == '\0')
+			break;
+		/* Keep an escape where decoding it would change the name. */
+		if (escaped && (c <= 0x20 || c >= 0x7f || c == '.' || c == '\\'))
+			buf_add(&out, start, (size_t)(p - start));
+		else
+			buf_addc(&out, (char)c);
+	}
+	return buf_detach(&out);
+}
+
+int
+dns_name_in_zone(const char *canon, const char *zone)
+{
+	size_t	 n = strlen(canon), z = strlen(zone);
+
+	if (n < z || strcmp(canon + n - z, zone) != 0)
+		return 0;
+	/* A label boundary must precede the zone: "xexample.com." is not in
+	 * "example.com.", and an escaped "\." is not a boundary. */
+	return n == z || (canon[n - z - 1] == '.' &&
+	    (n - z < 2 || canon[n - z - 2] != '\\'));
+}
+
+int
+dns_hostname_check(const char *name, struct err *err)
+{
+	const char	*p, *label;
+	size_t		 len = strlen(name), n;
+	int		 labels = 0;
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len == 0)
+		return err_set(err, "empty domain name");
+	if (len > 253)
+		return err_set(err, "'%s': longer than 253 characters", name);
+	for (label = p = name; ; p++) {
+		if (p < name + len && *p != '.') {
+			unsigned char	c = (unsigned char)*p;
+
+			if (!isalnum(c) && c != '-' && c != '_')
+				return err_set(err, "'%s': '%c' is not allowed "
+				    "in a domain name (letters, digits, '-' "
+				    "and '_' only)", name, c);
+			continue;
+		}
+		n = (size_t)(p - label);
+		if (n == 0)
+			return err_set(err, "'%s': empty label", name);
+		if (n > LABEL_MAX)
+			return err_set(err, "'%s': label longer than %d "
+			    "characters", name, LABEL_MAX);
+		if (label[0] == '-' || label[n - 1] == '-')
+			return err_set(err, "'%s': a label cannot start or "
+			    "end with '-'", name);
+		labels++;
+		if (p >= name + len)
+			break;
+		label = p + 1;
+	}
+	if (labels < 2)
+		return err_set(err, "'%s': a mail domain needs at least two "
+		    "labels, e.g. example.com", name);
+	return 0;
+}
