@@ -59,13 +59,19 @@ int	dns_name_in_zone(const char *canon, const char *zone);
 int	dns_hostname_check(const char *name, struct err *);
 
 /*
- * TXT values.  txt_decode() joins the character-strings of one Route 53 TXT
- * value into out (receivers concatenate them with no separator), undoing
- * "\"", "\\" and "\ooo" escapes; -1 with err on an unterminated string or
- * text outside quotes.  txt_encode() does the reverse: quotes text as one
- * value, split into character-strings of at most TXT_STRING_MAX bytes,
- * escaping '"' and '\' with a backslash and bytes outside 0x20-0x7e as
- * "\ooo".  Splitting never cuts an escape apart.
+ * TXT values.  txt_decode() appends to out the text of one Route 53 TXT
+ * value: its character-strings joined with no separator (as receivers join
+ * them), with "\"", "\\" and "\ooo" (three octal digits, as Route 53
+ * writes them) undone.  A value may also be one unquoted word, which Route
+ * 53 accepts; it is taken as is, with escapes undone the same way.  On an
+ * empty value, an unterminated string, text outside quotes or a bad escape
+ * it returns -1 with err filled and out as it was.
+ *
+ * txt_encode() does the reverse: appends text quoted as one value, split
+ * into character-strings of at most TXT_STRING_MAX bytes of text each,
+ * separated by one space, escaping '"' and '\' with a backslash and bytes
+ * outside 0x20-0x7e as "\ooo".  The split counts text bytes, so an escape
+ * is never cut apart.  Empty text encodes as "\"\"".
  */
 int	txt_decode(const char *value, struct buf *out, struct err *);
 void	txt_encode(const char *text, struct buf *out);

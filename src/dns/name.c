@@ -37,13 +37,14 @@ next_byte(const char **pp, unsigned char *out, int *escaped)
 		return 0;
 	}
 	*escaped = 1;
-	if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
-	    isdigit((unsigned char)p[3])) {
-		int	v = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
-
-		if (p[1] > '3' || p[2] > '7' || p[3] > '7' || v > 255)
+	/* A digit starts a numeric escape: exactly three octal digits, not
+	 * a "\c" escape of the digit ("\12" and "\08" are mistakes). */
+	if (isdigit((unsigned char)p[1])) {
+		if (p[1] > '3' || p[2] < '0' || p[2] > '7' || p[3] < '0' ||
+		    p[3] > '7')
 			return -1;
-		*out = (unsigned char)v;
+		*out = (unsigned char)((p[1] - '0') * 64 + (p[2] - '0') * 8 +
+		    (p[3] - '0'));
 		*pp = p + 4;
 		return 0;
 	}

@@ -1,0 +1,192 @@
+/*
+ * txt.c - TXT values in Route 53's presentation format: one or more quoted
+ * character-strings, decoded to the text receivers see and encoded back.
+ *
+ * Route 53 writes numeric escapes in octal ("\052"), not in the decimal of
+ * RFC 1035 zone files, so both directions use three octal digits.
+ */
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/*
+ * Decodes the escape at *pp (which points at the backslash) into out and
+ * advances *pp past it.  value is the whole value, for the message.
+ */
+static int
+unescape(const char **pp, struct buf *out, const char *value,
+    struct err *err)
+{
+	const char	*p = *pp;
+	int		 v;
+
+	if (p[1] == '\0')
+		return err_set(err, "'%s': TXT value ends inside an escape",
+		    value);
+	if (p[1] >= '0' && p[1] <= '9') {
+		if (!is_octal(p[1]) || !is_octal(p[2]) || !is_octal(p[3]))
+			return err_set(err, "'%s': bad escape in TXT value "
+			    "(expected three octal digits after '\\')", value);
+		v = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
+		if (v > 255)
+			return err_set(err, "'%s': escape '\\%.3s' in TXT "
+			    "value is over 255", value, p + 1);
+		buf_addc(out, (char)v);
+		*pp = p + 4;
+		return 0;
+	}
+	/* "\"", "\\" and any other "\c" stand for c itself. */
+	buf_addc(out, p[1]);
+	*pp = p + 2;
+	return 0;
+}
+
+/* One quoted character-string starting at the '"' at *pp. */
+static int
+quoted(const char **pp, struct buf *out, const char *value, struct err *err)
+{
+	const char	*p = *pp + 1;
+
+	for (;;) {
+		if (*p == '\0')
+			return err_set(err, "'%s': unterminated quoted string "
+			    "in TXT value", value);
+		if (*p == '"')
+			break;
+		if (*p == '\\') {
+			if (unescape(&p, out, value, err) == -1)
+				return -1;
+			continue;
+		}
+		buf_addc(out, *p++);
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+static int
+outside(const char *value, struct err *err)
+{
+	return err_set(err, "'%s': text outside quotes in TXT value", value);
+}
+
+/* One unquoted word starting at p, up to white space or the end. */
+static int
+word(const char *p, struct buf *out, const char *value, struct err *err)
+{
+	while (*p != '\0' && !is_space(*p)) {
+		if (*p == '"')
+			return outside(value, err);
+		if (*p == '\\') {
+			if (unescape(&p, out, value, err) == -1)
+				return -1;
+			continue;
+		}
+		buf_addc(out, *p++);
+	}
+	while (is_space(*p))
+		p++;
+	return *p == '\0' ? 0 : outside(value, err);
+}
+
+static int
+decode(const char *value, struct buf *out, struct err *err)
+{
+	const char	*p = value;
+
+	while (is_space(*p))
+		p++;
+	if (*p == '\0')
+		return err_set(err, "empty TXT value");
+	/* Route 53 accepts one unquoted word and keeps it as is. */
+	if (*p != '"')
+		return word(p, out, value, err);
+	while (*p != '\0') {
+		if (*p != '"')
+			return outside(value, err);
+		if (quoted(&p, out, value, err) == -1)
+			return -1;
+		while (is_space(*p))
+			p++;
+	}
+	return 0;
+}
+
+int
+txt_decode(const char *value, struct buf *out, struct err *err)
+{
+	size_t	 start = out->len;
+
+	if (decode(value, out, err) == 0)
+		return 0;
+	/* Leave out as the caller gave it. */
+	out->len = start;
+	if (out->data != NULL)
+		out->data[start] = '\0';
+	return -1;
+}
+
+/*
+ * The split policy: how many bytes of text, starting at its beginning, go
+ * into the next character-string.  Today simply the most that fit; a policy
+ * that prefers term boundaries (for SPF) can replace this one function.
+ */
+static size_t
+next_chunk(const unsigned char *text, size_t len, size_t max)
+{
+	(void)text;
+	return len < max ? len : max;
+}
+
+static void
+add_quoted(const unsigned char *s, size_t n, struct buf *out)
+{
+	size_t	 i;
+
+	buf_addc(out, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\') {
+			buf_addc(out, '\\');
+			buf_addc(out, (char)s[i]);
+		} else if (s[i] < 0x20 || s[i] > 0x7e)
+			buf_addf(out, "\\%03o", s[i]);
+		else
+			buf_addc(out, (char)s[i]);
+	}
+	buf_addc(out, '"');
+}
+
+void
+txt_encode(const char *text, struct buf *out)
+{
+	const unsigned char	*p = (const unsigned char *)text;
+	size_t			 len = strlen(text), n;
+
+	if (len == 0) {
+		buf_adds(out, "\"\"");
+		return;
+	}
+	/* Split decoded bytes first, then escape: no escape is ever cut. */
+	while (len > 0) {
+		n = next_chunk(p, len, TXT_STRING_MAX);
+		add_quoted(p, n, out);
+		p += n;
+		len -= n;
+		if (len > 0)
+			buf_addc(out, ' ');
+	}
+}
