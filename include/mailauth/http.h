@@ -38,25 +38,56 @@ struct http_response {
 
 void	http_request_init(struct http_request *, const char *method,
 	    const char *url);
-/* Sets a header, replacing any with the same name (compared without case). */
+/* Sets a header, replacing any with the same name (compared without case):
+ * the first keeps its place and takes the value, the others are removed. */
 void	http_request_header_set(struct http_request *, const char *name,
 	    const char *value);
+/* Appends a header, keeping any with the same name (sent in order). */
+void	http_request_header_add(struct http_request *, const char *name,
+	    const char *value);
+/* Removes every header of that name (compared without case). */
+void	http_request_header_del(struct http_request *, const char *name);
 /* The value of the named header (compared without case), or NULL. */
 const char *http_request_header_get(const struct http_request *,
 	    const char *name);
-/* Copies len bytes as the body. */
+/* Copies len bytes as the body (NUL-terminated beyond body_len). */
 void	http_request_body_set(struct http_request *, const char *, size_t);
 void	http_request_release(struct http_request *);
 
 void	http_response_init(struct http_response *);
+/* The value of the first header of that name (compared without case), or
+ * NULL. */
 const char *http_response_header_get(const struct http_response *,
 	    const char *name);
+/* Appends a header; for transports, including the ones tests write. */
+void	http_response_header_add(struct http_response *, const char *name,
+	    const char *value);
+/* Removes every header, keeping status and body. */
+void	http_response_headers_clear(struct http_response *);
 void	http_response_release(struct http_response *);
 
 /*
- * A transport sends one request and fills the response.  It returns 0 when an
- * HTTP response arrived (whatever its status) and -1, with err filled, when
- * none did (connection refused, timeout, TLS failure).  It must not retry.
+ * Whether the value of a header of that name must never be logged: names
+ * containing "authorization", "credential", "secret", "token" or "cookie",
+ * compared without case (Authorization, Proxy-Authorization,
+ * X-Amz-Security-Token, ...).
+ */
+int	http_header_is_secret(const char *name);
+/*
+ * Appends value as a log may show it: unchanged, or "<redacted>" when
+ * http_header_is_secret(name).  Of a SigV4 Authorization header only the
+ * scheme and the SignedHeaders list are kept:
+ *   AWS4-HMAC-SHA256 Credential=<redacted>, SignedHeaders=host;x-amz-date, Signature=<redacted>
+ */
+void	http_header_log_value(const char *name, const char *value,
+	    struct buf *out);
+
+/*
+ * A transport sends one request and fills the response, which it
+ * initialises itself.  It returns 0 when an HTTP response arrived (whatever
+ * its status) and -1, with err filled, when none did (connection refused,
+ * timeout, TLS failure); the response then holds nothing, and releasing it
+ * is harmless.  It must not retry.
  */
 struct http_transport {
 	int	(*send)(void *ctx, const struct http_request *,
@@ -65,12 +96,26 @@ struct http_transport {
 };
 
 /*
- * The libcurl transport.  TLS peer and host verification are always on.
- * timeout_s bounds the whole exchange.  When debug is non-NULL, each
- * exchange is logged there (method, URL, status, header names with the
- * values of Authorization, X-Amz-Security-Token and other credentials
- * redacted); bodies are not logged.
+ * The libcurl transport.  It sends the method, URL, headers and body of the
+ * request and nothing else of its own (no Accept, Expect or Content-Type)
+ * but Content-Length for a body or a POST.  TLS peer and host verification are
+ * always on, only http:// and https:// URLs are allowed and redirects are
+ * not followed: a 3xx is returned as a response.  timeout_s bounds the
+ * whole exchange (60 when 0); connecting is bounded by 10 seconds.  A
+ * response body larger than HTTP_BODY_MAX fails the exchange.  Failures
+ * read "cannot reach 'URL': reason".
+ *
+ * When debug is non-NULL, each exchange is logged there, one line each:
+ *   debug: > POST https://route53.amazonaws.com/2013-04-01/...
+ *   debug: > Name: value		(each request header)
+ *   debug: > (N bytes of body)
+ *   debug: < HTTP 200
+ *   debug: < Name: value		(each response header)
+ *   debug: ! cannot reach '...': ...	(instead of the response)
+ * with values shown by http_header_log_value(); bodies are not logged.
  */
+#define HTTP_BODY_MAX	(64L * 1024 * 1024)
+
 struct http_curl {
 	long	 timeout_s;
 	void	*debug;		/* FILE *, or NULL */
