@@ -40,21 +40,22 @@ struct r53_zone {
 	char	*id;		/* "Z123...", without "/hostedzone/" */
 	char	*name;		/* canonical, trailing dot */
 	int	 private_zone;
-	long	 record_count;
+	long	 record_count;	/* -1 when the response does not say */
 };
 
+/* Frees what each of the n zones holds, not the array itself. */
 void	r53_zones_release(struct r53_zone *, size_t);
 
 /*
  * ListHostedZonesByName from dnsname (any form; canonicalised), one page of
  * at most maxitems zones, in Route 53's order.  *truncated is set when more
- * follow.  The caller frees *zones with r53_zones_release().
+ * follow.  The caller frees *zones with r53_zones_release() and free().
  */
 int	r53_zones_by_name(const struct r53_client *, const char *dnsname,
 	    int maxitems, struct r53_zone **zones, size_t *nzones,
 	    int *truncated, struct err *);
 
-/* GetHostedZone: fills zone (release with r53_zones_release(zone, 1)). */
+/* GetHostedZone: fills zone; release it with r53_zones_release(zone, 1). */
 int	r53_zone_get(const struct r53_client *, const char *zone_id,
 	    struct r53_zone *zone, struct err *);
 
@@ -62,7 +63,9 @@ int	r53_zone_get(const struct r53_client *, const char *zone_id,
  * The record sets at exactly name (canonicalised), of every type, read with
  * ListResourceRecordSets starting at that name, following NextRecordName
  * only while it is still that name: the number of requests does not depend
- * on the other records in the zone.  The caller frees with
+ * on the other records in the zone.  Record sets with a routing policy
+ * (SetIdentifier) are returned with the rest; NextRecordIdentifier is
+ * followed when a page ends inside them.  The caller frees with
  * r53_rrsets_release().
  */
 int	r53_rrsets_at(const struct r53_client *, const char *zone_id,
@@ -82,8 +85,10 @@ struct r53_change {
 
 /*
  * ChangeResourceRecordSets: one batch, applied by Route 53 all or nothing.
- * On success *change_id (malloc'd, without "/change/") and *status
- * ("PENDING" or "INSYNC", malloc'd) are set.
+ * comment may be NULL.  Alias record sets cannot be changed (mailauth does
+ * not write them): a change of one fails before any request.  On success
+ * *change_id (malloc'd, without "/change/") and *status ("PENDING" or
+ * "INSYNC", malloc'd) are set.
  */
 int	r53_change(const struct r53_client *, const char *zone_id,
 	    const char *comment, const struct r53_change *, size_t nchanges,
@@ -91,7 +96,8 @@ int	r53_change(const struct r53_client *, const char *zone_id,
 
 /*
  * Polls GetChange until the change is INSYNC, sleeping with client->sleep
- * between calls (2 s, doubling to 15 s) for at most timeout_s seconds.
+ * between calls (2 s, doubling to 15 s) for at most timeout_s seconds of
+ * sleep in all; then fails with "change 'C..' still PENDING after N s".
  */
 int	r53_change_wait(const struct r53_client *, const char *change_id,
 	    unsigned int timeout_s, struct err *);
@@ -100,23 +106,50 @@ const char *r53_action_name(enum r53_action);
 
 /*
  * The XML layer, exposed for tests and fuzzing.  Each parser takes a whole
- * response body; on an unexpected document it fails with err naming what
- * is missing.
+ * response body, which may be anything: documents that are not well-formed
+ * or carry a DTD (refused before any entity is declared) fail, and so does
+ * a document of another kind, with err naming what is missing.  Elements
+ * are matched by local name, so older API namespaces parse too.  On -1 the
+ * outputs hold nothing to free.
+ *
+ * Zones: ListHostedZonesByNameResponse or ListHostedZonesResponse; a
+ * missing IsTruncated counts as false.  Names are canonicalised.
  */
 int	r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **,
 	    size_t *, int *truncated, struct err *);
+/* GetHostedZoneResponse. */
 int	r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *,
 	    struct err *);
-/* next_name/next_type are malloc'd, or NULL when not truncated. */
+/*
+ * ListResourceRecordSetsResponse.  Names are canonicalised, values kept as
+ * Route 53 wrote them, alias record sets get ttl -1 and alias_target (the
+ * AliasTarget DNSName as written).  next_name (canonicalised), next_type
+ * and next_identifier are malloc'd, or NULL when not truncated;
+ * next_identifier is also NULL when the response has none.  A truncated
+ * response without NextRecordName and NextRecordType fails.
+ */
 int	r53_xml_parse_rrsets(const char *xml, size_t len, struct rrset **,
 	    size_t *, int *truncated, char **next_name, char **next_type,
-	    struct err *);
+	    char **next_identifier, struct err *);
+/* ChangeResourceRecordSetsResponse or GetChangeResponse; id without
+ * "/change/". */
 int	r53_xml_parse_change_info(const char *xml, size_t len, char **id,
 	    char **status, struct err *);
-/* Fills code and message from an ErrorResponse body; -1 when body is not
- * one.  code and message are malloc'd. */
+/*
+ * Fills code and message from an error body: <ErrorResponse><Error>, a bare
+ * <Error>, or the older <InvalidChangeBatch><Messages><Message>... (code
+ * "InvalidChangeBatch", messages joined with "; ").  -1 when body is none
+ * of these or has no Code.  code and message are malloc'd; message is ""
+ * when the body has none.
+ */
 int	r53_xml_parse_error(const char *xml, size_t len, char **code,
 	    char **message);
+/*
+ * Appends a ChangeResourceRecordSetsRequest (UTF-8, XML declaration,
+ * namespace of API 2013-04-01) to out: comment (omitted when NULL), then
+ * each change's action, name, type, TTL (omitted when negative) and
+ * values, escaped by libxml2.  Alias targets are not written.
+ */
 void	r53_xml_build_change_batch(const char *comment,
 	    const struct r53_change *, size_t nchanges, struct buf *out);
 

@@ -1,0 +1,656 @@
+/*
+ * xml.c - Route 53 XML: response bodies parsed with libxml2's tree API,
+ * change batches written with xmlTextWriter.
+ *
+ * Response bodies come from the network and are treated as hostile: no
+ * network access, no DTD loading, no entity expansion, and a document that
+ * declares a DTD at all is refused as soon as the parser reaches it, before
+ * any entity can be declared.  Elements are found by local name so that
+ * documents of older API versions (other namespaces) parse the same way.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+#include "mailauth/route53.h"
+
+#define R53_XMLNS	"https://route53.amazonaws.com/doc/" R53_API_VERSION "/"
+#define ZONE_PREFIX	"/hostedzone/"
+#define CHANGE_PREFIX	"/change/"
+
+/* Called when the parser meets <!DOCTYPE: stop before the subset is read. */
+static void
+refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
+    const xmlChar *system_id)
+{
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+	xmlStopParser(ctx);
+}
+
+/*
+ * Parses a whole body into a document (free with xmlFreeDoc()).  libxml2
+ * reports nothing on stderr: errors reach the caller through err.
+ */
+static xmlDoc *
+parse(const char *xml, size_t len, struct err *err)
+{
+	xmlParserCtxt	*ctxt;
+	xmlDoc		*doc = NULL;
+
+	if (len > INT_MAX) {
+		err_set(err, "response too large to parse");
+		return NULL;
+	}
+	if ((ctxt = xmlNewParserCtxt()) == NULL) {
+		err_set(err, "out of memory creating an XML parser");
+		return NULL;
+	}
+	ctxt->sax->internalSubset = refuse_dtd;
+	doc = xmlCtxtReadMemory(ctxt, xml != NULL ? xml : "", (int)len, NULL,
+	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+	    XML_PARSE_NOWARNING);
+	if (ctxt->errNo == XML_ERR_USER_STOP) {
+		err_set(err, "unexpected DTD in response");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	} else if (doc == NULL)
+		err_set(err, "response is not well-formed XML");
+	else if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		/* Not reached while refuse_dtd() works; kept as a backstop. */
+		err_set(err, "unexpected DTD in response");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
+
+static int
+named(const xmlNode *n, const char *name)
+{
+	return n != NULL && n->type == XML_ELEMENT_NODE &&
+	    strcmp((const char *)n->name, name) == 0;
+}
+
+/* The first child element of parent with that local name, or NULL. */
+static xmlNode *
+child(const xmlNode *parent, const char *name)
+{
+	xmlNode	*n;
+
+	if (parent == NULL)
+		return NULL;
+	for (n = parent->children; n != NULL; n = n->next)
+		if (named(n, name))
+			return n;
+	return NULL;
+}
+
+/* The next sibling element of n with the same local name, or NULL. */
+static xmlNode *
+next_named(const xmlNode *n)
+{
+	xmlNode	*s;
+
+	for (s = n->next; s != NULL; s = s->next)
+		if (named(s, (const char *)n->name))
+			return s;
+	return NULL;
+}
+
+/* The text of n, malloc'd, exactly as written; NULL when n is NULL. */
+static char *
+text(const xmlNode *n)
+{
+	xmlChar	*t;
+	char	*s;
+
+	if (n == NULL)
+		return NULL;
+	t = xmlNodeGetContent(n);
+	s = xstrdup(t != NULL ? (const char *)t : "");
+	xmlFree(t);
+	return s;
+}
+
+static char *
+child_text(const xmlNode *parent, const char *name)
+{
+	return text(child(parent, name));
+}
+
+/* The root element if its local name is one of names (NULL-terminated). */
+static xmlNode *
+root_of(xmlDoc *doc, const char *const *names, struct err *err)
+{
+	xmlNode	*root = xmlDocGetRootElement(doc);
+	size_t	 i;
+
+	if (root == NULL) {
+		err_set(err, "response has no root element");
+		return NULL;
+	}
+	for (i = 0; names[i] != NULL; i++)
+		if (named(root, names[i]))
+			return root;
+	err_set(err, "unexpected '%s' document, expected '%s'",
+	    (const char *)root->name, names[0]);
+	return NULL;
+}
+
+/* *out = 1 for "true", 0 for "false" or no element; -1 otherwise. */
+static int
+child_bool(const xmlNode *parent, const char *name, int *out,
+    struct err *err)
+{
+	char	*t = child_text(parent, name);
+	int	 rc = 0;
+
+	*out = 0;
+	if (t == NULL)
+		return 0;
+	if (strcmp(t, "true") == 0)
+		*out = 1;
+	else if (strcmp(t, "false") != 0)
+		rc = err_set(err, "%s: expected 'true' or 'false', got '%.64s'",
+		    name, t);
+	free(t);
+	return rc;
+}
+
+/* A non-negative decimal number that fits a 32-bit int, as Route 53 sends. */
+static int
+number(const char *name, const char *t, long *out, struct err *err)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	if (t[0] < '0' || t[0] > '9')
+		return err_set(err, "%s: expected a number, got '%.64s'", name,
+		    t);
+	v = strtol(t, &end, 10);
+	if (*end != '\0' || errno != 0 || v > INT_MAX)
+		return err_set(err, "%s: expected a number, got '%.64s'", name,
+		    t);
+	*out = v;
+	return 0;
+}
+
+/* The text of a required child, malloc'd; NULL with err when absent or
+ * empty. */
+static char *
+required(const xmlNode *parent, const char *name, struct err *err)
+{
+	char	*t = child_text(parent, name);
+
+	if (t == NULL || *t == '\0') {
+		free(t);
+		err_set(err, "%s: missing '%s'", (const char *)parent->name,
+		    name);
+		return NULL;
+	}
+	return t;
+}
+
+/* Drops prefix from the front of *s when it is there. */
+static void
+strip_prefix(char *s, const char *prefix)
+{
+	size_t	 n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) == 0)
+		memmove(s, s + n, strlen(s + n) + 1);
+}
+
+static char *
+canon_or_err(const char *what, const char *name, struct err *err)
+{
+	char	*c = dns_name_canon(name, err);
+
+	if (c == NULL)
+		err_prefix(err, "%s", what);
+	return c;
+}
+
+static int
+zone_from(const xmlNode *hz, struct r53_zone *z, struct err *err)
+{
+	char	*name = NULL, *count = NULL;
+	int	 rc = -1;
+
+	memset(z, 0, sizeof(*z));
+	z->record_count = -1;
+	if ((z->id = required(hz, "Id", err)) == NULL)
+		goto out;
+	strip_prefix(z->id, ZONE_PREFIX);
+	if ((name = required(hz, "Name", err)) == NULL)
+		goto out;
+	if ((z->name = canon_or_err("HostedZone Name", name, err)) == NULL)
+		goto out;
+	if (child_bool(child(hz, "Config"), "PrivateZone", &z->private_zone,
+	    err) == -1)
+		goto out;
+	count = child_text(hz, "ResourceRecordSetCount");
+	if (count != NULL && number("ResourceRecordSetCount", count,
+	    &z->record_count, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		r53_zones_release(z, 1);
+	free(name);
+	free(count);
+	return rc;
+}
+
+void
+r53_zones_release(struct r53_zone *zones, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(zones[i].id);
+		free(zones[i].name);
+		memset(&zones[i], 0, sizeof(zones[i]));
+	}
+}
+
+int
+r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **zonesp,
+    size_t *nzonesp, int *truncated, struct err *err)
+{
+	static const char *const roots[] = { "ListHostedZonesByNameResponse",
+	    "ListHostedZonesResponse", NULL };
+	xmlDoc		*doc;
+	xmlNode		*root, *list, *hz;
+	struct r53_zone	*zones = NULL, *z;
+	size_t		 n = 0;
+	int		 rc = -1;
+
+	*zonesp = NULL;
+	*nzonesp = 0;
+	*truncated = 0;
+	if ((doc = parse(xml, len, err)) == NULL)
+		return -1;
+	if ((root = root_of(doc, roots, err)) == NULL)
+		goto out;
+	if ((list = child(root, "HostedZones")) == NULL) {
+		err_set(err, "%s: missing 'HostedZones'",
+		    (const char *)root->name);
+		goto out;
+	}
+	for (hz = child(list, "HostedZone"); hz != NULL; hz = next_named(hz)) {
+		z = xappend(&zones, &n, sizeof(*zones));
+		if (zone_from(hz, z, err) == -1) {
+			n--;
+			goto out;
+		}
+	}
+	if (child_bool(root, "IsTruncated", truncated, err) == -1)
+		goto out;
+	*zonesp = zones;
+	*nzonesp = n;
+	zones = NULL;
+	n = 0;
+	rc = 0;
+out:
+	if (rc == -1)
+		*truncated = 0;
+	r53_zones_release(zones, n);
+	free(zones);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *z,
+    struct err *err)
+{
+	static const char *const roots[] = { "GetHostedZoneResponse", NULL };
+	xmlDoc	*doc;
+	xmlNode	*root, *hz;
+	int	 rc = -1;
+
+	memset(z, 0, sizeof(*z));
+	if ((doc = parse(xml, len, err)) == NULL)
+		return -1;
+	if ((root = root_of(doc, roots, err)) == NULL)
+		goto out;
+	if ((hz = child(root, "HostedZone")) == NULL) {
+		err_set(err, "%s: missing 'HostedZone'",
+		    (const char *)root->name);
+		goto out;
+	}
+	rc = zone_from(hz, z, err);
+out:
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int
+rrset_from(const xmlNode *n, struct rrset *rs, struct err *err)
+{
+	xmlNode	*alias, *rr, *v;
+	char	*name = NULL, *canon = NULL, *type = NULL, *ttl = NULL;
+	char	*value;
+	long	 t = -1;
+	int	 rc = -1;
+
+	memset(rs, 0, sizeof(*rs));
+	if ((name = required(n, "Name", err)) == NULL ||
+	    (type = required(n, "Type", err)) == NULL)
+		goto out;
+	if ((canon = canon_or_err("ResourceRecordSet Name", name, err)) == NULL)
+		goto out;
+	alias = child(n, "AliasTarget");
+	ttl = child_text(n, "TTL");
+	/* Alias record sets have no TTL of their own. */
+	if (alias == NULL && ttl != NULL &&
+	    number("TTL", ttl, &t, err) == -1) {
+		err_prefix(err, "ResourceRecordSet '%s' %s", canon, type);
+		goto out;
+	}
+	rrset_init(rs, canon, type, t);
+	if (alias != NULL) {
+		rs->alias_target = required(alias, "DNSName", err);
+		if (rs->alias_target == NULL) {
+			err_prefix(err, "ResourceRecordSet '%s' %s", canon,
+			    type);
+			rrset_release(rs);
+			goto out;
+		}
+	}
+	for (rr = child(child(n, "ResourceRecords"), "ResourceRecord");
+	    rr != NULL; rr = next_named(rr)) {
+		if ((v = child(rr, "Value")) == NULL)
+			continue;
+		value = text(v);
+		rrset_value_add(rs, value);
+		free(value);
+	}
+	rc = 0;
+out:
+	free(name);
+	free(canon);
+	free(type);
+	free(ttl);
+	return rc;
+}
+
+void
+r53_rrsets_release(struct rrset *sets, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		rrset_release(&sets[i]);
+	free(sets);
+}
+
+int
+r53_xml_parse_rrsets(const char *xml, size_t len, struct rrset **setsp,
+    size_t *nsetsp, int *truncated, char **next_name, char **next_type,
+    char **next_identifier, struct err *err)
+{
+	static const char *const roots[] = { "ListResourceRecordSetsResponse",
+	    NULL };
+	xmlDoc		*doc;
+	xmlNode		*root, *list, *n;
+	struct rrset	*sets = NULL, *rs;
+	size_t		 nsets = 0;
+	char		*name = NULL;
+	int		 rc = -1;
+
+	*setsp = NULL;
+	*nsetsp = 0;
+	*truncated = 0;
+	*next_name = *next_type = *next_identifier = NULL;
+	if ((doc = parse(xml, len, err)) == NULL)
+		return -1;
+	if ((root = root_of(doc, roots, err)) == NULL)
+		goto out;
+	if ((list = child(root, "ResourceRecordSets")) == NULL) {
+		err_set(err, "%s: missing 'ResourceRecordSets'",
+		    (const char *)root->name);
+		goto out;
+	}
+	for (n = child(list, "ResourceRecordSet"); n != NULL;
+	    n = next_named(n)) {
+		rs = xappend(&sets, &nsets, sizeof(*sets));
+		if (rrset_from(n, rs, err) == -1) {
+			nsets--;
+			goto out;
+		}
+	}
+	if (child_bool(root, "IsTruncated", truncated, err) == -1)
+		goto out;
+	if (*truncated) {
+		name = required(root, "NextRecordName", err);
+		if (name == NULL)
+			goto out;
+		*next_type = required(root, "NextRecordType", err);
+		if (*next_type == NULL)
+			goto out;
+		if ((*next_name = canon_or_err("NextRecordName", name,
+		    err)) == NULL)
+			goto out;
+		*next_identifier = child_text(root, "NextRecordIdentifier");
+	}
+	*setsp = sets;
+	*nsetsp = nsets;
+	sets = NULL;
+	nsets = 0;
+	rc = 0;
+out:
+	if (rc == -1) {
+		*truncated = 0;
+		free(*next_name);
+		free(*next_type);
+		free(*next_identifier);
+		*next_name = *next_type = *next_identifier = NULL;
+	}
+	free(name);
+	r53_rrsets_release(sets, nsets);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+int
+r53_xml_parse_change_info(const char *xml, size_t len, char **id,
+    char **status, struct err *err)
+{
+	static const char *const roots[] = {
+	    "ChangeResourceRecordSetsResponse", "GetChangeResponse", NULL };
+	xmlDoc	*doc;
+	xmlNode	*root, *info;
+	int	 rc = -1;
+
+	*id = *status = NULL;
+	if ((doc = parse(xml, len, err)) == NULL)
+		return -1;
+	if ((root = root_of(doc, roots, err)) == NULL)
+		goto out;
+	if ((info = child(root, "ChangeInfo")) == NULL) {
+		err_set(err, "%s: missing 'ChangeInfo'",
+		    (const char *)root->name);
+		goto out;
+	}
+	if ((*id = required(info, "Id", err)) == NULL ||
+	    (*status = required(info, "Status", err)) == NULL)
+		goto out;
+	strip_prefix(*id, CHANGE_PREFIX);
+	rc = 0;
+out:
+	if (rc == -1) {
+		free(*id);
+		free(*status);
+		*id = *status = NULL;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* The older InvalidChangeBatch body: every Messages/Message, joined. */
+static char *
+joined_messages(const xmlNode *root)
+{
+	struct buf	 b = BUF_INIT;
+	xmlNode		*m;
+	char		*t;
+
+	for (m = child(child(root, "Messages"), "Message"); m != NULL;
+	    m = next_named(m)) {
+		t = text(m);
+		buf_addf(&b, "%s%s", b.len > 0 ? "; " : "", t);
+		free(t);
+	}
+	if (b.len == 0)
+		return child_text(root, "Message");
+	return buf_detach(&b);
+}
+
+int
+r53_xml_parse_error(const char *xml, size_t len, char **code,
+    char **message)
+{
+	xmlDoc	*doc;
+	xmlNode	*root, *e = NULL;
+	int	 rc = -1;
+
+	*code = *message = NULL;
+	if ((doc = parse(xml, len, NULL)) == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (named(root, "ErrorResponse"))
+		e = child(root, "Error");
+	else if (named(root, "Error"))
+		e = root;
+	else if (named(root, "InvalidChangeBatch")) {
+		*code = xstrdup("InvalidChangeBatch");
+		*message = joined_messages(root);
+	}
+	if (e != NULL) {
+		*code = child_text(e, "Code");
+		*message = child_text(e, "Message");
+	}
+	if (*code == NULL || **code == '\0')
+		goto out;
+	if (*message == NULL)
+		*message = xstrdup("");
+	rc = 0;
+out:
+	if (rc == -1) {
+		free(*code);
+		free(*message);
+		*code = *message = NULL;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* xmlTextWriter only fails when memory runs out: exit, as xmalloc() does. */
+static void nomem(void) __attribute__((noreturn));
+
+static void
+nomem(void)
+{
+	fputs("mailauth: out of memory writing XML\n", stderr);
+	exit(1);
+}
+
+static void
+wr(int rc)
+{
+	if (rc < 0)
+		nomem();
+}
+
+static void
+element(xmlTextWriter *w, const char *name, const char *content)
+{
+	wr(xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST content));
+}
+
+static void
+write_rrset(xmlTextWriter *w, const struct rrset *rs)
+{
+	char	 ttl[32];
+	size_t	 i;
+
+	wr(xmlTextWriterStartElement(w, BAD_CAST "ResourceRecordSet"));
+	element(w, "Name", rs->name);
+	element(w, "Type", rs->type);
+	if (rs->ttl >= 0) {
+		snprintf(ttl, sizeof(ttl), "%ld", rs->ttl);
+		element(w, "TTL", ttl);
+	}
+	if (rs->nvalues > 0) {
+		wr(xmlTextWriterStartElement(w, BAD_CAST "ResourceRecords"));
+		for (i = 0; i < rs->nvalues; i++) {
+			wr(xmlTextWriterStartElement(w,
+			    BAD_CAST "ResourceRecord"));
+			element(w, "Value", rs->values[i]);
+			wr(xmlTextWriterEndElement(w));
+		}
+		wr(xmlTextWriterEndElement(w));
+	}
+	wr(xmlTextWriterEndElement(w));
+}
+
+void
+r53_xml_build_change_batch(const char *comment,
+    const struct r53_change *changes, size_t nchanges, struct buf *out)
+{
+	xmlBuffer	*xb;
+	xmlTextWriter	*w;
+	size_t		 i;
+
+	if ((xb = xmlBufferCreate()) == NULL ||
+	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL)
+		nomem();
+	wr(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+	wr(xmlTextWriterStartElementNS(w, NULL,
+	    BAD_CAST "ChangeResourceRecordSetsRequest", BAD_CAST R53_XMLNS));
+	wr(xmlTextWriterStartElement(w, BAD_CAST "ChangeBatch"));
+	if (comment != NULL)
+		element(w, "Comment", comment);
+	wr(xmlTextWriterStartElement(w, BAD_CAST "Changes"));
+	for (i = 0; i < nchanges; i++) {
+		wr(xmlTextWriterStartElement(w, BAD_CAST "Change"));
+		element(w, "Action", r53_action_name(changes[i].action));
+		write_rrset(w, changes[i].rrset);
+		wr(xmlTextWriterEndElement(w));
+	}
+	wr(xmlTextWriterEndDocument(w));
+	/* Freeing the writer flushes it into xb. */
+	xmlFreeTextWriter(w);
+	buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+}
+
+const char *
+r53_action_name(enum r53_action a)
+{
+	switch (a) {
+	case R53_CREATE:
+		return "CREATE";
+	case R53_DELETE:
+		return "DELETE";
+	case R53_UPSERT:
+		return "UPSERT";
+	}
+	/* Not an action: Route 53 refuses it rather than doing a wrong one. */
+	return "INVALID";
+}
