@@ -8,7 +8,11 @@
  * key path.  Warnings (legacy DMARC tags) are collected the same way.
  *
  * Record text is not built here: src/dns/ renders records from these
- * structures.  Values kept as strings are kept as written.
+ * structures.  Values kept as strings are kept as written, except names:
+ * domain names, zone names and DKIM selectors are lower-cased without a
+ * trailing dot, and a DKIM public_key loses its white space.
+ *
+ * Positions are 1-based; a key's position is where the key is written.
  */
 #ifndef MAILAUTH_CONFIG_H
 #define MAILAUTH_CONFIG_H
@@ -39,13 +43,13 @@ enum spf_all {
 
 struct cfg_spf {
 	int			present;	/* the domain has an spf key */
-	struct cfg_strlist	include;
-	struct cfg_strlist	ip4;
+	struct cfg_strlist	include;	/* host names */
+	struct cfg_strlist	ip4;		/* addresses or "net/prefix" */
 	struct cfg_strlist	ip6;
 	int			a;		/* bool */
 	int			mx;		/* bool */
 	enum spf_all		all;
-	struct cfg_pos		pos;
+	struct cfg_pos		pos;		/* of the spf key */
 };
 
 enum dkim_kind {
@@ -56,10 +60,10 @@ enum dkim_kind {
 };
 
 struct cfg_dkim {
-	char		*selector;
+	char		*selector;	/* lower case, may be dotted */
 	enum dkim_kind	 kind;
 	char		*value;
-	struct cfg_pos	 pos;
+	struct cfg_pos	 pos;		/* of the selector key */
 };
 
 enum dmarc_policy {
@@ -88,38 +92,46 @@ struct cfg_dmarc {
 	enum dmarc_align	aspf;
 	struct cfg_strlist	fo;		/* each "0", "1", "d" or "s" */
 	long			ri;		/* -1 unset, else seconds */
-	struct cfg_pos		pos;
+	struct cfg_pos		pos;		/* of the dmarc key */
 };
 
 struct cfg_domain {
 	char			*name;		/* as written, lower-cased, no trailing dot */
-	char			*zone;		/* NULL, a zone name, or a zone id "Z..." */
+	/* NULL, a zone id "Z..." as written, or a zone name (lower-cased, no
+	 * trailing dot) that equals the domain or is a parent of it */
+	char			*zone;
 	long			 ttl;		/* resolved: the domain's ttl or defaults.ttl */
 	struct cfg_spf		 spf;
 	struct cfg_dkim		*dkim;
 	size_t			 ndkim;
 	struct cfg_dmarc	 dmarc;
-	struct cfg_pos		 pos;
+	struct cfg_pos		 pos;		/* of the domain key */
 };
 
 struct cfg {
 	char			*path;		/* as given to cfg_load() */
-	int			 version;
+	int			 version;	/* 1 */
 	long			 default_ttl;
 	struct cfg_domain	*domains;
 	size_t			 ndomains;
 };
 
 /*
- * Loads and checks path.  Diagnostics go to d (which the caller owns and
- * releases).  Returns 0 when there were no errors (warnings allowed) and -1
- * otherwise; on -1 cfg holds nothing and needs no release.
+ * Loads and checks path.  Diagnostics are appended to d (which the caller
+ * owns and releases) in the order of their position in the file; each
+ * names path as the file, except "cannot read 'PATH': ..." (file NULL,
+ * the message names it).  Files over 1 MiB are refused.  Returns 0 when
+ * there were no errors (warnings allowed) and -1 otherwise; on -1 cfg holds
+ * nothing and needs no release.
  */
 int	cfg_load(struct cfg *, const char *path, struct diags *d);
-/* The same, from a string already in memory; path names it in diagnostics
- * and is the base for relative public_key_file paths. */
+/* The same, from len bytes already in memory (NUL bytes allowed: they are
+ * errors); path names the text in diagnostics and its folder is the base
+ * for relative public_key_file paths; it may be NULL (no file name, paths
+ * kept as written). */
 int	cfg_load_string(struct cfg *, const char *path, const char *text,
 	    size_t len, struct diags *d);
+/* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
 
 /* "none", "quarantine", "reject" (NULL for UNSET). */
