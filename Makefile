@@ -42,7 +42,7 @@ $(BUILD)/%.o: %.c $(HDRS)
 
 $(BUILD)/tests/%.o: tests/%.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
 
 $(BUILD)/mailauth: $(LIB_OBJ) $(BUILD)/src/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -1,0 +1,140 @@
+/*
+ * plan.h - from the desired state to Route 53, one stage at a time:
+ *
+ *   config --desired_build--> desired records
+ *          --live_read------> live records (zone discovery, ListResourceRecordSets)
+ *          --plan_diff------> plan (per record set: create, update, delete, nothing)
+ *          --plan_apply-----> change batches (one atomic batch per zone) -> INSYNC
+ *
+ * Ownership of values: mailauth owns only the values it manages inside a
+ * record set (at _dmarc.<domain>, the TXT value that is a DMARC record).
+ * Every other value of the set is written back byte for byte, in its order.
+ */
+#ifndef MAILAUTH_PLAN_H
+#define MAILAUTH_PLAN_H
+
+#include <stddef.h>
+
+#include "mailauth/dns.h"
+
+struct buf;
+struct cfg;
+struct cfg_domain;
+struct diags;
+struct err;
+struct r53_client;
+
+/* --- desired records (src/plan/desired.c) --- */
+
+enum record_kind {
+	RECORD_DMARC
+};
+
+/* One value mailauth wants at a name; kind decides which live values of
+ * the name's set it owns. */
+struct desired {
+	const struct cfg_domain	*domain;	/* borrowed from the config */
+	enum record_kind	 kind;
+	char			*name;		/* canonical */
+	char			*type;		/* "TXT" */
+	long			 ttl;
+	char			*text;		/* the value, unquoted */
+};
+
+/* Builds the desired records of every domain of cfg. */
+void	desired_build(const struct cfg *, struct desired **, size_t *);
+void	desired_release(struct desired *, size_t);
+const char *record_kind_name(enum record_kind);
+/* 1 when the decoded TXT text is a value that kind owns. */
+int	record_kind_owns(enum record_kind, const char *text);
+
+/* --- live records (src/plan/live.c) --- */
+
+struct zone {
+	char	*id;		/* "Z..." */
+	char	*name;		/* canonical */
+};
+
+/* What Route 53 holds at one desired record's name. */
+struct live {
+	const struct desired	*desired;	/* borrowed */
+	const struct zone	*zone;		/* borrowed from struct live_state */
+	struct rrset		*sets;		/* every type at the name */
+	size_t			 nsets;
+};
+
+struct live_state {
+	struct zone	*zones;
+	size_t		 nzones;
+	struct live	*lives;		/* parallel to the desired array */
+	size_t		 nlives;
+};
+
+/*
+ * Finds the hosted zone of every domain (the config's zone: id or name, or
+ * else the longest matching public zone) and reads the record sets at every
+ * desired name.  Problems that are the user's to fix (no zone for a domain,
+ * a zone that does not contain the domain) go to d as errors, all of them;
+ * a failed API call fails at once with err.  Returns -1 when either
+ * happened.
+ */
+int	live_read(const struct r53_client *, const struct cfg *,
+	    const struct desired *, size_t, struct live_state *,
+	    struct diags *d, struct err *);
+void	live_release(struct live_state *);
+
+/* --- plan (src/plan/diff.c) --- */
+
+enum plan_op {
+	PLAN_NONE,		/* already as desired (possibly equivalent text) */
+	PLAN_CREATE,
+	PLAN_UPDATE,
+	PLAN_DELETE
+};
+
+struct plan_change {
+	enum plan_op		 op;
+	const struct desired	*desired;	/* borrowed */
+	const struct zone	*zone;		/* borrowed */
+	struct rrset		 before;	/* live set; empty name for CREATE */
+	struct rrset		 after;		/* desired set; empty name for DELETE */
+	char			*note;		/* why, when not obvious; may be NULL */
+};
+
+struct plan {
+	struct plan_change	*changes;
+	size_t			 nchanges;
+	size_t			 nadd, nchange, ndestroy;
+};
+
+/*
+ * Compares desired with live.  Conflicts that mailauth must not resolve by
+ * itself (a CNAME or an alias where a TXT set is wanted, a set with a
+ * routing policy) are errors in d; live records that are odd but usable
+ * (legacy DMARC tags, two DMARC records) are warnings.  Returns -1 when d
+ * received an error.
+ */
+int	plan_diff(const struct live_state *, struct plan *, struct diags *d);
+void	plan_release(struct plan *);
+int	plan_has_changes(const struct plan *);
+
+/* --- rendering (src/plan/render.c) --- */
+
+/* Appends the plan as people read it, Terraform-style; color adds ANSI
+ * colors. */
+void	plan_render_text(const struct plan *, int color, struct buf *out);
+
+/* --- apply (src/plan/apply.c) --- */
+
+/*
+ * Sends one ChangeResourceRecordSets batch per zone (an update is the
+ * DELETE of the exact live set and the CREATE of the new one, so Route 53
+ * refuses the batch if the set changed since it was read) and waits until
+ * each is INSYNC, for at most wait_s seconds each.  progress, when not
+ * NULL, is called with a line of text for each step.
+ */
+int	plan_apply(const struct r53_client *, const struct plan *,
+	    unsigned int wait_s, void (*progress)(void *, const char *),
+	    void *ctx, struct err *);
+
+#endif

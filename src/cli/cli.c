@@ -1,0 +1,351 @@
+/*
+ * cli.c - option parsing, the command table and command dispatch.
+ *
+ * Options may stand anywhere on the line, before or after the command and
+ * its operands ("mailauth --no-color plan -c x.yaml" and "mailauth plan
+ * -c x.yaml --no-color" are the same); "--" ends them.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "cli.h"
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_plan_entry,
+	&cmd_apply_entry,
+	&cmd_validate_entry,
+	&cmd_help_entry,
+	&cmd_version_entry,
+	NULL
+};
+
+enum opt_id {
+	O_CONFIG,
+	O_ENDPOINT_URL,
+	O_NO_COLOR,
+	O_DEBUG,
+	O_HELP,
+	O_VERSION,
+	O_DETAILED_EXITCODE,
+	O_AUTO_APPROVE
+};
+
+struct opt {
+	const char	*lng;
+	char		 shrt;
+	int		 has_arg;
+	unsigned int	 only;		/* 0: global; else the OPT_* bit */
+	enum opt_id	 id;
+	const char	*arg_name;
+	const char	*help;
+};
+
+static const struct opt opts[] = {
+	{ "config", 'c', 1, 0, O_CONFIG, "FILE",
+	  "the configuration file (default: ./" DEFAULT_CONFIG ")" },
+	{ "endpoint-url", 0, 1, 0, O_ENDPOINT_URL, "URL",
+	  "the Route 53 endpoint (default: AWS_ENDPOINT_URL_ROUTE_53, "
+	  "AWS_ENDPOINT_URL, then " R53_DEFAULT_ENDPOINT ")" },
+	{ "no-color", 0, 0, 0, O_NO_COLOR, NULL,
+	  "never color the output (NO_COLOR=1 does the same)" },
+	{ "debug", 0, 0, 0, O_DEBUG, NULL,
+	  "log each HTTP exchange to stderr, with credentials redacted" },
+	{ "help", 'h', 0, 0, O_HELP, NULL, "show help for the command" },
+	{ "version", 0, 0, 0, O_VERSION, NULL, "print the version" },
+	{ "detailed-exitcode", 0, 0, OPT_DETAILED_EXITCODE,
+	  O_DETAILED_EXITCODE, NULL,
+	  "exit 0 when there are no changes, 2 when there are, 1 on error" },
+	{ "auto-approve", 0, 0, OPT_AUTO_APPROVE, O_AUTO_APPROVE, NULL,
+	  "apply without asking for confirmation" },
+};
+
+#define NOPTS	(sizeof(opts) / sizeof(opts[0]))
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("mailauth: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const struct cmd_entry *
+cli_find_command(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+void
+cli_usage(FILE *f, const struct cmd_entry *cmd)
+{
+	if (cmd == NULL)
+		fprintf(f, "usage: mailauth [-c FILE] [--endpoint-url URL] "
+		    "[--no-color] [--debug] COMMAND [ARGS]\n"
+		    "       mailauth help [COMMAND]\n");
+	else
+		fprintf(f, "usage: mailauth %s%s%s\n", cmd->name,
+		    *cmd->usage ? " " : "", cmd->usage);
+}
+
+static void
+option_help(FILE *f, const struct opt *o)
+{
+	struct buf	 b = BUF_INIT;
+
+	if (o->shrt)
+		buf_addf(&b, "-%c, ", o->shrt);
+	buf_addf(&b, "--%s", o->lng);
+	if (o->has_arg)
+		buf_addf(&b, " %s", o->arg_name);
+	fprintf(f, "  %-24s %s\n", buf_str(&b), o->help);
+	buf_release(&b);
+}
+
+void
+cli_help(FILE *f, const struct cmd_entry *cmd)
+{
+	size_t	 i;
+
+	if (cmd == NULL) {
+		fputs("mailauth keeps the SPF, DKIM and DMARC records of mail "
+		    "domains on Amazon Route 53\nin step with mailauth.yaml.\n\n",
+		    f);
+		cli_usage(f, NULL);
+		fputs("\ncommands:\n", f);
+		for (i = 0; cmd_table[i] != NULL; i++)
+			fprintf(f, "  %-10s %s\n", cmd_table[i]->name,
+			    cmd_table[i]->summary);
+		fputs("\nglobal options (taken by every command, anywhere on "
+		    "the line):\n", f);
+		for (i = 0; i < NOPTS; i++)
+			if (opts[i].only == 0)
+				option_help(f, &opts[i]);
+		fputs("\n\"mailauth help COMMAND\" tells more; docs/ is the "
+		    "reference.\n", f);
+		return;
+	}
+	cli_usage(f, cmd);
+	fprintf(f, "\n%s\n", cmd->help);
+	if (cmd->options != 0) {
+		fputs("\noptions:\n", f);
+		for (i = 0; i < NOPTS; i++)
+			if (opts[i].only & cmd->options)
+				option_help(f, &opts[i]);
+	}
+	fputs("\nglobal options:\n", f);
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].only == 0)
+			option_help(f, &opts[i]);
+}
+
+static const struct opt *
+find_long(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strlen(opts[i].lng) == len &&
+		    strncmp(opts[i].lng, name, len) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *
+find_short(char c)
+{
+	size_t	 i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].shrt == c)
+			return &opts[i];
+	return NULL;
+}
+
+static void
+set_opt(struct cli_opts *o, const struct opt *def, const char *arg)
+{
+	switch (def->id) {
+	case O_CONFIG:
+		o->config = arg;
+		break;
+	case O_ENDPOINT_URL:
+		o->endpoint_url = arg;
+		break;
+	case O_NO_COLOR:
+		o->no_color = 1;
+		break;
+	case O_DEBUG:
+		o->debug = 1;
+		break;
+	case O_HELP:
+		o->help = 1;
+		break;
+	case O_VERSION:
+		o->version = 1;
+		break;
+	case O_DETAILED_EXITCODE:
+		o->detailed_exitcode = 1;
+		break;
+	case O_AUTO_APPROVE:
+		o->auto_approve = 1;
+		break;
+	}
+}
+
+/*
+ * Splits argv into options and operands.  The first operand is the
+ * command.  Command-specific options are checked against the command once
+ * it is known, wherever they stood.  Returns -1 after printing the problem.
+ */
+static int
+parse(int argc, char **argv, struct cli_opts *o, const struct cmd_entry **cmd,
+    unsigned int *used)
+{
+	char	**operands = xcalloc((size_t)argc + 1, sizeof(*operands));
+	char	  problem[512] = "";
+	int	  i, n = 0, only_operands = 0;
+
+	*cmd = NULL;
+	*used = 0;
+	for (i = 1; i < argc; i++) {
+		const char	*a = argv[i], *val = NULL;
+		const struct opt *def;
+
+		if (only_operands || a[0] != '-' || a[1] == '\0') {
+			operands[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_operands = 1;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char	*eq = strchr(a + 2, '=');
+			size_t		 len = eq ? (size_t)(eq - a - 2) :
+					    strlen(a + 2);
+
+			if ((def = find_long(a + 2, len)) == NULL) {
+				snprintf(problem, sizeof(problem),
+				    "unknown option '%.*s'", (int)len + 2, a);
+				goto next;
+			}
+			if (eq != NULL && !def->has_arg) {
+				snprintf(problem, sizeof(problem),
+				    "option '--%s' takes no value", def->lng);
+				goto next;
+			}
+			val = eq ? eq + 1 : NULL;
+		} else {
+			if ((def = find_short(a[1])) == NULL) {
+				snprintf(problem, sizeof(problem),
+				    "unknown option '-%c'", a[1]);
+				goto next;
+			}
+			if (a[2] != '\0') {
+				if (!def->has_arg) {
+					snprintf(problem, sizeof(problem),
+					    "unknown option '%s'", a);
+					goto next;
+				}
+				val = a + 2;
+			}
+		}
+		if (def->has_arg && val == NULL) {
+			if (i + 1 >= argc) {
+				snprintf(problem, sizeof(problem),
+				    "option '--%s' needs a value (%s)",
+				    def->lng, def->arg_name);
+				goto next;
+			}
+			val = argv[++i];
+		}
+		if (def->has_arg && *val == '\0') {
+			snprintf(problem, sizeof(problem),
+			    "option '--%s' needs a non-empty value", def->lng);
+			goto next;
+		}
+		*used |= def->only;
+		set_opt(o, def, val);
+next:
+		/* After a bad option, only look for the command, so that
+		 * the usage line printed is the command's. */
+		if (problem[0] != '\0')
+			only_operands = 1;
+	}
+	o->operands = operands;
+	o->args = operands;
+	if (n > 0)
+		*cmd = cli_find_command(operands[0]);
+	if (problem[0] != '\0') {
+		cli_error("%s", problem);
+		goto bad;
+	}
+	if (n > 0) {
+		if (*cmd == NULL) {
+			cli_error("unknown command '%s'", operands[0]);
+			goto bad;
+		}
+		o->args = operands + 1;
+		o->nargs = n - 1;
+	}
+	return 0;
+bad:
+	cli_usage(stderr, *cmd);
+	return -1;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli_opts		  o;
+	const struct cmd_entry	 *cmd;
+	unsigned int		  used, i;
+	int			  rc = EXIT_ERROR;
+
+	memset(&o, 0, sizeof(o));
+	if (parse(argc, argv, &o, &cmd, &used) == -1)
+		goto out;
+	if (cmd == NULL) {
+		if (!o.version && !o.help) {
+			cli_usage(stderr, NULL);
+			goto out;
+		}
+		cmd = o.version ? &cmd_version_entry : &cmd_help_entry;
+		o.help = 0;
+	}
+	if (o.help) {
+		cli_help(stdout, cmd);
+		rc = EXIT_OK;
+		goto out;
+	}
+	for (i = 0; i < NOPTS; i++)
+		if ((used & opts[i].only) && !(cmd->options & opts[i].only)) {
+			cli_error("option '--%s' is not taken by '%s'",
+			    opts[i].lng, cmd->name);
+			cli_usage(stderr, cmd);
+			goto out;
+		}
+	if (o.nargs > cmd->max_args) {
+		cli_error("unexpected argument '%s'", o.args[cmd->max_args]);
+		cli_usage(stderr, cmd);
+		goto out;
+	}
+	if (o.config == NULL)
+		o.config = DEFAULT_CONFIG;
+	rc = cmd->exec(&o);
+out:
+	free(o.operands);
+	return rc;
+}

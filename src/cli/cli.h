@@ -1,0 +1,108 @@
+/*
+ * cli.h - the command line: options, the command table, and the steps the
+ * commands share.  src/cli/ is the only code that prints, reads the
+ * environment or the clock.
+ */
+#ifndef MAILAUTH_CLI_H
+#define MAILAUTH_CLI_H
+
+#include <stdio.h>
+
+#include "mailauth/creds.h"
+#include "mailauth/http.h"
+#include "mailauth/route53.h"
+
+struct cfg;
+struct diags;
+
+/* Exit statuses, as Terraform's plan -detailed-exitcode has them. */
+#define EXIT_OK		0
+#define EXIT_ERROR	1
+#define EXIT_CHANGES	2
+
+#define DEFAULT_CONFIG	"mailauth.yaml"
+#define DEFAULT_WAIT_S	600
+
+/* Every option of every command, parsed once; each command reads its own. */
+struct cli_opts {
+	const char	 *config;		/* -c, --config */
+	const char	 *endpoint_url;		/* --endpoint-url */
+	int		  no_color;		/* --no-color */
+	int		  debug;		/* --debug */
+	int		  help;			/* -h, --help */
+	int		  version;		/* --version */
+	int		  detailed_exitcode;	/* plan --detailed-exitcode */
+	int		  auto_approve;		/* apply --auto-approve */
+	char		**args;			/* operands after the command */
+	int		  nargs;
+	char		**operands;		/* owned: the command, then args */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* after "mailauth NAME " */
+	const char	*summary;	/* one line, for "mailauth help" */
+	const char	*help;		/* the rest of "mailauth help NAME" */
+	unsigned int	 options;	/* OPT_* bits the command takes */
+	int		 max_args;
+	int		(*exec)(const struct cli_opts *);
+};
+
+/* Command-specific options; the global ones are taken by every command. */
+#define OPT_DETAILED_EXITCODE	0x01u
+#define OPT_AUTO_APPROVE	0x02u
+
+extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_version_entry;
+
+/* The command table, NULL-terminated, in the order "help" lists it. */
+extern const struct cmd_entry *const cmd_table[];
+
+int	 cli_main(int argc, char **argv);
+const struct cmd_entry *cli_find_command(const char *name);
+void	 cli_usage(FILE *, const struct cmd_entry *);
+void	 cli_help(FILE *, const struct cmd_entry *);
+
+/* Printing: errors and warnings go to stderr as "mailauth: ...". */
+void	 cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 cli_diags(const struct diags *);
+int	 cli_color(const struct cli_opts *, FILE *);
+
+/* Loads and checks the config, printing every diagnostic; -1 on errors. */
+int	 cli_load_config(const struct cli_opts *, struct cfg *);
+
+/* Everything a Route 53 call needs, built from the options and the
+ * environment. */
+struct cli_aws {
+	struct aws_creds	creds;
+	struct http_curl	curl;
+	struct http_transport	http;
+	char			*endpoint;
+	struct r53_client	r53;
+};
+
+int	 cli_aws_open(const struct cli_opts *, struct cli_aws *);
+void	 cli_aws_close(struct cli_aws *);
+
+struct plan;
+struct desired;
+struct live_state;
+
+/* The shared front half of plan and apply: config, desired, live, plan.
+ * Prints the plan; returns -1 after printing why it could not make one. */
+struct cli_plan {
+	struct cfg		*cfg;
+	struct desired		*desired;
+	size_t			 ndesired;
+	struct live_state	*live;
+	struct plan		*plan;
+};
+
+int	 cli_plan_make(const struct cli_opts *, struct cli_aws *,
+	    struct cli_plan *);
+void	 cli_plan_release(struct cli_plan *);
+
+#endif

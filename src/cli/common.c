@@ -1,0 +1,215 @@
+/*
+ * common.c - the steps plan, apply and validate share: loading the config,
+ * opening the AWS side from the options and the environment, and making a
+ * plan.  Everything printed here goes to stderr but the plan itself.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/diag.h"
+#include "mailauth/err.h"
+#include "mailauth/plan.h"
+#include "cli.h"
+
+void
+cli_diags(const struct diags *d)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < d->n; i++) {
+		buf_reset(&line);
+		diag_format(&d->v[i], &line);
+		fprintf(stderr, "%s\n", buf_str(&line));
+	}
+	buf_release(&line);
+}
+
+int
+cli_color(const struct cli_opts *o, FILE *f)
+{
+	const char	*term = getenv("TERM");
+
+	if (o->no_color || getenv("NO_COLOR") != NULL)
+		return 0;
+	if (term != NULL && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(f));
+}
+
+int
+cli_load_config(const struct cli_opts *o, struct cfg *cfg)
+{
+	struct diags	 d = DIAGS_INIT;
+	int		 rc;
+
+	rc = cfg_load(cfg, o->config, &d);
+	cli_diags(&d);
+	if (rc == -1)
+		cli_error("%zu error%s in '%s'; nothing was sent to AWS",
+		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
+	diags_release(&d);
+	return rc;
+}
+
+static const char *
+env_lookup(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static void
+sleep_s(unsigned int s)
+{
+	sleep(s);
+}
+
+static time_t
+now(void)
+{
+	return time(NULL);
+}
+
+/* --endpoint-url, then the AWS SDKs' variables, then Route 53 itself. */
+static const char *
+endpoint(const struct cli_opts *o)
+{
+	const char	*v, *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+
+	if (o->endpoint_url != NULL)
+		return o->endpoint_url;
+	if (ignore == NULL || strcmp(ignore, "true") != 0) {
+		if ((v = getenv("AWS_ENDPOINT_URL_ROUTE_53")) != NULL && *v)
+			return v;
+		if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
+			return v;
+	}
+	return R53_DEFAULT_ENDPOINT;
+}
+
+int
+cli_aws_open(const struct cli_opts *o, struct cli_aws *a)
+{
+	struct err	 err;
+	const char	*ep = endpoint(o);
+	size_t		 len;
+
+	memset(a, 0, sizeof(*a));
+	err_clear(&err);
+	if (strncmp(ep, "https://", 8) != 0 && strncmp(ep, "http://", 7) != 0) {
+		cli_error("endpoint '%s' is not an http:// or https:// URL", ep);
+		return -1;
+	}
+	a->endpoint = xstrdup(ep);
+	len = strlen(a->endpoint);
+	while (len > 0 && a->endpoint[len - 1] == '/')
+		a->endpoint[--len] = '\0';
+	if (aws_creds_from_env(&a->creds, env_lookup, NULL, &err) == -1) {
+		cli_error("%s", err.msg);
+		free(a->endpoint);
+		a->endpoint = NULL;
+		return -1;
+	}
+	if (http_curl_global_init(&err) == -1) {
+		cli_error("%s", err.msg);
+		aws_creds_release(&a->creds);
+		free(a->endpoint);
+		a->endpoint = NULL;
+		return -1;
+	}
+	a->curl.timeout_s = 60;
+	a->curl.debug = o->debug ? stderr : NULL;
+	a->http.send = http_curl_send;
+	a->http.ctx = &a->curl;
+	a->r53.http = &a->http;
+	a->r53.endpoint = a->endpoint;
+	a->r53.creds = &a->creds;
+	a->r53.clock = now;
+	a->r53.sleep = sleep_s;
+	return 0;
+}
+
+void
+cli_aws_close(struct cli_aws *a)
+{
+	if (a->endpoint == NULL)
+		return;
+	aws_creds_release(&a->creds);
+	free(a->endpoint);
+	http_curl_global_cleanup();
+	memset(a, 0, sizeof(*a));
+}
+
+int
+cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
+    struct cli_plan *p)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct err	 err;
+	struct buf	 text = BUF_INIT;
+	int		 rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	memset(aws, 0, sizeof(*aws));
+	err_clear(&err);
+	p->cfg = xcalloc(1, sizeof(*p->cfg));
+	p->live = xcalloc(1, sizeof(*p->live));
+	p->plan = xcalloc(1, sizeof(*p->plan));
+	if (cli_load_config(o, p->cfg) == -1) {
+		free(p->cfg);
+		p->cfg = NULL;
+		goto out;
+	}
+	desired_build(p->cfg, &p->desired, &p->ndesired);
+	if (cli_aws_open(o, aws) == -1)
+		goto out;
+	if (live_read(&aws->r53, p->cfg, p->desired, p->ndesired, p->live,
+	    &d, &err) == -1) {
+		cli_diags(&d);
+		if (err.msg[0] != '\0')
+			cli_error("%s", err.msg);
+		else
+			cli_error("%zu error%s; nothing was changed", d.nerrors,
+			    d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	if (plan_diff(p->live, p->plan, &d) == -1) {
+		cli_diags(&d);
+		cli_error("%zu error%s; nothing was changed", d.nerrors,
+		    d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	cli_diags(&d);
+	plan_render_text(p->plan, cli_color(o, stdout), &text);
+	fputs(buf_str(&text), stdout);
+	if (!plan_has_changes(p->plan))
+		printf("No changes. Route 53 matches %s.\n", o->config);
+	fflush(stdout);
+	rc = 0;
+out:
+	diags_release(&d);
+	buf_release(&text);
+	return rc;
+}
+
+void
+cli_plan_release(struct cli_plan *p)
+{
+	if (p->plan != NULL)
+		plan_release(p->plan);
+	if (p->live != NULL)
+		live_release(p->live);
+	desired_release(p->desired, p->ndesired);
+	if (p->cfg != NULL)
+		cfg_release(p->cfg);
+	free(p->plan);
+	free(p->live);
+	free(p->cfg);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,324 @@
+"""Integration tests: the real mailauth binary against a moto Route 53.
+
+Run by `make check` (`make integration`) with a Python that imports moto 5
+and boto3; prints "ok"/"FAIL" per test and "N passed, N failed" last.
+"""
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FAKE_SECRET, main  # noqa: E402
+
+DMARC_CFG = """\
+version: 1
+domains:
+  example.com:
+    dmarc:
+      policy: {policy}
+      rua: [mailto:dmarc@example.com]
+"""
+
+WANT_NONE = '"v=DMARC1; p=none; rua=mailto:dmarc@example.com"'
+WANT_QUARANTINE = '"v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com"'
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def ok(r, code=0):
+    check(r.returncode == code, "exit %d, wanted %d\nstdout:\n%s\nstderr:\n%s" % (
+        r.returncode, code, r.stdout, r.stderr))
+    return r
+
+
+def dmarc(e, zone_id, name="_dmarc.example.com."):
+    return e.records(zone_id).get((name, "TXT"))
+
+
+def seed_unrelated(e, zid):
+    e.put(zid, "example.com.", "A", ["192.0.2.1"])
+    e.put(zid, "example.com.", "MX", ["10 mx1.example.net.", "20 mx2.example.net."])
+    e.put(zid, "example.com.", "TXT", ['"google-site-verification=abc123"', '"v=spf1 -all"'])
+    e.put(zid, "www.example.com.", "CNAME", ["example.com."])
+    e.put(zid, "sel._domainkey.example.com.", "TXT", ['"v=DKIM1; k=rsa; p=MIGfMA0"'])
+
+
+def test_create_dmarc_in_empty_zone(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("apply", "--auto-approve"))
+    check("INSYNC" in r.stdout, "apply should report INSYNC:\n" + r.stdout)
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_plan_writes_nothing_and_second_plan_is_clean(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("plan", "--detailed-exitcode"), 2)
+    check("Plan: 1 to add, 0 to change, 0 to destroy." in r.stdout, r.stdout)
+    check(dmarc(e, zid) is None, "plan must not write")
+    ok(e.run("apply", "--auto-approve"))
+    before = e.records(zid)
+    r = ok(e.run("plan", "--detailed-exitcode"), 0)
+    check("No changes." in r.stdout, r.stdout)
+    r = ok(e.run("apply", "--auto-approve"))
+    check(e.records(zid) == before, "a second apply changed the zone")
+
+
+def test_different_live_value_is_updated(e):
+    zid = e.zone("example.com")
+    e.put(zid, "_dmarc.example.com.", "TXT", ['"v=DMARC1; p=none; rua=mailto:dmarc@example.com"'], ttl=3600)
+    e.config(DMARC_CFG.format(policy="quarantine"))
+    r = ok(e.run("plan", "--detailed-exitcode"), 2)
+    check("Plan: 0 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
+    check("- " + WANT_NONE in r.stdout and "+ " + WANT_QUARANTINE in r.stdout, r.stdout)
+    ok(e.run("apply", "--auto-approve"))
+    check(dmarc(e, zid) == (3600, [WANT_QUARANTINE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_equivalent_live_value_is_left_alone(e):
+    zid = e.zone("example.com")
+    live = '"v=DMARC1;P=None ;  RUA = mailto:dmarc@example.com"'
+    e.put(zid, "_dmarc.example.com.", "TXT", [live], ttl=3600)
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("plan", "--detailed-exitcode"), 0)
+    check("equivalent" in r.stdout, r.stdout)
+    ok(e.run("apply", "--auto-approve"))
+    check(dmarc(e, zid) == (3600, [live]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_ttl_change_is_an_update(e):
+    zid = e.zone("example.com")
+    e.put(zid, "_dmarc.example.com.", "TXT", [WANT_NONE], ttl=300)
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("plan", "--detailed-exitcode"), 2)
+    check("ttl 300 -> 3600" in r.stdout, r.stdout)
+    ok(e.run("apply", "--auto-approve"))
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_unrelated_records_untouched(e):
+    zid = e.zone("example.com")
+    other = e.zone("example.org")
+    seed_unrelated(e, zid)
+    e.put(other, "_dmarc.example.org.", "TXT", ['"v=DMARC1; p=none"'])
+    # Someone else's value beside the DMARC record at _dmarc keeps its
+    # bytes and its place.
+    e.put(zid, "_dmarc.example.com.", "TXT", ['"vendor-token=xyz"', '"v=DMARC1; p=none"'], ttl=3600)
+    before, before_other = e.records(zid), e.records(other)
+    e.config(DMARC_CFG.format(policy="quarantine"))
+    ok(e.run("apply", "--auto-approve"))
+    after = e.records(zid)
+    check(after[("_dmarc.example.com.", "TXT")] == (3600, ['"vendor-token=xyz"', WANT_QUARANTINE]),
+          "live: %r" % (after[("_dmarc.example.com.", "TXT")],))
+    del before[("_dmarc.example.com.", "TXT")]
+    del after[("_dmarc.example.com.", "TXT")]
+    check(before == after, "unrelated records changed:\n%r\n%r" % (before, after))
+    check(e.records(other) == before_other, "another zone changed")
+
+
+def test_two_dmarc_records_become_one(e):
+    zid = e.zone("example.com")
+    e.put(zid, "_dmarc.example.com.", "TXT", ['"v=DMARC1; p=reject"', '"v=DMARC1; p=none"'], ttl=3600)
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("plan"))
+    check("2 DMARC records" in r.stdout + r.stderr, r.stdout + r.stderr)
+    ok(e.run("apply", "--auto-approve"))
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_invalid_config_reports_position_and_sends_nothing(e):
+    zid = e.zone("example.com")
+    p = e.proxy()
+    e.config("version: 1\ndomains:\n  example.com:\n    dmarc:\n      policy: quarentine\n")
+    for cmd in (["plan"], ["apply", "--auto-approve"], ["validate"]):
+        r = ok(e.run(*cmd, endpoint=p.url), 1)
+        check("mailauth.yaml:5:15: domains.example.com.dmarc.policy: expected one of none, quarantine, "
+              "reject, got \"quarentine\"" in r.stderr, r.stderr)
+    check(p.requests == [], "requests were sent: %r" % ([q["path"] for q in p.requests],))
+    check(dmarc(e, zid) is None, "zone changed")
+
+
+def test_route53_error_is_reported_and_nothing_changes(e):
+    zid = e.zone("example.com")
+    p = e.proxy()
+    p.fail = lambda method, path: (400, b"""<?xml version="1.0"?>
+<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type>
+<Code>InvalidChangeBatch</Code><Message>[Tried to create resource record set [name='_dmarc.example.com.', type='TXT'] but it already exists]</Message>
+</Error><RequestId>b25f48e8-84fd-11e6-80d9-574e0c4664cb</RequestId></ErrorResponse>""") if method == "POST" else None
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("apply", "--auto-approve", endpoint=p.url), 1)
+    check("mailauth: Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [Tried to create resource record "
+          "set [name='_dmarc.example.com.', type='TXT'] but it already exists]" in r.stderr, r.stderr)
+    check(dmarc(e, zid) is None, "zone changed")
+
+
+def test_missing_zone_id_is_reported(e):
+    e.zone("example.com")
+    e.config("version: 1\ndomains:\n  example.com:\n    zone: ZNOSUCHZONE1\n    dmarc: { policy: none }\n")
+    r = ok(e.run("plan"), 1)
+    check("domains.example.com.zone" in r.stderr and "NoSuchHostedZone" in r.stderr, r.stderr)
+
+
+def test_domain_without_zone_stops_everything(e):
+    zid = e.zone("example.com")
+    e.config("version: 1\ndomains:\n  example.com:\n    dmarc: { policy: none }\n"
+             "  example.net:\n    dmarc: { policy: none }\n")
+    r = ok(e.run("apply", "--auto-approve"), 1)
+    check("example.net" in r.stderr and "no public hosted zone" in r.stderr, r.stderr)
+    check(dmarc(e, zid) is None, "example.com was changed although example.net has no zone")
+
+
+def test_longest_matching_public_zone(e):
+    parent = e.zone("example.com")
+    child = e.zone("mail.example.com")
+    e.zone("mail.example.com", private=True)
+    e.config("version: 1\ndomains:\n  mail.example.com:\n    dmarc: { policy: none }\n")
+    ok(e.run("apply", "--auto-approve"))
+    check(dmarc(e, child, "_dmarc.mail.example.com.") is not None, "not in the child zone")
+    check(dmarc(e, parent, "_dmarc.mail.example.com.") is None, "written to the parent zone")
+
+
+def test_cname_at_dmarc_name_is_a_conflict(e):
+    zid = e.zone("example.com")
+    e.put(zid, "_dmarc.example.com.", "CNAME", ["example.com.dmarc.vendor.example."])
+    before = e.records(zid)
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("apply", "--auto-approve"), 1)
+    check("is a CNAME" in r.stderr, r.stderr)
+    check(e.records(zid) == before, "zone changed")
+
+
+def test_apply_needs_a_terminal_or_auto_approve(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    r = ok(e.run("apply"), 1)
+    check("--auto-approve" in r.stderr, r.stderr)
+    check(dmarc(e, zid) is None, "applied without confirmation")
+
+
+def run_on_terminal(e, answer, *args):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(e.dir)
+        os.execve(sys.modules["harness"].BIN, ["mailauth"] + list(args), e.env())
+    out, sent = b"", False
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], 1)
+        if not r:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not sent and b"Only 'yes' is accepted:" in out:
+            os.write(fd, answer + b"\n")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
+def test_apply_asks_on_a_terminal(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    code, out = run_on_terminal(e, b"no", "apply")
+    check(code == 1 and "cancelled" in out, "exit %d:\n%s" % (code, out))
+    check(dmarc(e, zid) is None, "applied although the answer was no")
+    code, out = run_on_terminal(e, b"yes", "apply")
+    check(code == 0, "exit %d:\n%s" % (code, out))
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_requests_do_not_grow_with_unrelated_records(e):
+    counts = []
+    for extra in (0, 250):
+        e.moto.reset()
+        zid = e.zone("example.com")
+        changes = [{"Action": "CREATE", "ResourceRecordSet": {
+            "Name": "host%03d.example.com." % i, "Type": "A", "TTL": 300,
+            "ResourceRecords": [{"Value": "192.0.2.%d" % (i % 250 + 1)}]}} for i in range(extra)]
+        changes += [{"Action": "CREATE", "ResourceRecordSet": {
+            "Name": "zz%03d._dmarc.example.com." % i, "Type": "TXT", "TTL": 300,
+            "ResourceRecords": [{"Value": '"x"'}]}} for i in range(extra // 10)]
+        if changes:
+            e.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": changes})
+        p = e.proxy()
+        e.config(DMARC_CFG.format(policy="none"))
+        ok(e.run("plan", endpoint=p.url))
+        counts.append(len(p.requests))
+    check(counts[0] == counts[1], "requests: %d with an empty zone, %d with 275 more records" % tuple(counts))
+
+
+def test_requests_are_signed_and_secrets_never_printed(e):
+    e.zone("example.com")
+    p = e.proxy()
+    e.config(DMARC_CFG.format(policy="none"))
+    token = "FQoGZXIvYXdzEXAMPLESESSIONTOKEN"
+    env = e.env(p.url, AWS_SESSION_TOKEN=token)
+    r = ok(e.run("plan", "--debug", env=env))
+    check(p.requests, "no request reached the endpoint")
+    for q in p.requests:
+        h = {k.lower(): v for k, v in q["headers"].items()}
+        check(h.get("authorization", "").startswith(
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/"), "unsigned request: %r" % h)
+        check("/us-east-1/route53/aws4_request" in h["authorization"], h["authorization"])
+        check(h.get("x-amz-security-token") == token, "session token not sent")
+        sig = h["authorization"].split("Signature=")[1]
+        for secret in (FAKE_SECRET, token, sig):
+            check(secret not in r.stdout and secret not in r.stderr, "a secret reached the output")
+    check("debug:" in r.stderr, "--debug printed nothing:\n" + r.stderr)
+
+
+def test_options_anywhere_and_bad_flags(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"), name="x.yaml")
+    a = ok(e.run("--no-color", "plan", "-c", "x.yaml"))
+    b = ok(e.run("plan", "-c", "x.yaml", "--no-color"))
+    c = ok(e.run("-cx.yaml", "plan", "--config=x.yaml"))
+    check(a.stdout == b.stdout == c.stdout and "Plan: 1 to add" in a.stdout, a.stdout + b.stdout)
+    r = ok(e.run("plan", "--frobnicate"), 1)
+    check("unknown option '--frobnicate'" in r.stderr and "usage: mailauth plan" in r.stderr, r.stderr)
+    r = ok(e.run("plan", "--auto-approve"), 1)
+    check("usage: mailauth plan" in r.stderr, r.stderr)
+    r = ok(e.run("--version"))
+    check(r.stdout.startswith("mailauth "), r.stdout)
+    for cmd in ("plan", "apply", "validate"):
+        r = ok(e.run(cmd, "-h"))
+        check(r.stdout.startswith("usage: mailauth " + cmd), r.stdout)
+        r = ok(e.run("help", cmd))
+        check(r.stdout.startswith("usage: mailauth " + cmd), r.stdout)
+
+
+def test_validate_is_offline(e):
+    p = e.proxy()
+    e.config(DMARC_CFG.format(policy="reject"))
+    env = e.env(p.url)
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    r = ok(e.run("validate", env=env))
+    check("valid" in r.stdout, r.stdout)
+    check(p.requests == [], "validate sent requests")
+
+
+def test_missing_credentials_are_named(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    env = e.env()
+    del env["AWS_SECRET_ACCESS_KEY"]
+    r = ok(e.run("plan", env=env), 1)
+    check("AWS_SECRET_ACCESS_KEY" in r.stderr, r.stderr)
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+if __name__ == "__main__":
+    sys.exit(main(TESTS))
