@@ -30,7 +30,11 @@ enum opt_id {
 	O_HELP,
 	O_VERSION,
 	O_DETAILED_EXITCODE,
-	O_AUTO_APPROVE
+	O_AUTO_APPROVE,
+	O_SELECTOR,
+	O_TYPE,
+	O_BITS,
+	O_OUT
 };
 
 struct opt {
@@ -60,6 +64,14 @@ static const struct opt opts[] = {
 	  "exit 0 when there are no changes, 2 when there are, 1 on error" },
 	{ "auto-approve", 0, 0, OPT_AUTO_APPROVE, O_AUTO_APPROVE, NULL,
 	  "apply without asking for confirmation" },
+	{ "selector", 0, 1, OPT_KEYGEN, O_SELECTOR, "NAME",
+	  "the DKIM selector the key is for" },
+	{ "type", 0, 1, OPT_KEYGEN, O_TYPE, "rsa|ed25519",
+	  "the key type (default rsa)" },
+	{ "bits", 0, 1, OPT_KEYGEN, O_BITS, "N",
+	  "the RSA key size (default 2048, at least 1024)" },
+	{ "out", 0, 1, OPT_KEYGEN, O_OUT, "DIR",
+	  "the folder the key files are written to (default .)" },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -173,9 +185,13 @@ find_short(char c)
 	return NULL;
 }
 
-static void
-set_opt(struct cli_opts *o, const struct opt *def, const char *arg)
+/* Returns -1 with problem filled when arg is not valid for the option. */
+static int
+set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
+    char *problem, size_t len)
 {
+	char	*end;
+
 	switch (def->id) {
 	case O_CONFIG:
 		o->config = arg;
@@ -201,7 +217,25 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg)
 	case O_AUTO_APPROVE:
 		o->auto_approve = 1;
 		break;
+	case O_SELECTOR:
+		o->selector = arg;
+		break;
+	case O_TYPE:
+		o->key_type = arg;
+		break;
+	case O_BITS:
+		o->bits = strtol(arg, &end, 10);
+		if (*end != '\0' || o->bits <= 0 || o->bits > 16384) {
+			snprintf(problem, len, "option '--bits' needs a "
+			    "number of bits from 1 to 16384, got '%s'", arg);
+			return -1;
+		}
+		break;
+	case O_OUT:
+		o->out_dir = arg;
+		break;
 	}
+	return 0;
 }
 
 /*
@@ -277,7 +311,7 @@ parse(int argc, char **argv, struct cli_opts *o, const struct cmd_entry **cmd,
 			goto next;
 		}
 		*used |= def->only;
-		set_opt(o, def, val);
+		set_opt(o, def, val, problem, sizeof(problem));
 next:
 		/* After a bad option, only look for the command, so that
 		 * the usage line printed is the command's. */

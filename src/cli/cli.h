@@ -33,6 +33,10 @@ struct cli_opts {
 	int		  version;		/* --version */
 	int		  detailed_exitcode;	/* plan --detailed-exitcode */
 	int		  auto_approve;		/* apply --auto-approve */
+	const char	 *selector;		/* dkim keygen --selector */
+	const char	 *key_type;		/* dkim keygen --type */
+	long		  bits;			/* dkim keygen --bits; 0 unset */
+	const char	 *out_dir;		/* dkim keygen --out */
 	char		**args;			/* operands after the command */
 	int		  nargs;
 	char		**operands;		/* owned: the command, then args */
@@ -51,10 +55,13 @@ struct cmd_entry {
 /* Command-specific options; the global ones are taken by every command. */
 #define OPT_DETAILED_EXITCODE	0x01u
 #define OPT_AUTO_APPROVE	0x02u
+#define OPT_KEYGEN		0x04u
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_lint_entry;
+extern const struct cmd_entry cmd_dkim_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
