@@ -437,6 +437,10 @@ START_TEST(test_check)
 			    d.v[j].msg);
 			ck_assert_ptr_null(d.v[j].file);
 			ck_assert_int_eq(d.v[j].line, 0);
+			/* Every finding names the RFC section it rests on. */
+			ck_assert_msg(strstr(d.v[j].msg, " (RFC 9989 §") !=
+			    NULL || strstr(d.v[j].msg, " (RFC 7489 §") != NULL,
+			    "no RFC section: '%s'", d.v[j].msg);
 			if (check_cases[i].msg != NULL &&
 			    strstr(d.v[j].msg, check_cases[i].msg) != NULL)
 				found = 1;
@@ -463,10 +467,11 @@ START_TEST(test_check_where)
 	dmarc_check("v=DMARC1; p=none; pct=5", "b.example", &d);
 	ck_assert_uint_eq(d.n, 2);
 	ck_assert_str_eq(d.v[0].msg, "DMARC record: 'p=x': expected none, "
-	    "quarantine or reject");
+	    "quarantine or reject (RFC 9989 §4.7)");
 	ck_assert_int_eq(d.v[0].level, DIAG_ERROR);
 	ck_assert_str_eq(d.v[1].msg, "b.example: 'pct=5': pct is not part of "
-	    "DMARC since RFC 9989; only older receivers use it");
+	    "DMARC since RFC 9989; only older receivers use it "
+	    "(RFC 7489 §6.3)");
 	ck_assert_int_eq(d.v[1].level, DIAG_WARNING);
 	diags_release(&d);
 }

@@ -76,4 +76,28 @@ int	dns_hostname_check(const char *name, struct err *);
 int	txt_decode(const char *value, struct buf *out, struct err *);
 void	txt_encode(const char *text, struct buf *out);
 
+/*
+ * Where txt_encode_split() may end a character-string: TXT_SPLIT_BYTES
+ * fills each string (txt_encode); TXT_SPLIT_TERMS ends it before the last
+ * space that lets it fit, so the next string starts with that space, and
+ * cuts inside a run without spaces only when it is over TXT_STRING_MAX
+ * bytes (spf_txt_encode).
+ */
+enum txt_split {
+	TXT_SPLIT_BYTES,
+	TXT_SPLIT_TERMS
+};
+
+void	txt_encode_split(const char *text, enum txt_split, struct buf *out);
+
+/*
+ * Tag lists (RFC 6376 §3.2, which DMARC's record reuses): tag_trim() drops
+ * spaces and tabs from both ends of [*s, *s + *n); tag_next_item() sets *s,
+ * *n to the next sep-separated item of *pp, trimmed, and returns 1, or
+ * returns 0 once *pp is exhausted (NULL).  An empty list yields one empty
+ * item.
+ */
+void	tag_trim(const char **s, size_t *n);
+int	tag_next_item(const char **pp, char sep, const char **s, size_t *n);
+
 #endif

@@ -17,6 +17,7 @@
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/dns.h"
 #include "mailauth/err.h"
 
 /* Indexed by enum dmarc_policy; dmarc.c does not depend on config.c. */
@@ -32,42 +33,6 @@ static int
 is_wsp(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* Trims white space from both ends of [*s, *s + *n). */
-static void
-trim(const char **s, size_t *n)
-{
-	while (*n > 0 && is_wsp(**s)) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n > 0 && is_wsp((*s)[*n - 1]))
-		(*n)--;
-}
-
-/*
- * Iterates over the items of a list separated by sep: sets *s and *n to
- * the next item with white space trimmed and returns 1, or returns 0 once
- * *pp is exhausted (*pp NULL).  An empty list still yields one empty item.
- */
-static int
-next_item(const char **pp, char sep, const char **s, size_t *n)
-{
-	const char	*p = *pp, *e;
-
-	if (p == NULL)
-		return 0;
-	if ((e = strchr(p, sep)) == NULL) {
-		*n = strlen(p);
-		*pp = NULL;
-	} else {
-		*n = (size_t)(e - p);
-		*pp = e + 1;
-	}
-	*s = p;
-	trim(s, n);
-	return 1;
 }
 
 static void
@@ -198,26 +163,27 @@ parse_tag(const char *s, size_t n, struct dmarc_record *rec, struct sink *k)
 	size_t			 nn, vn, i;
 
 	if (eq == NULL) {
-		report(k, DIAG_ERROR, "'%.*s': tag has no '='", (int)n, s);
+		report(k, DIAG_ERROR, "'%.*s': tag has no '=' (RFC 9989 §4.7)", (int)n, s);
 		return -1;
 	}
 	nn = (size_t)(eq - s);
-	trim(&s, &nn);
+	tag_trim(&s, &nn);
 	if (!valid_name(s, nn)) {
-		report(k, DIAG_ERROR, "'%.*s' is not a tag name", (int)nn, s);
+		report(k, DIAG_ERROR, "'%.*s' is not a tag name "
+		    "(RFC 9989 §4.7)", (int)nn, s);
 		return -1;
 	}
 	name = xstrndup(s, nn);
 	for (i = 0; i < nn; i++)
 		name[i] = (char)tolower((unsigned char)name[i]);
 	if (dmarc_tag_get(rec, name) != NULL) {
-		report(k, DIAG_ERROR, "tag '%s' is repeated", name);
+		report(k, DIAG_ERROR, "tag '%s' is repeated (RFC 9989 §4.7)", name);
 		free(name);
 		return -1;
 	}
 	v = eq + 1;
 	vn = n - (size_t)(v - s);
-	trim(&v, &vn);
+	tag_trim(&v, &vn);
 	t = xappend(&rec->tags, &rec->ntags, sizeof(*rec->tags));
 	t->name = name;
 	t->value = xstrndup(v, vn);
@@ -239,14 +205,14 @@ parse(const char *text, struct dmarc_record *rec, struct sink *k)
 	memset(rec, 0, sizeof(*rec));
 	if (!dmarc_is_record(text)) {
 		report(k, DIAG_ERROR, "not a DMARC record: it must start "
-		    "with 'v=DMARC1'");
+		    "with 'v=DMARC1' (RFC 9989 §4.7)");
 		return -1;
 	}
-	while (next_item(&p, ';', &s, &n)) {
+	while (tag_next_item(&p, ';', &s, &n)) {
 		if (n == 0) {
 			/* Only the one after a final ';' is expected. */
 			if (p != NULL)
-				report(k, DIAG_WARNING, "empty tag (';;')");
+				report(k, DIAG_WARNING, "empty tag (';;') (RFC 9989 §4.7)");
 			continue;
 		}
 		if (parse_tag(s, n, rec, k) == -1 && k->d == NULL)
@@ -315,8 +281,8 @@ list_equal(const char *a, const char *b, char sep, int nocase)
 	int		 ma, mb;
 
 	for (;;) {
-		ma = next_item(&a, sep, &s, &n);
-		mb = next_item(&b, sep, &t, &m);
+		ma = tag_next_item(&a, sep, &s, &n);
+		mb = tag_next_item(&b, sep, &t, &m);
 		if (!ma || !mb)
 			return ma == mb;
 		if (n != m)
@@ -443,26 +409,27 @@ check_uris(struct sink *k, const char *tag, const char *value)
 	const char	*p = value, *s;
 	size_t		 n, valid = 0;
 
-	while (next_item(&p, ',', &s, &n)) {
+	while (tag_next_item(&p, ',', &s, &n)) {
 		if (n == 0) {
-			report(k, DIAG_ERROR, "'%s=%s': empty URI in the list",
+			report(k, DIAG_ERROR, "'%s=%s': empty URI in the list (RFC 9989 §4.7)",
 			    tag, value);
 			continue;
 		}
 		if (!valid_uri(s, n)) {
 			report(k, DIAG_ERROR, "'%s=%s': '%.*s' is not a URI "
-			    "(e.g. mailto:dmarc@example.com)", tag, value,
+			    "(e.g. mailto:dmarc@example.com) (RFC 9989 §4.7)", tag, value,
 			    (int)n, s);
 			continue;
 		}
 		valid++;
 		if (n < 7 || strncasecmp(s, "mailto:", 7) != 0)
 			report(k, DIAG_WARNING, "'%s=%s': '%.*s' is not a "
-			    "mailto: URI; receivers send reports by mail only",
+			    "mailto: URI; receivers send reports by mail only "
+			    "(RFC 9989 §4.7)",
 			    tag, value, (int)n, s);
 		else if (memchr(s, '@', n) == NULL)
 			report(k, DIAG_WARNING, "'%s=%s': '%.*s' has no mail "
-			    "address", tag, value, (int)n, s);
+			    "address (RFC 9989 §4.7)", tag, value, (int)n, s);
 	}
 	return valid;
 }
@@ -477,12 +444,12 @@ check_list(struct sink *k, const char *tag, const char *value,
 	char		*w;
 	int		 ok;
 
-	while (next_item(&p, ':', &s, &n)) {
+	while (tag_next_item(&p, ':', &s, &n)) {
 		w = xstrndup(s, n);
 		ok = one_of(w, words);
 		free(w);
 		if (!ok) {
-			report(k, DIAG_ERROR, "'%s=%s': expected %s", tag,
+			report(k, DIAG_ERROR, "'%s=%s': expected %s (RFC 9989 §4.7)", tag,
 			    value, expected);
 			return;
 		}
@@ -505,48 +472,51 @@ check_tag(struct sink *k, const struct dmarc_tag *t)
 	if (strcmp(n, "v") == 0) {
 		if (strcmp(v, "DMARC1") != 0)
 			report(k, DIAG_ERROR, "'v=%s': the version must be "
-			    "'DMARC1' exactly; receivers ignore the record", v);
+			    "'DMARC1' exactly; receivers ignore the record "
+			    "(RFC 9989 §4.7)", v);
 	} else if (strcmp(n, "p") == 0 || strcmp(n, "sp") == 0 ||
 	    strcmp(n, "np") == 0) {
 		if (!one_of(v, policies))
 			report(k, DIAG_ERROR, "'%s=%s': expected none, "
-			    "quarantine or reject", n, v);
+			    "quarantine or reject (RFC 9989 §4.7)", n, v);
 	} else if (strcmp(n, "t") == 0) {
 		if (!one_of(v, yn))
-			report(k, DIAG_ERROR, "'t=%s': expected y or n", v);
+			report(k, DIAG_ERROR, "'t=%s': expected y or n (RFC 9989 §4.7)", v);
 	} else if (strcmp(n, "psd") == 0) {
 		if (!one_of(v, ynu))
-			report(k, DIAG_ERROR, "'psd=%s': expected y, n or u",
+			report(k, DIAG_ERROR, "'psd=%s': expected y, n or u (RFC 9989 §4.7)",
 			    v);
 	} else if (strcmp(n, "adkim") == 0 || strcmp(n, "aspf") == 0) {
 		if (!one_of(v, rs))
-			report(k, DIAG_ERROR, "'%s=%s': expected r or s", n, v);
+			report(k, DIAG_ERROR, "'%s=%s': expected r or s (RFC 9989 §4.7)", n, v);
 	} else if (strcmp(n, "fo") == 0) {
 		check_list(k, n, v, fo, "0, 1, d or s, joined with ':'");
 	} else if (strcmp(n, "rua") == 0 || strcmp(n, "ruf") == 0) {
 		check_uris(k, n, v);
 	} else if (strcmp(n, "pct") == 0) {
 		report(k, DIAG_WARNING, "'pct=%s': pct is not part of DMARC "
-		    "since RFC 9989; only older receivers use it", v);
+		    "since RFC 9989; only older receivers use it "
+		    "(RFC 7489 §6.3)", v);
 		if (!all_digits(v, 3) || atoi(v) > 100)
 			report(k, DIAG_ERROR, "'pct=%s': expected an integer "
-			    "from 0 to 100", v);
+			    "from 0 to 100 (RFC 7489 §6.3)", v);
 	} else if (strcmp(n, "ri") == 0) {
 		report(k, DIAG_WARNING, "'ri=%s': ri is not part of DMARC "
-		    "since RFC 9989; only older receivers use it", v);
+		    "since RFC 9989; only older receivers use it "
+		    "(RFC 7489 §6.3)", v);
 		if (!all_digits(v, 10) ||
 		    strtoull(v, NULL, 10) > 4294967295ULL)
 			report(k, DIAG_ERROR, "'ri=%s': expected a number of "
-			    "seconds", v);
+			    "seconds (RFC 7489 §6.3)", v);
 	} else if (strcmp(n, "rf") == 0) {
 		report(k, DIAG_WARNING, "'rf=%s': rf was removed by RFC 9989 "
-		    "and is ignored", v);
+		    "and is ignored (RFC 7489 §6.3)", v);
 		/* RFC 7489 receivers may ignore the whole record for an
 		 * unknown report format. */
 		check_list(k, n, v, rf, "afrf");
 	} else
 		report(k, DIAG_WARNING, "'%s=%s': unknown tag; receivers "
-		    "ignore it", n, v);
+		    "ignore it (RFC 9989 §4.7)", n, v);
 }
 
 /* 1 when value holds at least one valid report URI. */
@@ -556,7 +526,7 @@ has_valid_uri(const char *value)
 	const char	*p = value, *s;
 	size_t		 n;
 
-	while (next_item(&p, ',', &s, &n))
+	while (tag_next_item(&p, ',', &s, &n))
 		if (n > 0 && valid_uri(s, n))
 			return 1;
 	return 0;
@@ -575,17 +545,17 @@ dmarc_check(const char *text, const char *where, struct diags *d)
 		k.where = "DMARC record";
 	if (is_wsp(text[0]))
 		report(&k, DIAG_ERROR, "the record starts with white space; "
-		    "receivers ignore it");
+		    "receivers ignore it (RFC 9989 §4.7)");
 	for (p = (const unsigned char *)text; *p != '\0'; p++)
 		if ((*p < 0x20 && *p != '\t') || *p > 0x7e) {
 			report(&k, DIAG_ERROR, "byte 0x%02x at offset %zu is "
-			    "not printable ASCII", *p,
+			    "not printable ASCII (RFC 9989 §4.7)", *p,
 			    (size_t)(p - (const unsigned char *)text));
 			break;
 		}
 	if (!dmarc_is_record(text)) {
 		report(&k, DIAG_ERROR, "not a DMARC record: it must start "
-		    "with 'v=DMARC1'");
+		    "with 'v=DMARC1' (RFC 9989 §4.7)");
 		return;
 	}
 	parse(text, &rec, &k);
@@ -596,12 +566,15 @@ dmarc_check(const char *text, const char *where, struct diags *d)
 	if (dmarc_tag_get(&rec, "p") == NULL) {
 		if (rua != NULL && has_valid_uri(rua))
 			report(&k, DIAG_WARNING, "no 'p=' tag: receivers act "
-			    "as if p=none because rua= is set; write p=none");
+			    "as if p=none because rua= is set; write p=none "
+			    "(RFC 9989 §4.7)");
 		else
 			report(&k, DIAG_ERROR, "no 'p=' tag and no valid "
-			    "'rua=': receivers ignore the record");
+			    "'rua=': receivers ignore the record "
+			    "(RFC 9989 §4.7)");
 	} else if (rec.ntags < 2 || strcmp(rec.tags[1].name, "p") != 0)
 		report(&k, DIAG_WARNING, "'p=' is not right after 'v=': "
-		    "receivers that follow RFC 7489 require it there");
+		    "receivers that follow RFC 7489 require it there "
+		    "(RFC 7489 §6.4)");
 	dmarc_record_release(&rec);
 }

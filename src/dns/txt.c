@@ -142,14 +142,23 @@ txt_decode(const char *value, struct buf *out, struct err *err)
 
 /*
  * The split policy: how many bytes of text, starting at its beginning, go
- * into the next character-string.  Today simply the most that fit; a policy
- * that prefers term boundaries (for SPF) can replace this one function.
+ * into the next character-string.  TXT_SPLIT_TERMS ends the string before
+ * a space (never at offset 0, which would make no progress), so each
+ * string after the first starts with the space that separated two terms.
  */
 static size_t
-next_chunk(const unsigned char *text, size_t len, size_t max)
+next_chunk(const unsigned char *text, size_t len, size_t max,
+    enum txt_split policy)
 {
-	(void)text;
-	return len < max ? len : max;
+	size_t	 i;
+
+	if (len <= max)
+		return len;
+	if (policy == TXT_SPLIT_TERMS)
+		for (i = max; i > 0; i--)
+			if (text[i] == ' ')
+				return i;
+	return max;
 }
 
 static void
@@ -171,7 +180,7 @@ add_quoted(const unsigned char *s, size_t n, struct buf *out)
 }
 
 void
-txt_encode(const char *text, struct buf *out)
+txt_encode_split(const char *text, enum txt_split policy, struct buf *out)
 {
 	const unsigned char	*p = (const unsigned char *)text;
 	size_t			 len = strlen(text), n;
@@ -182,11 +191,47 @@ txt_encode(const char *text, struct buf *out)
 	}
 	/* Split decoded bytes first, then escape: no escape is ever cut. */
 	while (len > 0) {
-		n = next_chunk(p, len, TXT_STRING_MAX);
+		n = next_chunk(p, len, TXT_STRING_MAX, policy);
 		add_quoted(p, n, out);
 		p += n;
 		len -= n;
 		if (len > 0)
 			buf_addc(out, ' ');
 	}
+}
+
+void
+txt_encode(const char *text, struct buf *out)
+{
+	txt_encode_split(text, TXT_SPLIT_BYTES, out);
+}
+
+void
+tag_trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+int
+tag_next_item(const char **pp, char sep, const char **s, size_t *n)
+{
+	const char	*p = *pp, *e;
+
+	if (p == NULL)
+		return 0;
+	if ((e = strchr(p, sep)) == NULL) {
+		*n = strlen(p);
+		*pp = NULL;
+	} else {
+		*n = (size_t)(e - p);
+		*pp = e + 1;
+	}
+	*s = p;
+	tag_trim(s, n);
+	return 1;
 }

@@ -1,0 +1,90 @@
+/*
+ * spf.h - SPF record text (RFC 7208): render from the config, recognise,
+ * compare, check, and encode as one Route 53 TXT value.
+ *
+ * The rendered record is
+ *   v=spf1 ip4:X... ip6:X... a mx include:X... [-all|~all|?all]
+ * each list in the order written, duplicates (case ignored) dropped, one
+ * space between terms (docs/records.md).
+ */
+#ifndef MAILAUTH_SPF_H
+#define MAILAUTH_SPF_H
+
+#include <stddef.h>
+
+struct buf;
+struct cfg_spf;
+struct diags;
+
+/* The limit of DNS-querying terms per evaluation (RFC 7208 §4.6.4). */
+#define SPF_DNS_TERMS_MAX	10
+/* Over this many bytes a record is warned about (RFC 7208 §3.4). */
+#define SPF_SIZE_WARN		450
+
+/* Appends the record text (unquoted) for the config to out. */
+void	spf_render(const struct cfg_spf *, struct buf *out);
+
+/*
+ * 1 when text is an SPF record: it starts with "v=spf1" (any case)
+ * followed by a space or the end (RFC 7208 §4.5).  No leading white space:
+ * receivers do not select such a record either.
+ */
+int	spf_is_record(const char *text);
+
+/*
+ * Checks a record, adding every problem to d with no location and a message
+ * that starts with "where: " (NULL: "SPF record") and ends with the RFC
+ * 7208 section, e.g. "(RFC 7208 §4.6.4)".
+ *
+ * Syntax (errors; receivers return permerror): not an SPF record, a byte
+ * outside printable ASCII or a separator other than a space, an unknown
+ * mechanism, a mechanism with arguments it does not take or without those
+ * it needs, bad ip4/ip6 networks and CIDR lengths (no leading zeros, at most
+ * 32 and 128), domain-specs that do not end in a macro or a "." and a valid
+ * top label, bad macro syntax (c, r and t are for exp text only), modifier
+ * names that do not start with a letter, a redirect or exp modifier given
+ * twice.
+ *
+ * Policy: more than SPF_DNS_TERMS_MAX terms among include, a, mx, ptr,
+ * exists and redirect (error; 9 or 10 warns, since included records count
+ * too); ptr (warning); +all or a bare all (error); neither all nor redirect
+ * (warning); terms after all, or redirect beside all, which receivers
+ * ignore (warning); a literal target name with an empty label or a label
+ * over 63 bytes, which can never match (warning); over SPF_SIZE_WARN bytes
+ * (warning).
+ */
+void	spf_check(const char *text, const char *where, struct diags *d);
+
+/* The syntax findings of spf_check() only. */
+void	spf_check_syntax(const char *text, const char *where, struct diags *d);
+
+#define SPF_CHECK_SYNTAX	0x01u
+#define SPF_CHECK_POLICY	0x02u
+#define SPF_CHECK_ALL		(SPF_CHECK_SYNTAX | SPF_CHECK_POLICY)
+
+/* The same on len bytes that may hold NUL bytes (an error), as a TXT value
+ * decodes; what is either SPF_CHECK_* set of findings. */
+void	spf_check_bytes(const char *text, size_t len, const char *where,
+	    unsigned int what, struct diags *d);
+
+/*
+ * 1 when a and b are the same record to mailauth: both SPF records whose
+ * terms, split at runs of spaces (leading and trailing ones ignored), are
+ * pairwise equal in the same order.  Terms compare with the version, the
+ * mechanism and modifier names in any case, and '+' the same as no
+ * qualifier (RFC 7208 §4.6.2); arguments (names, addresses, macros) are
+ * compared exactly.  Callers compare joined text (txt_decode), so a record
+ * split into other character-strings is the same record.  0 otherwise.
+ */
+int	spf_equivalent(const char *a, const char *b);
+
+/*
+ * Appends text as one Route 53 TXT value, like txt_encode(), but split
+ * only at term boundaries: each character-string (at most TXT_STRING_MAX
+ * bytes) ends before a space and the next begins with it, so that the
+ * joined text is unchanged and each string reads as whole terms.  A term
+ * over TXT_STRING_MAX bytes is cut inside, there being no other way.
+ */
+void	spf_txt_encode(const char *text, struct buf *out);
+
+#endif
