@@ -17,6 +17,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_plan_entry,
 	&cmd_apply_entry,
 	&cmd_validate_entry,
+	&cmd_lint_entry,
+	&cmd_dkim_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,
 	NULL

@@ -1,0 +1,114 @@
+/*
+ * cmd-dkim.c - "mailauth dkim keygen": a new DKIM key pair written to
+ * files, and the config lines that publish its public key.  Runs offline;
+ * the key generation itself is dkim_keygen() (src/dns/dkim.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dkim.h"
+#include "mailauth/err.h"
+#include "cli.h"
+
+/* A path as a YAML flow scalar: plain when that is safe, else quoted. */
+static void
+yaml_scalar(struct buf *out, const char *s)
+{
+	const char	*p;
+
+	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-") == strlen(s)) {
+		buf_adds(out, s);
+		return;
+	}
+	buf_addc(out, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(out, '\\');
+		buf_addc(out, *p);
+	}
+	buf_addc(out, '"');
+}
+
+static int
+parse_type(const char *s, enum dkim_key_type *type)
+{
+	if (s == NULL || strcmp(s, "rsa") == 0)
+		*type = DKIM_KEY_RSA;
+	else if (strcmp(s, "ed25519") == 0)
+		*type = DKIM_KEY_ED25519;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+cmd_dkim_exec(const struct cli_opts *o)
+{
+	struct dkim_keygen	 kg;
+	struct err		 err;
+	struct buf		 path = BUF_INIT;
+	enum dkim_key_type	 type;
+
+	if (o->nargs == 0 || strcmp(o->args[0], "keygen") != 0) {
+		if (o->nargs == 0)
+			cli_error("dkim needs a subcommand: keygen");
+		else
+			cli_error("unknown dkim subcommand '%s'", o->args[0]);
+		cli_usage(stderr, &cmd_dkim_entry);
+		return EXIT_ERROR;
+	}
+	if (o->selector == NULL) {
+		cli_error("dkim keygen needs --selector NAME");
+		cli_usage(stderr, &cmd_dkim_entry);
+		return EXIT_ERROR;
+	}
+	if (parse_type(o->key_type, &type) == -1) {
+		cli_error("option '--type' needs rsa or ed25519, got '%s'",
+		    o->key_type);
+		return EXIT_ERROR;
+	}
+	if (type == DKIM_KEY_ED25519 && o->bits != 0) {
+		cli_error("option '--bits' does not apply to ed25519 keys");
+		return EXIT_ERROR;
+	}
+	err_clear(&err);
+	if (dkim_keygen(o->out_dir, o->selector, type, (int)o->bits, &kg,
+	    &err) == -1) {
+		cli_error("%s", err.msg);
+		return EXIT_ERROR;
+	}
+	if (type == DKIM_KEY_RSA && o->bits != 0 &&
+	    o->bits < DKIM_RSA_GOOD_BITS)
+		cli_error("warning: an RSA key of %ld bits is weak; RFC 8301 "
+		    "§3.2 wants at least %d", o->bits, DKIM_RSA_GOOD_BITS);
+	yaml_scalar(&path, kg.public_path);
+	printf("wrote %s (the private key, mode 0600: give it to the server "
+	    "that signs mail, never publish it)\n", kg.private_path);
+	printf("wrote %s (the public key)\n\n", kg.public_path);
+	printf("Add this under the domain in the configuration (a relative "
+	    "path is read\nfrom the configuration file's folder):\n\n");
+	printf("dkim:\n  %s: { public_key_file: %s }\n\n", o->selector,
+	    buf_str(&path));
+	printf("mailauth will publish at %s._domainkey.DOMAIN:\n%s\n",
+	    o->selector, kg.record);
+	buf_release(&path);
+	dkim_keygen_release(&kg);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_dkim_entry = {
+	"dkim",
+	"keygen --selector NAME [--type rsa|ed25519] [--bits N] [--out DIR]",
+	"generate a DKIM key pair and print the config that publishes it",
+	"Generates a DKIM key pair with OpenSSL and writes NAME.private.pem\n"
+	"(mode 0600, for the server that signs mail) and NAME.public.pem into\n"
+	"DIR (default: the current folder), then prints the dkim: entry that\n"
+	"publishes the public key.  RSA keys are 2048 bits unless --bits says\n"
+	"otherwise (1024 to 4096); Ed25519 keys (RFC 8463) take no --bits.\n"
+	"Never overwrites: if either file exists, nothing is written.",
+	OPT_KEYGEN,
+	1,
+	cmd_dkim_exec
+};
