@@ -43,7 +43,7 @@ def main():
     try:
         zid = e.zone("example.com")
         e.put(zid, "example.com.", "MX", ["10 inbound-smtp.eu-west-1.amazonaws.com."])
-        e.put(zid, "example.com.", "TXT", ['"google-site-verification=3x4mpl3"'])
+        e.put(zid, "example.com.", "TXT", ['"google-site-verification=3x4mpl3"', '"MS=ms48151623"'])
         e.put(zid, "www.example.com.", "A", ["192.0.2.80"])
         print("Hosted zone example.com (%s) holds records mailauth does not own:" % zid)
         show_zone(e, zid)
@@ -51,13 +51,13 @@ def main():
         say("mailauth plan: compare examples/mailauth.yaml with the live zone (reads only)")
         run(e, "plan", "-c", CONFIG)
 
-        say("mailauth apply: write the DMARC record in one atomic batch and wait until INSYNC")
+        say("mailauth apply: write SPF (beside the apex values it does not own), DKIM and DMARC in one atomic batch, wait until INSYNC")
         run(e, "apply", "-c", CONFIG, "--auto-approve")
 
         say("mailauth plan again: the zone now matches the file, so nothing is left to do")
         run(e, "plan", "-c", CONFIG, "--detailed-exitcode")
 
-        say("The zone afterwards: the DMARC record is published, everything else is as it was")
+        say("The zone afterwards: SPF, DKIM and DMARC are published; every other value is as it was")
         show_zone(e, zid)
     finally:
         e.close()

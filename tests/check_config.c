@@ -341,12 +341,13 @@ START_TEST(examples)
 		ck_assert_msg(d.n == 0, "%s: %s", files[i], buf_str(&got));
 		cfg_release(&cfg);
 	}
-	/* make demo relies on this: DMARC only, policy none. */
+	/* make demo relies on this: SPF, two DKIM selectors, DMARC none. */
 	ck_assert_int_eq(cfg_load(&cfg, "examples/mailauth.yaml", &d), 0);
 	ck_assert_uint_eq(cfg.ndomains, 1);
 	ck_assert_str_eq(cfg.domains[0].name, "example.com");
-	ck_assert_int_eq(cfg.domains[0].spf.present, 0);
-	ck_assert_uint_eq(cfg.domains[0].ndkim, 0);
+	ck_assert_int_eq(cfg.domains[0].spf.present, 1);
+	ck_assert_uint_eq(cfg.domains[0].ndkim, 2);
+	ck_assert_str_eq(cfg.domains[0].dkim[0].value, "examples/keys/s2026.pem");
 	ck_assert_int_eq(cfg.domains[0].dmarc.policy, DMARC_POLICY_NONE);
 	ck_assert_str_eq(cfg.domains[0].dmarc.rua.v[0],
 	    "mailto:dmarc-reports@example.com");

@@ -20,6 +20,7 @@
 #define NAME	"_dmarc.example.com."
 #define WANT	"v=DMARC1; p=quarantine; rua=mailto:d@example.com"
 #define QWANT	"\"" WANT "\""
+#define SEL	"s1._domainkey.example.com."
 
 /* One managed name with the live sets given as (type, ttl, values...). */
 struct world {
@@ -170,6 +171,34 @@ START_TEST(ttl_difference_is_an_update)
 }
 END_TEST
 
+START_TEST(shared_set_keeps_its_live_ttl)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+	struct rrset			*rs;
+
+	/* Another value shares the set: its TTL is not ours to change. */
+	world_init(&w);
+	rs = live_set(&w, "TXT", 300);
+	rrset_value_add(rs, "\"vendor=1\"");
+	rrset_value_add(rs, "\"v=DMARC1; p=none\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_int_eq(c->after.ttl, 300);
+	ck_assert_str_eq(c->after.values[1], QWANT);
+	world_release(&w);
+
+	/* Only a foreign value there, nothing of ours yet: still its TTL. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 300), "\"vendor=1\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_int_eq(c->after.ttl, 300);
+	ck_assert_uint_eq(c->after.nvalues, 2);
+	world_release(&w);
+}
+END_TEST
+
 START_TEST(two_records_become_one)
 {
 	struct world			 w;
@@ -252,7 +281,7 @@ START_TEST(render_create_and_update)
 	plan_render_text(&w.plan, 0, &out);
 	ck_assert_str_eq(buf_str(&out),
 	    "  # _dmarc.example.com TXT: DMARC for example.com (zone Z1EXAMPLE)\n"
-	    "  ~ _dmarc.example.com TXT ttl 300 -> 3600\n"
+	    "  ~ _dmarc.example.com TXT ttl 300\n"
 	    "      - \"v=DMARC1; p=none\"\n"
 	    "      + " QWANT "\n"
 	    "        \"keep\"  (unchanged)\n"
@@ -261,6 +290,202 @@ START_TEST(render_create_and_update)
 	buf_reset(&out);
 	plan_render_text(&w.plan, 1, &out);
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\033[33m~\033[0m"));
+	buf_release(&out);
+	world_release(&w);
+}
+END_TEST
+
+/* A DKIM selector: the world's desired record moved to a selector name. */
+static void
+selector(struct world *w, const char *type, const char *text, int absent)
+{
+	w->want.kind = RECORD_DKIM;
+	w->want.name = SEL;
+	w->want.type = (char *)type;
+	w->want.text = (char *)text;
+	w->want.absent = absent;
+}
+
+static struct rrset *
+sel_set(struct world *w, const char *type, long ttl)
+{
+	struct rrset	*rs = live_set(w, type, ttl);
+
+	free(rs->name);
+	rs->name = xstrdup(SEL);
+	return rs;
+}
+
+START_TEST(dkim_txt_to_cname_is_one_update)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+
+	world_init(&w);
+	selector(&w, "CNAME", "tok.dkim.amazonses.com.", 0);
+	rrset_value_add(sel_set(&w, "TXT", 3600), "\"v=DKIM1; k=rsa; p=MIIB\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_str_eq(c->before.type, "TXT");
+	ck_assert_str_eq(c->after.type, "CNAME");
+	ck_assert_str_eq(c->after.values[0], "tok.dkim.amazonses.com.");
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dkim_cname_to_txt_is_one_update)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+
+	world_init(&w);
+	selector(&w, "TXT", "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=", 0);
+	rrset_value_add(sel_set(&w, "CNAME", 3600), "tok.dkim.amazonses.com");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_str_eq(c->before.type, "CNAME");
+	ck_assert_str_eq(c->after.type, "TXT");
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dkim_cname_compared_without_final_dot)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+
+	world_init(&w);
+	selector(&w, "CNAME", "tok.dkim.amazonses.com.", 0);
+	rrset_value_add(sel_set(&w, "CNAME", 3600), "TOK.dkim.amazonses.com");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_NONE);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dkim_cname_beside_foreign_txt_is_refused)
+{
+	struct world	 w;
+
+	world_init(&w);
+	selector(&w, "CNAME", "tok.dkim.amazonses.com.", 0);
+	rrset_value_add(sel_set(&w, "TXT", 3600), "\"someone-else=1\"");
+	ck_assert_int_eq(plan_diff(&w.ls, &w.plan, &w.d), -1);
+	ck_assert_ptr_nonnull(strstr(w.d.v[0].msg, "does not delete what it does not own"));
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dkim_absent_deletes_only_what_is_owned)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+	struct rrset			*rs;
+
+	/* A CNAME: deleted. */
+	world_init(&w);
+	selector(&w, NULL, NULL, 1);
+	rrset_value_add(sel_set(&w, "CNAME", 300), "old.dkim.amazonses.com.");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_DELETE);
+	ck_assert_str_eq(c->before.type, "CNAME");
+	ck_assert_uint_eq(w.plan.ndestroy, 1);
+	world_release(&w);
+
+	/* A key record beside a foreign value: the key goes, the value stays. */
+	world_init(&w);
+	selector(&w, NULL, NULL, 1);
+	rs = sel_set(&w, "TXT", 300);
+	rrset_value_add(rs, "\"v=DKIM1; p=MIIB\"");
+	rrset_value_add(rs, "\"note\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_uint_eq(c->after.nvalues, 1);
+	ck_assert_str_eq(c->after.values[0], "\"note\"");
+	world_release(&w);
+
+	/* Nothing of ours, or nothing at all: no change. */
+	world_init(&w);
+	selector(&w, NULL, NULL, 1);
+	rrset_value_add(sel_set(&w, "TXT", 300), "\"note\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_NONE);
+	world_release(&w);
+	world_init(&w);
+	selector(&w, NULL, NULL, 1);
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_NONE);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(spf_at_apex_keeps_foreign_values)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+	struct rrset			*rs;
+
+	world_init(&w);
+	w.want.kind = RECORD_SPF;
+	w.want.name = "example.com.";
+	w.want.text = "v=spf1 include:amazonses.com -all";
+	rs = live_set(&w, "TXT", 3600);
+	free(rs->name);
+	rs->name = xstrdup("example.com.");
+	rrset_value_add(rs, "\"google-site-verification=abc\"");
+	rrset_value_add(rs, "\"v=spf1 mx ~all\"");
+	rrset_value_add(rs, "\"MS=ms123\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_uint_eq(c->after.nvalues, 3);
+	ck_assert_str_eq(c->after.values[0], "\"google-site-verification=abc\"");
+	ck_assert_str_eq(c->after.values[1], "\"v=spf1 include:amazonses.com -all\"");
+	ck_assert_str_eq(c->after.values[2], "\"MS=ms123\"");
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(spf_split_differently_is_equivalent)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+	struct rrset			*rs;
+
+	world_init(&w);
+	w.want.kind = RECORD_SPF;
+	w.want.name = "example.com.";
+	w.want.text = "v=spf1 include:amazonses.com -all";
+	rs = live_set(&w, "TXT", 3600);
+	free(rs->name);
+	rs->name = xstrdup("example.com.");
+	rrset_value_add(rs, "\"v=spf1 include:ama\" \"zonses.com -all\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_NONE);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(render_type_switch_and_delete)
+{
+	struct world	 w;
+	struct buf	 out = BUF_INIT;
+
+	world_init(&w);
+	selector(&w, "CNAME", "tok.dkim.amazonses.com.", 0);
+	rrset_value_add(sel_set(&w, "TXT", 3600), "\"v=DKIM1; p=MIIB\"");
+	diff(&w, 0);
+	plan_render_text(&w.plan, 0, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "~ s1._domainkey.example.com TXT -> CNAME"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "- \"v=DKIM1; p=MIIB\""));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "+ tok.dkim.amazonses.com."));
+	world_release(&w);
+
+	world_init(&w);
+	selector(&w, NULL, NULL, 1);
+	rrset_value_add(sel_set(&w, "CNAME", 300), "old.dkim.amazonses.com.");
+	diff(&w, 0);
+	buf_reset(&out);
+	plan_render_text(&w.plan, 0, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "- s1._domainkey.example.com CNAME ttl 300"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "Plan: 0 to add, 0 to change, 1 to destroy."));
 	buf_release(&out);
 	world_release(&w);
 }
@@ -378,9 +603,18 @@ plan_suite(void)
 	tcase_add_test(tc, ttl_difference_is_an_update);
 	tcase_add_test(tc, two_records_become_one);
 	tcase_add_test(tc, conflicts_are_errors);
+	tcase_add_test(tc, dkim_txt_to_cname_is_one_update);
+	tcase_add_test(tc, dkim_cname_to_txt_is_one_update);
+	tcase_add_test(tc, dkim_cname_compared_without_final_dot);
+	tcase_add_test(tc, dkim_cname_beside_foreign_txt_is_refused);
+	tcase_add_test(tc, dkim_absent_deletes_only_what_is_owned);
+	tcase_add_test(tc, spf_at_apex_keeps_foreign_values);
+	tcase_add_test(tc, shared_set_keeps_its_live_ttl);
+	tcase_add_test(tc, spf_split_differently_is_equivalent);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("render");
 	tcase_add_test(tc, render_create_and_update);
+	tcase_add_test(tc, render_type_switch_and_delete);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_test(tc, apply_sends_delete_of_exact_live_set_and_create);

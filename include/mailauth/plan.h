@@ -27,26 +27,50 @@ struct r53_client;
 /* --- desired records (src/plan/desired.c) --- */
 
 enum record_kind {
-	RECORD_DMARC
+	RECORD_DMARC,		/* TXT at _dmarc.<domain> */
+	RECORD_SPF,		/* TXT at <domain> */
+	RECORD_DKIM		/* TXT or CNAME at <selector>._domainkey.<domain> */
 };
 
-/* One value mailauth wants at a name; kind decides which live values of
- * the name's set it owns. */
+/*
+ * What mailauth wants at one name.  kind decides which live values it
+ * owns there: the DMARC record among the TXT values at _dmarc, the SPF
+ * record among the apex TXT values, and at a DKIM selector named in the
+ * config its key record and its CNAME (so a selector can move between
+ * TXT and CNAME).  Every other value is someone else's.
+ */
 struct desired {
 	const struct cfg_domain	*domain;	/* borrowed from the config */
 	enum record_kind	 kind;
+	char			*key;		/* config key path, for messages */
+	int			 line, col;	/* of that key */
 	char			*name;		/* canonical */
-	char			*type;		/* "TXT" */
+	char			*type;		/* "TXT" or "CNAME"; NULL when absent */
 	long			 ttl;
-	char			*text;		/* the value, unquoted */
+	char			*text;		/* TXT: the value, unquoted; CNAME: the
+						 * target, canonical; NULL when absent */
+	int			 absent;	/* state: absent: remove what is there */
 };
 
-/* Builds the desired records of every domain of cfg. */
-void	desired_build(const struct cfg *, struct desired **, size_t *);
+/*
+ * Builds the desired records of every domain of cfg: renders them, reads
+ * DKIM public keys, and checks every record against its RFC.  Problems go
+ * to d located at the config key that produced them; returns -1 when any
+ * is an error (nothing may then be planned).
+ */
+int	desired_build(const struct cfg *, struct desired **, size_t *,
+	    struct diags *);
 void	desired_release(struct desired *, size_t);
 const char *record_kind_name(enum record_kind);
 /* 1 when the decoded TXT text is a value that kind owns. */
 int	record_kind_owns(enum record_kind, const char *text);
+/* 1 when two texts of kind mean the same to a receiver. */
+int	record_kind_equivalent(enum record_kind, const char *a, const char *b);
+/* Checks a record text of kind, adding findings that start with where. */
+void	record_kind_check(enum record_kind, const char *text,
+	    const char *where, struct diags *);
+/* Appends text as one Route 53 TXT value, split as kind wants. */
+void	record_kind_encode(enum record_kind, const char *text, struct buf *);
 
 /* --- live records (src/plan/live.c) --- */
 

@@ -166,7 +166,13 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		p->cfg = NULL;
 		goto out;
 	}
-	desired_build(p->cfg, &p->desired, &p->ndesired);
+	if (desired_build(p->cfg, &p->desired, &p->ndesired, &d) == -1) {
+		cli_diags(&d);
+		cli_error("%zu error%s in the records '%s' produces; nothing "
+		    "was sent to AWS", d.nerrors, d.nerrors == 1 ? "" : "s",
+		    o->config);
+		goto out;
+	}
 	if (cli_aws_open(o, aws) == -1)
 		goto out;
 	if (live_read(&aws->r53, p->cfg, p->desired, p->ndesired, p->live,

@@ -1,14 +1,18 @@
 /*
  * desired.c - config -> desired records: what mailauth wants each domain to
- * publish, and which live values each kind of record owns.
+ * publish, rendered, checked against its RFC, and which live values each
+ * kind of record owns.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/diag.h"
+#include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/plan.h"
+#include "mailauth/spf.h"
 
 const char *
 record_kind_name(enum record_kind kind)
@@ -16,6 +20,10 @@ record_kind_name(enum record_kind kind)
 	switch (kind) {
 	case RECORD_DMARC:
 		return "DMARC";
+	case RECORD_SPF:
+		return "SPF";
+	case RECORD_DKIM:
+		return "DKIM";
 	}
 	return "?";
 }
@@ -26,47 +34,185 @@ record_kind_owns(enum record_kind kind, const char *text)
 	switch (kind) {
 	case RECORD_DMARC:
 		return dmarc_is_record(text);
+	case RECORD_SPF:
+		return spf_is_record(text);
+	case RECORD_DKIM:
+		return dkim_is_record(text);
 	}
 	return 0;
 }
 
-static void
-add(struct desired **v, size_t *n, const struct cfg_domain *dom,
-    enum record_kind kind, const char *prefix, const char *type,
-    struct buf *text)
+int
+record_kind_equivalent(enum record_kind kind, const char *a, const char *b)
 {
-	struct desired	*d = xappend(v, n, sizeof(**v));
-	char		*name = xasprintf("%s%s", prefix, dom->name);
-
-	d->domain = dom;
-	d->kind = kind;
-	/* The loader checked the domain name, so it canonicalises. */
-	d->name = dns_name_canon(name, NULL);
-	if (d->name == NULL)
-		d->name = xstrdup(name);
-	d->type = xstrdup(type);
-	d->ttl = dom->ttl;
-	d->text = buf_detach(text);
-	free(name);
+	switch (kind) {
+	case RECORD_DMARC:
+		return dmarc_equivalent(a, b);
+	case RECORD_SPF:
+		return spf_equivalent(a, b);
+	case RECORD_DKIM:
+		return dkim_equivalent(a, b);
+	}
+	return strcmp(a, b) == 0;
 }
 
 void
-desired_build(const struct cfg *cfg, struct desired **out, size_t *nout)
+record_kind_check(enum record_kind kind, const char *text, const char *where,
+    struct diags *d)
 {
+	switch (kind) {
+	case RECORD_DMARC:
+		dmarc_check(text, where, d);
+		break;
+	case RECORD_SPF:
+		spf_check(text, where, d);
+		break;
+	case RECORD_DKIM:
+		dkim_check(text, where, d);
+		break;
+	}
+}
+
+void
+record_kind_encode(enum record_kind kind, const char *text, struct buf *out)
+{
+	if (kind == RECORD_SPF)
+		spf_txt_encode(text, out);	/* split at term boundaries */
+	else
+		txt_encode(text, out);
+}
+
+/* Moves the findings of found into d, located at the record's key. */
+static void
+relocate(struct diags *found, const struct cfg *cfg, const struct desired *w,
+    int errors_only, struct diags *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < found->n; i++)
+		if (!errors_only || found->v[i].level == DIAG_ERROR)
+			diags_add(d, found->v[i].level, cfg->path, w->line,
+			    w->col, "%s", found->v[i].msg);
+	diags_release(found);
+}
+
+static struct desired *
+add(struct desired **v, size_t *n, const struct cfg_domain *dom,
+    enum record_kind kind, const char *prefix, const struct cfg_pos *pos,
+    const char *key)
+{
+	struct desired	*w = xappend(v, n, sizeof(**v));
+	char		*name = xasprintf("%s%s", prefix, dom->name);
+
+	w->domain = dom;
+	w->kind = kind;
+	w->key = xstrdup(key);
+	w->line = pos->line;
+	w->col = pos->col;
+	/* The loader checked the names, so they canonicalise. */
+	if ((w->name = dns_name_canon(name, NULL)) == NULL)
+		w->name = xstrdup(name);
+	w->ttl = dom->ttl;
+	free(name);
+	return w;
+}
+
+/* The TXT record of a selector from its public key; -1 on errors in d. */
+static int
+dkim_text(const struct cfg_dkim *sel, const char *key, struct buf *out,
+    struct diags *found)
+{
+	if (sel->kind == DKIM_PUBLIC_KEY_FILE)
+		return dkim_record_from_file(sel->value, key, out, found);
+	return dkim_record_from_spki_base64(sel->value, key, out, found);
+}
+
+static void
+build_dkim(const struct cfg *cfg, const struct cfg_domain *dom,
+    struct desired **out, size_t *nout, struct diags *d)
+{
+	struct diags	 found = DIAGS_INIT;
 	struct buf	 text = BUF_INIT;
 	size_t		 i;
+
+	for (i = 0; i < dom->ndkim; i++) {
+		const struct cfg_dkim	*sel = &dom->dkim[i];
+		struct desired		*w;
+		char			*prefix, *key;
+
+		prefix = xasprintf("%s._domainkey.", sel->selector);
+		key = xasprintf("domains.%s.dkim.%s", dom->name, sel->selector);
+		w = add(out, nout, dom, RECORD_DKIM, prefix, &sel->pos, key);
+		switch (sel->kind) {
+		case DKIM_ABSENT:
+			w->absent = 1;
+			break;
+		case DKIM_CNAME:
+			w->type = xstrdup("CNAME");
+			if ((w->text = dns_name_canon(sel->value, NULL)) ==
+			    NULL)
+				w->text = xstrdup(sel->value);
+			break;
+		case DKIM_PUBLIC_KEY_FILE:
+		case DKIM_PUBLIC_KEY:
+			w->type = xstrdup("TXT");
+			buf_reset(&text);
+			if (dkim_text(sel, key, &text, &found) == 0)
+				dkim_check(buf_str(&text), key, &found);
+			w->text = xstrdup(buf_str(&text));
+			relocate(&found, cfg, w, 0, d);
+			break;
+		}
+		free(prefix);
+		free(key);
+	}
+	buf_release(&text);
+}
+
+int
+desired_build(const struct cfg *cfg, struct desired **out, size_t *nout,
+    struct diags *d)
+{
+	struct diags	 found = DIAGS_INIT;
+	struct buf	 text = BUF_INIT;
+	size_t		 i, nerrors = d->nerrors;
 
 	*out = NULL;
 	*nout = 0;
 	for (i = 0; i < cfg->ndomains; i++) {
 		const struct cfg_domain	*dom = &cfg->domains[i];
+		struct desired		*w;
+		char			*key;
 
+		if (dom->spf.present) {
+			key = xasprintf("domains.%s.spf", dom->name);
+			w = add(out, nout, dom, RECORD_SPF, "", &dom->spf.pos,
+			    key);
+			buf_reset(&text);
+			spf_render(&dom->spf, &text);
+			w->type = xstrdup("TXT");
+			w->text = xstrdup(buf_str(&text));
+			spf_check(w->text, key, &found);
+			relocate(&found, cfg, w, 0, d);
+			free(key);
+		}
+		build_dkim(cfg, dom, out, nout, d);
 		if (dom->dmarc.present) {
+			key = xasprintf("domains.%s.dmarc", dom->name);
+			w = add(out, nout, dom, RECORD_DMARC, "_dmarc.",
+			    &dom->dmarc.pos, key);
+			buf_reset(&text);
 			dmarc_render(&dom->dmarc, &text);
-			add(out, nout, dom, RECORD_DMARC, "_dmarc.", "TXT",
-			    &text);
+			w->type = xstrdup("TXT");
+			w->text = xstrdup(buf_str(&text));
+			/* The loader already warned about legacy tags. */
+			dmarc_check(w->text, key, &found);
+			relocate(&found, cfg, w, 1, d);
+			free(key);
 		}
 	}
+	buf_release(&text);
+	return d->nerrors > nerrors ? -1 : 0;
 }
 
 void
@@ -75,6 +221,7 @@ desired_release(struct desired *v, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
+		free(v[i].key);
 		free(v[i].name);
 		free(v[i].type);
 		free(v[i].text);

@@ -4,7 +4,10 @@
  * For each managed name the new record set is the live one with only the
  * owned value replaced: values mailauth does not own keep their bytes and
  * their order, the owned value keeps its position, and a live value that
- * means the same as the desired one is kept as it is written.
+ * means the same as the desired one is kept as it is written.  At a DKIM
+ * selector named in the config, mailauth also owns the CNAME, so moving a
+ * selector between TXT and CNAME is one change: the DELETE of the old set
+ * and the CREATE of the new, in one batch.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +15,14 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
-#include "mailauth/dmarc.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
 
-static int
-equivalent(enum record_kind kind, const char *a, const char *b)
-{
-	switch (kind) {
-	case RECORD_DMARC:
-		return dmarc_equivalent(a, b);
-	}
-	return strcmp(a, b) == 0;
-}
+/* What Route 53 holds at one name, sorted by what mailauth may do. */
+struct at_name {
+	const struct rrset	*txt;
+	const struct rrset	*cname;
+};
 
 /*
  * Reports what is wrong with a live value mailauth owns.  Only as warnings:
@@ -37,11 +35,7 @@ check_live(enum record_kind kind, const char *text, const char *where,
 	struct diags	 found = DIAGS_INIT;
 	size_t		 i;
 
-	switch (kind) {
-	case RECORD_DMARC:
-		dmarc_check(text, where, &found);
-		break;
-	}
+	record_kind_check(kind, text, where, &found);
 	for (i = 0; i < found.n; i++)
 		diags_add(d, DIAG_WARNING, NULL, 0, 0, "live record: %s",
 		    found.v[i].msg);
@@ -49,45 +43,218 @@ check_live(enum record_kind kind, const char *text, const char *where,
 }
 
 /*
- * The live set of the desired type at the name, or NULL.  Anything at the
- * name that stops mailauth from writing there is an error in d.
+ * Finds the TXT and CNAME sets at the name.  Anything there that stops
+ * mailauth from writing is an error in d: an alias, record sets with a
+ * routing policy, or (except at a DKIM selector, whose CNAME mailauth owns)
+ * a CNAME.
  */
-static const struct rrset *
-usable_set(const struct live *l, const char *display, struct diags *d)
+static int
+classify(const struct live *l, const char *display, struct at_name *at,
+    struct diags *d)
 {
-	const struct rrset	*found = NULL;
-	size_t			 i, n = 0;
+	const struct desired	*want = l->desired;
+	size_t			 i, ntxt = 0;
 
+	memset(at, 0, sizeof(*at));
 	for (i = 0; i < l->nsets; i++) {
 		const struct rrset	*rs = &l->sets[i];
 
-		if (strcmp(rs->type, "CNAME") == 0) {
-			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: is a CNAME "
-			    "to '%s'; a %s record cannot be added beside it, "
-			    "and mailauth does not remove records it does not "
-			    "own: delete the CNAME or drop %s from the config",
-			    display, rs->nvalues > 0 ? rs->values[0] : "?",
-			    l->desired->type, record_kind_name(l->desired->kind));
-			return NULL;
-		}
-		if (strcmp(rs->type, l->desired->type) != 0)
+		if (strcmp(rs->type, "TXT") != 0 &&
+		    strcmp(rs->type, "CNAME") != 0)
 			continue;
 		if (rs->alias_target != NULL) {
 			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the %s record "
 			    "is an alias to '%s'; mailauth does not replace "
 			    "aliases", display, rs->type, rs->alias_target);
-			return NULL;
+			return -1;
 		}
-		found = rs;
-		n++;
+		if (strcmp(rs->type, "CNAME") == 0)
+			at->cname = rs;
+		else {
+			at->txt = rs;
+			ntxt++;
+		}
 	}
-	if (n > 1) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %zu %s record sets "
+	if (ntxt > 1) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %zu TXT record sets "
 		    "with routing policies; mailauth manages only simple "
-		    "record sets", display, n, l->desired->type);
-		return NULL;
+		    "record sets", display, ntxt);
+		return -1;
 	}
-	return found;
+	if (at->cname != NULL && want->kind != RECORD_DKIM) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: is a CNAME to '%s'; "
+		    "a TXT record cannot be added beside it, and mailauth does "
+		    "not remove records it does not own: delete the CNAME or "
+		    "drop %s from the config", display,
+		    at->cname->nvalues > 0 ? at->cname->values[0] : "?",
+		    record_kind_name(want->kind));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The live TXT set with the owned value replaced by value (encoded), or
+ * removed when value is NULL, into after.  Returns the number of owned
+ * values found; *kept is set when an equivalent live value was kept.
+ */
+static size_t
+merge_txt(const struct live *l, const struct rrset *live, const char *value,
+    const char *display, struct rrset *after, int *kept, struct diags *d)
+{
+	const struct desired	*want = l->desired;
+	struct buf		 text = BUF_INIT;
+	size_t			 i, owned = 0;
+
+	*kept = 0;
+	for (i = 0; i < live->nvalues; i++) {
+		buf_reset(&text);
+		if (txt_decode(live->values[i], &text, NULL) == -1 ||
+		    !record_kind_owns(want->kind, buf_str(&text))) {
+			rrset_value_add(after, live->values[i]);
+			continue;
+		}
+		if (owned++ > 0 || value == NULL)
+			continue;
+		check_live(want->kind, buf_str(&text), display, d);
+		if (record_kind_equivalent(want->kind, buf_str(&text),
+		    want->text)) {
+			rrset_value_add(after, live->values[i]);
+			*kept = strcmp(buf_str(&text), want->text) != 0;
+		} else
+			rrset_value_add(after, value);
+	}
+	if (owned == 0 && value != NULL)
+		rrset_value_add(after, value);
+	buf_release(&text);
+	return owned;
+}
+
+/* Sets c->op from before and after. */
+static void
+settle(struct plan_change *c)
+{
+	if (c->before.name == NULL)
+		c->op = c->after.name == NULL ? PLAN_NONE : PLAN_CREATE;
+	else if (c->after.name == NULL || c->after.nvalues == 0) {
+		rrset_release(&c->after);
+		c->op = PLAN_DELETE;
+	} else
+		c->op = rrset_equal(&c->before, &c->after) ? PLAN_NONE :
+		    PLAN_UPDATE;
+}
+
+static int
+want_txt(const struct live *l, const struct at_name *at, const char *display,
+    struct plan_change *c, struct diags *d)
+{
+	const struct desired	*want = l->desired;
+	struct buf		 value = BUF_INIT;
+	size_t			 owned;
+	int			 kept;
+
+	record_kind_encode(want->kind, want->text, &value);
+	rrset_init(&c->after, want->name, "TXT", want->ttl);
+	if (at->cname != NULL) {
+		/* A selector moving from CNAME to TXT. */
+		rrset_copy(&c->before, at->cname);
+		rrset_value_add(&c->after, buf_str(&value));
+		c->note = xstrdup("the selector's CNAME is replaced by its "
+		    "key record, in one batch");
+	} else if (at->txt == NULL)
+		rrset_value_add(&c->after, buf_str(&value));
+	else {
+		rrset_copy(&c->before, at->txt);
+		owned = merge_txt(l, at->txt, buf_str(&value), display,
+		    &c->after, &kept, d);
+		/* The TTL belongs to the whole set: where other values share
+		 * it, it is theirs as much as ours and stays as it is. */
+		if (at->txt->nvalues > owned)
+			c->after.ttl = at->txt->ttl;
+		if (owned > 1) {
+			diags_add(d, DIAG_WARNING, NULL, 0, 0, "%s: %zu %s "
+			    "records are published; receivers then ignore "
+			    "them all, so mailauth replaces them with one",
+			    display, owned, record_kind_name(want->kind));
+			c->note = xasprintf("%zu %s records replaced by one",
+			    owned, record_kind_name(want->kind));
+		} else if (kept)
+			c->note = xasprintf("the live %s record is equivalent "
+			    "(it differs only in spacing, case, order or "
+			    "string splitting) and is left as it is",
+			    record_kind_name(want->kind));
+	}
+	buf_release(&value);
+	return 0;
+}
+
+static int
+want_cname(const struct live *l, const struct at_name *at,
+    const char *display, struct plan_change *c, struct diags *d)
+{
+	const struct desired	*want = l->desired;
+	struct rrset		 rest;
+	char			*target;
+	int			 kept;
+
+	rrset_init(&c->after, want->name, "CNAME", want->ttl);
+	rrset_value_add(&c->after, want->text);
+	if (at->txt != NULL) {
+		/* A selector moving from TXT to CNAME: Route 53 allows
+		 * nothing beside a CNAME, so the whole TXT set must go. */
+		memset(&rest, 0, sizeof(rest));
+		rrset_init(&rest, want->name, "TXT", at->txt->ttl);
+		merge_txt(l, at->txt, NULL, display, &rest, &kept, d);
+		if (rest.nvalues > 0) {
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the TXT "
+			    "record set holds %zu value%s that %s not a DKIM "
+			    "key record; a CNAME cannot stand beside them, and "
+			    "mailauth does not delete what it does not own",
+			    display, rest.nvalues, rest.nvalues == 1 ? "" : "s",
+			    rest.nvalues == 1 ? "is" : "are");
+			rrset_release(&rest);
+			return -1;
+		}
+		rrset_release(&rest);
+		rrset_copy(&c->before, at->txt);
+		c->note = xstrdup("the selector's key record is replaced by "
+		    "its CNAME, in one batch");
+		return 0;
+	}
+	if (at->cname == NULL)
+		return 0;
+	rrset_copy(&c->before, at->cname);
+	/* CNAME targets are the same name with or without the final dot. */
+	target = at->cname->nvalues == 1 ?
+	    dns_name_canon(at->cname->values[0], NULL) : NULL;
+	if (target != NULL && strcmp(target, want->text) == 0) {
+		free(c->after.values[0]);
+		c->after.values[0] = xstrdup(at->cname->values[0]);
+	}
+	free(target);
+	return 0;
+}
+
+static int
+want_absent(const struct live *l, const struct at_name *at,
+    const char *display, struct plan_change *c, struct diags *d)
+{
+	int	 kept;
+
+	if (at->cname != NULL) {
+		rrset_copy(&c->before, at->cname);
+		return 0;
+	}
+	if (at->txt == NULL)
+		return 0;
+	rrset_copy(&c->before, at->txt);
+	rrset_init(&c->after, at->txt->name, "TXT", at->txt->ttl);
+	if (merge_txt(l, at->txt, NULL, display, &c->after, &kept, d) == 0) {
+		/* Nothing of ours there: leave the set alone. */
+		rrset_release(&c->after);
+		rrset_copy(&c->after, at->txt);
+	}
+	return 0;
 }
 
 /* Fills c from one live name; returns -1 when d received an error. */
@@ -95,62 +262,25 @@ static int
 diff_one(const struct live *l, struct plan_change *c, struct diags *d)
 {
 	const struct desired	*want = l->desired;
-	const struct rrset	*live;
-	struct buf		 text = BUF_INIT, value = BUF_INIT;
+	struct at_name		 at;
 	char			*display = dns_name_display(want->name);
-	size_t			 i, owned = 0, errors = d->nerrors;
-	int			 kept = 0;
+	int			 rc = -1;
 
 	c->desired = want;
 	c->zone = l->zone;
-	live = usable_set(l, display, d);
-	if (d->nerrors > errors)
+	if (classify(l, display, &at, d) == -1)
 		goto out;
-
-	txt_encode(want->text, &value);
-	rrset_init(&c->after, want->name, want->type, want->ttl);
-	if (live == NULL) {
-		rrset_value_add(&c->after, buf_str(&value));
-		c->op = PLAN_CREATE;
-		goto out;
-	}
-	rrset_copy(&c->before, live);
-
-	for (i = 0; i < live->nvalues; i++) {
-		buf_reset(&text);
-		if (txt_decode(live->values[i], &text, NULL) == -1 ||
-		    !record_kind_owns(want->kind, buf_str(&text))) {
-			rrset_value_add(&c->after, live->values[i]);
-			continue;
-		}
-		if (owned++ > 0)
-			continue;
-		check_live(want->kind, buf_str(&text), display, d);
-		if (equivalent(want->kind, buf_str(&text), want->text)) {
-			rrset_value_add(&c->after, live->values[i]);
-			kept = strcmp(buf_str(&text), want->text) != 0;
-		} else
-			rrset_value_add(&c->after, buf_str(&value));
-	}
-	if (owned == 0)
-		rrset_value_add(&c->after, buf_str(&value));
-	if (owned > 1) {
-		diags_add(d, DIAG_WARNING, NULL, 0, 0, "%s: %zu %s records "
-		    "are published; receivers then ignore them all, so "
-		    "mailauth replaces them with one", display, owned,
-		    record_kind_name(want->kind));
-		c->note = xasprintf("%zu %s records replaced by one", owned,
-		    record_kind_name(want->kind));
-	} else if (kept)
-		c->note = xasprintf("the live %s record is equivalent (it "
-		    "differs only in spacing, tag case or order) and is left "
-		    "as it is", record_kind_name(want->kind));
-	c->op = rrset_equal(&c->before, &c->after) ? PLAN_NONE : PLAN_UPDATE;
+	if (want->absent)
+		rc = want_absent(l, &at, display, c, d);
+	else if (strcmp(want->type, "CNAME") == 0)
+		rc = want_cname(l, &at, display, c, d);
+	else
+		rc = want_txt(l, &at, display, c, d);
+	if (rc == 0)
+		settle(c);
 out:
-	buf_release(&text);
-	buf_release(&value);
 	free(display);
-	return d->nerrors > errors ? -1 : 0;
+	return rc;
 }
 
 int
@@ -164,8 +294,10 @@ plan_diff(const struct live_state *ls, struct plan *p, struct diags *d)
 		struct plan_change	*c;
 
 		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
-		if (diff_one(&ls->lives[i], c, d) == -1)
+		if (diff_one(&ls->lives[i], c, d) == -1) {
 			rc = -1;
+			c->op = PLAN_NONE;
+		}
 		switch (c->op) {
 		case PLAN_CREATE:
 			p->nadd++;

@@ -88,7 +88,11 @@ render_change(const struct plan_change *c, const struct style *st,
 	case PLAN_UPDATE:
 		buf_adds(out, "  ");
 		paint(out, st, YELLOW, "~");
-		buf_addf(out, " %s %s", name, rs->type);
+		if (strcmp(c->before.type, c->after.type) != 0)
+			buf_addf(out, " %s %s -> %s", name, c->before.type,
+			    c->after.type);
+		else
+			buf_addf(out, " %s %s", name, rs->type);
 		if (c->before.ttl != c->after.ttl)
 			buf_addf(out, " ttl %ld -> %ld", c->before.ttl,
 			    c->after.ttl);

@@ -3,6 +3,7 @@
 Run by `make check` (`make integration`) with a Python that imports moto 5
 and boto3; prints "ok"/"FAIL" per test and "N passed, N failed" last.
 """
+import base64
 import os
 import pty
 import select
@@ -316,6 +317,126 @@ def test_missing_credentials_are_named(e):
     del env["AWS_SECRET_ACCESS_KEY"]
     r = ok(e.run("plan", env=env), 1)
     check("AWS_SECRET_ACCESS_KEY" in r.stderr, r.stderr)
+
+
+def keypair(e, name, kind="rsa"):
+    """A DKIM key made by openssl itself; returns (public PEM path, base64 SPKI)."""
+    priv = os.path.join(e.dir, name + ".key")
+    pub = os.path.join(e.dir, name + ".pub.pem")
+    algo = ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"] if kind == "rsa" else ["-algorithm", "ED25519"]
+    subprocess.run(["openssl", "genpkey"] + algo + ["-out", priv], check=True, capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", priv, "-pubout", "-out", pub], check=True, capture_output=True)
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-in", pub, "-outform", "DER"], check=True,
+                         capture_output=True).stdout
+    return pub, base64.b64encode(der).decode()
+
+
+def joined(value):
+    """The text receivers see: the strings of one TXT value concatenated."""
+    parts, cur, i, inq = [], "", 0, False
+    while i < len(value):
+        ch = value[i]
+        if ch == '"':
+            if inq:
+                parts.append(cur)
+                cur = ""
+            inq = not inq
+        elif ch == "\\" and inq:
+            i += 1
+            cur += value[i]
+        elif inq:
+            cur += ch
+        i += 1
+    return parts
+
+
+def test_spf_merges_with_foreign_apex_values(e):
+    zid = e.zone("example.com")
+    foreign = ['"google-site-verification=abc123"', '"MS=ms48151623"', '"v=spf1 mx ~all"', '"apple-domain=x\\"y"']
+    # The set's TTL is shared with the foreign values, so it stays 600.
+    e.put(zid, "example.com.", "TXT", foreign, ttl=600)
+    e.put(zid, "example.com.", "MX", ["10 mx.example.com."])
+    e.config("version: 1\ndomains:\n  example.com:\n    spf: { include: [amazonses.com], mx: true, all: fail }\n")
+    ok(e.run("apply", "--auto-approve"))
+    recs = e.records(zid)
+    check(recs[("example.com.", "TXT")] == (600, [foreign[0], foreign[1], '"v=spf1 mx include:amazonses.com -all"',
+                                                   foreign[3]]), "apex TXT: %r" % (recs[("example.com.", "TXT")],))
+    check(recs[("example.com.", "MX")] == (300, ["10 mx.example.com."]), "MX changed")
+    ok(e.run("plan", "--detailed-exitcode"), 0)
+
+
+def test_long_spf_round_trips(e):
+    zid = e.zone("example.com")
+    ips = ["198.51.%d.%d" % (i // 200, i % 200) for i in range(40)]
+    e.config("version: 1\ndomains:\n  example.com:\n    spf:\n      ip4: [%s]\n      all: softfail\n" % ", ".join(ips))
+    r = ok(e.run("apply", "--auto-approve"))
+    ttl, values = e.records(zid)[("example.com.", "TXT")]
+    check(len(values) == 1, "one value: %r" % values)
+    strings = joined(values[0])
+    text = "".join(strings)
+    check(len(text) > 600 and text == "v=spf1 " + " ".join("ip4:" + ip for ip in ips) + " ~all", text)
+    check(all(len(s.encode()) <= 255 for s in strings), "a string over 255 bytes")
+    check(all(s.startswith(" ") for s in strings[1:]), "split inside a term: %r" % strings)
+    r = ok(e.run("plan", "--detailed-exitcode"), 0)
+    check("No changes." in r.stdout, r.stdout)
+
+
+def test_dkim_selectors(e):
+    zid = e.zone("example.com")
+    pub, spki = keypair(e, "s2026")
+    _, spki_ed = keypair(e, "ed", "ed25519")
+    # s-old: a TXT selector that becomes a CNAME; gone: deleted; other: not in the config.
+    e.put(zid, "s-old._domainkey.example.com.", "TXT", ['"v=DKIM1; k=rsa; p=%s"' % spki[:200]], ttl=3600)
+    e.put(zid, "gone._domainkey.example.com.", "TXT", ['"v=DKIM1; k=rsa; p=%s"' % spki[:200]])
+    e.put(zid, "other._domainkey.example.com.", "TXT", ['"v=DKIM1; k=rsa; p=OTHER"'])
+    before_other = e.records(zid)[("other._domainkey.example.com.", "TXT")]
+    e.config("""version: 1
+domains:
+  example.com:
+    dkim:
+      s2026: { public_key_file: %s }
+      ed1: { public_key: "%s" }
+      s-old: { cname: abcdef.dkim.amazonses.com }
+      gone: { state: absent }
+""" % (pub, spki_ed))
+    r = ok(e.run("apply", "--auto-approve"))
+    recs = e.records(zid)
+    check("".join(joined(recs[("s2026._domainkey.example.com.", "TXT")][1][0])) ==
+          "v=DKIM1; k=rsa; p=" + spki, "s2026: %r" % (recs.get(("s2026._domainkey.example.com.", "TXT")),))
+    ed_raw = base64.b64encode(base64.b64decode(spki_ed)[-32:]).decode()
+    check("".join(joined(recs[("ed1._domainkey.example.com.", "TXT")][1][0])) == "v=DKIM1; k=ed25519; p=" + ed_raw,
+          "ed1: %r" % (recs.get(("ed1._domainkey.example.com.", "TXT")),))
+    check(("s-old._domainkey.example.com.", "TXT") not in recs, "old TXT left beside the CNAME")
+    check(recs[("s-old._domainkey.example.com.", "CNAME")][1] in (["abcdef.dkim.amazonses.com."],
+                                                                  ["abcdef.dkim.amazonses.com"]), repr(recs))
+    check(("gone._domainkey.example.com.", "TXT") not in recs, "absent selector not deleted")
+    check(recs[("other._domainkey.example.com.", "TXT")] == before_other, "a selector not in the config changed")
+    r = ok(e.run("plan", "--detailed-exitcode"), 0)
+
+
+def test_bad_dkim_key_and_spf_budget_fail_validation(e):
+    priv = os.path.join(e.dir, "p.key")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ED25519", "-out", priv], check=True, capture_output=True)
+    e.config("""version: 1
+domains:
+  example.com:
+    spf: { include: [a.example, b.example, c.example, d.example, e.example, f.example, g.example, h.example, i.example, j.example, k.example], all: fail }
+    dkim:
+      bad: { public_key_file: p.key }
+""")
+    r = ok(e.run("validate"), 1)
+    check("mailauth.yaml:4:5: " in r.stderr and "11" in r.stderr, r.stderr)
+    check("mailauth.yaml:6:7: " in r.stderr and "private" in r.stderr.lower(), r.stderr)
+    check("PRIVATE KEY" not in r.stderr and "MC4CAQ" not in r.stderr, "key material printed")
+
+
+def test_examples_validate(e):
+    folder = os.path.join(sys.modules["harness"].TOP, "examples")
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".yaml"))
+    check(len(names) >= 2, "examples: %r" % names)
+    for n in names:
+        r = e.run("validate", "-c", os.path.join(folder, n))
+        check(r.returncode == 0 and r.stderr == "", "%s: exit %d\n%s" % (n, r.returncode, r.stderr))
 
 
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
