@@ -4,6 +4,7 @@ Run by `make check` (`make integration`) with a Python that imports moto 5
 and boto3; prints "ok"/"FAIL" per test and "N passed, N failed" last.
 """
 import base64
+import re
 import os
 import pty
 import select
@@ -399,7 +400,15 @@ domains:
       s-old: { cname: abcdef.dkim.amazonses.com }
       gone: { state: absent }
 """ % (pub, spki_ed))
-    r = ok(e.run("apply", "--auto-approve"))
+    p = e.proxy()
+    r = ok(e.run("apply", "--auto-approve", endpoint=p.url))
+    posts = [q["body"].decode() for q in p.requests if q["method"] == "POST"]
+    # One ChangeResourceRecordSets batch holds the TXT -> CNAME switch
+    # (DELETE of the TXT set, CREATE of the CNAME) and everything else.
+    check(len(posts) == 1, "%d batches" % len(posts))
+    switch = [m.group(1) for m in re.finditer(r"<Action>(\w+)</Action>\s*<ResourceRecordSet>\s*"
+                                               r"<Name>s-old\._domainkey\.example\.com\.?</Name>", posts[0])]
+    check(switch == ["DELETE", "CREATE"], "s-old changes: %r\n%s" % (switch, posts[0]))
     recs = e.records(zid)
     check("".join(joined(recs[("s2026._domainkey.example.com.", "TXT")][1][0])) ==
           "v=DKIM1; k=rsa; p=" + spki, "s2026: %r" % (recs.get(("s2026._domainkey.example.com.", "TXT")),))
