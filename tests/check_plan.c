@@ -49,6 +49,8 @@ world_init(struct world *w)
 	w->zone.name = "example.com.";
 	w->live.desired = &w->want;
 	w->live.zone = &w->zone;
+	w->ls.zones = &w->zone;
+	w->ls.nzones = 1;
 	w->ls.lives = &w->live;
 	w->ls.nlives = 1;
 }

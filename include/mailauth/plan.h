@@ -116,16 +116,25 @@ enum plan_op {
 	PLAN_DELETE
 };
 
+/*
+ * One record set's change.  A plan stands on its own once made: it holds
+ * copies of what it needs (zones, domain names, record sets), so it can be
+ * saved, loaded and applied without the config or the live state.
+ */
 struct plan_change {
 	enum plan_op		 op;
-	const struct desired	*desired;	/* borrowed */
-	const struct zone	*zone;		/* borrowed */
+	enum record_kind	 kind;
+	char			*domain;	/* the config's domain name */
+	const struct zone	*zone;		/* points into plan.zones */
 	struct rrset		 before;	/* live set; empty name for CREATE */
 	struct rrset		 after;		/* desired set; empty name for DELETE */
 	char			*note;		/* why, when not obvious; may be NULL */
 };
 
 struct plan {
+	struct zone		*zones;		/* owned copies, never reallocated
+						 * once changes point at them */
+	size_t			 nzones;
 	struct plan_change	*changes;
 	size_t			 nchanges;
 	size_t			 nadd, nchange, ndestroy;
@@ -141,6 +150,11 @@ struct plan {
 int	plan_diff(const struct live_state *, struct plan *, struct diags *d);
 void	plan_release(struct plan *);
 int	plan_has_changes(const struct plan *);
+/* Recounts nadd, nchange and ndestroy from the changes' ops. */
+void	plan_count(struct plan *);
+/* Parses a record kind's name as record_kind_name() writes it; -1 when
+ * unknown. */
+int	record_kind_parse(const char *, enum record_kind *);
 
 /* --- rendering (src/plan/render.c) --- */
 

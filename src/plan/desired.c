@@ -29,6 +29,22 @@ record_kind_name(enum record_kind kind)
 }
 
 int
+record_kind_parse(const char *s, enum record_kind *kind)
+{
+	static const enum record_kind	 all[] = {
+		RECORD_DMARC, RECORD_SPF, RECORD_DKIM
+	};
+	size_t				 i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(s, record_kind_name(all[i])) == 0) {
+			*kind = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+int
 record_kind_owns(enum record_kind kind, const char *text)
 {
 	switch (kind) {

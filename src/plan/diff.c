@@ -266,8 +266,8 @@ diff_one(const struct live *l, struct plan_change *c, struct diags *d)
 	char			*display = dns_name_display(want->name);
 	int			 rc = -1;
 
-	c->desired = want;
-	c->zone = l->zone;
+	c->kind = want->kind;
+	c->domain = xstrdup(want->domain->name);
 	if (classify(l, display, &at, d) == -1)
 		goto out;
 	if (want->absent)
@@ -290,14 +290,37 @@ plan_diff(const struct live_state *ls, struct plan *p, struct diags *d)
 	int	 rc = 0;
 
 	memset(p, 0, sizeof(*p));
+	/* The zones first, all of them, so that changes can point at them. */
+	if (ls->nzones > 0)
+		p->zones = xcalloc(ls->nzones, sizeof(*p->zones));
+	for (i = 0; i < ls->nzones; i++) {
+		p->zones[i].id = xstrdup(ls->zones[i].id);
+		p->zones[i].name = xstrdup(ls->zones[i].name);
+	}
+	p->nzones = ls->nzones;
 	for (i = 0; i < ls->nlives; i++) {
 		struct plan_change	*c;
 
 		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
+		c->zone = &p->zones[ls->lives[i].zone - ls->zones];
 		if (diff_one(&ls->lives[i], c, d) == -1) {
 			rc = -1;
 			c->op = PLAN_NONE;
 		}
+	}
+	plan_count(p);
+	return rc;
+}
+
+void
+plan_count(struct plan *p)
+{
+	size_t	 i;
+
+	p->nadd = p->nchange = p->ndestroy = 0;
+	for (i = 0; i < p->nchanges; i++) {
+		const struct plan_change	*c = &p->changes[i];
+
 		switch (c->op) {
 		case PLAN_CREATE:
 			p->nadd++;
@@ -312,7 +335,6 @@ plan_diff(const struct live_state *ls, struct plan *p, struct diags *d)
 			break;
 		}
 	}
-	return rc;
 }
 
 int
@@ -330,7 +352,13 @@ plan_release(struct plan *p)
 		rrset_release(&p->changes[i].before);
 		rrset_release(&p->changes[i].after);
 		free(p->changes[i].note);
+		free(p->changes[i].domain);
 	}
+	for (i = 0; i < p->nzones; i++) {
+		free(p->zones[i].id);
+		free(p->zones[i].name);
+	}
+	free(p->zones);
 	free(p->changes);
 	memset(p, 0, sizeof(*p));
 }

@@ -60,16 +60,14 @@ render_change(const struct plan_change *c, const struct style *st,
 {
 	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before : &c->after;
 	char			*name = dns_name_display(rs->name);
-	char			*domain = c->desired != NULL ?
-				    xstrdup(c->desired->domain->name) : NULL;
 	size_t			 i;
 
 	buf_adds(out, "  ");
 	paint(out, st, BOLD, "#");
 	buf_addf(out, " %s %s", name, rs->type);
-	if (c->desired != NULL)
-		buf_addf(out, ": %s for %s", record_kind_name(c->desired->kind),
-		    domain);
+	if (c->domain != NULL)
+		buf_addf(out, ": %s for %s", record_kind_name(c->kind),
+		    c->domain);
 	if (c->zone != NULL)
 		buf_addf(out, " (zone %s)", c->zone->id);
 	buf_addc(out, '\n');
@@ -134,7 +132,6 @@ render_change(const struct plan_change *c, const struct style *st,
 		}
 	buf_addc(out, '\n');
 	free(name);
-	free(domain);
 }
 
 void
