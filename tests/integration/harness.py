@@ -192,6 +192,51 @@ class Env:
                               stdin=stdin, capture_output=True, text=True, timeout=timeout)
 
 
+DMARC_CFG = """\
+version: 1
+domains:
+  example.com:
+    dmarc:
+      policy: {policy}
+      rua: [mailto:dmarc@example.com]
+"""
+
+WANT_NONE = '"v=DMARC1; p=none; rua=mailto:dmarc@example.com"'
+WANT_QUARANTINE = '"v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com"'
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def ok(r, code=0):
+    check(r.returncode == code, "exit %d, wanted %d\nstdout:\n%s\nstderr:\n%s" % (
+        r.returncode, code, r.stdout, r.stderr))
+    return r
+
+
+def dmarc(e, zone_id, name="_dmarc.example.com."):
+    return e.records(zone_id).get((name, "TXT"))
+
+
+def seed_unrelated(e, zid):
+    e.put(zid, "example.com.", "A", ["192.0.2.1"])
+    e.put(zid, "example.com.", "MX", ["10 mx1.example.net.", "20 mx2.example.net."])
+    e.put(zid, "example.com.", "TXT", ['"google-site-verification=abc123"', '"v=spf1 -all"'])
+    e.put(zid, "www.example.com.", "CNAME", ["example.com."])
+    e.put(zid, "sel._domainkey.example.com.", "TXT", ['"v=DKIM1; k=rsa; p=MIGfMA0"'])
+
+
+def tests_of(first, folder):
+    """The test_ functions of first, then of every test_*.py module in folder, by name."""
+    import importlib
+    mods = [first] + [importlib.import_module(n[:-3]) for n in sorted(os.listdir(folder))
+                      if n.startswith("test_") and n.endswith(".py")]
+    return [fn for m in mods for k, fn in sorted(vars(m).items())
+            if k.startswith("test_") and callable(fn)]
+
+
 def main(tests):
     moto = Moto()
     passed = failed = 0
