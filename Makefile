@@ -81,6 +81,13 @@ check: deps
 	$(MAKE) --no-print-directory unit-asan
 	$(MAKE) --no-print-directory integration
 
+# Route 53 requests, time and memory of plan against moto, beside listing
+# the whole zone; not part of check (docs/performance.md).
+.PHONY: bench
+bench: $(BUILD)/mailauth
+	@py=$$($(PYTHON_FIND)) || exit 1; \
+	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" tests/bench/bench.py
+
 demo: deps
 	$(MAKE) --no-print-directory all
 	@py=$$($(PYTHON_FIND)) || exit 1; \

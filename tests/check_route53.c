@@ -481,7 +481,152 @@ START_TEST(test_rrsets_edge_cases)
 }
 END_TEST
 
+/* One page at a time: the start and maxitems go into the query as given,
+ * and Next* come back for the caller to follow or not. */
+START_TEST(test_rrsets_page)
+{
+	static const struct exchange x[] = {
+		{ "GET", RRSET "?maxitems=300", 200,
+		    "rrsets_latency_page1.xml", NULL, ECHO_NONE },
+		{ "GET", RRSET "?name=example.com.&type=A&identifier=us-east-1"
+		    "&maxitems=50", 200, "rrsets_latency_page2.xml", NULL,
+		    ECHO_NONE },
+		{ "GET", RRSET "?name=%5C052.example.com.", 200, NULL,
+		    EMPTY_PAGE, ECHO_NONE },
+	};
+	struct fixture		 f;
+	struct r53_rrsets_page	 pg;
+
+	SETUP(&f, x);
+	/* From the zone's first record set. */
+	ck_assert_int_eq(r53_rrsets_page(&f.client, ZONE, NULL, NULL, NULL,
+	    R53_RRSETS_PAGE_MAX, &pg, &f.err), 0);
+	ck_assert_uint_eq(pg.nsets, 10);
+	ck_assert_int_eq(pg.truncated, 1);
+	ck_assert_str_eq(pg.next_name, "example.com.");
+	ck_assert_str_eq(pg.next_type, "A");
+	ck_assert_str_eq(pg.next_identifier, "us-east-1");
+	/* Not followed: one request. */
+	ck_assert_uint_eq(f.replay.done, 1);
+	r53_rrsets_page_release(&pg);
+	ck_assert_ptr_null(pg.sets);
+
+	ck_assert_int_eq(r53_rrsets_page(&f.client, "/hostedzone/" ZONE,
+	    "Example.com", "A", "us-east-1", 50, &pg, &f.err), 0);
+	ck_assert_int_eq(pg.truncated, 0);
+	ck_assert_ptr_null(pg.next_name);
+	ck_assert_ptr_null(pg.next_type);
+	ck_assert_ptr_null(pg.next_identifier);
+	ck_assert_str_eq(pg.sets[pg.nsets - 1].name, "_dmarc.example.com.");
+	r53_rrsets_page_release(&pg);
+
+	/* maxitems 0 leaves the page size to Route 53. */
+	ck_assert_int_eq(r53_rrsets_page(&f.client, ZONE, "*.example.com",
+	    NULL, NULL, 0, &pg, &f.err), 0);
+	ck_assert_uint_eq(pg.nsets, 0);
+	ck_assert_int_eq(pg.truncated, 0);
+	r53_rrsets_page_release(&pg);
+	ck_assert_uint_eq(f.replay.done, 3);
+	teardown(&f);
+}
+END_TEST
+
+/* What Route 53 would refuse is refused before any request. */
+START_TEST(test_rrsets_page_refused_locally)
+{
+	static const struct {
+		const char	*zone, *name, *type, *ident;
+		int		 maxitems;
+		const char	*msg;
+	} bad[] = {
+		{ ZONE, "example.com", NULL, NULL, 301,
+		    "Route 53 ListResourceRecordSets: maxitems 301 is not "
+		    "between 1 and 300" },
+		{ ZONE, "example.com", NULL, NULL, -1,
+		    "Route 53 ListResourceRecordSets: maxitems -1 is not "
+		    "between 1 and 300" },
+		{ ZONE, NULL, "TXT", NULL, 10,
+		    "Route 53 ListResourceRecordSets: a start type needs a "
+		    "start name" },
+		{ ZONE, "example.com", NULL, "us-east-1", 10,
+		    "Route 53 ListResourceRecordSets: a start identifier "
+		    "needs a start type" },
+		{ ZONE, "a..b", NULL, NULL, 10,
+		    "Route 53 ListResourceRecordSets: 'a..b': empty label in "
+		    "DNS name" },
+		{ "Z1/../x", "example.com", NULL, NULL, 10,
+		    "Route 53 ListResourceRecordSets: 'Z1/../x': not a hosted "
+		    "zone id" },
+	};
+	struct fixture		 f;
+	struct r53_rrsets_page	 pg;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setup(&f, NULL, 0);
+		ck_assert_int_eq(r53_rrsets_page(&f.client, bad[i].zone,
+		    bad[i].name, bad[i].type, bad[i].ident, bad[i].maxitems,
+		    &pg, &f.err), -1);
+		ck_assert_str_eq(f.err.msg, bad[i].msg);
+		ck_assert_ptr_null(pg.sets);
+		ck_assert_ptr_null(pg.next_name);
+		ck_assert_uint_eq(f.replay.done, 0);
+		teardown(&f);
+	}
+}
+END_TEST
+
 /* ---- change batches --------------------------------------------------- */
+
+/* GetChange once: no polling, no sleeping. */
+START_TEST(test_change_status)
+{
+	static const struct exchange x[] = {
+		{ "GET", GETCHANGE, 200, "get_change_pending.xml", NULL,
+		    ECHO_NONE },
+		{ "GET", GETCHANGE, 200, "get_change_insync.xml", NULL,
+		    ECHO_NONE },
+		{ "GET", GETCHANGE, 400, "error_throttling.xml", NULL,
+		    ECHO_NONE },
+		{ "GET", GETCHANGE, 200, NULL, "<html>", ECHO_NONE },
+	};
+	struct fixture	 f;
+	char		*status;
+
+	SETUP(&f, x);
+	ck_assert_int_eq(r53_change_status(&f.client, CHANGE, &status,
+	    &f.err), 0);
+	ck_assert_str_eq(status, "PENDING");
+	free(status);
+	ck_assert_int_eq(r53_change_status(&f.client, "/change/" CHANGE,
+	    &status, &f.err), 0);
+	ck_assert_str_eq(status, "INSYNC");
+	free(status);
+	ck_assert_int_eq(r53_change_status(&f.client, CHANGE, &status,
+	    &f.err), -1);
+	ck_assert_ptr_null(status);
+	ck_assert_str_eq(f.err.msg, "Route 53 GetChange: Throttling: Rate "
+	    "exceeded");
+	ck_assert_str_eq(f.err.aws_code, "Throttling");
+	ck_assert_int_eq(r53_change_status(&f.client, CHANGE, &status,
+	    &f.err), -1);
+	ck_assert_ptr_null(status);
+	ck_assert_ptr_nonnull(strstr(f.err.msg, "Route 53 GetChange: "
+	    "unexpected response"));
+	ck_assert_uint_eq(f.replay.done, 4);
+	ck_assert_uint_eq(nslept, 0);
+	teardown(&f);
+
+	setup(&f, NULL, 0);
+	ck_assert_int_eq(r53_change_status(&f.client, "C1/../x", &status,
+	    &f.err), -1);
+	ck_assert_ptr_null(status);
+	ck_assert_str_eq(f.err.msg, "Route 53 GetChange: 'C1/../x': not a "
+	    "change id");
+	ck_assert_uint_eq(f.replay.done, 0);
+	teardown(&f);
+}
+END_TEST
 
 /* The text of the first child element of n named name, or NULL. */
 static xmlNode *
@@ -1491,6 +1636,9 @@ route53_suite(void)
 	tcase_add_test(tc, test_rrsets_continue_same_name);
 	tcase_add_test(tc, test_rrsets_continue_identifier);
 	tcase_add_test(tc, test_rrsets_edge_cases);
+	tcase_add_test(tc, test_rrsets_page);
+	tcase_add_test(tc, test_rrsets_page_refused_locally);
+	tcase_add_test(tc, test_change_status);
 	tcase_add_test(tc, test_change_and_wait);
 	tcase_add_test(tc, test_change_refused_locally);
 	tcase_add_loop_test(tc, test_wait_timeout, 0,

@@ -51,6 +51,26 @@ char	*dns_name_display(const char *canon);
 /* 1 when canon (canonical) equals or is below zone (canonical). */
 int	dns_name_in_zone(const char *canon, const char *zone);
 /*
+ * Compares two canonical names in the order of Route 53's
+ * ListResourceRecordSets, returning <0, 0 or >0 as strcmp() does.  Route
+ * 53 documents its order as "ASCII order" of the name with its labels
+ * reversed and a dot after each label ("com.example.www."), and warns that
+ * the dot changes the order of names holding characters below '.' (46):
+ * ! " # $ % & ' ( ) * + , -.  Those are characters, not their escapes, so
+ * labels are compared from the root down, each byte by byte as unsigned
+ * values with escapes decoded ("\052" is '*', 42), and the end of a label
+ * counts as the byte '.' (46):
+ *
+ *   example.com. < 1.example.com. < _dmarc.example.com.
+ *     < x._dmarc.example.com. < s1._domainkey.example.com.
+ *     < a.example.com. < www.example.com.
+ *   a-b.example.com. < a.example.com. < a0.example.com.
+ *
+ * An ancestor sorts before its descendants.  Where a label holds an escaped
+ * dot at the place the other label ends, the shorter label sorts first.
+ */
+int	dns_name_cmp(const char *a, const char *b);
+/*
  * Checks that name is a host name a mail domain can have: labels of
  * letters, digits, '-' and '_' (1 to 63 bytes, not starting or ending with
  * '-'), at least two labels, at most 253 bytes, no trailing dot needed.

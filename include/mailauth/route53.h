@@ -72,6 +72,38 @@ int	r53_rrsets_at(const struct r53_client *, const char *zone_id,
 	    const char *name, struct rrset **sets, size_t *nsets, struct err *);
 void	r53_rrsets_release(struct rrset *, size_t);
 
+#define R53_RRSETS_PAGE_MAX	300	/* Route 53's largest maxitems */
+
+/* One page of ListResourceRecordSets and where the listing goes on. */
+struct r53_rrsets_page {
+	struct rrset	*sets;		/* in Route 53's order (dns_name_cmp,
+					 * then type, then identifier) */
+	size_t		 nsets;
+	int		 truncated;	/* more record sets follow */
+	/* The first record set not returned, when truncated (else NULL):
+	 * next_name canonical, next_identifier NULL unless the response
+	 * gave one.  Pass them back as the start of the next page. */
+	char		*next_name;
+	char		*next_type;
+	char		*next_identifier;
+};
+
+/*
+ * One ListResourceRecordSets request: at most maxitems (1 to
+ * R53_RRSETS_PAGE_MAX; 0 leaves it to Route 53, which then sends 300)
+ * record sets of the zone, starting at the first one whose name, type and
+ * identifier are not below name (canonicalised), type and identifier.
+ * name NULL starts at the zone's first record set; type and identifier
+ * may each be NULL, but type needs a name and identifier a type, as Route
+ * 53 requires.  Nothing is followed: the caller decides whether to ask for
+ * the next page.  On -1 page holds nothing; otherwise release it with
+ * r53_rrsets_page_release().
+ */
+int	r53_rrsets_page(const struct r53_client *, const char *zone_id,
+	    const char *name, const char *type, const char *identifier,
+	    int maxitems, struct r53_rrsets_page *page, struct err *);
+void	r53_rrsets_page_release(struct r53_rrsets_page *);
+
 enum r53_action {
 	R53_CREATE,
 	R53_DELETE,
@@ -93,6 +125,14 @@ struct r53_change {
 int	r53_change(const struct r53_client *, const char *zone_id,
 	    const char *comment, const struct r53_change *, size_t nchanges,
 	    char **change_id, char **status, struct err *);
+
+/*
+ * GetChange, once: *status (malloc'd) is the change's status as Route 53
+ * gives it, "PENDING" or "INSYNC".  change_id may carry the "/change/"
+ * prefix.  On -1 *status is NULL.
+ */
+int	r53_change_status(const struct r53_client *, const char *change_id,
+	    char **status, struct err *);
 
 /*
  * Polls GetChange until the change is INSYNC, sleeping with client->sleep

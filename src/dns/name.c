@@ -1,5 +1,6 @@
 /*
- * name.c - DNS names in Route 53's canonical form, and host name checks.
+ * name.c - DNS names in Route 53's canonical form, Route 53's order of
+ * names, and host name checks.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #define NAME_MAX_WIRE	255
 #define LABEL_MAX	63
+#define LABELS_MAX	128	/* in a name of 255 bytes */
 
 /* Route 53 leaves these bytes as they are; it escapes every other one. */
 static int
@@ -146,6 +148,95 @@ dns_name_in_zone(const char *canon, const char *zone)
 	 * "example.com.", and an escaped "\." is not a boundary. */
 	return n == z || (canon[n - z - 1] == '.' &&
 	    (n - z < 2 || canon[n - z - 2] != '\\'));
+}
+
+/* Where each label of a name starts and ends, in the name as written. */
+struct labels {
+	const char	*start[LABELS_MAX];
+	const char	*end[LABELS_MAX];
+	size_t		 n;
+};
+
+/* Splits name at its unescaped dots; -1 when it has too many labels to be
+ * a name.  A trailing dot ends the last label and starts none. */
+static int
+split_labels(const char *name, struct labels *l)
+{
+	const char	*p = name, *start = name;
+	unsigned char	 c;
+	int		 escaped;
+
+	l->n = 0;
+	while (*p != '\0') {
+		const char	*at = p;
+
+		if (next_byte(&p, &c, &escaped) == -1)
+			p = at + 1;	/* a stray backslash is a byte */
+		else if (c == '.' && !escaped) {
+			if (l->n == LABELS_MAX)
+				return -1;
+			l->start[l->n] = start;
+			l->end[l->n++] = at;
+			start = p;
+		}
+	}
+	if (p > start) {
+		if (l->n == LABELS_MAX)
+			return -1;
+		l->start[l->n] = start;
+		l->end[l->n++] = p;
+	}
+	return 0;
+}
+
+/* The next byte of a label with escapes decoded, or '.' at its end. */
+static int
+label_byte(const char **pp, const char *end)
+{
+	const char	*at = *pp;
+	unsigned char	 c;
+	int		 escaped;
+
+	if (at >= end)
+		return '.';
+	if (next_byte(pp, &c, &escaped) == -1 || *pp > end) {
+		*pp = at + 1;
+		return (unsigned char)*at;
+	}
+	return c;
+}
+
+/* Route 53 sorts "com.example.www." as text; see dns.h. */
+int
+dns_name_cmp(const char *a, const char *b)
+{
+	struct labels	 la, lb;
+	const char	*pa, *pb;
+	size_t		 i, j;
+	int		 ca, cb, enda, endb;
+
+	if (split_labels(a, &la) == -1 || split_labels(b, &lb) == -1)
+		return strcmp(a, b);
+	for (i = la.n, j = lb.n; i > 0 && j > 0; i--, j--) {
+		pa = la.start[i - 1];
+		pb = lb.start[j - 1];
+		for (;;) {
+			enda = pa >= la.end[i - 1];
+			endb = pb >= lb.end[j - 1];
+			if (enda && endb)
+				break;
+			ca = label_byte(&pa, la.end[i - 1]);
+			cb = label_byte(&pb, lb.end[j - 1]);
+			if (ca != cb)
+				return ca - cb;
+			/* The end of one label against an escaped dot in the
+			 * other: the shorter label first. */
+			if (enda || endb)
+				return enda ? -1 : 1;
+		}
+	}
+	/* One name is the other's ancestor, or they are the same name. */
+	return (i > 0) - (j > 0);
 }
 
 int

@@ -336,37 +336,35 @@ out:
 	return rc;
 }
 
-/* One page of ListResourceRecordSets starting at (name, type, ident). */
-struct page {
-	struct rrset	*sets;
-	size_t		 nsets;
-	int		 truncated;
-	char		*next_name;
-	char		*next_type;
-	char		*next_ident;
-};
-
-static void
-page_release(struct page *pg)
+void
+r53_rrsets_page_release(struct r53_rrsets_page *pg)
 {
 	r53_rrsets_release(pg->sets, pg->nsets);
 	free(pg->next_name);
 	free(pg->next_type);
-	free(pg->next_ident);
+	free(pg->next_identifier);
 	memset(pg, 0, sizeof(*pg));
 }
 
+/* One page of ListResourceRecordSets from (name, type, ident), each
+ * optional, with id and name already checked and canonical. */
 static int
 rrsets_page(const struct r53_client *c, const char *id, const char *name,
-    const char *type, const char *ident, struct page *pg, struct err *err)
+    const char *type, const char *ident, int maxitems,
+    struct r53_rrsets_page *pg, struct err *err)
 {
 	struct http_response	 resp;
 	struct buf		 target = BUF_INIT;
+	char			 sep = '?';
 	int			 rc = -1;
 
 	memset(pg, 0, sizeof(*pg));
-	buf_addf(&target, API "/hostedzone/%s/rrset?name=", id);
-	add_encoded(&target, name);
+	buf_addf(&target, API "/hostedzone/%s/rrset", id);
+	if (name != NULL) {
+		buf_adds(&target, "?name=");
+		add_encoded(&target, name);
+		sep = '&';
+	}
 	if (type != NULL) {
 		buf_adds(&target, "&type=");
 		add_encoded(&target, type);
@@ -375,19 +373,49 @@ rrsets_page(const struct r53_client *c, const char *id, const char *name,
 		buf_adds(&target, "&identifier=");
 		add_encoded(&target, ident);
 	}
-	buf_addf(&target, "&maxitems=%d", RRSETS_PAGE);
+	if (maxitems > 0)
+		buf_addf(&target, "%cmaxitems=%d", sep, maxitems);
 	if (call(c, "ListResourceRecordSets", "GET", buf_str(&target), NULL,
 	    &resp, err) == -1)
 		goto out;
 	if (r53_xml_parse_rrsets(resp.body.data, resp.body.len, &pg->sets,
 	    &pg->nsets, &pg->truncated, &pg->next_name, &pg->next_type,
-	    &pg->next_ident, err) == -1)
+	    &pg->next_identifier, err) == -1)
 		bad_body("ListResourceRecordSets", err);
 	else
 		rc = 0;
 	http_response_release(&resp);
 out:
 	buf_release(&target);
+	return rc;
+}
+
+int
+r53_rrsets_page(const struct r53_client *c, const char *zone_id,
+    const char *name, const char *type, const char *identifier, int maxitems,
+    struct r53_rrsets_page *pg, struct err *err)
+{
+	const char	*op = "Route 53 ListResourceRecordSets";
+	const char	*id;
+	char		*canon = NULL;
+	int		 rc;
+
+	memset(pg, 0, sizeof(*pg));
+	if (clean_id("hosted zone id", zone_id, "/hostedzone/", &id,
+	    err) == -1)
+		return err_prefix(err, "%s", op);
+	if (maxitems < 0 || maxitems > R53_RRSETS_PAGE_MAX)
+		return err_set(err, "%s: maxitems %d is not between 1 and %d",
+		    op, maxitems, R53_RRSETS_PAGE_MAX);
+	if ((type != NULL && name == NULL) ||
+	    (identifier != NULL && type == NULL))
+		return err_set(err, "%s: a start %s needs a start %s", op,
+		    type != NULL && name == NULL ? "type" : "identifier",
+		    type != NULL && name == NULL ? "name" : "type");
+	if (name != NULL && (canon = dns_name_canon(name, err)) == NULL)
+		return err_prefix(err, "%s", op);
+	rc = rrsets_page(c, id, canon, type, identifier, maxitems, pg, err);
+	free(canon);
 	return rc;
 }
 
@@ -403,7 +431,7 @@ int
 r53_rrsets_at(const struct r53_client *c, const char *zone_id,
     const char *name, struct rrset **setsp, size_t *nsetsp, struct err *err)
 {
-	struct page	 pg;
+	struct r53_rrsets_page pg;
 	struct rrset	*sets = NULL, *rs;
 	size_t		 nsets = 0, i, pages;
 	const char	*id;
@@ -425,7 +453,8 @@ r53_rrsets_at(const struct r53_client *c, const char *zone_id,
 			    RRSETS_PAGES_MAX, canon);
 			goto out;
 		}
-		if (rrsets_page(c, id, canon, type, ident, &pg, err) == -1)
+		if (rrsets_page(c, id, canon, type, ident, RRSETS_PAGE, &pg,
+		    err) == -1)
 			goto out;
 		/* The list starts at our name: the first other name ends it. */
 		for (i = 0; i < pg.nsets; i++) {
@@ -441,7 +470,7 @@ r53_rrsets_at(const struct r53_client *c, const char *zone_id,
 			break;
 		/* Asking for the same start again would never end. */
 		if (streq_null(pg.next_type, type) &&
-		    streq_null(pg.next_ident, ident)) {
+		    streq_null(pg.next_identifier, ident)) {
 			err_set(err, "Route 53 ListResourceRecordSets: the "
 			    "listing of '%s' does not advance", canon);
 			goto out;
@@ -449,9 +478,9 @@ r53_rrsets_at(const struct r53_client *c, const char *zone_id,
 		free(type);
 		free(ident);
 		type = pg.next_type;
-		ident = pg.next_ident;
-		pg.next_type = pg.next_ident = NULL;
-		page_release(&pg);
+		ident = pg.next_identifier;
+		pg.next_type = pg.next_identifier = NULL;
+		r53_rrsets_page_release(&pg);
 	}
 	*setsp = sets;
 	*nsetsp = nsets;
@@ -459,7 +488,7 @@ r53_rrsets_at(const struct r53_client *c, const char *zone_id,
 	nsets = 0;
 	rc = 0;
 out:
-	page_release(&pg);
+	r53_rrsets_page_release(&pg);
 	r53_rrsets_release(sets, nsets);
 	free(canon);
 	free(type);
@@ -525,6 +554,20 @@ out:
 	free(got_id);
 	free(target);
 	return status;
+}
+
+int
+r53_change_status(const struct r53_client *c, const char *change_id,
+    char **status, struct err *err)
+{
+	const char	*id;
+
+	*status = NULL;
+	if (clean_id("change id", change_id, "/change/", &id, err) == -1)
+		return err_prefix(err, "Route 53 GetChange");
+	if ((*status = change_status(c, id, err)) == NULL)
+		return -1;
+	return 0;
 }
 
 int

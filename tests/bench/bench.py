@@ -1,0 +1,194 @@
+"""make bench: what `mailauth plan` costs in Route 53 requests, time and
+memory, against moto, beside listing the whole zone as zone-syncing tools
+do (`aws route53 list-resource-record-sets`: botocore's paginator).
+
+For a zone of 10 and one of 10,000 unrelated record sets, and configs of 1
+and of 200 domains in that zone (SPF, one DKIM selector and DMARC each),
+it runs the real binary through the integration tests' recording proxy and
+prints, per combination, the requests by operation, the wall time and the
+peak RSS.  A third config, the 200 domains with `zone: example.com`, shows
+what naming the zone saves in lookups.  The figures go into
+docs/performance.md.
+
+Peak RSS: os.wait4() gives the child's rusage, but Linux carries a
+process's peak RSS across exec, and a child forked from this Python (with
+boto3 loaded) starts with this Python's pages: /bin/true would show some 35
+MiB.  So the command runs under GNU time (/usr/bin/time -f %M), whose own
+child starts from a small process; without GNU time, the wait4 figure is
+printed with a '<=' as an upper bound.
+
+Run with `make bench`; MAILAUTH_BIN names the binary (default build/mailauth).
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+from harness import BIN, FAKE_KEY_ID, FAKE_SECRET, Env, Moto, Proxy  # noqa: E402
+
+ZONE = "example.com"
+ZONE_SIZES = (10, 10000)
+CONFIGS = ((1, False), (200, False), (200, True))    # domains, zone: set
+GNU_TIME = "/usr/bin/time"
+BATCH = 500     # an UPSERT counts twice against Route 53's 1,000 records a request
+
+# The reference, in a child of its own so that its RSS is its own: the
+# paginator `aws route53 list-resource-record-sets` uses, over the zone.
+LISTER = """
+import sys, boto3
+c = boto3.client("route53", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 aws_access_key_id=sys.argv[3], aws_secret_access_key=sys.argv[4])
+n = 0
+for page in c.get_paginator("list_resource_record_sets").paginate(HostedZoneId=sys.argv[2]):
+    n += len(page["ResourceRecordSets"])
+print(n)
+"""
+
+
+def seed(env, zid, n):
+    """n unrelated A record sets, host00000.example.com. and on.  UPSERT,
+    not CREATE: moto checks each CREATE against every earlier change, which
+    makes 10,000 CREATEs take minutes."""
+    names = ["host%05d.%s." % (i, ZONE) for i in range(n)]
+    for start in range(0, n, BATCH):
+        env.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+            {"Action": "UPSERT", "ResourceRecordSet": {
+                "Name": name, "Type": "A", "TTL": 300,
+                "ResourceRecords": [{"Value": "192.0.2.%d" % (i % 250 + 1)}]}}
+            for i, name in enumerate(names[start:start + BATCH])]})
+
+
+def config(ndomains, with_zone):
+    """The zone's apex, then d001.example.com and on."""
+    doms = [ZONE] + ["d%03d.%s" % (i, ZONE) for i in range(1, ndomains)]
+    out = ["version: 1", "domains:"]
+    for d in doms:
+        out += ["  %s:" % d]
+        if with_zone:
+            out += ["    zone: %s" % ZONE]
+        out += [
+                "    spf: { include: [amazonses.com], all: fail }",
+                "    dkim:",
+                "      s1: { cname: s1.dkim.example.net }",
+                "    dmarc: { policy: quarantine, rua: ['mailto:dmarc@%s'] }" % ZONE]
+    return "\n".join(out) + "\n"
+
+
+def operation(req):
+    path = urlsplit(req["path"]).path
+    if "/hostedzonesbyname" in path:
+        return "ListHostedZonesByName"
+    if req["method"] == "GET" and path.endswith("/rrset"):
+        return "ListResourceRecordSets"
+    if req["method"] == "GET" and "/hostedzone/" in path:
+        return "GetHostedZone"
+    return "%s %s" % (req["method"], path)
+
+
+def gnu_time():
+    try:
+        r = subprocess.run([GNU_TIME, "--version"], capture_output=True, text=True)
+    except OSError:
+        return False
+    return "GNU" in r.stdout + r.stderr
+
+
+def measure(moto, argv, env, work):
+    """Runs argv through a fresh recording proxy: (requests by operation,
+    seconds, peak RSS in KiB, whether that is exact, stdout)."""
+    proxy = Proxy(moto.url)
+    rss_file = os.path.join(work, "rss")
+    exact = gnu_time()
+    try:
+        env = dict(env, AWS_ENDPOINT_URL_ROUTE_53=proxy.url)
+        argv = [a.replace("{proxy}", proxy.url) for a in argv]
+        if exact:
+            argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.monotonic()
+            child = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.monotonic() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            text, errors = out.read().decode(), err.read().decode()
+        if child.returncode != 0:
+            raise RuntimeError("%s exited %d:\n%s%s" % (argv[0], child.returncode, text, errors))
+        rss = usage.ru_maxrss
+        if exact:
+            with open(rss_file) as f:
+                rss = int(f.read().split()[-1])
+        counts = {}
+        for r in proxy.requests:
+            counts[operation(r)] = counts.get(operation(r), 0) + 1
+        return counts, seconds, rss, exact, text
+    finally:
+        proxy.stop()
+
+
+def mib(kib, exact):
+    return "%s%.1f MiB" % ("" if exact else "<= ", kib / 1024.0)
+
+
+def summary(counts):
+    short = {"ListHostedZonesByName": "by-name", "ListResourceRecordSets": "list",
+             "GetHostedZone": "get-zone"}
+    total = sum(counts.values())
+    parts = ", ".join("%d %s" % (n, short.get(k, k)) for k, n in sorted(counts.items()))
+    return "%d (%s)" % (total, parts)
+
+
+def main():
+    if not os.access(BIN, os.X_OK):
+        print("bench: no mailauth binary at %s; run make first" % BIN, file=sys.stderr)
+        return 1
+    work = tempfile.mkdtemp(prefix="mailauth-bench-")
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base_env.update({"AWS_ACCESS_KEY_ID": FAKE_KEY_ID, "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+                     "HOME": work, "NO_COLOR": "1"})
+    moto = Moto()
+    rows = []
+    try:
+        for size in ZONE_SIZES:
+            env = Env(moto)
+            zid = env.zone(ZONE)
+            t = time.monotonic()
+            seed(env, zid, size)
+            print("bench: zone of %d unrelated record sets seeded in %.1f s" % (size, time.monotonic() - t),
+                  file=sys.stderr, flush=True)
+            ref = measure(moto, [sys.executable, "-c", LISTER, "{proxy}", zid, FAKE_KEY_ID, FAKE_SECRET],
+                          base_env, work)
+            for ndom, with_zone in CONFIGS:
+                path = os.path.join(work, "mailauth.yaml")
+                with open(path, "w") as f:
+                    f.write(config(ndom, with_zone))
+                got = measure(moto, [BIN, "plan", "-c", path], base_env, work)
+                plan_line = [ln for ln in got[4].splitlines() if ln.startswith("Plan:")]
+                label = "%d%s" % (ndom, " (zone: set)" if with_zone else "")
+                rows.append((size, label, got, ref))
+                print("bench: %d records, %s domains: %s" % (size, label, plan_line[0] if plan_line else "?"),
+                      file=sys.stderr, flush=True)
+            env.close()
+    finally:
+        moto.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print("| unrelated records | domains | plan: requests | plan: wall | plan: peak RSS "
+          "| whole-zone listing: requests | wall | peak RSS |")
+    print("|---:|---|---|---:|---:|---|---:|---:|")
+    for size, label, got, ref in rows:
+        print("| %d | %s | %s | %.2f s | %s | %s | %.2f s | %s |" % (
+            size, label, summary(got[0]), got[1], mib(got[2], got[3]),
+            summary(ref[0]), ref[1], mib(ref[2], ref[3])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

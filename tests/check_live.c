@@ -1,0 +1,1033 @@
+/*
+ * check_live.c - reading live state: Route 53's order of names
+ * (dns_name_cmp), and live_read() against a fake Route 53 that serves
+ * zones from memory in that order, counting the requests: page following,
+ * the restart rule, the choice of a full listing, the shared zone lookup,
+ * and that every managed name gets exactly what r53_rrsets_at() gives.
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/creds.h"
+#include "mailauth/diag.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+#include "mailauth/http.h"
+#include "mailauth/plan.h"
+#include "mailauth/route53.h"
+
+#define ENDPOINT	"https://route53.test"
+#define API		"/2013-04-01/"
+#define MAX_ZONES	4
+#define PAGE_SLACK	40	/* as in src/plan/live.c */
+
+Suite	*live_suite(void);
+
+/* ---- Route 53's order ------------------------------------------------- */
+
+/* Names in Route 53's order, each below the next. */
+static const char *const ordered[] = {
+	"com.",
+	"a.com.",
+	"example-a.com.",	/* '-' (45) sorts before the end of "example" */
+	"x.example-a.com.",
+	"example.com.",		/* an ancestor before its descendants */
+	"\\052.example.com.",	/* '*' (42) */
+	"-.example.com.",
+	"0.example.com.",
+	"9z.example.com.",
+	"_acme-challenge.example.com.",
+	"_dmarc.example.com.",
+	"x._dmarc.example.com.",
+	"zz999._dmarc.example.com.",
+	"_domainkey.example.com.",
+	"s1-old._domainkey.example.com.",
+	"s1._domainkey.example.com.",
+	"x.s1._domainkey.example.com.",
+	"s10._domainkey.example.com.",
+	"s2._domainkey.example.com.",
+	"a-b.example.com.",
+	"a.example.com.",
+	"x.a.example.com.",
+	"a\\056b.example.com.",	/* an escaped dot: after the shorter "a" */
+	"a0.example.com.",
+	"www.example.com.",
+	"\\303\\251t\\303\\251.example.com.",	/* bytes over 127 last */
+	"examplf.com.",
+	"example.net.",
+};
+
+START_TEST(test_cmp_table)
+{
+	size_t	 n = sizeof(ordered) / sizeof(ordered[0]), i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			int	 c = dns_name_cmp(ordered[i], ordered[j]);
+
+			ck_assert_msg(i < j ? c < 0 : i > j ? c > 0 : c == 0,
+			    "'%s' vs '%s': %d", ordered[i], ordered[j], c);
+		}
+	/* Escapes compare as the bytes they stand for. */
+	ck_assert_int_lt(dns_name_cmp("\\052.example.com.", "+.example.com."),
+	    0);
+	ck_assert_int_eq(dns_name_cmp("example.com.", "example.com."), 0);
+}
+END_TEST
+
+/* Route 53's own description: the reversed name with a dot after each
+ * label, in ASCII order.  For names of plain bytes the two must agree. */
+static void
+reversed(const char *name, char *out, size_t size)
+{
+	const char	*end = name + strlen(name), *p, *q;
+	size_t		 n = 0;
+
+	if (end > name && end[-1] == '.')
+		end--;
+	for (q = end; q > name; q = p - 1) {
+		for (p = q; p > name && p[-1] != '.'; p--)
+			;
+		ck_assert_uint_lt(n + (size_t)(q - p) + 1, size);
+		memcpy(out + n, p, (size_t)(q - p));
+		n += (size_t)(q - p);
+		out[n++] = '.';
+		if (p == name)
+			break;
+	}
+	out[n] = '\0';
+}
+
+static unsigned long	 rng_state;
+
+static unsigned long
+rng(void)
+{
+	rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+	return rng_state >> 33;
+}
+
+static void
+random_name(char *out, size_t size)
+{
+	static const char	 alpha[] = "ab-_0z9";
+	size_t			 labels = 1 + rng() % 4, i, j, len, n = 0;
+
+	for (i = 0; i < labels; i++) {
+		len = 1 + rng() % 3;
+		for (j = 0; j < len; j++)
+			out[n++] = alpha[rng() % (sizeof(alpha) - 1)];
+		out[n++] = '.';
+	}
+	memcpy(out + n, "example.com.", 13);
+	ck_assert_uint_lt(n + 13, size);
+}
+
+static int
+sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+START_TEST(test_cmp_matches_aws_description)
+{
+	char	 a[128], b[128], ra[128], rb[128];
+	size_t	 i;
+
+	rng_state = 42;
+	for (i = 0; i < 20000; i++) {
+		random_name(a, sizeof(a));
+		random_name(b, sizeof(b));
+		reversed(a, ra, sizeof(ra));
+		reversed(b, rb, sizeof(rb));
+		ck_assert_msg(sign(dns_name_cmp(a, b)) == sign(strcmp(ra, rb)),
+		    "'%s' vs '%s'", a, b);
+	}
+}
+END_TEST
+
+/* ---- a fake Route 53 -------------------------------------------------- */
+
+struct fset {
+	char	*name;		/* canonical */
+	char	*type;
+	char	*ident;		/* SetIdentifier, or NULL */
+	long	 ttl;
+	char	*value;
+	char	*alias;		/* alias DNSName, or NULL */
+};
+
+struct fzone {
+	const char	*id;
+	const char	*name;
+	int		 private_zone;
+	int		 hide_count;	/* no ResourceRecordSetCount */
+	struct fset	*sets;
+	size_t		 nsets;
+	int		 sorted;
+};
+
+struct fake {
+	struct fzone	 zones[MAX_ZONES];
+	size_t		 nzones;
+	/* The order the server lists names in (dns_name_cmp, or another). */
+	int		(*order)(const char *, const char *);
+	size_t		 by_name, get_zone, rrsets;	/* requests */
+	size_t		 last_maxitems;			/* of rrsets */
+	char		*queries[256];			/* dnsname of each */
+	int		 fail_rrsets_at;		/* 1-based; 0 never */
+};
+
+static struct fzone *
+fake_zone(struct fake *f, const char *id, const char *name)
+{
+	struct fzone	*z = &f->zones[f->nzones++];
+
+	ck_assert_uint_le(f->nzones, MAX_ZONES);
+	z->id = id;
+	z->name = name;
+	return z;
+}
+
+static struct fset *
+fake_add(struct fzone *z, const char *name, const char *type,
+    const char *value)
+{
+	struct fset	*s = xappend(&z->sets, &z->nsets, sizeof(*z->sets));
+	struct err	 err;
+
+	s->name = dns_name_canon(name, &err);
+	ck_assert_ptr_nonnull(s->name);
+	s->type = xstrdup(type);
+	s->ttl = 300;
+	s->value = xstrdup(value);
+	z->sorted = 0;
+	return s;
+}
+
+static void
+fake_release(struct fake *f)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < f->nzones; i++) {
+		for (j = 0; j < f->zones[i].nsets; j++) {
+			free(f->zones[i].sets[j].name);
+			free(f->zones[i].sets[j].type);
+			free(f->zones[i].sets[j].ident);
+			free(f->zones[i].sets[j].value);
+			free(f->zones[i].sets[j].alias);
+		}
+		free(f->zones[i].sets);
+	}
+	for (i = 0; i < f->by_name && i < 256; i++)
+		free(f->queries[i]);
+}
+
+static int	(*sort_order)(const char *, const char *);
+
+static int
+cmp_opt(const char *a, const char *b)
+{
+	return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+/* Name in the server's order, then type, then identifier. */
+static int
+fset_cmp(const void *va, const void *vb)
+{
+	const struct fset	*a = va, *b = vb;
+	int			 c;
+
+	if ((c = sort_order(a->name, b->name)) != 0)
+		return c;
+	if ((c = strcmp(a->type, b->type)) != 0)
+		return c;
+	return cmp_opt(a->ident, b->ident);
+}
+
+/* What moto does: the reversed name without its trailing dot, as text. */
+static int
+moto_order(const char *a, const char *b)
+{
+	char	 ra[300], rb[300];
+	size_t	 n;
+
+	reversed(a, ra, sizeof(ra));
+	reversed(b, rb, sizeof(rb));
+	if ((n = strlen(ra)) > 0)
+		ra[n - 1] = '\0';
+	if ((n = strlen(rb)) > 0)
+		rb[n - 1] = '\0';
+	return strcmp(ra, rb);
+}
+
+static char *
+decode(const char *s, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+	unsigned int	 c;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && n - i >= 3 &&
+		    sscanf(s + i + 1, "%2x", &c) == 1) {
+			buf_addc(&b, (char)c);
+			i += 2;
+		} else
+			buf_addc(&b, s[i]);
+	}
+	return buf_detach(&b);
+}
+
+/* The decoded value of key in query, malloc'd, or NULL. */
+static char *
+param(const char *query, const char *key)
+{
+	const char	*p = query, *amp;
+	size_t		 k = strlen(key);
+
+	while (p != NULL && *p != '\0') {
+		amp = strchr(p, '&');
+		if (strncmp(p, key, k) == 0 && p[k] == '=')
+			return decode(p + k + 1, amp != NULL ?
+			    (size_t)(amp - p - k - 1) : strlen(p + k + 1));
+		p = amp != NULL ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void
+add_zone_xml(struct buf *b, const struct fzone *z)
+{
+	buf_addf(b, "<HostedZone><Id>/hostedzone/%s</Id><Name>%s</Name>"
+	    "<CallerReference>x</CallerReference><Config><PrivateZone>%s"
+	    "</PrivateZone></Config>", z->id, z->name,
+	    z->private_zone ? "true" : "false");
+	if (!z->hide_count)
+		buf_addf(b, "<ResourceRecordSetCount>%zu"
+		    "</ResourceRecordSetCount>", z->nsets);
+	buf_adds(b, "</HostedZone>");
+}
+
+static void
+zones_by_name(struct fake *f, const char *query, struct buf *out)
+{
+	const struct fzone	*z[MAX_ZONES], *t;
+	char			*dnsname = param(query, "dnsname");
+	size_t			 n = 0, i, j;
+
+	ck_assert_ptr_nonnull(dnsname);
+	if (f->by_name < 256)
+		f->queries[f->by_name] = xstrdup(dnsname);
+	f->by_name++;
+	for (i = 0; i < f->nzones; i++)
+		if (dns_name_cmp(f->zones[i].name, dnsname) >= 0)
+			z[n++] = &f->zones[i];
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && dns_name_cmp(z[j - 1]->name,
+		    z[j]->name) > 0; j--) {
+			t = z[j];
+			z[j] = z[j - 1];
+			z[j - 1] = t;
+		}
+	buf_adds(out, "<ListHostedZonesByNameResponse><HostedZones>");
+	for (i = 0; i < n; i++)
+		add_zone_xml(out, z[i]);
+	buf_adds(out, "</HostedZones><IsTruncated>false</IsTruncated>"
+	    "<MaxItems>10</MaxItems></ListHostedZonesByNameResponse>");
+	free(dnsname);
+}
+
+static void
+add_set_xml(struct buf *b, const struct fset *s)
+{
+	buf_addf(b, "<ResourceRecordSet><Name>%s</Name><Type>%s</Type>",
+	    s->name, s->type);
+	if (s->ident != NULL)
+		buf_addf(b, "<SetIdentifier>%s</SetIdentifier><Weight>1"
+		    "</Weight>", s->ident);
+	if (s->alias != NULL)
+		buf_addf(b, "<AliasTarget><HostedZoneId>Z2</HostedZoneId>"
+		    "<DNSName>%s</DNSName><EvaluateTargetHealth>false"
+		    "</EvaluateTargetHealth></AliasTarget>", s->alias);
+	else
+		buf_addf(b, "<TTL>%ld</TTL><ResourceRecords><ResourceRecord>"
+		    "<Value>%s</Value></ResourceRecord></ResourceRecords>",
+		    s->ttl, s->value);
+	buf_adds(b, "</ResourceRecordSet>");
+}
+
+static void
+list_rrsets(struct fake *f, struct fzone *z, const char *query,
+    struct buf *out)
+{
+	char	*name = param(query, "name"), *type = param(query, "type");
+	char	*ident = param(query, "identifier"), *max;
+	size_t	 i = 0, end, limit = 300;
+	int	 c;
+
+	if ((max = param(query, "maxitems")) != NULL) {
+		limit = (size_t)atoi(max);
+		f->last_maxitems = limit;
+		ck_assert_uint_ge(limit, 1);
+		ck_assert_uint_le(limit, 300);
+		free(max);
+	}
+	if (!z->sorted && z->nsets > 0) {
+		sort_order = f->order;
+		qsort(z->sets, z->nsets, sizeof(*z->sets), fset_cmp);
+		z->sorted = 1;
+	}
+	ck_assert(type == NULL || name != NULL);
+	ck_assert(ident == NULL || type != NULL);
+	for (; name != NULL && i < z->nsets; i++) {
+		const struct fset	*s = &z->sets[i];
+
+		if ((c = f->order(s->name, name)) > 0)
+			break;
+		if (c < 0)
+			continue;
+		if (type == NULL || (c = strcmp(s->type, type)) > 0)
+			break;
+		if (c == 0 && cmp_opt(s->ident, ident) >= 0)
+			break;
+	}
+	end = i + limit < z->nsets ? i + limit : z->nsets;
+	buf_adds(out, "<ListResourceRecordSetsResponse><ResourceRecordSets>");
+	for (; i < end; i++)
+		add_set_xml(out, &z->sets[i]);
+	buf_adds(out, "</ResourceRecordSets>");
+	if (end < z->nsets) {
+		buf_addf(out, "<IsTruncated>true</IsTruncated><NextRecordName>"
+		    "%s</NextRecordName><NextRecordType>%s</NextRecordType>",
+		    z->sets[end].name, z->sets[end].type);
+		if (z->sets[end].ident != NULL)
+			buf_addf(out, "<NextRecordIdentifier>%s"
+			    "</NextRecordIdentifier>", z->sets[end].ident);
+	} else
+		buf_adds(out, "<IsTruncated>false</IsTruncated>");
+	buf_addf(out, "<MaxItems>%zu</MaxItems>"
+	    "</ListResourceRecordSetsResponse>", limit);
+	free(name);
+	free(type);
+	free(ident);
+}
+
+static struct fzone *
+zone_of_id(struct fake *f, const char *id, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nzones; i++)
+		if (strlen(f->zones[i].id) == n &&
+		    strncmp(f->zones[i].id, id, n) == 0)
+			return &f->zones[i];
+	return NULL;
+}
+
+static int
+fake_send(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *err)
+{
+	struct fake	*f = ctx;
+	struct fzone	*z;
+	const char	*path, *query, *slash;
+
+	(void)err;
+	ck_assert_str_eq(req->method, "GET");
+	ck_assert_int_eq(strncmp(req->url, ENDPOINT API, strlen(ENDPOINT API)),
+	    0);
+	path = req->url + strlen(ENDPOINT API);
+	query = strchr(path, '?') != NULL ? strchr(path, '?') + 1 : "";
+	resp->status = 200;
+	if (strncmp(path, "hostedzonesbyname?", 18) == 0) {
+		zones_by_name(f, query, &resp->body);
+		return 0;
+	}
+	ck_assert_int_eq(strncmp(path, "hostedzone/", 11), 0);
+	path += 11;
+	slash = strchr(path, '/');
+	if (slash == NULL) {
+		f->get_zone++;
+		if ((z = zone_of_id(f, path, strlen(path))) == NULL) {
+			resp->status = 404;
+			buf_adds(&resp->body, "<ErrorResponse><Error><Code>"
+			    "NoSuchHostedZone</Code><Message>No hosted zone "
+			    "found with ID: x</Message></Error>"
+			    "</ErrorResponse>");
+			return 0;
+		}
+		buf_adds(&resp->body, "<GetHostedZoneResponse>");
+		add_zone_xml(&resp->body, z);
+		buf_adds(&resp->body, "</GetHostedZoneResponse>");
+		return 0;
+	}
+	ck_assert_int_eq(strncmp(slash, "/rrset", 6), 0);
+	z = zone_of_id(f, path, (size_t)(slash - path));
+	ck_assert_ptr_nonnull(z);
+	if (++f->rrsets == (size_t)f->fail_rrsets_at) {
+		resp->status = 400;
+		buf_adds(&resp->body, "<ErrorResponse><Error><Code>Throttling"
+		    "</Code><Message>Rate exceeded</Message></Error>"
+		    "</ErrorResponse>");
+		return 0;
+	}
+	list_rrsets(f, z, query, &resp->body);
+	return 0;
+}
+
+static time_t
+fake_clock(void)
+{
+	return 1700000000;
+}
+
+static void
+no_sleep(unsigned int s)
+{
+	(void)s;
+}
+
+/* ---- a config, by hand ------------------------------------------------ */
+
+struct world {
+	struct fake		 fake;
+	struct http_transport	 http;
+	struct aws_creds	 creds;
+	struct r53_client	 client;
+	struct cfg		 cfg;
+	struct desired		*want;
+	size_t			 nwant;
+	struct live_state	 ls;
+	struct diags		 d;
+	struct err		 err;
+};
+
+static char	 akid[] = "AKIDEXAMPLE";
+static char	 secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+static void
+world_init(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->fake.order = dns_name_cmp;
+	w->http.send = fake_send;
+	w->http.ctx = &w->fake;
+	w->creds.access_key_id = akid;
+	w->creds.secret_access_key = secret;
+	w->client.http = &w->http;
+	w->client.endpoint = ENDPOINT;
+	w->client.creds = &w->creds;
+	w->client.clock = fake_clock;
+	w->client.sleep = no_sleep;
+}
+
+static void
+want_name(struct world *w, enum record_kind kind, const char *name)
+{
+	struct desired	*d = xappend(&w->want, &w->nwant, sizeof(*w->want));
+	struct err	 err;
+
+	d->kind = kind;
+	d->name = dns_name_canon(name, &err);
+	ck_assert_ptr_nonnull(d->name);
+	d->type = xstrdup("TXT");
+}
+
+/* A domain with SPF, DMARC and the DKIM selectors given (NULL-ended). */
+static void
+domain(struct world *w, const char *name, const char *zone, ...)
+{
+	struct cfg_domain	*dom;
+	const char		*sel;
+	char			*n;
+	va_list			 ap;
+
+	dom = xappend(&w->cfg.domains, &w->cfg.ndomains,
+	    sizeof(*w->cfg.domains));
+	dom->name = xstrdup(name);
+	dom->zone = zone != NULL ? xstrdup(zone) : NULL;
+	want_name(w, RECORD_SPF, name);
+	n = xasprintf("_dmarc.%s", name);
+	want_name(w, RECORD_DMARC, n);
+	free(n);
+	va_start(ap, zone);
+	while ((sel = va_arg(ap, const char *)) != NULL) {
+		n = xasprintf("%s._domainkey.%s", sel, name);
+		want_name(w, RECORD_DKIM, n);
+		free(n);
+	}
+	va_end(ap);
+}
+
+/* Points each desired at its domain; the domains array no longer moves. */
+static void
+link_domains(struct world *w)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < w->nwant; i++)
+		for (j = 0; j < w->cfg.ndomains; j++) {
+			char	*apex = dns_name_canon(w->cfg.domains[j].name,
+				    NULL);
+
+			if (dns_name_in_zone(w->want[i].name, apex) &&
+			    (w->want[i].domain == NULL ||
+			    strlen(w->want[i].domain->name) <
+			    strlen(w->cfg.domains[j].name)))
+				w->want[i].domain = &w->cfg.domains[j];
+			free(apex);
+		}
+}
+
+static int
+read_live(struct world *w)
+{
+	link_domains(w);
+	return live_read(&w->client, &w->cfg, w->want, w->nwant, &w->ls,
+	    &w->d, &w->err);
+}
+
+static void
+world_release(struct world *w)
+{
+	size_t	 i;
+
+	live_release(&w->ls);
+	for (i = 0; i < w->nwant; i++) {
+		free(w->want[i].name);
+		free(w->want[i].type);
+	}
+	free(w->want);
+	for (i = 0; i < w->cfg.ndomains; i++) {
+		free(w->cfg.domains[i].name);
+		free(w->cfg.domains[i].zone);
+	}
+	free(w->cfg.domains);
+	diags_release(&w->d);
+	fake_release(&w->fake);
+}
+
+/*
+ * Every live holds exactly what r53_rrsets_at() gives at its name, asked
+ * of the same server afterwards (its requests are not counted).
+ */
+static void
+assert_same_as_rrsets_at(struct world *w)
+{
+	struct rrset	*sets;
+	size_t		 i, j, n, saved = w->fake.rrsets;
+	struct err	 err;
+
+	ck_assert_uint_eq(w->ls.nlives, w->nwant);
+	for (i = 0; i < w->ls.nlives; i++) {
+		const struct live	*l = &w->ls.lives[i];
+
+		ck_assert_msg(r53_rrsets_at(&w->client, l->zone->id,
+		    l->desired->name, &sets, &n, &err) == 0, "%s", err.msg);
+		ck_assert_msg(n == l->nsets, "'%s': %zu sets, r53_rrsets_at "
+		    "%zu", l->desired->name, l->nsets, n);
+		for (j = 0; j < n; j++)
+			ck_assert_msg(rrset_equal(&sets[j], &l->sets[j]),
+			    "'%s': set %zu differs", l->desired->name, j);
+		r53_rrsets_release(sets, n);
+	}
+	w->fake.rrsets = saved;
+}
+
+/* The usual records at a domain's apex and beside its mail names. */
+static void
+seed_domain(struct fzone *z, const char *d, int dmarc)
+{
+	char	*n;
+
+	fake_add(z, d, "MX", "10 mx.example.net.");
+	fake_add(z, d, "TXT", "\"v=spf1 -all\"");
+	fake_add(z, d, "A", "192.0.2.1");
+	if (dmarc) {
+		n = xasprintf("_dmarc.%s", d);
+		fake_add(z, n, "TXT", "\"v=DMARC1; p=none\"");
+		free(n);
+	}
+	n = xasprintf("s1._domainkey.%s", d);
+	fake_add(z, n, "CNAME", "s1.dkim.example.net.");
+	free(n);
+}
+
+/* n unrelated A records named fmt % i. */
+static void
+seed_many(struct fzone *z, const char *fmt, size_t n)
+{
+	char	 name[128];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), fmt, i);
+		fake_add(z, name, "A", "192.0.2.9");
+	}
+}
+
+/* ---- live_read -------------------------------------------------------- */
+
+/* 1 when the last set added has the name and type of an earlier one. */
+static int
+duplicate(const struct fzone *z)
+{
+	const struct fset	*last = &z->sets[z->nsets - 1];
+	size_t			 i;
+
+	for (i = 0; i + 1 < z->nsets; i++)
+		if (strcmp(z->sets[i].name, last->name) == 0 &&
+		    strcmp(z->sets[i].type, last->type) == 0 &&
+		    z->sets[i].ident == NULL)
+			return 1;
+	return 0;
+}
+
+/* One domain in a big zone: one lookup, one page. */
+START_TEST(test_one_page_per_domain)
+{
+	struct world	 w;
+	struct fzone	*z;
+
+	world_init(&w);
+	z = fake_zone(&w.fake, "ZBIG", "example.com.");
+	fake_add(z, "example.com.", "NS", "ns-1.awsdns-00.com.");
+	fake_add(z, "example.com.", "SOA", "ns-1.awsdns-00.com. x 1 2 3 4 5");
+	seed_domain(z, "example.com", 1);
+	fake_add(z, "_acme-challenge.example.com", "TXT", "\"token\"");
+	seed_many(z, "host%04zu.example.com", 5000);
+	domain(&w, "example.com", NULL, "s1", "s2", NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	ck_assert_uint_eq(w.fake.by_name, 1);
+	ck_assert_uint_eq(w.fake.rrsets, 1);
+	ck_assert_uint_eq(w.ls.lives[0].nsets, 5);	/* the apex */
+	ck_assert_uint_eq(w.ls.lives[1].nsets, 1);	/* _dmarc */
+	ck_assert_str_eq(w.ls.lives[2].sets[0].type, "CNAME");
+	ck_assert_uint_eq(w.ls.lives[3].nsets, 0);	/* s2: nothing */
+	assert_same_as_rrsets_at(&w);
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * Unrelated records between the managed names: each page that ends in
+ * them is not followed, the next starts at the next managed name.  The
+ * count stays the same however many such records there are.
+ */
+START_TEST(test_restart_at_next_name)
+{
+	size_t	 extra[] = { 100, 3000 }, i;
+
+	for (i = 0; i < 2; i++) {
+		struct world	 w;
+		struct fzone	*z;
+
+		world_init(&w);
+		z = fake_zone(&w.fake, "ZBIG", "example.com.");
+		seed_domain(z, "example.com", 1);
+		/* Between the apex and _dmarc, _dmarc and _domainkey, and
+		 * _domainkey's selectors; then after everything. */
+		seed_many(z, "1h%04zu.example.com", extra[i]);
+		seed_many(z, "r%04zu._report._dmarc.example.com", extra[i]);
+		seed_many(z, "a%04zu._domainkey.example.com", extra[i]);
+		seed_many(z, "www%04zu.example.com", extra[i]);
+		domain(&w, "example.com", NULL, "s1", "s2", NULL);
+		ck_assert_int_eq(read_live(&w), 0);
+		/* apex, _dmarc, then s1 and s2 in one page */
+		ck_assert_uint_eq(w.fake.rrsets, 3);
+		assert_same_as_rrsets_at(&w);
+		world_release(&w);
+	}
+}
+END_TEST
+
+/* A name with more record sets than a page holds: its pages are
+ * followed, identifier included, and no more. */
+START_TEST(test_follow_pages_of_one_name)
+{
+	struct world	 w;
+	struct fzone	*z;
+	struct fset	*s;
+	char		 ident[16];
+	size_t		 i;
+
+	world_init(&w);
+	z = fake_zone(&w.fake, "ZBIG", "example.com.");
+	seed_domain(z, "example.com", 0);
+	for (i = 0; i < 100; i++) {
+		snprintf(ident, sizeof(ident), "w%03zu", i);
+		s = fake_add(z, "example.com", "AAAA", "2001:db8::1");
+		s->ident = xstrdup(ident);
+	}
+	s = fake_add(z, "example.com", "CAA", "");
+	s->alias = xstrdup("d111111abcdef8.cloudfront.net.");
+	seed_many(z, "host%04zu.example.com", 2000);
+	domain(&w, "example.com", NULL, "s1", NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	/* 104 sets at the apex, pages of PAGE_SLACK + 3: the apex takes
+	 * three pages, the last of which reaches past s1. */
+	ck_assert_uint_eq(w.ls.lives[0].nsets, 104);
+	ck_assert_uint_eq(w.fake.rrsets, 3);
+	assert_same_as_rrsets_at(&w);
+	world_release(&w);
+}
+END_TEST
+
+/* Many domains in a small zone: one listing of the whole zone. */
+START_TEST(test_full_listing_when_cheaper)
+{
+	struct world	 w;
+	struct fzone	*z;
+	char		 name[64];
+	size_t		 i;
+
+	world_init(&w);
+	z = fake_zone(&w.fake, "ZSMALL", "example.com.");
+	fake_add(z, "example.com.", "NS", "ns-1.awsdns-00.com.");
+	seed_many(z, "www%zu.example.com", 100);
+	for (i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "d%02zu.example.com", i);
+		seed_domain(z, name, i % 2);
+		domain(&w, name, NULL, "s1", NULL);
+	}
+	/* 101 + 50 * 4 + 25 = 326 sets: two pages, fewer than 50. */
+	ck_assert_int_eq(read_live(&w), 0);
+	ck_assert_uint_eq(w.fake.rrsets, 2);
+	ck_assert_uint_eq(w.fake.last_maxitems, 300);
+	/* dNN.example.com. each, and example.com. once */
+	ck_assert_uint_eq(w.fake.by_name, 51);
+	assert_same_as_rrsets_at(&w);
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * The choice at its edge: ceil(count / 300) pages against one request per
+ * domain.  At 600 record sets two domains list the zone (two pages); at
+ * 601 (three pages) they read their own names (two requests).  A zone
+ * whose count is not given is read name by name.
+ */
+START_TEST(test_full_listing_threshold)
+{
+	static const struct {
+		size_t	 unrelated;
+		int	 hide_count;
+		size_t	 requests;
+		size_t	 maxitems;
+	} cases[] = {
+		{ 600 - 8, 0, 2, 300 },
+		{ 601 - 8, 0, 2, PAGE_SLACK + 3 },
+		{ 100, 1, 2, PAGE_SLACK + 3 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct world	 w;
+		struct fzone	*z;
+
+		world_init(&w);
+		z = fake_zone(&w.fake, "ZMID", "example.com.");
+		z->hide_count = cases[i].hide_count;
+		seed_domain(z, "a.example.com", 0);
+		seed_domain(z, "b.example.com", 0);
+		/* between a's names and b's */
+		seed_many(z, "a%04zu.example.com", cases[i].unrelated);
+		domain(&w, "a.example.com", "example.com", "s1", NULL);
+		domain(&w, "b.example.com", "example.com", "s1", NULL);
+		ck_assert_int_eq(read_live(&w), 0);
+		ck_assert_msg(w.fake.rrsets == cases[i].requests,
+		    "case %zu: %zu requests", i, w.fake.rrsets);
+		ck_assert_uint_eq(w.fake.last_maxitems, cases[i].maxitems);
+		assert_same_as_rrsets_at(&w);
+		world_release(&w);
+	}
+}
+END_TEST
+
+/* Each lookup is made once, however many domains need it. */
+START_TEST(test_zone_lookup_shared)
+{
+	struct world	 w;
+	struct fzone	*z;
+	size_t		 i, j;
+
+	world_init(&w);
+	z = fake_zone(&w.fake, "ZONE1", "example.com.");
+	seed_domain(z, "example.com", 1);
+	fake_zone(&w.fake, "ZONE2", "example.org.");
+	domain(&w, "a.example.com", NULL, NULL);
+	domain(&w, "b.example.com", NULL, NULL);
+	domain(&w, "example.com", NULL, "s1", NULL);
+	domain(&w, "c.example.com", "example.com", NULL);
+	domain(&w, "example.org", "ZONE2", NULL);
+	domain(&w, "www.example.org", "ZONE2", NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	/* a.example.com., example.com., b.example.com.; c.example.com
+	 * names its zone, whose lookup is already made. */
+	ck_assert_uint_eq(w.fake.by_name, 3);
+	for (i = 0; i < w.fake.by_name; i++)
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(w.fake.queries[i], w.fake.queries[j]);
+	ck_assert_uint_eq(w.fake.get_zone, 1);
+	ck_assert_uint_eq(w.ls.nzones, 2);
+	ck_assert_str_eq(w.ls.lives[0].zone->id, "ZONE1");
+	ck_assert_str_eq(w.ls.lives[w.nwant - 1].zone->id, "ZONE2");
+	assert_same_as_rrsets_at(&w);
+	world_release(&w);
+}
+END_TEST
+
+/* A missing zone id is asked for once and reported for each domain. */
+START_TEST(test_missing_zone_id_once)
+{
+	struct world	 w;
+
+	world_init(&w);
+	fake_zone(&w.fake, "ZONE1", "example.com.");
+	domain(&w, "a.example.com", "ZGONE", NULL);
+	domain(&w, "b.example.com", "ZGONE", NULL);
+	ck_assert_int_eq(read_live(&w), -1);
+	ck_assert_uint_eq(w.fake.get_zone, 1);
+	ck_assert_uint_eq(w.fake.rrsets, 0);
+	ck_assert_uint_eq(w.d.nerrors, 2);
+	ck_assert_ptr_nonnull(strstr(w.d.v[1].msg, "domains.b.example.com."
+	    "zone: no hosted zone with id 'ZGONE' (Route 53 GetHostedZone: "
+	    "NoSuchHostedZone"));
+	world_release(&w);
+}
+END_TEST
+
+/* A server listing in another order (moto's) is noticed, and each name is
+ * then read on its own: the result is still exact. */
+START_TEST(test_other_order_falls_back)
+{
+	struct world	 w;
+	struct fzone	*z;
+
+	world_init(&w);
+	w.fake.order = moto_order;
+	z = fake_zone(&w.fake, "ZBIG", "example.com.");
+	seed_domain(z, "example.com", 1);
+	fake_add(z, "s1-old._domainkey.example.com", "TXT", "\"v=DKIM1; p=\"");
+	seed_many(z, "host%04zu.example.com", 1000);
+	domain(&w, "example.com", NULL, "s1", "s1-old", NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	ck_assert_uint_eq(w.ls.lives[3].nsets, 1);
+	/* The page from the apex, then the four names one by one. */
+	ck_assert_uint_eq(w.fake.rrsets, 5);
+	assert_same_as_rrsets_at(&w);
+	world_release(&w);
+}
+END_TEST
+
+/* An API error while reading fails live_read with Route 53's message. */
+START_TEST(test_page_error)
+{
+	struct world	 w;
+	struct fzone	*z;
+
+	world_init(&w);
+	w.fake.fail_rrsets_at = 2;
+	z = fake_zone(&w.fake, "ZBIG", "example.com.");
+	seed_domain(z, "example.com", 1);
+	seed_many(z, "1h%04zu.example.com", 500);
+	domain(&w, "example.com", NULL, NULL);
+	ck_assert_int_eq(read_live(&w), -1);
+	ck_assert_str_eq(w.err.msg, "Route 53 ListResourceRecordSets: "
+	    "Throttling: Rate exceeded");
+	ck_assert_str_eq(w.err.aws_code, "Throttling");
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * Random zones and configs, read both ways: every live is exactly what
+ * r53_rrsets_at() gives, and the targeted reads never take more requests
+ * than the managed names plus the extra pages of crowded names.
+ */
+START_TEST(test_random_zones)
+{
+	static const char *const labels[] = { "a", "a-b", "_dmarc", "0",
+	    "_domainkey", "s1", "s1-x", "z", "\\052", "b" };
+	static const char *const types[] = { "A", "TXT", "MX", "CNAME" };
+	size_t	 round, i, nl = sizeof(labels) / sizeof(labels[0]);
+
+	rng_state = 7;
+	for (round = 0; round < 60; round++) {
+		struct world	 w;
+		struct fzone	*z;
+		struct fset	*s;
+		char		 name[256];
+		size_t		 nsets = 1 + rng() % 800, ndom, nnames, full;
+
+		world_init(&w);
+		z = fake_zone(&w.fake, "ZRAND", "example.com.");
+		z->hide_count = round % 2;	/* odd: targeted */
+		for (i = 0; i < nsets; i++) {
+			size_t	 depth = rng() % 4, j;
+
+			name[0] = '\0';
+			for (j = 0; j < depth; j++) {
+				strcat(name, labels[rng() % nl]);
+				strcat(name, ".");
+			}
+			strcat(name, "example.com.");
+			s = fake_add(z, name, types[rng() % 4], "\"x\"");
+			/* Route 53 holds one set of a name and type, unless
+			 * each has an identifier (a routing policy). */
+			if (rng() % 8 == 0 || duplicate(z)) {
+				snprintf(name, sizeof(name), "id%zu", i);
+				s->ident = xstrdup(name);
+			}
+		}
+		ndom = 1 + rng() % 3;
+		for (i = 0; i < ndom; i++) {
+			const char	*d[] = { "example.com", "a.example.com",
+					    "a-b.example.com", "_dmarc.example.com" };
+
+			domain(&w, d[i], NULL, labels[rng() % nl],
+			    labels[rng() % nl], NULL);
+		}
+		ck_assert_int_eq(read_live(&w), 0);
+		assert_same_as_rrsets_at(&w);
+		nnames = w.nwant;
+		full = (nsets + 299) / 300;
+		if (!z->hide_count && full <= ndom)
+			ck_assert_uint_eq(w.fake.rrsets, full);
+		else
+			ck_assert_uint_le(w.fake.rrsets, nnames +
+			    nsets / PAGE_SLACK);
+		world_release(&w);
+	}
+}
+END_TEST
+
+Suite *
+live_suite(void)
+{
+	Suite	*s = suite_create("live");
+	TCase	*tc = tcase_create("live");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_cmp_table);
+	tcase_add_test(tc, test_cmp_matches_aws_description);
+	tcase_add_test(tc, test_one_page_per_domain);
+	tcase_add_test(tc, test_restart_at_next_name);
+	tcase_add_test(tc, test_follow_pages_of_one_name);
+	tcase_add_test(tc, test_full_listing_when_cheaper);
+	tcase_add_test(tc, test_full_listing_threshold);
+	tcase_add_test(tc, test_zone_lookup_shared);
+	tcase_add_test(tc, test_missing_zone_id_once);
+	tcase_add_test(tc, test_other_order_falls_back);
+	tcase_add_test(tc, test_page_error);
+	tcase_add_test(tc, test_random_zones);
+	suite_add_tcase(s, tc);
+	return s;
+}
