@@ -493,36 +493,74 @@ START_TEST(render_type_switch_and_delete)
 }
 END_TEST
 
-/* A Route 53 that records each request and answers with a ChangeInfo. */
-struct recorder {
-	struct buf	 bodies;
-	int		 posts;
-	int		 gets;
+/*
+ * A scripted Route 53: records each request; answers ChangeResourceRecordSets
+ * (or fails it, as the network or Route 53 would), ListResourceRecordSets
+ * from the state "before" or, once a batch landed, "after", and GetChange
+ * with PENDING a set number of times.
+ */
+struct fake {
+	struct buf	 bodies;	/* every POST body */
+	int		 posts, lists, polls;
+	int		 drop_posts;	/* this many POSTs get no answer... */
+	int		 drop_lands;	/* ...after reaching Route 53 */
+	const char	*refuse_zone;	/* POSTs to this zone get a 400 */
+	int		 landed;
+	const char	*before_xml, *after_xml;	/* record sets */
+	int		 pending;	/* GetChange says PENDING this often */
 };
 
+static unsigned int	 slept;
+
+#define R53NS	"xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\""
+
 static int
-record_send(void *ctx, const struct http_request *req,
+fake_send(void *ctx, const struct http_request *req,
     struct http_response *resp, struct err *err)
 {
-	struct recorder	*r = ctx;
-	const char	*status = "PENDING";
+	struct fake	*f = ctx;
+	const char	*sets;
 
-	(void)err;
-	if (strcmp(req->method, "POST") == 0) {
-		r->posts++;
-		buf_add(&r->bodies, req->body, req->body_len);
-	} else {
-		r->gets++;
-		status = "INSYNC";
-	}
 	resp->status = 200;
-	buf_addf(&resp->body, "<?xml version=\"1.0\"?>"
-	    "<%sResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
-	    "<ChangeInfo><Id>/change/C42</Id><Status>%s</Status>"
-	    "<SubmittedAt>2026-11-28T00:00:00Z</SubmittedAt></ChangeInfo>"
-	    "</%sResponse>", req->body ? "ChangeResourceRecordSets" :
-	    "GetChange", status, req->body ? "ChangeResourceRecordSets" :
-	    "GetChange");
+	if (strcmp(req->method, "POST") == 0) {
+		f->posts++;
+		buf_add(&f->bodies, req->body, req->body_len);
+		if (f->refuse_zone != NULL && strstr(req->url, f->refuse_zone)) {
+			resp->status = 400;
+			buf_addf(&resp->body, "<ErrorResponse " R53NS "><Error>"
+			    "<Type>Sender</Type><Code>InvalidChangeBatch</Code>"
+			    "<Message>[Tried to delete resource record set "
+			    "but it was not found]</Message></Error>"
+			    "</ErrorResponse>");
+			return 0;
+		}
+		if (f->drop_posts > 0) {
+			f->drop_posts--;
+			if (f->drop_lands)
+				f->landed = 1;
+			return err_set(err, "cannot reach '%s': Empty reply "
+			    "from server", req->url);
+		}
+		f->landed = 1;
+		buf_addf(&resp->body, "<ChangeResourceRecordSetsResponse "
+		    R53NS "><ChangeInfo><Id>/change/C42</Id><Status>PENDING"
+		    "</Status><SubmittedAt>2026-11-28T00:00:00Z</SubmittedAt>"
+		    "</ChangeInfo></ChangeResourceRecordSetsResponse>");
+	} else if (strstr(req->url, "/rrset") != NULL) {
+		f->lists++;
+		sets = f->landed ? f->after_xml : f->before_xml;
+		buf_addf(&resp->body, "<ListResourceRecordSetsResponse " R53NS
+		    "><ResourceRecordSets>%s</ResourceRecordSets><IsTruncated>"
+		    "false</IsTruncated><MaxItems>300</MaxItems>"
+		    "</ListResourceRecordSetsResponse>", sets ? sets : "");
+	} else {
+		f->polls++;
+		buf_addf(&resp->body, "<GetChangeResponse " R53NS "><ChangeInfo>"
+		    "<Id>/change/C42</Id><Status>%s</Status><SubmittedAt>"
+		    "2026-11-28T00:00:00Z</SubmittedAt></ChangeInfo>"
+		    "</GetChangeResponse>", f->pending-- > 0 ? "PENDING" :
+		    "INSYNC");
+	}
 	return 0;
 }
 
@@ -533,30 +571,69 @@ fixed_clock(void)
 }
 
 static void
-no_sleep(unsigned int s)
+count_sleep(unsigned int s)
 {
-	(void)s;
+	slept += s;
 }
+
+#define TXT_SET(name, ttl, value)					\
+	"<ResourceRecordSet><Name>" name "</Name><Type>TXT</Type><TTL>"	\
+	#ttl "</TTL><ResourceRecords><ResourceRecord><Value>" value	\
+	"</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>"
+
+struct applied {
+	struct apply_zone_result	*r;
+	size_t				 n;
+	int				 rc;
+};
+
+static void
+run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
+    struct applied *out)
+{
+	struct http_transport	 http = { fake_send, f };
+	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
+	struct r53_client	 c = { &http, "http://127.0.0.1:1", &creds,
+				    fixed_clock, count_sleep };
+	struct apply_opts	 o = { 1, timeout, NULL, NULL, NULL };
+	struct plan_batch	*b;
+	struct diags		 d = DIAGS_INIT;
+	size_t			 nb;
+
+	slept = 0;
+	ck_assert_int_eq(plan_batches(plan, &b, &nb, &d), 0);
+	out->rc = plan_apply(&c, plan, b, nb, &o, &out->r, &out->n);
+	plan_batches_release(b, nb);
+	diags_release(&d);
+}
+
+/* The world's plan: _dmarc goes from p=none (ttl 300) to WANT. */
+static void
+dmarc_update(struct world *w)
+{
+	world_init(w);
+	rrset_value_add(live_set(w, "TXT", 300), "\"v=DMARC1; p=none\"");
+	diff(w, 0);
+}
+
+#define LIVE_BEFORE	TXT_SET(NAME, 300, "\"v=DMARC1; p=none\"")
+#define LIVE_AFTER	TXT_SET(NAME, 3600, QWANT)
 
 START_TEST(apply_sends_delete_of_exact_live_set_and_create)
 {
-	struct world		 w;
-	struct recorder		 r = { BUF_INIT, 0, 0 };
-	struct http_transport	 http = { record_send, &r };
-	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client	 c = { &http, "http://127.0.0.1:1", &creds,
-				    fixed_clock, no_sleep };
-	struct err		 err;
-	const char		*body, *del, *cre;
+	struct world	 w;
+	struct fake	 f = { .bodies = BUF_INIT };
+	struct applied	 a;
+	const char	*body, *del, *cre;
 
-	world_init(&w);
-	rrset_value_add(live_set(&w, "TXT", 300), "\"v=DMARC1; p=none\"");
-	diff(&w, 0);
-	err_clear(&err);
-	ck_assert_int_eq(plan_apply(&c, &w.plan, 60, NULL, NULL, &err), 0);
-	ck_assert_int_eq(r.posts, 1);
-	ck_assert_int_eq(r.gets, 1);
-	body = buf_str(&r.bodies);
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 60, &a);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(f.polls, 1);
+	body = buf_str(&f.bodies);
 	del = strstr(body, "<Action>DELETE</Action>");
 	cre = strstr(body, "<Action>CREATE</Action>");
 	ck_assert_ptr_nonnull(del);
@@ -567,27 +644,333 @@ START_TEST(apply_sends_delete_of_exact_live_set_and_create)
 	ck_assert_ptr_nonnull(strstr(del, "v=DMARC1; p=none"));
 	ck_assert_ptr_nonnull(strstr(cre, "<TTL>3600</TTL>"));
 	ck_assert_ptr_nonnull(strstr(cre, WANT));
-	buf_release(&r.bodies);
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
 	world_release(&w);
 }
 END_TEST
 
 START_TEST(apply_sends_nothing_without_changes)
 {
-	struct world		 w;
-	struct recorder		 r = { BUF_INIT, 0, 0 };
-	struct http_transport	 http = { record_send, &r };
-	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client	 c = { &http, "http://127.0.0.1:1", &creds,
-				    fixed_clock, no_sleep };
-	struct err		 err;
+	struct world	 w;
+	struct fake	 f = { .bodies = BUF_INIT };
+	struct applied	 a;
 
 	world_init(&w);
 	rrset_value_add(live_set(&w, "TXT", 3600), QWANT);
 	diff(&w, 0);
+	run_apply(&w.plan, &f, 60, &a);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_uint_eq(a.n, 0);
+	ck_assert_int_eq(f.posts + f.lists + f.polls, 0);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(apply_lost_answer_of_a_landed_batch_is_not_sent_again)
+{
+	struct world	 w;
+	struct fake	 f = { .bodies = BUF_INIT, .drop_posts = 1,
+			    .drop_lands = 1, .before_xml = LIVE_BEFORE,
+			    .after_xml = LIVE_AFTER };
+	struct applied	 a;
+
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 60, &a);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
+	ck_assert_int_eq(f.posts, 1);		/* never twice */
+	ck_assert_int_eq(f.lists, 1);		/* the names re-read */
+	ck_assert_int_eq(f.polls, 0);		/* no change id to wait on */
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(apply_lost_request_that_did_not_land_is_sent_once_more)
+{
+	struct world	 w;
+	struct fake	 f = { .bodies = BUF_INIT, .drop_posts = 1,
+			    .before_xml = LIVE_BEFORE, .after_xml = LIVE_AFTER };
+	struct applied	 a;
+
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 60, &a);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
+	ck_assert_int_eq(f.posts, 2);
+	ck_assert_int_eq(f.lists, 1);
+	ck_assert_int_eq(f.polls, 1);
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	world_release(&w);
+
+	/* Lost twice: it stops, it does not loop. */
+	memset(&f, 0, sizeof(f));
+	f.drop_posts = 5;
+	f.before_xml = LIVE_BEFORE;
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 60, &a);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+	ck_assert_int_eq(f.posts, 2);
+	ck_assert_ptr_nonnull(strstr(a.r[0].msg, "Empty reply"));
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(apply_lost_answer_and_someone_elses_change_fails)
+{
+	struct world	 w;
+	struct fake	 f = { .bodies = BUF_INIT, .drop_posts = 1,
+			    .drop_lands = 1, .before_xml = LIVE_BEFORE,
+			    .after_xml = TXT_SET(NAME, 300,
+			    "\"v=DMARC1; p=reject\"") };
+	struct applied	 a;
+
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 60, &a);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_ptr_nonnull(strstr(a.r[0].msg, "the outcome of the request "
+	    "is unknown and the records are neither as before nor as "
+	    "planned"));
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(apply_waits_with_backoff_and_gives_up_pending)
+{
+	struct world	 w;
+	struct fake	 f = { .bodies = BUF_INIT, .pending = 100 };
+	struct applied	 a;
+
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 20, &a);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_PENDING);
+	/* 1 + 2 + 4 + 8 + 5 (cut at the timeout) */
+	ck_assert_uint_eq(slept, 20);
+	ck_assert_int_eq(f.polls, 6);
+	ck_assert_ptr_nonnull(strstr(a.r[0].msg, "change C42 is still PENDING "
+	    "after 20 s"));
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	world_release(&w);
+
+	memset(&f, 0, sizeof(f));
+	f.pending = 2;
+	dmarc_update(&w);
+	run_apply(&w.plan, &f, 300, &a);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_uint_eq(slept, 3);		/* 1 + 2 */
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	world_release(&w);
+}
+END_TEST
+
+/* A plan over two zones, built by hand: n creates per zone, each of nv
+ * values of len characters, at NAMEi.zoneZ.example. */
+static void
+plan_two_zones(struct plan *p, size_t n, size_t nv, size_t len, int update)
+{
+	struct buf	 v = BUF_INIT;
+	size_t		 z, i, j;
+
+	memset(p, 0, sizeof(*p));
+	p->nzones = 2;
+	p->zones = xcalloc(2, sizeof(*p->zones));
+	p->zones[0].id = xstrdup("Z1ONE");
+	p->zones[0].name = xstrdup("one.example.");
+	p->zones[1].id = xstrdup("Z2TWO");
+	p->zones[1].name = xstrdup("two.example.");
+	buf_addc(&v, '"');
+	for (j = 0; j < len - 2; j++)
+		buf_addc(&v, 'x');
+	buf_addc(&v, '"');
+	for (i = 0; i < n; i++)
+		for (z = 0; z < 2; z++) {
+			struct plan_change	*c = xappend(&p->changes,
+						    &p->nchanges,
+						    sizeof(*p->changes));
+			char			*name = xasprintf("n%zu.%s",
+						    i, p->zones[z].name);
+
+			c->op = update ? PLAN_UPDATE : PLAN_CREATE;
+			c->kind = RECORD_DKIM;
+			c->domain = xstrdup(p->zones[z].name);
+			c->zone = &p->zones[z];
+			rrset_init(&c->after, name, "TXT", 300);
+			for (j = 0; j < nv; j++)
+				rrset_value_add(&c->after, buf_str(&v));
+			if (update) {
+				rrset_init(&c->before, name, "TXT", 60);
+				rrset_value_add(&c->before, "\"old\"");
+			}
+			free(name);
+		}
+	plan_count(p);
+	buf_release(&v);
+}
+
+static void
+expect_batches(struct plan *p, const size_t *sizes, size_t nsizes)
+{
+	struct plan_batch	*b;
+	struct diags		 d = DIAGS_INIT;
+	size_t			 nb, i, seen = 0;
+
+	ck_assert_int_eq(plan_batches(p, &b, &nb, &d), 0);
+	ck_assert_uint_eq(nb, nsizes);
+	for (i = 0; i < nb; i++) {
+		ck_assert_uint_eq(b[i].nchanges, sizes[i]);
+		ck_assert_uint_le(b[i].nrecords, BATCH_MAX_RECORDS);
+		ck_assert_uint_le(b[i].nchars, BATCH_MAX_CHARS);
+		/* Zone one's batches first, all of a batch in one zone. */
+		ck_assert_ptr_eq(b[i].zone, &p->zones[i < nb / 2 ? 0 : 1]);
+		ck_assert_ptr_eq(b[i].changes[0]->zone, b[i].zone);
+		seen += b[i].nchanges;
+	}
+	ck_assert_uint_eq(seen, p->nadd + p->nchange);
+	plan_batches_release(b, nb);
+	diags_release(&d);
+}
+
+START_TEST(batches_split_only_at_the_limits)
+{
+	struct plan	 p;
+	static const size_t	 one[] = { 3, 3 };
+	static const size_t	 changes[] = { 100, 50, 100, 50 };
+	static const size_t	 updates[] = { 50, 10, 50, 10 };
+	static const size_t	 records[] = { 33, 33, 33, 1, 33, 33, 33, 1 };
+	static const size_t	 chars[] = { 10, 10, 10, 10 };
+
+	/* Small: one batch per zone. */
+	plan_two_zones(&p, 3, 1, 20, 0);
+	expect_batches(&p, one, 2);
+	plan_release(&p);
+	/* 150 creates: 100 changes a batch. */
+	plan_two_zones(&p, 150, 1, 20, 0);
+	expect_batches(&p, changes, 4);
+	plan_release(&p);
+	/* 60 updates are 120 changes: a DELETE and its CREATE stay
+	 * together, 50 updates a batch. */
+	plan_two_zones(&p, 60, 1, 20, 1);
+	expect_batches(&p, updates, 4);
+	plan_release(&p);
+	/* 100 sets of 30 values: 1,000 values a batch at most. */
+	plan_two_zones(&p, 100, 30, 20, 0);
+	expect_batches(&p, records, 8);
+	plan_release(&p);
+	/* 20 values of 3,000 characters: 32,000 characters a batch. */
+	plan_two_zones(&p, 20, 1, 3000, 0);
+	expect_batches(&p, chars, 4);
+	plan_release(&p);
+}
+END_TEST
+
+START_TEST(batches_refuse_what_route53_cannot_take)
+{
+	struct plan		 p;
+	struct plan_batch	*b;
+	struct diags		 d = DIAGS_INIT;
+	size_t			 nb;
+
+	plan_two_zones(&p, 1, 1, VALUE_MAX_CHARS + 1, 0);
+	ck_assert_int_eq(plan_batches(&p, &b, &nb, &d), -1);
+	ck_assert_ptr_null(b);
+	ck_assert_uint_eq(d.nerrors, 2);
+	ck_assert_str_eq(d.v[0].msg, "n0.one.example TXT: a value of 4001 "
+	    "characters; Route 53 takes at most 4000 in one value");
+	plan_release(&p);
+	diags_release(&d);
+
+	plan_two_zones(&p, 1, 1001, 10, 0);
+	ck_assert_int_eq(plan_batches(&p, &b, &nb, &d), -1);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "1001 values"));
+	plan_release(&p);
+	diags_release(&d);
+}
+END_TEST
+
+START_TEST(apply_zones_are_independent)
+{
+	struct plan	 p;
+	struct fake	 f = { .bodies = BUF_INIT, .refuse_zone = "Z1ONE" };
+	struct applied	 a;
+
+	plan_two_zones(&p, 2, 1, 20, 0);
+	run_apply(&p, &f, 60, &a);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+	ck_assert_ptr_nonnull(strstr(a.r[0].msg, "Route 53 refused the batch, "
+	    "so none of it was applied"));
+	ck_assert_ptr_nonnull(strstr(a.r[0].msg, "InvalidChangeBatch"));
+	ck_assert_int_eq(a.r[1].outcome, APPLY_DONE);
+	ck_assert_int_eq(f.posts, 2);
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	plan_release(&p);
+}
+END_TEST
+
+static int
+drift_of(struct plan *plan, const char *live_xml, struct diags *d)
+{
+	struct fake		 f = { .bodies = BUF_INIT, .before_xml = live_xml };
+	struct http_transport	 http = { fake_send, &f };
+	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
+	struct r53_client	 c = { &http, "http://127.0.0.1:1", &creds,
+				    fixed_clock, count_sleep };
+	struct err		 err;
+	int			 rc;
+
 	err_clear(&err);
-	ck_assert_int_eq(plan_apply(&c, &w.plan, 60, NULL, NULL, &err), 0);
-	ck_assert_int_eq(r.posts + r.gets, 0);
+	rc = plan_check_drift(&c, plan, d, &err);
+	ck_assert_int_eq(f.posts, 0);
+	return rc;
+}
+
+START_TEST(drift_is_found_and_named)
+{
+	struct world	 w;
+	struct diags	 d = DIAGS_INIT;
+
+	dmarc_update(&w);
+	ck_assert_int_eq(drift_of(&w.plan, LIVE_BEFORE, &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(drift_of(&w.plan, TXT_SET(NAME, 300,
+	    "\"v=DMARC1; p=reject\""), &d), 0);
+	ck_assert_uint_eq(d.nerrors, 1);
+	ck_assert_str_eq(d.v[0].msg, "_dmarc.example.com TXT changed since "
+	    "the plan: at plan time TXT ttl 300 \"v=DMARC1; p=none\"; now TXT "
+	    "ttl 300 \"v=DMARC1; p=reject\"");
+	diags_release(&d);
+	ck_assert_int_eq(drift_of(&w.plan, "", &d), 0);
+	ck_assert_str_eq(d.v[0].msg, "_dmarc.example.com TXT changed since "
+	    "the plan: at plan time TXT ttl 300 \"v=DMARC1; p=none\"; now "
+	    "nothing");
+	diags_release(&d);
+	world_release(&w);
+
+	/* A create: drift is anything now there. */
+	world_init(&w);
+	diff(&w, 0);
+	ck_assert_int_eq(drift_of(&w.plan, "", &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(drift_of(&w.plan, LIVE_BEFORE, &d), 0);
+	ck_assert_str_eq(d.v[0].msg, "_dmarc.example.com TXT changed since "
+	    "the plan: at plan time nothing; now TXT ttl 300 "
+	    "\"v=DMARC1; p=none\"");
+	diags_release(&d);
 	world_release(&w);
 }
 END_TEST
@@ -621,6 +1004,16 @@ plan_suite(void)
 	tc = tcase_create("apply");
 	tcase_add_test(tc, apply_sends_delete_of_exact_live_set_and_create);
 	tcase_add_test(tc, apply_sends_nothing_without_changes);
+	tcase_add_test(tc, apply_lost_answer_of_a_landed_batch_is_not_sent_again);
+	tcase_add_test(tc, apply_lost_request_that_did_not_land_is_sent_once_more);
+	tcase_add_test(tc, apply_lost_answer_and_someone_elses_change_fails);
+	tcase_add_test(tc, apply_waits_with_backoff_and_gives_up_pending);
+	tcase_add_test(tc, apply_zones_are_independent);
+	tcase_add_test(tc, drift_is_found_and_named);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("batches");
+	tcase_add_test(tc, batches_split_only_at_the_limits);
+	tcase_add_test(tc, batches_refuse_what_route53_cannot_take);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -97,8 +97,16 @@ struct live_state {
 /*
  * Finds the hosted zone of every domain (the config's zone: id or name, or
  * else the longest matching public zone) and reads the record sets at every
- * desired name.  Problems that are the user's to fix (no zone for a domain,
- * a zone that does not contain the domain) go to d as errors, all of them;
+ * desired name: each live gets every type at its name, exactly what
+ * r53_rrsets_at() gives.  Each zone lookup is sent once, however many
+ * domains need it; each zone is read either in ListResourceRecordSets
+ * pages from its domains' managed names (the requests do not grow with
+ * the unrelated records in the zone: at most one per managed name, plus
+ * one per further page of a name with that many record sets) or, when its
+ * ResourceRecordSetCount says that costs no more requests than one per
+ * domain of the zone, as one whole listing.  Problems that are the user's
+ * to fix (no zone for a domain, a zone that does not contain the domain)
+ * go to d as errors, all of them;
  * a failed API call fails at once with err.  Returns -1 when either
  * happened.
  */
@@ -156,23 +164,139 @@ void	plan_count(struct plan *);
  * unknown. */
 int	record_kind_parse(const char *, enum record_kind *);
 
+/* --- safety guard (src/plan/guard.c) --- */
+
+/*
+ * NULL when c does not weaken protection; otherwise a malloc'd one-line
+ * reason, e.g. "DMARC policy p=reject -> p=quarantine".  Weakening is judged on
+ * the values mailauth owns in c->before and c->after: a DMARC record weaker
+ * than the live one (none < quarantine with t=y < quarantine < reject with
+ * t=y < reject), an SPF all qualifier weaker than the live one (-all > ~all
+ * > ?all > none or +all), or an SPF or DMARC record removed.  DKIM changes
+ * never weaken (a selector deleted with state: absent is explicit).
+ */
+char	*plan_change_weakens(const struct plan_change *);
+
 /* --- rendering (src/plan/render.c) --- */
 
 /* Appends the plan as people read it, Terraform-style; color adds ANSI
  * colors. */
 void	plan_render_text(const struct plan *, int color, struct buf *out);
+/* Appends the plan as GitHub-flavoured Markdown, for a pull-request
+ * comment: a heading per domain and a table of its changes. */
+void	plan_render_markdown(const struct plan *, struct buf *out);
 
-/* --- apply (src/plan/apply.c) --- */
+/* --- saved plans (src/plan/json.c; the format is docs/plan-json.md) --- */
+
+#define PLAN_FORMAT_VERSION	1
+
+struct plan_meta {
+	int	 format_version;	/* PLAN_FORMAT_VERSION */
+	char	*mailauth_version;
+	char	*config_path;		/* as given with -c */
+	char	 config_sha256[65];	/* lower-case hex of the file's bytes */
+	char	*created;		/* RFC 3339, UTC: 2026-11-29T01:02:03Z */
+};
+
+void	plan_meta_release(struct plan_meta *);
+/* Appends p and meta as one JSON document (cJSON), with every change,
+ * unchanged ones included. */
+void	plan_to_json(const struct plan *, const struct plan_meta *,
+	    struct buf *out);
+/*
+ * Parses a saved plan.  The text is untrusted: anything but a document of
+ * a known format version with every field present and well-typed fails
+ * with err naming the field ("changes[3].before.ttl: expected an
+ * integer").  On success p and meta are filled (p's counts recomputed);
+ * on failure they hold nothing to free.
+ */
+int	plan_from_json(const char *json, size_t len, struct plan *,
+	    struct plan_meta *, struct err *);
+
+/* --- change batches and apply (src/plan/apply.c) --- */
 
 /*
- * Sends one ChangeResourceRecordSets batch per zone (an update is the
- * DELETE of the exact live set and the CREATE of the new one, so Route 53
- * refuses the batch if the set changed since it was read) and waits until
- * each is INSYNC, for at most wait_s seconds each.  progress, when not
- * NULL, is called with a line of text for each step.
+ * Route 53's limits on one ChangeResourceRecordSets request, and mailauth's
+ * own cap on changes per batch.  An update counts as two changes (DELETE
+ * and CREATE); mailauth sends no UPSERT.
+ */
+#define BATCH_MAX_CHANGES	100
+#define BATCH_MAX_RECORDS	1000	/* ResourceRecord elements */
+#define BATCH_MAX_CHARS		32000	/* characters of Value text */
+#define VALUE_MAX_CHARS		4000	/* characters in one Value */
+
+/* The plan's changes to one zone that go in one request. */
+struct plan_batch {
+	const struct zone		 *zone;		/* into plan.zones */
+	const struct plan_change	**changes;	/* into plan.changes */
+	size_t				  nchanges;
+	size_t				  nrecords, nchars;
+};
+
+/*
+ * Packs the changes of p (those with an op) into batches, zone by zone in
+ * the order zones first appear, keeping the plan's order and each change
+ * (an update's DELETE and CREATE) whole in one batch; a new batch starts
+ * only when the next change would break a limit.  A value over
+ * VALUE_MAX_CHARS, or a change that alone breaks a limit, is an error in d
+ * naming the record.  Returns -1 when d received an error.
+ */
+int	plan_batches(const struct plan *, struct plan_batch **, size_t *,
+	    struct diags *d);
+void	plan_batches_release(struct plan_batch *, size_t);
+
+/*
+ * Re-reads every record set p touches and compares it with the plan's
+ * before-values (and, where a change creates a type, that the type is
+ * still absent).  Each difference is an error in d saying what the plan
+ * saw and what is live now.  Returns -1 on an API error (err), else 0;
+ * the caller checks d for drift.
+ */
+int	plan_check_drift(const struct r53_client *, const struct plan *,
+	    struct diags *d, struct err *);
+
+/* What apply reports, one line at a time, and how it waits. */
+struct apply_opts {
+	int		 wait;		/* 0: do not wait for INSYNC */
+	unsigned int	 wait_timeout_s;
+	/* A finished line of text; may be NULL. */
+	void		(*progress)(void *ctx, const char *line);
+	/* While waiting: called after each poll with the seconds waited so
+	 * far; may be NULL. */
+	void		(*waiting)(void *ctx, unsigned int elapsed_s);
+	void		*ctx;
+};
+
+/* Per zone, what became of its batches. */
+enum apply_outcome {
+	APPLY_DONE,		/* sent and INSYNC (or sent, with wait 0) */
+	APPLY_PENDING,		/* sent, not INSYNC within the timeout */
+	APPLY_FAILED		/* not (completely) applied: see msg */
+};
+
+struct apply_zone_result {
+	const struct zone	*zone;
+	enum apply_outcome	 outcome;
+	size_t			 nbatches, nsent;
+	char			*msg;		/* why, when not DONE */
+};
+
+/*
+ * Sends the batches (see plan_batches), zone by zone: a zone whose request
+ * fails stops there and the other zones still go on.  When a request's
+ * outcome is unknown (the connection failed or the answer was a 5xx after
+ * the request may have been received), the batch's names are re-read
+ * before anything else: a batch that landed is recognised and not sent
+ * again; one that left every name as it was is sent once more; anything
+ * else fails the zone.  Then, unless o->wait is 0, waits for every change
+ * to be INSYNC (GetChange, 1 s doubling to 10 s, at most wait_timeout_s in
+ * all).  Fills one result per zone with changes (*results, release with
+ * apply_results_release()); returns 0 when every zone is DONE, else -1.
  */
 int	plan_apply(const struct r53_client *, const struct plan *,
-	    unsigned int wait_s, void (*progress)(void *, const char *),
-	    void *ctx, struct err *);
+	    const struct plan_batch *, size_t nbatches,
+	    const struct apply_opts *, struct apply_zone_result **,
+	    size_t *);
+void	apply_results_release(struct apply_zone_result *, size_t);
 
 #endif

@@ -79,6 +79,19 @@ void	spf_check_bytes(const char *text, size_t len, const char *where,
 int	spf_equivalent(const char *a, const char *b);
 
 /*
+ * What a receiver falls back to for hosts no other mechanism matches: when
+ * text is an SPF record with an all mechanism, sets *q to its qualifier
+ * ('+' also for a bare "all", '-', '~' or '?') and returns 1.  Only the
+ * first all counts: terms after it are never evaluated.  Returns 0 when
+ * text has no all or is not an SPF record (then see spf_has_redirect()).
+ */
+int	spf_all_qualifier(const char *text, char *q);
+
+/* 1 when text is an SPF record with a redirect= modifier (name in any
+ * case), else 0. */
+int	spf_has_redirect(const char *text);
+
+/*
  * Appends text as one Route 53 TXT value, like txt_encode(), but split
  * only at term boundaries: each character-string (at most TXT_STRING_MAX
  * bytes) ends before a space and the next begins with it, so that the

@@ -36,7 +36,11 @@ enum opt_id {
 	O_SELECTOR,
 	O_TYPE,
 	O_BITS,
-	O_OUT
+	O_OUT,
+	O_FORMAT,
+	O_ALLOW_WEAKEN,
+	O_NO_WAIT,
+	O_WAIT_TIMEOUT
 };
 
 struct opt {
@@ -74,9 +78,22 @@ static const struct opt opts[] = {
 	  "the RSA key size (default 2048, at least 1024)" },
 	{ "out", 0, 1, OPT_KEYGEN, O_OUT, "DIR",
 	  "the folder the key files are written to (default .)" },
+	/* The same name for another command: see option_takes(). */
+	{ "out", 0, 1, OPT_PLAN_OUTPUT, O_OUT, "FILE",
+	  "also save the plan as JSON to FILE, for 'mailauth apply FILE'" },
+	{ "format", 0, 1, OPT_PLAN_OUTPUT, O_FORMAT, "text|json|markdown",
+	  "how the plan is printed (default text)" },
+	{ "allow-weaken", 0, 0, OPT_APPLY, O_ALLOW_WEAKEN, NULL,
+	  "apply even changes that weaken DMARC or SPF" },
+	{ "no-wait", 0, 0, OPT_APPLY, O_NO_WAIT, NULL,
+	  "do not wait for the changes to be INSYNC" },
+	{ "wait-timeout", 0, 1, OPT_APPLY, O_WAIT_TIMEOUT, "SECONDS",
+	  "wait at most this long for INSYNC (default 300)" },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
+/* parse() records the options used as bits of an unsigned int. */
+_Static_assert(NOPTS <= 32, "too many options for the used mask");
 
 void
 cli_error(const char *fmt, ...)
@@ -164,6 +181,20 @@ cli_help(FILE *f, const struct cmd_entry *cmd)
 			option_help(f, &opts[i]);
 }
 
+/* 1 when cmd takes the option def names (under that or another entry of
+ * the same name: keygen's --out is a folder, plan's a file). */
+static int
+option_takes(const struct cmd_entry *cmd, const struct opt *def)
+{
+	size_t	 i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strcmp(opts[i].lng, def->lng) == 0 &&
+		    (opts[i].only == 0 || (opts[i].only & cmd->options)))
+			return 1;
+	return 0;
+}
+
 static const struct opt *
 find_long(const char *name, size_t len)
 {
@@ -197,6 +228,7 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 	switch (def->id) {
 	case O_CONFIG:
 		o->config = arg;
+		o->config_given = 1;
 		break;
 	case O_ENDPOINT_URL:
 		o->endpoint_url = arg;
@@ -234,7 +266,32 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 		}
 		break;
 	case O_OUT:
-		o->out_dir = arg;
+		o->out = arg;
+		break;
+	case O_FORMAT:
+		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0 &&
+		    strcmp(arg, "markdown") != 0) {
+			snprintf(problem, len, "option '--format' takes text, "
+			    "json or markdown, got '%s'", arg);
+			return -1;
+		}
+		o->format = arg;
+		break;
+	case O_ALLOW_WEAKEN:
+		o->allow_weaken = 1;
+		break;
+	case O_NO_WAIT:
+		o->no_wait = 1;
+		break;
+	case O_WAIT_TIMEOUT:
+		o->wait_timeout = strtol(arg, &end, 10);
+		if (*end != '\0' || o->wait_timeout < 0 ||
+		    o->wait_timeout > 86400) {
+			snprintf(problem, len, "option '--wait-timeout' needs "
+			    "a number of seconds from 0 to 86400, got '%s'",
+			    arg);
+			return -1;
+		}
 		break;
 	}
 	return 0;
@@ -312,7 +369,7 @@ parse(int argc, char **argv, struct cli_opts *o, const struct cmd_entry **cmd,
 			    "option '--%s' needs a non-empty value", def->lng);
 			goto next;
 		}
-		*used |= def->only;
+		*used |= 1u << (def - opts);
 		set_opt(o, def, val, problem, sizeof(problem));
 next:
 		/* After a bad option, only look for the command, so that
@@ -351,6 +408,7 @@ cli_main(int argc, char **argv)
 	int			  rc = EXIT_ERROR;
 
 	memset(&o, 0, sizeof(o));
+	o.wait_timeout = -1;
 	if (parse(argc, argv, &o, &cmd, &used) == -1)
 		goto out;
 	if (cmd == NULL) {
@@ -367,7 +425,7 @@ cli_main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < NOPTS; i++)
-		if ((used & opts[i].only) && !(cmd->options & opts[i].only)) {
+		if ((used & (1u << i)) && !option_takes(cmd, &opts[i])) {
 			cli_error("option '--%s' is not taken by '%s'",
 			    opts[i].lng, cmd->name);
 			cli_usage(stderr, cmd);

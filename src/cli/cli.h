@@ -21,11 +21,12 @@ struct diags;
 #define EXIT_CHANGES	2
 
 #define DEFAULT_CONFIG	"mailauth.yaml"
-#define DEFAULT_WAIT_S	600
+#define DEFAULT_WAIT_S	300
 
 /* Every option of every command, parsed once; each command reads its own. */
 struct cli_opts {
 	const char	 *config;		/* -c, --config */
+	int		  config_given;		/* -c was on the command line */
 	const char	 *endpoint_url;		/* --endpoint-url */
 	int		  no_color;		/* --no-color */
 	int		  debug;		/* --debug */
@@ -36,7 +37,12 @@ struct cli_opts {
 	const char	 *selector;		/* dkim keygen --selector */
 	const char	 *key_type;		/* dkim keygen --type */
 	long		  bits;			/* dkim keygen --bits; 0 unset */
-	const char	 *out_dir;		/* dkim keygen --out */
+	const char	 *out;			/* dkim keygen --out DIR,
+						 * plan --out FILE */
+	const char	 *format;		/* plan --format; NULL: text */
+	int		  allow_weaken;		/* apply --allow-weaken */
+	int		  no_wait;		/* apply --no-wait */
+	long		  wait_timeout;		/* apply --wait-timeout; -1 unset */
 	char		**args;			/* operands after the command */
 	int		  nargs;
 	char		**operands;		/* owned: the command, then args */
@@ -56,6 +62,8 @@ struct cmd_entry {
 #define OPT_DETAILED_EXITCODE	0x01u
 #define OPT_AUTO_APPROVE	0x02u
 #define OPT_KEYGEN		0x04u
+#define OPT_PLAN_OUTPUT		0x08u	/* plan --out, --format */
+#define OPT_APPLY		0x10u	/* apply --allow-weaken, --no-wait, ... */
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
@@ -98,18 +106,35 @@ struct plan;
 struct desired;
 struct live_state;
 
-/* The shared front half of plan and apply: config, desired, live, plan.
- * Prints the plan; returns -1 after printing why it could not make one. */
+struct plan_batch;
+struct plan_meta;
+struct buf;
+
+/* The shared front half of plan and apply: config, desired, live, plan,
+ * batches.  Prints diagnostics, not the plan; returns -1 after printing
+ * why it could not make one. */
 struct cli_plan {
 	struct cfg		*cfg;
 	struct desired		*desired;
 	size_t			 ndesired;
 	struct live_state	*live;
 	struct plan		*plan;
+	struct plan_batch	*batches;
+	size_t			 nbatches;
 };
 
 int	 cli_plan_make(const struct cli_opts *, struct cli_aws *,
 	    struct cli_plan *);
 void	 cli_plan_release(struct cli_plan *);
+/* Prints the plan to stdout in o->format, with its weakening section. */
+void	 cli_plan_print(const struct cli_opts *, const struct plan *,
+	    const struct plan_meta *);
+/* Appends the changes that weaken protection, as text or Markdown;
+ * returns how many. */
+size_t	 cli_plan_weakens(const struct plan *, struct buf *, int markdown);
+/* The plan's metadata for the config o->config now; -1 after printing. */
+int	 cli_plan_meta(const struct cli_opts *, struct plan_meta *);
+/* Lower-case hex SHA-256 of a file's bytes; -1 after printing. */
+int	 cli_file_sha256(const char *path, char hex[65]);
 
 #endif

@@ -1,20 +1,49 @@
 /*
- * cmd-apply.c - "mailauth apply": make Route 53 match the config, after a
- * plan and a confirmation, and wait until the change is INSYNC.
+ * cmd-apply.c - "mailauth apply [FILE]": make Route 53 match the config, or
+ * apply exactly a plan saved by "mailauth plan --out FILE"; after a
+ * confirmation, a drift check, and the weakening guard.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "mailauth/buf.h"
+#include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
 #include "cli.h"
 
+#define PLAN_FILE_MAX	(64L * 1024 * 1024)
+
+struct progress {
+	int	 tty;		/* stdout is a terminal: show the wait live */
+	int	 open_line;	/* a "waiting" line is on screen */
+};
+
 static void
 progress(void *ctx, const char *line)
 {
-	(void)ctx;
+	struct progress	*pr = ctx;
+
+	if (pr->open_line)
+		printf("\r\033[K");
+	pr->open_line = 0;
 	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static void
+waiting(void *ctx, unsigned int elapsed_s)
+{
+	struct progress	*pr = ctx;
+
+	if (!pr->tty)
+		return;
+	printf("\r\033[Kwaiting for Route 53 to be in sync: %u s", elapsed_s);
+	pr->open_line = 1;
 	fflush(stdout);
 }
 
@@ -32,41 +61,231 @@ confirmed(void)
 	return strcmp(line, "yes") == 0;
 }
 
+/* Reads and parses a saved plan, and refuses it when the config it was
+ * made from has changed since. */
+static int
+load_saved(const struct cli_opts *o, const char *path, struct plan *plan,
+    struct plan_meta *meta)
+{
+	struct buf	 text = BUF_INIT;
+	struct err	 err;
+	struct stat	 st;
+	FILE		*f = NULL;
+	const char	*config;
+	char		 now[65], chunk[65536];
+	size_t		 n;
+	int		 rc = -1;
+
+	err_clear(&err);
+	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > PLAN_FILE_MAX) {
+		cli_error("'%s' is not a saved plan: %s", path,
+		    S_ISREG(st.st_mode) ? "larger than 64 MiB" :
+		    "not a regular file");
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	if (ferror(f)) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (plan_from_json(text.data != NULL ? text.data : "", text.len, plan,
+	    meta, &err) == -1) {
+		cli_error("'%s' is not a saved plan mailauth can apply: %s",
+		    path, err.msg);
+		goto out;
+	}
+	config = o->config_given ? o->config : meta->config_path;
+	if (cli_file_sha256(config, now) == -1) {
+		cli_error("the plan in '%s' was made from '%s'; give the "
+		    "configuration with -c", path, meta->config_path);
+		goto out;
+	}
+	if (strcmp(now, meta->config_sha256) != 0) {
+		cli_error("'%s' has changed since the plan in '%s' was made "
+		    "(SHA-256 %.12s... then, %.12s... now); nothing was sent: "
+		    "run 'mailauth plan --out %s' again", config, path,
+		    meta->config_sha256, now, path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (f != NULL)
+		fclose(f);
+	buf_release(&text);
+	return rc;
+}
+
+/* Changes that weaken protection stop apply unless allowed. */
+static int
+guard(const struct cli_opts *o, const struct plan *plan)
+{
+	struct buf	 text = BUF_INIT;
+	size_t		 n;
+
+	n = cli_plan_weakens(plan, &text, 0);
+	buf_release(&text);
+	if (n == 0 || o->allow_weaken)
+		return 0;
+	cli_error("%zu change%s weaken%s protection (listed above under "
+	    "'Weakens protection'); nothing was sent. If this is meant, run "
+	    "apply again with --allow-weaken", n, n == 1 ? "" : "s",
+	    n == 1 ? "s" : "");
+	return -1;
+}
+
+static int
+drift(const struct cli_aws *aws, const struct plan *plan)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct err	 err;
+	int		 rc = -1;
+
+	err_clear(&err);
+	if (plan_check_drift(&aws->r53, plan, &d, &err) == -1) {
+		cli_error("%s; nothing was sent", err.msg);
+		goto out;
+	}
+	if (d.nerrors > 0) {
+		cli_diags(&d);
+		cli_error("%zu record set%s changed since the plan was made; "
+		    "nothing was sent: run 'mailauth plan' again and review "
+		    "it", d.nerrors, d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	rc = 0;
+out:
+	diags_release(&d);
+	return rc;
+}
+
+static void
+summary(const struct plan *plan, const struct apply_zone_result *r,
+    size_t n, int failed)
+{
+	size_t	 i;
+	char	*zname;
+
+	if (!failed) {
+		printf("\nApply complete: %zu added, %zu changed, %zu "
+		    "destroyed.\n", plan->nadd, plan->nchange, plan->ndestroy);
+		return;
+	}
+	printf("\nApply incomplete:\n");
+	for (i = 0; i < n; i++) {
+		zname = dns_name_display(r[i].zone->name);
+		printf("  %s (%s): %s", zname, r[i].zone->id,
+		    r[i].outcome == APPLY_DONE ? "applied" :
+		    r[i].outcome == APPLY_PENDING ? "applied, not yet in sync" :
+		    "FAILED");
+		if (r[i].outcome == APPLY_FAILED)
+			printf(" after %zu of %zu batch%s", r[i].nsent,
+			    r[i].nbatches, r[i].nbatches == 1 ? "" : "es");
+		printf("\n");
+		free(zname);
+	}
+	fflush(stdout);
+	for (i = 0; i < n; i++)
+		if (r[i].outcome != APPLY_DONE) {
+			zname = dns_name_display(r[i].zone->name);
+			cli_error("%s (%s): %s", zname, r[i].zone->id,
+			    r[i].msg);
+			free(zname);
+		}
+}
+
 static int
 cmd_apply_exec(const struct cli_opts *o)
 {
-	struct cli_aws	 aws;
-	struct cli_plan	 p;
-	struct err	 err;
-	int		 rc = EXIT_ERROR;
+	struct cli_aws			 aws;
+	struct cli_plan			 p;
+	struct plan			 saved;
+	struct plan_meta		 meta;
+	struct diags			 d = DIAGS_INIT;
+	struct apply_opts		 ao;
+	struct apply_zone_result	*results = NULL;
+	struct progress			 pr;
+	const struct plan		*plan;
+	struct plan_batch		*batches = NULL;
+	size_t				 nbatches = 0, nresults = 0;
+	int				 rc = EXIT_ERROR, failed;
 
-	err_clear(&err);
+	memset(&aws, 0, sizeof(aws));
+	memset(&p, 0, sizeof(p));
+	memset(&saved, 0, sizeof(saved));
+	memset(&meta, 0, sizeof(meta));
 	if (!o->auto_approve && !isatty(STDIN_FILENO)) {
 		cli_error("apply asks for confirmation, but standard input is "
 		    "not a terminal; review 'mailauth plan' and run 'mailauth "
 		    "apply --auto-approve'");
 		return EXIT_ERROR;
 	}
-	if (cli_plan_make(o, &aws, &p) == -1)
-		goto out;
-	if (!plan_has_changes(p.plan)) {
+	if (o->nargs == 1) {
+		if (load_saved(o, o->args[0], &saved, &meta) == -1)
+			goto out;
+		if (plan_batches(&saved, &batches, &nbatches, &d) == -1) {
+			cli_diags(&d);
+			cli_error("the saved plan cannot be sent; nothing was "
+			    "changed");
+			goto out;
+		}
+		if (cli_aws_open(o, &aws) == -1)
+			goto out;
+		plan = &saved;
+	} else {
+		if (cli_plan_make(o, &aws, &p) == -1 ||
+		    cli_plan_meta(o, &meta) == -1)
+			goto out;
+		plan = p.plan;
+		batches = p.batches;
+		nbatches = p.nbatches;
+	}
+	{
+		struct cli_opts	 text = *o;
+
+		text.format = NULL;	/* apply always shows text */
+		cli_plan_print(&text, plan, &meta);
+	}
+	if (!plan_has_changes(plan)) {
 		rc = EXIT_OK;
 		goto out;
 	}
+	if (guard(o, plan) == -1)
+		goto out;
 	if (!o->auto_approve && !confirmed()) {
 		cli_error("apply cancelled; nothing was changed");
 		goto out;
 	}
 	printf("\n");
-	if (plan_apply(&aws.r53, p.plan, DEFAULT_WAIT_S, progress, NULL,
-	    &err) == -1) {
-		cli_error("%s", err.msg);
+	fflush(stdout);
+	if (drift(&aws, plan) == -1)
 		goto out;
-	}
-	printf("\nApply complete: %zu added, %zu changed, %zu destroyed.\n",
-	    p.plan->nadd, p.plan->nchange, p.plan->ndestroy);
-	rc = EXIT_OK;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.tty = isatty(STDOUT_FILENO);
+	memset(&ao, 0, sizeof(ao));
+	ao.wait = !o->no_wait;
+	ao.wait_timeout_s = o->wait_timeout >= 0 ?
+	    (unsigned int)o->wait_timeout : DEFAULT_WAIT_S;
+	ao.progress = progress;
+	ao.waiting = waiting;
+	ao.ctx = &pr;
+	failed = plan_apply(&aws.r53, plan, batches, nbatches, &ao, &results,
+	    &nresults) == -1;
+	summary(plan, results, nresults, failed);
+	if (!failed)
+		rc = EXIT_OK;
 out:
+	if (o->nargs == 1)
+		plan_batches_release(batches, nbatches);
+	apply_results_release(results, nresults);
+	diags_release(&d);
+	plan_release(&saved);
+	plan_meta_release(&meta);
 	cli_plan_release(&p);
 	cli_aws_close(&aws);
 	return rc;
@@ -74,16 +293,22 @@ out:
 
 const struct cmd_entry cmd_apply_entry = {
 	"apply",
-	"[-c FILE] [--auto-approve]",
+	"[-c FILE] [--auto-approve] [--allow-weaken] [--no-wait] "
+	    "[--wait-timeout SECONDS] [PLANFILE]",
 	"apply the plan to Route 53 and wait until it is in sync",
-	"Makes the same plan as 'mailauth plan', shows it, asks for confirmation\n"
-	"(only 'yes' is accepted; without a terminal, --auto-approve is required),\n"
-	"then sends one ChangeResourceRecordSets batch per hosted zone, which Route 53\n"
-	"applies all or nothing, and waits until each change is INSYNC.  An update is\n"
-	"sent as the DELETE of the exact live record set and the CREATE of the new\n"
-	"one, so a record changed by someone else since the plan is never overwritten:\n"
-	"Route 53 refuses the batch instead.",
-	OPT_AUTO_APPROVE,
-	0,
+	"Makes the same plan as 'mailauth plan' (or, given PLANFILE, loads exactly\n"
+	"the plan 'mailauth plan --out PLANFILE' saved, refusing it if the\n"
+	"configuration has changed since), shows it and asks for confirmation (only\n"
+	"'yes' is accepted; without a terminal, --auto-approve is required).  A plan\n"
+	"that weakens DMARC or SPF is refused unless --allow-weaken is given.\n"
+	"Before sending anything, apply reads every record set the plan touches\n"
+	"again and stops, sending nothing, if any has changed since the plan.  It\n"
+	"then sends the changes of each hosted zone in as few ChangeResourceRecordSets\n"
+	"batches as Route 53's limits allow, each applied all or nothing; an update\n"
+	"is the DELETE of the exact set seen at plan time and the CREATE of the new\n"
+	"one, so a record changed in the meantime is never overwritten.  Zones are\n"
+	"applied independently.  apply then waits until every change is INSYNC.",
+	OPT_AUTO_APPROVE | OPT_APPLY,
+	1,
 	cmd_apply_exec
 };

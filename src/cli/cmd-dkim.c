@@ -74,7 +74,7 @@ cmd_dkim_exec(const struct cli_opts *o)
 		return EXIT_ERROR;
 	}
 	err_clear(&err);
-	if (dkim_keygen(o->out_dir, o->selector, type, (int)o->bits, &kg,
+	if (dkim_keygen(o->out, o->selector, type, (int)o->bits, &kg,
 	    &err) == -1) {
 		cli_error("%s", err.msg);
 		return EXIT_ERROR;

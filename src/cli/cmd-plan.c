@@ -1,22 +1,75 @@
 /*
- * cmd-plan.c - "mailauth plan": what apply would change, and nothing more.
+ * cmd-plan.c - "mailauth plan": what apply would change, and nothing more;
+ * with --out, the plan saved for "mailauth apply FILE".
  */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
 #include "mailauth/plan.h"
 #include "cli.h"
+
+/* Writes the saved plan to path: a new file, replacing any old one only
+ * once the new one is complete. */
+static int
+save(const char *path, const struct plan *plan, const struct plan_meta *m)
+{
+	struct buf	 json = BUF_INIT, tmp = BUF_INIT;
+	FILE		*f;
+	int		 rc = -1;
+
+	plan_to_json(plan, m, &json);
+	buf_addf(&tmp, "%s.tmp", path);
+	if ((f = fopen(buf_str(&tmp), "w")) == NULL) {
+		cli_error("cannot write '%s': %s", buf_str(&tmp),
+		    strerror(errno));
+		goto out;
+	}
+	if (fwrite(json.data, 1, json.len, f) != json.len || fflush(f) != 0) {
+		cli_error("cannot write '%s': %s", buf_str(&tmp),
+		    strerror(errno));
+		fclose(f);
+		remove(buf_str(&tmp));
+		goto out;
+	}
+	fclose(f);
+	if (rename(buf_str(&tmp), path) == -1) {
+		cli_error("cannot write '%s': %s", path, strerror(errno));
+		remove(buf_str(&tmp));
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&json);
+	buf_release(&tmp);
+	return rc;
+}
 
 static int
 cmd_plan_exec(const struct cli_opts *o)
 {
-	struct cli_aws	 aws;
-	struct cli_plan	 p;
-	int		 rc = EXIT_ERROR;
+	struct cli_aws		aws;
+	struct cli_plan		p;
+	struct plan_meta	meta;
+	int			rc = EXIT_ERROR;
 
-	if (cli_plan_make(o, &aws, &p) == 0) {
-		if (plan_has_changes(p.plan) && o->detailed_exitcode)
-			rc = EXIT_CHANGES;
-		else
-			rc = EXIT_OK;
+	memset(&meta, 0, sizeof(meta));
+	if (cli_plan_make(o, &aws, &p) == -1 || cli_plan_meta(o, &meta) == -1)
+		goto out;
+	cli_plan_print(o, p.plan, &meta);
+	if (o->out != NULL) {
+		if (save(o->out, p.plan, &meta) == -1)
+			goto out;
+		fprintf(stderr, "mailauth: plan saved to '%s'; apply it with "
+		    "'mailauth apply %s'\n", o->out, o->out);
 	}
+	if (plan_has_changes(p.plan) && o->detailed_exitcode)
+		rc = EXIT_CHANGES;
+	else
+		rc = EXIT_OK;
+out:
+	plan_meta_release(&meta);
 	cli_plan_release(&p);
 	cli_aws_close(&aws);
 	return rc;
@@ -24,15 +77,20 @@ cmd_plan_exec(const struct cli_opts *o)
 
 const struct cmd_entry cmd_plan_entry = {
 	"plan",
-	"[-c FILE] [--detailed-exitcode]",
+	"[-c FILE] [--detailed-exitcode] [--format text|json|markdown] "
+	    "[--out FILE]",
 	"show what apply would change in Route 53",
 	"Reads the configuration, finds the hosted zone of every domain, reads the\n"
 	"record sets mailauth manages there and shows, Terraform-style, what apply\n"
 	"would create (+), update (~, old and new values) or delete (-).  Values\n"
-	"mailauth does not own are shown unchanged and are never altered.  Nothing\n"
-	"is written.  Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\n"
-	"and AWS_SESSION_TOKEN.",
-	OPT_DETAILED_EXITCODE,
+	"mailauth does not own are shown unchanged and are never altered.  Changes\n"
+	"that weaken DMARC or SPF are listed in a section of their own.  Nothing is\n"
+	"written to Route 53.  --format markdown prints a table per domain for a\n"
+	"pull-request comment; --format json prints the saved-plan document\n"
+	"(docs/plan-json.md), which --out FILE saves for 'mailauth apply FILE'.\n"
+	"Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and\n"
+	"AWS_SESSION_TOKEN.",
+	OPT_DETAILED_EXITCODE | OPT_PLAN_OUTPUT,
 	0,
 	cmd_plan_exec
 };

@@ -3,11 +3,14 @@
  * opening the AWS side from the options and the environment, and making a
  * plan.  Everything printed here goes to stderr but the plan itself.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
@@ -152,7 +155,6 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 {
 	struct diags	 d = DIAGS_INIT;
 	struct err	 err;
-	struct buf	 text = BUF_INIT;
 	int		 rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -191,22 +193,132 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		    d.nerrors == 1 ? "" : "s");
 		goto out;
 	}
+	if (plan_batches(p->plan, &p->batches, &p->nbatches, &d) == -1) {
+		cli_diags(&d);
+		cli_error("%zu error%s; nothing was changed", d.nerrors,
+		    d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
 	cli_diags(&d);
-	plan_render_text(p->plan, cli_color(o, stdout), &text);
-	fputs(buf_str(&text), stdout);
-	if (!plan_has_changes(p->plan))
-		printf("No changes. Route 53 matches %s.\n", o->config);
-	fflush(stdout);
 	rc = 0;
 out:
 	diags_release(&d);
-	buf_release(&text);
 	return rc;
+}
+
+size_t
+cli_plan_weakens(const struct plan *plan, struct buf *out, int markdown)
+{
+	size_t	 i, n = 0;
+	char	*why;
+
+	for (i = 0; i < plan->nchanges; i++) {
+		const struct plan_change	*c = &plan->changes[i];
+		char				*name;
+
+		if (c->op == PLAN_NONE || (why = plan_change_weakens(c)) == NULL)
+			continue;
+		if (n++ == 0)
+			buf_adds(out, markdown ? "\n#### Weakens protection\n\n"
+			    "Apply refuses these unless `--allow-weaken` is "
+			    "given.\n\n" : "Weakens protection (apply refuses "
+			    "these unless --allow-weaken is given):\n");
+		name = dns_name_display(c->op == PLAN_CREATE ? c->after.name :
+		    c->before.name);
+		buf_addf(out, markdown ? "- `%s`: %s\n" : "  ! %s: %s\n", name,
+		    why);
+		free(name);
+		free(why);
+	}
+	if (n > 0 && !markdown)
+		buf_addc(out, '\n');
+	return n;
+}
+
+void
+cli_plan_print(const struct cli_opts *o, const struct plan *plan,
+    const struct plan_meta *meta)
+{
+	struct buf	 text = BUF_INIT;
+	const char	*format = o->format != NULL ? o->format : "text";
+
+	if (strcmp(format, "json") == 0)
+		plan_to_json(plan, meta, &text);
+	else if (strcmp(format, "markdown") == 0) {
+		plan_render_markdown(plan, &text);
+		cli_plan_weakens(plan, &text, 1);
+	} else {
+		plan_render_text(plan, cli_color(o, stdout), &text);
+		cli_plan_weakens(plan, &text, 0);
+		if (!plan_has_changes(plan))
+			buf_addf(&text, "No changes. Route 53 matches %s.\n",
+			    meta->config_path);
+	}
+	fputs(buf_str(&text), stdout);
+	fflush(stdout);
+	buf_release(&text);
+}
+
+int
+cli_file_sha256(const char *path, char hex[65])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE], chunk[65536];
+	EVP_MD_CTX	*ctx = NULL;
+	FILE		*f;
+	unsigned int	 mdlen = 0, i;
+	size_t		 n;
+	int		 rc = -1;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		goto out;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (EVP_DigestUpdate(ctx, chunk, n) != 1)
+			goto out;
+	if (ferror(f)) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
+		goto out;
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	rc = 0;
+out:
+	if (rc == -1 && !ferror(f))
+		cli_error("cannot hash '%s' with OpenSSL", path);
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	return rc;
+}
+
+int
+cli_plan_meta(const struct cli_opts *o, struct plan_meta *meta)
+{
+	char		 when[32];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	memset(meta, 0, sizeof(*meta));
+	meta->format_version = PLAN_FORMAT_VERSION;
+	if (cli_file_sha256(o->config, meta->config_sha256) == -1)
+		return -1;
+	meta->mailauth_version = xstrdup(MAILAUTH_VERSION);
+	meta->config_path = xstrdup(o->config);
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	meta->created = xstrdup(when);
+	return 0;
 }
 
 void
 cli_plan_release(struct cli_plan *p)
 {
+	plan_batches_release(p->batches, p->nbatches);
 	if (p->plan != NULL)
 		plan_release(p->plan);
 	if (p->live != NULL)

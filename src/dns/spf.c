@@ -215,6 +215,49 @@ spf_equivalent(const char *a, const char *b)
 	return same;
 }
 
+int
+spf_all_qualifier(const char *text, char *q)
+{
+	const char	*p, *end, *s;
+	size_t		 n;
+	char		 c;
+
+	if (!spf_is_record(text))
+		return 0;
+	p = text + VERSION_LEN;
+	end = text + strlen(text);
+	while (next_term(&p, end, &s, &n)) {
+		c = '+';
+		if (n > 0 && is_qualifier(s[0])) {
+			c = s[0];
+			s++;
+			n--;
+		}
+		if (n == 3 && strncasecmp(s, "all", 3) == 0) {
+			*q = c;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+spf_has_redirect(const char *text)
+{
+	const char	*p, *end, *s;
+	size_t		 n;
+
+	if (!spf_is_record(text))
+		return 0;
+	p = text + VERSION_LEN;
+	end = text + strlen(text);
+	while (next_term(&p, end, &s, &n))
+		if (modifier_name(s, n) == 8 &&
+		    strncasecmp(s, "redirect", 8) == 0)
+			return 1;
+	return 0;
+}
+
 void
 spf_txt_encode(const char *text, struct buf *out)
 {

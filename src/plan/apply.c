@@ -1,45 +1,304 @@
 /*
  * apply.c - plan -> change batches -> Route 53.
  *
- * One ChangeResourceRecordSets batch per hosted zone, which Route 53
- * applies all or nothing.  An update is sent as the DELETE of the exact
- * live set (values and TTL as read) and the CREATE of the new one, so
- * Route 53 refuses the whole batch if anyone changed the set since it was
- * read, rather than overwriting their change.
+ * The plan's changes to each hosted zone go to Route 53 in as few
+ * ChangeResourceRecordSets requests as its limits allow, each applied all
+ * or nothing.  An update is the DELETE of the exact live set (values and
+ * TTL as read at plan time) and the CREATE of the new one, so Route 53
+ * refuses the whole batch if anyone changed the set since, rather than
+ * overwriting their change.  Before anything is sent, every touched set is
+ * read again and compared with the plan (plan_check_drift), which catches
+ * the same change earlier and says what it was.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
 
 #define BATCH_COMMENT	"mailauth apply"
+#define POLL_FIRST_S	1
+#define POLL_MAX_S	10
+
+/* --- batches --- */
+
+static const char *
+change_name(const struct plan_change *c)
+{
+	return c->before.name != NULL ? c->before.name : c->after.name;
+}
+
+static size_t
+value_chars(const struct rrset *rs, size_t *nrecords)
+{
+	size_t	 i, n = 0;
+
+	if (rs->name == NULL)
+		return 0;
+	for (i = 0; i < rs->nvalues; i++)
+		n += strlen(rs->values[i]);
+	*nrecords += rs->nvalues;
+	return n;
+}
+
+static size_t
+route53_changes(const struct plan_change *c)
+{
+	return c->op == PLAN_UPDATE ? 2 : 1;
+}
+
+static size_t
+route53_count(const struct plan_batch *b)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < b->nchanges; i++)
+		n += route53_changes(b->changes[i]);
+	return n;
+}
+
+static int
+too_long(const struct plan_change *c, struct diags *d)
+{
+	const struct rrset	*rs = &c->after;
+	size_t			 i;
+
+	char			*name;
+
+	if (rs->name == NULL)
+		return 0;
+	for (i = 0; i < rs->nvalues; i++)
+		if (strlen(rs->values[i]) > VALUE_MAX_CHARS) {
+			name = dns_name_display(rs->name);
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s: a value "
+			    "of %zu characters; Route 53 takes at most %d in "
+			    "one value", name, rs->type,
+			    strlen(rs->values[i]), VALUE_MAX_CHARS);
+			free(name);
+			return 1;
+		}
+	return 0;
+}
+
+int
+plan_batches(const struct plan *p, struct plan_batch **out, size_t *nout,
+    struct diags *d)
+{
+	struct plan_batch	*b = NULL;
+	size_t			 z, i, nerrors = d->nerrors;
+
+	*out = NULL;
+	*nout = 0;
+	for (z = 0; z < p->nzones; z++) {
+		b = NULL;
+		for (i = 0; i < p->nchanges; i++) {
+			const struct plan_change	*c = &p->changes[i];
+			size_t				 nrec = 0, nch;
+
+			if (c->zone != &p->zones[z] || c->op == PLAN_NONE)
+				continue;
+			if (too_long(c, d))
+				continue;
+			nch = value_chars(&c->before, &nrec) +
+			    value_chars(&c->after, &nrec);
+			if (nrec > BATCH_MAX_RECORDS || nch > BATCH_MAX_CHARS) {
+				char	*name = dns_name_display(change_name(c));
+
+				diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %zu "
+				    "values of %zu characters in one change; "
+				    "Route 53 takes at most %d values and %d "
+				    "characters in one request", name, nrec, nch,
+				    BATCH_MAX_RECORDS, BATCH_MAX_CHARS);
+				free(name);
+				continue;
+			}
+			if (b == NULL ||
+			    b->nrecords + nrec > BATCH_MAX_RECORDS ||
+			    b->nchars + nch > BATCH_MAX_CHARS ||
+			    route53_count(b) + route53_changes(c) >
+			    BATCH_MAX_CHANGES) {
+				b = xappend(out, nout, sizeof(**out));
+				b->zone = &p->zones[z];
+			}
+			*(const struct plan_change **)xappend(&b->changes,
+			    &b->nchanges, sizeof(*b->changes)) = c;
+			b->nrecords += nrec;
+			b->nchars += nch;
+		}
+	}
+	if (d->nerrors > nerrors) {
+		plan_batches_release(*out, *nout);
+		*out = NULL;
+		*nout = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+plan_batches_release(struct plan_batch *b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(b[i].changes);
+	free(b);
+}
+
+/* --- the state of a name, before and after --- */
+
+/* 1 when a and b are the same set: Route 53 does not order values. */
+static int
+same_set(const struct rrset *a, const struct rrset *b)
+{
+	char	*used;
+	size_t	 i, j;
+	int	 same = 1;
+
+	if (strcmp(a->type, b->type) != 0 || a->ttl != b->ttl ||
+	    a->nvalues != b->nvalues || (a->alias_target == NULL) !=
+	    (b->alias_target == NULL))
+		return 0;
+	used = xcalloc(a->nvalues + 1, 1);
+	for (i = 0; i < a->nvalues && same; i++) {
+		for (j = 0; j < b->nvalues; j++)
+			if (!used[j] && strcmp(a->values[i], b->values[j]) == 0)
+				break;
+		if (j == b->nvalues)
+			same = 0;
+		else
+			used[j] = 1;
+	}
+	free(used);
+	return same;
+}
+
+static const struct rrset *
+set_of_type(const struct rrset *sets, size_t n, const char *type)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(sets[i].type, type) == 0)
+			return &sets[i];
+	return NULL;
+}
+
+/*
+ * 1 when the live sets at a name are as one side of c says: the set of
+ * that side's type is that side (or absent, for an empty side), and the
+ * other side's type, when it differs, is absent.
+ */
+static int
+name_is(const struct rrset *sets, size_t n, const struct rrset *side,
+    const struct rrset *other)
+{
+	const struct rrset	*live;
+
+	if (side->name != NULL) {
+		live = set_of_type(sets, n, side->type);
+		if (live == NULL || !same_set(live, side))
+			return 0;
+	}
+	if (other->name != NULL && (side->name == NULL ||
+	    strcmp(other->type, side->type) != 0) &&
+	    set_of_type(sets, n, other->type) != NULL)
+		return 0;
+	return 1;
+}
 
 static void
-say(void (*progress)(void *, const char *), void *ctx, struct buf *line)
+describe(struct buf *out, const struct rrset *rs)
 {
-	if (progress != NULL)
-		progress(ctx, buf_str(line));
+	size_t	 i;
+
+	if (rs == NULL || rs->name == NULL) {
+		buf_adds(out, "nothing");
+		return;
+	}
+	buf_addf(out, "%s ttl %ld", rs->type, rs->ttl);
+	for (i = 0; i < rs->nvalues; i++)
+		buf_addf(out, " %s", rs->values[i]);
+	if (rs->alias_target != NULL)
+		buf_addf(out, " alias %s", rs->alias_target);
+}
+
+int
+plan_check_drift(const struct r53_client *client, const struct plan *p,
+    struct diags *d, struct err *err)
+{
+	struct rrset	*sets = NULL;
+	struct buf	 then = BUF_INIT, now = BUF_INIT;
+	size_t		 i, n = 0;
+	int		 rc = -1;
+
+	for (i = 0; i < p->nchanges; i++) {
+		const struct plan_change	*c = &p->changes[i];
+		const struct rrset		*live;
+		const char			*type;
+		char				*name;
+
+		if (c->op == PLAN_NONE)
+			continue;
+		if (r53_rrsets_at(client, c->zone->id, change_name(c), &sets,
+		    &n, err) == -1)
+			goto out;
+		if (!name_is(sets, n, &c->before, &c->after)) {
+			/* Say what was seen of the type that differs. */
+			type = c->before.name != NULL &&
+			    ((live = set_of_type(sets, n, c->before.type)) ==
+			    NULL || !same_set(live, &c->before)) ?
+			    c->before.type : c->after.type;
+			live = set_of_type(sets, n, type);
+			buf_reset(&then);
+			buf_reset(&now);
+			describe(&then, c->before.name != NULL &&
+			    strcmp(c->before.type, type) == 0 ?
+			    &c->before : NULL);
+			describe(&now, live);
+			name = dns_name_display(change_name(c));
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s changed "
+			    "since the plan: at plan time %s; now %s", name,
+			    type, buf_str(&then), buf_str(&now));
+			free(name);
+		}
+		r53_rrsets_release(sets, n);
+		sets = NULL;
+		n = 0;
+	}
+	rc = 0;
+out:
+	r53_rrsets_release(sets, n);
+	buf_release(&then);
+	buf_release(&now);
+	return rc;
+}
+
+/* --- sending --- */
+
+static void
+say(const struct apply_opts *o, struct buf *line)
+{
+	if (o->progress != NULL)
+		o->progress(o->ctx, buf_str(line));
 	buf_reset(line);
 }
 
-/* The changes of the plan that fall in zone, as Route 53 changes. */
 static void
-batch_for(const struct plan *p, const struct zone *zone,
-    struct r53_change **out, size_t *nout)
+batch_changes(const struct plan_batch *b, struct r53_change **out,
+    size_t *nout)
 {
 	struct r53_change	*rc;
 	size_t			 i;
 
 	*out = NULL;
 	*nout = 0;
-	for (i = 0; i < p->nchanges; i++) {
-		const struct plan_change	*c = &p->changes[i];
+	for (i = 0; i < b->nchanges; i++) {
+		const struct plan_change	*c = b->changes[i];
 
-		if (c->zone != zone || c->op == PLAN_NONE)
-			continue;
 		if (c->op == PLAN_UPDATE || c->op == PLAN_DELETE) {
 			rc = xappend(out, nout, sizeof(**out));
 			rc->action = R53_DELETE;
@@ -53,68 +312,243 @@ batch_for(const struct plan *p, const struct zone *zone,
 	}
 }
 
-int
-plan_apply(const struct r53_client *client, const struct plan *p,
-    unsigned int wait_s, void (*progress)(void *, const char *), void *ctx,
+enum landed {
+	LANDED_NO,		/* every name as before */
+	LANDED_YES,		/* every name as after */
+	LANDED_UNKNOWN		/* a mixture, or the names cannot be read */
+};
+
+/* After a request whose outcome is unknown: did the batch land? */
+static enum landed
+batch_landed(const struct r53_client *client, const struct plan_batch *b,
     struct err *err)
 {
+	struct rrset	*sets = NULL;
+	size_t		 i, n = 0, nbefore = 0, nafter = 0;
+
+	for (i = 0; i < b->nchanges; i++) {
+		const struct plan_change	*c = b->changes[i];
+
+		if (r53_rrsets_at(client, b->zone->id, change_name(c), &sets,
+		    &n, err) == -1)
+			return LANDED_UNKNOWN;
+		if (name_is(sets, n, &c->after, &c->before))
+			nafter++;
+		else if (name_is(sets, n, &c->before, &c->after))
+			nbefore++;
+		r53_rrsets_release(sets, n);
+		sets = NULL;
+		n = 0;
+	}
+	if (nafter == b->nchanges)
+		return LANDED_YES;
+	if (nbefore == b->nchanges)
+		return LANDED_NO;
+	return LANDED_UNKNOWN;
+}
+
+/* A request's failure leaves its outcome unknown when it may have reached
+ * Route 53: no HTTP answer at all, or a server error. */
+static int
+outcome_unknown(const struct err *err)
+{
+	return err->http_status == 0 || err->http_status >= 500;
+}
+
+/*
+ * Sends one batch; on success *id is the change id, or NULL when the batch
+ * is known to have landed although its answer was lost.  -1 with err when
+ * it did not (or may not have) landed.
+ */
+static int
+send_batch(const struct r53_client *client, const struct plan_batch *b,
+    char **id, struct err *err)
+{
 	struct r53_change	*changes = NULL;
-	struct buf		 line = BUF_INIT, done = BUF_INIT;
-	char			*id = NULL, *status = NULL;
-	size_t			 i, j, n = 0;
+	struct err		 again;
+	char			*status = NULL;
+	size_t			 n = 0, attempt;
 	int			 rc = -1;
 
-	for (i = 0; i < p->nchanges; i++) {
-		const struct zone	*zone = p->changes[i].zone;
-		char			*zname;
-
-		/* Each zone once, at its first change. */
-		for (j = 0; j < i; j++)
-			if (p->changes[j].zone == zone)
-				break;
-		if (j < i || zone == NULL)
-			continue;
-		batch_for(p, zone, &changes, &n);
-		if (n == 0)
-			continue;
-		zname = dns_name_display(zone->name);
-		if (r53_change(client, zone->id, BATCH_COMMENT, changes, n,
-		    &id, &status, err) == -1) {
-			free(zname);
-			goto fail;
+	*id = NULL;
+	batch_changes(b, &changes, &n);
+	for (attempt = 0; attempt < 2; attempt++) {
+		err_clear(err);
+		if (r53_change(client, b->zone->id, BATCH_COMMENT, changes, n,
+		    id, &status, err) == 0) {
+			rc = 0;
+			goto out;
 		}
-		buf_addf(&line, "%s (%s): change %s submitted, %s", zname,
-		    zone->id, id, strcmp(status, "INSYNC") == 0 ? "in sync" :
-		    "waiting for it to be in sync");
-		say(progress, ctx, &line);
-		if (strcmp(status, "INSYNC") != 0 &&
-		    r53_change_wait(client, id, wait_s, err) == -1) {
-			free(zname);
-			goto fail;
+		if (!outcome_unknown(err))
+			goto out;
+		err_clear(&again);
+		switch (batch_landed(client, b, &again)) {
+		case LANDED_YES:
+			rc = 0;
+			goto out;
+		case LANDED_NO:
+			continue;	/* nothing happened: send it again */
+		case LANDED_UNKNOWN:
+			err_prefix(err, "the outcome of the request is unknown "
+			    "and the records %s; run 'mailauth plan' to see "
+			    "where they stand", again.msg[0] != '\0' ?
+			    "cannot be read again" : "are neither as before "
+			    "nor as planned");
+			goto out;
 		}
-		buf_addf(&line, "%s (%s): change %s is INSYNC", zname,
-		    zone->id, id);
-		say(progress, ctx, &line);
-		buf_addf(&done, "%s%s (change %s)", done.len ? ", " : "",
-		    zone->id, id);
-		free(zname);
-		free(id);
-		free(status);
-		free(changes);
-		id = status = NULL;
-		changes = NULL;
 	}
-	rc = 0;
-	goto out;
-fail:
-	if (done.len > 0)
-		err_prefix(err, "only part of the plan was applied (done: "
-		    "%s)", buf_str(&done));
 out:
-	free(id);
+	if (rc == -1 && strcmp(err->aws_code, "InvalidChangeBatch") == 0)
+		err_prefix(err, "Route 53 refused the batch, so none of it was "
+		    "applied (a record may have changed since the plan: run "
+		    "'mailauth plan' again)");
 	free(status);
 	free(changes);
-	buf_release(&line);
-	buf_release(&done);
 	return rc;
+}
+
+/* Waits for one change; 0 INSYNC, 1 still PENDING at the deadline, -1 on
+ * an error.  *waited counts the seconds slept across all changes. */
+static int
+wait_change(const struct r53_client *client, const char *id,
+    const struct apply_opts *o, unsigned int *waited, struct err *err)
+{
+	char		*status = NULL;
+	unsigned int	 step = POLL_FIRST_S;
+	int		 rc;
+
+	for (;;) {
+		if (r53_change_status(client, id, &status, err) == -1)
+			return -1;
+		rc = strcmp(status, "INSYNC") == 0 ? 0 : 1;
+		free(status);
+		status = NULL;
+		if (rc == 0 || *waited >= o->wait_timeout_s)
+			return rc;
+		if (step > o->wait_timeout_s - *waited)
+			step = o->wait_timeout_s - *waited;
+		client->sleep(step);
+		*waited += step;
+		if (o->waiting != NULL)
+			o->waiting(o->ctx, *waited);
+		step = step * 2 > POLL_MAX_S ? POLL_MAX_S : step * 2;
+	}
+}
+
+static void
+result_fail(struct apply_zone_result *r, enum apply_outcome outcome,
+    const char *msg)
+{
+	r->outcome = outcome;
+	if (r->msg == NULL)
+		r->msg = xstrdup(msg);
+}
+
+int
+plan_apply(const struct r53_client *client, const struct plan *p,
+    const struct plan_batch *batches, size_t nbatches,
+    const struct apply_opts *o, struct apply_zone_result **results,
+    size_t *nresults)
+{
+	struct apply_zone_result	*r = NULL;
+	struct buf			 line = BUF_INIT;
+	struct err			 err;
+	char				**ids;
+	char				*zname = NULL;
+	size_t				 i, z;
+	unsigned int			 waited = 0;
+	int				 w, rc = 0;
+
+	*results = NULL;
+	*nresults = 0;
+	ids = xcalloc(nbatches + 1, sizeof(*ids));
+	for (z = 0; z < p->nzones; z++) {
+		r = NULL;
+		for (i = 0; i < nbatches; i++) {
+			if (batches[i].zone != &p->zones[z])
+				continue;
+			if (r == NULL) {
+				r = xappend(results, nresults,
+				    sizeof(**results));
+				r->zone = &p->zones[z];
+			}
+			r->nbatches++;
+		}
+		if (r == NULL)
+			continue;
+		free(zname);
+		zname = dns_name_display(p->zones[z].name);
+		for (i = 0; i < nbatches; i++) {
+			const struct plan_batch	*b = &batches[i];
+
+			if (b->zone != &p->zones[z])
+				continue;
+			err_clear(&err);
+			if (send_batch(client, b, &ids[i], &err) == -1) {
+				result_fail(r, APPLY_FAILED, err.msg);
+				buf_addf(&line, "%s (%s): batch %zu of %zu "
+				    "failed: %s", zname, b->zone->id,
+				    r->nsent + 1, r->nbatches, err.msg);
+				say(o, &line);
+				break;
+			}
+			r->nsent++;
+			buf_addf(&line, "%s (%s): batch %zu of %zu (%zu "
+			    "record sets): ", zname, b->zone->id, r->nsent,
+			    r->nbatches, b->nchanges);
+			if (ids[i] != NULL)
+				buf_addf(&line, "change %s submitted", ids[i]);
+			else
+				buf_adds(&line, "landed, although Route 53's "
+				    "answer was lost; its change id is unknown");
+			say(o, &line);
+		}
+	}
+
+	for (i = 0; i < nbatches && o->wait; i++) {
+		for (z = 0; z < *nresults; z++)
+			if ((*results)[z].zone == batches[i].zone)
+				r = &(*results)[z];
+		if (ids[i] == NULL || r->outcome == APPLY_FAILED)
+			continue;
+		err_clear(&err);
+		free(zname);
+		zname = dns_name_display(batches[i].zone->name);
+		w = wait_change(client, ids[i], o, &waited, &err);
+		if (w == 0)
+			buf_addf(&line, "%s (%s): change %s is INSYNC", zname,
+			    batches[i].zone->id, ids[i]);
+		else if (w == 1) {
+			buf_addf(&line, "%s (%s): change %s is still PENDING "
+			    "after %u s; Route 53 accepted it and will "
+			    "still apply it", zname, batches[i].zone->id,
+			    ids[i], waited);
+			result_fail(r, APPLY_PENDING, buf_str(&line));
+		} else {
+			buf_addf(&line, "%s (%s): change %s: %s", zname,
+			    batches[i].zone->id, ids[i], err.msg);
+			result_fail(r, APPLY_PENDING, buf_str(&line));
+		}
+		say(o, &line);
+	}
+
+	for (z = 0; z < *nresults; z++)
+		if ((*results)[z].outcome != APPLY_DONE)
+			rc = -1;
+	for (i = 0; i < nbatches; i++)
+		free(ids[i]);
+	free(ids);
+	free(zname);
+	buf_release(&line);
+	return rc;
+}
+
+void
+apply_results_release(struct apply_zone_result *r, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].msg);
+	free(r);
 }

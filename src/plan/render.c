@@ -2,6 +2,8 @@
  * render.c - the plan as people read it, in the manner of Terraform:
  * "+" create, "~" update (old and new values), "-" delete, and a closing
  * count.  Values are shown as Route 53 holds them (quoted TXT strings).
+ * The same as GitHub-flavoured Markdown for a pull-request comment: a
+ * table per domain.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -152,4 +154,223 @@ plan_render_text(const struct plan *p, int color, struct buf *out)
 	if (plan_has_changes(p))
 		buf_addf(out, "Plan: %zu to add, %zu to change, %zu to "
 		    "destroy.\n", p->nadd, p->nchange, p->ndestroy);
+}
+
+/* --- Markdown --- */
+
+/*
+ * What Markdown, or GitHub in a comment, could read as markup in plain
+ * text: escapes, code, emphasis, links, HTML and entities, table cells,
+ * strikethrough, headings and issue references, math, emoji codes and
+ * mentions.  Each is written with a backslash before it.
+ */
+#define MD_SPECIAL	"\\`*_[]<>|~&#!$:@"
+
+static void
+md_text(struct buf *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			buf_addc(out, ' ');
+			continue;
+		}
+		if (strchr(MD_SPECIAL, *s) != NULL)
+			buf_addc(out, '\\');
+		buf_addc(out, *s);
+	}
+}
+
+/*
+ * s as a code span in a table cell.  The fence is one backtick longer than
+ * the longest run of backticks in s, with a space inside it when s starts
+ * or ends with a backtick or a space (CommonMark strips one from each
+ * side).  A '|' would end the cell even inside the span, so it is written
+ * "\|", which GitHub's tables turn back into '|' before reading the span;
+ * a control character would end the row, so it is written "\ooo".
+ */
+static void
+md_code(struct buf *out, const char *s)
+{
+	size_t	 n = strlen(s), i, run = 0, longest = 0;
+	int	 pad;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = s[0] == '`' || s[0] == ' ' || s[n - 1] == '`' || s[n - 1] == ' ';
+	for (i = 0; i <= longest; i++)
+		buf_addc(out, '`');
+	if (pad)
+		buf_addc(out, ' ');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '|')
+			buf_adds(out, "\\|");
+		else if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf_addf(out, "\\%03o", (unsigned char)s[i]);
+		else
+			buf_addc(out, s[i]);
+	}
+	if (pad)
+		buf_addc(out, ' ');
+	for (i = 0; i <= longest; i++)
+		buf_addc(out, '`');
+}
+
+static void
+md_values(struct buf *out, const struct rrset *rs)
+{
+	size_t	 i;
+
+	if (rs->name == NULL)
+		return;
+	for (i = 0; i < rs->nvalues; i++) {
+		if (i > 0)
+			buf_adds(out, "<br>");
+		md_code(out, rs->values[i]);
+	}
+}
+
+/* 1 when the change has a line in the table. */
+static int
+md_shown(const struct plan_change *c)
+{
+	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before :
+				    &c->after;
+
+	return rs->name != NULL && (c->op != PLAN_NONE || c->note != NULL);
+}
+
+static int
+same_domain(const struct plan_change *a, const struct plan_change *b)
+{
+	if (a->domain == NULL || b->domain == NULL)
+		return a->domain == b->domain;
+	return strcmp(a->domain, b->domain) == 0;
+}
+
+static void
+md_row(const struct plan_change *c, struct buf *out)
+{
+	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before :
+				    &c->after;
+	char			*name = dns_name_display(rs->name);
+
+	switch (c->op) {
+	case PLAN_CREATE:
+		buf_adds(out, "| `+ create` | ");
+		break;
+	case PLAN_UPDATE:
+		buf_adds(out, "| `~ update` | ");
+		break;
+	case PLAN_DELETE:
+		buf_adds(out, "| **`- delete`** | ");
+		break;
+	case PLAN_NONE:
+		buf_adds(out, "| `= no change` | ");
+		break;
+	}
+	md_code(out, name);
+	buf_adds(out, " | ");
+	if (c->op == PLAN_UPDATE && strcmp(c->before.type, c->after.type) != 0) {
+		md_text(out, c->before.type);
+		buf_adds(out, " -> ");
+	}
+	md_text(out, rs->type);
+	buf_adds(out, " | ");
+	if (c->op == PLAN_UPDATE && c->before.ttl != c->after.ttl)
+		buf_addf(out, "%ld -> ", c->before.ttl);
+	buf_addf(out, "%ld | ", rs->ttl);
+	md_values(out, &c->before);
+	buf_adds(out, " | ");
+	md_values(out, &c->after);
+	buf_adds(out, " | ");
+	if (c->note != NULL)
+		md_text(out, c->note);
+	buf_adds(out, " |\n");
+	free(name);
+}
+
+/* The zones of the domain's shown changes, each once. */
+static void
+md_zones(const struct plan *p, size_t first, struct buf *out)
+{
+	const struct plan_change	*c, *d;
+	size_t				 i, j, n = 0;
+	char				*name;
+
+	for (i = first; i < p->nchanges; i++) {
+		c = &p->changes[i];
+		if (!same_domain(c, &p->changes[first]) || !md_shown(c) ||
+		    c->zone == NULL)
+			continue;
+		for (j = first; j < i; j++) {
+			d = &p->changes[j];
+			if (same_domain(d, c) && md_shown(d) &&
+			    d->zone == c->zone)
+				break;
+		}
+		if (j < i)
+			continue;
+		buf_adds(out, n++ == 0 ? "Zone " : ", ");
+		md_code(out, c->zone->id);
+		name = dns_name_display(c->zone->name);
+		buf_adds(out, " (");
+		md_text(out, name);
+		buf_addc(out, ')');
+		free(name);
+	}
+	if (n > 0)
+		buf_adds(out, "\n\n");
+}
+
+static void
+md_domain(const struct plan *p, size_t first, struct buf *out)
+{
+	size_t	 i;
+
+	buf_adds(out, "### ");
+	md_text(out, p->changes[first].domain != NULL ?
+	    p->changes[first].domain : "?");
+	buf_adds(out, "\n\n");
+	md_zones(p, first, out);
+	buf_adds(out, "| Action | Name | Type | TTL | Before | After | Note |\n"
+	    "|---|---|---|---|---|---|---|\n");
+	for (i = first; i < p->nchanges; i++)
+		if (same_domain(&p->changes[i], &p->changes[first]) &&
+		    md_shown(&p->changes[i]))
+			md_row(&p->changes[i], out);
+	buf_addc(out, '\n');
+}
+
+void
+plan_render_markdown(const struct plan *p, struct buf *out)
+{
+	size_t	 i, j;
+
+	/* A section per domain, in the order domains first appear, for
+	 * the domains with something to show. */
+	for (i = 0; i < p->nchanges; i++) {
+		if (!md_shown(&p->changes[i]))
+			continue;
+		for (j = 0; j < i; j++)
+			if (md_shown(&p->changes[j]) &&
+			    same_domain(&p->changes[j], &p->changes[i]))
+				break;
+		if (j == i)
+			md_domain(p, i, out);
+	}
+	if (!plan_has_changes(p)) {
+		buf_adds(out, "No changes.\n");
+		return;
+	}
+	buf_addf(out, "**Plan:** %zu to add, %zu to change, ", p->nadd,
+	    p->nchange);
+	if (p->ndestroy > 0)
+		buf_addf(out, "**%zu to destroy**.\n", p->ndestroy);
+	else
+		buf_adds(out, "0 to destroy.\n");
 }

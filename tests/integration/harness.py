@@ -69,12 +69,15 @@ class Moto:
 class Proxy:
     """Forwards to moto, recording every request; a test may set fail(),
     a function of (method, path) returning (status, body) or None, to answer
-    some requests itself as Route 53 would."""
+    some requests itself as Route 53 would, and drop(), returning "before" or
+    "after" to close the connection without an answer before or after
+    forwarding the request."""
 
     def __init__(self, upstream):
         self.upstream = upstream
         self.requests = []
         self.fail = None
+        self.drop = None
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -86,6 +89,12 @@ class Proxy:
                 body = self.rfile.read(length) if length else b""
                 proxy.requests.append({"method": self.command, "path": self.path,
                                        "headers": dict(self.headers), "body": body})
+                drop = proxy.drop(self.command, self.path) if proxy.drop else None
+                if drop == "before":
+                    # The request never reaches Route 53; the client sees
+                    # the connection close without an answer.
+                    self.close_connection = True
+                    return
                 canned = proxy.fail(self.command, self.path) if proxy.fail else None
                 if canned is not None:
                     status, data = canned
@@ -103,6 +112,10 @@ class Proxy:
                     status, data, ctype = resp.status, resp.read(), resp.headers.get("Content-Type", "text/xml")
                 except urllib.error.HTTPError as e:
                     status, data, ctype = e.code, e.read(), e.headers.get("Content-Type", "text/xml")
+                if drop == "after":
+                    # Route 53 did the work; the answer is lost.
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))

@@ -121,7 +121,8 @@ def test_route53_error_is_reported_and_nothing_changes(e):
 </Error><RequestId>b25f48e8-84fd-11e6-80d9-574e0c4664cb</RequestId></ErrorResponse>""") if method == "POST" else None
     e.config(DMARC_CFG.format(policy="none"))
     r = ok(e.run("apply", "--auto-approve", endpoint=p.url), 1)
-    check("mailauth: Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [Tried to create resource record "
+    check("Route 53 refused the batch, so none of it was applied" in r.stderr, r.stderr)
+    check("Route 53 ChangeResourceRecordSets: InvalidChangeBatch: [Tried to create resource record "
           "set [name='_dmarc.example.com.', type='TXT'] but it already exists]" in r.stderr, r.stderr)
     check(dmarc(e, zid) is None, "zone changed")
 

@@ -1,0 +1,1002 @@
+/*
+ * json.c - saved plans: a plan and where it came from as one JSON document,
+ * and back (the format is docs/plan-json.md).  The only code that includes
+ * cJSON for plans.
+ *
+ * A saved plan is untrusted input: it travels between pipeline jobs and
+ * is applied without re-planning.  So the reader accepts exactly what the
+ * writer produces: every field present and well-typed, no field it does
+ * not know (a field it would skip could carry meaning the user reviewed),
+ * no duplicate keys (other JSON readers keep the last one, cJSON the
+ * first), no NUL or control characters in strings (they would cut a
+ * string short or reach a terminal), before and after consistent with the
+ * action, and the summary matching the changes.
+ */
+#include <cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+#include "mailauth/plan.h"
+
+/* The format is 5 levels deep; a little more lets a slightly wrong
+ * document get an error naming its field instead of this limit. */
+#define MAX_DEPTH	16
+#define TTL_MAX		2147483647.0
+#define ZONE_ID_MAX	32
+
+static const char *const top_fields[] = {
+	"format_version", "mailauth_version", "config", "created", "summary",
+	"changes", NULL
+};
+static const char *const config_fields[] = { "path", "sha256", NULL };
+static const char *const summary_fields[] = {
+	"add", "change", "destroy", NULL
+};
+static const char *const change_fields[] = {
+	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
+	"before", "after", NULL
+};
+static const char *const zone_fields[] = { "id", "name", NULL };
+static const char *const rrset_fields[] = {
+	"name", "type", "ttl", "values", NULL
+};
+
+/*
+ * cJSON allocates through xmalloc(), which exits when memory runs out as
+ * the rest of mailauth does, so no cJSON call below returns NULL for lack
+ * of memory.
+ */
+static void
+use_xmalloc(void)
+{
+	cJSON_Hooks	 hooks = { xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+static const char *
+op_name(enum plan_op op)
+{
+	switch (op) {
+	case PLAN_CREATE:
+		return "create";
+	case PLAN_UPDATE:
+		return "update";
+	case PLAN_DELETE:
+		return "delete";
+	case PLAN_NONE:
+		break;
+	}
+	return "none";
+}
+
+static int
+op_parse(const char *s, enum plan_op *op)
+{
+	static const enum plan_op	 all[] = {
+		PLAN_NONE, PLAN_CREATE, PLAN_UPDATE, PLAN_DELETE
+	};
+	size_t				 i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(s, op_name(all[i])) == 0) {
+			*op = all[i];
+			return 0;
+		}
+	return -1;
+}
+
+/* The set a change is shown by: the new one, or the old one it deletes. */
+static const struct rrset *
+shown_set(const struct plan_change *c)
+{
+	return c->op == PLAN_DELETE ? &c->before : &c->after;
+}
+
+/* --- writing --- */
+
+static void
+add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *
+rrset_json(const struct rrset *rs)
+{
+	cJSON	*o, *values;
+	size_t	 i;
+
+	if (rs->name == NULL)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", rs->name);
+	cJSON_AddStringToObject(o, "type", rs->type);
+	cJSON_AddNumberToObject(o, "ttl", (double)rs->ttl);
+	values = cJSON_AddArrayToObject(o, "values");
+	for (i = 0; i < rs->nvalues; i++)
+		cJSON_AddItemToArray(values, cJSON_CreateString(rs->values[i]));
+	return o;
+}
+
+static cJSON *
+change_json(const struct plan_change *c)
+{
+	const struct rrset	*shown = shown_set(c);
+	cJSON			*o, *zone;
+
+	o = cJSON_CreateObject();
+	zone = cJSON_AddObjectToObject(o, "zone");
+	add_str_or_null(zone, "id", c->zone != NULL ? c->zone->id : NULL);
+	add_str_or_null(zone, "name", c->zone != NULL ? c->zone->name : NULL);
+	add_str_or_null(o, "domain", c->domain);
+	cJSON_AddStringToObject(o, "kind", record_kind_name(c->kind));
+	cJSON_AddStringToObject(o, "action", op_name(c->op));
+	add_str_or_null(o, "name", shown->name);
+	add_str_or_null(o, "type", shown->name != NULL ? shown->type : NULL);
+	if (shown->name != NULL)
+		cJSON_AddNumberToObject(o, "ttl", (double)shown->ttl);
+	else
+		cJSON_AddNullToObject(o, "ttl");
+	add_str_or_null(o, "note", c->note);
+	cJSON_AddItemToObject(o, "before", rrset_json(&c->before));
+	cJSON_AddItemToObject(o, "after", rrset_json(&c->after));
+	return o;
+}
+
+void
+plan_to_json(const struct plan *p, const struct plan_meta *meta,
+    struct buf *out)
+{
+	cJSON	*root, *o, *changes;
+	char	*text;
+	size_t	 i;
+
+	use_xmalloc();
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "format_version", PLAN_FORMAT_VERSION);
+	add_str_or_null(root, "mailauth_version", meta->mailauth_version);
+	o = cJSON_AddObjectToObject(root, "config");
+	add_str_or_null(o, "path", meta->config_path);
+	cJSON_AddStringToObject(o, "sha256", meta->config_sha256);
+	add_str_or_null(root, "created", meta->created);
+	o = cJSON_AddObjectToObject(root, "summary");
+	cJSON_AddNumberToObject(o, "add", (double)p->nadd);
+	cJSON_AddNumberToObject(o, "change", (double)p->nchange);
+	cJSON_AddNumberToObject(o, "destroy", (double)p->ndestroy);
+	changes = cJSON_AddArrayToObject(root, "changes");
+	for (i = 0; i < p->nchanges; i++)
+		cJSON_AddItemToArray(changes, change_json(&p->changes[i]));
+	text = cJSON_Print(root);
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
+void
+plan_meta_release(struct plan_meta *meta)
+{
+	free(meta->mailauth_version);
+	free(meta->config_path);
+	free(meta->created);
+	memset(meta, 0, sizeof(*meta));
+}
+
+/* --- reading --- */
+
+/* Where the reader is in the document, for messages. */
+struct rd {
+	struct err	*err;
+	char		 path[256];
+	size_t		 len;
+};
+
+static size_t
+enter(struct rd *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Appends a step to the path; returns the mark to go back to. */
+static size_t
+enter(struct rd *r, const char *fmt, ...)
+{
+	size_t	 mark = r->len;
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(r->path + r->len, sizeof(r->path) - r->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		r->len += (size_t)n < sizeof(r->path) - r->len ? (size_t)n :
+		    sizeof(r->path) - r->len - 1;
+	return mark;
+}
+
+static void
+leave(struct rd *r, size_t mark)
+{
+	r->len = mark;
+	r->path[mark] = '\0';
+}
+
+static int
+fail(struct rd *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Sets the error "PATH: message", the path without its leading dot. */
+static int
+fail(struct rd *r, const char *fmt, ...)
+{
+	struct buf	 msg = BUF_INIT;
+	const char	*path = r->path[0] == '.' ? r->path + 1 : r->path;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (*path != '\0')
+		err_set(r->err, "%s: %s", path, buf_str(&msg));
+	else
+		err_set(r->err, "%s", buf_str(&msg));
+	buf_release(&msg);
+	return -1;
+}
+
+/* Untrusted text, cut and made printable for a message. */
+static const char *
+show(const char *s, char *tmp, size_t size)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; s[i] != '\0' && n + 4 < size; i++)
+		tmp[n++] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	if (s[i] != '\0') {
+		memcpy(tmp + n, "...", 3);
+		n += 3;
+	}
+	tmp[n] = '\0';
+	return tmp;
+}
+
+static void
+line_col(const char *json, size_t off, size_t *line, size_t *col)
+{
+	size_t	 i;
+
+	*line = *col = 1;
+	for (i = 0; i < off; i++) {
+		if (json[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+static int
+fail_at(struct rd *r, const char *json, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Sets the error "line L, column C: message" for byte off of json. */
+static int
+fail_at(struct rd *r, const char *json, size_t off, const char *fmt, ...)
+{
+	struct buf	 msg = BUF_INIT;
+	size_t		 line, col;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	line_col(json, off, &line, &col);
+	fail(r, "line %zu, column %zu: %s", line, col, buf_str(&msg));
+	buf_release(&msg);
+	return -1;
+}
+
+/*
+ * What cJSON would let through or handle badly, found before it parses:
+ * NUL bytes, raw or as "\u0000" (a C string would end there), and nesting
+ * deeper than any saved plan needs.
+ */
+static int
+prescan(struct rd *r, const char *json, size_t len)
+{
+	size_t	 i, depth = 0;
+	int	 in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		char	 ch = json[i];
+
+		if (ch == '\0')
+			return fail_at(r, json, i, "NUL byte in the document");
+		if (in_string) {
+			if (ch == '"')
+				in_string = 0;
+			else if (ch == '\\' && i + 1 < len) {
+				if (json[i + 1] == 'u' && i + 5 < len &&
+				    strncmp(json + i + 2, "0000", 4) == 0)
+					return fail_at(r, json, i, "\\u0000 in "
+					    "a string");
+				i++;
+			}
+			continue;
+		}
+		if (ch == '"')
+			in_string = 1;
+		else if ((ch == '{' || ch == '[') && ++depth > MAX_DEPTH)
+			return fail_at(r, json, i, "nested more than %d "
+			    "levels deep", MAX_DEPTH);
+		else if ((ch == '}' || ch == ']') && depth > 0)
+			depth--;
+	}
+	return 0;
+}
+
+/*
+ * 0 when s is UTF-8 with no control character (C0, DEL or C1): strings
+ * of a plan end up on terminals and in pull-request comments.
+ */
+static int
+check_text(struct rd *r, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	unsigned long		 cp;
+	size_t			 n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if (*p < 0x20 || *p == 0x7f)
+				return fail(r, "control character in string");
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			return fail(r, "not valid UTF-8");
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return fail(r, "not valid UTF-8");
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return fail(r, "not valid UTF-8");
+		if (cp >= 0x80 && cp <= 0x9f)
+			return fail(r, "control character in string");
+		p += n + 1;
+	}
+	return 0;
+}
+
+/*
+ * Checks that o (an object) has exactly the keys in names, each once.
+ */
+static int
+check_fields(struct rd *r, const cJSON *o, const char *const *names)
+{
+	const cJSON	*it, *prev;
+	char		 tmp[64];
+	size_t		 i, mark;
+	int		 known;
+
+	for (it = o->child; it != NULL; it = it->next) {
+		known = 0;
+		for (i = 0; names[i] != NULL; i++)
+			if (strcmp(it->string, names[i]) == 0)
+				known = 1;
+		if (!known)
+			return fail(r, "unknown field '%s'",
+			    show(it->string, tmp, sizeof(tmp)));
+		for (prev = o->child; prev != it; prev = prev->next)
+			if (strcmp(prev->string, it->string) == 0) {
+				mark = enter(r, ".%s", it->string);
+				fail(r, "duplicate field");
+				leave(r, mark);
+				return -1;
+			}
+	}
+	for (i = 0; names[i] != NULL; i++)
+		if (cJSON_GetObjectItemCaseSensitive(o, names[i]) == NULL) {
+			mark = enter(r, ".%s", names[i]);
+			fail(r, "missing");
+			leave(r, mark);
+			return -1;
+		}
+	return 0;
+}
+
+/* What get_str() accepts besides a string. */
+#define F_NULL		0x01	/* null */
+#define F_NONEMPTY	0x02	/* not "" */
+#define F_NAME		0x04	/* a canonical DNS name */
+
+/* The string at key in o, copied to *out (NULL for null). */
+static int
+get_str(struct rd *r, const cJSON *o, const char *key, int flags, char **out)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+	size_t		 mark = enter(r, ".%s", key);
+	char		*canon;
+	int		 rc = -1;
+
+	*out = NULL;
+	if ((flags & F_NULL) && cJSON_IsNull(v))
+		rc = 0;
+	else if (!cJSON_IsString(v) || v->valuestring == NULL)
+		fail(r, (flags & F_NULL) ? "expected a string or null" :
+		    "expected a string");
+	else if (check_text(r, v->valuestring) == -1)
+		;
+	else if ((flags & F_NONEMPTY) && *v->valuestring == '\0')
+		fail(r, "expected a non-empty string");
+	else if (flags & F_NAME) {
+		canon = dns_name_canon(v->valuestring, NULL);
+		if (canon == NULL || strcmp(canon, v->valuestring) != 0)
+			fail(r, "not a DNS name in canonical form (lower case, "
+			    "escaped, with the final dot)");
+		else
+			rc = 0;
+		free(canon);
+	} else
+		rc = 0;
+	if (rc == 0 && !cJSON_IsNull(v))
+		*out = xstrdup(v->valuestring);
+	leave(r, mark);
+	return rc;
+}
+
+/* The integer in [0, max] at key in o; with isnull, null is accepted. */
+static int
+get_int(struct rd *r, const cJSON *o, const char *key, double max,
+    long *out, int *isnull)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+	size_t		 mark = enter(r, ".%s", key);
+	double		 d;
+	int		 rc = -1;
+
+	*out = 0;
+	if (isnull != NULL)
+		*isnull = 0;
+	if (isnull != NULL && cJSON_IsNull(v)) {
+		*isnull = 1;
+		rc = 0;
+	} else if (!cJSON_IsNumber(v))
+		fail(r, isnull != NULL ? "expected an integer or null" :
+		    "expected an integer");
+	else {
+		/* cJSON keeps numbers as doubles: 1e400 is infinite. */
+		d = v->valuedouble;
+		if (!isfinite(d) || d < -1e18 || d > 1e18)
+			fail(r, "out of range (0 to %.0f)", max);
+		else if (d != (double)(long long)d)
+			fail(r, "expected an integer");
+		else if (d < 0 || d > max)
+			fail(r, "out of range (0 to %.0f)", max);
+		else {
+			*out = (long)d;
+			rc = 0;
+		}
+	}
+	leave(r, mark);
+	return rc;
+}
+
+/* Enters key of o, which must hold an object (or null, with nullable). */
+static const cJSON *
+enter_object(struct rd *r, const cJSON *o, const char *key, int nullable,
+    const char *const *fields, size_t *mark)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*mark = enter(r, ".%s", key);
+	if (nullable && cJSON_IsNull(v))
+		return v;
+	if (!cJSON_IsObject(v)) {
+		fail(r, nullable ? "expected an object or null" :
+		    "expected an object");
+		return NULL;
+	}
+	if (check_fields(r, v, fields) == -1)
+		return NULL;
+	return v;
+}
+
+static int
+check_type(struct rd *r, const char *type)
+{
+	char	 tmp[64];
+	size_t	 mark;
+
+	if (strcmp(type, "TXT") == 0 || strcmp(type, "CNAME") == 0)
+		return 0;
+	mark = enter(r, ".type");
+	fail(r, "unsupported record type '%s' (a plan holds TXT and CNAME "
+	    "record sets)", show(type, tmp, sizeof(tmp)));
+	leave(r, mark);
+	return -1;
+}
+
+/* The record set at key of o into rs; rs->name stays NULL for null. */
+static int
+read_rrset(struct rd *r, const cJSON *o, const char *key, struct rrset *rs)
+{
+	const cJSON	*v, *values, *it;
+	size_t		 mark, mark2, i;
+	char		*s;
+
+	if ((v = enter_object(r, o, key, 1, rrset_fields, &mark)) == NULL)
+		return -1;
+	if (cJSON_IsNull(v)) {
+		leave(r, mark);
+		return 0;
+	}
+	if (get_str(r, v, "name", F_NAME, &rs->name) == -1 ||
+	    get_str(r, v, "type", 0, &rs->type) == -1 ||
+	    check_type(r, rs->type) == -1 ||
+	    get_int(r, v, "ttl", TTL_MAX, &rs->ttl, NULL) == -1)
+		return -1;
+	values = cJSON_GetObjectItemCaseSensitive(v, "values");
+	mark2 = enter(r, ".values");
+	if (!cJSON_IsArray(values))
+		return fail(r, "expected an array");
+	if (values->child == NULL)
+		return fail(r, "expected at least one value");
+	for (it = values->child, i = 0; it != NULL; it = it->next, i++) {
+		enter(r, "[%zu]", i);
+		if (!cJSON_IsString(it) || it->valuestring == NULL)
+			return fail(r, "expected a string");
+		if (check_text(r, it->valuestring) == -1)
+			return -1;
+		s = it->valuestring;
+		if (*s == '\0')
+			return fail(r, "expected a non-empty string");
+		rrset_value_add(rs, s);
+		leave(r, mark2 + strlen(".values"));
+	}
+	if (strcmp(rs->type, "CNAME") == 0 && rs->nvalues != 1)
+		return fail(r, "a CNAME record set holds exactly one value");
+	leave(r, mark);
+	return 0;
+}
+
+/* Route 53's form of a hosted zone id, without "/hostedzone/". */
+static int
+is_zone_id(const char *s)
+{
+	size_t	 n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (!(s[n] >= 'A' && s[n] <= 'Z') &&
+		    !(s[n] >= '0' && s[n] <= '9'))
+			return 0;
+	return n >= 1 && n <= ZONE_ID_MAX;
+}
+
+/*
+ * The zone of change i: an index into p->zones, which gets an entry per
+ * distinct zone id.  Nothing points into p->zones yet, so it may move.
+ */
+static int
+read_zone(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
+    size_t i, size_t *idx)
+{
+	const cJSON	*v;
+	struct zone	*z;
+	char		*id = NULL, *name = NULL, tmp[64];
+	size_t		 mark, mark2, j;
+	int		 rc = -1;
+
+	if ((v = enter_object(r, o, "zone", 0, zone_fields, &mark)) == NULL)
+		return -1;
+	if (get_str(r, v, "id", 0, &id) == -1)
+		goto out;
+	if (!is_zone_id(id)) {
+		enter(r, ".id");
+		fail(r, "'%s' is not a hosted zone id (1 to %d upper-case "
+		    "letters and digits)", show(id, tmp, sizeof(tmp)),
+		    ZONE_ID_MAX);
+		goto out;
+	}
+	if (get_str(r, v, "name", F_NAME, &name) == -1)
+		goto out;
+	for (j = 0; j < p->nzones; j++)
+		if (strcmp(p->zones[j].id, id) == 0)
+			break;
+	if (j < p->nzones && strcmp(p->zones[j].name, name) != 0) {
+		mark2 = enter(r, ".name");
+		fail(r, "zone %s is named '%s' in changes[%zu]", id,
+		    p->zones[j].name, first[j]);
+		leave(r, mark2);
+		goto out;
+	}
+	if (j == p->nzones) {
+		z = xappend(&p->zones, &p->nzones, sizeof(*p->zones));
+		z->id = id;
+		z->name = name;
+		id = name = NULL;
+		first[j] = i;
+	}
+	*idx = j;
+	leave(r, mark);
+	rc = 0;
+out:
+	free(id);
+	free(name);
+	return rc;
+}
+
+/* before and after as the action wants them. */
+static int
+check_action(struct rd *r, const struct plan_change *c, const char *action)
+{
+	int	 has_before = c->before.name != NULL;
+	int	 has_after = c->after.name != NULL;
+
+	switch (c->op) {
+	case PLAN_CREATE:
+	case PLAN_DELETE:
+		if (has_before != (c->op == PLAN_DELETE)) {
+			enter(r, ".before");
+			return fail(r, "expected %s for action '%s'",
+			    has_before ? "null" : "an object", action);
+		}
+		if (has_after != (c->op == PLAN_CREATE)) {
+			enter(r, ".after");
+			return fail(r, "expected %s for action '%s'",
+			    has_after ? "null" : "an object", action);
+		}
+		break;
+	case PLAN_UPDATE:
+		if (!has_before || !has_after) {
+			enter(r, has_before ? ".after" : ".before");
+			return fail(r, "expected an object for action '%s'",
+			    action);
+		}
+		if (strcmp(c->before.name, c->after.name) != 0) {
+			enter(r, ".after.name");
+			return fail(r, "differs from before.name");
+		}
+		if (rrset_equal(&c->before, &c->after)) {
+			enter(r, ".after");
+			return fail(r, "same as before, but the action is "
+			    "'%s'", action);
+		}
+		break;
+	case PLAN_NONE:
+		if (has_before != has_after) {
+			enter(r, has_before ? ".after" : ".before");
+			return fail(r, "expected %s for action '%s' (before "
+			    "and after are both null or the same)",
+			    has_before ? "an object" : "null", action);
+		}
+		if (has_before && !rrset_equal(&c->before, &c->after)) {
+			enter(r, ".after");
+			return fail(r, "differs from before, but the action "
+			    "is '%s'", action);
+		}
+		break;
+	}
+	return 0;
+}
+
+/* name, type and ttl repeat the set the change is shown by. */
+static int
+check_shown(struct rd *r, const struct plan_change *c, const char *name,
+    const char *type, long ttl, int ttlnull)
+{
+	const struct rrset	*rs = shown_set(c);
+	const char		*from = c->op == PLAN_DELETE ? "before" : "after";
+
+	if (rs->name == NULL) {
+		if (name != NULL)
+			enter(r, ".name");
+		else if (type != NULL)
+			enter(r, ".type");
+		else if (!ttlnull)
+			enter(r, ".ttl");
+		else
+			return 0;
+		return fail(r, "expected null when before and after are null");
+	}
+	if (name == NULL || strcmp(name, rs->name) != 0) {
+		enter(r, ".name");
+		return fail(r, name == NULL ? "expected a string" :
+		    "differs from %s.name", from);
+	}
+	if (type == NULL || strcmp(type, rs->type) != 0) {
+		enter(r, ".type");
+		return fail(r, type == NULL ? "expected a string" :
+		    "differs from %s.type", from);
+	}
+	if (ttlnull || ttl != rs->ttl) {
+		enter(r, ".ttl");
+		return fail(r, ttlnull ? "expected an integer" :
+		    "differs from %s.ttl", from);
+	}
+	return 0;
+}
+
+static int
+read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
+    size_t i, size_t *idx)
+{
+	struct plan_change	*c = &p->changes[i];
+	char			*kind = NULL, *action = NULL, *name = NULL;
+	char			*type = NULL, tmp[64];
+	long			 ttl;
+	int			 ttlnull, rc = -1;
+	enum plan_op		 op;
+
+	if (!cJSON_IsObject(o)) {
+		fail(r, "expected an object");
+		goto out;
+	}
+	if (check_fields(r, o, change_fields) == -1 ||
+	    read_zone(r, o, p, first, i, idx) == -1 ||
+	    get_str(r, o, "domain", F_NONEMPTY, &c->domain) == -1 ||
+	    get_str(r, o, "kind", 0, &kind) == -1)
+		goto out;
+	if (record_kind_parse(kind, &c->kind) == -1) {
+		enter(r, ".kind");
+		fail(r, "unknown kind '%s' (expected SPF, DKIM or DMARC)",
+		    show(kind, tmp, sizeof(tmp)));
+		goto out;
+	}
+	if (get_str(r, o, "action", 0, &action) == -1)
+		goto out;
+	if (op_parse(action, &op) == -1) {
+		enter(r, ".action");
+		fail(r, "unknown action '%s' (expected create, update, delete "
+		    "or none)", show(action, tmp, sizeof(tmp)));
+		goto out;
+	}
+	c->op = op;
+	if (get_str(r, o, "name", F_NULL | F_NAME, &name) == -1 ||
+	    get_str(r, o, "type", F_NULL, &type) == -1 ||
+	    get_int(r, o, "ttl", TTL_MAX, &ttl, &ttlnull) == -1 ||
+	    get_str(r, o, "note", F_NULL, &c->note) == -1 ||
+	    read_rrset(r, o, "before", &c->before) == -1 ||
+	    read_rrset(r, o, "after", &c->after) == -1 ||
+	    check_action(r, c, action) == -1 ||
+	    check_shown(r, c, name, type, ttl, ttlnull) == -1)
+		goto out;
+	if (name != NULL && !dns_name_in_zone(name, p->zones[*idx].name)) {
+		enter(r, ".name");
+		fail(r, "'%s' is not in zone '%s'", name, p->zones[*idx].name);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(kind);
+	free(action);
+	free(name);
+	free(type);
+	return rc;
+}
+
+static int
+is_utc_time(const char *s)
+{
+	static const char	 pat[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t			 i;
+	int			 mon, day, hour, min, sec;
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
+		    s[i] != pat[i])
+			return 0;
+	mon = (s[5] - '0') * 10 + s[6] - '0';
+	day = (s[8] - '0') * 10 + s[9] - '0';
+	hour = (s[11] - '0') * 10 + s[12] - '0';
+	min = (s[14] - '0') * 10 + s[15] - '0';
+	sec = (s[17] - '0') * 10 + s[18] - '0';
+	return mon >= 1 && mon <= 12 && day >= 1 && day <= 31 && hour <= 23 &&
+	    min <= 59 && sec <= 60;
+}
+
+static int
+is_sha256_hex(const char *s)
+{
+	size_t	 n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (!(s[n] >= '0' && s[n] <= '9') && !(s[n] >= 'a' &&
+		    s[n] <= 'f'))
+			return 0;
+	return n == 64;
+}
+
+static int
+read_meta(struct rd *r, const cJSON *root, struct plan_meta *meta)
+{
+	const cJSON	*v;
+	char		*sha = NULL;
+	size_t		 mark;
+	int		 rc = -1;
+
+	if (get_str(r, root, "mailauth_version", F_NONEMPTY,
+	    &meta->mailauth_version) == -1)
+		return -1;
+	if ((v = enter_object(r, root, "config", 0, config_fields,
+	    &mark)) == NULL ||
+	    get_str(r, v, "path", F_NONEMPTY, &meta->config_path) == -1 ||
+	    get_str(r, v, "sha256", 0, &sha) == -1)
+		goto out;
+	if (!is_sha256_hex(sha)) {
+		enter(r, ".sha256");
+		fail(r, "expected 64 lower-case hexadecimal digits");
+		goto out;
+	}
+	memcpy(meta->config_sha256, sha, sizeof(meta->config_sha256));
+	leave(r, mark);
+	if (get_str(r, root, "created", 0, &meta->created) == -1)
+		goto out;
+	if (!is_utc_time(meta->created)) {
+		enter(r, ".created");
+		fail(r, "expected a UTC time as 2026-11-29T01:02:03Z");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(sha);
+	return rc;
+}
+
+/* The summary must say what the changes do. */
+static int
+check_summary(struct rd *r, const cJSON *root, const struct plan *p)
+{
+	static const char *const	 actions[] = {
+		"create", "update", "delete"
+	};
+	const cJSON			*v;
+	size_t				 mark, i, have[3];
+	long				 said;
+
+	have[0] = p->nadd;
+	have[1] = p->nchange;
+	have[2] = p->ndestroy;
+	if ((v = enter_object(r, root, "summary", 0, summary_fields,
+	    &mark)) == NULL)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (get_int(r, v, summary_fields[i], TTL_MAX, &said,
+		    NULL) == -1)
+			return -1;
+		if ((size_t)said != have[i]) {
+			enter(r, ".%s", summary_fields[i]);
+			return fail(r, "%ld, but %zu change%s action '%s'",
+			    said, have[i], have[i] == 1 ? " has" : "s have",
+			    actions[i]);
+		}
+	}
+	leave(r, mark);
+	return 0;
+}
+
+static int
+read_changes(struct rd *r, const cJSON *root, struct plan *p)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(root, "changes");
+	const cJSON	*it;
+	size_t		*idx = NULL, *first = NULL, mark, i, n = 0;
+	int		 rc = -1;
+
+	mark = enter(r, ".changes");
+	if (!cJSON_IsArray(v)) {
+		fail(r, "expected an array");
+		goto out;
+	}
+	for (it = v->child; it != NULL; it = it->next)
+		n++;
+	if (n > 0) {
+		p->changes = xcalloc(n, sizeof(*p->changes));
+		idx = xcalloc(n, sizeof(*idx));
+		first = xcalloc(n, sizeof(*first));
+	}
+	p->nchanges = n;
+	for (it = v->child, i = 0; it != NULL; it = it->next, i++) {
+		enter(r, "[%zu]", i);
+		if (read_change(r, it, p, first, i, &idx[i]) == -1)
+			goto out;
+		leave(r, mark + strlen(".changes"));
+	}
+	/* p->zones is complete: point at it. */
+	for (i = 0; i < n; i++)
+		p->changes[i].zone = &p->zones[idx[i]];
+	leave(r, mark);
+	rc = 0;
+out:
+	free(idx);
+	free(first);
+	return rc;
+}
+
+int
+plan_from_json(const char *json, size_t len, struct plan *p,
+    struct plan_meta *meta, struct err *err)
+{
+	struct rd	 r;
+	cJSON		*root = NULL;
+	const char	*end = NULL;
+	size_t		 off;
+	long		 version;
+	int		 rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	memset(meta, 0, sizeof(*meta));
+	memset(&r, 0, sizeof(r));
+	r.err = err;
+	use_xmalloc();
+	if (json == NULL || len == 0) {
+		fail(&r, "the document is empty");
+		goto out;
+	}
+	if (prescan(&r, json, len) == -1)
+		goto out;
+	if ((root = cJSON_ParseWithLengthOpts(json, len, &end, 0)) == NULL) {
+		off = end != NULL && end >= json ? (size_t)(end - json) : 0;
+		fail_at(&r, json, off < len ? off : len, "not valid JSON");
+		goto out;
+	}
+	for (off = (size_t)(end - json); off < len; off++)
+		if (strchr(" \t\r\n", json[off]) == NULL) {
+			fail_at(&r, json, off, "text after the JSON document");
+			goto out;
+		}
+	if (!cJSON_IsObject(root)) {
+		fail(&r, "expected a JSON object");
+		goto out;
+	}
+	/* The version first: another version may have other fields. */
+	if (cJSON_GetObjectItemCaseSensitive(root, "format_version") == NULL) {
+		fail(&r, "format_version: missing");
+		goto out;
+	}
+	if (get_int(&r, root, "format_version", TTL_MAX, &version,
+	    NULL) == -1)
+		goto out;
+	if (version != PLAN_FORMAT_VERSION) {
+		fail(&r, "format_version: unsupported version %ld (this "
+		    "mailauth reads version %d)", version, PLAN_FORMAT_VERSION);
+		goto out;
+	}
+	meta->format_version = PLAN_FORMAT_VERSION;
+	if (check_fields(&r, root, top_fields) == -1 ||
+	    read_meta(&r, root, meta) == -1 ||
+	    read_changes(&r, root, p) == -1)
+		goto out;
+	plan_count(p);
+	if (check_summary(&r, root, p) == -1)
+		goto out;
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	if (rc == -1) {
+		plan_release(p);
+		plan_meta_release(meta);
+	}
+	return rc;
+}

@@ -1,0 +1,1039 @@
+/*
+ * check_plan_json.c - saved plans (plan_to_json, plan_from_json) and the
+ * plan as Markdown: the round trip, every class of malformed input with
+ * its message, the Markdown table and its escaping, and that
+ * docs/plan-json.md documents exactly the fields the writer emits.
+ *
+ * cJSON is used here only to walk and edit documents the writer made.
+ */
+#include <cJSON.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+#include "mailauth/plan.h"
+
+#define DOC		"docs/plan-json.md"
+#define SHA		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define SPF_NOTE	"the live SPF record is equivalent (it differs only in " \
+			"spacing, case, order or string splitting) and is left " \
+			"as it is"
+
+/* --- a plan built by hand --- */
+
+static struct plan_change *
+add_change(struct plan *p, size_t zone, enum plan_op op,
+    enum record_kind kind, const char *domain, const char *note)
+{
+	struct plan_change	*c = xappend(&p->changes, &p->nchanges,
+				    sizeof(*p->changes));
+
+	c->op = op;
+	c->kind = kind;
+	c->domain = xstrdup(domain);
+	c->zone = &p->zones[zone];
+	c->note = note != NULL ? xstrdup(note) : NULL;
+	return c;
+}
+
+static void
+set(struct rrset *rs, const char *name, const char *type, long ttl,
+    const char *v1, const char *v2)
+{
+	rrset_init(rs, name, type, ttl);
+	rrset_value_add(rs, v1);
+	if (v2 != NULL)
+		rrset_value_add(rs, v2);
+}
+
+static void
+zones(struct plan *p, size_t n)
+{
+	static const char *const	 ids[] = { "Z1EXAMPLE", "Z2OTHER" };
+	static const char *const	 names[] = {
+		"example.com.", "example.org."
+	};
+	size_t				 i;
+
+	memset(p, 0, sizeof(*p));
+	p->zones = xcalloc(n, sizeof(*p->zones));
+	for (i = 0; i < n; i++) {
+		p->zones[i].id = xstrdup(ids[i]);
+		p->zones[i].name = xstrdup(names[i]);
+	}
+	p->nzones = n;
+}
+
+/*
+ * Every kind of change across two zones: create, update, a TXT -> CNAME
+ * switch, delete, an unchanged set with a note, an absent selector with
+ * nothing live.
+ */
+static void
+fixture(struct plan *p)
+{
+	struct plan_change	*c;
+
+	zones(p, 2);
+	c = add_change(p, 0, PLAN_CREATE, RECORD_DMARC, "example.com", NULL);
+	set(&c->after, "_dmarc.example.com.", "TXT", 3600,
+	    "\"v=DMARC1; p=none; rua=mailto:d@example.com\"", NULL);
+	c = add_change(p, 0, PLAN_UPDATE, RECORD_SPF, "example.com", NULL);
+	set(&c->before, "example.com.", "TXT", 300,
+	    "\"google-site-verification=abc\"", "\"v=spf1 ~all\"");
+	set(&c->after, "example.com.", "TXT", 300,
+	    "\"google-site-verification=abc\"", "\"v=spf1 -all\"");
+	c = add_change(p, 0, PLAN_UPDATE, RECORD_DKIM, "example.com",
+	    "the selector's key record is replaced by its CNAME, in one batch");
+	set(&c->before, "s1._domainkey.example.com.", "TXT", 3600,
+	    "\"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"",
+	    NULL);
+	set(&c->after, "s1._domainkey.example.com.", "CNAME", 1800,
+	    "s1.dkim.example.net.", NULL);
+	c = add_change(p, 1, PLAN_DELETE, RECORD_DKIM, "example.org", NULL);
+	set(&c->before, "old._domainkey.example.org.", "TXT", 600,
+	    "\"v=DKIM1; p=MFkwEwYHKoZIzj0CAQ\" \"YIKoZIzj0DAQcDQgAE\"", NULL);
+	c = add_change(p, 1, PLAN_NONE, RECORD_SPF, "example.org", SPF_NOTE);
+	set(&c->before, "example.org.", "TXT", 900,
+	    "\"v=spf1  -all\"", NULL);
+	set(&c->after, "example.org.", "TXT", 900, "\"v=spf1  -all\"", NULL);
+	add_change(p, 1, PLAN_NONE, RECORD_DKIM, "example.org", NULL);
+	plan_count(p);
+}
+
+static void
+meta_fixture(struct plan_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->format_version = PLAN_FORMAT_VERSION;
+	m->mailauth_version = xstrdup("0.1.0");
+	m->config_path = xstrdup("mailauth.yaml");
+	memcpy(m->config_sha256, SHA, sizeof(m->config_sha256));
+	m->created = xstrdup("2026-11-29T01:02:03Z");
+}
+
+/* The fixture as JSON (free() it). */
+static char *
+fixture_json(void)
+{
+	struct plan	 p;
+	struct plan_meta m;
+	struct buf	 out = BUF_INIT;
+
+	fixture(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &out);
+	plan_release(&p);
+	plan_meta_release(&m);
+	return buf_detach(&out);
+}
+
+/* --- round trip --- */
+
+/* Like ck_assert_str_eq, with a message short enough for Check: the
+ * first line that differs. */
+static void
+assert_same_text(const char *got, const char *want)
+{
+	size_t	 i, line = 1, start = 0;
+
+	for (i = 0; got[i] != '\0' && got[i] == want[i]; i++)
+		if (got[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	ck_assert_msg(got[i] == want[i], "line %zu differs: got '%.*s', "
+	    "want '%.*s'", line, (int)strcspn(got + start, "\n"), got + start,
+	    (int)strcspn(want + start, "\n"), want + start);
+}
+
+static void
+assert_rrset_eq(const struct rrset *a, const struct rrset *b)
+{
+	if (a->name == NULL) {
+		ck_assert_ptr_null(b->name);
+		return;
+	}
+	ck_assert_ptr_nonnull(b->name);
+	ck_assert(rrset_equal(a, b));
+}
+
+START_TEST(round_trip)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 one = BUF_INIT, two = BUF_INIT;
+	struct err	 err;
+	size_t		 i;
+
+	fixture(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &one);
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+
+	ck_assert_int_eq(n.format_version, PLAN_FORMAT_VERSION);
+	ck_assert_str_eq(n.mailauth_version, "0.1.0");
+	ck_assert_str_eq(n.config_path, "mailauth.yaml");
+	ck_assert_str_eq(n.config_sha256, SHA);
+	ck_assert_str_eq(n.created, "2026-11-29T01:02:03Z");
+
+	/* One zone per distinct id, in order of first appearance. */
+	ck_assert_uint_eq(q.nzones, 2);
+	ck_assert_str_eq(q.zones[0].id, "Z1EXAMPLE");
+	ck_assert_str_eq(q.zones[1].name, "example.org.");
+	ck_assert_uint_eq(q.nchanges, p.nchanges);
+	ck_assert_uint_eq(q.nadd, 1);
+	ck_assert_uint_eq(q.nchange, 2);
+	ck_assert_uint_eq(q.ndestroy, 1);
+	for (i = 0; i < p.nchanges; i++) {
+		const struct plan_change	*a = &p.changes[i];
+		const struct plan_change	*b = &q.changes[i];
+
+		ck_assert_int_eq(a->op, b->op);
+		ck_assert_int_eq(a->kind, b->kind);
+		ck_assert_str_eq(a->domain, b->domain);
+		ck_assert_ptr_eq(b->zone, &q.zones[a->zone - p.zones]);
+		if (a->note != NULL)
+			ck_assert_str_eq(a->note, b->note);
+		else
+			ck_assert_ptr_null(b->note);
+		assert_rrset_eq(&a->before, &b->before);
+		assert_rrset_eq(&a->after, &b->after);
+	}
+	ck_assert_str_eq(q.changes[2].before.type, "TXT");
+	ck_assert_str_eq(q.changes[2].after.type, "CNAME");
+
+	plan_to_json(&q, &n, &two);
+	assert_same_text(buf_str(&two), buf_str(&one));
+
+	buf_release(&one);
+	buf_release(&two);
+	plan_release(&p);
+	plan_release(&q);
+	plan_meta_release(&m);
+	plan_meta_release(&n);
+}
+END_TEST
+
+START_TEST(round_trip_escapes)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 one = BUF_INIT, two = BUF_INIT;
+	struct plan_change *c;
+	struct err	 err;
+
+	/* Quotes, backslashes and non-ASCII text survive unchanged. */
+	zones(&p, 1);
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_SPF, "example.com",
+	    "caf\xc3\xa9 \"quoted\" back\\slash");
+	set(&c->after, "example.com.", "TXT", 0,
+	    "\"v=spf1 a:\\\"x\\\" \\233 -all\"", "\"\"");
+	plan_count(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &one);
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_str_eq(q.changes[0].note, p.changes[0].note);
+	ck_assert(rrset_equal(&q.changes[0].after, &p.changes[0].after));
+	plan_to_json(&q, &n, &two);
+	assert_same_text(buf_str(&two), buf_str(&one));
+	buf_release(&one);
+	buf_release(&two);
+	plan_release(&p);
+	plan_release(&q);
+	plan_meta_release(&m);
+	plan_meta_release(&n);
+}
+END_TEST
+
+START_TEST(empty_plan)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 one = BUF_INIT;
+	struct err	 err;
+
+	memset(&p, 0, sizeof(p));
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &one);
+	ck_assert_ptr_nonnull(strstr(buf_str(&one), "\"changes\":\t[]"));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_uint_eq(q.nchanges, 0);
+	ck_assert_uint_eq(q.nzones, 0);
+	ck_assert(!plan_has_changes(&q));
+	buf_release(&one);
+	plan_release(&q);
+	plan_meta_release(&m);
+	plan_meta_release(&n);
+}
+END_TEST
+
+/* --- malformed input --- */
+
+/*
+ * Expects plan_from_json(text) to fail with want (an exact message, or
+ * with a leading '*' a part of it) and to leave nothing to free.
+ */
+static void
+assert_fails(const char *text, size_t len, const char *want, const char *what)
+{
+	struct plan	 p;
+	struct plan_meta m;
+	struct err	 err;
+
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(text, len, &p, &m, &err) == -1,
+	    "%s: accepted", what);
+	if (want[0] == '*')
+		ck_assert_msg(strstr(err.msg, want + 1) != NULL,
+		    "%s: got '%s', want '%s'", what, err.msg, want + 1);
+	else
+		ck_assert_msg(strcmp(err.msg, want) == 0,
+		    "%s: got '%s', want '%s'", what, err.msg, want);
+	ck_assert_ptr_null(p.changes);
+	ck_assert_ptr_null(p.zones);
+	ck_assert_uint_eq(p.nchanges, 0);
+	ck_assert_ptr_null(m.created);
+	ck_assert_ptr_null(m.mailauth_version);
+	ck_assert_ptr_null(m.config_path);
+}
+
+/*
+ * One edit of the fixture's document: at path ("changes[3].before.ttl"),
+ * value (JSON text, put in as is) replaces the value; NULL deletes the
+ * field; a last step "+key" adds a field key even when one is there.
+ */
+struct edit {
+	const char	*path;
+	const char	*value;
+};
+
+struct bad_case {
+	struct edit	 edits[2];
+	const char	*want;
+};
+
+static cJSON *
+step(cJSON *at, const char **pp, char *key, size_t keysz, int *index)
+{
+	const char	*p = *pp;
+	size_t		 n = 0;
+
+	*index = -1;
+	if (*p == '[') {
+		*index = atoi(p + 1);
+		p = strchr(p, ']') + 1;
+	} else {
+		while (*p != '\0' && *p != '.' && *p != '[' && n + 1 < keysz)
+			key[n++] = *p++;
+	}
+	key[n] = '\0';
+	if (*p == '.')
+		p++;
+	*pp = p;
+	if (*index >= 0)
+		return cJSON_GetArrayItem(at, *index);
+	return key[0] == '+' ? NULL : cJSON_GetObjectItemCaseSensitive(at, key);
+}
+
+static void
+apply_edit(cJSON *root, const struct edit *e, const char *mark)
+{
+	cJSON		*at = root, *parent = NULL;
+	const char	*p = e->path;
+	char		 key[64];
+	int		 index = -1;
+
+	while (*p != '\0') {
+		parent = at;
+		at = step(parent, &p, key, sizeof(key), &index);
+		if (*p != '\0')
+			ck_assert_msg(at != NULL, "no '%s' in the fixture",
+			    e->path);
+	}
+	ck_assert_ptr_nonnull(parent);
+	if (e->value == NULL) {
+		if (index >= 0)
+			cJSON_DeleteItemFromArray(parent, index);
+		else
+			cJSON_DeleteItemFromObjectCaseSensitive(parent, key);
+	} else if (key[0] == '+')
+		cJSON_AddItemToObject(parent, key + 1, cJSON_CreateString(mark));
+	else if (index >= 0)
+		cJSON_ReplaceItemInArray(parent, index,
+		    cJSON_CreateString(mark));
+	else {
+		ck_assert_msg(at != NULL, "no '%s' in the fixture", e->path);
+		cJSON_ReplaceItemInObjectCaseSensitive(parent, key,
+		    cJSON_CreateString(mark));
+	}
+}
+
+/* Replaces the first "\"mark\"" in b by text. */
+static void
+put_raw(struct buf *b, const char *mark, const char *text)
+{
+	struct buf	 q = BUF_INIT, out = BUF_INIT;
+	const char	*at;
+
+	buf_addf(&q, "\"%s\"", mark);
+	if ((at = strstr(buf_str(b), buf_str(&q))) != NULL) {
+		buf_add(&out, b->data, (size_t)(at - b->data));
+		buf_adds(&out, text);
+		buf_adds(&out, at + q.len);
+		buf_release(b);
+		*b = out;
+	}
+	buf_release(&q);
+}
+
+static const char RSET_CREATE[] = "{\"name\": \"_dmarc.example.com.\", "
+    "\"type\": \"TXT\", \"ttl\": 1, \"values\": [\"\\\"x\\\"\"]}";
+static const char RSET_SPF_BEFORE[] = "{\"name\": \"example.com.\", "
+    "\"type\": \"TXT\", \"ttl\": 300, \"values\": "
+    "[\"\\\"google-site-verification=abc\\\"\", \"\\\"v=spf1 ~all\\\"\"]}";
+
+static const struct bad_case bad_cases[] = {
+	/* the version, first */
+	{ { { "format_version", "2" } },
+	  "format_version: unsupported version 2 (this mailauth reads "
+	  "version 1)" },
+	{ { { "format_version", "2" }, { "+future", "true" } },
+	  "format_version: unsupported version 2 (this mailauth reads "
+	  "version 1)" },
+	{ { { "format_version", NULL } }, "format_version: missing" },
+	{ { { "format_version", "\"1\"" } },
+	  "format_version: expected an integer" },
+	{ { { "format_version", "1.5" } },
+	  "format_version: expected an integer" },
+	/* missing, unknown, duplicate and wrongly typed fields */
+	{ { { "mailauth_version", "7" } },
+	  "mailauth_version: expected a string" },
+	{ { { "mailauth_version", "\"\"" } },
+	  "mailauth_version: expected a non-empty string" },
+	{ { { "config.path", NULL } }, "config.path: missing" },
+	{ { { "config", "[]" } }, "config: expected an object" },
+	{ { { "config.sha256", "\"9F86D081\"" } },
+	  "config.sha256: expected 64 lower-case hexadecimal digits" },
+	{ { { "created", "\"yesterday\"" } },
+	  "created: expected a UTC time as 2026-11-29T01:02:03Z" },
+	{ { { "created", "\"2026-13-29T01:02:03Z\"" } },
+	  "created: expected a UTC time as 2026-11-29T01:02:03Z" },
+	{ { { "+extra", "1" } }, "unknown field 'extra'" },
+	{ { { "changes[0].+colour", "1" } },
+	  "changes[0]: unknown field 'colour'" },
+	{ { { "changes[3].before.+alias_target", "null" } },
+	  "changes[3].before: unknown field 'alias_target'" },
+	{ { { "changes[1].+note", "null" } },
+	  "changes[1].note: duplicate field" },
+	{ { { "changes[0].zone", NULL } }, "changes[0].zone: missing" },
+	{ { { "changes[3].before.values", NULL } },
+	  "changes[3].before.values: missing" },
+	{ { { "changes", "{}" } }, "changes: expected an array" },
+	{ { { "changes[0]", "7" } }, "changes[0]: expected an object" },
+	{ { { "changes[0].domain", "\"\"" } },
+	  "changes[0].domain: expected a non-empty string" },
+	{ { { "changes[1].note", "false" } },
+	  "changes[1].note: expected a string or null" },
+	{ { { "changes[1].before", "\"x\"" } },
+	  "changes[1].before: expected an object or null" },
+	/* numbers */
+	{ { { "changes[3].before.ttl", "\"600\"" } },
+	  "changes[3].before.ttl: expected an integer" },
+	{ { { "changes[3].before.ttl", "600.5" } },
+	  "changes[3].before.ttl: expected an integer" },
+	{ { { "changes[3].before.ttl", "-1" } },
+	  "changes[3].before.ttl: out of range (0 to 2147483647)" },
+	{ { { "changes[3].before.ttl", "2147483648" } },
+	  "changes[3].before.ttl: out of range (0 to 2147483647)" },
+	{ { { "changes[3].before.ttl", "1e400" } },
+	  "changes[3].before.ttl: out of range (0 to 2147483647)" },
+	{ { { "changes[0].after.ttl",
+	    "123456789012345678901234567890123456789012345678901234567890" } },
+	  "changes[0].after.ttl: out of range (0 to 2147483647)" },
+	{ { { "changes[0].ttl", "null" } },
+	  "changes[0].ttl: expected an integer" },
+	{ { { "summary.add", "5" } },
+	  "summary.add: 5, but 1 change has action 'create'" },
+	{ { { "summary.destroy", "0" } },
+	  "summary.destroy: 0, but 1 change has action 'delete'" },
+	{ { { "summary.change", "-2" } },
+	  "summary.change: out of range (0 to 2147483647)" },
+	/* names, kinds, actions */
+	{ { { "changes[0].action", "\"upsert\"" } },
+	  "changes[0].action: unknown action 'upsert' (expected create, "
+	  "update, delete or none)" },
+	{ { { "changes[0].kind", "\"BIMI\"" } },
+	  "changes[0].kind: unknown kind 'BIMI' (expected SPF, DKIM or "
+	  "DMARC)" },
+	{ { { "changes[0].kind", "\"spf\"" } },
+	  "changes[0].kind: unknown kind 'spf' (expected SPF, DKIM or "
+	  "DMARC)" },
+	{ { { "changes[0].zone.id", "\"/hostedzone/Z1EXAMPLE\"" } },
+	  "changes[0].zone.id: '/hostedzone/Z1EXAMPLE' is not a hosted zone "
+	  "id (1 to 32 upper-case letters and digits)" },
+	{ { { "changes[0].zone.id", "\"z1example\"" } },
+	  "changes[0].zone.id: 'z1example' is not a hosted zone id (1 to 32 "
+	  "upper-case letters and digits)" },
+	{ { { "changes[0].zone.id", "\"Z123456789012345678901234567890123\"" } },
+	  "*is not a hosted zone id" },
+	{ { { "changes[0].zone.id", "\"\"" } },
+	  "changes[0].zone.id: '' is not a hosted zone id (1 to 32 upper-case "
+	  "letters and digits)" },
+	{ { { "changes[1].zone.name", "\"example.net.\"" } },
+	  "changes[1].zone.name: zone Z1EXAMPLE is named 'example.com.' in "
+	  "changes[0]" },
+	{ { { "changes[0].name", "\"_DMARC.example.com\"" } },
+	  "changes[0].name: not a DNS name in canonical form (lower case, "
+	  "escaped, with the final dot)" },
+	{ { { "changes[0].after.name", "\"a..b.\"" } },
+	  "changes[0].after.name: not a DNS name in canonical form (lower "
+	  "case, escaped, with the final dot)" },
+	{ { { "changes[0].name", "\"_dmarc.example.net.\"" },
+	    { "changes[0].after.name", "\"_dmarc.example.net.\"" } },
+	  "changes[0].name: '_dmarc.example.net.' is not in zone "
+	  "'example.com.'" },
+	{ { { "changes[2].after.type", "\"MX\"" } },
+	  "changes[2].after.type: unsupported record type 'MX' (a plan holds "
+	  "TXT and CNAME record sets)" },
+	/* values */
+	{ { { "changes[0].after.values[0]", "1" } },
+	  "changes[0].after.values[0]: expected a string" },
+	{ { { "changes[1].before.values[1]", "\"\"" } },
+	  "changes[1].before.values[1]: expected a non-empty string" },
+	{ { { "changes[0].after.values", "[]" } },
+	  "changes[0].after.values: expected at least one value" },
+	{ { { "changes[0].after.values", "\"x\"" } },
+	  "changes[0].after.values: expected an array" },
+	{ { { "changes[2].after.values",
+	    "[\"a.example.net.\", \"b.example.net.\"]" } },
+	  "changes[2].after.values: a CNAME record set holds exactly one "
+	  "value" },
+	/* strings that could hurt */
+	{ { { "changes[1].note", "\"red \\u001b[31m\"" } },
+	  "changes[1].note: control character in string" },
+	{ { { "changes[1].note", "\"\\u009b31m\"" } },
+	  "changes[1].note: control character in string" },
+	{ { { "changes[1].note", "\"a\\nb\"" } },
+	  "changes[1].note: control character in string" },
+	{ { { "changes[1].note", "\"\xff\"" } },
+	  "changes[1].note: not valid UTF-8" },
+	{ { { "changes[1].note", "\"\xc0\xaf\"" } },
+	  "changes[1].note: not valid UTF-8" },
+	{ { { "changes[1].note", "\"\\ud800\"" } }, "*: not valid JSON" },
+	{ { { "changes[1].after.values[0]", "\"a\\u0000b\"" } },
+	  "*: \\u0000 in a string" },
+	{ { { "changes[1].note", "\"\\\\u0000 is text\"" } }, NULL },
+	{ { { "+bad\x1bkey", "1" } }, "unknown field 'bad?key'" },
+	/* before and after against the action */
+	{ { { "changes[0].before", RSET_CREATE } },
+	  "changes[0].before: expected null for action 'create'" },
+	{ { { "changes[0].after", "null" } },
+	  "changes[0].after: expected an object for action 'create'" },
+	{ { { "changes[3].after", RSET_CREATE } },
+	  "changes[3].after: expected null for action 'delete'" },
+	{ { { "changes[3].before", "null" } },
+	  "changes[3].before: expected an object for action 'delete'" },
+	{ { { "changes[1].after", "null" } },
+	  "changes[1].after: expected an object for action 'update'" },
+	{ { { "changes[1].after", RSET_SPF_BEFORE } },
+	  "changes[1].after: same as before, but the action is 'update'" },
+	{ { { "changes[1].after.name", "\"www.example.com.\"" } },
+	  "changes[1].after.name: differs from before.name" },
+	{ { { "changes[4].after.ttl", "1" } },
+	  "changes[4].after: differs from before, but the action is 'none'" },
+	{ { { "changes[4].after", "null" } },
+	  "changes[4].after: expected an object for action 'none' (before "
+	  "and after are both null or the same)" },
+	{ { { "changes[0].action", "\"delete\"" } },
+	  "changes[0].before: expected an object for action 'delete'" },
+	/* name, type, ttl repeat the set shown */
+	{ { { "changes[2].type", "\"TXT\"" } },
+	  "changes[2].type: differs from after.type" },
+	{ { { "changes[2].ttl", "3600" } },
+	  "changes[2].ttl: differs from after.ttl" },
+	{ { { "changes[3].name", "\"x.example.org.\"" } },
+	  "changes[3].name: differs from before.name" },
+	{ { { "changes[5].name", "\"x.example.org.\"" } },
+	  "changes[5].name: expected null when before and after are null" },
+	{ { { "changes[5].ttl", "300" } },
+	  "changes[5].ttl: expected null when before and after are null" },
+	/* nesting */
+	{ { { "changes[0].note", "[[[[1]]]]" } },
+	  "changes[0].note: expected a string or null" },
+};
+
+START_TEST(malformed_fields)
+{
+	const struct bad_case	*bc = &bad_cases[_i];
+	char			*text = fixture_json();
+	cJSON			*root = cJSON_Parse(text);
+	struct buf		 doc = BUF_INIT;
+	struct plan		 p;
+	struct plan_meta	 m;
+	struct err		 err;
+	char			*printed, what[64];
+	size_t			 k;
+
+	ck_assert_ptr_nonnull(root);
+	for (k = 0; k < 2 && bc->edits[k].path != NULL; k++) {
+		snprintf(what, sizeof(what), "@@raw%zu@@", k);
+		apply_edit(root, &bc->edits[k], what);
+	}
+	printed = cJSON_Print(root);
+	buf_adds(&doc, printed);
+	for (k = 0; k < 2 && bc->edits[k].path != NULL; k++) {
+		snprintf(what, sizeof(what), "@@raw%zu@@", k);
+		if (bc->edits[k].value != NULL)
+			put_raw(&doc, what, bc->edits[k].value);
+	}
+	snprintf(what, sizeof(what), "case %d (%s)", _i, bc->edits[0].path);
+	if (bc->want != NULL)
+		assert_fails(doc.data, doc.len, bc->want, what);
+	else {
+		/* Cases that look bad but are not. */
+		err_clear(&err);
+		ck_assert_msg(plan_from_json(doc.data, doc.len, &p, &m,
+		    &err) == 0, "%s: %s", what, err.msg);
+		plan_release(&p);
+		plan_meta_release(&m);
+	}
+	cJSON_free(printed);
+	cJSON_Delete(root);
+	buf_release(&doc);
+	free(text);
+}
+END_TEST
+
+START_TEST(malformed_documents)
+{
+	char		*text = fixture_json();
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	assert_fails("", 0, "the document is empty", "empty");
+	assert_fails("   \n", 4, "*: not valid JSON", "blank");
+	assert_fails("[]", 2, "expected a JSON object", "array");
+	assert_fails("\"plan\"", 6, "expected a JSON object", "string");
+	assert_fails("{}", 2, "format_version: missing", "empty object");
+	assert_fails("{\"format_version\": 1,}", 22,
+	    "*line 1, column", "trailing comma");
+	assert_fails("{\"format_version\": 1,}", 22,
+	    "*: not valid JSON", "trailing comma");
+
+	/* Only white space may follow the document. */
+	buf_adds(&b, text);
+	buf_adds(&b, "{}");
+	assert_fails(b.data, b.len, "*: text after the JSON document",
+	    "trailing text");
+	buf_reset(&b);
+
+	/* A NUL byte within len, which a C string would end at. */
+	buf_adds(&b, text);
+	b.data[strstr(b.data, "mailauth.yaml") - b.data + 8] = '\0';
+	assert_fails(b.data, b.len, "*: NUL byte in the document", "NUL");
+	buf_reset(&b);
+
+	/* A nesting bomb, stopped before cJSON recurses. */
+	for (i = 0; i < 100000; i++)
+		buf_addc(&b, '[');
+	assert_fails(b.data, b.len, "line 1, column 17: nested more than 16 "
+	    "levels deep", "nesting bomb");
+	buf_reset(&b);
+	buf_adds(&b, "{\"format_version\": 1, \"x\": ");
+	for (i = 0; i < 20; i++)
+		buf_addc(&b, '{');
+	assert_fails(b.data, b.len, "*: nested more than 16 levels deep",
+	    "nested objects");
+	buf_reset(&b);
+
+	/* Cut short anywhere, the document fails and leaks nothing. */
+	for (i = 1; i + 1 < strlen(text); i += 97)
+		assert_fails(text, i, "*line ", "truncated");
+
+	buf_release(&b);
+	free(text);
+}
+END_TEST
+
+/* --- Markdown --- */
+
+/* Every row of every table has the same number of cell separators. */
+static void
+assert_tables_whole(const char *md)
+{
+	const char	*line = md, *end, *p;
+	size_t		 pipes, want = 0;
+
+	for (; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		if (*line != '|') {
+			want = 0;
+			continue;
+		}
+		pipes = 0;
+		for (p = line; p < end; p++)
+			if (*p == '|' && (p == line || p[-1] != '\\'))
+				pipes++;
+		if (want == 0)
+			want = pipes;
+		ck_assert_msg(pipes == want, "row with %zu cells, not %zu: "
+		    "%.*s", pipes, want, (int)(end - line), line);
+	}
+}
+
+START_TEST(markdown_small_plan)
+{
+	struct plan	 p;
+	struct buf	 out = BUF_INIT;
+
+	fixture(&p);
+	plan_render_markdown(&p, &out);
+	assert_same_text(buf_str(&out),
+	    "### example.com\n"
+	    "\n"
+	    "Zone `Z1EXAMPLE` (example.com)\n"
+	    "\n"
+	    "| Action | Name | Type | TTL | Before | After | Note |\n"
+	    "|---|---|---|---|---|---|---|\n"
+	    "| `+ create` | `_dmarc.example.com` | TXT | 3600 |  | "
+	    "`\"v=DMARC1; p=none; rua=mailto:d@example.com\"` |  |\n"
+	    "| `~ update` | `example.com` | TXT | 300 | "
+	    "`\"google-site-verification=abc\"`<br>`\"v=spf1 ~all\"` | "
+	    "`\"google-site-verification=abc\"`<br>`\"v=spf1 -all\"` |  |\n"
+	    "| `~ update` | `s1._domainkey.example.com` | TXT -> CNAME | "
+	    "3600 -> 1800 | `\"v=DKIM1; k=ed25519; "
+	    "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"` | "
+	    "`s1.dkim.example.net.` | the selector's key record is "
+	    "replaced by its CNAME, in one batch |\n"
+	    "\n"
+	    "### example.org\n"
+	    "\n"
+	    "Zone `Z2OTHER` (example.org)\n"
+	    "\n"
+	    "| Action | Name | Type | TTL | Before | After | Note |\n"
+	    "|---|---|---|---|---|---|---|\n"
+	    "| **`- delete`** | `old._domainkey.example.org` | TXT | 600 | "
+	    "`\"v=DKIM1; p=MFkwEwYHKoZIzj0CAQ\" \"YIKoZIzj0DAQcDQgAE\"` |  "
+	    "|  |\n"
+	    "| `= no change` | `example.org` | TXT | 900 | "
+	    "`\"v=spf1  -all\"` | `\"v=spf1  -all\"` | the live SPF record "
+	    "is equivalent (it differs only in spacing, case, order or "
+	    "string splitting) and is left as it is |\n"
+	    "\n"
+	    "**Plan:** 1 to add, 2 to change, **1 to destroy**.\n");
+	assert_tables_whole(buf_str(&out));
+	buf_release(&out);
+	plan_release(&p);
+}
+END_TEST
+
+START_TEST(markdown_escapes)
+{
+	struct plan		 p;
+	struct plan_change	*c;
+	struct buf		 out = BUF_INIT, big = BUF_INIT;
+	size_t			 i;
+
+	zones(&p, 1);
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_SPF, "example.com",
+	    "see *this* | `that` <b>@team :tada: $x$");
+	set(&c->after, "example.com.", "TXT", 300, "\"a|b`c\"",
+	    "`x`` y ");
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_DKIM, "example.com", NULL);
+	/* A long value with pipes, backticks and a line break in it. */
+	for (i = 0; i < 300; i++)
+		buf_adds(&big, "ab|`\\");
+	buf_adds(&big, "\n| x |");
+	set(&c->after, "\\052._domainkey.example.com.", "TXT", 300,
+	    buf_str(&big), NULL);
+	plan_count(&p);
+	plan_render_markdown(&p, &out);
+	ck_assert_msg(strstr(buf_str(&out),
+	    "| `+ create` | `example.com` | TXT | 300 |  | "
+	    "``\"a\\|b`c\"``<br>``` `x`` y  ``` | "
+	    "see \\*this\\* \\| \\`that\\` \\<b\\>\\@team \\:tada\\: "
+	    "\\$x\\$ |\n") != NULL, "%s", buf_str(&out));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "| `*._domainkey."
+	    "example.com` |"));
+	/* The long value is whole, on its row, with its line break
+	 * escaped. */
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "``ab\\|`\\ab\\|`\\"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\\012\\| x \\|`` |"));
+	assert_tables_whole(buf_str(&out));
+	buf_release(&out);
+	buf_release(&big);
+	plan_release(&p);
+}
+END_TEST
+
+START_TEST(markdown_no_changes)
+{
+	struct plan		 p;
+	struct plan_change	*c;
+	struct buf		 out = BUF_INIT;
+
+	zones(&p, 1);
+	plan_render_markdown(&p, &out);
+	ck_assert_str_eq(buf_str(&out), "No changes.\n");
+
+	/* An unchanged set is listed only when it has a note. */
+	c = add_change(&p, 0, PLAN_NONE, RECORD_DMARC, "example.com", NULL);
+	set(&c->before, "_dmarc.example.com.", "TXT", 300, "\"v=DMARC1; "
+	    "p=none\"", NULL);
+	rrset_copy(&c->after, &c->before);
+	plan_count(&p);
+	buf_reset(&out);
+	plan_render_markdown(&p, &out);
+	ck_assert_str_eq(buf_str(&out), "No changes.\n");
+
+	c->note = xstrdup("kept");
+	buf_reset(&out);
+	plan_render_markdown(&p, &out);
+	assert_same_text(buf_str(&out),
+	    "### example.com\n"
+	    "\n"
+	    "Zone `Z1EXAMPLE` (example.com)\n"
+	    "\n"
+	    "| Action | Name | Type | TTL | Before | After | Note |\n"
+	    "|---|---|---|---|---|---|---|\n"
+	    "| `= no change` | `_dmarc.example.com` | TXT | 300 | "
+	    "`\"v=DMARC1; p=none\"` | `\"v=DMARC1; p=none\"` | kept |\n"
+	    "\n"
+	    "No changes.\n");
+	buf_release(&out);
+	plan_release(&p);
+}
+END_TEST
+
+START_TEST(markdown_destroy_zero_is_plain)
+{
+	struct plan		 p;
+	struct plan_change	*c;
+	struct buf		 out = BUF_INIT;
+
+	zones(&p, 1);
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "example.com", NULL);
+	set(&c->after, "_dmarc.example.com.", "TXT", 300, "\"v=DMARC1; "
+	    "p=none\"", NULL);
+	plan_count(&p);
+	plan_render_markdown(&p, &out);
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\n\n**Plan:** 1 to add, "
+	    "0 to change, 0 to destroy.\n"));
+	buf_release(&out);
+	plan_release(&p);
+}
+END_TEST
+
+/* --- docs/plan-json.md --- */
+
+/* Adds "\npath\n" to set unless it is there. */
+static void
+set_add(struct buf *set, const char *path)
+{
+	struct buf	 key = BUF_INIT;
+
+	buf_addf(&key, "\n%s\n", path);
+	if (strstr(buf_str(set), buf_str(&key)) == NULL)
+		buf_addf(set, "%s\n", path);
+	buf_release(&key);
+}
+
+static int
+set_has(const struct buf *set, const char *path)
+{
+	struct buf	 key = BUF_INIT;
+	int		 found;
+
+	buf_addf(&key, "\n%s\n", path);
+	found = strstr(buf_str(set), buf_str(&key)) != NULL;
+	buf_release(&key);
+	return found;
+}
+
+/* Every field path of o: "config.sha256", "changes[].before.values". */
+static void
+collect(const cJSON *o, const char *prefix, struct buf *set)
+{
+	const cJSON	*it, *el;
+	char		 path[256];
+
+	for (it = o->child; it != NULL; it = it->next) {
+		snprintf(path, sizeof(path), "%s%s", prefix, it->string);
+		set_add(set, path);
+		if (cJSON_IsObject(it)) {
+			snprintf(path, sizeof(path), "%s%s.", prefix,
+			    it->string);
+			collect(it, path, set);
+		} else if (cJSON_IsArray(it)) {
+			snprintf(path, sizeof(path), "%s%s[].", prefix,
+			    it->string);
+			for (el = it->child; el != NULL; el = el->next)
+				if (cJSON_IsObject(el))
+					collect(el, path, set);
+		}
+	}
+}
+
+static char *
+read_doc(void)
+{
+	struct buf	 b = BUF_INIT;
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f = fopen(DOC, "r");
+
+	ck_assert_msg(f != NULL, "cannot read '%s'", DOC);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b);
+}
+
+/*
+ * The fields the tables under "## Fields" name: the first cell of each row,
+ * below a "### " heading whose code spans name the objects the table
+ * describes ("### `changes[].before` and `changes[].after`"; none: the
+ * document itself).
+ */
+static void
+doc_fields(const char *doc, struct buf *set)
+{
+	const char	*p = strstr(doc, "\n## Fields\n"), *end, *q, *tick;
+	char		 prefixes[4][64], path[256];
+	size_t		 nprefix = 1, i;
+	int		 n;
+
+	ck_assert_msg(p != NULL, "no '## Fields' section in %s", DOC);
+	prefixes[0][0] = '\0';
+	for (p++; (p = strchr(p, '\n')) != NULL; p++) {
+		p++;
+		if (strncmp(p, "## ", 3) == 0)
+			break;
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (strncmp(p, "### ", 4) == 0) {
+			nprefix = 0;
+			for (q = p; (q = memchr(q, '`', (size_t)(end - q))) !=
+			    NULL && nprefix < 4; q = tick + 1) {
+				tick = memchr(q + 1, '`', (size_t)(end - q - 1));
+				ck_assert_ptr_nonnull(tick);
+				snprintf(prefixes[nprefix++], sizeof(prefixes[0]),
+				    "%.*s.", (int)(tick - q - 1), q + 1);
+			}
+			if (nprefix == 0) {
+				prefixes[0][0] = '\0';
+				nprefix = 1;
+			}
+		} else if (strncmp(p, "| `", 3) == 0) {
+			tick = memchr(p + 3, '`', (size_t)(end - p - 3));
+			ck_assert_ptr_nonnull(tick);
+			for (i = 0; i < nprefix; i++) {
+				n = snprintf(path, sizeof(path), "%s%.*s",
+				    prefixes[i], (int)(tick - p - 3), p + 3);
+				ck_assert(n > 0 && (size_t)n < sizeof(path));
+				set_add(set, path);
+			}
+		}
+		p = end - 1;
+	}
+}
+
+START_TEST(doc_matches_writer)
+{
+	char		*text = fixture_json(), *doc = read_doc();
+	cJSON		*root = cJSON_Parse(text);
+	struct buf	 emitted = BUF_INIT, documented = BUF_INIT;
+	const char	*p, *nl;
+	char		 path[256];
+
+	ck_assert_ptr_nonnull(root);
+	buf_addc(&emitted, '\n');
+	buf_addc(&documented, '\n');
+	collect(root, "", &emitted);
+	doc_fields(doc, &documented);
+	for (p = emitted.data + 1; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
+		ck_assert_msg(set_has(&documented, path), "field '%s' is "
+		    "written but not in the table of %s", path, DOC);
+	}
+	for (p = documented.data + 1; (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1) {
+		snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
+		ck_assert_msg(set_has(&emitted, path), "field '%s' is in the "
+		    "table of %s but never written", path, DOC);
+	}
+	cJSON_Delete(root);
+	buf_release(&emitted);
+	buf_release(&documented);
+	free(doc);
+	free(text);
+}
+END_TEST
+
+START_TEST(doc_example_is_what_the_writer_writes)
+{
+	char		*doc = read_doc();
+	const char	*start, *end;
+	struct buf	 example = BUF_INIT, again = BUF_INIT;
+	struct plan	 p;
+	struct plan_meta m;
+	struct err	 err;
+
+	start = strstr(doc, "\n```json\n");
+	ck_assert_msg(start != NULL, "no json example in %s", DOC);
+	start += strlen("\n```json\n");
+	end = strstr(start, "\n```\n");
+	ck_assert_ptr_nonnull(end);
+	buf_add(&example, start, (size_t)(end - start) + 1);
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(example.data, example.len, &p, &m,
+	    &err) == 0, "the example in %s: %s", DOC, err.msg);
+	plan_to_json(&p, &m, &again);
+	assert_same_text(buf_str(&again), buf_str(&example));
+	plan_release(&p);
+	plan_meta_release(&m);
+	buf_release(&example);
+	buf_release(&again);
+	free(doc);
+}
+END_TEST
+
+Suite *
+plan_json_suite(void)
+{
+	Suite	*s = suite_create("plan_json");
+	TCase	*tc = tcase_create("json");
+
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, round_trip_escapes);
+	tcase_add_test(tc, empty_plan);
+	tcase_add_loop_test(tc, malformed_fields, 0,
+	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(tc, malformed_documents);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("markdown");
+	tcase_add_test(tc, markdown_small_plan);
+	tcase_add_test(tc, markdown_escapes);
+	tcase_add_test(tc, markdown_no_changes);
+	tcase_add_test(tc, markdown_destroy_zero_is_plain);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("doc");
+	tcase_add_test(tc, doc_matches_writer);
+	tcase_add_test(tc, doc_example_is_what_the_writer_writes);
+	suite_add_tcase(s, tc);
+	return s;
+}
