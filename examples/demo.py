@@ -48,11 +48,14 @@ def main():
         print("Hosted zone example.com (%s) holds records mailauth does not own:" % zid)
         show_zone(e, zid)
 
-        say("mailauth plan: compare examples/mailauth.yaml with the live zone (reads only)")
-        run(e, "plan", "-c", CONFIG)
+        plan = os.path.join(e.dir, "plan.json")
+        say("mailauth plan: compare examples/mailauth.yaml with the live zone (reads only) and save the plan "
+            "for review, as a pipeline does on a pull request")
+        run(e, "plan", "-c", CONFIG, "--out", plan)
 
-        say("mailauth apply: write SPF (beside the apex values it does not own), DKIM and DMARC in one atomic batch, wait until INSYNC")
-        run(e, "apply", "-c", CONFIG, "--auto-approve")
+        say("mailauth apply PLAN: apply exactly the reviewed plan, after checking nothing changed since; "
+            "SPF goes beside the apex values it does not own, all in one atomic batch; wait until INSYNC")
+        run(e, "apply", "-c", CONFIG, "--auto-approve", plan)
 
         say("mailauth plan again: the zone now matches the file, so nothing is left to do")
         run(e, "plan", "-c", CONFIG, "--detailed-exitcode")
