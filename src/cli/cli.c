@@ -27,6 +27,11 @@ const struct cmd_entry *const cmd_table[] = {
 enum opt_id {
 	O_CONFIG,
 	O_ENDPOINT_URL,
+	O_PROFILE,
+	O_MAX_RPS,
+	O_CONNECT_TIMEOUT,
+	O_TIMEOUT,
+	O_ALLOW_INSECURE,
 	O_NO_COLOR,
 	O_DEBUG,
 	O_HELP,
@@ -59,6 +64,19 @@ static const struct opt opts[] = {
 	{ "endpoint-url", 0, 1, 0, O_ENDPOINT_URL, "URL",
 	  "the Route 53 endpoint (default: AWS_ENDPOINT_URL_ROUTE_53, "
 	  "AWS_ENDPOINT_URL, then " R53_DEFAULT_ENDPOINT ")" },
+	{ "profile", 0, 1, 0, O_PROFILE, "NAME",
+	  "the AWS profile of ~/.aws/config and ~/.aws/credentials to use "
+	  "(wins over environment keys; default: AWS_PROFILE, then "
+	  "\"default\")" },
+	{ "max-rps", 0, 1, 0, O_MAX_RPS, "N",
+	  "at most N Route 53 requests per second (default 10, burst 50)" },
+	{ "connect-timeout", 0, 1, 0, O_CONNECT_TIMEOUT, "SECONDS",
+	  "give up connecting after this long (default 10)" },
+	{ "timeout", 0, 1, 0, O_TIMEOUT, "SECONDS",
+	  "give up on one request after this long (default 60)" },
+	{ "allow-insecure-endpoint", 0, 0, 0, O_ALLOW_INSECURE, NULL,
+	  "accept a plain http:// endpoint that is not on a loopback "
+	  "address" },
 	{ "no-color", 0, 0, 0, O_NO_COLOR, NULL,
 	  "never color the output (NO_COLOR=1 does the same)" },
 	{ "debug", 0, 0, 0, O_DEBUG, NULL,
@@ -224,6 +242,7 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
     char *problem, size_t len)
 {
 	char	*end;
+	long	 v;
 
 	switch (def->id) {
 	case O_CONFIG:
@@ -232,6 +251,35 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 		break;
 	case O_ENDPOINT_URL:
 		o->endpoint_url = arg;
+		break;
+	case O_PROFILE:
+		o->profile = arg;
+		break;
+	case O_MAX_RPS:
+		o->max_rps = strtod(arg, &end);
+		if (*end != '\0' || !(o->max_rps >= 0.1 && o->max_rps <= 1000)) {
+			snprintf(problem, len, "option '--max-rps' needs a "
+			    "number of requests per second from 0.1 to 1000, "
+			    "got '%s'", arg);
+			return -1;
+		}
+		break;
+	case O_CONNECT_TIMEOUT:
+	case O_TIMEOUT:
+		v = strtol(arg, &end, 10);
+		if (*end != '\0' || v < 1 || v > 3600) {
+			snprintf(problem, len, "option '--%s' needs a number "
+			    "of seconds from 1 to 3600, got '%s'", def->lng,
+			    arg);
+			return -1;
+		}
+		if (def->id == O_TIMEOUT)
+			o->timeout = v;
+		else
+			o->connect_timeout = v;
+		break;
+	case O_ALLOW_INSECURE:
+		o->allow_insecure = 1;
 		break;
 	case O_NO_COLOR:
 		o->no_color = 1;

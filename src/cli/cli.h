@@ -28,6 +28,11 @@ struct cli_opts {
 	const char	 *config;		/* -c, --config */
 	int		  config_given;		/* -c was on the command line */
 	const char	 *endpoint_url;		/* --endpoint-url */
+	const char	 *profile;		/* --profile */
+	double		  max_rps;		/* --max-rps; 0 unset */
+	long		  connect_timeout;	/* --connect-timeout; 0 unset */
+	long		  timeout;		/* --timeout; 0 unset */
+	int		  allow_insecure;	/* --allow-insecure-endpoint */
 	int		  no_color;		/* --no-color */
 	int		  debug;		/* --debug */
 	int		  help;			/* -h, --help */
