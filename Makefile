@@ -6,7 +6,7 @@
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
 
 CC       ?= cc
-PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0
+PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libarchive gmime-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -22,7 +22,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 BUILD    ?= build
 LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/http/*.c \
-              src/route53/*.c src/dns/*.c src/plan/*.c src/cli/*.c))
+              src/route53/*.c src/dns/*.c src/plan/*.c src/report/*.c src/cli/*.c))
 MAIN_SRC  = src/main.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c))
 HDRS      = $(wildcard include/mailauth/*.h) $(wildcard src/*/*.h) $(wildcard tests/*.h)

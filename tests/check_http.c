@@ -348,7 +348,7 @@ log_close(struct log *l)
 START_TEST(curl_exchange)
 {
 	struct server		 s;
-	struct http_curl	 hc = { 5, NULL };
+	struct http_curl	 hc = { .timeout_s = 5 };
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct err		 err;
@@ -460,7 +460,7 @@ START_TEST(curl_no_body)
 		{ "DELETE", "DELETE /x HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" },
 	};
 	struct server		 s;
-	struct http_curl	 hc = { 5, NULL };
+	struct http_curl	 hc = { .timeout_s = 5 };
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct err		 err;
@@ -488,7 +488,7 @@ END_TEST
 START_TEST(curl_no_redirect)
 {
 	struct server		 s;
-	struct http_curl	 hc = { 5, NULL };
+	struct http_curl	 hc = { .timeout_s = 5 };
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct err		 err;
@@ -515,7 +515,7 @@ static void
 expect_failure(const char *method, const char *url, long timeout,
     const char *want_prefix, const char *want_part)
 {
-	struct http_curl	 hc = { timeout, NULL };
+	struct http_curl	 hc = { .timeout_s = timeout };
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct err		 err;
@@ -594,7 +594,7 @@ END_TEST
 /* Refused before any connection is tried. */
 START_TEST(curl_refuses)
 {
-	struct http_curl	 hc = { 5, NULL };
+	struct http_curl	 hc = { .timeout_s = 5 };
 	struct http_request	 req;
 	struct http_response	 resp;
 	struct err		 err;

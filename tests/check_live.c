@@ -2,8 +2,10 @@
  * check_live.c - reading live state: Route 53's order of names
  * (dns_name_cmp), and live_read() against a fake Route 53 that serves
  * zones from memory in that order, counting the requests: page following,
- * the restart rule, the choice of a full listing, the shared zone lookup,
- * and that every managed name gets exactly what r53_rrsets_at() gives.
+ * the restart rule, the choice of a full listing, and that every managed
+ * name gets exactly what r53_rrsets_at() gives; and the zone lookups,
+ * shared by the domains of a zone through the listing of its subtree,
+ * against Route 53's order of zones, moto's answers and another order.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -23,7 +25,7 @@
 
 #define ENDPOINT	"https://route53.test"
 #define API		"/2013-04-01/"
-#define MAX_ZONES	4
+#define MAX_ZONES	300
 #define PAGE_SLACK	40	/* as in src/plan/live.c */
 
 Suite	*live_suite(void);
@@ -163,8 +165,8 @@ struct fset {
 };
 
 struct fzone {
-	const char	*id;
-	const char	*name;
+	char		 id[16];
+	char		 name[64];	/* canonical */
 	int		 private_zone;
 	int		 hide_count;	/* no ResourceRecordSetCount */
 	struct fset	*sets;
@@ -177,10 +179,20 @@ struct fake {
 	size_t		 nzones;
 	/* The order the server lists names in (dns_name_cmp, or another). */
 	int		(*order)(const char *, const char *);
+	/* The order it lists zones in (Route 53's: zone_order, or another),
+	 * then by id. */
+	int		(*zone_order)(const char *, const char *);
+	int		 exact_only;	/* a name gets the zones of that name
+					 * alone, all of them (moto) */
+	int		 stuck;		/* hostedzoneid is ignored */
 	size_t		 by_name, get_zone, rrsets;	/* requests */
 	size_t		 last_maxitems;			/* of rrsets */
-	char		*queries[256];			/* dnsname of each */
+	/* Of each ListHostedZonesByName: dnsname ("" for none) and
+	 * hostedzoneid (NULL for none). */
+	char		*queries[256];
+	char		*query_ids[256];
 	int		 fail_rrsets_at;		/* 1-based; 0 never */
+	int		 fail_by_name_at;		/* 1-based; 0 never */
 };
 
 static struct fzone *
@@ -189,8 +201,10 @@ fake_zone(struct fake *f, const char *id, const char *name)
 	struct fzone	*z = &f->zones[f->nzones++];
 
 	ck_assert_uint_le(f->nzones, MAX_ZONES);
-	z->id = id;
-	z->name = name;
+	ck_assert_uint_lt(strlen(id), sizeof(z->id));
+	ck_assert_uint_lt(strlen(name), sizeof(z->name));
+	strcpy(z->id, id);
+	strcpy(z->name, name);
 	return z;
 }
 
@@ -225,8 +239,10 @@ fake_release(struct fake *f)
 		}
 		free(f->zones[i].sets);
 	}
-	for (i = 0; i < f->by_name && i < 256; i++)
+	for (i = 0; i < f->by_name && i < 256; i++) {
 		free(f->queries[i]);
+		free(f->query_ids[i]);
+	}
 }
 
 static int	(*sort_order)(const char *, const char *);
@@ -315,33 +331,99 @@ add_zone_xml(struct buf *b, const struct fzone *z)
 	buf_adds(b, "</HostedZone>");
 }
 
+/* Route 53's order of zones: the reversed name with a dot after each
+ * label, as text (escapes as written). */
+static int
+zone_order(const char *a, const char *b)
+{
+	char	 ra[300], rb[300];
+
+	reversed(a, ra, sizeof(ra));
+	reversed(b, rb, sizeof(rb));
+	return strcmp(ra, rb);
+}
+
+static int	(*zone_sort_order)(const char *, const char *);
+
+static int
+fzone_cmp(const void *va, const void *vb)
+{
+	const struct fzone	*a = *(const struct fzone *const *)va;
+	const struct fzone	*b = *(const struct fzone *const *)vb;
+	int			 c;
+
+	if ((c = zone_sort_order(a->name, b->name)) != 0)
+		return c;
+	return strcmp(a->id, b->id);
+}
+
+/*
+ * ListHostedZonesByName as Route 53 documents it: the zones in the
+ * server's zone order from the first at or after dnsname (and
+ * hostedzoneid), at most maxitems, with NextDNSName and NextHostedZoneId
+ * when more follow; or, exact_only, what moto does: the zones named
+ * dnsname, or every zone without one, never truncated.
+ */
 static void
 zones_by_name(struct fake *f, const char *query, struct buf *out)
 {
-	const struct fzone	*z[MAX_ZONES], *t;
+	const struct fzone	*z[MAX_ZONES];
 	char			*dnsname = param(query, "dnsname");
-	size_t			 n = 0, i, j;
+	char			*id = param(query, "hostedzoneid");
+	char			*max = param(query, "maxitems");
+	size_t			 n = 0, i, start = 0, limit = 100, end;
 
-	ck_assert_ptr_nonnull(dnsname);
-	if (f->by_name < 256)
-		f->queries[f->by_name] = xstrdup(dnsname);
+	ck_assert(id == NULL || dnsname != NULL);
+	if (max != NULL) {
+		limit = (size_t)atoi(max);
+		ck_assert_uint_ge(limit, 1);
+		ck_assert_uint_le(limit, 100);
+		free(max);
+	}
+	if (f->by_name < 256) {
+		f->queries[f->by_name] = xstrdup(dnsname != NULL ? dnsname : "");
+		f->query_ids[f->by_name] = id != NULL ? xstrdup(id) : NULL;
+	}
 	f->by_name++;
 	for (i = 0; i < f->nzones; i++)
-		if (dns_name_cmp(f->zones[i].name, dnsname) >= 0)
+		if (!f->exact_only || dnsname == NULL ||
+		    strcmp(f->zones[i].name, dnsname) == 0)
 			z[n++] = &f->zones[i];
-	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && dns_name_cmp(z[j - 1]->name,
-		    z[j]->name) > 0; j--) {
-			t = z[j];
-			z[j] = z[j - 1];
-			z[j - 1] = t;
-		}
+	zone_sort_order = f->zone_order;
+	qsort(z, n, sizeof(*z), fzone_cmp);
 	buf_adds(out, "<ListHostedZonesByNameResponse><HostedZones>");
-	for (i = 0; i < n; i++)
+	if (f->exact_only) {
+		for (i = 0; i < n; i++)
+			add_zone_xml(out, z[i]);
+		buf_adds(out, "</HostedZones>");
+		if (dnsname != NULL)
+			buf_addf(out, "<DNSName>%s</DNSName>", dnsname);
+		buf_adds(out, "</ListHostedZonesByNameResponse>");
+		goto out;
+	}
+	while (dnsname != NULL && start < n) {
+		int	 c = f->zone_order(z[start]->name, dnsname);
+
+		if (c > 0 || (c == 0 && (id == NULL || f->stuck ||
+		    strcmp(z[start]->id, id) >= 0)))
+			break;
+		start++;
+	}
+	end = start + limit < n ? start + limit : n;
+	for (i = start; i < end; i++)
 		add_zone_xml(out, z[i]);
-	buf_adds(out, "</HostedZones><IsTruncated>false</IsTruncated>"
-	    "<MaxItems>10</MaxItems></ListHostedZonesByNameResponse>");
+	buf_adds(out, "</HostedZones>");
+	if (end < n)
+		buf_addf(out, "<IsTruncated>true</IsTruncated><NextDNSName>%s"
+		    "</NextDNSName><NextHostedZoneId>%s</NextHostedZoneId>",
+		    z[end]->name, z[end]->id);
+	else
+		buf_adds(out, "<IsTruncated>false</IsTruncated>");
+	buf_addf(out, "<MaxItems>%zu</MaxItems>"
+	    "</ListHostedZonesByNameResponse>", limit);
+out:
 	free(dnsname);
+	free(id);
 }
 
 static void
@@ -446,7 +528,15 @@ fake_send(void *ctx, const struct http_request *req,
 	path = req->url + strlen(ENDPOINT API);
 	query = strchr(path, '?') != NULL ? strchr(path, '?') + 1 : "";
 	resp->status = 200;
-	if (strncmp(path, "hostedzonesbyname?", 18) == 0) {
+	if (strncmp(path, "hostedzonesbyname", 17) == 0) {
+		if (f->by_name + 1 == (size_t)f->fail_by_name_at) {
+			f->by_name++;
+			resp->status = 400;
+			buf_adds(&resp->body, "<ErrorResponse><Error><Code>"
+			    "Throttling</Code><Message>Rate exceeded</Message>"
+			    "</Error></ErrorResponse>");
+			return 0;
+		}
 		zones_by_name(f, query, &resp->body);
 		return 0;
 	}
@@ -517,6 +607,7 @@ world_init(struct world *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->fake.order = dns_name_cmp;
+	w->fake.zone_order = zone_order;
 	w->http.send = fake_send;
 	w->http.ctx = &w->fake;
 	w->creds.access_key_id = akid;
@@ -801,8 +892,11 @@ START_TEST(test_full_listing_when_cheaper)
 	ck_assert_int_eq(read_live(&w), 0);
 	ck_assert_uint_eq(w.fake.rrsets, 2);
 	ck_assert_uint_eq(w.fake.last_maxitems, 300);
-	/* dNN.example.com. each, and example.com. once */
-	ck_assert_uint_eq(w.fake.by_name, 51);
+	/* d00.example.com., example.com. (the account's only zone, so its
+	 * listing shows nothing after it), then the account's first page,
+	 * which holds every zone: the other 49 domains ask nothing. */
+	ck_assert_uint_eq(w.fake.by_name, 3);
+	ck_assert_str_eq(w.fake.queries[2], "");
 	assert_same_as_rrsets_at(&w);
 	world_release(&w);
 }
@@ -869,9 +963,12 @@ START_TEST(test_zone_lookup_shared)
 	domain(&w, "example.org", "ZONE2", NULL);
 	domain(&w, "www.example.org", "ZONE2", NULL);
 	ck_assert_int_eq(read_live(&w), 0);
-	/* a.example.com., example.com., b.example.com.; c.example.com
-	 * names its zone, whose lookup is already made. */
-	ck_assert_uint_eq(w.fake.by_name, 3);
+	/* a.example.com., then example.com., whose page goes on past its
+	 * subtree (to example.org.): b.example.com, example.com and
+	 * c.example.com (which names its zone) are answered from it. */
+	ck_assert_uint_eq(w.fake.by_name, 2);
+	ck_assert_str_eq(w.fake.queries[0], "a.example.com.");
+	ck_assert_str_eq(w.fake.queries[1], "example.com.");
 	for (i = 0; i < w.fake.by_name; i++)
 		for (j = 0; j < i; j++)
 			ck_assert_str_ne(w.fake.queries[i], w.fake.queries[j]);
@@ -900,6 +997,472 @@ START_TEST(test_missing_zone_id_once)
 	ck_assert_ptr_nonnull(strstr(w.d.v[1].msg, "domains.b.example.com."
 	    "zone: no hosted zone with id 'ZGONE' (Route 53 GetHostedZone: "
 	    "NoSuchHostedZone"));
+	world_release(&w);
+}
+END_TEST
+
+/* The zone of the live at name (any form). */
+static const char *
+zone_at(const struct world *w, const char *name)
+{
+	char	*canon = dns_name_canon(name, NULL);
+	size_t	 i;
+
+	ck_assert_ptr_nonnull(canon);
+	for (i = 0; i < w->ls.nlives; i++)
+		if (strcmp(w->ls.lives[i].desired->name, canon) == 0) {
+			free(canon);
+			return w->ls.lives[i].zone->id;
+		}
+	ck_abort_msg("no live at '%s'", name);
+	return NULL;
+}
+
+/* n zones named fmt % i, with ids idfmt % i. */
+static void
+zones_many(struct fake *f, const char *idfmt, const char *fmt, size_t n,
+    int private_zone)
+{
+	char	 id[16], name[64];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), idfmt, i);
+		snprintf(name, sizeof(name), fmt, i);
+		fake_zone(f, id, name)->private_zone = private_zone;
+	}
+}
+
+/*
+ * Many domains in one zone: the first domain's own name and the zone's,
+ * whatever their number.  When the zone is the account's last (here its
+ * only one), its listing cannot show its end, and the account's first
+ * page, which holds every zone, is read instead: one more.
+ */
+START_TEST(test_lookups_constant_per_zone)
+{
+	static const size_t	 sizes[] = { 20, 200 };
+	size_t			 i, k, only;
+
+	for (only = 0; only < 2; only++)
+		for (k = 0; k < 2; k++) {
+			struct world	 w;
+			char		 name[64];
+
+			world_init(&w);
+			if (!only) {
+				fake_zone(&w.fake, "ZA", "a.com.");
+				fake_zone(&w.fake, "ZNET", "example.net.");
+			}
+			fake_zone(&w.fake, "ZEX", "example.com.");
+			for (i = 0; i < sizes[k]; i++) {
+				snprintf(name, sizeof(name),
+				    "d%03zu.example.com", i);
+				domain(&w, name, NULL, NULL);
+			}
+			ck_assert_int_eq(read_live(&w), 0);
+			ck_assert_msg(w.fake.by_name == 2 + only,
+			    "%zu domains: %zu lookups", sizes[k],
+			    w.fake.by_name);
+			ck_assert_str_eq(w.fake.queries[0],
+			    "d000.example.com.");
+			ck_assert_str_eq(w.fake.queries[1], "example.com.");
+			if (only)
+				ck_assert_str_eq(w.fake.queries[2], "");
+			ck_assert_uint_eq(w.ls.nzones, 1);
+			for (i = 0; i < w.ls.nlives; i++)
+				ck_assert_str_eq(w.ls.lives[i].zone->id, "ZEX");
+			world_release(&w);
+		}
+}
+END_TEST
+
+/*
+ * A public zone below the zone wins for the domains in it, however the
+ * domains are ordered, and the count does not grow with more domains of
+ * either zone.
+ */
+START_TEST(test_subzone_wins)
+{
+	size_t	 order, more, i;
+
+	for (order = 0; order < 2; order++)
+		for (more = 0; more < 2; more++) {
+			struct world	 w;
+			char		 name[64];
+
+			world_init(&w);
+			fake_zone(&w.fake, "ZPARENT", "example.com.");
+			fake_zone(&w.fake, "ZSUB", "sub.example.com.");
+			fake_zone(&w.fake, "ZNET", "example.net.");
+			if (order == 0)
+				domain(&w, "a.example.com", NULL, NULL);
+			domain(&w, "x.sub.example.com", NULL, NULL);
+			if (order == 1)
+				domain(&w, "a.example.com", NULL, NULL);
+			domain(&w, "sub.example.com", NULL, NULL);
+			domain(&w, "b.example.com", NULL, NULL);
+			domain(&w, "y.sub.example.com", NULL, NULL);
+			domain(&w, "example.com", NULL, NULL);
+			for (i = 0; more && i < 100; i++) {
+				snprintf(name, sizeof(name), "m%02zu.%s", i,
+				    i % 2 ? "example.com" : "sub.example.com");
+				domain(&w, name, NULL, NULL);
+			}
+			ck_assert_int_eq(read_live(&w), 0);
+			/* order 0: a.example.com. (nothing), example.com.
+			 * (its page reaches example.net.: the subtree is
+			 * known).  order 1: x.sub and sub.example.com. first,
+			 * then a.example.com. and example.com. */
+			ck_assert_msg(w.fake.by_name == (order == 0 ? 2 : 4),
+			    "order %zu, more %zu: %zu lookups", order, more,
+			    w.fake.by_name);
+			ck_assert_str_eq(zone_at(&w, "a.example.com"),
+			    "ZPARENT");
+			ck_assert_str_eq(zone_at(&w, "b.example.com"),
+			    "ZPARENT");
+			ck_assert_str_eq(zone_at(&w, "example.com"), "ZPARENT");
+			ck_assert_str_eq(zone_at(&w, "sub.example.com"),
+			    "ZSUB");
+			ck_assert_str_eq(zone_at(&w, "x.sub.example.com"),
+			    "ZSUB");
+			ck_assert_str_eq(zone_at(&w, "_dmarc.y.sub.example.com"),
+			    "ZSUB");
+			if (more) {
+				ck_assert_str_eq(zone_at(&w, "m00.sub.example.com"),
+				    "ZSUB");
+				ck_assert_str_eq(zone_at(&w, "m01.example.com"),
+				    "ZPARENT");
+			}
+			world_release(&w);
+		}
+}
+END_TEST
+
+/*
+ * A private zone below the zone, or of the zone's own name, loses to the
+ * public zone unless zone: names it; named, it is answered from the
+ * listing already made.
+ */
+START_TEST(test_private_subzone_loses)
+{
+	struct world	 w;
+
+	world_init(&w);
+	fake_zone(&w.fake, "ZPUB", "example.com.");
+	fake_zone(&w.fake, "ZAPRIV", "example.com.")->private_zone = 1;
+	fake_zone(&w.fake, "ZPRIV", "priv.example.com.")->private_zone = 1;
+	domain(&w, "a.priv.example.com", NULL, NULL);
+	domain(&w, "b.priv.example.com", "priv.example.com", NULL);
+	domain(&w, "priv.example.com", NULL, NULL);
+	domain(&w, "d.example.com", NULL, NULL);
+	domain(&w, "e.example.com", "example.com", NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	/* a.priv.example.com., priv.example.com. (private only),
+	 * example.com.: its listing ends after priv.example.com., a zone
+	 * below it, so it holds the subtree. */
+	ck_assert_uint_eq(w.fake.by_name, 3);
+	ck_assert_str_eq(zone_at(&w, "a.priv.example.com"), "ZPUB");
+	ck_assert_str_eq(zone_at(&w, "b.priv.example.com"), "ZPRIV");
+	ck_assert_str_eq(zone_at(&w, "priv.example.com"), "ZPUB");
+	ck_assert_str_eq(zone_at(&w, "d.example.com"), "ZPUB");
+	ck_assert_str_eq(zone_at(&w, "e.example.com"), "ZPUB");
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * Route 53 sorts zones by their escaped names ("\344" as the text it is,
+ * before "a"), not by the bytes escapes stand for as record sets are
+ * sorted: such a listing is in order, and trusted.
+ */
+START_TEST(test_escaped_zone_names)
+{
+	struct world	 w;
+
+	world_init(&w);
+	fake_zone(&w.fake, "ZEX", "example.com.");
+	fake_zone(&w.fake, "ZESC", "\\344x.example.com.");
+	fake_zone(&w.fake, "ZA", "a.example.com.");
+	fake_zone(&w.fake, "ZNET", "example.net.");
+	domain(&w, "www.example.com", NULL, NULL);
+	domain(&w, "m.\\344x.example.com", NULL, NULL);
+	domain(&w, "m.a.example.com", NULL, NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	ck_assert_str_eq(zone_at(&w, "www.example.com"), "ZEX");
+	ck_assert_str_eq(zone_at(&w, "m.\\344x.example.com"), "ZESC");
+	ck_assert_str_eq(zone_at(&w, "m.a.example.com"), "ZA");
+	/* www.example.com., example.com.; no account page */
+	ck_assert_uint_eq(w.fake.by_name, 2);
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * More subzones than a page: the listing is followed from the last zone
+ * of each page (by name and id) until it leaves the subtree, and no
+ * further; the count depends on the subzones, not on the domains.
+ */
+START_TEST(test_subtree_pages)
+{
+	size_t	 more, i;
+
+	for (more = 0; more < 2; more++) {
+		struct world	 w;
+		char		 name[64];
+
+		world_init(&w);
+		fake_zone(&w.fake, "ZEX", "example.com.");
+		zones_many(&w.fake, "ZS%03zu", "s%03zu.example.com.", 250, 0);
+		fake_zone(&w.fake, "ZNET", "example.net.");
+		fake_zone(&w.fake, "ZORG", "example.org.");
+		domain(&w, "www.example.com", NULL, NULL);
+		domain(&w, "x.s000.example.com", NULL, NULL);
+		domain(&w, "x.s123.example.com", NULL, NULL);
+		domain(&w, "s249.example.com", NULL, NULL);
+		domain(&w, "y.s249.example.com", NULL, NULL);
+		domain(&w, "y.example.com", NULL, NULL);
+		for (i = 0; more && i < 150; i++) {
+			snprintf(name, sizeof(name), "m.s%03zu.example.com", i);
+			domain(&w, name, NULL, NULL);
+		}
+		ck_assert_int_eq(read_live(&w), 0);
+		/* www.example.com.; example.com. (itself and s000..s098);
+		 * from s098 (s098..s197); from s197 (s197..s249, then
+		 * example.net., outside: the end). */
+		ck_assert_uint_eq(w.fake.by_name, 4);
+		ck_assert_ptr_null(w.fake.query_ids[1]);
+		ck_assert_str_eq(w.fake.queries[2], "s098.example.com.");
+		ck_assert_str_eq(w.fake.query_ids[2], "ZS098");
+		ck_assert_str_eq(w.fake.queries[3], "s197.example.com.");
+		ck_assert_str_eq(w.fake.query_ids[3], "ZS197");
+		ck_assert_str_eq(zone_at(&w, "www.example.com"), "ZEX");
+		ck_assert_str_eq(zone_at(&w, "y.example.com"), "ZEX");
+		ck_assert_str_eq(zone_at(&w, "x.s000.example.com"), "ZS000");
+		ck_assert_str_eq(zone_at(&w, "x.s123.example.com"), "ZS123");
+		ck_assert_str_eq(zone_at(&w, "s249.example.com"), "ZS249");
+		ck_assert_str_eq(zone_at(&w, "y.s249.example.com"), "ZS249");
+		if (more)
+			ck_assert_str_eq(zone_at(&w, "m.s149.example.com"),
+			    "ZS149");
+		world_release(&w);
+	}
+}
+END_TEST
+
+/* An API error on a further page of the subtree fails live_read with
+ * Route 53's message. */
+START_TEST(test_subtree_page_error)
+{
+	struct world	 w;
+
+	world_init(&w);
+	w.fake.fail_by_name_at = 3;
+	fake_zone(&w.fake, "ZEX", "example.com.");
+	zones_many(&w.fake, "ZS%03zu", "s%03zu.example.com.", 150, 0);
+	domain(&w, "a.example.com", NULL, NULL);
+	domain(&w, "b.example.com", NULL, NULL);
+	ck_assert_int_eq(read_live(&w), -1);
+	ck_assert_str_eq(w.err.msg, "Route 53 ListHostedZonesByName: "
+	    "Throttling: Rate exceeded");
+	ck_assert_uint_eq(w.fake.rrsets, 0);
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * Domains outside every zone are still reported, all of them, and
+ * nothing is read; so are several public zones of one name, for the
+ * domains whose longest match they are.
+ */
+START_TEST(test_no_zone_reported)
+{
+	int	 exact;
+
+	for (exact = 0; exact < 2; exact++) {
+		struct world	 w;
+
+		world_init(&w);
+		w.fake.exact_only = exact;
+		fake_zone(&w.fake, "ZEX", "example.com.");
+		fake_zone(&w.fake, "ZDUP1", "dup.example.com.");
+		fake_zone(&w.fake, "ZDUP2", "dup.example.com.");
+		fake_zone(&w.fake, "ZDEEP", "deep.dup.example.com.");
+		domain(&w, "a.example.com", NULL, NULL);
+		domain(&w, "mail.other.org", NULL, NULL);
+		domain(&w, "b.example.com", NULL, NULL);
+		domain(&w, "x.dup.example.com", NULL, NULL);
+		domain(&w, "x.deep.dup.example.com", NULL, NULL);
+		domain(&w, "x.y.nowhere.net", NULL, NULL);
+		ck_assert_int_eq(read_live(&w), -1);
+		ck_assert_uint_eq(w.d.nerrors, 3);
+		ck_assert_str_eq(w.d.v[0].msg, "domains.mail.other.org: no "
+		    "public hosted zone in this account contains "
+		    "'mail.other.org'; create one, or set zone: to a hosted "
+		    "zone id");
+		ck_assert_str_eq(w.d.v[1].msg, "domains.x.dup.example.com: "
+		    "several public hosted zones are named "
+		    "'dup.example.com.'; set zone: to the id of the one to "
+		    "use");
+		ck_assert_ptr_nonnull(strstr(w.d.v[2].msg,
+		    "domains.x.y.nowhere.net: no public hosted zone"));
+		ck_assert_uint_eq(w.fake.rrsets, 0);
+		world_release(&w);
+	}
+}
+END_TEST
+
+/*
+ * A server that answers a name with the zones of that name alone (moto):
+ * the listing from the zone shows nothing below it, which could be
+ * Route 53 saying there is nothing after it, so it is not trusted; the
+ * account's first page, whole, takes its place.  The subzone still wins.
+ */
+START_TEST(test_exact_only_server)
+{
+	struct world	 w;
+	char		 name[64];
+	size_t		 i;
+
+	world_init(&w);
+	w.fake.exact_only = 1;
+	fake_zone(&w.fake, "ZEX", "example.com.");
+	fake_zone(&w.fake, "ZSUB", "sub.example.com.");
+	fake_zone(&w.fake, "ZNET", "example.net.");
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "d%02zu.example.com", i);
+		domain(&w, name, NULL, NULL);
+	}
+	domain(&w, "x.sub.example.com", NULL, NULL);
+	domain(&w, "sub.example.com", NULL, NULL);
+	domain(&w, "www.example.net", NULL, NULL);
+	ck_assert_int_eq(read_live(&w), 0);
+	ck_assert_str_eq(zone_at(&w, "d29.example.com"), "ZEX");
+	ck_assert_str_eq(zone_at(&w, "x.sub.example.com"), "ZSUB");
+	ck_assert_str_eq(zone_at(&w, "sub.example.com"), "ZSUB");
+	ck_assert_str_eq(zone_at(&w, "www.example.net"), "ZNET");
+	/* d00.example.com., example.com., the account's first page */
+	ck_assert_uint_eq(w.fake.by_name, 3);
+	ck_assert_str_eq(w.fake.queries[2], "");
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * A server listing zones in another order (the reversed name without
+ * its trailing dot: example-a.com. between example.com. and its
+ * subzones) is noticed.  The account's first page takes its place when
+ * it holds every zone; when it does not (a big account), each name is
+ * looked up on its own.  Either way the subzone wins.
+ */
+START_TEST(test_other_zone_order)
+{
+	size_t	 big;
+
+	for (big = 2; big-- > 0; ) {
+		struct world	 w;
+
+		world_init(&w);
+		w.fake.zone_order = moto_order;
+		fake_zone(&w.fake, "ZEX", "example.com.");
+		fake_zone(&w.fake, "ZEXA", "example-a.com.");
+		fake_zone(&w.fake, "ZA", "a.example.com.");
+		/* big: more zones than a page between example.com. and
+		 * a.example.com., so a.example.com. is not on its page. */
+		if (big)
+			zones_many(&w.fake, "ZG%03zu", "example-%03zu.com.",
+			    120, 0);
+		domain(&w, "www.example.com", NULL, NULL);
+		domain(&w, "x.a.example.com", NULL, NULL);
+		domain(&w, "y.example.com", NULL, NULL);
+		ck_assert_int_eq(read_live(&w), 0);
+		ck_assert_str_eq(zone_at(&w, "www.example.com"), "ZEX");
+		ck_assert_str_eq(zone_at(&w, "x.a.example.com"), "ZA");
+		ck_assert_str_eq(zone_at(&w, "y.example.com"), "ZEX");
+		/* www.example.com., example.com., the account's first page;
+		 * big: then x.a.example.com., a.example.com. and
+		 * y.example.com. (example.com. is known). */
+		ck_assert_msg(w.fake.by_name == (big ? 6 : 3),
+		    "big %zu: %zu lookups", big, w.fake.by_name);
+		ck_assert_str_eq(w.fake.queries[2], "");
+		world_release(&w);
+	}
+}
+END_TEST
+
+/*
+ * More zones of one name than a page holds: the pages are followed while
+ * the name lasts, and the public zone after the private ones is found.
+ * A server that does not go on from the zone id given is stopped.
+ */
+START_TEST(test_zones_of_one_name_paged)
+{
+	size_t	 stuck;
+
+	for (stuck = 0; stuck < 2; stuck++) {
+		struct world	 w;
+
+		world_init(&w);
+		w.fake.stuck = stuck;
+		zones_many(&w.fake, "ZP%03zu", "example.com.", 150, 1);
+		fake_zone(&w.fake, "ZZPUB", "example.com.");
+		domain(&w, "example.com", NULL, NULL);
+		if (stuck) {
+			ck_assert_int_eq(read_live(&w), -1);
+			ck_assert_str_eq(w.err.msg, "Route 53 "
+			    "ListHostedZonesByName: the listing from "
+			    "'example.com.' does not advance");
+			ck_assert_uint_eq(w.fake.by_name, 2);
+		} else {
+			ck_assert_int_eq(read_live(&w), 0);
+			ck_assert_uint_eq(w.fake.by_name, 2);
+			ck_assert_str_eq(w.fake.query_ids[1], "ZP099");
+			ck_assert_str_eq(zone_at(&w, "example.com"), "ZZPUB");
+		}
+		world_release(&w);
+	}
+}
+END_TEST
+
+/* r53_zones_page(): from the account's first zone, from a name and a
+ * zone id (its prefix dropped), and an id without a name refused. */
+START_TEST(test_zones_page_call)
+{
+	struct world	 w;
+	struct r53_zone	*z;
+	size_t		 n;
+	int		 truncated;
+
+	world_init(&w);
+	fake_zone(&w.fake, "ZB", "b.example.com.");
+	fake_zone(&w.fake, "ZA", "a.example.com.");
+	fake_zone(&w.fake, "ZC", "example.net.");
+	ck_assert_int_eq(r53_zones_page(&w.client, NULL, NULL, 2, &z, &n,
+	    &truncated, &w.err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(truncated, 1);
+	ck_assert_str_eq(z[0].id, "ZA");
+	ck_assert_str_eq(z[1].name, "b.example.com.");
+	ck_assert_str_eq(w.fake.queries[0], "");
+	r53_zones_release(z, n);
+	free(z);
+	ck_assert_int_eq(r53_zones_page(&w.client, "B.example.com",
+	    "/hostedzone/ZB", 0, &z, &n, &truncated, &w.err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(truncated, 0);
+	ck_assert_str_eq(z[1].id, "ZC");
+	ck_assert_str_eq(w.fake.queries[1], "b.example.com.");
+	ck_assert_str_eq(w.fake.query_ids[1], "ZB");
+	r53_zones_release(z, n);
+	free(z);
+	ck_assert_int_eq(r53_zones_page(&w.client, NULL, "ZB", 0, &z, &n,
+	    &truncated, &w.err), -1);
+	ck_assert_str_eq(w.err.msg, "Route 53 ListHostedZonesByName: a "
+	    "hosted zone id needs a DNS name");
+	ck_assert_int_eq(r53_zones_page(&w.client, "example.com", "Z/../x",
+	    0, &z, &n, &truncated, &w.err), -1);
+	ck_assert_ptr_nonnull(strstr(w.err.msg, "not a hosted zone id"));
+	ck_assert_uint_eq(w.fake.by_name, 2);
 	world_release(&w);
 }
 END_TEST
@@ -1025,6 +1588,17 @@ live_suite(void)
 	tcase_add_test(tc, test_full_listing_threshold);
 	tcase_add_test(tc, test_zone_lookup_shared);
 	tcase_add_test(tc, test_missing_zone_id_once);
+	tcase_add_test(tc, test_lookups_constant_per_zone);
+	tcase_add_test(tc, test_subzone_wins);
+	tcase_add_test(tc, test_private_subzone_loses);
+	tcase_add_test(tc, test_escaped_zone_names);
+	tcase_add_test(tc, test_subtree_pages);
+	tcase_add_test(tc, test_subtree_page_error);
+	tcase_add_test(tc, test_no_zone_reported);
+	tcase_add_test(tc, test_exact_only_server);
+	tcase_add_test(tc, test_other_zone_order);
+	tcase_add_test(tc, test_zones_of_one_name_paged);
+	tcase_add_test(tc, test_zones_page_call);
 	tcase_add_test(tc, test_other_order_falls_back);
 	tcase_add_test(tc, test_page_error);
 	tcase_add_test(tc, test_random_zones);

@@ -593,8 +593,10 @@ run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
 {
 	struct http_transport	 http = { fake_send, f };
 	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client	 c = { &http, "http://127.0.0.1:1", &creds,
-				    fixed_clock, count_sleep };
+	struct r53_client	 c = { .http = &http,
+				    .endpoint = "http://127.0.0.1:1",
+				    .creds = &creds, .clock = fixed_clock,
+				    .sleep = count_sleep };
 	struct apply_opts	 o = { 1, timeout, NULL, NULL, NULL };
 	struct plan_batch	*b;
 	struct diags		 d = DIAGS_INIT;
@@ -928,8 +930,10 @@ drift_of(struct plan *plan, const char *live_xml, struct diags *d)
 	struct fake		 f = { .bodies = BUF_INIT, .before_xml = live_xml };
 	struct http_transport	 http = { fake_send, &f };
 	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client	 c = { &http, "http://127.0.0.1:1", &creds,
-				    fixed_clock, count_sleep };
+	struct r53_client	 c = { .http = &http,
+				    .endpoint = "http://127.0.0.1:1",
+				    .creds = &creds, .clock = fixed_clock,
+				    .sleep = count_sleep };
 	struct err		 err;
 	int			 rc;
 

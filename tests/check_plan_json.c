@@ -1,7 +1,8 @@
 /*
  * check_plan_json.c - saved plans (plan_to_json, plan_from_json) and the
  * plan as Markdown: the round trip, every class of malformed input with
- * its message, the Markdown table and its escaping, and that
+ * its message (a rollout stage's fields included), the Markdown table and
+ * its escaping, and that
  * docs/plan-json.md documents exactly the fields the writer emits.
  *
  * cJSON is used here only to walk and edit documents the writer made.
@@ -68,10 +69,27 @@ zones(struct plan *p, size_t n)
 	p->nzones = n;
 }
 
+static struct plan_stage *
+stage(int number, int count, const char *from, enum dmarc_policy policy,
+    int testing, int pct, int rollback, const char *next)
+{
+	struct plan_stage	*st = xcalloc(1, sizeof(*st));
+
+	st->number = number;
+	st->count = count;
+	snprintf(st->from, sizeof(st->from), "%s", from);
+	st->policy = policy;
+	st->testing = testing;
+	st->pct = pct;
+	st->rollback = rollback;
+	snprintf(st->next, sizeof(st->next), "%s", next);
+	return st;
+}
+
 /*
- * Every kind of change across two zones: create, update, a TXT -> CNAME
- * switch, delete, an unchanged set with a note, an absent selector with
- * nothing live.
+ * Every kind of change across two zones: create (DMARC, the first stage
+ * of a rollout), update, a TXT -> CNAME switch, delete, an unchanged set
+ * with a note, an absent selector with nothing live.
  */
 static void
 fixture(struct plan *p)
@@ -82,6 +100,8 @@ fixture(struct plan *p)
 	c = add_change(p, 0, PLAN_CREATE, RECORD_DMARC, "example.com", NULL);
 	set(&c->after, "_dmarc.example.com.", "TXT", 3600,
 	    "\"v=DMARC1; p=none; rua=mailto:d@example.com\"", NULL);
+	c->stage = stage(1, 5, "2026-12-01", DMARC_POLICY_NONE, 0, -1, 0,
+	    "2027-01-05");
 	c = add_change(p, 0, PLAN_UPDATE, RECORD_SPF, "example.com", NULL);
 	set(&c->before, "example.com.", "TXT", 300,
 	    "\"google-site-verification=abc\"", "\"v=spf1 ~all\"");
@@ -152,6 +172,24 @@ assert_same_text(const char *got, const char *want)
 }
 
 static void
+assert_stage_eq(const struct plan_stage *a, const struct plan_stage *b)
+{
+	if (a == NULL) {
+		ck_assert_ptr_null(b);
+		return;
+	}
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(a->number, b->number);
+	ck_assert_int_eq(a->count, b->count);
+	ck_assert_str_eq(a->from, b->from);
+	ck_assert_int_eq(a->policy, b->policy);
+	ck_assert_int_eq(a->testing, b->testing);
+	ck_assert_int_eq(a->pct, b->pct);
+	ck_assert_int_eq(a->rollback, b->rollback);
+	ck_assert_str_eq(a->next, b->next);
+}
+
+static void
 assert_rrset_eq(const struct rrset *a, const struct rrset *b)
 {
 	if (a->name == NULL) {
@@ -205,7 +243,9 @@ START_TEST(round_trip)
 			ck_assert_ptr_null(b->note);
 		assert_rrset_eq(&a->before, &b->before);
 		assert_rrset_eq(&a->after, &b->after);
+		assert_stage_eq(a->stage, b->stage);
 	}
+	ck_assert_ptr_nonnull(q.changes[0].stage);
 	ck_assert_str_eq(q.changes[2].before.type, "TXT");
 	ck_assert_str_eq(q.changes[2].after.type, "CNAME");
 
@@ -243,6 +283,60 @@ START_TEST(round_trip_escapes)
 	    "%s", err.msg);
 	ck_assert_str_eq(q.changes[0].note, p.changes[0].note);
 	ck_assert(rrset_equal(&q.changes[0].after, &p.changes[0].after));
+	plan_to_json(&q, &n, &two);
+	assert_same_text(buf_str(&two), buf_str(&one));
+	buf_release(&one);
+	buf_release(&two);
+	plan_release(&p);
+	plan_release(&q);
+	plan_meta_release(&m);
+	plan_meta_release(&n);
+}
+END_TEST
+
+/* Every shape of stage: not started (nothing live), testing, pct, a
+ * rollback, the last; each survives the round trip unchanged. */
+START_TEST(round_trip_stages)
+{
+	struct plan		 p, q;
+	struct plan_meta	 m, n;
+	struct buf		 one = BUF_INIT, two = BUF_INIT;
+	struct plan_change	*c;
+	struct err		 err;
+	size_t			 i;
+
+	zones(&p, 1);
+	c = add_change(&p, 0, PLAN_NONE, RECORD_DMARC, "example.com", NULL);
+	c->stage = stage(0, 5, "", DMARC_POLICY_UNSET, 0, -1, 0, "2026-12-01");
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "a.example.com",
+	    NULL);
+	set(&c->after, "_dmarc.a.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=quarantine; t=y; pct=0\"", NULL);
+	c->stage = stage(2, 5, "2027-01-05", DMARC_POLICY_QUARANTINE, 1, -1,
+	    0, "2027-02-01");
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "b.example.com",
+	    NULL);
+	set(&c->after, "_dmarc.b.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=reject; pct=25\"", NULL);
+	c->stage = stage(4, 5, "2027-03-01", DMARC_POLICY_REJECT, 0, 25, 1,
+	    "2027-04-01");
+	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "c.example.com",
+	    NULL);
+	set(&c->after, "_dmarc.c.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=reject\"", NULL);
+	c->stage = stage(5, 5, "2027-04-01", DMARC_POLICY_REJECT, 0, -1, 0, "");
+	plan_count(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &one);
+	ck_assert_ptr_nonnull(strstr(buf_str(&one), "\"stage\":\t{\n"
+	    "\t\t\t\t\"number\":\t0,\n\t\t\t\t\"count\":\t5,\n"
+	    "\t\t\t\t\"from\":\tnull,\n\t\t\t\t\"policy\":\tnull,\n"));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_uint_eq(q.nchanges, 4);
+	for (i = 0; i < 4; i++)
+		assert_stage_eq(p.changes[i].stage, q.changes[i].stage);
 	plan_to_json(&q, &n, &two);
 	assert_same_text(buf_str(&two), buf_str(&one));
 	buf_release(&one);
@@ -403,14 +497,24 @@ static const char RSET_SPF_BEFORE[] = "{\"name\": \"example.com.\", "
     "\"type\": \"TXT\", \"ttl\": 300, \"values\": "
     "[\"\\\"google-site-verification=abc\\\"\", \"\\\"v=spf1 ~all\\\"\"]}";
 
+/* A stage, in full, for the cases that put one where it does not belong. */
+#define STAGE_JSON(number, from, policy, testing, pct, next) \
+	"{\"number\": " number ", \"count\": 5, \"from\": " from ", " \
+	"\"policy\": " policy ", \"testing\": " testing ", \"pct\": " pct \
+	", \"rollback\": false, \"next\": " next "}"
+#define STAGE_OK	STAGE_JSON("1", "\"2026-12-01\"", "\"none\"", "false", \
+			    "null", "\"2027-01-05\"")
+#define STAGE_0		STAGE_JSON("0", "null", "null", "false", "null", \
+			    "\"2026-12-01\"")
+
 static const struct bad_case bad_cases[] = {
 	/* the version, first */
-	{ { { "format_version", "2" } },
-	  "format_version: unsupported version 2 (this mailauth reads "
-	  "version 1)" },
-	{ { { "format_version", "2" }, { "+future", "true" } },
-	  "format_version: unsupported version 2 (this mailauth reads "
-	  "version 1)" },
+	{ { { "format_version", "1" } },
+	  "format_version: unsupported version 1 (this mailauth reads "
+	  "version 2)" },
+	{ { { "format_version", "3" }, { "+future", "true" } },
+	  "format_version: unsupported version 3 (this mailauth reads "
+	  "version 2)" },
 	{ { { "format_version", NULL } }, "format_version: missing" },
 	{ { { "format_version", "\"1\"" } },
 	  "format_version: expected an integer" },
@@ -568,6 +672,75 @@ static const struct bad_case bad_cases[] = {
 	  "changes[5].name: expected null when before and after are null" },
 	{ { { "changes[5].ttl", "300" } },
 	  "changes[5].ttl: expected null when before and after are null" },
+	/* rollout stages */
+	{ { { "changes[0].stage", "[]" } },
+	  "changes[0].stage: expected an object or null" },
+	{ { { "changes[0].stage", "null" } }, NULL },
+	{ { { "changes[0].stage.+phase", "1" } },
+	  "changes[0].stage: unknown field 'phase'" },
+	{ { { "changes[0].stage.rollback", NULL } },
+	  "changes[0].stage.rollback: missing" },
+	{ { { "changes[1].stage", STAGE_OK } },
+	  "changes[1].stage: expected null for kind 'SPF' (only DMARC is "
+	  "rolled out in stages)" },
+	{ { { "changes[0].stage.number", "6" } },
+	  "changes[0].stage.number: 6, but count is 5" },
+	{ { { "changes[0].stage.number", "-1" } },
+	  "changes[0].stage.number: out of range (0 to 1000)" },
+	{ { { "changes[0].stage.count", "0" } },
+	  "changes[0].stage.count: expected at least 1" },
+	{ { { "changes[0].stage.number", "0" } },
+	  "changes[0].stage.number: 0 (not started), but the action is not "
+	  "'none'" },
+	{ { { "changes[0].stage.from", "\"2027-02-30\"" } },
+	  "changes[0].stage.from: expected a date as YYYY-MM-DD" },
+	{ { { "changes[0].stage.from", "null" } },
+	  "changes[0].stage.from: expected a date as YYYY-MM-DD" },
+	{ { { "changes[0].stage.from", "20261201" } },
+	  "changes[0].stage.from: expected a string or null" },
+	{ { { "changes[0].stage.policy", "\"strict\"" } },
+	  "changes[0].stage.policy: unknown policy 'strict' (expected none, "
+	  "quarantine or reject)" },
+	{ { { "changes[0].stage.policy", "null" } },
+	  "changes[0].stage.policy: expected none, quarantine or reject" },
+	{ { { "changes[0].stage.testing", "1" } },
+	  "changes[0].stage.testing: expected true or false" },
+	{ { { "changes[0].stage.pct", "101" } },
+	  "changes[0].stage.pct: out of range (0 to 100)" },
+	{ { { "changes[0].stage.pct", "\"25\"" } },
+	  "changes[0].stage.pct: expected an integer or null" },
+	{ { { "changes[0].stage.testing", "true" },
+	    { "changes[0].stage.pct", "0" } },
+	  "changes[0].stage.pct: expected null with testing (which publishes "
+	  "pct=0)" },
+	{ { { "changes[0].stage.next", "null" } },
+	  "changes[0].stage.next: expected a date as YYYY-MM-DD" },
+	{ { { "changes[0].stage.next", "\"2026-12-01\"" } },
+	  "changes[0].stage.next: '2026-12-01' is not after from "
+	  "('2026-12-01')" },
+	{ { { "changes[0].stage.number", "5" } },
+	  "changes[0].stage.next: expected null after the last stage" },
+	{ { { "changes[0].stage.number", "5" },
+	    { "changes[0].stage.next", "null" } }, NULL },
+	/* not started: only on a DMARC change that changes nothing */
+	{ { { "changes[4].kind", "\"DMARC\"" }, { "changes[4].stage", STAGE_0 } },
+	  NULL },
+	{ { { "changes[4].kind", "\"DMARC\"" },
+	    { "changes[4].stage", STAGE_JSON("0", "\"2026-11-01\"", "null",
+	    "false", "null", "\"2026-12-01\"") } },
+	  "changes[4].stage.from: expected null when number is 0" },
+	{ { { "changes[4].kind", "\"DMARC\"" },
+	    { "changes[4].stage", STAGE_JSON("0", "null", "\"none\"",
+	    "false", "null", "\"2026-12-01\"") } },
+	  "changes[4].stage.policy: expected null when number is 0" },
+	{ { { "changes[4].kind", "\"DMARC\"" },
+	    { "changes[4].stage", STAGE_JSON("0", "null", "null", "true",
+	    "null", "\"2026-12-01\"") } },
+	  "changes[4].stage.testing: expected false when number is 0" },
+	{ { { "changes[4].kind", "\"DMARC\"" },
+	    { "changes[4].stage", STAGE_JSON("0", "null", "null", "false",
+	    "0", "\"2026-12-01\"") } },
+	  "changes[4].stage.pct: expected null when number is 0" },
 	/* nesting */
 	{ { { "changes[0].note", "[[[[1]]]]" } },
 	  "changes[0].note: expected a string or null" },
@@ -709,7 +882,8 @@ START_TEST(markdown_small_plan)
 	    "| Action | Name | Type | TTL | Before | After | Note |\n"
 	    "|---|---|---|---|---|---|---|\n"
 	    "| `+ create` | `_dmarc.example.com` | TXT | 3600 |  | "
-	    "`\"v=DMARC1; p=none; rua=mailto:d@example.com\"` |  |\n"
+	    "`\"v=DMARC1; p=none; rua=mailto:d@example.com\"` | stage 1 of "
+	    "5\\: none since 2026-12-01; next stage on 2027-01-05 |\n"
 	    "| `~ update` | `example.com` | TXT | 300 | "
 	    "`\"google-site-verification=abc\"`<br>`\"v=spf1 ~all\"` | "
 	    "`\"google-site-verification=abc\"`<br>`\"v=spf1 -all\"` |  |\n"
@@ -1020,6 +1194,7 @@ plan_json_suite(void)
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, round_trip_escapes);
+	tcase_add_test(tc, round_trip_stages);
 	tcase_add_test(tc, empty_plan);
 	tcase_add_loop_test(tc, malformed_fields, 0,
 	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));

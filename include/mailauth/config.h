@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 struct diags;
+struct err;
 
 #define CFG_DEFAULT_TTL	3600
 
@@ -79,9 +80,52 @@ enum dmarc_align {
 	DMARC_ALIGN_STRICT	/* s */
 };
 
+/*
+ * A day: the number of days since 1970-01-01, the calendar being the
+ * proleptic Gregorian one and the day UTC's.  Dates in mailauth.yaml and on
+ * the command line are written YYYY-MM-DD, years 1970 to 9999.
+ */
+#define CFG_DAY_MAX	2932896L	/* 9999-12-31 */
+
+/*
+ * One stage of a DMARC rollout (dmarc.rollout, docs/configuration.md): from
+ * its day until the next stage's, it supplies p, t, pct, sp and np.
+ */
+struct cfg_stage {
+	enum dmarc_policy	policy;		/* p=, never UNSET */
+	int			testing;	/* 1: t=y with pct=0; else 0 */
+	int			pct;		/* -1 unset, else 0..100 (not
+						 * with testing) */
+	enum dmarc_policy	subdomain_policy;		/* sp=, or UNSET */
+	enum dmarc_policy	nonexistent_subdomain_policy;	/* np=, or UNSET */
+	long			from;		/* the first day of the stage */
+	int			rollback;	/* weaker than the stage before,
+						 * on purpose */
+	struct cfg_pos		pos;		/* of the stage; for a template,
+						 * of its template key */
+};
+
+/*
+ * A rollout: at least one stage, in strictly increasing date order, each
+ * never weaker than the one before unless it is a rollback (the loader
+ * checks both).  From a template, the stages are its offsets added to
+ * start.
+ */
+struct cfg_rollout {
+	struct cfg_stage	*stages;
+	size_t			 nstages;	/* 0: the domain has no rollout */
+	char			*template;	/* its name, or NULL for a list */
+	char			*template_path;	/* the file it was read from */
+	long			 start;		/* the template's start day */
+	struct cfg_pos		 pos;		/* of the rollout key */
+};
+
 struct cfg_dmarc {
 	int			present;	/* the domain has a dmarc key */
-	enum dmarc_policy	policy;		/* p=, required */
+	/* With a rollout, policy, subdomain_policy,
+	 * nonexistent_subdomain_policy, testing and pct are UNSET (-1): the
+	 * active stage supplies them (cfg_dmarc_at()). */
+	enum dmarc_policy	policy;		/* p=, required without rollout */
 	enum dmarc_policy	subdomain_policy;		/* sp= */
 	enum dmarc_policy	nonexistent_subdomain_policy;	/* np= */
 	int			testing;	/* -1 unset, 0 false (t=n), 1 true (t=y) */
@@ -92,6 +136,7 @@ struct cfg_dmarc {
 	enum dmarc_align	aspf;
 	struct cfg_strlist	fo;		/* each "0", "1", "d" or "s" */
 	long			ri;		/* -1 unset, else seconds */
+	struct cfg_rollout	rollout;
 	struct cfg_pos		pos;		/* of the dmarc key */
 };
 
@@ -117,6 +162,16 @@ struct cfg {
 };
 
 /*
+ * Where dmarc.rollout templates (NAME.yaml) are found: the user's folder
+ * (--policies) and the built-in one (policies/dmarc); either may be NULL.
+ * A name found in both is an error, not a choice (docs/configuration.md).
+ */
+struct cfg_load_opts {
+	const char	*user_templates;
+	const char	*templates;
+};
+
+/*
  * Loads and checks path.  Diagnostics are appended to d (which the caller
  * owns and releases) in the order of their position in the file; each
  * names path as the file, except "cannot read 'PATH': ..." (file NULL,
@@ -131,8 +186,39 @@ int	cfg_load(struct cfg *, const char *path, struct diags *d);
  * kept as written). */
 int	cfg_load_string(struct cfg *, const char *path, const char *text,
 	    size_t len, struct diags *d);
+/*
+ * The same as cfg_load() and cfg_load_string(), with templates looked up
+ * as opts says (NULL: no folder, so every template reference is an
+ * error).  A template is read with the same strict reader, and its own
+ * diagnostics name its file; they follow the config's in d.
+ */
+int	cfg_load_with(struct cfg *, const char *path,
+	    const struct cfg_load_opts *, struct diags *d);
+int	cfg_load_string_with(struct cfg *, const char *path, const char *text,
+	    size_t len, const struct cfg_load_opts *, struct diags *d);
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
+
+/*
+ * Parses a date written YYYY-MM-DD (exactly: four digits, '-', two, '-',
+ * two) that is a real calendar date from 1970-01-01 to 9999-12-31 into
+ * *day.  Returns -1 otherwise, with err (may be NULL) saying why, e.g.
+ * "'2027-02-29' is not a date: February 2027 has 28 days".
+ */
+int	cfg_date_parse(const char *s, long *day, struct err *err);
+/* Writes day (0 to CFG_DAY_MAX) as YYYY-MM-DD and a NUL into out. */
+void	cfg_date_format(long day, char out[11]);
+/* The stage active on day (the last one whose from is not after it), or
+ * NULL when day is before the first stage or there is no rollout. */
+const struct cfg_stage *cfg_rollout_at(const struct cfg_rollout *, long day);
+/*
+ * Fills out with dm's keys and the stage's p, t, pct, sp and np: what the
+ * record published during the stage says (dmarc_render() renders it).  A
+ * testing stage gives t=y and pct=0.  out borrows dm's lists: do not
+ * release it.
+ */
+void	cfg_dmarc_at(const struct cfg_dmarc *dm, const struct cfg_stage *,
+	    struct cfg_dmarc *out);
 
 /* "none", "quarantine", "reject" (NULL for UNSET). */
 const char *dmarc_policy_name(enum dmarc_policy);

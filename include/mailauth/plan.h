@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "mailauth/config.h"
 #include "mailauth/dns.h"
 
 struct buf;
@@ -23,6 +24,26 @@ struct cfg_domain;
 struct diags;
 struct err;
 struct r53_client;
+
+/* --- rollout stages --- */
+
+/*
+ * Where a domain's DMARC rollout (dmarc.rollout) stands on the day a plan
+ * is made: the stage whose record the plan publishes.  A plan carries a
+ * copy, so that a saved plan shows the stage it was reviewed with.
+ */
+struct plan_stage {
+	int			 number;	/* 1-based; 0 before the first */
+	int			 count;		/* stages in the rollout, >= 1 */
+	char			 from[11];	/* YYYY-MM-DD the stage began; ""
+						 * when number is 0 */
+	enum dmarc_policy	 policy;	/* UNSET when number is 0 */
+	int			 testing;	/* t=y; pct=0 */
+	int			 pct;		/* -1, or 0..100 without testing */
+	int			 rollback;	/* weaker than the stage before */
+	char			 next[11];	/* YYYY-MM-DD the next stage
+						 * begins; "" after the last */
+};
 
 /* --- desired records (src/plan/desired.c) --- */
 
@@ -50,16 +71,25 @@ struct desired {
 	char			*text;		/* TXT: the value, unquoted; CNAME: the
 						 * target, canonical; NULL when absent */
 	int			 absent;	/* state: absent: remove what is there */
+	/* DMARC before its rollout's first stage: whatever is there is
+	 * left as it is (type and text NULL). */
+	int			 leave;
+	struct plan_stage	*stage;		/* DMARC with a rollout; owned;
+						 * else NULL */
 };
 
 /*
- * Builds the desired records of every domain of cfg: renders them, reads
- * DKIM public keys, and checks every record against its RFC.  Problems go
- * to d located at the config key that produced them; returns -1 when any
- * is an error (nothing may then be planned).
+ * Builds the desired records of every domain of cfg as they are on day
+ * (days since 1970-01-01, see cfg_date_parse(); the caller decides what
+ * today is): renders them, reads DKIM public keys, and checks every record
+ * against its RFC.  A DMARC rollout publishes the stage active on day, and
+ * the record of every stage is checked; before the first stage the DMARC
+ * record is a "leave" desired with the stage number 0.  Problems go to d
+ * located at the config key that produced them; returns -1 when any is an
+ * error (nothing may then be planned).
  */
-int	desired_build(const struct cfg *, struct desired **, size_t *,
-	    struct diags *);
+int	desired_build(const struct cfg *, long day, struct desired **,
+	    size_t *, struct diags *);
 void	desired_release(struct desired *, size_t);
 const char *record_kind_name(enum record_kind);
 /* 1 when the decoded TXT text is a value that kind owns. */
@@ -114,6 +144,17 @@ int	live_read(const struct r53_client *, const struct cfg *,
 	    const struct desired *, size_t, struct live_state *,
 	    struct diags *d, struct err *);
 void	live_release(struct live_state *);
+/*
+ * Reads what Route 53 holds at each of the n names (canonical) of zone z,
+ * as live_read() reads a zone: count is the zone's ResourceRecordSetCount
+ * (-1 when unknown, which means targeted pages); groups[i] (may be NULL)
+ * tells which names belong together (one domain's names), for the choice.
+ * sets[i], nsets[i] receive every type at names[i] (release each with
+ * r53_rrsets_release()); on -1 they hold nothing.
+ */
+int	live_read_names(const struct r53_client *, const struct zone *,
+	    long count, const char *const *names, const void *const *groups,
+	    size_t n, struct rrset **sets, size_t *nsets, struct err *);
 
 /* --- plan (src/plan/diff.c) --- */
 
@@ -137,6 +178,8 @@ struct plan_change {
 	struct rrset		 before;	/* live set; empty name for CREATE */
 	struct rrset		 after;		/* desired set; empty name for DELETE */
 	char			*note;		/* why, when not obvious; may be NULL */
+	struct plan_stage	*stage;		/* a DMARC change of a rollout:
+						 * its stage (owned); else NULL */
 };
 
 struct plan {
@@ -149,7 +192,9 @@ struct plan {
 };
 
 /*
- * Compares desired with live.  Conflicts that mailauth must not resolve by
+ * Compares desired with live.  A desired that leaves the name alone
+ * becomes a change with action none, before and after the live TXT set
+ * (or NULL when there is none, or it is not a plain set).  Conflicts that mailauth must not resolve by
  * itself (a CNAME or an alias where a TXT set is wanted, a set with a
  * routing policy) are errors in d; live records that are odd but usable
  * (legacy DMARC tags, two DMARC records) are warnings.  Returns -1 when d
@@ -180,7 +225,9 @@ char	*plan_change_weakens(const struct plan_change *);
 /* --- rendering (src/plan/render.c) --- */
 
 /* Appends the plan as people read it, Terraform-style; color adds ANSI
- * colors. */
+ * colors.  A change with a rollout stage names it ("stage 2 of 5:
+ * quarantine (testing) since 2027-01-05; next stage on 2027-02-01"), a
+ * rollback stage in red, and is shown even when nothing changes. */
 void	plan_render_text(const struct plan *, int color, struct buf *out);
 /* Appends the plan as GitHub-flavoured Markdown, for a pull-request
  * comment: a heading per domain and a table of its changes. */
@@ -188,7 +235,7 @@ void	plan_render_markdown(const struct plan *, struct buf *out);
 
 /* --- saved plans (src/plan/json.c; the format is docs/plan-json.md) --- */
 
-#define PLAN_FORMAT_VERSION	1
+#define PLAN_FORMAT_VERSION	2	/* 2: changes[].stage */
 
 struct plan_meta {
 	int	 format_version;	/* PLAN_FORMAT_VERSION */

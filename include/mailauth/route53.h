@@ -20,6 +20,7 @@
 #include "mailauth/dns.h"
 
 struct aws_creds;
+struct aws_creds_provider;
 struct buf;
 struct err;
 struct http_transport;
@@ -34,6 +35,9 @@ struct r53_client {
 	time_t				(*clock)(void);	/* for signing */
 	/* Sleeps between GetChange polls; tests pass a no-op. */
 	void				(*sleep)(unsigned int seconds);
+	/* When set, asked for the credentials before each signature
+	 * (refreshed before they lapse) instead of using creds. */
+	struct aws_creds_provider	*creds_provider;
 };
 
 struct r53_zone {
@@ -54,6 +58,21 @@ void	r53_zones_release(struct r53_zone *, size_t);
 int	r53_zones_by_name(const struct r53_client *, const char *dnsname,
 	    int maxitems, struct r53_zone **zones, size_t *nzones,
 	    int *truncated, struct err *);
+
+#define R53_ZONES_PAGE_MAX	100	/* Route 53's largest maxitems */
+
+/*
+ * One page of ListHostedZonesByName, as r53_zones_by_name() but from any
+ * place in the listing: dnsname NULL starts at the account's first zone;
+ * zone_id (with or without "/hostedzone/"; it needs a dnsname) starts at
+ * the zone of that name and id, which Route 53 then sends first, so a
+ * listing goes on from the last zone of the page before.  maxitems is 1 to
+ * R53_ZONES_PAGE_MAX, or 0 to leave it to Route 53.  The caller frees
+ * *zones with r53_zones_release() and free().
+ */
+int	r53_zones_page(const struct r53_client *, const char *dnsname,
+	    const char *zone_id, int maxitems, struct r53_zone **zones,
+	    size_t *nzones, int *truncated, struct err *);
 
 /* GetHostedZone: fills zone; release it with r53_zones_release(zone, 1). */
 int	r53_zone_get(const struct r53_client *, const char *zone_id,
@@ -134,13 +153,6 @@ int	r53_change(const struct r53_client *, const char *zone_id,
 int	r53_change_status(const struct r53_client *, const char *change_id,
 	    char **status, struct err *);
 
-/*
- * Polls GetChange until the change is INSYNC, sleeping with client->sleep
- * between calls (2 s, doubling to 15 s) for at most timeout_s seconds of
- * sleep in all; then fails with "change 'C..' still PENDING after N s".
- */
-int	r53_change_wait(const struct r53_client *, const char *change_id,
-	    unsigned int timeout_s, struct err *);
 
 const char *r53_action_name(enum r53_action);
 

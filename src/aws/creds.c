@@ -1,6 +1,10 @@
 /*
- * creds.c - AWS credentials from the environment, wiped when released.
+ * creds.c - AWS credentials: from the environment, as JSON, with their
+ * expiration, and the provider that refreshes them before they lapse.
+ * Every copy of a secret is wiped before it is freed.
  */
+#include <cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +17,9 @@
 #define KEY_ID		"AWS_ACCESS_KEY_ID"
 #define SECRET		"AWS_SECRET_ACCESS_KEY"
 #define TOKEN		"AWS_SESSION_TOKEN"
+
+/* Fetching may fail while the current credentials still hold this long. */
+#define GRACE_S		60
 
 /* The variable's value, or NULL when it is unset or empty, as the AWS CLI
  * and SDKs take an empty variable. */
@@ -50,8 +57,20 @@ aws_creds_from_env(struct aws_creds *creds, env_lookup_fn fn, void *ctx,
 	return 0;
 }
 
-static void
-wipe(char *s)
+void
+aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (src->access_key_id != NULL)
+		dst->access_key_id = xstrdup(src->access_key_id);
+	if (src->secret_access_key != NULL)
+		dst->secret_access_key = xstrdup(src->secret_access_key);
+	if (src->session_token != NULL)
+		dst->session_token = xstrdup(src->session_token);
+}
+
+void
+aws_secret_free(char *s)
 {
 	if (s == NULL)
 		return;
@@ -62,8 +81,243 @@ wipe(char *s)
 void
 aws_creds_release(struct aws_creds *creds)
 {
-	wipe(creds->access_key_id);
-	wipe(creds->secret_access_key);
-	wipe(creds->session_token);
+	aws_secret_free(creds->access_key_id);
+	aws_secret_free(creds->secret_access_key);
+	aws_secret_free(creds->session_token);
 	memset(creds, 0, sizeof(*creds));
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+/* n decimal digits at s, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int	 v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
+aws_time_parse(const char *s, time_t *out)
+{
+	static const int	 mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	struct tm		 tm;
+	int			 y, mo, d, h, mi, sec, oh, om, sign;
+	time_t			 t;
+
+	if (strlen(s) < 19 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+	    s[16] != ':')
+		return -1;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return -1;
+	s += 19;
+	if (*s == '.') {
+		if (s[1] < '0' || s[1] > '9')
+			return -1;
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			;
+	}
+	oh = om = 0;
+	sign = 1;
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		;
+	else if (*s == '+' || *s == '-') {
+		sign = *s == '-' ? -1 : 1;
+		oh = digits(s + 1, 2);
+		if (oh < 0)
+			return -1;
+		s += 3;
+		if (*s == ':')
+			s++;
+		om = digits(s, 2);
+		if (om < 0 || oh > 23 || om > 59 || s[2] != '\0')
+			return -1;
+	} else
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*out = t - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+void
+aws_time_format(time_t t, char out[21])
+{
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 21, "%s", "(an impossible time)");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Wipes every string of the tree before it is deleted. */
+static void
+json_wipe(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+		json_wipe(j->child);
+	}
+}
+
+/* Sets *out to the string member name of o, NULL when it is absent or
+ * null; -1 with err naming it when it is not a string, or is required
+ * and absent or empty. */
+static int
+member(const cJSON *o, const char *name, int required, const char **out,
+    struct err *err)
+{
+	const cJSON	*m = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	*out = NULL;
+	if (m == NULL || cJSON_IsNull(m))
+		return required ? err_set(err, "\"%s\" is missing", name) : 0;
+	if (!cJSON_IsString(m))
+		return err_set(err, "\"%s\" is not a string", name);
+	if (required && *m->valuestring == '\0')
+		return err_set(err, "\"%s\" is empty", name);
+	*out = m->valuestring;
+	return 0;
+}
+
+static int
+parse_json(const cJSON *o, enum aws_json_form form, struct aws_creds *creds,
+    time_t *expiration, struct err *err)
+{
+	const cJSON	*version, *code;
+	const char	*id, *secret, *token, *exp;
+
+	if (!cJSON_IsObject(o))
+		return err_set(err, "not a JSON object");
+	if (form == AWS_JSON_PROCESS) {
+		version = cJSON_GetObjectItemCaseSensitive(o, "Version");
+		if (version == NULL)
+			return err_set(err, "\"Version\" is missing (it must be "
+			    "1)");
+		if (!cJSON_IsNumber(version) || version->valuedouble != 1.0)
+			return err_set(err, "\"Version\" must be 1");
+	} else if ((code = cJSON_GetObjectItemCaseSensitive(o, "Code")) !=
+	    NULL && (!cJSON_IsString(code) ||
+	    strcmp(code->valuestring, "Success") != 0))
+		return err_set(err, "\"Code\" is not \"Success\"");
+	if (member(o, "AccessKeyId", 1, &id, err) == -1 ||
+	    member(o, "SecretAccessKey", 1, &secret, err) == -1 ||
+	    member(o, form == AWS_JSON_PROCESS ? "SessionToken" : "Token", 0,
+	    &token, err) == -1 ||
+	    member(o, "Expiration", form == AWS_JSON_METADATA, &exp, err) == -1)
+		return -1;
+	*expiration = 0;
+	if (exp != NULL && aws_time_parse(exp, expiration) == -1)
+		return err_set(err, "\"Expiration\" '%.40s' is not an ISO 8601 "
+		    "time", exp);
+	creds->access_key_id = xstrdup(id);
+	creds->secret_access_key = xstrdup(secret);
+	if (token != NULL && *token != '\0')
+		creds->session_token = xstrdup(token);
+	return 0;
+}
+
+int
+aws_creds_parse_json(const char *json, size_t len, enum aws_json_form form,
+    struct aws_creds *creds, time_t *expiration, struct err *err)
+{
+	cJSON	*o;
+	int	 rc;
+
+	memset(creds, 0, sizeof(*creds));
+	*expiration = 0;
+	if ((o = cJSON_ParseWithLength(json != NULL ? json : "", len)) == NULL)
+		return err_set(err, "not valid JSON");
+	rc = parse_json(o, form, creds, expiration, err);
+	json_wipe(o);
+	cJSON_Delete(o);
+	return rc;
+}
+
+/* ---- the provider ---------------------------------------------------------- */
+
+static int
+lapsed(const struct aws_creds_provider *p, time_t now, time_t margin)
+{
+	return p->creds.access_key_id == NULL ||
+	    (p->expiration != 0 && now + margin >= p->expiration);
+}
+
+int
+aws_creds_provider_get(struct aws_creds_provider *p, time_t now,
+    const struct aws_creds **creds, struct err *err)
+{
+	struct aws_creds	 fresh;
+	struct err		 e;
+	time_t			 exp = 0;
+	char			 when[21];
+
+	*creds = NULL;
+	if (!lapsed(p, now, AWS_CREDS_REFRESH_S)) {
+		*creds = &p->creds;
+		return 0;
+	}
+	err_clear(&e);
+	if (p->fetch(p->ctx, now, &fresh, &exp, &e) == -1) {
+		if (!lapsed(p, now, GRACE_S)) {
+			*creds = &p->creds;
+			return 0;
+		}
+		if (err != NULL) {
+			*err = e;
+			err_prefix(err, "cannot %s the AWS credentials from %s",
+			    p->creds.access_key_id != NULL ? "refresh" : "get",
+			    p->source);
+		}
+		return -1;
+	}
+	if (exp != 0 && exp <= now) {
+		aws_creds_release(&fresh);
+		aws_time_format(exp, when);
+		return err_set(err, "the AWS credentials from %s expired at "
+		    "%s", p->source, when);
+	}
+	aws_creds_release(&p->creds);
+	p->creds = fresh;
+	p->expiration = exp;
+	*creds = &p->creds;
+	return 0;
+}
+
+void
+aws_creds_provider_free(struct aws_creds_provider *p)
+{
+	if (p == NULL)
+		return;
+	aws_creds_release(&p->creds);
+	if (p->ctx_free != NULL)
+		p->ctx_free(p->ctx);
+	free(p->source);
+	free(p);
 }

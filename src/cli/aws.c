@@ -4,6 +4,7 @@
  * chain, built from the options and the environment.  This is where
  * getenv() and the clock are handed to the layers below.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
+#include "mailauth/process.h"
+#include "mailauth/retry.h"
 #include "mailauth/route53.h"
 #include "cli.h"
 
@@ -54,35 +57,193 @@ endpoint(const struct cli_opts *o)
 }
 
 /*
- * The transport half: endpoint, libcurl, timeouts, pacing and retries.
- * Prints and returns -1 on a problem.
+ * The retrying transport and what it needs beyond struct cli_aws: a->http
+ * sends through retry, retry through curl (a->curl).  Owned by
+ * a->http.ctx, freed by cli_aws_close().
+ */
+struct paced {
+	struct aws_retry	 retry;		/* first: a->http.ctx */
+	struct http_transport	 curl;
+	struct aws_pacer	 pacer;
+};
+
+static double
+mono_now(void *ctx)
+{
+	struct timespec	 ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(void *ctx, unsigned long ms)
+{
+	struct timespec	 ts, rem;
+
+	(void)ctx;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &rem) == -1 && errno == EINTR)
+		ts = rem;
+}
+
+/* Jitter only spreads clients apart: drand48() is enough. */
+static double
+random01(void *ctx)
+{
+	(void)ctx;
+	return drand48();
+}
+
+static void
+announce_retry(void *ctx, const struct aws_retry_event *ev)
+{
+	(void)ctx;
+	cli_error("%s: %s; retrying in %.2f s (attempt %u of %u)", ev->op,
+	    ev->reason, (double)ev->delay_ms / 1000, ev->attempt,
+	    ev->max_attempts);
+}
+
+/* The first of the variables that is set and not empty, or NULL. */
+static const char *
+env_first(const char *const *names)
+{
+	const char	*v;
+
+	for (; *names != NULL; names++)
+		if ((v = getenv(*names)) != NULL && *v != '\0')
+			return v;
+	return NULL;
+}
+
+/*
+ * Proxies as libcurl would take them from the environment, made explicit
+ * (docs/network.md): HTTPS_PROXY for https://, http_proxy (lower case only,
+ * as libcurl: HTTP_PROXY can be set by a CGI request's Proxy: header) for
+ * http://, ALL_PROXY for either, NO_PROXY for the exceptions; each name in
+ * lower case first.
+ */
+static void
+proxies_from_env(struct http_curl *hc)
+{
+	static const char *const https[] = { "https_proxy", "HTTPS_PROXY",
+	    "all_proxy", "ALL_PROXY", NULL };
+	static const char *const http[] = { "http_proxy", "all_proxy",
+	    "ALL_PROXY", NULL };
+	static const char *const no[] = { "no_proxy", "NO_PROXY", NULL };
+
+	hc->https_proxy = env_first(https);
+	hc->http_proxy = env_first(http);
+	hc->no_proxy = env_first(no);
+}
+
+/* AWS_MAX_ATTEMPTS, or 0 when unset; -1 after printing. */
+static long
+max_attempts(void)
+{
+	const char	*v = getenv("AWS_MAX_ATTEMPTS");
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 ||
+	    n > AWS_RETRY_ATTEMPTS_MAX) {
+		cli_error("AWS_MAX_ATTEMPTS must be a number of attempts from "
+		    "1 to %d, got '%s'", AWS_RETRY_ATTEMPTS_MAX, v);
+		return -1;
+	}
+	return n;
+}
+
+/* One line of --debug on what the transport will do. */
+static void
+debug_transport(const struct http_curl *hc, const struct aws_retry *r)
+{
+	struct buf	 p = BUF_INIT, q = BUF_INIT;
+
+	http_url_log(hc->https_proxy != NULL ? hc->https_proxy : "none", &p);
+	http_url_log(hc->http_proxy != NULL ? hc->http_proxy : "none", &q);
+	fprintf(stderr, "debug: transport: timeout %ld s, connect timeout "
+	    "%ld s, at most %.2f requests/s (burst %.0f), %u attempts, "
+	    "proxy for https:// %s, for http:// %s, no proxy for '%s', CA "
+	    "certificates %s%s%s\n", hc->timeout_s, hc->connect_timeout_s,
+	    r->pacer->max_rate, r->pacer->burst, r->max_attempts,
+	    buf_str(&p), buf_str(&q), hc->no_proxy != NULL ? hc->no_proxy :
+	    "", hc->ca_file != NULL ? "from '" : "of the system",
+	    hc->ca_file != NULL ? hc->ca_file : "",
+	    hc->ca_file != NULL ? "'" : "");
+	buf_release(&p);
+	buf_release(&q);
+}
+
+/*
+ * The transport half: endpoint, libcurl, timeouts, TLS, proxies, pacing
+ * and retries.  Prints and returns -1 on a problem, before any request.
  */
 static int
 open_transport(const struct cli_opts *o, struct cli_aws *a)
 {
 	struct err	 err;
-	const char	*ep = endpoint(o);
+	struct paced	*pc;
+	const char	*ep = endpoint(o), *ca;
 	size_t		 len;
+	long		 attempts;
 
 	err_clear(&err);
-	if (strncmp(ep, "https://", 8) != 0 && strncmp(ep, "http://", 7) != 0) {
-		cli_error("endpoint '%s' is not an http:// or https:// URL", ep);
+	if (http_endpoint_check(ep, o->allow_insecure, &err) == -1) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	if ((attempts = max_attempts()) == -1)
+		return -1;
+	ca = getenv("AWS_CA_BUNDLE");
+	if (ca != NULL && *ca != '\0' && access(ca, R_OK) == -1) {
+		cli_error("cannot read AWS_CA_BUNDLE '%s': %s", ca,
+		    strerror(errno));
+		return -1;
+	}
+	if (http_curl_global_init(&err) == -1) {
+		cli_error("%s", err.msg);
 		return -1;
 	}
 	a->endpoint = xstrdup(ep);
 	len = strlen(a->endpoint);
 	while (len > 0 && a->endpoint[len - 1] == '/')
 		a->endpoint[--len] = '\0';
-	if (http_curl_global_init(&err) == -1) {
-		cli_error("%s", err.msg);
-		free(a->endpoint);
-		a->endpoint = NULL;
-		return -1;
-	}
-	a->curl.timeout_s = 60;
+
+	a->curl.timeout_s = o->timeout > 0 ? o->timeout :
+	    HTTP_TIMEOUT_DEFAULT;
+	a->curl.connect_timeout_s = o->connect_timeout > 0 ?
+	    o->connect_timeout : HTTP_CONNECT_TIMEOUT_DEFAULT;
+	a->curl.ca_file = ca != NULL && *ca != '\0' ? ca : NULL;
+	proxies_from_env(&a->curl);
 	a->curl.debug = o->debug ? stderr : NULL;
-	a->http.send = http_curl_send;
-	a->http.ctx = &a->curl;
+
+	srand48((long)time(NULL) ^ (long)getpid());
+	pc = xcalloc(1, sizeof(*pc));
+	pc->curl.send = http_curl_send;
+	pc->curl.ctx = &a->curl;
+	aws_pacer_init(&pc->pacer, o->max_rps, mono_now(NULL));
+	aws_retry_init(&pc->retry, &pc->curl);
+	pc->retry.max_attempts = attempts > 0 ? (unsigned int)attempts :
+	    AWS_RETRY_ATTEMPTS_DEFAULT;
+	pc->retry.pacer = &pc->pacer;
+	pc->retry.now = mono_now;
+	pc->retry.sleep_ms = sleep_ms;
+	pc->retry.random = random01;
+	pc->retry.on_retry = announce_retry;
+	pc->retry.debug = o->debug ? stderr : NULL;
+	pc->retry.allow_insecure = o->allow_insecure;
+	if (o->debug)
+		debug_transport(&a->curl, &pc->retry);
+
+	a->http.send = aws_retry_send;
+	a->http.ctx = &pc->retry;
 	a->r53.http = &a->http;
 	a->r53.endpoint = a->endpoint;
 	a->r53.clock = now;
@@ -90,22 +251,68 @@ open_transport(const struct cli_opts *o, struct cli_aws *a)
 	return 0;
 }
 
+/* What the credentials chain's metadata transport needs to live as long
+ * as the provider (which frees it). */
+struct creds_io {
+	struct http_curl	 curl;
+	struct http_transport	 metadata;
+};
+
+static void
+creds_io_free(void *p)
+{
+	free(p);
+}
+
 /*
- * The credentials half: the chain of sources, in the AWS SDKs' order.
- * Prints and returns -1 when no source yields credentials.
+ * The credentials half: the chain of sources, in the AWS SDKs' order
+ * (docs/credentials.md).  STS goes through the Route 53 transport; the
+ * container and instance metadata services through one of their own, with
+ * short timeouts and no proxy (a laptop has neither service).  Prints and
+ * returns -1 when no source yields credentials.
  */
 static int
 open_creds(const struct cli_opts *o, struct cli_aws *a)
 {
-	struct err	 err;
+	static const struct aws_process_runner	 runner = {
+		aws_process_run, NULL
+	};
+	struct aws_chain_opts			 co;
+	struct creds_io				*io;
+	struct err				 err;
+	char					 when[21];
 
-	(void)o;
 	err_clear(&err);
-	if (aws_creds_from_env(&a->creds, env_lookup, NULL, &err) == -1) {
+	io = xcalloc(1, sizeof(*io));
+	io->curl.timeout_s = 2;
+	io->curl.connect_timeout_s = 1;
+	io->curl.ca_file = a->curl.ca_file;
+	io->curl.debug = o->debug ? stderr : NULL;
+	io->metadata.send = http_curl_send;
+	io->metadata.ctx = &io->curl;
+	memset(&co, 0, sizeof(co));
+	co.env = env_lookup;
+	co.clock = now;
+	co.http = &a->http;
+	co.metadata = &io->metadata;
+	co.runner = &runner;
+	co.profile = o->profile;
+	co.owned = io;
+	co.owned_free = creds_io_free;
+	if ((a->r53.creds_provider = aws_chain_open(&co, &err)) == NULL) {
 		cli_error("%s", err.msg);
 		return -1;
 	}
-	a->r53.creds = &a->creds;
+	if (o->debug) {
+		fprintf(stderr, "debug: credentials from %s",
+		    a->r53.creds_provider->source);
+		if (a->r53.creds_provider->expiration != 0) {
+			aws_time_format(a->r53.creds_provider->expiration,
+			    when);
+			fprintf(stderr, ", until %s", when);
+		}
+		fputc('\n', stderr);
+	}
 	return 0;
 }
 
@@ -128,7 +335,9 @@ cli_aws_close(struct cli_aws *a)
 	if (a->endpoint == NULL)
 		return;
 	aws_creds_release(&a->creds);
+	aws_creds_provider_free(a->r53.creds_provider);
 	free(a->endpoint);
+	free(a->http.ctx);	/* the struct paced */
 	http_curl_global_cleanup();
 	memset(a, 0, sizeof(*a));
 }

@@ -9,16 +9,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/err.h"
 #include "cli.h"
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_plan_entry,
 	&cmd_apply_entry,
 	&cmd_validate_entry,
+	&cmd_rollout_entry,
 	&cmd_lint_entry,
 	&cmd_dkim_entry,
+	&cmd_whoami_entry,
+	&cmd_report_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,
 	NULL
@@ -45,7 +51,13 @@ enum opt_id {
 	O_FORMAT,
 	O_ALLOW_WEAKEN,
 	O_NO_WAIT,
-	O_WAIT_TIMEOUT
+	O_WAIT_TIMEOUT,
+	O_AT,
+	O_POLICIES,
+	O_SINCE,
+	O_UNTIL,
+	O_DOMAIN,
+	O_MAX_REPORT_SIZE
 };
 
 struct opt {
@@ -107,6 +119,25 @@ static const struct opt opts[] = {
 	  "do not wait for the changes to be INSYNC" },
 	{ "wait-timeout", 0, 1, OPT_APPLY, O_WAIT_TIMEOUT, "SECONDS",
 	  "wait at most this long for INSYNC (default 300)" },
+	{ "at", 0, 1, OPT_AT, O_AT, "YYYY-MM-DD",
+	  "use the DMARC rollout stages of this day (default: today, UTC)" },
+	{ "format", 0, 1, OPT_STATUS_FORMAT, O_FORMAT, "text|json",
+	  "how the status is printed (default text)" },
+	{ "policies", 0, 1, 0, O_POLICIES, "DIR",
+	  "a folder of your own DMARC rollout templates (NAME.yaml), beside "
+	  "the built-in ones" },
+	{ "format", 0, 1, OPT_REPORT, O_FORMAT, "text|json|markdown|csv",
+	  "how the summary is printed (default text)" },
+	{ "since", 0, 1, OPT_REPORT, O_SINCE, "YYYY-MM-DD",
+	  "count only reports of this UTC day and later" },
+	{ "until", 0, 1, OPT_REPORT, O_UNTIL, "YYYY-MM-DD",
+	  "count only reports of this UTC day and earlier" },
+	{ "domain", 0, 1, OPT_REPORT, O_DOMAIN, "DOMAIN",
+	  "count only mail from this domain (header_from) and the names "
+	  "under it" },
+	{ "max-report-size", 0, 1, OPT_REPORT, O_MAX_REPORT_SIZE, "SIZE",
+	  "refuse a report larger than this once decompressed (default 64M; "
+	  "K, M or G)" },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -236,13 +267,75 @@ find_short(char c)
 	return NULL;
 }
 
+/* "65536", "64K", "64M", "1G" (KiB, MiB, GiB too): 1K to 16G bytes. */
+static int
+parse_size(const char *arg, unsigned long long *size)
+{
+	static const char *const units[] = { "", "K", "M", "G" };
+	unsigned long long	 v;
+	char			*end;
+	size_t			 i;
+
+	if (arg[0] < '0' || arg[0] > '9')
+		return -1;
+	v = strtoull(arg, &end, 10);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcasecmp(end, units[i]) == 0 ||
+		    (i > 0 && strncasecmp(end, units[i], 1) == 0 &&
+		    strcasecmp(end + 1, "iB") == 0))
+			break;
+	if (i == sizeof(units) / sizeof(units[0]) || v > (16ull << 30))
+		return -1;
+	v <<= 10 * i;
+	if (v < 1024 || v > (16ull << 30))
+		return -1;
+	*size = v;
+	return 0;
+}
+
+/*
+ * The value of --format, against the words of the entry the command takes
+ * ("text|json|markdown"); -1 after printing the problem.  rollout status
+ * checks its own, with its own message.
+ */
+static int
+format_check(const struct cmd_entry *cmd, const char *value)
+{
+	const char	*words = NULL, *w, *bar;
+	struct buf	 list = BUF_INIT;
+	size_t		 i, n;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].id == O_FORMAT && (opts[i].only & cmd->options) &&
+		    opts[i].only != OPT_STATUS_FORMAT)
+			words = opts[i].arg_name;
+	if (words == NULL)
+		return 0;
+	for (w = words;; w = bar + 1) {
+		bar = strchr(w, '|');
+		n = bar != NULL ? (size_t)(bar - w) : strlen(w);
+		if (strlen(value) == n && strncmp(value, w, n) == 0)
+			return 0;
+		if (list.len > 0)
+			buf_adds(&list, bar != NULL ? ", " : " or ");
+		buf_add(&list, w, n);
+		if (bar == NULL)
+			break;
+	}
+	cli_error("option '--format' takes %s, got '%s'", buf_str(&list),
+	    value);
+	buf_release(&list);
+	return -1;
+}
+
 /* Returns -1 with problem filled when arg is not valid for the option. */
 static int
 set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
     char *problem, size_t len)
 {
-	char	*end;
-	long	 v;
+	struct err	 err;
+	char		*end;
+	long		 v;
 
 	switch (def->id) {
 	case O_CONFIG:
@@ -317,12 +410,7 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 		o->out = arg;
 		break;
 	case O_FORMAT:
-		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0 &&
-		    strcmp(arg, "markdown") != 0) {
-			snprintf(problem, len, "option '--format' takes text, "
-			    "json or markdown, got '%s'", arg);
-			return -1;
-		}
+		/* Checked once the command is known: format_check(). */
 		o->format = arg;
 		break;
 	case O_ALLOW_WEAKEN:
@@ -330,6 +418,38 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 		break;
 	case O_NO_WAIT:
 		o->no_wait = 1;
+		break;
+	case O_AT:
+		err_clear(&err);
+		if (cfg_date_parse(arg, &o->at, &err) == -1) {
+			snprintf(problem, len, "option '--at' needs a date as "
+			    "YYYY-MM-DD: %.400s", err.msg);
+			return -1;
+		}
+		break;
+	case O_POLICIES:
+		o->policies = arg;
+		break;
+	case O_SINCE:
+	case O_UNTIL:
+		err_clear(&err);
+		if (cfg_date_parse(arg, def->id == O_SINCE ? &o->since :
+		    &o->until, &err) == -1) {
+			snprintf(problem, len, "option '--%s' needs a date as "
+			    "YYYY-MM-DD: %.400s", def->lng, err.msg);
+			return -1;
+		}
+		break;
+	case O_DOMAIN:
+		o->domain = arg;
+		break;
+	case O_MAX_REPORT_SIZE:
+		if (parse_size(arg, &o->max_report_size) == -1) {
+			snprintf(problem, len, "option '--max-report-size' "
+			    "needs a size from 1K to 16G (a number of bytes, "
+			    "or with K, M or G after it), got '%s'", arg);
+			return -1;
+		}
 		break;
 	case O_WAIT_TIMEOUT:
 		o->wait_timeout = strtol(arg, &end, 10);
@@ -457,6 +577,9 @@ cli_main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.wait_timeout = -1;
+	o.at = -1;
+	o.since = o.until = -1;
+	o.argv0 = argc > 0 ? argv[0] : NULL;
 	if (parse(argc, argv, &o, &cmd, &used) == -1)
 		goto out;
 	if (cmd == NULL) {
@@ -479,6 +602,10 @@ cli_main(int argc, char **argv)
 			cli_usage(stderr, cmd);
 			goto out;
 		}
+	if (o.format != NULL && format_check(cmd, o.format) == -1) {
+		cli_usage(stderr, cmd);
+		goto out;
+	}
 	if (o.nargs > cmd->max_args) {
 		cli_error("unexpected argument '%s'", o.args[cmd->max_args]);
 		cli_usage(stderr, cmd);

@@ -48,6 +48,15 @@ struct cli_opts {
 	int		  allow_weaken;		/* apply --allow-weaken */
 	int		  no_wait;		/* apply --no-wait */
 	long		  wait_timeout;		/* apply --wait-timeout; -1 unset */
+	long		  at;			/* --at, as a day (see
+						 * cfg_date_parse); -1 unset */
+	const char	 *policies;		/* --policies DIR */
+	const char	 *argv0;		/* to find the built-in templates */
+	long		  since;		/* report --since, a day; -1 unset */
+	long		  until;		/* report --until, a day; -1 unset */
+	const char	 *domain;		/* report --domain */
+	unsigned long long max_report_size;	/* report --max-report-size;
+						 * 0 unset */
 	char		**args;			/* operands after the command */
 	int		  nargs;
 	char		**operands;		/* owned: the command, then args */
@@ -69,12 +78,18 @@ struct cmd_entry {
 #define OPT_KEYGEN		0x04u
 #define OPT_PLAN_OUTPUT		0x08u	/* plan --out, --format */
 #define OPT_APPLY		0x10u	/* apply --allow-weaken, --no-wait, ... */
+#define OPT_AT			0x20u	/* plan, apply, validate, rollout --at */
+#define OPT_STATUS_FORMAT	0x40u	/* rollout status --format */
+#define OPT_REPORT		0x80u	/* report --format, --since, ... */
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
 extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_rollout_entry;
 extern const struct cmd_entry cmd_lint_entry;
 extern const struct cmd_entry cmd_dkim_entry;
+extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
 
@@ -91,8 +106,20 @@ void	 cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 cli_diags(const struct diags *);
 int	 cli_color(const struct cli_opts *, FILE *);
 
-/* Loads and checks the config, printing every diagnostic; -1 on errors. */
+/* Loads and checks the config, printing every diagnostic; -1 on errors.
+ * Rollout templates are looked up in --policies DIR and the built-in
+ * folder (cli_templates_dir()). */
 int	 cli_load_config(const struct cli_opts *, struct cfg *);
+/*
+ * The built-in DMARC rollout templates (malloc'd), the first folder that
+ * exists of: ../policies/dmarc beside the binary (a build from a
+ * checkout, build/mailauth), ../share/mailauth/policies/dmarc beside it (an
+ * installed PREFIX/bin/mailauth), and MAILAUTH_DATADIR/policies/dmarc
+ * (compiled in; default /usr/local/share/mailauth).  NULL when none does.
+ */
+char	*cli_templates_dir(const struct cli_opts *);
+/* The day whose rollout stage is used: --at, else today in UTC. */
+long	 cli_day(const struct cli_opts *);
 
 /* Everything a Route 53 call needs, built from the options and the
  * environment. */

@@ -77,8 +77,8 @@ out:
 
 const struct cmd_entry cmd_plan_entry = {
 	"plan",
-	"[-c FILE] [--detailed-exitcode] [--format text|json|markdown] "
-	    "[--out FILE]",
+	"[-c FILE] [--at YYYY-MM-DD] [--detailed-exitcode] "
+	    "[--format text|json|markdown] [--out FILE]",
 	"show what apply would change in Route 53",
 	"Reads the configuration, finds the hosted zone of every domain, reads the\n"
 	"record sets mailauth manages there and shows, Terraform-style, what apply\n"
@@ -88,9 +88,12 @@ const struct cmd_entry cmd_plan_entry = {
 	"written to Route 53.  --format markdown prints a table per domain for a\n"
 	"pull-request comment; --format json prints the saved-plan document\n"
 	"(docs/plan-json.md), which --out FILE saves for 'mailauth apply FILE'.\n"
-	"Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and\n"
-	"AWS_SESSION_TOKEN.",
-	OPT_DETAILED_EXITCODE | OPT_PLAN_OUTPUT,
+	"A domain with a DMARC rollout publishes the stage of --at (default: today,\n"
+	"UTC), and the plan names it.\n"
+	"Credentials come from the AWS chain: --profile, the environment, web\n"
+	"identity, ~/.aws files, container and instance metadata (see 'mailauth\n"
+	"whoami' and docs/credentials.md).",
+	OPT_DETAILED_EXITCODE | OPT_PLAN_OUTPUT | OPT_AT,
 	0,
 	cmd_plan_exec
 };

@@ -21,7 +21,7 @@ cmd_validate_exec(const struct cli_opts *o)
 	if (cli_load_config(o, &cfg) == -1)
 		return EXIT_ERROR;
 	/* desired_build renders every record and checks it as plan would. */
-	if (desired_build(&cfg, &desired, &ndesired, &d) == -1) {
+	if (desired_build(&cfg, cli_day(o), &desired, &ndesired, &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s in the records '%s' produces",
 		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
@@ -40,14 +40,16 @@ cmd_validate_exec(const struct cli_opts *o)
 
 const struct cmd_entry cmd_validate_entry = {
 	"validate",
-	"[-c FILE]",
+	"[-c FILE] [--at YYYY-MM-DD]",
 	"check the configuration and its records offline",
 	"Checks the configuration file against the schema (docs/configuration.md),\n"
 	"reads the DKIM public keys it names, and checks every record it produces\n"
 	"against the RFCs (docs/records.md), reporting every problem with its\n"
 	"file:line:column.  Makes no network request and needs no credentials, so\n"
-	"it suits a pre-commit hook or a pipeline's first step.",
-	0,
+	"it suits a pre-commit hook or a pipeline's first step.  The record of every\n"
+	"stage of a DMARC rollout is checked, whatever the day (--at is taken so that\n"
+	"a pipeline can give every command the same day).",
+	OPT_AT,
 	0,
 	cmd_validate_exec
 };

@@ -3,7 +3,10 @@
  * opening the AWS side from the options and the environment, and making a
  * plan.  Everything printed here goes to stderr but the plan itself.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +48,101 @@ cli_color(const struct cli_opts *o, FILE *f)
 	return isatty(fileno(f));
 }
 
+#ifndef MAILAUTH_DATADIR
+#define MAILAUTH_DATADIR	"/usr/local/share/mailauth"
+#endif
+
+/* The folder of the running binary (malloc'd), or NULL. */
+static char *
+exe_dir(const struct cli_opts *o)
+{
+	char	 path[PATH_MAX], *slash;
+	ssize_t	 n;
+
+	if ((n = readlink("/proc/self/exe", path, sizeof(path) - 1)) > 0)
+		path[n] = '\0';
+	else if (o->argv0 == NULL || strchr(o->argv0, '/') == NULL ||
+	    realpath(o->argv0, path) == NULL)
+		return NULL;
+	if ((slash = strrchr(path, '/')) == NULL)
+		return NULL;
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+cli_templates_dir(const struct cli_opts *o)
+{
+	char	*dir = exe_dir(o), *path, real[PATH_MAX];
+
+	if (dir != NULL) {
+		path = xasprintf("%s/../policies/dmarc", dir);
+		if (!is_dir(path)) {
+			free(path);
+			path = xasprintf("%s/../share/mailauth/policies/dmarc",
+			    dir);
+		}
+		free(dir);
+		/* Without the "..", for messages that name the folder. */
+		if (is_dir(path) && realpath(path, real) != NULL) {
+			free(path);
+			return xstrdup(real);
+		}
+		free(path);
+	}
+	if (is_dir(MAILAUTH_DATADIR "/policies/dmarc"))
+		return xstrdup(MAILAUTH_DATADIR "/policies/dmarc");
+	return NULL;
+}
+
+long
+cli_day(const struct cli_opts *o)
+{
+	time_t	 t;
+
+	if (o->at >= 0)
+		return o->at;
+	t = time(NULL);
+	return (long)(t / 86400);
+}
+
 int
 cli_load_config(const struct cli_opts *o, struct cfg *cfg)
 {
-	struct diags	 d = DIAGS_INIT;
-	int		 rc;
+	struct cfg_load_opts	 lo;
+	struct diags		 d = DIAGS_INIT;
+	struct stat		 st;
+	char			*builtin = NULL;
+	int			 rc = -1;
 
-	rc = cfg_load(cfg, o->config, &d);
+	memset(cfg, 0, sizeof(*cfg));
+	if (o->policies != NULL && stat(o->policies, &st) == -1) {
+		cli_error("option '--policies': cannot open '%s': %s",
+		    o->policies, strerror(errno));
+		return -1;
+	}
+	if (o->policies != NULL && !S_ISDIR(st.st_mode)) {
+		cli_error("option '--policies': '%s' is not a folder",
+		    o->policies);
+		return -1;
+	}
+	memset(&lo, 0, sizeof(lo));
+	lo.user_templates = o->policies;
+	lo.templates = builtin = cli_templates_dir(o);
+	rc = cfg_load_with(cfg, o->config, &lo, &d);
 	cli_diags(&d);
 	if (rc == -1)
 		cli_error("%zu error%s in '%s'; nothing was sent to AWS",
 		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
 	diags_release(&d);
+	free(builtin);
 	return rc;
 }
 
@@ -79,7 +165,8 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		p->cfg = NULL;
 		goto out;
 	}
-	if (desired_build(p->cfg, &p->desired, &p->ndesired, &d) == -1) {
+	if (desired_build(p->cfg, cli_day(o), &p->desired, &p->ndesired,
+	    &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s in the records '%s' produces; nothing "
 		    "was sent to AWS", d.nerrors, d.nerrors == 1 ? "" : "s",
@@ -136,8 +223,12 @@ cli_plan_weakens(const struct plan *plan, struct buf *out, int markdown)
 			    "these unless --allow-weaken is given):\n");
 		name = dns_name_display(c->op == PLAN_CREATE ? c->after.name :
 		    c->before.name);
-		buf_addf(out, markdown ? "- `%s`: %s\n" : "  ! %s: %s\n", name,
+		buf_addf(out, markdown ? "- `%s`: %s" : "  ! %s: %s", name,
 		    why);
+		if (c->stage != NULL && c->stage->rollback)
+			buf_addf(out, " (stage %d of %d is a rollback)",
+			    c->stage->number, c->stage->count);
+		buf_addc(out, '\n');
 		free(name);
 		free(why);
 	}

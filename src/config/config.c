@@ -8,8 +8,11 @@
  * are collected while the whole file is checked, then handed to the caller
  * sorted by position.  Only a YAML syntax error stops the reading.
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -55,12 +58,27 @@ struct node {
 	size_t		  nkids;
 };
 
+/* A rollout template, read once per load however many domains use it. */
+struct tmpl {
+	char			*name;
+	char			*path;		/* the file it was read from */
+	int			 ok;		/* read without errors */
+	struct cfg_stage	*stages;	/* from: days after the start */
+	size_t			 nstages;
+	struct diags		 d;		/* its own, in file order */
+};
+
 struct ctx {
 	const char	*file;		/* for diagnostics, or NULL */
 	const char	*text;
 	size_t		 len;
 	yaml_parser_t	 parser;
 	struct diags	 d;		/* moved, sorted, to the caller's */
+	/* What an empty file lacks, for "the file is empty; ...". */
+	const char	*empty_hint;
+	const struct cfg_load_opts *opts;	/* may be NULL */
+	struct tmpl	*tmpls;		/* the templates read so far */
+	size_t		 ntmpls;
 };
 
 static void	report(struct ctx *, enum diag_level, int, int, const char *,
@@ -84,8 +102,20 @@ static const char *const dkim_keys[] = {
 static const char *const dkim_states[] = { "absent", "present" };
 static const char *const dmarc_keys[] = {
 	"policy", "subdomain_policy", "nonexistent_subdomain_policy",
-	"testing", "pct", "rua", "ruf", "adkim", "aspf", "fo", "ri"
+	"testing", "pct", "rua", "ruf", "adkim", "aspf", "fo", "ri", "rollout"
 };
+/* A stage of dmarc.rollout, and of a template (day instead of from, and
+ * no rollback): the same order, so that one enum indexes both. */
+static const char *const stage_keys[] = {
+	"policy", "testing", "pct", "subdomain_policy",
+	"nonexistent_subdomain_policy", "from", "rollback"
+};
+static const char *const tstage_keys[] = {
+	"policy", "testing", "pct", "subdomain_policy",
+	"nonexistent_subdomain_policy", "day"
+};
+static const char *const tref_keys[] = { "template", "start" };
+static const char *const template_keys[] = { "description", "stages" };
 /* In the order of enum dmarc_policy, after UNSET. */
 static const char *const policy_names[] = { "none", "quarantine", "reject" };
 /* In the order of enum dmarc_align, after UNSET. */
@@ -99,8 +129,11 @@ enum { K_FILE, K_KEY, K_CNAME, K_STATE };
 enum dkim_state { STATE_ABSENT, STATE_PRESENT };
 enum {
 	M_POLICY, M_SP, M_NP, M_TESTING, M_PCT, M_RUA, M_RUF, M_ADKIM,
-	M_ASPF, M_FO, M_RI
+	M_ASPF, M_FO, M_RI, M_ROLLOUT
 };
+enum { G_POLICY, G_TESTING, G_PCT, G_SP, G_NP, G_WHEN, G_ROLLBACK, G_MAX };
+enum { T_TEMPLATE, T_START };
+enum { F_DESCRIPTION, F_STAGES };
 
 /* --- diagnostics --- */
 
@@ -512,8 +545,8 @@ read_tree(struct ctx *c)
 		return NULL;
 	if (e.type == YAML_STREAM_END_EVENT) {
 		yaml_event_delete(&e);
-		report(c, DIAG_ERROR, 0, 0, NULL, "the file is empty; it "
-		    "needs at least \"version: 1\" and \"domains:\"");
+		report(c, DIAG_ERROR, 0, 0, NULL, "the file is empty; %s",
+		    c->empty_hint);
 		return NULL;
 	}
 	yaml_event_delete(&e);			/* document start */
@@ -1319,6 +1352,709 @@ load_align(struct ctx *c, const struct node *n, const char *path,
 	free(p);
 }
 
+/* --- dates --- */
+
+static const char *const month_names[] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"
+};
+
+static int
+is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+month_len(long y, int m)
+{
+	static const int	 len[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	return m == 2 && is_leap(y) ? 29 : len[m - 1];
+}
+
+/* Days from 0001-01-01 to the first of January of y. */
+static long
+days_before_year(long y)
+{
+	y--;
+	return y * 365 + y / 4 - y / 100 + y / 400;
+}
+
+/* 1 when s is written dddd-dd-dd. */
+static int
+date_shaped(const char *s)
+{
+	static const char	 pat[] = "dddd-dd-dd";
+	size_t			 i;
+
+	if (strlen(s) != sizeof(pat) - 1)
+		return 0;
+	for (i = 0; pat[i] != '\0'; i++)
+		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    s[i] != pat[i])
+			return 0;
+	return 1;
+}
+
+int
+cfg_date_parse(const char *s, long *day, struct err *err)
+{
+	long	 y;
+	int	 m, d, i;
+
+	if (!date_shaped(s))
+		return err_set(err, "'%s' is not a date written YYYY-MM-DD",
+		    s);
+	y = strtol(s, NULL, 10);
+	m = (s[5] - '0') * 10 + s[6] - '0';
+	d = (s[8] - '0') * 10 + s[9] - '0';
+	if (y < 1970)
+		return err_set(err, "'%s' is out of range: dates run from "
+		    "1970-01-01 to 9999-12-31", s);
+	if (m < 1 || m > 12)
+		return err_set(err, "'%s' is not a date: there is no month %d",
+		    s, m);
+	if (d == 0)
+		return err_set(err, "'%s' is not a date: there is no day 0", s);
+	if (d > month_len(y, m))
+		return err_set(err, "'%s' is not a date: %s %ld has %d days",
+		    s, month_names[m - 1], y, month_len(y, m));
+	*day = days_before_year(y) - days_before_year(1970);
+	for (i = 1; i < m; i++)
+		*day += month_len(y, i);
+	*day += d - 1;
+	return 0;
+}
+
+void
+cfg_date_format(long day, char out[11])
+{
+	long	 y = 1970, base = days_before_year(1970);
+	int	 m = 1;
+
+	if (day < 0)
+		day = 0;
+	if (day > CFG_DAY_MAX)
+		day = CFG_DAY_MAX;
+	y += day / 366;
+	while (days_before_year(y + 1) - base <= day)
+		y++;
+	day -= days_before_year(y) - base;
+	while (day >= month_len(y, m))
+		day -= month_len(y, m++);
+	/* y is 1970 to 9999 and day 0 to 30 here; the compiler cannot
+	 * tell, so the bounds are spelt out. */
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned int)(y % 10000),
+	    (unsigned int)m % 100, (unsigned int)(day + 1) % 100);
+}
+
+/* A date value: plain or quoted, written YYYY-MM-DD. */
+static int
+get_date(struct ctx *c, const struct node *n, const char *path, long *day)
+{
+	struct err	 err;
+
+	if (n->type == NODE_ALIAS)
+		return -1;
+	if (n->type != NODE_SCALAR || is_null(n) ||
+	    strlen(n->str) != n->len || !date_shaped(n->str)) {
+		expect(c, n, path, "a date as YYYY-MM-DD", 0);
+		return -1;
+	}
+	err_clear(&err);
+	if (cfg_date_parse(n->str, day, &err) == -1) {
+		error_at(c, n, path, "%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- rollout stages --- */
+
+/* What a stage's nodes are, to place messages about the whole list. */
+struct stage_at {
+	const struct node	*item;		/* the stage */
+	const struct node	*when;		/* the value of from or day */
+	const struct node	*rollback;	/* the rollback key, or NULL */
+	int			 ok;		/* loaded without an error */
+};
+
+static void
+pct_warning(struct ctx *c, const struct node *key, const char *path,
+    const struct cfg_stage *st)
+{
+	if (st->policy == DMARC_POLICY_NONE || st->pct == 100) {
+		legacy(c, key, path);
+		return;
+	}
+	report(c, DIAG_WARNING, key->line, key->col, path, "RFC 9989 "
+	    "receivers ignore pct and apply p=%s to all failing mail; only "
+	    "RFC 7489 receivers apply it to %d%%; for a stage that is soft for "
+	    "both, write testing: true", dmarc_policy_name(st->policy),
+	    st->pct);
+}
+
+/*
+ * One stage at n (a template's when tmpl).  Fills st and at; at->ok says
+ * whether the stage can take part in the checks of the whole list.
+ */
+static void
+load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
+    struct cfg_stage *st, struct stage_at *at)
+{
+	const struct node	*k[G_MAX], *v[G_MAX];
+	size_t			 nerrors = c->d.nerrors;
+	long			 l;
+	char			*p;
+
+	/* A template's stage has no rollback, which map_fields() then
+	 * leaves as it is. */
+	memset(k, 0, sizeof(k));
+	memset(v, 0, sizeof(v));
+	memset(st, 0, sizeof(*st));
+	st->pct = -1;
+	st->pos = pos_of(n);
+	memset(at, 0, sizeof(*at));
+	at->item = n;
+	if (map_fields(c, n, path, tmpl ? tstage_keys : stage_keys,
+	    tmpl ? nitems(tstage_keys) : nitems(stage_keys), k, v) == -1)
+		return;
+	if (v[G_POLICY] == NULL)
+		missing(c, n, path, "policy", "one of none, quarantine, reject");
+	else
+		load_policy(c, v[G_POLICY], path, "policy", &st->policy);
+	if (v[G_WHEN] == NULL)
+		missing(c, n, path, tmpl ? "day" : "from", tmpl ?
+		    "the days after the rollout's start when the stage begins" :
+		    "the date the stage begins, as YYYY-MM-DD");
+	else {
+		at->when = v[G_WHEN];
+		p = join(path, tmpl ? "day" : "from");
+		if (tmpl) {
+			if (get_int(c, v[G_WHEN], p, 0, 36500, &l) == 0)
+				st->from = l;
+		} else
+			get_date(c, v[G_WHEN], p, &st->from);
+		free(p);
+	}
+	if (v[G_SP] != NULL)
+		load_policy(c, v[G_SP], path, "subdomain_policy",
+		    &st->subdomain_policy);
+	if (v[G_NP] != NULL)
+		load_policy(c, v[G_NP], path, "nonexistent_subdomain_policy",
+		    &st->nonexistent_subdomain_policy);
+	if (v[G_ROLLBACK] != NULL) {
+		at->rollback = k[G_ROLLBACK];
+		p = join(path, "rollback");
+		get_bool(c, v[G_ROLLBACK], p, &st->rollback);
+		free(p);
+	}
+	if (v[G_TESTING] != NULL) {
+		p = join(path, "testing");
+		if (get_bool(c, v[G_TESTING], p, &st->testing) == 0 &&
+		    st->testing && st->policy == DMARC_POLICY_NONE)
+			error_at(c, v[G_TESTING], p, "testing: true needs "
+			    "policy quarantine or reject; there is nothing "
+			    "to test with policy none");
+		free(p);
+	}
+	if (v[G_PCT] != NULL) {
+		p = join(path, "pct");
+		if (st->testing)
+			error_at(c, k[G_PCT], p, "cannot be combined with "
+			    "testing: true, which publishes pct=0");
+		else if (get_int(c, v[G_PCT], p, 0, 100, &l) == 0) {
+			st->pct = (int)l;
+			if (st->policy != DMARC_POLICY_UNSET)
+				pct_warning(c, k[G_PCT], p, st);
+		}
+		free(p);
+	}
+	at->ok = c->d.nerrors == nerrors;
+}
+
+/* What a stage asks of receivers, ordered as the guard orders records
+ * (src/plan/guard.c): none 0 < quarantine, t=y 1 < quarantine 2 < reject,
+ * t=y 3 < reject 4, for p and for the sp and np it implies. */
+struct level {
+	int	 p, sp, np;
+	int	 pct;		/* as older receivers read it */
+};
+
+static int
+strength(enum dmarc_policy pol, int testing)
+{
+	int	 kw = (int)pol - (int)DMARC_POLICY_NONE;
+
+	return kw == 0 ? 0 : kw * 2 - (testing ? 1 : 0);
+}
+
+static void
+level_of(const struct cfg_stage *st, struct level *lv)
+{
+	enum dmarc_policy	 sp, np;
+
+	sp = st->subdomain_policy != DMARC_POLICY_UNSET ?
+	    st->subdomain_policy : st->policy;
+	np = st->nonexistent_subdomain_policy != DMARC_POLICY_UNSET ?
+	    st->nonexistent_subdomain_policy : sp;
+	lv->p = strength(st->policy, st->testing);
+	lv->sp = strength(sp, st->testing);
+	lv->np = strength(np, st->testing);
+	lv->pct = st->testing ? 0 : st->pct >= 0 ? st->pct : 100;
+}
+
+static void
+describe_policy(struct buf *b, enum dmarc_policy pol, int testing)
+{
+	buf_adds(b, dmarc_policy_name(pol));
+	if (testing)
+		buf_adds(b, " (testing)");
+}
+
+/* Appends to why how b is weaker than a; 1 when it is. */
+static int
+weaker(const struct cfg_stage *a, const struct cfg_stage *b,
+    struct buf *why)
+{
+	struct level		 la, lb;
+	enum dmarc_policy	 pa, pb;
+	int			 i, n = 0;
+	static const char *const labels[] = {
+		"policy", "subdomain policy", "non-existent subdomain policy"
+	};
+
+	level_of(a, &la);
+	level_of(b, &lb);
+	for (i = 0; i < 3; i++) {
+		int	 sa = i == 0 ? la.p : i == 1 ? la.sp : la.np;
+		int	 sb = i == 0 ? lb.p : i == 1 ? lb.sp : lb.np;
+
+		if (sb >= sa)
+			continue;
+		/* Inherited on both sides: it weakens exactly when the
+		 * policy it comes from does, which is said already. */
+		if (i == 1 && a->subdomain_policy == DMARC_POLICY_UNSET &&
+		    b->subdomain_policy == DMARC_POLICY_UNSET)
+			continue;
+		if (i == 2 && a->nonexistent_subdomain_policy ==
+		    DMARC_POLICY_UNSET && b->nonexistent_subdomain_policy ==
+		    DMARC_POLICY_UNSET)
+			continue;
+		pa = i == 0 ? a->policy : i == 1 ? a->subdomain_policy :
+		    a->nonexistent_subdomain_policy;
+		pb = i == 0 ? b->policy : i == 1 ? b->subdomain_policy :
+		    b->nonexistent_subdomain_policy;
+		if (i == 2 && pa == DMARC_POLICY_UNSET)
+			pa = a->subdomain_policy;
+		if (i == 2 && pb == DMARC_POLICY_UNSET)
+			pb = b->subdomain_policy;
+		if (pa == DMARC_POLICY_UNSET)
+			pa = a->policy;
+		if (pb == DMARC_POLICY_UNSET)
+			pb = b->policy;
+		buf_addf(why, "%s%s ", n++ > 0 ? ", " : "", labels[i]);
+		describe_policy(why, pa, a->testing);
+		buf_adds(why, " -> ");
+		describe_policy(why, pb, b->testing);
+	}
+	/* Older receivers apply the policy to pct% of failing mail. */
+	if (la.p == lb.p && a->policy != DMARC_POLICY_NONE && lb.pct < la.pct)
+		buf_addf(why, "%spct %d -> %d with policy %s", n++ > 0 ? ", " :
+		    "", la.pct, lb.pct, dmarc_policy_name(b->policy));
+	return n > 0;
+}
+
+/*
+ * The checks of the whole list: dates (days, in a template) strictly
+ * increasing, each stage at least as strong as the one before unless it
+ * says rollback: true, and a rollback weaker indeed.
+ */
+static void
+check_stages(struct ctx *c, const struct cfg_stage *st,
+    const struct stage_at *at, size_t n, const char *path, int tmpl)
+{
+	struct buf	 why = BUF_INIT;
+	char		 date[11], *p;
+	size_t		 i;
+	int		 w;
+
+	if (tmpl && n > 0 && at[0].ok && st[0].from != 0) {
+		p = xasprintf("%s[0].day", path);
+		error_at(c, at[0].when, p, "the first stage starts the "
+		    "rollout: write day: 0");
+		free(p);
+	}
+	if (!tmpl && n > 0 && at[0].ok && st[0].rollback) {
+		p = xasprintf("%s[0].rollback", path);
+		error_at(c, at[0].rollback, p, "the first stage has nothing "
+		    "to roll back");
+		free(p);
+	}
+	for (i = 1; i < n; i++) {
+		if (!at[i].ok || !at[i - 1].ok)
+			continue;
+		if (st[i].from <= st[i - 1].from) {
+			p = xasprintf("%s[%zu].%s", path, i, tmpl ? "day" :
+			    "from");
+			if (tmpl)
+				error_at(c, at[i].when, p, "day %ld is not "
+				    "after the day of the stage before (day %ld, "
+				    "line %d); give each stage its own, later day",
+				    st[i].from, st[i - 1].from,
+				    at[i - 1].item->line);
+			else {
+				cfg_date_format(st[i - 1].from, date);
+				error_at(c, at[i].when, p, "'%s' is not after "
+				    "the date of the stage before ('%s', line "
+				    "%d); give each stage its own, later date",
+				    at[i].when->str, date,
+				    at[i - 1].item->line);
+			}
+			free(p);
+		}
+		buf_reset(&why);
+		w = weaker(&st[i - 1], &st[i], &why);
+		p = xasprintf("%s[%zu]", path, i);
+		if (w && !st[i].rollback)
+			error_at(c, at[i].item, p, "weaker than the stage "
+			    "before (line %d): %s; a stage may only tighten "
+			    "DMARC%s", at[i - 1].item->line, buf_str(&why),
+			    tmpl ? "" : ", unless it says rollback: true");
+		free(p);
+		if (!w && st[i].rollback) {
+			p = xasprintf("%s[%zu].rollback", path, i);
+			error_at(c, at[i].rollback, p, "this stage is not "
+			    "weaker than the one before (line %d); remove "
+			    "rollback: true", at[i - 1].item->line);
+			free(p);
+		}
+	}
+	buf_release(&why);
+}
+
+/* The stages of the list n, checked, into *out. */
+static void
+load_stage_list(struct ctx *c, const struct node *n, const char *path,
+    int tmpl, struct cfg_stage **out, size_t *nout)
+{
+	struct stage_at	*at;
+	struct cfg_stage *st;
+	size_t		 i;
+	char		*p;
+
+	if (n->nkids == 0) {
+		error_at(c, n, path, "expected at least one stage");
+		return;
+	}
+	st = xcalloc(n->nkids, sizeof(*st));
+	at = xcalloc(n->nkids, sizeof(*at));
+	for (i = 0; i < n->nkids; i++) {
+		p = xasprintf("%s[%zu]", path, i);
+		load_stage(c, n->kids[i], p, tmpl, &st[i], &at[i]);
+		free(p);
+	}
+	check_stages(c, st, at, n->nkids, path, tmpl);
+	free(at);
+	*out = st;
+	*nout = n->nkids;
+}
+
+/* --- templates --- */
+
+/* A template's name, which is also its file's: [a-z0-9][a-z0-9_-]*. */
+static int
+template_name_ok(const char *s)
+{
+	size_t	 i;
+
+	if (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0]))
+		return 0;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!islower((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
+			return 0;
+	return i <= 64;
+}
+
+/* dir/name.yaml when it is a file, else NULL. */
+static char *
+template_file(const char *dir, const char *name)
+{
+	struct stat	 st;
+	char		*path;
+
+	if (dir == NULL)
+		return NULL;
+	path = xasprintf("%s/%s.yaml", dir, name);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return path;
+	free(path);
+	return NULL;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the template names of dir to names, each once. */
+static void
+template_names(const char *dir, struct cfg_strlist *names)
+{
+	struct dirent	*de;
+	DIR		*dp;
+	size_t		 len, i;
+	char		*name;
+
+	if (dir == NULL || (dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		name = xstrndup(de->d_name, len - 5);
+		for (i = 0; i < names->n; i++)
+			if (strcmp(names->v[i], name) == 0)
+				break;
+		if (template_name_ok(name) && i == names->n)
+			strlist_add(names, name);
+		free(name);
+	}
+	closedir(dp);
+	if (names->n > 1)
+		qsort(names->v, names->n, sizeof(*names->v), str_cmp);
+}
+
+static void
+unknown_template(struct ctx *c, const struct node *n, const char *path,
+    const char *name)
+{
+	const char		*user = NULL, *builtin = NULL;
+	struct cfg_strlist	 names = { NULL, 0 };
+	struct buf		 msg = BUF_INIT;
+	size_t			 i, best = 0, bestd = 3, dist;
+
+	if (c->opts != NULL) {
+		user = c->opts->user_templates;
+		builtin = c->opts->templates;
+	}
+	template_names(user, &names);
+	template_names(builtin, &names);
+	buf_addf(&msg, "unknown template '%s'", name);
+	if (user == NULL && builtin == NULL)
+		buf_adds(&msg, ": no template folder was found (give one with "
+		    "--policies DIR)");
+	else if (names.n == 0) {
+		buf_adds(&msg, ": no templates in ");
+		if (user != NULL)
+			buf_addf(&msg, "'%s'%s", user, builtin != NULL ?
+			    " or " : "");
+		if (builtin != NULL)
+			buf_addf(&msg, "'%s'", builtin);
+	} else {
+		buf_adds(&msg, "; known templates: ");
+		for (i = 0; i < names.n; i++) {
+			buf_addf(&msg, "%s%s", i > 0 ? ", " : "", names.v[i]);
+			dist = distance(name, names.v[i]);
+			if (dist < bestd) {
+				bestd = dist;
+				best = i + 1;
+			}
+		}
+		if (best > 0)
+			buf_addf(&msg, "; did you mean \"%s\"?",
+			    names.v[best - 1]);
+	}
+	error_at(c, n, path, "%s", buf_str(&msg));
+	buf_release(&msg);
+	strlist_release(&names);
+}
+
+static int	read_file(const char *, struct buf *, struct diags *);
+
+/* Reads and checks the template file of t. */
+static void
+template_read(struct ctx *parent, struct tmpl *t)
+{
+	const struct node	*k[nitems(template_keys)];
+	const struct node	*v[nitems(template_keys)];
+	struct ctx		 c;
+	struct buf		 text = BUF_INIT;
+	struct node		*root = NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.file = t->path;
+	c.opts = parent->opts;
+	c.empty_hint = "a template needs \"stages:\"";
+	if (read_file(t->path, &text, &c.d) == -1)
+		goto out;
+	c.text = buf_str(&text);
+	c.len = text.len;
+	if (!yaml_parser_initialize(&c.parser)) {
+		report(&c, DIAG_ERROR, 0, 0, NULL, "out of memory reading "
+		    "YAML");
+		goto out;
+	}
+	yaml_parser_set_input_string(&c.parser,
+	    (const unsigned char *)c.text, c.len);
+	root = read_tree(&c);
+	yaml_parser_delete(&c.parser);
+	if (root == NULL)
+		goto out;
+	if (is_null(root)) {
+		report(&c, DIAG_ERROR, 0, 0, NULL, "the file is empty; %s",
+		    c.empty_hint);
+		goto out;
+	}
+	if (map_fields(&c, root, "", template_keys, nitems(template_keys), k,
+	    v) == -1)
+		goto out;
+	if (v[F_DESCRIPTION] != NULL)
+		get_str(&c, v[F_DESCRIPTION], "description");
+	if (v[F_STAGES] == NULL)
+		missing(&c, root, "", "stages", "list the stages, each with "
+		    "day and policy");
+	else if (get_list(&c, v[F_STAGES], "stages") == 0)
+		load_stage_list(&c, v[F_STAGES], "stages", 1, &t->stages,
+		    &t->nstages);
+out:
+	t->ok = c.d.nerrors == 0 && t->nstages > 0;
+	flush(&c, &t->d);
+	node_free(root);
+	buf_release(&text);
+}
+
+/*
+ * The template name as the config at n refers to it, read on first use;
+ * NULL when it is not found, is ambiguous or has errors (each reported
+ * at n).
+ */
+static const struct tmpl *
+template_get(struct ctx *c, const struct node *n, const char *path,
+    const char *name)
+{
+	struct tmpl	*t;
+	char		*user, *builtin;
+	size_t		 i;
+
+	for (i = 0; i < c->ntmpls; i++)
+		if (strcmp(c->tmpls[i].name, name) == 0)
+			break;
+	if (i == c->ntmpls) {
+		user = template_file(c->opts != NULL ?
+		    c->opts->user_templates : NULL, name);
+		builtin = template_file(c->opts != NULL ?
+		    c->opts->templates : NULL, name);
+		if (user != NULL && builtin != NULL) {
+			error_at(c, n, path, "template '%s' is both in '%s' "
+			    "(--policies) and built in ('%s'); give yours "
+			    "another name", name, user, builtin);
+			free(user);
+			free(builtin);
+			return NULL;
+		}
+		if (user == NULL && builtin == NULL) {
+			unknown_template(c, n, path, name);
+			return NULL;
+		}
+		t = xappend(&c->tmpls, &c->ntmpls, sizeof(*c->tmpls));
+		t->name = xstrdup(name);
+		t->path = user != NULL ? user : builtin;
+		template_read(c, t);
+	}
+	t = &c->tmpls[i];
+	if (!t->ok) {
+		error_at(c, n, path, "template '%s' ('%s') is not valid: see "
+		    "the errors reported for that file", name, t->path);
+		return NULL;
+	}
+	return t;
+}
+
+/* rollout: { template: NAME, start: YYYY-MM-DD } */
+static void
+load_template_ref(struct ctx *c, struct cfg_rollout *ro, const struct node *n,
+    const char *path)
+{
+	const struct node	*k[nitems(tref_keys)], *v[nitems(tref_keys)];
+	const struct tmpl	*t = NULL;
+	const char		*name;
+	size_t			 i;
+	long			 start = 0, last;
+	int			 start_ok = 0;
+	char			*p;
+
+	if (map_fields(c, n, path, tref_keys, nitems(tref_keys), k, v) == -1)
+		return;
+	if (v[T_START] == NULL)
+		missing(c, n, path, "start", "the date the rollout begins, as "
+		    "YYYY-MM-DD");
+	else {
+		p = join(path, "start");
+		start_ok = get_date(c, v[T_START], p, &start) == 0;
+		free(p);
+	}
+	if (v[T_TEMPLATE] == NULL) {
+		missing(c, n, path, "template", "the name of a template of "
+		    "policies/dmarc or of --policies DIR");
+		return;
+	}
+	p = join(path, "template");
+	if ((name = get_str(c, v[T_TEMPLATE], p)) == NULL)
+		goto out;
+	if (!template_name_ok(name)) {
+		error_at(c, v[T_TEMPLATE], p, "'%s' is not a template name "
+		    "(lower-case letters, digits, '-' and '_', starting with "
+		    "a letter or digit)", name);
+		goto out;
+	}
+	if ((t = template_get(c, v[T_TEMPLATE], p, name)) == NULL ||
+	    !start_ok)
+		goto out;
+	last = t->stages[t->nstages - 1].from;
+	if (start > CFG_DAY_MAX - last) {
+		free(p);
+		p = join(path, "start");
+		error_at(c, v[T_START], p, "the last stage of template '%s' "
+		    "(day %ld) would begin after 9999-12-31", name, last);
+		goto out;
+	}
+	ro->template = xstrdup(name);
+	ro->template_path = xstrdup(t->path);
+	ro->start = start;
+	ro->stages = xcalloc(t->nstages, sizeof(*ro->stages));
+	ro->nstages = t->nstages;
+	for (i = 0; i < t->nstages; i++) {
+		ro->stages[i] = t->stages[i];
+		ro->stages[i].from = start + t->stages[i].from;
+		ro->stages[i].pos = pos_of(k[T_TEMPLATE]);
+	}
+out:
+	free(p);
+}
+
+static void
+load_rollout(struct ctx *c, struct cfg_rollout *ro, const struct node *key,
+    const struct node *n, const char *path)
+{
+	ro->pos = pos_of(key);
+	if (n->type == NODE_ALIAS)
+		return;
+	if (n->type == NODE_SEQ)
+		load_stage_list(c, n, path, 0, &ro->stages, &ro->nstages);
+	else if (n->type == NODE_MAP)
+		load_template_ref(c, ro, n, path);
+	else
+		expect(c, n, path, "a list of stages, or { template: NAME, "
+		    "start: YYYY-MM-DD }", 0);
+}
+
 static void
 load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
     const struct node *n, const char *path)
@@ -1333,10 +2069,27 @@ load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
 	dm->pos = pos_of(key);
 	if (map_fields(c, n, path, dmarc_keys, nitems(dmarc_keys), k, v) == -1)
 		return;
-	if (v[M_POLICY] == NULL)
+	if (v[M_ROLLOUT] != NULL) {
+		p = join(path, "rollout");
+		load_rollout(c, &dm->rollout, k[M_ROLLOUT], v[M_ROLLOUT], p);
+		free(p);
+		/* The stages supply these; the record's other keys apply to
+		 * every stage. */
+		for (i = M_POLICY; i <= M_PCT; i++) {
+			if (k[i] == NULL)
+				continue;
+			p = join(path, dmarc_keys[i]);
+			error_at(c, k[i], p, "cannot be combined with rollout, "
+			    "whose stages set policy, testing, pct, "
+			    "subdomain_policy and nonexistent_subdomain_policy; "
+			    "give it in the stages");
+			free(p);
+			v[i] = NULL;
+		}
+	} else if (v[M_POLICY] == NULL)
 		missing(c, key, path, "policy", "one of none, quarantine, "
-		    "reject");
-	else
+		    "reject, or a rollout");
+	if (v[M_POLICY] != NULL)
 		load_policy(c, v[M_POLICY], path, "policy", &dm->policy);
 	if (v[M_SP] != NULL)
 		load_policy(c, v[M_SP], path, "subdomain_policy",
@@ -1532,8 +2285,8 @@ load_root(struct ctx *c, const struct node *root, struct cfg *cfg)
 	long			 l;
 
 	if (is_null(root)) {
-		report(c, DIAG_ERROR, 0, 0, NULL, "the file is empty; it "
-		    "needs at least \"version: 1\" and \"domains:\"");
+		report(c, DIAG_ERROR, 0, 0, NULL, "the file is empty; %s",
+		    c->empty_hint);
 		return;
 	}
 	if (map_fields(c, root, "", root_keys, nitems(root_keys), k, v) == -1)
@@ -1577,13 +2330,68 @@ load_root(struct ctx *c, const struct node *root, struct cfg *cfg)
 
 /* --- public --- */
 
+/* The whole of path into text, at most CFG_MAX_SIZE bytes; -1 after
+ * adding why not to d. */
+static int
+read_file(const char *path, struct buf *text, struct diags *d)
+{
+	char	 chunk[8192];
+	FILE	*f;
+	size_t	 n;
+	int	 rc = -1, saved;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_add(text, chunk, n);
+		if (text->len > CFG_MAX_SIZE)
+			break;
+	}
+	if (ferror(f)) {
+		saved = errno;
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
+		    path, strerror(saved));
+		goto out;
+	}
+	if (text->len > CFG_MAX_SIZE) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': "
+		    "larger than 1 MiB, the limit for a configuration file",
+		    path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+static void
+tmpls_release(struct ctx *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ntmpls; i++) {
+		free(c->tmpls[i].name);
+		free(c->tmpls[i].path);
+		free(c->tmpls[i].stages);
+		diags_release(&c->tmpls[i].d);
+	}
+	free(c->tmpls);
+	c->tmpls = NULL;
+	c->ntmpls = 0;
+}
+
 int
-cfg_load_string(struct cfg *cfg, const char *path, const char *text,
-    size_t len, struct diags *d)
+cfg_load_string_with(struct cfg *cfg, const char *path, const char *text,
+    size_t len, const struct cfg_load_opts *opts, struct diags *d)
 {
 	struct ctx	 c;
 	struct cfg	 out;
 	struct node	*root = NULL;
+	size_t		 i, j;
 	int		 rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -1592,6 +2400,8 @@ cfg_load_string(struct cfg *cfg, const char *path, const char *text,
 	c.file = path;
 	c.text = text;
 	c.len = len;
+	c.opts = opts;
+	c.empty_hint = "it needs at least \"version: 1\" and \"domains:\"";
 	out.path = path != NULL ? xstrdup(path) : NULL;
 	out.default_ttl = CFG_DEFAULT_TTL;
 	if (len > CFG_MAX_SIZE) {
@@ -1615,6 +2425,15 @@ cfg_load_string(struct cfg *cfg, const char *path, const char *text,
 	}
 out:
 	flush(&c, d);
+	/* Each template's own diagnostics, after the config's. */
+	for (i = 0; i < c.ntmpls; i++)
+		for (j = 0; j < c.tmpls[i].d.n; j++) {
+			const struct diag	*g = &c.tmpls[i].d.v[j];
+
+			diags_add(d, g->level, g->file, g->line, g->col, "%s",
+			    g->msg);
+		}
+	tmpls_release(&c);
 	node_free(root);
 	if (rc == 0)
 		*cfg = out;
@@ -1624,42 +2443,31 @@ out:
 }
 
 int
-cfg_load(struct cfg *cfg, const char *path, struct diags *d)
+cfg_load_string(struct cfg *cfg, const char *path, const char *text,
+    size_t len, struct diags *d)
+{
+	return cfg_load_string_with(cfg, path, text, len, NULL, d);
+}
+
+int
+cfg_load_with(struct cfg *cfg, const char *path,
+    const struct cfg_load_opts *opts, struct diags *d)
 {
 	struct buf	 text = BUF_INIT;
-	char		 chunk[8192];
-	FILE		*f;
-	size_t		 n;
-	int		 rc = -1, saved;
+	int		 rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((f = fopen(path, "r")) == NULL) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf_add(&text, chunk, n);
-		if (text.len > CFG_MAX_SIZE)
-			break;
-	}
-	if (ferror(f)) {
-		saved = errno;
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
-		    path, strerror(saved));
-		goto out;
-	}
-	if (text.len > CFG_MAX_SIZE) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': "
-		    "larger than 1 MiB, the limit for a configuration file",
-		    path);
-		goto out;
-	}
-	rc = cfg_load_string(cfg, path, buf_str(&text), text.len, d);
-out:
-	fclose(f);
+	if (read_file(path, &text, d) == 0)
+		rc = cfg_load_string_with(cfg, path, buf_str(&text), text.len,
+		    opts, d);
 	buf_release(&text);
 	return rc;
+}
+
+int
+cfg_load(struct cfg *cfg, const char *path, struct diags *d)
+{
+	return cfg_load_with(cfg, path, NULL, d);
 }
 
 void
@@ -1683,10 +2491,40 @@ cfg_release(struct cfg *cfg)
 		strlist_release(&dom->dmarc.rua);
 		strlist_release(&dom->dmarc.ruf);
 		strlist_release(&dom->dmarc.fo);
+		free(dom->dmarc.rollout.stages);
+		free(dom->dmarc.rollout.template);
+		free(dom->dmarc.rollout.template_path);
 	}
 	free(cfg->domains);
 	free(cfg->path);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct cfg_stage *
+cfg_rollout_at(const struct cfg_rollout *ro, long day)
+{
+	size_t	 i;
+
+	/* The list is short and sorted: the last stage begun wins. */
+	for (i = ro->nstages; i > 0; i--)
+		if (ro->stages[i - 1].from <= day)
+			return &ro->stages[i - 1];
+	return NULL;
+}
+
+void
+cfg_dmarc_at(const struct cfg_dmarc *dm, const struct cfg_stage *st,
+    struct cfg_dmarc *out)
+{
+	*out = *dm;
+	memset(&out->rollout, 0, sizeof(out->rollout));
+	out->policy = st->policy;
+	out->subdomain_policy = st->subdomain_policy;
+	out->nonexistent_subdomain_policy = st->nonexistent_subdomain_policy;
+	/* t=y with pct=0: older receivers, which ignore t, then apply the
+	 * policy to no mail, so the stage is soft for both kinds. */
+	out->testing = st->testing ? 1 : -1;
+	out->pct = st->testing ? 0 : st->pct;
 }
 
 const char *

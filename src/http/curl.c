@@ -1,6 +1,8 @@
 /*
  * curl.c - the libcurl transport: one request out, one response in, nothing
- * added or followed on the way, secrets kept out of the debug log.
+ * added or followed on the way, proxies and CAs only as configured, secrets
+ * kept out of the debug log, and each failure told apart by whether the
+ * request may have been sent.
  *
  * The only file that includes <curl/curl.h>.
  */
@@ -10,13 +12,11 @@
 #include <strings.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
-
-#define CONNECT_TIMEOUT_S	10L
-#define DEFAULT_TIMEOUT_S	60L
 
 /* What the callbacks fill while curl runs. */
 struct exchange {
@@ -119,19 +119,27 @@ log_header(FILE *f, char dir, const char *name, const char *value)
 }
 
 static void
-log_request(FILE *f, const struct http_request *req)
+log_request(FILE *f, const struct http_request *req, const char *proxy)
 {
-	size_t	 i;
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
 
-	fprintf(f, "debug: > %s %s\n", req->method, req->url);
+	http_url_log(req->url, &b);
+	fprintf(f, "debug: > %s %s\n", req->method, buf_str(&b));
 	for (i = 0; i < req->nheaders; i++)
 		log_header(f, '>', req->headers[i].name, req->headers[i].value);
 	if (req->body != NULL)
 		fprintf(f, "debug: > (%zu bytes of body)\n", req->body_len);
+	if (*proxy != '\0') {
+		buf_reset(&b);
+		http_url_log(proxy, &b);
+		fprintf(f, "debug: > (through proxy '%s')\n", buf_str(&b));
+	}
+	buf_release(&b);
 }
 
 static void
-log_response(FILE *f, const struct http_response *resp)
+log_response(FILE *f, const struct http_response *resp, double secs)
 {
 	size_t	 i;
 
@@ -139,6 +147,73 @@ log_response(FILE *f, const struct http_response *resp)
 	for (i = 0; i < resp->nheaders; i++)
 		log_header(f, '<', resp->headers[i].name,
 		    resp->headers[i].value);
+	fprintf(f, "debug: < (after %.3f s)\n", secs);
+}
+
+/*
+ * The proxy for this URL, "" for none: the configured one for its scheme,
+ * never for a loopback host (a local emulator is not behind a proxy).
+ */
+static const char *
+proxy_for(const struct http_curl *hc, const char *url)
+{
+	const char	*p;
+
+	if (http_url_is_loopback(url))
+		return "";
+	p = strncasecmp(url, "https://", 8) == 0 ? hc->https_proxy :
+	    hc->http_proxy;
+	return p != NULL ? p : "";
+}
+
+/*
+ * What a failed exchange means for sending it again: whether the
+ * connection was made, and whether any of the request left.  The bytes
+ * curl sent count the request line and headers (a CONNECT to a proxy
+ * too, which only makes this more cautious).
+ */
+static enum http_failure
+failure_kind(CURL *c, CURLcode rc)
+{
+	curl_off_t	 sent = 0;
+	long		 reqsize = 0;
+
+	curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize);
+	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &sent);
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+		return HTTP_FAILURE_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return reqsize > 0 || sent > 0 ? HTTP_FAILURE_TIMEOUT :
+		    HTTP_FAILURE_CONNECT;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return reqsize > 0 || sent > 0 ? HTTP_FAILURE_LOST :
+		    HTTP_FAILURE_CONNECT;
+	default:
+		/* TLS verification, a bad CA file, a refused protocol: the
+		 * same again would fail the same way. */
+		return HTTP_FAILURE_NONE;
+	}
+}
+
+/* Frees a header list, wiping it first: it holds session tokens and
+ * authorization headers. */
+static void
+free_headers(struct curl_slist *list)
+{
+	struct curl_slist	*l;
+
+	for (l = list; l != NULL; l = l->next)
+		OPENSSL_cleanse(l->data, strlen(l->data));
+	curl_slist_free_all(list);
 }
 
 /* Appends line to *list; sets *nomem when curl is out of memory. */
@@ -182,6 +257,7 @@ make_headers(const struct http_request *req, int has_body,
 		else
 			line = xasprintf("%s: %s", h->name, h->value);
 		add_line(&list, line, &nomem);
+		OPENSSL_cleanse(line, strlen(line));
 		free(line);
 	}
 	if (http_request_header_get(req, "Accept") == NULL)
@@ -198,7 +274,7 @@ make_headers(const struct http_request *req, int has_body,
 	list = NULL;
 	rc = 0;
 out:
-	curl_slist_free_all(list);
+	free_headers(list);
 	return rc;
 }
 
@@ -207,11 +283,14 @@ out:
 static CURLcode
 set_options(CURL *c, const struct http_curl *hc,
     const struct http_request *req, struct curl_slist *headers,
-    char *errbuf)
+    const char *proxy, char *errbuf)
 {
 	CURLcode	 rc = CURLE_OK;
 	long		 timeout = hc->timeout_s > 0 ? hc->timeout_s :
-			    DEFAULT_TIMEOUT_S;
+			    HTTP_TIMEOUT_DEFAULT;
+	long		 connect = hc->connect_timeout_s > 0 ?
+			    hc->connect_timeout_s :
+			    HTTP_CONNECT_TIMEOUT_DEFAULT;
 
 #define SET(opt, val) do {						\
 	if (rc == CURLE_OK)						\
@@ -224,9 +303,19 @@ set_options(CURL *c, const struct http_curl *hc,
 	SET(CURLOPT_FOLLOWLOCATION, 0L);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_TIMEOUT, timeout);
-	SET(CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+	SET(CURLOPT_CONNECTTIMEOUT, connect < timeout ? connect : timeout);
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SET(CURLOPT_PROXY_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_PROXY_SSL_VERIFYHOST, 2L);
+	if (hc->ca_file != NULL && *hc->ca_file != '\0')
+		SET(CURLOPT_CAINFO, hc->ca_file);
+	/* "" is no proxy, whatever the environment says: libcurl would
+	 * otherwise read http_proxy, HTTPS_PROXY, ALL_PROXY and NO_PROXY
+	 * itself, behind the caller's back. */
+	SET(CURLOPT_PROXY, proxy);
+	SET(CURLOPT_NOPROXY, hc->no_proxy != NULL ? hc->no_proxy : "");
 	SET(CURLOPT_HTTPHEADER, headers);
 	if (strcmp(req->method, "GET") == 0 && req->body == NULL)
 		SET(CURLOPT_HTTPGET, 1L);
@@ -254,9 +343,13 @@ http_curl_send(void *ctx, const struct http_request *req,
 	FILE			*debug = hc->debug;
 	struct exchange		 x;
 	struct curl_slist	*headers = NULL;
+	struct buf		 shown = BUF_INIT;
 	char			 errbuf[CURL_ERROR_SIZE];
+	const char		*proxy = proxy_for(hc, req->url);
 	CURL			*c = NULL;
 	CURLcode		 rc;
+	curl_off_t		 usecs = 0;
+	enum http_failure	 failure = HTTP_FAILURE_NONE;
 	int			 has_body, ret = -1;
 
 	http_response_init(resp);
@@ -271,7 +364,7 @@ http_curl_send(void *ctx, const struct http_request *req,
 		err_set(err, "cannot initialise libcurl");
 		goto out;
 	}
-	rc = set_options(c, hc, req, headers, errbuf);
+	rc = set_options(c, hc, req, headers, proxy, errbuf);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	if (rc == CURLE_OK)
@@ -281,38 +374,50 @@ http_curl_send(void *ctx, const struct http_request *req,
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
 	if (rc != CURLE_OK) {
-		err_set(err, "cannot set up a request to '%s': %s", req->url,
-		    curl_easy_strerror(rc));
+		http_url_log(req->url, &shown);
+		err_set(err, "cannot set up a request to '%s': %s",
+		    buf_str(&shown), curl_easy_strerror(rc));
 		goto out;
 	}
 
 	if (debug != NULL)
-		log_request(debug, req);
+		log_request(debug, req, proxy);
 	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &usecs);
 	if (x.too_large) {
+		http_url_log(req->url, &shown);
 		err_set(err, "response from '%s' is larger than %ld bytes",
-		    req->url, HTTP_BODY_MAX);
+		    buf_str(&shown), HTTP_BODY_MAX);
+		if (debug != NULL)
+			fprintf(debug, "debug: ! response larger than %ld "
+			    "bytes (after %.3f s)\n", HTTP_BODY_MAX,
+			    (double)usecs / 1e6);
 		goto out;
 	}
 	if (rc != CURLE_OK) {
-		err_set(err, "cannot reach '%s': %s", req->url,
+		failure = failure_kind(c, rc);
+		http_url_log(req->url, &shown);
+		err_set(err, "cannot reach '%s': %s", buf_str(&shown),
 		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
 		if (debug != NULL)
-			fprintf(debug, "debug: ! %s\n", err != NULL ?
-			    err->msg : curl_easy_strerror(rc));
+			fprintf(debug, "debug: ! %s (after %.3f s)\n",
+			    errbuf[0] != '\0' ? errbuf :
+			    curl_easy_strerror(rc), (double)usecs / 1e6);
 		goto out;
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (debug != NULL)
-		log_response(debug, resp);
+		log_response(debug, resp, (double)usecs / 1e6);
 	ret = 0;
 out:
 	if (ret == -1) {
 		http_response_release(resp);
 		http_response_init(resp);
+		resp->failure = failure;
 	}
 	if (c != NULL)
 		curl_easy_cleanup(c);
-	curl_slist_free_all(headers);
+	free_headers(headers);
+	buf_release(&shown);
 	return ret;
 }

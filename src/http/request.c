@@ -1,12 +1,16 @@
 /*
- * request.c - HTTP requests and responses as plain data, and the rule that
- * decides which header values never reach a log.
+ * request.c - HTTP requests and responses as plain data, the rules that
+ * decide which header values and URL parts never reach a log, and which
+ * endpoints may be spoken to without TLS.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/err.h"
 #include "mailauth/http.h"
 
 static struct http_header *
@@ -104,6 +108,24 @@ http_request_body_set(struct http_request *req, const char *data, size_t len)
 }
 
 void
+http_request_copy(struct http_request *dst, const struct http_request *src)
+{
+	size_t	 i;
+
+	http_request_init(dst, src->method, src->url);
+	for (i = 0; i < src->nheaders; i++)
+		http_request_header_add(dst, src->headers[i].name,
+		    src->headers[i].value);
+	if (src->body != NULL)
+		http_request_body_set(dst, src->body, src->body_len);
+	dst->op = src->op != NULL ? xstrdup(src->op) : NULL;
+	dst->idempotent = src->idempotent;
+	dst->sign = src->sign;
+	dst->sign_arg = src->sign_arg;
+	dst->error_code = src->error_code;
+}
+
+void
 http_request_release(struct http_request *req)
 {
 	size_t	 i;
@@ -116,6 +138,7 @@ http_request_release(struct http_request *req)
 	free(req->method);
 	free(req->url);
 	free(req->body);
+	free(req->op);
 	memset(req, 0, sizeof(*req));
 }
 
@@ -225,4 +248,153 @@ http_header_log_value(const char *name, const char *value, struct buf *out)
 		return;
 	}
 	buf_adds(out, "<redacted>");
+}
+
+/* The parts of an http:// or https:// URL that these checks look at. */
+struct url_parts {
+	const char	*auth;		/* the authority: [user@]host[:port] */
+	size_t		 auth_len;
+	const char	*rest;		/* path, query and fragment */
+};
+
+static int
+url_split(const char *url, struct url_parts *u)
+{
+	if (strncasecmp(url, "https://", 8) == 0)
+		u->auth = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		u->auth = url + 7;
+	else
+		return -1;
+	u->auth_len = strcspn(u->auth, "/?#");
+	u->rest = u->auth + u->auth_len;
+	return 0;
+}
+
+/*
+ * The host of an authority without user info: "[v6]" keeps its brackets
+ * off, "name:port" loses the port.  -1 when it cannot be read.
+ */
+static int
+url_host(const struct url_parts *u, char *host, size_t size)
+{
+	const char	*p = u->auth, *end = u->auth + u->auth_len, *c;
+	size_t		 n;
+
+	if (memchr(p, '@', u->auth_len) != NULL)
+		return -1;
+	if (*p == '[') {
+		if ((c = memchr(p, ']', u->auth_len)) == NULL)
+			return -1;
+		p++;
+		n = (size_t)(c - p);
+		if (c + 1 != end && c[1] != ':')
+			return -1;
+	} else {
+		c = memchr(p, ':', u->auth_len);
+		n = (size_t)((c != NULL ? c : end) - p);
+	}
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	return 0;
+}
+
+int
+http_url_is_loopback(const char *url)
+{
+	struct url_parts	 u;
+	struct in_addr		 a4;
+	struct in6_addr		 a6;
+	char			 host[256];
+
+	if (url_split(url, &u) == -1 || url_host(&u, host, sizeof(host)) == -1)
+		return 0;
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
+		return 1;
+	/* inet_pton() takes only the dotted quad: "127.1" or "0x7f.1" are
+	 * names to a resolver, not addresses. */
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return 0;
+}
+
+int
+http_endpoint_check(const char *url, int allow_insecure, struct err *err)
+{
+	struct url_parts	 u;
+
+	if (url_split(url, &u) == -1 || u.auth_len == 0)
+		return err_set(err, "endpoint '%s' is not an http:// or "
+		    "https:// URL", url);
+	if (strncasecmp(url, "https://", 8) == 0 || allow_insecure ||
+	    http_url_is_loopback(url))
+		return 0;
+	return err_set(err, "endpoint '%s' is plain http:// to a host that "
+	    "is not a loopback address, so requests and their signatures "
+	    "would cross the network unencrypted; use https://, or "
+	    "--allow-insecure-endpoint if this is meant", url);
+}
+
+/* Whether a query parameter's value must never be logged. */
+static int
+param_is_secret(const char *name, size_t len)
+{
+	char	*n = xstrndup(name, len);
+	int	 secret;
+
+	secret = http_header_is_secret(n) || contains(n, "signature");
+	free(n);
+	return secret;
+}
+
+void
+http_query_log(const char *query, struct buf *out)
+{
+	const char	*p, *eq, *end;
+	size_t		 n;
+
+	for (p = query; *p != '\0' && *p != '#'; p = end) {
+		n = strcspn(p, "&#");
+		end = p + n;
+		eq = memchr(p, '=', n);
+		if (eq != NULL && param_is_secret(p, (size_t)(eq - p))) {
+			buf_add(out, p, (size_t)(eq + 1 - p));
+			buf_adds(out, "<redacted>");
+		} else
+			buf_add(out, p, n);
+		if (*end == '&') {
+			buf_addc(out, '&');
+			end++;
+		}
+	}
+	buf_adds(out, p);
+}
+
+void
+http_url_log(const char *url, struct buf *out)
+{
+	struct url_parts	 u;
+	const char		*p, *q;
+
+	if (url_split(url, &u) == -1) {
+		buf_adds(out, url);
+		return;
+	}
+	buf_add(out, url, (size_t)(u.auth - url));
+	if ((p = memchr(u.auth, '@', u.auth_len)) != NULL) {
+		buf_adds(out, "<redacted>");
+		buf_add(out, p, (size_t)(u.auth + u.auth_len - p));
+	} else
+		buf_add(out, u.auth, u.auth_len);
+	if ((q = strchr(u.rest, '?')) == NULL) {
+		buf_adds(out, u.rest);
+		return;
+	}
+	buf_add(out, u.rest, (size_t)(q + 1 - u.rest));
+	http_query_log(q + 1, out);
 }

@@ -226,54 +226,101 @@ describe(struct buf *out, const struct rrset *rs)
 		buf_addf(out, " alias %s", rs->alias_target);
 }
 
+/*
+ * Reads the names of the n changes (all in zone z) the way plan reads a
+ * zone, so the requests do not grow with the zone.  sets, nsets are
+ * parallel to changes; release with release_read().
+ */
+static int
+read_changes(const struct r53_client *client, const struct zone *z,
+    const struct plan_change *const *changes, size_t n,
+    struct rrset ***sets, size_t **nsets, struct err *err)
+{
+	const char	**names = xcalloc(n + 1, sizeof(*names));
+	size_t		  i;
+	int		  rc;
+
+	*sets = xcalloc(n + 1, sizeof(**sets));
+	*nsets = xcalloc(n + 1, sizeof(**nsets));
+	for (i = 0; i < n; i++)
+		names[i] = change_name(changes[i]);
+	rc = live_read_names(client, z, -1, names, NULL, n, *sets, *nsets,
+	    err);
+	free(names);
+	return rc;
+}
+
+static void
+release_read(struct rrset **sets, size_t *nsets, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; sets != NULL && i < n; i++)
+		r53_rrsets_release(sets[i], nsets[i]);
+	free(sets);
+	free(nsets);
+}
+
+/* Adds to d what changed at c's name since the plan, if anything. */
+static void
+drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
+    struct diags *d)
+{
+	struct buf		 then = BUF_INIT, now = BUF_INIT;
+	const struct rrset	*live;
+	const char		*type;
+	char			*name;
+
+	if (name_is(sets, n, &c->before, &c->after))
+		return;
+	/* Say what was seen of the type that differs. */
+	type = c->before.name != NULL &&
+	    ((live = set_of_type(sets, n, c->before.type)) == NULL ||
+	    !same_set(live, &c->before)) ? c->before.type : c->after.type;
+	describe(&then, c->before.name != NULL &&
+	    strcmp(c->before.type, type) == 0 ? &c->before : NULL);
+	describe(&now, set_of_type(sets, n, type));
+	name = dns_name_display(change_name(c));
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s changed since the plan: "
+	    "at plan time %s; now %s", name, type, buf_str(&then),
+	    buf_str(&now));
+	free(name);
+	buf_release(&then);
+	buf_release(&now);
+}
+
 int
 plan_check_drift(const struct r53_client *client, const struct plan *p,
     struct diags *d, struct err *err)
 {
-	struct rrset	*sets = NULL;
-	struct buf	 then = BUF_INIT, now = BUF_INIT;
-	size_t		 i, n = 0;
-	int		 rc = -1;
+	const struct plan_change	**changes = NULL;
+	struct rrset			**sets = NULL;
+	size_t				 *nsets = NULL;
+	size_t				  z, i, n = 0;
+	int				  rc = -1;
 
-	for (i = 0; i < p->nchanges; i++) {
-		const struct plan_change	*c = &p->changes[i];
-		const struct rrset		*live;
-		const char			*type;
-		char				*name;
-
-		if (c->op == PLAN_NONE)
-			continue;
-		if (r53_rrsets_at(client, c->zone->id, change_name(c), &sets,
-		    &n, err) == -1)
-			goto out;
-		if (!name_is(sets, n, &c->before, &c->after)) {
-			/* Say what was seen of the type that differs. */
-			type = c->before.name != NULL &&
-			    ((live = set_of_type(sets, n, c->before.type)) ==
-			    NULL || !same_set(live, &c->before)) ?
-			    c->before.type : c->after.type;
-			live = set_of_type(sets, n, type);
-			buf_reset(&then);
-			buf_reset(&now);
-			describe(&then, c->before.name != NULL &&
-			    strcmp(c->before.type, type) == 0 ?
-			    &c->before : NULL);
-			describe(&now, live);
-			name = dns_name_display(change_name(c));
-			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s changed "
-			    "since the plan: at plan time %s; now %s", name,
-			    type, buf_str(&then), buf_str(&now));
-			free(name);
-		}
-		r53_rrsets_release(sets, n);
-		sets = NULL;
+	changes = xcalloc(p->nchanges + 1, sizeof(*changes));
+	for (z = 0; z < p->nzones; z++) {
 		n = 0;
+		for (i = 0; i < p->nchanges; i++)
+			if (p->changes[i].zone == &p->zones[z] &&
+			    p->changes[i].op != PLAN_NONE)
+				changes[n++] = &p->changes[i];
+		if (n == 0)
+			continue;
+		if (read_changes(client, &p->zones[z], changes, n, &sets,
+		    &nsets, err) == -1)
+			goto out;
+		for (i = 0; i < n; i++)
+			drift_of(changes[i], sets[i], nsets[i], d);
+		release_read(sets, nsets, n);
+		sets = NULL;
+		nsets = NULL;
 	}
 	rc = 0;
 out:
-	r53_rrsets_release(sets, n);
-	buf_release(&then);
-	buf_release(&now);
+	release_read(sets, nsets, n);
+	free(changes);
 	return rc;
 }
 
@@ -323,28 +370,28 @@ static enum landed
 batch_landed(const struct r53_client *client, const struct plan_batch *b,
     struct err *err)
 {
-	struct rrset	*sets = NULL;
-	size_t		 i, n = 0, nbefore = 0, nafter = 0;
+	struct rrset	**sets = NULL;
+	size_t		 *nsets = NULL;
+	size_t		  i, nbefore = 0, nafter = 0;
+	enum landed	  rc = LANDED_UNKNOWN;
 
+	if (read_changes(client, b->zone, b->changes, b->nchanges, &sets,
+	    &nsets, err) == -1)
+		return LANDED_UNKNOWN;
 	for (i = 0; i < b->nchanges; i++) {
 		const struct plan_change	*c = b->changes[i];
 
-		if (r53_rrsets_at(client, b->zone->id, change_name(c), &sets,
-		    &n, err) == -1)
-			return LANDED_UNKNOWN;
-		if (name_is(sets, n, &c->after, &c->before))
+		if (name_is(sets[i], nsets[i], &c->after, &c->before))
 			nafter++;
-		else if (name_is(sets, n, &c->before, &c->after))
+		else if (name_is(sets[i], nsets[i], &c->before, &c->after))
 			nbefore++;
-		r53_rrsets_release(sets, n);
-		sets = NULL;
-		n = 0;
 	}
 	if (nafter == b->nchanges)
-		return LANDED_YES;
-	if (nbefore == b->nchanges)
-		return LANDED_NO;
-	return LANDED_UNKNOWN;
+		rc = LANDED_YES;
+	else if (nbefore == b->nchanges)
+		rc = LANDED_NO;
+	release_read(sets, nsets, b->nchanges);
+	return rc;
 }
 
 /* A request's failure leaves its outcome unknown when it may have reached

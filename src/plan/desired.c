@@ -1,7 +1,7 @@
 /*
  * desired.c - config -> desired records: what mailauth wants each domain to
- * publish, rendered, checked against its RFC, and which live values each
- * kind of record owns.
+ * publish on a given day (a DMARC rollout's stage of that day), rendered,
+ * checked against its RFC, and which live values each kind of record owns.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -185,9 +185,102 @@ build_dkim(const struct cfg *cfg, const struct cfg_domain *dom,
 	buf_release(&text);
 }
 
-int
-desired_build(const struct cfg *cfg, struct desired **out, size_t *nout,
+/* Where the rollout stands on day, for the plan. */
+static struct plan_stage *
+stage_of(const struct cfg_rollout *ro, long day)
+{
+	const struct cfg_stage	*st = cfg_rollout_at(ro, day);
+	struct plan_stage	*ps = xcalloc(1, sizeof(*ps));
+	size_t			 i = st != NULL ? (size_t)(st - ro->stages) + 1 : 0;
+
+	ps->number = (int)i;
+	ps->count = (int)ro->nstages;
+	ps->pct = -1;
+	if (st != NULL) {
+		cfg_date_format(st->from, ps->from);
+		ps->policy = st->policy;
+		ps->testing = st->testing;
+		ps->pct = st->pct;
+		ps->rollback = st->rollback;
+	}
+	if (i < ro->nstages)
+		cfg_date_format(ro->stages[i].from, ps->next);
+	return ps;
+}
+
+/*
+ * The record of every stage, checked: a later stage's record is as much
+ * the config's as today's.  Errors are located at the stage.
+ */
+static void
+check_stages(const struct cfg *cfg, const struct cfg_domain *dom,
     struct diags *d)
+{
+	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
+	struct diags			 found = DIAGS_INIT;
+	struct buf			 text = BUF_INIT;
+	struct cfg_dmarc		 at;
+	size_t				 i, j;
+	char				*key;
+
+	for (i = 0; i < ro->nstages; i++) {
+		cfg_dmarc_at(&dom->dmarc, &ro->stages[i], &at);
+		buf_reset(&text);
+		dmarc_render(&at, &text);
+		key = xasprintf("domains.%s.dmarc.rollout[%zu]", dom->name, i);
+		dmarc_check(buf_str(&text), key, &found);
+		for (j = 0; j < found.n; j++)
+			if (found.v[j].level == DIAG_ERROR)
+				diags_add(d, DIAG_ERROR, cfg->path,
+				    ro->stages[i].pos.line,
+				    ro->stages[i].pos.col, "%s",
+				    found.v[j].msg);
+		diags_release(&found);
+		free(key);
+	}
+	buf_release(&text);
+}
+
+static void
+build_dmarc(const struct cfg *cfg, const struct cfg_domain *dom, long day,
+    struct desired **out, size_t *nout, struct diags *d)
+{
+	const struct cfg_stage	*st = NULL;
+	struct diags		 found = DIAGS_INIT;
+	struct buf		 text = BUF_INIT;
+	struct cfg_dmarc	 at;
+	struct desired		*w;
+	char			*key;
+
+	key = xasprintf("domains.%s.dmarc", dom->name);
+	w = add(out, nout, dom, RECORD_DMARC, "_dmarc.", &dom->dmarc.pos, key);
+	at = dom->dmarc;
+	if (dom->dmarc.rollout.nstages > 0) {
+		check_stages(cfg, dom, d);
+		w->stage = stage_of(&dom->dmarc.rollout, day);
+		if ((st = cfg_rollout_at(&dom->dmarc.rollout, day)) == NULL) {
+			w->leave = 1;
+			goto out;
+		}
+		cfg_dmarc_at(&dom->dmarc, st, &at);
+	}
+	dmarc_render(&at, &text);
+	w->type = xstrdup("TXT");
+	w->text = xstrdup(buf_str(&text));
+	/* The loader already warned about legacy tags; the stages were
+	 * checked above. */
+	if (st == NULL) {
+		dmarc_check(w->text, key, &found);
+		relocate(&found, cfg, w, 1, d);
+	}
+out:
+	buf_release(&text);
+	free(key);
+}
+
+int
+desired_build(const struct cfg *cfg, long day, struct desired **out,
+    size_t *nout, struct diags *d)
 {
 	struct diags	 found = DIAGS_INIT;
 	struct buf	 text = BUF_INIT;
@@ -213,19 +306,8 @@ desired_build(const struct cfg *cfg, struct desired **out, size_t *nout,
 			free(key);
 		}
 		build_dkim(cfg, dom, out, nout, d);
-		if (dom->dmarc.present) {
-			key = xasprintf("domains.%s.dmarc", dom->name);
-			w = add(out, nout, dom, RECORD_DMARC, "_dmarc.",
-			    &dom->dmarc.pos, key);
-			buf_reset(&text);
-			dmarc_render(&dom->dmarc, &text);
-			w->type = xstrdup("TXT");
-			w->text = xstrdup(buf_str(&text));
-			/* The loader already warned about legacy tags. */
-			dmarc_check(w->text, key, &found);
-			relocate(&found, cfg, w, 1, d);
-			free(key);
-		}
+		if (dom->dmarc.present)
+			build_dmarc(cfg, dom, day, out, nout, d);
 	}
 	buf_release(&text);
 	return d->nerrors > nerrors ? -1 : 0;
@@ -241,6 +323,7 @@ desired_release(struct desired *v, size_t n)
 		free(v[i].name);
 		free(v[i].type);
 		free(v[i].text);
+		free(v[i].stage);
 	}
 	free(v);
 }

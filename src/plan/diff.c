@@ -257,6 +257,28 @@ want_absent(const struct live *l, const struct at_name *at,
 	return 0;
 }
 
+/*
+ * A name left alone (DMARC before its rollout starts): the live TXT set,
+ * shown as it is, when it is one plain set; nothing is judged, since
+ * nothing is written.
+ */
+static void
+want_leave(const struct live *l, struct plan_change *c)
+{
+	const struct rrset	*txt = NULL;
+	size_t			 i, ntxt = 0;
+
+	for (i = 0; i < l->nsets; i++)
+		if (strcmp(l->sets[i].type, "TXT") == 0) {
+			txt = &l->sets[i];
+			ntxt++;
+		}
+	if (ntxt != 1 || txt->alias_target != NULL || txt->nvalues == 0)
+		return;
+	rrset_copy(&c->before, txt);
+	rrset_copy(&c->after, txt);
+}
+
 /* Fills c from one live name; returns -1 when d received an error. */
 static int
 diff_one(const struct live *l, struct plan_change *c, struct diags *d)
@@ -268,6 +290,16 @@ diff_one(const struct live *l, struct plan_change *c, struct diags *d)
 
 	c->kind = want->kind;
 	c->domain = xstrdup(want->domain->name);
+	if (want->stage != NULL) {
+		c->stage = xmalloc(sizeof(*c->stage));
+		*c->stage = *want->stage;
+	}
+	if (want->leave) {
+		want_leave(l, c);
+		settle(c);
+		rc = 0;
+		goto out;
+	}
 	if (classify(l, display, &at, d) == -1)
 		goto out;
 	if (want->absent)
@@ -353,6 +385,7 @@ plan_release(struct plan *p)
 		rrset_release(&p->changes[i].after);
 		free(p->changes[i].note);
 		free(p->changes[i].domain);
+		free(p->changes[i].stage);
 	}
 	for (i = 0; i < p->nzones; i++) {
 		free(p->zones[i].id);

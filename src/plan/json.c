@@ -29,6 +29,7 @@
 #define MAX_DEPTH	16
 #define TTL_MAX		2147483647.0
 #define ZONE_ID_MAX	32
+#define STAGES_MAX	1000.0
 
 static const char *const top_fields[] = {
 	"format_version", "mailauth_version", "config", "created", "summary",
@@ -40,7 +41,11 @@ static const char *const summary_fields[] = {
 };
 static const char *const change_fields[] = {
 	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
-	"before", "after", NULL
+	"stage", "before", "after", NULL
+};
+static const char *const stage_fields[] = {
+	"number", "count", "from", "policy", "testing", "pct", "rollback",
+	"next", NULL
 };
 static const char *const zone_fields[] = { "id", "name", NULL };
 static const char *const rrset_fields[] = {
@@ -129,6 +134,28 @@ rrset_json(const struct rrset *rs)
 }
 
 static cJSON *
+stage_json(const struct plan_stage *st)
+{
+	cJSON	*o;
+
+	if (st == NULL)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "number", st->number);
+	cJSON_AddNumberToObject(o, "count", st->count);
+	add_str_or_null(o, "from", st->number > 0 ? st->from : NULL);
+	add_str_or_null(o, "policy", dmarc_policy_name(st->policy));
+	cJSON_AddBoolToObject(o, "testing", st->testing);
+	if (st->pct >= 0)
+		cJSON_AddNumberToObject(o, "pct", st->pct);
+	else
+		cJSON_AddNullToObject(o, "pct");
+	cJSON_AddBoolToObject(o, "rollback", st->rollback);
+	add_str_or_null(o, "next", st->next[0] != '\0' ? st->next : NULL);
+	return o;
+}
+
+static cJSON *
 change_json(const struct plan_change *c)
 {
 	const struct rrset	*shown = shown_set(c);
@@ -148,6 +175,7 @@ change_json(const struct plan_change *c)
 	else
 		cJSON_AddNullToObject(o, "ttl");
 	add_str_or_null(o, "note", c->note);
+	cJSON_AddItemToObject(o, "stage", stage_json(c->stage));
 	cJSON_AddItemToObject(o, "before", rrset_json(&c->before));
 	cJSON_AddItemToObject(o, "after", rrset_json(&c->after));
 	return o;
@@ -736,6 +764,155 @@ check_shown(struct rd *r, const struct plan_change *c, const char *name,
 	return 0;
 }
 
+/* The boolean at key in o. */
+static int
+get_bool(struct rd *r, const cJSON *o, const char *key, int *out)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+	size_t		 mark = enter(r, ".%s", key);
+
+	*out = 0;
+	if (!cJSON_IsBool(v))
+		return fail(r, "expected true or false");
+	*out = cJSON_IsTrue(v);
+	leave(r, mark);
+	return 0;
+}
+
+/* The date at key of o into out (YYYY-MM-DD), or "" for null; with
+ * want_null, null and nothing else is accepted, and the reverse. */
+static int
+get_date(struct rd *r, const cJSON *o, const char *key, int want_null,
+    const char *why_null, char out[11], long *day)
+{
+	char	*s = NULL;
+	size_t	 mark;
+	int	 rc = -1;
+
+	out[0] = '\0';
+	if (get_str(r, o, key, F_NULL, &s) == -1)
+		return -1;
+	mark = enter(r, ".%s", key);
+	if (want_null && s != NULL)
+		fail(r, "expected null %s", why_null);
+	else if (!want_null && s == NULL)
+		fail(r, "expected a date as YYYY-MM-DD");
+	else if (s != NULL && cfg_date_parse(s, day, NULL) == -1)
+		fail(r, "expected a date as YYYY-MM-DD");
+	else {
+		if (s != NULL)
+			memcpy(out, s, 11);
+		leave(r, mark);
+		rc = 0;
+	}
+	free(s);
+	return rc;
+}
+
+/* The rollout stage of change c, which must be a DMARC change's. */
+static int
+read_stage(struct rd *r, const cJSON *o, struct plan_change *c)
+{
+	const cJSON		*v;
+	struct plan_stage	*st;
+	char			*pol = NULL, tmp[64];
+	size_t			 mark, m2;
+	long			 l, from = 0, next = 0;
+	int			 isnull, rc = -1;
+
+	if ((v = enter_object(r, o, "stage", 1, stage_fields, &mark)) == NULL)
+		return -1;
+	if (cJSON_IsNull(v)) {
+		leave(r, mark);
+		return 0;
+	}
+	if (c->kind != RECORD_DMARC)
+		return fail(r, "expected null for kind '%s' (only DMARC is "
+		    "rolled out in stages)", record_kind_name(c->kind));
+	st = c->stage = xcalloc(1, sizeof(*c->stage));
+	if (get_int(r, v, "number", STAGES_MAX, &l, NULL) == -1)
+		goto out;
+	st->number = (int)l;
+	if (get_int(r, v, "count", STAGES_MAX, &l, NULL) == -1)
+		goto out;
+	st->count = (int)l;
+	m2 = enter(r, "%s", st->count < 1 ? ".count" : ".number");
+	if (st->count < 1) {
+		fail(r, "expected at least 1");
+		goto out;
+	}
+	if (st->number > st->count) {
+		fail(r, "%d, but count is %d", st->number, st->count);
+		goto out;
+	}
+	if (st->number == 0 && c->op != PLAN_NONE) {
+		fail(r, "0 (not started), but the action is not 'none'");
+		goto out;
+	}
+	leave(r, m2);
+	if (get_date(r, v, "from", st->number == 0, "when number is 0",
+	    st->from, &from) == -1 ||
+	    get_str(r, v, "policy", F_NULL, &pol) == -1)
+		goto out;
+	m2 = enter(r, ".policy");
+	if (st->number == 0 && pol != NULL) {
+		fail(r, "expected null when number is 0");
+		goto out;
+	}
+	if (st->number > 0 && pol == NULL) {
+		fail(r, "expected none, quarantine or reject");
+		goto out;
+	}
+	if (pol != NULL) {
+		static const enum dmarc_policy	 all[] = {
+			DMARC_POLICY_NONE, DMARC_POLICY_QUARANTINE,
+			DMARC_POLICY_REJECT
+		};
+		size_t				 k;
+
+		for (k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+			if (strcmp(pol, dmarc_policy_name(all[k])) == 0)
+				st->policy = all[k];
+		if (st->policy == DMARC_POLICY_UNSET) {
+			fail(r, "unknown policy '%s' (expected none, "
+			    "quarantine or reject)", show(pol, tmp,
+			    sizeof(tmp)));
+			goto out;
+		}
+	}
+	leave(r, m2);
+	if (get_bool(r, v, "testing", &st->testing) == -1 ||
+	    get_int(r, v, "pct", 100, &l, &isnull) == -1 ||
+	    get_bool(r, v, "rollback", &st->rollback) == -1)
+		goto out;
+	st->pct = isnull ? -1 : (int)l;
+	if (st->number == 0 && (st->testing || st->rollback || !isnull)) {
+		enter(r, "%s", st->testing ? ".testing" : st->rollback ?
+		    ".rollback" : ".pct");
+		fail(r, "expected %s when number is 0", st->testing ||
+		    st->rollback ? "false" : "null");
+		goto out;
+	}
+	if (st->testing && !isnull) {
+		enter(r, ".pct");
+		fail(r, "expected null with testing (which publishes pct=0)");
+		goto out;
+	}
+	if (get_date(r, v, "next", st->number == st->count,
+	    "after the last stage", st->next, &next) == -1)
+		goto out;
+	if (st->number > 0 && st->next[0] != '\0' && next <= from) {
+		enter(r, ".next");
+		fail(r, "'%s' is not after from ('%s')", st->next, st->from);
+		goto out;
+	}
+	leave(r, mark);
+	rc = 0;
+out:
+	free(pol);
+	return rc;
+}
+
 static int
 read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
     size_t i, size_t *idx)
@@ -775,6 +952,7 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 	    get_str(r, o, "type", F_NULL, &type) == -1 ||
 	    get_int(r, o, "ttl", TTL_MAX, &ttl, &ttlnull) == -1 ||
 	    get_str(r, o, "note", F_NULL, &c->note) == -1 ||
+	    read_stage(r, o, c) == -1 ||
 	    read_rrset(r, o, "before", &c->before) == -1 ||
 	    read_rrset(r, o, "after", &c->after) == -1 ||
 	    check_action(r, c, action) == -1 ||

@@ -6,9 +6,18 @@
  * all operations together), so each is made once and as few as the zone
  * allows:
  *
- * - Zone lookups are shared: each ListHostedZonesByName query and each
- *   GetHostedZone is sent once per run, whatever number of domains needs
- *   it.
+ * - Zone lookups are shared.  A domain without zone: gets the longest
+ *   public zone among its name and its parents, each looked up with
+ *   ListHostedZonesByName from that name; each listing and each
+ *   GetHostedZone is kept for the run.  Once a public zone is found and
+ *   later domains of the config lie below it, the listing from that zone
+ *   is followed through the zone's subtree (Route 53 lists zones in the
+ *   order of their reversed names, so a zone's subzones come right after
+ *   it), and those domains are answered from it, with no request of their
+ *   own.  A listing that cannot show where the subtree ends is not
+ *   trusted (see subtree_read()): then the account's first page takes its
+ *   place when it holds every zone, or else each name is looked up on its
+ *   own.  Either way each name gets exactly the zones of that name.
  * - Per zone, the managed names are read one of two ways, whichever costs
  *   fewer requests.  Targeted: ListResourceRecordSets pages from each
  *   domain's apex.  In Route 53's order (dns_name_cmp) a domain's apex,
@@ -35,25 +44,43 @@
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
 
-#define ZONES_PAGE	10
+#define ZONES_PAGE	R53_ZONES_PAGE_MAX
 #define NO_ZONE		((size_t)-1)
 /* A targeted page asks for the domain's managed names plus this many
  * record sets: the apex's own types and the verification records that
  * usually sit between a domain's apex and its DKIM selectors. */
 #define PAGE_SLACK	40
-/* Pages of one name (or of a whole zone) before giving up on a server
- * that never ends its list. */
+/* Pages of one name (or of a whole zone, or of a zone's subzones) before
+ * giving up on a server that never ends its list. */
 #define NAME_PAGES_MAX	100
 #define ZONE_PAGES_MAX	1000
 
-/* A zone lookup's answer, kept for the whole run. */
+/* A GetHostedZone answer, its failure included, kept for the whole run. */
 struct lookup {
-	char		*key;		/* canonical name, or zone id */
-	int		 by_id;
-	struct r53_zone	*zones;		/* by name: the page; by id: one */
+	char		*id;
+	struct r53_zone	 zone;		/* zone.id NULL when failed */
+	struct err	 err;		/* why it failed */
+};
+
+/* What a listing holds in full: every zone... */
+enum holds {
+	HOLDS_NAME,		/* ...of the name it is from */
+	HOLDS_SUBTREE,		/* ...of that name or a name below it */
+	HOLDS_ALL		/* ...of the account */
+};
+
+/*
+ * A ListHostedZonesByName listing from a name (or from the account's first
+ * zone), its pages joined in the order Route 53 sent them, kept for the
+ * whole run.
+ */
+struct listing {
+	char		*from;		/* canonical; NULL: the first zone */
+	struct r53_zone	*zones;
 	size_t		 nzones;
-	int		 failed;	/* by id: GetHostedZone failed with err */
-	struct err	 err;
+	int		 truncated;	/* more zones follow the last */
+	enum holds	 holds;
+	int		 followed;	/* subtree_read() has been at it */
 };
 
 struct reader {
@@ -63,13 +90,17 @@ struct reader {
 						 * sets in the zone, -1 unknown */
 	struct lookup		*lookups;
 	size_t			 nlookups;
+	struct listing		*listings;
+	size_t			 nlistings;
+	int			 account_read;	/* its first page asked for */
 };
 
 /* One managed name of a zone, and what is live there. */
 struct wanted {
 	const char		*name;		/* canonical, from a desired */
-	const struct cfg_domain	*domain;	/* the first that wants it */
-	size_t			 siblings;	/* names of that domain here */
+	const void		*group;		/* its domain: names of one
+						 * domain are near each other */
+	size_t			 siblings;	/* names of that group here */
 	struct rrset		*sets;
 	size_t			 nsets;
 };
@@ -86,50 +117,59 @@ lookups_release(struct reader *r)
 	size_t	 i;
 
 	for (i = 0; i < r->nlookups; i++) {
-		free(r->lookups[i].key);
-		r53_zones_release(r->lookups[i].zones, r->lookups[i].nzones);
-		free(r->lookups[i].zones);
+		free(r->lookups[i].id);
+		r53_zones_release(&r->lookups[i].zone, 1);
 	}
 	free(r->lookups);
 	r->lookups = NULL;
 	r->nlookups = 0;
-}
-
-static struct lookup *
-lookup_find(struct reader *r, const char *key, int by_id)
-{
-	size_t	 i;
-
-	for (i = 0; i < r->nlookups; i++)
-		if (r->lookups[i].by_id == by_id &&
-		    strcmp(r->lookups[i].key, key) == 0)
-			return &r->lookups[i];
-	return NULL;
-}
-
-/* ListHostedZonesByName from name (canonical), once per run.  The result
- * is owned by r. */
-static int
-zones_from(struct reader *r, const char *name, const struct r53_zone **zones,
-    size_t *n, struct err *err)
-{
-	struct lookup	*l;
-	struct r53_zone	*z = NULL;
-	size_t		 nz = 0;
-	int		 truncated;
-
-	if ((l = lookup_find(r, name, 0)) == NULL) {
-		if (r53_zones_by_name(r->c, name, ZONES_PAGE, &z, &nz,
-		    &truncated, err) == -1)
-			return -1;
-		l = xappend(&r->lookups, &r->nlookups, sizeof(*r->lookups));
-		l->key = xstrdup(name);
-		l->zones = z;
-		l->nzones = nz;
+	for (i = 0; i < r->nlistings; i++) {
+		free(r->listings[i].from);
+		r53_zones_release(r->listings[i].zones, r->listings[i].nzones);
+		free(r->listings[i].zones);
 	}
-	*zones = l->zones;
-	*n = l->nzones;
-	return 0;
+	free(r->listings);
+	r->listings = NULL;
+	r->nlistings = 0;
+}
+
+/*
+ * Route 53's order of hosted zone names (ListHostedZonesByName): the name
+ * with its labels reversed and a dot after each ("com.example.www."), in
+ * ASCII order of the escaped form, which is the canonical form.  Labels
+ * are compared from the root down, the end of a label counting as '.'.
+ * Unlike dns_name_cmp() (the order of record sets), escapes are compared
+ * as written, not as the bytes they stand for.
+ */
+static int
+zone_cmp(const char *a, const char *b)
+{
+	const char	*ae, *be, *as, *bs;
+	size_t		 i;
+	int		 ca, cb;
+
+	ae = a + strlen(a);
+	be = b + strlen(b);
+	if (ae > a && ae[-1] == '.')
+		ae--;
+	if (be > b && be[-1] == '.')
+		be--;
+	for (;;) {
+		if (ae == NULL || be == NULL)
+			return (ae != NULL) - (be != NULL);
+		for (as = ae; as > a && as[-1] != '.'; as--)
+			;
+		for (bs = be; bs > b && bs[-1] != '.'; bs--)
+			;
+		for (i = 0; as + i < ae || bs + i < be; i++) {
+			ca = as + i < ae ? (unsigned char)as[i] : '.';
+			cb = bs + i < be ? (unsigned char)bs[i] : '.';
+			if (ca != cb)
+				return ca - cb;
+		}
+		ae = as > a ? as - 1 : NULL;
+		be = bs > b ? bs - 1 : NULL;
+	}
 }
 
 /* GetHostedZone of id, once per run, its failure included. */
@@ -137,31 +177,226 @@ static int
 zone_with_id(struct reader *r, const char *id, const struct r53_zone **zone,
     struct err *err)
 {
-	struct lookup	*l;
+	struct lookup	*l = NULL;
 	struct r53_zone	 z;
+	size_t		 i;
 
-	if ((l = lookup_find(r, id, 1)) == NULL) {
+	for (i = 0; i < r->nlookups && l == NULL; i++)
+		if (strcmp(r->lookups[i].id, id) == 0)
+			l = &r->lookups[i];
+	if (l == NULL) {
 		if (r53_zone_get(r->c, id, &z, err) == -1 &&
 		    strcmp(err->aws_code, "NoSuchHostedZone") != 0)
 			return -1;
 		l = xappend(&r->lookups, &r->nlookups, sizeof(*r->lookups));
-		l->key = xstrdup(id);
-		l->by_id = 1;
-		if (z.id == NULL) {
-			l->failed = 1;
+		l->id = xstrdup(id);
+		l->zone = z;
+		if (z.id == NULL)
 			l->err = *err;
-		} else {
-			l->zones = xcalloc(1, sizeof(*l->zones));
-			*l->zones = z;
-			l->nzones = 1;
-		}
 	}
-	if (l->failed) {
+	if (l->zone.id == NULL) {
 		*err = l->err;
 		return -1;
 	}
-	*zone = l->zones;
+	*zone = &l->zone;
 	return 0;
+}
+
+/* The listing that holds every zone named name (canonical), or NULL. */
+static struct listing *
+listing_holding(struct reader *r, const char *name)
+{
+	struct listing	*l;
+	size_t		 i;
+
+	for (i = 0; i < r->nlistings; i++) {
+		l = &r->listings[i];
+		if (l->holds == HOLDS_ALL || (l->holds == HOLDS_SUBTREE &&
+		    dns_name_in_zone(name, l->from)) || (l->from != NULL &&
+		    strcmp(l->from, name) == 0))
+			return l;
+	}
+	return NULL;
+}
+
+/* 1 when the zones of name (canonical) and of every name below it are
+ * known. */
+static int
+subtree_known(const struct reader *r, const char *name)
+{
+	const struct listing	*l;
+	size_t			 i;
+
+	for (i = 0; i < r->nlistings; i++) {
+		l = &r->listings[i];
+		if (l->holds == HOLDS_ALL || (l->holds == HOLDS_SUBTREE &&
+		    dns_name_in_zone(name, l->from)))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when z is already in l: among its last zones, those of z's name,
+ * where the next page starts again. */
+static int
+listed(const struct listing *l, const struct r53_zone *z)
+{
+	size_t	 i;
+
+	for (i = l->nzones; i > 0 && strcmp(l->zones[i - 1].name,
+	    z->name) == 0; i--)
+		if (strcmp(l->zones[i - 1].id, z->id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends the next page of l (not empty, truncated): from its last zone,
+ * which Route 53 sends again first. */
+static int
+listing_next(const struct r53_client *c, struct listing *l, struct err *err)
+{
+	const struct r53_zone	*last = &l->zones[l->nzones - 1];
+	struct r53_zone		*z = NULL;
+	size_t			 nz = 0, i, added = 0;
+	int			 truncated;
+
+	if (r53_zones_page(c, last->name, last->id, ZONES_PAGE, &z, &nz,
+	    &truncated, err) == -1)
+		return -1;
+	for (i = 0; i < nz; i++) {
+		if (listed(l, &z[i])) {
+			r53_zones_release(&z[i], 1);
+			continue;
+		}
+		*(struct r53_zone *)xappend(&l->zones, &l->nzones,
+		    sizeof(*l->zones)) = z[i];
+		added++;
+	}
+	free(z);
+	l->truncated = truncated;
+	if (truncated && added == 0)
+		return err_set(err, "Route 53 ListHostedZonesByName: the "
+		    "listing from '%s' does not advance", l->from != NULL ?
+		    l->from : ".");
+	return 0;
+}
+
+/*
+ * A new listing from name (canonical; NULL: the account's first zone),
+ * its index in *out: one page, and further pages while the last zone is
+ * still named name, so that it holds every zone of that name.
+ */
+static int
+listing_read(struct reader *r, const char *name, size_t *out,
+    struct err *err)
+{
+	struct listing	*l;
+	struct r53_zone	*z = NULL;
+	size_t		 nz = 0, pages;
+	int		 truncated;
+
+	if (r53_zones_page(r->c, name, NULL, ZONES_PAGE, &z, &nz, &truncated,
+	    err) == -1)
+		return -1;
+	l = xappend(&r->listings, &r->nlistings, sizeof(*r->listings));
+	*out = r->nlistings - 1;
+	l->from = name != NULL ? xstrdup(name) : NULL;
+	l->zones = z;
+	l->nzones = nz;
+	l->truncated = truncated;
+	for (pages = 1; name != NULL && l->truncated && l->nzones > 0 &&
+	    strcmp(l->zones[l->nzones - 1].name, name) == 0; pages++) {
+		if (pages == NAME_PAGES_MAX)
+			return err_set(err, "Route 53 ListHostedZonesByName: "
+			    "more than %d pages of hosted zones named '%s'",
+			    NAME_PAGES_MAX, name);
+		if (listing_next(r->c, l, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The account's first page, once per run; when it is the only page, it
+ * holds every zone, whatever order the server lists them in. */
+static int
+account_read(struct reader *r, struct err *err)
+{
+	struct listing	*l;
+	size_t		 li;
+
+	if (r->account_read)
+		return 0;
+	r->account_read = 1;
+	if (listing_read(r, NULL, &li, err) == -1)
+		return -1;
+	l = &r->listings[li];
+	if (!l->truncated) {
+		l->holds = HOLDS_ALL;
+		return 0;
+	}
+	/* Part of a big account: it shows nothing in full. */
+	r53_zones_release(l->zones, l->nzones);
+	free(l->zones);
+	r->nlistings--;
+	return 0;
+}
+
+/*
+ * Makes the zones of zone (canonical, already looked up) and of every
+ * name below it known, so that the domains there need no lookup of their
+ * own.  In Route 53's order (zone_cmp) the zones below a zone come right
+ * after it, so the listing from zone is followed page by page until a
+ * zone outside the subtree shows that it is past it, or the listing ends
+ * after at least one zone below zone.  A listing that cannot show that is
+ * not trusted: zones out of Route 53's order (a server that sorts
+ * otherwise), or only the zones named zone and nothing after them, which
+ * is also all that a server answering a name with the zones of that name
+ * alone sends (moto does).  Then the account's first page is read, which
+ * holds every zone when it is the only page; if it is not, nothing more
+ * is known, and each name below zone is looked up on its own.
+ */
+static int
+subtree_read(struct reader *r, const char *zone, struct err *err)
+{
+	struct listing	*l = NULL;
+	size_t		 i, li, pages;
+	int		 below = 0;
+
+	for (li = 0; li < r->nlistings; li++)
+		if (r->listings[li].from != NULL &&
+		    strcmp(r->listings[li].from, zone) == 0)
+			break;
+	if (li == r->nlistings && listing_read(r, zone, &li, err) == -1)
+		return -1;
+	l = &r->listings[li];
+	if (l->followed)
+		return 0;
+	l->followed = 1;
+	for (i = 0, pages = 1; ; pages++) {
+		for (; i < l->nzones; i++) {
+			if (zone_cmp(i > 0 ? l->zones[i - 1].name : zone,
+			    l->zones[i].name) > 0)
+				return account_read(r, err);
+			if (!dns_name_in_zone(l->zones[i].name, zone)) {
+				l->holds = HOLDS_SUBTREE;
+				return 0;
+			}
+			if (strcmp(l->zones[i].name, zone) != 0)
+				below = 1;
+		}
+		if (!l->truncated || l->nzones == 0) {
+			if (!below || l->truncated)
+				return account_read(r, err);
+			l->holds = HOLDS_SUBTREE;
+			return 0;
+		}
+		if (pages == ZONE_PAGES_MAX)
+			return err_set(err, "Route 53 ListHostedZonesByName: "
+			    "more than %d pages of hosted zones below '%s'",
+			    ZONE_PAGES_MAX, zone);
+		if (listing_next(r->c, l, err) == -1)
+			return -1;
+	}
 }
 
 /* The index of the zone already known by id, or of a new entry.  Indexes,
@@ -189,32 +424,60 @@ remember(struct reader *r, const char *id, const char *name, long count)
 
 /*
  * The zones named exactly name (canonical): 1 found (*zone set, borrowed
- * from r), 0 none, -1 on an API error.  When several match, a public one
- * wins; two public zones of one name are ambiguous (*ambiguous set).
+ * from r until its next lookup), 0 none, -1 on an API error.  When several
+ * match, a public one wins; two public zones of one name are ambiguous
+ * (*ambiguous set).
  */
 static int
 zone_by_name(struct reader *r, const char *name, const struct r53_zone **zone,
     int *ambiguous, struct err *err)
 {
-	const struct r53_zone	*zones;
-	size_t			 n, i;
+	const struct listing	*l;
+	const struct r53_zone	*z;
+	size_t			 i;
 	int			 npublic = 0;
 
 	*zone = NULL;
 	*ambiguous = 0;
-	if (zones_from(r, name, &zones, &n, err) == -1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (strcmp(zones[i].name, name) != 0)
-			break;
-		if (!zones[i].private_zone)
+	if ((l = listing_holding(r, name)) == NULL) {
+		if (listing_read(r, name, &i, err) == -1)
+			return -1;
+		l = &r->listings[i];
+	}
+	for (i = 0; i < l->nzones; i++) {
+		z = &l->zones[i];
+		if (strcmp(z->name, name) != 0)
+			continue;
+		if (!z->private_zone)
 			npublic++;
 		if (*zone == NULL || ((*zone)->private_zone &&
-		    !zones[i].private_zone))
-			*zone = &zones[i];
+		    !z->private_zone))
+			*zone = z;
 	}
 	*ambiguous = npublic > 1;
 	return *zone != NULL;
+}
+
+/* 1 when a domain after dom in cfg, without zone:, is name (canonical) or
+ * lies below it. */
+static int
+later_below(const struct cfg *cfg, const struct cfg_domain *dom,
+    const char *name)
+{
+	const struct cfg_domain	*d;
+	char			*canon;
+	int			 below;
+
+	for (d = dom + 1; d < cfg->domains + cfg->ndomains; d++) {
+		if (d->zone != NULL ||
+		    (canon = dns_name_canon(d->name, NULL)) == NULL)
+			continue;
+		below = dns_name_in_zone(canon, name);
+		free(canon);
+		if (below)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -291,15 +554,18 @@ find_zone(struct reader *r, const struct cfg *cfg,
 			goto out;
 		if (!found || z->private_zone)
 			continue;
-		if (ambiguous) {
+		if (ambiguous)
 			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
 			    dom->pos.col, "domains.%s: several public hosted "
 			    "zones are named '%s'; set zone: to the id of the "
 			    "one to use", dom->name, p);
-			rc = 0;
+		else
+			*out = remember(r, z->id, p, z->record_count);
+		/* The later domains below p share what is listed from it
+		 * (z moves from here on). */
+		if (!subtree_known(r, p) && later_below(cfg, dom, p) &&
+		    subtree_read(r, p, err) == -1)
 			goto out;
-		}
-		*out = remember(r, z->id, p, z->record_count);
 		rc = 0;
 		goto out;
 	}
@@ -349,6 +615,18 @@ wanted_find(struct wanted *w, size_t n, const char *name)
 		else
 			lo = mid + 1;
 	}
+	return NULL;
+}
+
+/* The managed name equal to name, or NULL; w in any order. */
+static struct wanted *
+wanted_find_unsorted(struct wanted *w, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(w[i].name, name) == 0)
+			return &w[i];
 	return NULL;
 }
 
@@ -554,70 +832,119 @@ read_each(const struct r53_client *c, const struct zone *z, struct wanted *w,
 }
 
 /*
- * Reads the names of the lives in zone zi, choosing the cheaper way, and
- * gives each live a copy of the record sets at its name.
+ * Reads the n names w (unsorted, distinct) of zone z, choosing the cheaper
+ * way: the whole zone when count (its ResourceRecordSetCount, or -1 when
+ * unknown) says that costs no more requests than one per group, else
+ * targeted pages.  Sorts w.
+ */
+static int
+read_wanted(const struct r53_client *c, const struct zone *z, long count,
+    struct wanted *w, size_t n, struct err *err)
+{
+	size_t	 i, j, ngroups = 0;
+	int	 got;
+
+	for (i = 0; i < n; i++) {
+		w[i].siblings = 0;
+		for (j = 0; j < n; j++)
+			if (w[j].group == w[i].group)
+				w[i].siblings++;
+		for (j = 0; j < i; j++)
+			if (w[j].group == w[i].group)
+				break;
+		if (j == i)
+			ngroups++;
+	}
+	qsort(w, n, sizeof(*w), wanted_cmp);
+	if (count >= 0 && (size_t)(count + R53_RRSETS_PAGE_MAX - 1) /
+	    R53_RRSETS_PAGE_MAX <= ngroups)
+		got = read_full(c, z, w, n, err);
+	else if ((got = read_targeted(c, z, w, n, err)) == 1)
+		got = read_each(c, z, w, n, err);
+	return got == -1 ? -1 : 0;
+}
+
+int
+live_read_names(const struct r53_client *c, const struct zone *z,
+    long count, const char *const *names, const void *const *groups,
+    size_t n, struct rrset **sets, size_t *nsets, struct err *err)
+{
+	struct wanted	*w = NULL, *t;
+	size_t		 i, nw = 0, k;
+	int		 rc = -1;
+
+	for (i = 0; i < n; i++) {
+		sets[i] = NULL;
+		nsets[i] = 0;
+		if (wanted_find_unsorted(w, nw, names[i]) != NULL)
+			continue;
+		t = xappend(&w, &nw, sizeof(*w));
+		t->name = names[i];
+		t->group = groups != NULL ? groups[i] : NULL;
+	}
+	if (nw > 0 && read_wanted(c, z, count, w, nw, err) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		t = wanted_find(w, nw, names[i]);
+		for (k = 0; k < t->nsets; k++)
+			rrset_copy(xappend(&sets[i], &nsets[i],
+			    sizeof(*sets[i])), &t->sets[k]);
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		for (i = 0; i < n; i++) {
+			r53_rrsets_release(sets[i], nsets[i]);
+			sets[i] = NULL;
+			nsets[i] = 0;
+		}
+	wanted_release(w, nw);
+	return rc;
+}
+
+/*
+ * Reads the names of the lives in zone zi and gives each live a copy of
+ * the record sets at its name.
  */
 static int
 read_zone(const struct reader *r, size_t zi, struct err *err)
 {
-	const struct zone	*z = &r->ls->zones[zi];
-	struct live		*l;
-	struct wanted		*w = NULL, *t;
-	const struct cfg_domain	**doms = NULL;
-	size_t			 n = 0, ndoms = 0, i, j, k;
-	long			 count = r->counts[zi];
-	int			 rc = -1, got;
+	const struct zone	 *z = &r->ls->zones[zi];
+	const char		**names = NULL;
+	const void		**groups = NULL;
+	struct live		**lives = NULL;
+	struct rrset		**sets;
+	size_t			 *nsets;
+	size_t			  n = 0, i;
+	int			  rc;
 
-	for (i = 0; i < r->ls->nlives; i++) {
-		l = &r->ls->lives[i];
-		if (l->zone != z)
-			continue;
-		for (j = 0; j < n; j++)
-			if (strcmp(w[j].name, l->desired->name) == 0)
-				break;
-		if (j == n) {
-			t = xappend(&w, &n, sizeof(*w));
-			t->name = l->desired->name;
-			t->domain = l->desired->domain;
+	for (i = 0; i < r->ls->nlives; i++)
+		if (r->ls->lives[i].zone == z)
+			n++;
+	names = xcalloc(n + 1, sizeof(*names));
+	groups = xcalloc(n + 1, sizeof(*groups));
+	lives = xcalloc(n + 1, sizeof(*lives));
+	sets = xcalloc(n + 1, sizeof(*sets));
+	nsets = xcalloc(n + 1, sizeof(*nsets));
+	n = 0;
+	for (i = 0; i < r->ls->nlives; i++)
+		if (r->ls->lives[i].zone == z) {
+			lives[n] = &r->ls->lives[i];
+			names[n] = lives[n]->desired->name;
+			groups[n] = lives[n]->desired->domain;
+			n++;
 		}
-		for (j = 0; j < ndoms; j++)
-			if (doms[j] == l->desired->domain)
-				break;
-		if (j == ndoms)
-			*(const struct cfg_domain **)xappend(&doms, &ndoms,
-			    sizeof(*doms)) = l->desired->domain;
+	rc = live_read_names(r->c, z, r->counts[zi], names, groups, n, sets,
+	    nsets, err);
+	for (i = 0; i < n; i++) {
+		lives[i]->sets = sets[i];
+		lives[i]->nsets = nsets[i];
 	}
-	if (n == 0) {
-		rc = 0;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++)
-			if (w[j].domain == w[i].domain)
-				w[i].siblings++;
-	qsort(w, n, sizeof(*w), wanted_cmp);
-
-	if (count >= 0 && (size_t)(count + R53_RRSETS_PAGE_MAX - 1) /
-	    R53_RRSETS_PAGE_MAX <= ndoms)
-		got = read_full(r->c, z, w, n, err);
-	else if ((got = read_targeted(r->c, z, w, n, err)) == 1)
-		got = read_each(r->c, z, w, n, err);
-	if (got == -1)
-		goto out;
-
-	for (i = 0; i < r->ls->nlives; i++) {
-		l = &r->ls->lives[i];
-		if (l->zone != z)
-			continue;
-		t = wanted_find(w, n, l->desired->name);
-		for (k = 0; k < t->nsets; k++)
-			rrset_copy(xappend(&l->sets, &l->nsets,
-			    sizeof(*l->sets)), &t->sets[k]);
-	}
-	rc = 0;
-out:
-	wanted_release(w, n);
-	free(doms);
+	free(names);
+	free(groups);
+	free(lives);
+	free(sets);
+	free(nsets);
 	return rc;
 }
 

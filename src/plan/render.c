@@ -3,7 +3,8 @@
  * "+" create, "~" update (old and new values), "-" delete, and a closing
  * count.  Values are shown as Route 53 holds them (quoted TXT strings).
  * The same as GitHub-flavoured Markdown for a pull-request comment: a
- * table per domain.
+ * table per domain.  A DMARC change of a rollout names its stage, a rollback
+ * stage loudly.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,17 +57,84 @@ value_line(struct buf *out, const struct style *st, const char *mark,
 	buf_addc(out, '\n');
 }
 
+/*
+ * The name a change is shown by (malloc'd): its set's, or, for a DMARC
+ * record left alone with nothing live, the name it would have.
+ */
+static char *
+shown_name(const struct plan_change *c)
+{
+	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before : &c->after;
+
+	if (rs->name != NULL)
+		return dns_name_display(rs->name);
+	if (c->kind == RECORD_DMARC && c->domain != NULL)
+		return xasprintf("_dmarc.%s", c->domain);
+	return xstrdup("?");
+}
+
+/* "quarantine (testing)", "reject (pct=25)", "none". */
+static void
+stage_policy(const struct plan_stage *s, struct buf *out)
+{
+	buf_adds(out, dmarc_policy_name(s->policy) != NULL ?
+	    dmarc_policy_name(s->policy) : "?");
+	if (s->testing)
+		buf_adds(out, " (testing)");
+	else if (s->pct >= 0)
+		buf_addf(out, " (pct=%d)", s->pct);
+}
+
+/* What follows the policy: " since FROM; next stage on NEXT". */
+static void
+stage_dates(const struct plan_stage *s, struct buf *out)
+{
+	buf_addf(out, " since %s; ", s->from);
+	if (s->next[0] != '\0')
+		buf_addf(out, "next stage on %s", s->next);
+	else
+		buf_adds(out, "the last stage");
+}
+
+static void
+stage_not_started(const struct plan_stage *s, struct buf *out)
+{
+	buf_addf(out, "rollout not started: stage 1 of %d begins on %s; "
+	    "DMARC is left alone until then", s->count, s->next);
+}
+
+static void
+stage_line(const struct plan_stage *s, const struct style *st,
+    struct buf *out)
+{
+	buf_adds(out, "      ");
+	if (s->number == 0)
+		stage_not_started(s, out);
+	else {
+		buf_addf(out, "stage %d of %d: ", s->number, s->count);
+		if (s->rollback) {
+			paint(out, st, RED BOLD, "ROLLBACK");
+			buf_adds(out, " to ");
+		}
+		stage_policy(s, out);
+		stage_dates(s, out);
+	}
+	buf_addc(out, '\n');
+}
+
 static void
 render_change(const struct plan_change *c, const struct style *st,
     struct buf *out)
 {
 	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before : &c->after;
-	char			*name = dns_name_display(rs->name);
+	char			*name = shown_name(c);
 	size_t			 i;
 
 	buf_adds(out, "  ");
 	paint(out, st, BOLD, "#");
-	buf_addf(out, " %s %s", name, rs->type);
+	buf_addf(out, " %s", name);
+	if (rs->name != NULL)
+		buf_addf(out, " %s", rs->type);
 	if (c->domain != NULL)
 		buf_addf(out, ": %s for %s", record_kind_name(c->kind),
 		    c->domain);
@@ -78,7 +146,11 @@ render_change(const struct plan_change *c, const struct style *st,
 	case PLAN_NONE:
 		buf_adds(out, "  ");
 		paint(out, st, DIM, "=");
-		buf_addf(out, " %s %s: no change", name, rs->type);
+		if (rs->name != NULL)
+			buf_addf(out, " %s %s: no change", name, rs->type);
+		else
+			buf_addf(out, " %s: nothing published, no change",
+			    name);
 		break;
 	case PLAN_CREATE:
 		buf_adds(out, "  ");
@@ -106,6 +178,8 @@ render_change(const struct plan_change *c, const struct style *st,
 		break;
 	}
 	buf_addc(out, '\n');
+	if (c->stage != NULL)
+		stage_line(c->stage, st, out);
 	if (c->note != NULL) {
 		buf_adds(out, "      ");
 		paint(out, st, DIM, c->note);
@@ -147,7 +221,7 @@ plan_render_text(const struct plan *p, int color, struct buf *out)
 
 		/* Unchanged sets are shown only when there is something
 		 * to say about them. */
-		if (c->op == PLAN_NONE && c->note == NULL)
+		if (c->op == PLAN_NONE && c->note == NULL && c->stage == NULL)
 			continue;
 		render_change(c, &st, out);
 	}
@@ -241,7 +315,28 @@ md_shown(const struct plan_change *c)
 	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before :
 				    &c->after;
 
-	return rs->name != NULL && (c->op != PLAN_NONE || c->note != NULL);
+	return c->stage != NULL || (rs->name != NULL && (c->op != PLAN_NONE ||
+	    c->note != NULL));
+}
+
+static void
+md_stage(const struct plan_stage *s, struct buf *out)
+{
+	struct buf	 text = BUF_INIT;
+
+	if (s->number == 0)
+		stage_not_started(s, &text);
+	else {
+		buf_addf(&text, "stage %d of %d: ", s->number, s->count);
+		md_text(out, buf_str(&text));
+		buf_reset(&text);
+		if (s->rollback)
+			buf_adds(out, "**ROLLBACK** to ");
+		stage_policy(s, &text);
+		stage_dates(s, &text);
+	}
+	md_text(out, buf_str(&text));
+	buf_release(&text);
 }
 
 static int
@@ -257,7 +352,7 @@ md_row(const struct plan_change *c, struct buf *out)
 {
 	const struct rrset	*rs = c->op == PLAN_DELETE ? &c->before :
 				    &c->after;
-	char			*name = dns_name_display(rs->name);
+	char			*name = shown_name(c);
 
 	switch (c->op) {
 	case PLAN_CREATE:
@@ -279,15 +374,22 @@ md_row(const struct plan_change *c, struct buf *out)
 		md_text(out, c->before.type);
 		buf_adds(out, " -> ");
 	}
-	md_text(out, rs->type);
-	buf_adds(out, " | ");
-	if (c->op == PLAN_UPDATE && c->before.ttl != c->after.ttl)
-		buf_addf(out, "%ld -> ", c->before.ttl);
-	buf_addf(out, "%ld | ", rs->ttl);
+	if (rs->name != NULL) {
+		md_text(out, rs->type);
+		buf_adds(out, " | ");
+		if (c->op == PLAN_UPDATE && c->before.ttl != c->after.ttl)
+			buf_addf(out, "%ld -> ", c->before.ttl);
+		buf_addf(out, "%ld | ", rs->ttl);
+	} else
+		buf_adds(out, " |  | ");
 	md_values(out, &c->before);
 	buf_adds(out, " | ");
 	md_values(out, &c->after);
 	buf_adds(out, " | ");
+	if (c->stage != NULL)
+		md_stage(c->stage, out);
+	if (c->stage != NULL && c->note != NULL)
+		buf_adds(out, "<br>");
 	if (c->note != NULL)
 		md_text(out, c->note);
 	buf_adds(out, " |\n");

@@ -3,9 +3,10 @@
  * sending it through the transport, and turning the response into results
  * or into one error line that names the operation.
  *
- * Bodies are parsed in xml.c.  Nothing here retries: the caller decides
- * what to do with a Throttling or PriorRequestNotComplete error, which it
- * can tell by err->aws_code.
+ * Bodies are parsed in xml.c.  Nothing here retries: a retrying transport
+ * (mailauth/retry.h) does, told by each request's hooks how to sign it
+ * again and read its error code; what reaches the caller is the last
+ * attempt's error, with err->aws_code and err->http_status set.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,6 @@
 #define RRSETS_PAGES_MAX 100	/* a server that never ends its list */
 #define EXCERPT_MAX	200	/* of a non-XML error body, in characters */
 #define ID_MAX		64
-#define WAIT_FIRST	2	/* seconds between GetChange polls, doubling */
-#define WAIT_MAX	15
 #define REDACTED	"[redacted]"
 
 /* Appends s percent-encoded (RFC 3986: all but A-Z a-z 0-9 - _ . ~), the
@@ -122,12 +121,14 @@ static void
 secrets_of(const struct r53_client *c, const struct http_request *req,
     struct secrets *s)
 {
-	const char	*auth, *sig;
+	const struct aws_creds	*creds = c->creds_provider != NULL ?
+				    &c->creds_provider->creds : c->creds;
+	const char		*auth, *sig;
 
 	s->n = 0;
-	if (c->creds != NULL) {
-		s->v[s->n++] = c->creds->secret_access_key;
-		s->v[s->n++] = c->creds->session_token;
+	if (creds != NULL) {
+		s->v[s->n++] = creds->secret_access_key;
+		s->v[s->n++] = creds->session_token;
 	}
 	auth = http_request_header_get(req, "Authorization");
 	if (auth != NULL && (sig = strstr(auth, "Signature=")) != NULL)
@@ -207,10 +208,49 @@ response_error(const char *op, const struct http_response *resp,
 	buf_release(&body);
 }
 
+/* Signs req for Route 53 at the client's time: the first attempt, and
+ * each retry (the transport's req->sign hook). */
+static int
+sign(void *arg, struct http_request *req, struct err *err)
+{
+	const struct r53_client	*c = arg;
+	const struct aws_creds	*creds = c->creds;
+	time_t			 now = c->clock();
+
+	/* A provider's credentials are refreshed before they lapse. */
+	if (c->creds_provider != NULL && aws_creds_provider_get(
+	    c->creds_provider, now, &creds, err) == -1)
+		return -1;
+	return sigv4_sign_request(req, creds, R53_REGION, R53_SERVICE, now,
+	    err);
+}
+
+/* The Code of a Route 53 error body, for a retrying transport to tell a
+ * throttle from a refusal (req->error_code hook). */
+static int
+error_code(const struct http_response *resp, char *code, size_t size)
+{
+	char	*c = NULL, *m = NULL;
+
+	if (r53_xml_parse_error(resp->body.data, resp->body.len, &c,
+	    &m) == -1)
+		return -1;
+	snprintf(code, size, "%s", c);
+	free(c);
+	free(m);
+	return 0;
+}
+
 /*
  * One exchange: method on target (path and query, starting with the API
  * version), with an optional XML body.  On 0, resp holds a 2xx response
  * (the caller releases it); on -1 err names op and resp holds nothing.
+ *
+ * The request carries what a retrying transport (mailauth/retry.h) needs:
+ * its name, the signing hook and the error-code hook.  Only GETs are
+ * idempotent: a ChangeResourceRecordSets that may have been processed is
+ * never sent again by the transport, its error comes back here (and apply
+ * settles it by reading the names again).
  */
 static int
 call(const struct r53_client *c, const char *op, const char *method,
@@ -242,8 +282,11 @@ call(const struct r53_client *c, const char *op, const char *method,
 		err->http_status = 0;
 		err->aws_code[0] = '\0';
 	}
-	if (sigv4_sign_request(&req, c->creds, R53_REGION, R53_SERVICE,
-	    c->clock(), err) == -1) {
+	req.op = xasprintf("Route 53 %s", op);
+	req.sign = sign;
+	req.sign_arg = (void *)c;
+	req.error_code = error_code;
+	if (sign((void *)c, &req, err) == -1) {
 		err_prefix(err, "Route 53 %s", op);
 		goto out;
 	}
@@ -281,20 +324,55 @@ r53_zones_by_name(const struct r53_client *c, const char *dnsname,
     int maxitems, struct r53_zone **zones, size_t *nzones, int *truncated,
     struct err *err)
 {
+	if (dnsname == NULL) {
+		*zones = NULL;
+		*nzones = 0;
+		*truncated = 0;
+		return err_set(err, "Route 53 ListHostedZonesByName: no DNS "
+		    "name given");
+	}
+	return r53_zones_page(c, dnsname, NULL, maxitems, zones, nzones,
+	    truncated, err);
+}
+
+int
+r53_zones_page(const struct r53_client *c, const char *dnsname,
+    const char *zone_id, int maxitems, struct r53_zone **zones,
+    size_t *nzones, int *truncated, struct err *err)
+{
 	struct http_response	 resp;
 	struct buf		 target = BUF_INIT;
-	char			*canon;
+	char			*canon = NULL;
+	const char		*id = NULL;
+	char			 sep = '?';
 	int			 rc = -1;
 
 	*zones = NULL;
 	*nzones = 0;
 	*truncated = 0;
-	if ((canon = dns_name_canon(dnsname, err)) == NULL)
+	if (zone_id != NULL && dnsname == NULL)
+		return err_set(err, "Route 53 ListHostedZonesByName: a hosted "
+		    "zone id needs a DNS name");
+	if (dnsname != NULL && (canon = dns_name_canon(dnsname, err)) == NULL)
 		return err_prefix(err, "Route 53 ListHostedZonesByName");
-	buf_adds(&target, API "/hostedzonesbyname?dnsname=");
-	add_encoded(&target, canon);
+	if (zone_id != NULL && clean_id("hosted zone id", zone_id,
+	    "/hostedzone/", &id, err) == -1) {
+		err_prefix(err, "Route 53 ListHostedZonesByName");
+		goto out;
+	}
+	/* The parameters in the order SigV4 sorts them. */
+	buf_adds(&target, API "/hostedzonesbyname");
+	if (canon != NULL) {
+		buf_addf(&target, "%cdnsname=", sep);
+		add_encoded(&target, canon);
+		sep = '&';
+	}
+	if (id != NULL) {
+		buf_addf(&target, "%chostedzoneid=", sep);
+		add_encoded(&target, id);
+	}
 	if (maxitems > 0)
-		buf_addf(&target, "&maxitems=%d", maxitems);
+		buf_addf(&target, "%cmaxitems=%d", sep, maxitems);
 	if (call(c, "ListHostedZonesByName", "GET", buf_str(&target), NULL,
 	    &resp, err) == -1)
 		goto out;
@@ -568,39 +646,4 @@ r53_change_status(const struct r53_client *c, const char *change_id,
 	if ((*status = change_status(c, id, err)) == NULL)
 		return -1;
 	return 0;
-}
-
-int
-r53_change_wait(const struct r53_client *c, const char *change_id,
-    unsigned int timeout_s, struct err *err)
-{
-	const char	*id;
-	char		*status;
-	unsigned int	 waited = 0, delay = WAIT_FIRST, d;
-
-	if (clean_id("change id", change_id, "/change/", &id, err) == -1)
-		return err_prefix(err, "Route 53 GetChange");
-	for (;;) {
-		if ((status = change_status(c, id, err)) == NULL)
-			return -1;
-		if (strcmp(status, "INSYNC") == 0) {
-			free(status);
-			return 0;
-		}
-		if (waited >= timeout_s) {
-			struct buf	 b = BUF_INIT;
-
-			add_sanitized(&b, status, strlen(status), 32);
-			err_set(err, "Route 53 GetChange: change '%s' still "
-			    "%s after %u s", id, buf_str(&b), waited);
-			buf_release(&b);
-			free(status);
-			return -1;
-		}
-		free(status);
-		d = delay < timeout_s - waited ? delay : timeout_s - waited;
-		c->sleep(d);
-		waited += d;
-		delay = delay * 2 < WAIT_MAX ? delay * 2 : WAIT_MAX;
-	}
 }

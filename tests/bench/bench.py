@@ -17,6 +17,11 @@ MiB.  So the command runs under GNU time (/usr/bin/time -f %M), whose own
 child starts from a small process; without GNU time, the wait4 figure is
 printed with a '<=' as an upper bound.
 
+Last, `mailauth report` on 10,000 gzip-compressed DMARC aggregate reports
+of 50 rows each (no moto): its wall time and peak RSS, against the limits
+of 20 s and 64 MiB; the exit status is 1 when they are not met.
+`bench.py reports` runs that case alone.
+
 Run with `make bench`; MAILAUTH_BIN names the binary (default build/mailauth).
 """
 import os
@@ -144,6 +149,109 @@ def summary(counts):
     return "%d (%s)" % (total, parts)
 
 
+# --- mailauth report: 10,000 gzip-compressed reports of 50 rows ---
+
+REPORTS = 10000
+ROWS = 50
+REPORT_LIMIT_S = 20.0
+REPORT_LIMIT_MIB = 64.0
+
+
+def report_xml(i):
+    """Report i: one of 10 reporters, 50 rows over 20 domains and 500
+    sending addresses, one in ten failing DMARC."""
+    org = "reporter%d.example" % (i % 10)
+    begin = 1772323200 + (i // 10 % 30) * 86400
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<feedback>\n  <report_metadata>\n'
+           '    <org_name>%s</org_name>\n    <email>noreply@%s</email>\n'
+           '    <report_id>bench-%06d</report_id>\n    <date_range>\n      <begin>%d</begin>\n'
+           '      <end>%d</end>\n    </date_range>\n  </report_metadata>\n  <policy_published>\n'
+           '    <domain>d%02d.example.com</domain>\n    <adkim>r</adkim>\n    <aspf>r</aspf>\n'
+           '    <p>none</p>\n    <pct>100</pct>\n  </policy_published>\n'
+           % (org, org, i, begin, begin + 86399, i % 20)]
+    for j in range(ROWS):
+        k = i * ROWS + j
+        ok_ = k % 10 != 0
+        dom = "d%02d.example.com" % (k % 20)
+        out.append('  <record>\n    <row>\n      <source_ip>198.51.%d.%d</source_ip>\n'
+                   '      <count>%d</count>\n      <policy_evaluated>\n'
+                   '        <disposition>none</disposition>\n        <dkim>%s</dkim>\n'
+                   '        <spf>%s</spf>\n      </policy_evaluated>\n    </row>\n'
+                   '    <identifiers>\n      <header_from>%s</header_from>\n    </identifiers>\n'
+                   '    <auth_results>\n      <dkim>\n        <domain>%s</domain>\n'
+                   '        <selector>s1</selector>\n        <result>%s</result>\n      </dkim>\n'
+                   '      <spf>\n        <domain>amazonses.com</domain>\n        <result>pass</result>\n'
+                   '      </spf>\n    </auth_results>\n  </record>\n'
+                   % (k % 2, k % 250, 1 + k % 7, "pass" if ok_ else "fail", "fail", dom, dom,
+                      "pass" if ok_ else "fail"))
+    out.append("</feedback>\n")
+    return "".join(out).encode()
+
+
+def bench_reports(work):
+    """Writes the reports, runs `mailauth report --format json` on the
+    folder and checks its totals against the rows written: (seconds, peak
+    RSS in KiB, whether exact, compressed bytes)."""
+    import gzip
+    import json
+    folder = os.path.join(work, "reports")
+    os.makedirs(folder)
+    messages = 0
+    size = 0
+    t = time.monotonic()
+    for i in range(REPORTS):
+        data = gzip.compress(report_xml(i), compresslevel=6)
+        size += len(data)
+        with open(os.path.join(folder, "r%05d.xml.gz" % i), "wb") as f:
+            f.write(data)
+        messages += sum(1 + (i * ROWS + j) % 7 for j in range(ROWS))
+    print("bench: %d gzip reports (%.1f MiB) written in %.1f s" % (REPORTS, size / 1048576.0,
+          time.monotonic() - t), file=sys.stderr, flush=True)
+    rss_file = os.path.join(work, "rss-report")
+    exact = gnu_time()
+    argv = [BIN, "report", "--format", "json", folder]
+    if exact:
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
+    with tempfile.TemporaryFile() as out:
+        start = time.monotonic()
+        child = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.monotonic() - start
+        out.seek(0)
+        doc = json.loads(out.read().decode())
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("mailauth report exited %d" % os.waitstatus_to_exitcode(status))
+    rss = usage.ru_maxrss
+    if exact:
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1])
+    if doc["reports"]["read"] != REPORTS or doc["totals"]["messages"] != messages:
+        raise RuntimeError("mailauth report read %d reports, %d messages; wrote %d, %d" % (
+            doc["reports"]["read"], doc["totals"]["messages"], REPORTS, messages))
+    shutil.rmtree(folder, ignore_errors=True)
+    return seconds, rss, exact, size
+
+
+def print_reports(got):
+    seconds, rss, exact, size = got
+    print()
+    print("| reports | rows each | compressed | report: wall | report: peak RSS | limits |")
+    print("|---:|---:|---:|---:|---:|---|")
+    print("| %d | %d | %.1f MiB | %.2f s | %s | %s |" % (
+        REPORTS, ROWS, size / 1048576.0, seconds, mib(rss, exact),
+        "met" if seconds < REPORT_LIMIT_S and rss / 1024.0 < REPORT_LIMIT_MIB else
+        "NOT MET (%.0f s, %.0f MiB)" % (REPORT_LIMIT_S, REPORT_LIMIT_MIB)))
+    return 0 if seconds < REPORT_LIMIT_S and rss / 1024.0 < REPORT_LIMIT_MIB else 1
+
+
+def main_reports():
+    work = tempfile.mkdtemp(prefix="mailauth-bench-")
+    try:
+        return print_reports(bench_reports(work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     if not os.access(BIN, os.X_OK):
         print("bench: no mailauth binary at %s; run make first" % BIN, file=sys.stderr)
@@ -187,8 +295,9 @@ def main():
         print("| %d | %s | %s | %.2f s | %s | %s | %.2f s | %s |" % (
             size, label, summary(got[0]), got[1], mib(got[2], got[3]),
             summary(ref[0]), ref[1], mib(ref[2], ref[3])))
-    return 0
+    return main_reports()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # "bench.py reports" runs only the report case (no moto needed).
+    sys.exit(main_reports() if sys.argv[1:] == ["reports"] else main())

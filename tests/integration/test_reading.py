@@ -132,9 +132,11 @@ def test_many_domains_in_a_small_zone_list_it_once(e):
     # each domain would take at least 50.
     check(len(k["list"]) == 1, "%d ListResourceRecordSets, the first %r" % (len(k["list"]), k["list"][:1]))
     check(k["list"][0][1] == {"maxitems": "300"}, "not a full listing: %r" % k["list"])
-    # Each dNN.example.com. once, and example.com. once for all of them.
-    names = [q["dnsname"] for _, q in k["lookup"]]
-    check(sorted(names) == sorted(set(names)) and len(names) == 51, "lookups: %r" % names)
+    # The first domain's own name, its zone's, and (moto answers a name with
+    # the zones of that name alone, so the zone's listing cannot show what
+    # lies below it) the account's first page: not one lookup per domain.
+    names = [q.get("dnsname") for _, q in k["lookup"]]
+    check(names == ["d00.example.com.", "example.com.", None], "lookups: %r" % names)
     ok(e.run("apply", "--auto-approve"))
     recs = e.records(zid)
     for d in doms:
@@ -149,10 +151,49 @@ def test_zone_lookup_is_shared(e):
         for d in ("a.example.com", "b.example.com")))
     p = e.proxy()
     ok(e.run("plan", endpoint=p.url))
-    names = [q["dnsname"] for _, q in kinds(p)["lookup"]]
-    check(sorted(names) == ["a.example.com.", "b.example.com.", "example.com."],
-          "ListHostedZonesByName: %r" % names)
+    names = [q.get("dnsname") for _, q in kinds(p)["lookup"]]
+    check(names == ["a.example.com.", "example.com.", None], "ListHostedZonesByName: %r" % names)
     ok(e.run("apply", "--auto-approve"))
     recs = e.records(zid)
     for d in ("a", "b"):
         check(("_dmarc.%s.example.com." % d, "TXT") in recs, "no DMARC for %s: %r" % (d, sorted(recs)))
+
+
+def test_subdomains_and_a_delegated_subzone_share_the_lookups(e):
+    """Subdomains of example.com and of its delegated subzone
+    sub.example.com: the lookups do not grow with the domains, and each
+    record goes to the zone that holds its name."""
+    counts = []
+    for n in (5, 50):
+        e.moto.reset()
+        parent = e.zone("example.com")
+        sub = e.zone("sub.example.com")
+        e.zone("example.net")
+        ns = e.r53.get_hosted_zone(Id=sub)["DelegationSet"]["NameServers"]
+        e.put(parent, "sub.example.com.", "NS", [h + "." for h in ns], ttl=172800)
+        doms = ["d%02d.example.com" % i for i in range(n)]
+        doms[n // 2:n // 2] = ["mail.sub.example.com", "sub.example.com"]
+        e.config("version: 1\ndomains:\n" + "".join(
+            "  %s:\n    spf: { include: [amazonses.com], all: fail }\n"
+            "    dmarc: { policy: none, rua: ['mailto:dmarc@example.com'] }\n" % d for d in doms))
+        p = e.proxy()
+        r = ok(e.run("plan", "--detailed-exitcode", endpoint=p.url), 2)
+        check("Plan: %d to add, 0 to change, 0 to destroy." % (2 * (n + 2)) in r.stdout, r.stdout)
+        ok(e.run("apply", "--auto-approve"))
+        top, below = e.records(parent), e.records(sub)
+        spf = '"v=spf1 include:amazonses.com -all"'
+        for d in doms:
+            zone, other = (below, top) if d.endswith("sub.example.com") else (top, below)
+            for name in (d + ".", "_dmarc.%s." % d):
+                check((name, "TXT") in zone, "%s TXT not in its zone: %r" % (name, sorted(zone)))
+                check((name, "TXT") not in other, "%s TXT in the other zone" % name)
+            check(zone[(d + ".", "TXT")][1] == [spf], "%s: %r" % (d, zone[(d + ".", "TXT")]))
+        check(top[("sub.example.com.", "NS")][1] == [h + "." for h in ns], "delegation: %r" % (top,))
+        check(len(top) == 2 + 1 + 2 * n and len(below) == 2 + 2 * 2,
+              "%d record sets in example.com, %d in sub.example.com" % (len(top), len(below)))
+        names = [q.get("dnsname") for _, q in kinds(p)["lookup"]]
+        # d00.example.com., example.com., then the account's first page
+        # (moto's answer for example.com. shows nothing below it).
+        check(names == ["d00.example.com.", "example.com.", None], "%d domains, lookups: %r" % (n, names))
+        counts.append(len(names))
+    check(counts[0] == counts[1], "lookups: %r for 5 and 50 domains" % counts)

@@ -1,0 +1,88 @@
+/*
+ * profile.h - the AWS shared config and credentials files, read as the AWS
+ * CLI reads them (Python's configparser, then botocore's profile map):
+ *
+ * - a line is a "[section]" header, a "key = value" or "key: value"
+ *   setting (spaces around the delimiter and at both ends are dropped; the
+ *   first '=' or ':' splits), a comment (its first non-blank character is
+ *   '#' or ';'), blank, or a continuation: a line indented deeper than the
+ *   setting above it, whose text is appended to that value after a newline
+ *   (how nested settings such as "s3 =" are written);
+ * - a '#' or ';' after a value is part of the value, as in the CLI;
+ * - keys are compared without case, section names with case;
+ * - in the config file, profiles are "[profile NAME]" (one or more spaces,
+ *   NAME optionally in double or single quotes) and "[default]"; other
+ *   sections ("[sso-session x]", "[services x]", "[x]") are not profiles
+ *   and are skipped; in the credentials file every "[NAME]" is the profile
+ *   NAME;
+ * - a section or key given twice is merged, the later value winning;
+ * - a UTF-8 byte order mark at the start is skipped.
+ *
+ * A line that is none of these, or a setting before any section, is an
+ * error "PATH:LINE: ...".  Messages never quote a line's text, which may
+ * hold a secret.  Every value is wiped when released.
+ */
+#ifndef MAILAUTH_PROFILE_H
+#define MAILAUTH_PROFILE_H
+
+#include <stddef.h>
+
+struct err;
+
+enum aws_file {
+	AWS_FILE_CONFIG,
+	AWS_FILE_CREDENTIALS
+};
+
+struct aws_setting {
+	char		*key;		/* lower case */
+	char		*value;
+	enum aws_file	 file;
+	size_t		 line;
+};
+
+struct aws_profile {
+	char			*name;
+	struct aws_setting	*v;
+	size_t			 n;
+};
+
+struct aws_profiles {
+	struct aws_profile	*v;
+	size_t			 n;
+};
+
+#define AWS_PROFILES_INIT	{ NULL, 0 }
+/* A shared file larger than this is refused. */
+#define AWS_FILE_MAX		(1024L * 1024)
+
+/*
+ * Adds the profiles of one file's text (len bytes, NUL not needed) to ps;
+ * path is only used in messages.  Returns -1 with err "PATH:LINE: ...",
+ * ps then holding what came before that line.
+ */
+int	aws_profiles_parse(struct aws_profiles *, const char *text, size_t len,
+	    const char *path, enum aws_file, struct err *);
+/*
+ * Reads and parses a file.  A file that does not exist is no error:
+ * *found is then 0 and nothing is added.  Other failures: "cannot read
+ * 'PATH': REASON", "'PATH' is larger than 1 MiB", or a parse error.
+ */
+int	aws_profiles_load(struct aws_profiles *, const char *path,
+	    enum aws_file, int *found, struct err *);
+/* The profile of that exact name, or NULL. */
+const struct aws_profile *aws_profiles_find(const struct aws_profiles *,
+	    const char *name);
+/*
+ * The value of key in the profile, or NULL when it is not set or set to
+ * "": the credentials file's value over the config file's, as the AWS CLI
+ * merges them.  p may be NULL.
+ */
+const char *aws_profile_get(const struct aws_profile *, const char *key);
+/* The same, from one file only. */
+const char *aws_profile_get_in(const struct aws_profile *, enum aws_file,
+	    const char *key);
+/* Wipes every value and frees everything; leaves ps empty. */
+void	aws_profiles_release(struct aws_profiles *);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * report.h - DMARC aggregate reports (rua): read them, summarise them.
+ *
+ *   SOURCE --report_read_path (src/report/source.c)----> named objects
+ *          --container.c: by content: XML, gzip, zip,
+ *                         e-mail (MIME) attachments-----> XML streams
+ *          --parse.c: libxml2's streaming reader--------> struct report
+ *          --de-duplicated by (org_name, report_id)-----> a sink
+ *          --summary.c: per domain over a date window---> struct report_summary
+ *          --render.c-----------------------------------> text, JSON, Markdown, CSV
+ *
+ * Reports come from strangers and are read as hostile: no DTD, no external
+ * entity and no network access; every report and every file is bounded in
+ * size once decompressed, every zip in members.  Reading never stops on a
+ * bad report: each is recorded as rejected, with a reason, and the rest
+ * are read.  One report is in memory at a time; a summary grows with the
+ * number of distinct domains and sending sources, not of reports.
+ *
+ * Both schemas are read: RFC 7489 appendix C (no namespace, or the draft
+ * ones seen in the wild) and RFC 9990 (urn:ietf:params:xml:ns:dmarc-2.0).
+ * Elements are matched by local name.
+ */
+#ifndef MAILAUTH_REPORT_H
+#define MAILAUTH_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+
+/* --- one report (src/report/parse.c) --- */
+
+enum report_schema {
+	REPORT_RFC7489,		/* RFC 7489 appendix C and its drafts */
+	REPORT_RFC9990		/* the dmarc-2.0 namespace, or version 2.0,
+				 * np, testing or discovery_method */
+};
+
+/* policy_evaluated/disposition; RFC 9990's "pass" is counted as none. */
+enum report_disposition {
+	REPORT_DISP_NONE,
+	REPORT_DISP_QUARANTINE,
+	REPORT_DISP_REJECT,
+	REPORT_DISP_COUNT
+};
+
+/* At most this many DKIM or SPF domains are kept per row and per source. */
+#define REPORT_DOMAINS_MAX	32
+
+/* One <record>. */
+struct report_row {
+	char		 *source_ip;	/* canonical text of the address */
+	uint64_t	  count;	/* 0 to REPORT_COUNT_MAX */
+	enum report_disposition disposition;
+	int		  dkim_pass;	/* policy_evaluated/dkim is "pass":
+					 * DKIM passed and aligned */
+	int		  spf_pass;	/* the same for SPF */
+	char		 *header_from;	/* lower case, no trailing dot */
+	char		**dkim_domains;	/* auth_results/dkim/domain (d=), lower
+					 * case, each once, in order seen */
+	size_t		  ndkim;
+	char		**spf_domains;	/* auth_results/spf/domain */
+	size_t		  nspf;
+};
+
+#define REPORT_COUNT_MAX	4294967295u
+
+struct report {
+	enum report_schema  schema;
+	char		   *org_name;	/* "" when the report has none */
+	char		   *report_id;	/* never empty */
+	int64_t		    begin;	/* date_range, seconds since the epoch */
+	int64_t		    end;	/* begin <= end */
+	char		   *domain;	/* policy_published/domain; NULL when
+					 * absent */
+	struct report_row  *rows;
+	size_t		    nrows;
+};
+
+void	report_release(struct report *);
+
+/*
+ * The UTC day (days since 1970-01-01) a report counts on: the day that
+ * holds the middle of its date_range, (begin + end) / 2.  A report that
+ * spans midnight counts on exactly one day, so adjacent windows never
+ * share or both lose a report.
+ */
+long	report_day(const struct report *);
+
+/* --- reading (source.c, container.c) --- */
+
+#define REPORT_MAX_SIZE_DEFAULT	(64ull << 20)
+#define REPORT_MAX_MEMBERS	256
+
+struct report_limits {
+	/*
+	 * The most bytes of XML one report may decompress to, and the most
+	 * all the reports of one file (or object) together may.  A plain
+	 * XML, gzip or zip file larger than this is refused unread; an
+	 * e-mail message may be twice as large (base64 grows what it
+	 * carries by a third).
+	 */
+	uint64_t	max_size;
+	size_t		max_members;	/* zip members, directories included */
+};
+
+struct report_rejected {
+	char	*file;		/* the path or object name given */
+	char	*reason;	/* why, in mailauth's style; "member 'x': ..."
+				 * for a part of an archive or a message */
+};
+
+/*
+ * What reading found.  read counts the reports handed to the sink, each
+ * (org_name, report_id) once; duplicates those seen again and skipped.
+ */
+struct report_stats {
+	size_t			 read;
+	size_t			 duplicates;
+	struct report_rejected	*rejected;	/* in the order met */
+	size_t			 nrejected;
+};
+
+/* Called with each report read, once per (org_name, report_id); the
+ * report is freed when it returns.  file is where it came from. */
+typedef void	(*report_sink_fn)(void *arg, const char *file,
+		    const struct report *);
+
+struct report_seen;
+
+struct report_reader {
+	struct report_limits	 limits;
+	report_sink_fn		 sink;
+	void			*arg;
+	struct report_stats	 stats;
+	struct report_seen	*seen;		/* private: the reports met */
+};
+
+/* limits may be NULL for the defaults. */
+void	report_reader_init(struct report_reader *,
+	    const struct report_limits *, report_sink_fn, void *arg);
+void	report_reader_release(struct report_reader *);
+
+/*
+ * Reads a file, or a folder and everything under it (in byte order of the
+ * names; names starting with '.' are skipped, symbolic links to folders
+ * are not followed).  Nothing is returned: each file either yields reports
+ * or is recorded in stats.rejected.
+ */
+void	report_read_path(struct report_reader *, const char *path);
+/*
+ * Reads one object held in memory (an S3 object, say), named name in
+ * messages.  The kind is found from the content, as for files.
+ */
+void	report_read_mem(struct report_reader *, const char *name,
+	    const void *data, size_t len);
+/* Records name as rejected, for a source that cannot even hand over the
+ * bytes (a listing that failed, an object too large to fetch). */
+void	report_reject(struct report_reader *, const char *name,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* --- summaries (summary.c) --- */
+
+/*
+ * Which reports and rows a summary counts: a report whose report_day() is
+ * from since to until (inclusive; -1 for no bound), and of it the rows
+ * whose header_from is domain or under it (NULL: every row).
+ */
+struct report_filter {
+	long		 since;
+	long		 until;
+	const char	*domain;
+};
+
+struct report_counts {
+	uint64_t	messages;
+	uint64_t	dmarc_pass;	/* rows with DKIM or SPF passing and
+					 * aligned (policy_evaluated) */
+	uint64_t	dkim_pass;
+	uint64_t	spf_pass;
+	uint64_t	disposition[REPORT_DISP_COUNT];
+};
+
+/* One sending address for one domain. */
+struct report_source {
+	char			*ip;
+	struct report_counts	 n;
+	char			**dkim_domains;	/* each once, first seen first;
+						 * at most REPORT_DOMAINS_MAX */
+	size_t			 ndkim;
+	char			**spf_domains;
+	size_t			 nspf;
+};
+
+struct report_reporter {
+	char		*org_name;	/* "" for reports without one */
+	size_t		 reports;
+	uint64_t	 messages;
+};
+
+struct report_domain {
+	char			*name;		/* header_from */
+	struct report_counts	 n;		/* the sum of its sources' */
+	size_t			 reports;	/* reports with rows for it */
+	struct report_reporter	*reporters;	/* most messages first */
+	size_t			 nreporters;
+	struct report_source	*sources;	/* worst first: see below */
+	size_t			 nsources;
+};
+
+struct report_map;
+
+struct report_summary {
+	struct report_filter	 filter;	/* domain owned */
+	size_t			 in_window;	/* reports counted */
+	size_t			 outside;	/* reports outside the dates */
+	struct report_counts	 n;		/* over every domain */
+	struct report_domain	*domains;	/* by name once finished */
+	size_t			 ndomains;
+	struct report_map	*index;		/* private: domains, sources */
+	size_t			*last;		/* private: per domain, the
+						 * last report counted */
+	size_t			 serial;	/* private: reports added */
+	int			 finished;
+};
+
+/* filter may be NULL: every report and row. */
+void	report_summary_init(struct report_summary *,
+	    const struct report_filter *);
+/* Counts one report; usable as a report_sink_fn with the summary as
+ * arg.  Not after report_summary_finish(). */
+void	report_summary_add(struct report_summary *, const struct report *);
+void	report_summary_sink(void *summary, const char *file,
+	    const struct report *);
+/*
+ * Puts the summary in its final order: domains by name; each domain's
+ * sources worst first (most messages failing DMARC, then most messages,
+ * then address); reporters by messages, then name.
+ */
+void	report_summary_finish(struct report_summary *);
+/* The domain named exactly (lower case), or NULL. */
+const struct report_domain *report_summary_find(const struct report_summary *,
+	    const char *domain);
+void	report_summary_release(struct report_summary *);
+
+/*
+ * part of whole as a percentage rounded down to two decimals (so 100 only
+ * when every message passed); -1 when whole is 0.
+ */
+double	report_rate(uint64_t part, uint64_t whole);
+
+/* --- output (render.c): appended to out --- */
+
+/* The most sources text and Markdown show per domain; JSON and CSV show
+ * all. */
+#define REPORT_TEXT_SOURCES	20
+
+void	report_render_text(const struct report_summary *,
+	    const struct report_stats *, struct buf *out);
+void	report_render_markdown(const struct report_summary *,
+	    const struct report_stats *, struct buf *out);
+/* The JSON document of docs/report-json.md. */
+void	report_render_json(const struct report_summary *,
+	    const struct report_stats *, struct buf *out);
+/* One line per domain and source, after a header line (RFC 4180). */
+void	report_render_csv(const struct report_summary *, struct buf *out);
+
+#endif

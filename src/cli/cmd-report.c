@@ -1,0 +1,137 @@
+/*
+ * cmd-report.c - "mailauth report SOURCE...": reads DMARC aggregate
+ * reports from files and folders, and prints what they say per domain
+ * over a window of days (docs/reports.md).
+ *
+ * The reading (src/report/) hands each report to a summary; the summary
+ * is printed once every source is read.  Exit 0 when at least one report
+ * was read, rejected files or not; 1 when none could be.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/report.h"
+#include "cli.h"
+
+/* A name or reason from a report or a file name, without control
+ * characters, for stderr. */
+static void
+warn_rejected(const struct report_rejected *rj)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*s;
+
+	for (s = rj->file; *s != '\0'; s++)
+		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	buf_adds(&b, "': ");
+	for (s = rj->reason; *s != '\0'; s++)
+		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	cli_error("'%s", buf_str(&b));
+	buf_release(&b);
+}
+
+static int
+check_options(const struct cli_opts *o)
+{
+	char	 a[11], b[11];
+	int	 i;
+
+	if (o->nargs == 0) {
+		cli_error("'report' needs at least one SOURCE: a report file "
+		    "or a folder of them");
+		cli_usage(stderr, &cmd_report_entry);
+		return -1;
+	}
+	if (o->since != -1 && o->until != -1 && o->since > o->until) {
+		cfg_date_format(o->since, a);
+		cfg_date_format(o->until, b);
+		cli_error("'--since %s' is after '--until %s': the window is "
+		    "empty", a, b);
+		return -1;
+	}
+	for (i = 0; i < o->nargs; i++)
+		if (strncmp(o->args[i], "s3://", 5) == 0) {
+			cli_error("'%s': reading reports from S3 is not "
+			    "supported yet; copy them to a folder (aws s3 sync)",
+			    o->args[i]);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+cmd_report_exec(const struct cli_opts *o)
+{
+	struct report_reader	 rd;
+	struct report_summary	 sum;
+	struct report_limits	 lim;
+	struct report_filter	 filter;
+	struct buf		 out = BUF_INIT;
+	const char		*format = o->format != NULL ? o->format : "text";
+	size_t			 i;
+	int			 n;
+
+	if (check_options(o) == -1)
+		return EXIT_ERROR;
+	lim.max_size = o->max_report_size != 0 ? o->max_report_size :
+	    REPORT_MAX_SIZE_DEFAULT;
+	lim.max_members = REPORT_MAX_MEMBERS;
+	filter.since = o->since;
+	filter.until = o->until;
+	filter.domain = o->domain;
+	report_summary_init(&sum, &filter);
+	report_reader_init(&rd, &lim, report_summary_sink, &sum);
+	for (n = 0; n < o->nargs; n++)
+		report_read_path(&rd, o->args[n]);
+	report_summary_finish(&sum);
+	if (rd.stats.read == 0) {
+		for (i = 0; i < rd.stats.nrejected; i++)
+			warn_rejected(&rd.stats.rejected[i]);
+		cli_error("no DMARC report could be read from the %s given",
+		    o->nargs == 1 ? "source" : "sources");
+		report_reader_release(&rd);
+		report_summary_release(&sum);
+		return EXIT_ERROR;
+	}
+	if (strcmp(format, "json") == 0)
+		report_render_json(&sum, &rd.stats, &out);
+	else if (strcmp(format, "markdown") == 0)
+		report_render_markdown(&sum, &rd.stats, &out);
+	else if (strcmp(format, "csv") == 0) {
+		/* A table has no room for them: they go to stderr. */
+		report_render_csv(&sum, &out);
+		for (i = 0; i < rd.stats.nrejected; i++)
+			warn_rejected(&rd.stats.rejected[i]);
+	} else
+		report_render_text(&sum, &rd.stats, &out);
+	fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
+	fflush(stdout);
+	buf_release(&out);
+	report_reader_release(&rd);
+	report_summary_release(&sum);
+	return EXIT_OK;
+}
+
+const struct cmd_entry cmd_report_entry = {
+	"report",
+	"[--format text|json|markdown|csv] [--since YYYY-MM-DD] "
+	"[--until YYYY-MM-DD] [--domain DOMAIN] [--max-report-size SIZE] "
+	"SOURCE...",
+	"summarise DMARC aggregate reports per domain",
+	"Reads DMARC aggregate (rua) reports from each SOURCE, a file or a folder\n"
+	"(read recursively), and prints per domain (header_from): messages, the\n"
+	"DMARC pass rate, the DKIM- and SPF-aligned rates, dispositions, the\n"
+	"reporters and the sending sources, worst first.  A file may be XML,\n"
+	"gzip, zip or an e-mail message with such an attachment, whatever its\n"
+	"name.  Reports are counted once by (org_name, report_id); a report\n"
+	"belongs to the UTC day holding the middle of its date range.  A file\n"
+	"that is not a readable report is listed with the reason and the others\n"
+	"are read.  Exit 0 when a report was read, 1 when none could be\n"
+	"(docs/reports.md).",
+	OPT_REPORT,
+	INT_MAX,
+	cmd_report_exec
+};

@@ -1,0 +1,280 @@
+/*
+ * cmd-rollout.c - "mailauth rollout status": where each domain's DMARC
+ * rollout stands on a day, from the configuration alone: the stage, the
+ * record it publishes, the next stage, its date and the days until it.
+ * Nothing is sent anywhere.
+ */
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/dmarc.h"
+#include "cli.h"
+
+/* The record the domain publishes during the stage (malloc'd). */
+static char *
+stage_record(const struct cfg_dmarc *dm, const struct cfg_stage *st)
+{
+	struct cfg_dmarc	 at;
+	struct buf		 b = BUF_INIT;
+
+	cfg_dmarc_at(dm, st, &at);
+	dmarc_render(&at, &b);
+	return buf_detach(&b);
+}
+
+static char *
+static_record(const struct cfg_dmarc *dm)
+{
+	struct buf	 b = BUF_INIT;
+
+	dmarc_render(dm, &b);
+	return buf_detach(&b);
+}
+
+/* "quarantine (testing)", "reject (pct=25)", "ROLLBACK to none". */
+static void
+describe(struct buf *b, const struct cfg_stage *st)
+{
+	if (st->rollback)
+		buf_adds(b, "ROLLBACK to ");
+	buf_adds(b, dmarc_policy_name(st->policy));
+	if (st->testing)
+		buf_adds(b, " (testing)");
+	else if (st->pct >= 0)
+		buf_addf(b, " (pct=%d)", st->pct);
+}
+
+/* --- text --- */
+
+static void
+text_domain(const struct cfg_domain *dom, long day, struct buf *out)
+{
+	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
+	const struct cfg_stage		*cur, *next;
+	char				 date[11], *rec;
+	size_t				 i;
+
+	buf_addf(out, "%s", dom->name);
+	if (!dom->dmarc.present) {
+		buf_adds(out, ": no DMARC record managed\n");
+		return;
+	}
+	if (ro->nstages == 0) {
+		rec = static_record(&dom->dmarc);
+		buf_addf(out, ": no rollout\n  publishes  %s\n", rec);
+		free(rec);
+		return;
+	}
+	if (ro->template != NULL) {
+		cfg_date_format(ro->start, date);
+		buf_addf(out, " (template %s from %s)", ro->template, date);
+	}
+	cur = cfg_rollout_at(ro, day);
+	i = cur != NULL ? (size_t)(cur - ro->stages) + 1 : 0;
+	next = i < ro->nstages ? &ro->stages[i] : NULL;
+	if (cur == NULL)
+		buf_adds(out, ": not started\n  publishes  nothing yet: DMARC "
+		    "is left alone until the first stage\n");
+	else {
+		cfg_date_format(cur->from, date);
+		buf_addf(out, ": stage %zu of %zu since %s: ", i, ro->nstages,
+		    date);
+		describe(out, cur);
+		rec = stage_record(&dom->dmarc, cur);
+		buf_addf(out, "\n  publishes  %s\n", rec);
+		free(rec);
+	}
+	if (next == NULL) {
+		buf_addf(out, "  next       none: stage %zu is the last\n", i);
+		return;
+	}
+	cfg_date_format(next->from, date);
+	buf_addf(out, "  next       stage %zu of %zu on %s (in %ld day%s): ",
+	    i + 1, ro->nstages, date, next->from - day,
+	    next->from - day == 1 ? "" : "s");
+	describe(out, next);
+	rec = stage_record(&dom->dmarc, next);
+	buf_addf(out, "\n             %s\n", rec);
+	free(rec);
+}
+
+/* --- JSON --- */
+
+static void
+add_policy(cJSON *o, const char *key, enum dmarc_policy p)
+{
+	if (p == DMARC_POLICY_UNSET)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddStringToObject(o, key, dmarc_policy_name(p));
+}
+
+static cJSON *
+stage_json(const struct cfg_dmarc *dm, size_t number,
+    const struct cfg_stage *st, long day, int is_next)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	 date[11], *rec;
+
+	cfg_date_format(st->from, date);
+	cJSON_AddNumberToObject(o, "number", (double)number);
+	cJSON_AddStringToObject(o, "from", date);
+	if (is_next)
+		cJSON_AddNumberToObject(o, "days_until",
+		    (double)(st->from - day));
+	add_policy(o, "policy", st->policy);
+	cJSON_AddBoolToObject(o, "testing", st->testing);
+	if (st->pct >= 0)
+		cJSON_AddNumberToObject(o, "pct", st->pct);
+	else
+		cJSON_AddNullToObject(o, "pct");
+	add_policy(o, "subdomain_policy", st->subdomain_policy);
+	add_policy(o, "nonexistent_subdomain_policy",
+	    st->nonexistent_subdomain_policy);
+	cJSON_AddBoolToObject(o, "rollback", st->rollback);
+	rec = stage_record(dm, st);
+	cJSON_AddStringToObject(o, "record", rec);
+	free(rec);
+	return o;
+}
+
+static cJSON *
+json_domain(const struct cfg_domain *dom, long day)
+{
+	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
+	const struct cfg_stage		*cur;
+	cJSON				*o, *r;
+	char				 date[11], *rec = NULL;
+	size_t				 i;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "domain", dom->name);
+	cur = cfg_rollout_at(ro, day);
+	if (dom->dmarc.present && ro->nstages == 0)
+		rec = static_record(&dom->dmarc);
+	else if (cur != NULL)
+		rec = stage_record(&dom->dmarc, cur);
+	if (rec != NULL)
+		cJSON_AddStringToObject(o, "record", rec);
+	else
+		cJSON_AddNullToObject(o, "record");
+	free(rec);
+	if (ro->nstages == 0) {
+		cJSON_AddNullToObject(o, "rollout");
+		return o;
+	}
+	r = cJSON_AddObjectToObject(o, "rollout");
+	if (ro->template != NULL) {
+		cJSON_AddStringToObject(r, "template", ro->template);
+		cfg_date_format(ro->start, date);
+		cJSON_AddStringToObject(r, "start", date);
+	} else {
+		cJSON_AddNullToObject(r, "template");
+		cJSON_AddNullToObject(r, "start");
+	}
+	cJSON_AddNumberToObject(r, "stages", (double)ro->nstages);
+	i = cur != NULL ? (size_t)(cur - ro->stages) + 1 : 0;
+	if (cur != NULL)
+		cJSON_AddItemToObject(r, "current", stage_json(&dom->dmarc, i,
+		    cur, day, 0));
+	else
+		cJSON_AddNullToObject(r, "current");
+	if (i < ro->nstages)
+		cJSON_AddItemToObject(r, "next", stage_json(&dom->dmarc, i + 1,
+		    &ro->stages[i], day, 1));
+	else
+		cJSON_AddNullToObject(r, "next");
+	return o;
+}
+
+static int
+print_json(const struct cli_opts *o, const struct cfg *cfg, long day)
+{
+	cJSON	*root, *doms;
+	char	 date[11], *text;
+	size_t	 i;
+
+	root = cJSON_CreateObject();
+	cfg_date_format(day, date);
+	cJSON_AddStringToObject(root, "date", date);
+	cJSON_AddStringToObject(root, "config", o->config);
+	doms = cJSON_AddArrayToObject(root, "domains");
+	for (i = 0; i < cfg->ndomains; i++)
+		cJSON_AddItemToArray(doms, json_domain(&cfg->domains[i], day));
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (text == NULL) {
+		cli_error("out of memory printing JSON");
+		return -1;
+	}
+	printf("%s\n", text);
+	cJSON_free(text);
+	return 0;
+}
+
+static int
+cmd_rollout_exec(const struct cli_opts *o)
+{
+	struct cfg	 cfg;
+	struct buf	 out = BUF_INIT;
+	const char	*format = o->format != NULL ? o->format : "text";
+	char		 date[11];
+	long		 day;
+	size_t		 i;
+	int		 rc = EXIT_ERROR;
+
+	if (o->nargs == 0 || strcmp(o->args[0], "status") != 0) {
+		if (o->nargs == 0)
+			cli_error("'rollout' needs a subcommand: status");
+		else
+			cli_error("unknown subcommand 'rollout %s'; expected "
+			    "'rollout status'", o->args[0]);
+		cli_usage(stderr, &cmd_rollout_entry);
+		return EXIT_ERROR;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+		cli_error("'rollout status' prints text or json, not '%s'",
+		    format);
+		return EXIT_ERROR;
+	}
+	if (cli_load_config(o, &cfg) == -1)
+		return EXIT_ERROR;
+	day = cli_day(o);
+	if (strcmp(format, "json") == 0) {
+		if (print_json(o, &cfg, day) == 0)
+			rc = EXIT_OK;
+		goto out;
+	}
+	cfg_date_format(day, date);
+	buf_addf(&out, "DMARC rollouts on %s (%s)\n", date, o->config);
+	for (i = 0; i < cfg.ndomains; i++) {
+		buf_addc(&out, '\n');
+		text_domain(&cfg.domains[i], day, &out);
+	}
+	fputs(buf_str(&out), stdout);
+	rc = EXIT_OK;
+out:
+	fflush(stdout);
+	buf_release(&out);
+	cfg_release(&cfg);
+	return rc;
+}
+
+const struct cmd_entry cmd_rollout_entry = {
+	"rollout",
+	"status [-c FILE] [--at YYYY-MM-DD] [--format text|json]",
+	"show where each domain's DMARC rollout stands",
+	"For each domain of the configuration, shows the DMARC rollout stage of the\n"
+	"day (--at, default today in UTC), the record that stage publishes, the next\n"
+	"stage, its date and the days until it; a domain without a rollout shows its\n"
+	"record.  Reads only the configuration and its templates: nothing is sent to\n"
+	"AWS and no credentials are needed.  --format json prints the same as one\n"
+	"JSON document (docs/commands.md).",
+	OPT_AT | OPT_STATUS_FORMAT,
+	1,
+	cmd_rollout_exec
+};

@@ -1,0 +1,68 @@
+/*
+ * cmd-whoami.c - "mailauth whoami": who the credentials chain makes
+ * mailauth, as STS GetCallerIdentity answers, and which source of the
+ * chain supplied the credentials.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "mailauth/creds.h"
+#include "mailauth/err.h"
+#include "mailauth/sts.h"
+#include "cli.h"
+
+static int
+cmd_whoami_exec(const struct cli_opts *o)
+{
+	struct cli_aws		 aws;
+	struct sts_identity	 id;
+	struct err		 err;
+	const struct aws_creds	*creds;
+	const struct sts_client	*sts;
+	char			 when[21];
+	int			 rc = EXIT_ERROR;
+
+	memset(&id, 0, sizeof(id));
+	err_clear(&err);
+	if (cli_aws_open(o, &aws) == -1)
+		return EXIT_ERROR;
+	sts = aws_chain_sts(aws.r53.creds_provider);
+	if (aws_creds_provider_get(aws.r53.creds_provider, time(NULL), &creds,
+	    &err) == -1 || sts_get_caller_identity(sts, creds, &id,
+	    &err) == -1) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	printf("account  %s\n", id.account);
+	printf("arn      %s\n", id.arn);
+	if (id.user_id != NULL && *id.user_id != '\0')
+		printf("user id  %s\n", id.user_id);
+	printf("source   %s\n", aws.r53.creds_provider->source);
+	if (aws.r53.creds_provider->expiration != 0) {
+		aws_time_format(aws.r53.creds_provider->expiration, when);
+		printf("expires  %s\n", when);
+	}
+	rc = EXIT_OK;
+out:
+	sts_identity_release(&id);
+	cli_aws_close(&aws);
+	return rc;
+}
+
+const struct cmd_entry cmd_whoami_entry = {
+	"whoami",
+	"",
+	"show whose AWS credentials mailauth uses and where they come from",
+	"Finds credentials as plan and apply do (docs/credentials.md: --profile\n"
+	"or AWS_PROFILE, environment keys, web identity, the shared config and\n"
+	"credentials files, container credentials, EC2 instance metadata), asks\n"
+	"STS GetCallerIdentity who they belong to, and prints the account, the\n"
+	"ARN, the user id, which source of the chain supplied the credentials\n"
+	"and, for temporary ones, when they expire.  Reads nothing from Route 53\n"
+	"and needs no permission: STS answers GetCallerIdentity for any valid\n"
+	"credentials.",
+	0,
+	0,
+	cmd_whoami_exec
+};

@@ -1,0 +1,608 @@
+/*
+ * container.c - what an object holds, told by its content and never by
+ * its name, and unpacked: XML as is, gzip (zlib, streamed), zip
+ * (libarchive, from memory: a zip is read from its central directory),
+ * and e-mail messages (GMime), whose attachments are any of the others.
+ *
+ * Limits, for hostile input: a plain XML, gzip or zip larger than
+ * max_size, or an e-mail larger than twice that, is refused unread; every
+ * report stops being read once it has decompressed to more than max_size,
+ * and so do all the reports of one object together; a zip is read up to
+ * max_members members.  A refusal is a rejection of that report or that
+ * object; the reading goes on.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gmime/gmime.h>
+#include <zlib.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/err.h"
+#include "internal.h"
+
+#define MAIL_DEPTH_MAX	8	/* multiparts and messages nested */
+#define GZ_CHUNK	16384
+
+enum kind {
+	K_EMPTY,
+	K_XML,
+	K_GZIP,
+	K_ZIP,
+	K_MAIL,
+	K_OTHER
+};
+
+#define ALLOW(k)	(1u << (k))
+
+/* One object being read. */
+struct object {
+	struct report_reader	*rd;
+	const char		*name;
+	uint64_t		 budget;	/* decompressed bytes left */
+	size_t			 found;		/* reports met, good or bad */
+	struct buf		 where;		/* "attachment 'x': member 'y': " */
+};
+
+static void	payload(struct object *, struct rstream *, int64_t, unsigned int,
+		    const char *);
+
+static void
+reject(struct object *o, const char *fmt, ...)
+{
+	struct buf	 b = BUF_INIT;
+	va_list		 ap;
+
+	buf_adds(&b, buf_str(&o->where));
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	report_reject(o->rd, o->name, "%s", buf_str(&b));
+	buf_release(&b);
+}
+
+/* Appends "KIND 'NAME': " to where; returns the length to cut back to. */
+static size_t
+where_push(struct object *o, const char *kind, const char *name)
+{
+	size_t	 len = o->where.len, i;
+
+	buf_addf(&o->where, "%s '", kind);
+	for (i = 0; name[i] != '\0' && i < 200; i++)
+		buf_addc(&o->where, (unsigned char)name[i] < 0x20 ||
+		    name[i] == 0x7f ? '?' : name[i]);
+	buf_adds(&o->where, i < strlen(name) ? "...': " : "': ");
+	return len;
+}
+
+static void
+where_pop(struct object *o, size_t len)
+{
+	o->where.len = len;
+	if (o->where.data != NULL)
+		o->where.data[len] = '\0';
+}
+
+/* --- telling the content --- */
+
+static int
+blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static enum kind
+sniff(const unsigned char *p, size_t n)
+{
+	size_t	 i = 0;
+
+	if (n == 0)
+		return K_EMPTY;
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return K_GZIP;
+	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
+	    memcmp(p, "PK\5\6", 4) == 0))
+		return K_ZIP;
+	/* UTF-16, with a byte order mark or without. */
+	if (n >= 2 && ((p[0] == 0xfe && p[1] == 0xff) ||
+	    (p[0] == 0xff && p[1] == 0xfe) || (p[0] == '<' && p[1] == 0) ||
+	    (p[0] == 0 && p[1] == '<')))
+		return K_XML;
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < n && blank(p[i]))
+		i++;
+	if (i < n && p[i] == '<')
+		return K_XML;
+	if (i == n)
+		return n == RSTREAM_PEEK ? K_XML : K_OTHER;
+	if (n >= 5 && memcmp(p, "From ", 5) == 0)
+		return K_MAIL;
+	/* A header field: a name of printable characters, then a colon. */
+	for (i = 0; i < n && p[i] > ' ' && p[i] < 0x7f && p[i] != ':'; i++)
+		;
+	if (i > 0 && i < n && p[i] == ':')
+		return K_MAIL;
+	return K_OTHER;
+}
+
+static const char *
+kind_name(enum kind k)
+{
+	switch (k) {
+	case K_XML:
+		return "XML";
+	case K_GZIP:
+		return "gzip data";
+	case K_ZIP:
+		return "a zip archive";
+	case K_MAIL:
+		return "an e-mail message";
+	default:
+		return "an unknown kind of data";
+	}
+}
+
+/* --- limits --- */
+
+struct limited {
+	struct rstream	*in;
+	struct object	*o;
+	uint64_t	 left;		/* for this report */
+	uint64_t	 max;
+};
+
+static ssize_t
+limited_fill(void *arg, unsigned char *buf, size_t len, struct err *err)
+{
+	struct limited	*l = arg;
+	char		 size[32];
+	ssize_t		 n;
+
+	if ((n = rstream_read(l->in, buf, len, err)) <= 0)
+		return n;
+	report_size_format(l->max, size);
+	if ((uint64_t)n > l->left)
+		return err_set(err, "refused: the report is larger than %s "
+		    "once decompressed (--max-report-size), as a zip or gzip "
+		    "bomb is", size);
+	if ((uint64_t)n > l->o->budget)
+		return err_set(err, "refused: its reports together are larger "
+		    "than %s once decompressed (--max-report-size), as a zip "
+		    "or gzip bomb is", size);
+	l->left -= (uint64_t)n;
+	l->o->budget -= (uint64_t)n;
+	return n;
+}
+
+/* One report from the XML in in. */
+static void
+xml(struct object *o, struct rstream *in)
+{
+	struct limited	 l;
+	struct rstream	 s;
+	struct report	 r;
+	struct err	 err;
+
+	l.in = in;
+	l.o = o;
+	l.left = l.max = o->rd->limits.max_size;
+	rstream_init(&s, limited_fill, &l);
+	err_clear(&err);
+	o->found++;
+	if (report_parse(&s, &r, &err) == -1) {
+		reject(o, "%s", err.msg);
+		return;
+	}
+	report_reader_take(o->rd, o->name, &r);
+	report_release(&r);
+}
+
+/* Everything in in, at most max bytes, into b; -1 when larger. */
+static int
+slurp(struct rstream *in, uint64_t max, struct buf *b, struct err *err)
+{
+	unsigned char	 chunk[16384];
+	ssize_t		 n;
+
+	while ((n = rstream_read(in, chunk, sizeof(chunk), err)) > 0) {
+		if (b->len + (uint64_t)n > max)
+			return err_set(err, "too large");
+		buf_add(b, chunk, (size_t)n);
+	}
+	return n < 0 ? -1 : 0;
+}
+
+/* --- gzip --- */
+
+struct gunzip {
+	struct rstream	*in;
+	z_stream	 z;
+	unsigned char	 buf[GZ_CHUNK];
+	int		 member;	/* inside a gzip member */
+	int		 end;
+};
+
+/* After a member: another one follows, or the stream ends (bytes that
+ * are not a gzip header are ignored, as gzip(1) ignores them). */
+static int
+gunzip_next(struct gunzip *g, struct err *err)
+{
+	ssize_t	 n;
+
+	if (g->z.avail_in == 0) {
+		if ((n = rstream_read(g->in, g->buf, sizeof(g->buf), err)) < 0)
+			return -1;
+		g->z.next_in = g->buf;
+		g->z.avail_in = (uInt)n;
+	}
+	if (g->z.avail_in == 0 || g->z.next_in[0] != 0x1f) {
+		g->end = 1;
+		return 0;
+	}
+	if (inflateReset(&g->z) != Z_OK)
+		return err_set(err, "corrupt gzip data");
+	g->member = 1;
+	return 0;
+}
+
+static ssize_t
+gunzip_fill(void *arg, unsigned char *out, size_t len, struct err *err)
+{
+	struct gunzip	*g = arg;
+	ssize_t		 n;
+	int		 zr;
+
+	if (len > UINT_MAX)
+		len = UINT_MAX;
+	g->z.next_out = out;
+	g->z.avail_out = (uInt)len;
+	while (!g->end && g->z.avail_out == len) {
+		if (!g->member) {
+			if (gunzip_next(g, err) == -1)
+				return -1;
+			continue;
+		}
+		if (g->z.avail_in == 0) {
+			n = rstream_read(g->in, g->buf, sizeof(g->buf), err);
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				return err_set(err, "truncated gzip data: it "
+				    "ends in the middle of the compressed "
+				    "stream");
+			g->z.next_in = g->buf;
+			g->z.avail_in = (uInt)n;
+		}
+		zr = inflate(&g->z, Z_NO_FLUSH);
+		if (zr == Z_STREAM_END)
+			g->member = 0;
+		else if (zr == Z_MEM_ERROR)
+			return err_set(err, "out of memory decompressing gzip "
+			    "data");
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return err_set(err, "corrupt gzip data: %s",
+			    g->z.msg != NULL ? g->z.msg : "invalid stream");
+	}
+	return (ssize_t)(len - g->z.avail_out);
+}
+
+static void
+gzip(struct object *o, struct rstream *in)
+{
+	struct gunzip	*g = xcalloc(1, sizeof(*g));
+	struct rstream	 s;
+
+	g->in = in;
+	g->member = 1;
+	if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK) {
+		reject(o, "cannot start decompressing gzip data");
+		free(g);
+		return;
+	}
+	rstream_init(&s, gunzip_fill, g);
+	payload(o, &s, -1, ALLOW(K_XML), "gzip data");
+	inflateEnd(&g->z);
+	free(g);
+}
+
+/* --- zip --- */
+
+struct member {
+	struct archive	*a;
+};
+
+static ssize_t
+member_fill(void *arg, unsigned char *buf, size_t len, struct err *err)
+{
+	struct member	*m = arg;
+	la_ssize_t	 n;
+
+	if ((n = archive_read_data(m->a, buf, len)) < 0)
+		return err_set(err, "the zip member cannot be read: %s",
+		    archive_error_string(m->a) != NULL ?
+		    archive_error_string(m->a) : "unknown error");
+	return (ssize_t)n;
+}
+
+/* The members of the archive, counting no further than max + 1;
+ * -1 when it cannot be read (zip() then says why). */
+static long
+zip_count(const void *data, size_t len, size_t max)
+{
+	struct archive		*a = archive_read_new();
+	struct archive_entry	*e;
+	long			 n = 0;
+	int			 r;
+
+	if (a == NULL)
+		return -1;
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return -1;
+	}
+	while ((size_t)n <= max && ((r = archive_read_next_header(a, &e)) ==
+	    ARCHIVE_OK || r == ARCHIVE_WARN))
+		n++;
+	archive_read_free(a);
+	return n;
+}
+
+/*
+ * Every member, each a report (XML or gzip).  The members are counted
+ * first, from the central directory: an archive over the limit is
+ * refused whole.
+ */
+static void
+zip(struct object *o, const void *data, size_t len)
+{
+	struct archive		*a = archive_read_new();
+	struct archive_entry	*e;
+	struct member		 m;
+	struct rstream		 s;
+	const char		*name;
+	size_t			 members = 0, files = 0, cut;
+	int			 r;
+
+	if (a == NULL) {
+		reject(o, "out of memory reading a zip archive");
+		return;
+	}
+	if (zip_count(data, len, o->rd->limits.max_members) >
+	    (long)o->rd->limits.max_members) {
+		reject(o, "refused: the zip archive has more than %zu members",
+		    o->rd->limits.max_members);
+		goto out;
+	}
+	archive_read_support_format_zip_seekable(a);
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		reject(o, "not a readable zip archive: %s",
+		    archive_error_string(a));
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		members++;
+		if (archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		files++;
+		if ((name = archive_entry_pathname(e)) == NULL)
+			name = "?";
+		cut = where_push(o, "member", name);
+		if (archive_entry_is_encrypted(e))
+			reject(o, "encrypted, not read");
+		else {
+			m.a = a;
+			rstream_init(&s, member_fill, &m);
+			payload(o, &s, archive_entry_size_is_set(e) ?
+			    (int64_t)archive_entry_size(e) : -1,
+			    ALLOW(K_XML) | ALLOW(K_GZIP), "a zip archive");
+		}
+		where_pop(o, cut);
+	}
+	if (r != ARCHIVE_EOF)
+		reject(o, "%s: %s", members == 0 ? "not a readable zip archive" :
+		    "the zip archive is damaged", archive_error_string(a) != NULL ?
+		    archive_error_string(a) : "unknown error");
+	else if (files == 0)
+		reject(o, "the zip archive holds no file");
+out:
+	archive_read_free(a);
+}
+
+/* --- e-mail --- */
+
+static void
+mail_part(struct object *o, GMimeObject *part, int depth)
+{
+	GMimeContentType	*ct;
+	GMimeDataWrapper	*content;
+	GMimeStream		*mem;
+	GMimeMessage		*msg;
+	GByteArray		*bytes;
+	struct rstream		 s;
+	struct rmem		 rm;
+	const char		*file;
+	enum kind		 k;
+	size_t			 cut;
+	int			 i, n;
+
+	if (part == NULL || depth > MAIL_DEPTH_MAX)
+		return;
+	if (GMIME_IS_MULTIPART(part)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(part));
+		for (i = 0; i < n; i++)
+			mail_part(o, g_mime_multipart_get_part(
+			    GMIME_MULTIPART(part), i), depth + 1);
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		msg = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+		if (msg != NULL)
+			mail_part(o, g_mime_message_get_mime_part(msg),
+			    depth + 1);
+		return;
+	}
+	if (!GMIME_IS_PART(part))
+		return;
+	/* The message's own text is not a report. */
+	ct = g_mime_object_get_content_type(part);
+	file = g_mime_part_get_filename(GMIME_PART(part));
+	if (file == NULL && ct != NULL &&
+	    (g_mime_content_type_is_type(ct, "text", "plain") ||
+	    g_mime_content_type_is_type(ct, "text", "html")))
+		return;
+	if ((content = g_mime_part_get_content(GMIME_PART(part))) == NULL)
+		return;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(content, mem) == -1) {
+		g_object_unref(mem);
+		return;
+	}
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	k = sniff(bytes->data, bytes->len < RSTREAM_PEEK ? bytes->len :
+	    RSTREAM_PEEK);
+	if (k == K_XML || k == K_GZIP || k == K_ZIP) {
+		cut = where_push(o, "attachment", file != NULL ? file :
+		    "(no name)");
+		rstream_mem(&s, &rm, bytes->data, bytes->len);
+		payload(o, &s, (int64_t)bytes->len, ALLOW(K_XML) |
+		    ALLOW(K_GZIP) | ALLOW(K_ZIP), "an e-mail message");
+		where_pop(o, cut);
+	}
+	g_object_unref(mem);
+}
+
+static void
+mail(struct object *o, const void *data, size_t len)
+{
+	GMimeStream	*s;
+	GMimeParser	*ps;
+	GMimeMessage	*m;
+	size_t		 before = o->found;
+
+	s = g_mime_stream_mem_new_with_buffer(data, len);
+	ps = g_mime_parser_new_with_stream(s);
+	if (len >= 5 && memcmp(data, "From ", 5) == 0)
+		g_mime_parser_set_format(ps, GMIME_FORMAT_MBOX);
+	if ((m = g_mime_parser_construct_message(ps, NULL)) == NULL)
+		reject(o, "not a readable e-mail message");
+	else {
+		mail_part(o, g_mime_message_get_mime_part(m), 0);
+		if (o->found == before)
+			reject(o, "no DMARC report in the e-mail message: no "
+			    "part of it is XML, gzip or zip");
+		g_object_unref(m);
+	}
+	g_object_unref(ps);
+	g_object_unref(s);
+}
+
+/* --- dispatch --- */
+
+/*
+ * Reads what in holds, if its kind is among allowed (inside names the
+ * container, for the message when it is not); size is its size when
+ * known, -1 otherwise.
+ */
+static void
+payload(struct object *o, struct rstream *in, int64_t size,
+    unsigned int allowed, const char *inside)
+{
+	const unsigned char	*p;
+	uint64_t		 max = o->rd->limits.max_size;
+	struct buf		 b = BUF_INIT;
+	struct err		 err;
+	char			 have[32], lim[32];
+	enum kind		 k;
+	size_t			 n;
+
+	err_clear(&err);
+	if (rstream_peek(in, &p, &n, &err) == -1) {
+		reject(o, "%s", err.msg);
+		return;
+	}
+	k = sniff(p, n);
+	if (k == K_EMPTY) {
+		reject(o, inside != NULL ? "empty" : "empty file");
+		return;
+	}
+	if (k == K_OTHER) {
+		reject(o, "not a DMARC report: the content is neither XML, "
+		    "gzip, zip nor an e-mail message");
+		return;
+	}
+	if (!(allowed & ALLOW(k))) {
+		reject(o, "%s inside %s is not read", kind_name(k), inside);
+		return;
+	}
+	report_size_format(max, lim);
+	if (size >= 0 && (uint64_t)size > (k == K_MAIL ? 2 * max : max)) {
+		report_size_format((uint64_t)size, have);
+		reject(o, "refused: %s of %s is larger than %s%s "
+		    "(--max-report-size)", kind_name(k), have,
+		    k == K_MAIL ? "twice " : "", lim);
+		return;
+	}
+	switch (k) {
+	case K_XML:
+		xml(o, in);
+		break;
+	case K_GZIP:
+		gzip(o, in);
+		break;
+	case K_ZIP:
+	case K_MAIL:
+		if (slurp(in, k == K_MAIL ? 2 * max : max, &b, &err) == -1) {
+			if (strcmp(err.msg, "too large") == 0)
+				reject(o, "refused: %s larger than %s%s "
+				    "(--max-report-size)", kind_name(k),
+				    k == K_MAIL ? "twice " : "", lim);
+			else
+				reject(o, "%s", err.msg);
+			break;
+		}
+		if (k == K_ZIP)
+			zip(o, b.data, b.len);
+		else
+			mail(o, b.data, b.len);
+		break;
+	default:
+		break;
+	}
+	buf_release(&b);
+}
+
+void
+report_container_init(void)
+{
+	g_mime_init();
+}
+
+/* GMime cannot be started again once shut down (its tables stay
+ * freed), so it is left up; its memory stays reachable to the end. */
+void
+report_container_fini(void)
+{
+}
+
+void
+report_container_read(struct report_reader *rd, const char *name,
+    struct rstream *in, int64_t size)
+{
+	struct object	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.rd = rd;
+	o.name = name;
+	o.budget = rd->limits.max_size;
+	buf_init(&o.where);
+	payload(&o, in, size, ALLOW(K_XML) | ALLOW(K_GZIP) | ALLOW(K_ZIP) |
+	    ALLOW(K_MAIL), NULL);
+	buf_release(&o.where);
+}

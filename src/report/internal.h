@@ -1,0 +1,92 @@
+/*
+ * internal.h - what the files of src/report/ share, and nothing else uses:
+ * byte streams, a string map, and the steps between them.
+ */
+#ifndef MAILAUTH_REPORT_INTERNAL_H
+#define MAILAUTH_REPORT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "mailauth/err.h"
+#include "mailauth/report.h"
+
+/* --- byte streams --- */
+
+#define RSTREAM_PEEK	512
+
+/*
+ * Bytes read in order from somewhere: a file, memory, the gunzip of
+ * another stream, a zip member.  fill reads up to len bytes into buf and
+ * returns how many, 0 at the end, -1 with err set.
+ */
+struct rstream {
+	ssize_t		(*fill)(void *arg, unsigned char *buf, size_t len,
+			    struct err *err);
+	void		 *arg;
+	unsigned char	  peek[RSTREAM_PEEK];	/* read ahead, not yet given */
+	size_t		  npeek;
+	size_t		  off;
+	int		  eof;
+};
+
+void	rstream_init(struct rstream *,
+	    ssize_t (*)(void *, unsigned char *, size_t, struct err *),
+	    void *arg);
+/* Up to len bytes, peeked ones first: as fill. */
+ssize_t	rstream_read(struct rstream *, void *buf, size_t len, struct err *);
+/* Makes up to RSTREAM_PEEK bytes available in s->peek without consuming
+ * them (fewer only at the end); sets *len to how many; -1 on error. */
+int	rstream_peek(struct rstream *, const unsigned char **p, size_t *len,
+	    struct err *);
+
+/* A stream over memory; m must outlive the stream. */
+struct rmem {
+	const unsigned char	*data;
+	size_t			 len;
+	size_t			 pos;
+};
+void	rstream_mem(struct rstream *, struct rmem *m, const void *data,
+	    size_t len);
+
+/* --- a map from strings to indexes (map.c) --- */
+
+/* Returns the value of key, or adds it with value *value_if_new and
+ * returns that; *added says which. */
+size_t	report_map_get(struct report_map **, const char *key, size_t keylen,
+	    size_t value_if_new, int *added);
+void	report_map_free(struct report_map *);
+
+/* --- parsing (parse.c) --- */
+
+/*
+ * Reads one report from the XML in in.  Returns 0 with out filled (free
+ * with report_release()), or -1 with err saying why, in words fit to show
+ * after the file name.  Reading stops at the end of <feedback>; the rest
+ * of the stream is read (to check a gzip's trailer) but not parsed.
+ */
+int	report_parse(struct rstream *in, struct report *out, struct err *err);
+
+/* --- containers (container.c) --- */
+
+/* GMime's tables: set up by report_reader_init() (GMime counts the calls,
+ * only the first does anything); fini leaves them, see container.c. */
+void	report_container_init(void);
+void	report_container_fini(void);
+
+/*
+ * Reads every report in one object: in its bytes, size its size when
+ * known (-1 when not), name its name for the sink and for rejections.
+ */
+void	report_container_read(struct report_reader *, const char *name,
+	    struct rstream *in, int64_t size);
+
+/* Hands one parsed report to the reader's sink unless it was met before. */
+void	report_reader_take(struct report_reader *, const char *name,
+	    const struct report *);
+
+/* "64 MiB", "2.0 GiB", "100 bytes" into out. */
+void	report_size_format(uint64_t n, char out[32]);
+
+#endif

@@ -1,0 +1,631 @@
+/*
+ * render.c - a summary as text (for a terminal), Markdown (for a pull
+ * request or an issue), JSON (docs/report-json.md) and CSV (a row per
+ * domain and source).
+ *
+ * Everything shown comes from strangers' reports: control characters are
+ * never written as they are (text: '?'; Markdown: escaped; JSON: cJSON's
+ * escapes; CSV: quoted), Markdown markup is escaped, and a CSV cell that
+ * a spreadsheet would read as a formula starts with a quote.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/report.h"
+
+#define JSON_FORMAT_VERSION	1
+#define REPORTERS_SHOWN		10	/* per domain, in text and Markdown */
+
+static const char *const disposition_names[REPORT_DISP_COUNT] = {
+	"none", "quarantine", "reject"
+};
+
+/* --- shared --- */
+
+/* s with control characters as '?', at most max bytes ("..." after). */
+static void
+safe(struct buf *out, const char *s, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i < max; i++)
+		buf_addc(out, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
+		    '?' : s[i]);
+	if (s[i] != '\0')
+		buf_adds(out, "...");
+}
+
+static void
+rate(struct buf *out, uint64_t part, uint64_t whole)
+{
+	double	 r = report_rate(part, whole);
+
+	if (r < 0)
+		buf_adds(out, "-");
+	else
+		buf_addf(out, "%.2f%%", r);
+}
+
+static void
+plural(struct buf *out, size_t n, const char *one, const char *many)
+{
+	buf_addf(out, "%zu %s", n, n == 1 ? one : many);
+}
+
+/* "14 reports read, 2 duplicates, 1 rejected" */
+static void
+read_line(struct buf *out, const struct report_stats *st)
+{
+	plural(out, st->read, "report", "reports");
+	buf_addf(out, " read, ");
+	plural(out, st->duplicates, "duplicate", "duplicates");
+	buf_addf(out, " skipped, %zu rejected", st->nrejected);
+}
+
+/* "2026-03-01 to 2026-03-14 (UTC days); 12 reports in it, 2 outside" */
+static void
+window_line(struct buf *out, const struct report_summary *s)
+{
+	char	 a[11], b[11];
+
+	if (s->filter.since == -1 && s->filter.until == -1) {
+		buf_adds(out, "every date; ");
+		plural(out, s->in_window, "report", "reports");
+		return;
+	}
+	if (s->filter.since != -1)
+		cfg_date_format(s->filter.since, a);
+	if (s->filter.until != -1)
+		cfg_date_format(s->filter.until, b);
+	if (s->filter.since == -1)
+		buf_addf(out, "until %s", b);
+	else if (s->filter.until == -1)
+		buf_addf(out, "from %s", a);
+	else
+		buf_addf(out, "%s to %s", a, b);
+	buf_adds(out, " (UTC days); ");
+	plural(out, s->in_window, "report", "reports");
+	buf_addf(out, " in it, %zu outside", s->outside);
+}
+
+static void
+join(struct buf *out, char *const *v, size_t n, const char *sep, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(out, sep);
+		safe(out, v[i], max);
+	}
+}
+
+/* --- text --- */
+
+static void
+text_source(struct buf *out, const struct report_source *src, int ipw,
+    int dkw)
+{
+	struct buf	 cell = BUF_INIT;
+	size_t		 start;
+
+	start = out->len;
+	buf_adds(out, "    ");
+	safe(out, src->ip, 64);
+	buf_addf(out, "%*s", (int)(ipw - (int)(out->len - start - 4)), "");
+	buf_addf(out, " %10" PRIu64, src->n.messages);
+	buf_reset(&cell);
+	rate(&cell, src->n.dmarc_pass, src->n.messages);
+	buf_addf(out, " %8s", buf_str(&cell));
+	buf_reset(&cell);
+	rate(&cell, src->n.dkim_pass, src->n.messages);
+	buf_addf(out, " %8s", buf_str(&cell));
+	buf_reset(&cell);
+	rate(&cell, src->n.spf_pass, src->n.messages);
+	buf_addf(out, " %8s  ", buf_str(&cell));
+	buf_reset(&cell);
+	if (src->ndkim == 0)
+		buf_adds(&cell, "-");
+	join(&cell, src->dkim_domains, src->ndkim, ",", 80);
+	buf_addf(out, "%-*s  ", dkw, buf_str(&cell));
+	if (src->nspf == 0)
+		buf_adds(out, "-");
+	join(out, src->spf_domains, src->nspf, ",", 80);
+	/* No trailing blanks. */
+	while (out->len > 0 && out->data[out->len - 1] == ' ')
+		out->data[--out->len] = '\0';
+	buf_addc(out, '\n');
+	buf_release(&cell);
+}
+
+static void
+text_sources(struct buf *out, const struct report_domain *d)
+{
+	struct buf	 cell = BUF_INIT;
+	size_t		 i, n = d->nsources;
+	int		 ipw = 9, dkw = 7;
+
+	if (n > REPORT_TEXT_SOURCES)
+		n = REPORT_TEXT_SOURCES;
+	for (i = 0; i < n; i++) {
+		if ((int)strlen(d->sources[i].ip) > ipw)
+			ipw = (int)strlen(d->sources[i].ip);
+		buf_reset(&cell);
+		join(&cell, d->sources[i].dkim_domains, d->sources[i].ndkim,
+		    ",", 80);
+		if ((int)cell.len > dkw)
+			dkw = cell.len > 40 ? 40 : (int)cell.len;
+	}
+	buf_release(&cell);
+	buf_addf(out, "  sources, worst first:\n    %-*s %10s %8s %8s %8s  "
+	    "%-*s  %s\n", ipw, "source IP", "messages", "DMARC", "DKIM",
+	    "SPF", dkw, "DKIM d=", "SPF domain");
+	for (i = 0; i < n; i++)
+		text_source(out, &d->sources[i], ipw, dkw);
+	if (d->nsources > n)
+		buf_addf(out, "    ... and %zu more (--format json or csv "
+		    "lists every source)\n", d->nsources - n);
+}
+
+static void
+text_rate_line(struct buf *out, const char *label, uint64_t part,
+    uint64_t whole)
+{
+	struct buf	 cell = BUF_INIT;
+
+	rate(&cell, part, whole);
+	buf_addf(out, "  %-13s %7s  %" PRIu64 "\n", label, buf_str(&cell), part);
+	buf_release(&cell);
+}
+
+static void
+text_domain(struct buf *out, const struct report_domain *d)
+{
+	size_t	 i;
+
+	buf_addc(out, '\n');
+	safe(out, d->name, 255);
+	buf_addf(out, ": %" PRIu64 " message%s in ", d->n.messages,
+	    d->n.messages == 1 ? "" : "s");
+	plural(out, d->reports, "report", "reports");
+	buf_adds(out, " from ");
+	plural(out, d->nreporters, "reporter", "reporters");
+	buf_addc(out, '\n');
+	text_rate_line(out, "DMARC pass", d->n.dmarc_pass, d->n.messages);
+	text_rate_line(out, "DKIM aligned", d->n.dkim_pass, d->n.messages);
+	text_rate_line(out, "SPF aligned", d->n.spf_pass, d->n.messages);
+	buf_addf(out, "  %-13s none %" PRIu64 ", quarantine %" PRIu64
+	    ", reject %" PRIu64 "\n  %-13s ", "disposition",
+	    d->n.disposition[REPORT_DISP_NONE],
+	    d->n.disposition[REPORT_DISP_QUARANTINE],
+	    d->n.disposition[REPORT_DISP_REJECT], "reporters");
+	for (i = 0; i < d->nreporters && i < REPORTERS_SHOWN; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		safe(out, *d->reporters[i].org_name != '\0' ?
+		    d->reporters[i].org_name : "(no org_name)", 80);
+		buf_addf(out, " (%zu report%s, %" PRIu64 " message%s)",
+		    d->reporters[i].reports,
+		    d->reporters[i].reports == 1 ? "" : "s",
+		    d->reporters[i].messages,
+		    d->reporters[i].messages == 1 ? "" : "s");
+	}
+	if (d->nreporters > REPORTERS_SHOWN)
+		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
+	buf_addc(out, '\n');
+	text_sources(out, d);
+}
+
+void
+report_render_text(const struct report_summary *s,
+    const struct report_stats *st, struct buf *out)
+{
+	size_t	 i;
+
+	buf_adds(out, "DMARC aggregate reports: ");
+	read_line(out, st);
+	buf_adds(out, "\nwindow: ");
+	window_line(out, s);
+	buf_addc(out, '\n');
+	if (s->filter.domain != NULL) {
+		buf_adds(out, "domains: ");
+		safe(out, s->filter.domain, 255);
+		buf_adds(out, " and the names under it\n");
+	}
+	if (s->ndomains == 0)
+		buf_adds(out, "\nNo messages in the window.\n");
+	for (i = 0; i < s->ndomains; i++)
+		text_domain(out, &s->domains[i]);
+	if (st->nrejected > 0)
+		buf_addf(out, "\nrejected:\n");
+	for (i = 0; i < st->nrejected; i++) {
+		buf_adds(out, "  ");
+		safe(out, st->rejected[i].file, 4096);
+		buf_adds(out, ": ");
+		safe(out, st->rejected[i].reason, 4096);
+		buf_addc(out, '\n');
+	}
+}
+
+/* --- Markdown --- */
+
+/* What Markdown (GitHub's) could read as markup in plain text. */
+#define MD_SPECIAL	"\\`*_[]<>|~&#!$:@()"
+
+static void
+md_text(struct buf *out, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i < 4096; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf_addc(out, ' ');
+		else {
+			if (strchr(MD_SPECIAL, s[i]) != NULL)
+				buf_addc(out, '\\');
+			buf_addc(out, s[i]);
+		}
+	}
+}
+
+/*
+ * s as a code span in a table cell: backticks in s lengthen the fence, a
+ * space pads it when s starts or ends with a backtick or a space
+ * (CommonMark strips one from each side), '|' is escaped (GitHub undoes
+ * that before reading the span).
+ */
+static void
+md_code(struct buf *out, const char *s)
+{
+	size_t	 i, run = 0, longest = 0, n = strlen(s);
+	int	 pad;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		run = s[i] == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	pad = s[0] == '`' || s[0] == ' ' || s[n - 1] == '`' || s[n - 1] == ' ';
+	for (i = 0; i <= longest; i++)
+		buf_addc(out, '`');
+	if (pad)
+		buf_addc(out, ' ');
+	for (i = 0; i < n && i < 4096; i++) {
+		if (s[i] == '|')
+			buf_adds(out, "\\|");
+		else if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			buf_addc(out, '?');
+		else
+			buf_addc(out, s[i]);
+	}
+	if (pad)
+		buf_addc(out, ' ');
+	for (i = 0; i <= longest; i++)
+		buf_addc(out, '`');
+}
+
+static void
+md_codes(struct buf *out, char *const *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		md_code(out, v[i]);
+	}
+}
+
+static void
+md_counts_cells(struct buf *out, const struct report_counts *c)
+{
+	buf_addf(out, " %" PRIu64 " | ", c->messages);
+	rate(out, c->dmarc_pass, c->messages);
+	buf_adds(out, " | ");
+	rate(out, c->dkim_pass, c->messages);
+	buf_adds(out, " | ");
+	rate(out, c->spf_pass, c->messages);
+	buf_addf(out, " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " |",
+	    c->disposition[REPORT_DISP_NONE],
+	    c->disposition[REPORT_DISP_QUARANTINE],
+	    c->disposition[REPORT_DISP_REJECT]);
+}
+
+static void
+md_domain(struct buf *out, const struct report_domain *d)
+{
+	const struct report_source	*src;
+	size_t				 i, n = d->nsources;
+
+	buf_adds(out, "\n#### ");
+	md_text(out, d->name);
+	buf_adds(out, "\n\nReporters: ");
+	for (i = 0; i < d->nreporters && i < REPORTERS_SHOWN; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		md_text(out, *d->reporters[i].org_name != '\0' ?
+		    d->reporters[i].org_name : "(no org_name)");
+		buf_addf(out, " (%zu report%s, %" PRIu64 " message%s)",
+		    d->reporters[i].reports,
+		    d->reporters[i].reports == 1 ? "" : "s",
+		    d->reporters[i].messages,
+		    d->reporters[i].messages == 1 ? "" : "s");
+	}
+	if (d->nreporters > REPORTERS_SHOWN)
+		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
+	buf_adds(out, ".\n\n| source IP | messages | DMARC pass | DKIM aligned "
+	    "| SPF aligned | none | quarantine | reject | DKIM d= | "
+	    "SPF domains |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+	if (n > REPORT_TEXT_SOURCES)
+		n = REPORT_TEXT_SOURCES;
+	for (i = 0; i < n; i++) {
+		src = &d->sources[i];
+		buf_adds(out, "| ");
+		md_code(out, src->ip);
+		buf_adds(out, " |");
+		md_counts_cells(out, &src->n);
+		buf_adds(out, " ");
+		md_codes(out, src->dkim_domains, src->ndkim);
+		buf_adds(out, " | ");
+		md_codes(out, src->spf_domains, src->nspf);
+		buf_adds(out, " |\n");
+	}
+	if (d->nsources > n)
+		buf_addf(out, "\n%zu more sources: `--format json` or `--format "
+		    "csv` lists every one.\n", d->nsources - n);
+}
+
+void
+report_render_markdown(const struct report_summary *s,
+    const struct report_stats *st, struct buf *out)
+{
+	size_t	 i;
+
+	buf_adds(out, "### DMARC aggregate reports\n\n");
+	read_line(out, st);
+	buf_adds(out, ". Window: ");
+	window_line(out, s);
+	buf_adds(out, ".");
+	if (s->filter.domain != NULL) {
+		buf_adds(out, " Domains: ");
+		md_code(out, s->filter.domain);
+		buf_adds(out, " and the names under it.");
+	}
+	buf_adds(out, "\n");
+	if (s->ndomains == 0)
+		buf_adds(out, "\nNo messages in the window.\n");
+	else
+		buf_adds(out, "\n| domain | messages | DMARC pass | DKIM aligned "
+		    "| SPF aligned | none | quarantine | reject |\n"
+		    "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (i = 0; i < s->ndomains; i++) {
+		buf_adds(out, "| ");
+		md_code(out, s->domains[i].name);
+		buf_adds(out, " |");
+		md_counts_cells(out, &s->domains[i].n);
+		buf_addc(out, '\n');
+	}
+	for (i = 0; i < s->ndomains; i++)
+		md_domain(out, &s->domains[i]);
+	if (st->nrejected == 0)
+		return;
+	buf_adds(out, "\n#### Rejected files\n\n| file | reason |\n|---|---|\n");
+	for (i = 0; i < st->nrejected; i++) {
+		buf_adds(out, "| ");
+		md_code(out, st->rejected[i].file);
+		buf_adds(out, " | ");
+		md_text(out, st->rejected[i].reason);
+		buf_adds(out, " |\n");
+	}
+}
+
+/* --- JSON --- */
+
+/* Counts as exact integers: a double holds only 53 bits. */
+static void
+add_u64(cJSON *o, const char *key, uint64_t v)
+{
+	char	 num[24];
+
+	snprintf(num, sizeof(num), "%" PRIu64, v);
+	cJSON_AddRawToObject(o, key, num);
+}
+
+static void
+add_rate(cJSON *o, const char *key, uint64_t part, uint64_t whole)
+{
+	double	 r = report_rate(part, whole);
+
+	if (r < 0)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, r);
+}
+
+static void
+add_counts(cJSON *o, const struct report_counts *c)
+{
+	cJSON	*disp;
+	int	 i;
+
+	add_u64(o, "messages", c->messages);
+	add_u64(o, "dmarc_pass", c->dmarc_pass);
+	add_u64(o, "dkim_aligned_pass", c->dkim_pass);
+	add_u64(o, "spf_aligned_pass", c->spf_pass);
+	add_rate(o, "dmarc_pass_rate", c->dmarc_pass, c->messages);
+	add_rate(o, "dkim_aligned_rate", c->dkim_pass, c->messages);
+	add_rate(o, "spf_aligned_rate", c->spf_pass, c->messages);
+	disp = cJSON_AddObjectToObject(o, "disposition");
+	for (i = 0; i < REPORT_DISP_COUNT; i++)
+		add_u64(disp, disposition_names[i], c->disposition[i]);
+}
+
+static void
+add_strings(cJSON *o, const char *key, char *const *v, size_t n)
+{
+	cJSON	*a = cJSON_AddArrayToObject(o, key);
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+}
+
+static void
+add_day(cJSON *o, const char *key, long day)
+{
+	char	 d[11];
+
+	if (day == -1)
+		cJSON_AddNullToObject(o, key);
+	else {
+		cfg_date_format(day, d);
+		cJSON_AddStringToObject(o, key, d);
+	}
+}
+
+static cJSON *
+json_domain(const struct report_domain *d)
+{
+	cJSON	*o = cJSON_CreateObject(), *a, *x;
+	size_t	 i;
+
+	cJSON_AddStringToObject(o, "domain", d->name);
+	add_counts(o, &d->n);
+	add_u64(o, "reports", d->reports);
+	a = cJSON_AddArrayToObject(o, "reporters");
+	for (i = 0; i < d->nreporters; i++) {
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "org_name",
+		    d->reporters[i].org_name);
+		add_u64(x, "reports", d->reporters[i].reports);
+		add_u64(x, "messages", d->reporters[i].messages);
+		cJSON_AddItemToArray(a, x);
+	}
+	a = cJSON_AddArrayToObject(o, "sources");
+	for (i = 0; i < d->nsources; i++) {
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "source_ip", d->sources[i].ip);
+		add_counts(x, &d->sources[i].n);
+		add_strings(x, "dkim_domains", d->sources[i].dkim_domains,
+		    d->sources[i].ndkim);
+		add_strings(x, "spf_domains", d->sources[i].spf_domains,
+		    d->sources[i].nspf);
+		cJSON_AddItemToArray(a, x);
+	}
+	return o;
+}
+
+void
+report_render_json(const struct report_summary *s,
+    const struct report_stats *st, struct buf *out)
+{
+	cJSON	*root = cJSON_CreateObject(), *o, *a, *x;
+	char	*text;
+	size_t	 i;
+
+	cJSON_AddNumberToObject(root, "format_version", JSON_FORMAT_VERSION);
+	o = cJSON_AddObjectToObject(root, "window");
+	add_day(o, "since", s->filter.since);
+	add_day(o, "until", s->filter.until);
+	if (s->filter.domain != NULL)
+		cJSON_AddStringToObject(o, "domain", s->filter.domain);
+	else
+		cJSON_AddNullToObject(o, "domain");
+	o = cJSON_AddObjectToObject(root, "reports");
+	add_u64(o, "read", st->read);
+	add_u64(o, "duplicates", st->duplicates);
+	add_u64(o, "in_window", s->in_window);
+	add_u64(o, "outside_window", s->outside);
+	a = cJSON_AddArrayToObject(o, "rejected");
+	for (i = 0; i < st->nrejected; i++) {
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "file", st->rejected[i].file);
+		cJSON_AddStringToObject(x, "reason", st->rejected[i].reason);
+		cJSON_AddItemToArray(a, x);
+	}
+	o = cJSON_AddObjectToObject(root, "totals");
+	add_counts(o, &s->n);
+	a = cJSON_AddArrayToObject(root, "domains");
+	for (i = 0; i < s->ndomains; i++)
+		cJSON_AddItemToArray(a, json_domain(&s->domains[i]));
+	/* cJSON fails only for want of memory, where buf.h stops too. */
+	if ((text = cJSON_Print(root)) == NULL)
+		abort();
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
+/* --- CSV --- */
+
+static void
+csv_cell(struct buf *out, const char *s)
+{
+	int	 formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+	size_t	 i;
+
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
+		buf_adds(out, s);
+		return;
+	}
+	buf_addc(out, '"');
+	if (formula)
+		buf_addc(out, '\'');
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '"')
+			buf_addc(out, '"');
+		buf_addc(out, s[i]);
+	}
+	buf_addc(out, '"');
+}
+
+void
+report_render_csv(const struct report_summary *s, struct buf *out)
+{
+	const struct report_domain	*d;
+	const struct report_source	*src;
+	struct buf			 list = BUF_INIT;
+	size_t				 i, j, k;
+
+	buf_adds(out, "domain,source_ip,messages,dmarc_pass,"
+	    "dkim_aligned_pass,spf_aligned_pass,none,quarantine,reject,"
+	    "dkim_domains,spf_domains\r\n");
+	for (i = 0; i < s->ndomains; i++) {
+		d = &s->domains[i];
+		for (j = 0; j < d->nsources; j++) {
+			src = &d->sources[j];
+			csv_cell(out, d->name);
+			buf_addc(out, ',');
+			csv_cell(out, src->ip);
+			buf_addf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			    ",", src->n.messages, src->n.dmarc_pass,
+			    src->n.dkim_pass, src->n.spf_pass,
+			    src->n.disposition[REPORT_DISP_NONE],
+			    src->n.disposition[REPORT_DISP_QUARANTINE],
+			    src->n.disposition[REPORT_DISP_REJECT]);
+			buf_reset(&list);
+			for (k = 0; k < src->ndkim; k++)
+				buf_addf(&list, "%s%s", k > 0 ? " " : "",
+				    src->dkim_domains[k]);
+			csv_cell(out, buf_str(&list));
+			buf_addc(out, ',');
+			buf_reset(&list);
+			for (k = 0; k < src->nspf; k++)
+				buf_addf(&list, "%s%s", k > 0 ? " " : "",
+				    src->spf_domains[k]);
+			csv_cell(out, buf_str(&list));
+			buf_adds(out, "\r\n");
+		}
+	}
+	buf_release(&list);
+}

@@ -1,0 +1,1748 @@
+/*
+ * check_report.c - DMARC aggregate reports (src/report/): every file of
+ * the dmarc-reports corpus with its totals written down, both schemas,
+ * each container (XML, gzip, zip, e-mail with base64 and
+ * quoted-printable), hostile input made here (zip and gzip bombs, a zip
+ * of too many members, billion laughs, an external entity naming a local
+ * file, truncated gzip, invalid UTF-8, a 2 GiB sparse file), malformed
+ * reports and their messages, de-duplication, the window at its edges,
+ * the domain filter, exact counting, the four outputs, and that
+ * docs/report-json.md documents exactly the fields the JSON writer emits.
+ *
+ * The corpus figures were counted apart from mailauth: by a short Python
+ * script using only its standard library (gzip, zlib, zipfile, email,
+ * xml.etree.ElementTree), for every file it could parse, and by hand for
+ * the rest (ikea.com's report, whose XML never closes its <xs:schema>,
+ * and the files rejected on purpose).  A row passes DMARC when its
+ * policy_evaluated has dkim or spf "pass" (in any case); its day is that
+ * of (begin + end) / 2.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <cJSON.h>
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/err.h"
+#include "mailauth/report.h"
+#include "testutil.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define DOC		"docs/report-json.md"
+#define KIB		1024ull
+#define MIB		(1024ull * 1024)
+
+Suite	*report_suite(void);
+
+/* --- what a reading produced --- */
+
+struct got_report {
+	char		*file;
+	char		*org;
+	char		*id;
+	char		*domain;
+	enum report_schema schema;
+	long		 day;
+	size_t		 rows;
+	struct report_counts n;
+};
+
+struct got {
+	struct got_report	*v;
+	size_t			 n;
+};
+
+static void
+collect(void *arg, const char *file, const struct report *r)
+{
+	struct got		*g = arg;
+	struct got_report	*x = xappend(&g->v, &g->n, sizeof(*g->v));
+	size_t			 i;
+
+	x->file = xstrdup(file);
+	x->org = xstrdup(r->org_name);
+	x->id = xstrdup(r->report_id);
+	x->domain = r->domain != NULL ? xstrdup(r->domain) : NULL;
+	x->schema = r->schema;
+	x->day = report_day(r);
+	x->rows = r->nrows;
+	for (i = 0; i < r->nrows; i++) {
+		const struct report_row	*w = &r->rows[i];
+
+		x->n.messages += w->count;
+		if (w->dkim_pass || w->spf_pass)
+			x->n.dmarc_pass += w->count;
+		if (w->dkim_pass)
+			x->n.dkim_pass += w->count;
+		if (w->spf_pass)
+			x->n.spf_pass += w->count;
+		x->n.disposition[w->disposition] += w->count;
+	}
+}
+
+static void
+got_release(struct got *g)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->n; i++) {
+		free(g->v[i].file);
+		free(g->v[i].org);
+		free(g->v[i].id);
+		free(g->v[i].domain);
+	}
+	free(g->v);
+	memset(g, 0, sizeof(*g));
+}
+
+/* Reads path with the limits given (NULL: the defaults). */
+static void
+read_path(const char *path, const struct report_limits *l, struct got *g,
+    struct report_reader *rd)
+{
+	memset(g, 0, sizeof(*g));
+	report_reader_init(rd, l, collect, g);
+	report_read_path(rd, path);
+}
+
+static void
+read_mem(const char *name, const void *data, size_t len,
+    const struct report_limits *l, struct got *g, struct report_reader *rd)
+{
+	memset(g, 0, sizeof(*g));
+	report_reader_init(rd, l, collect, g);
+	report_read_mem(rd, name, data, len);
+}
+
+/* The one rejection's reason contains want. */
+static void
+assert_rejected(const struct report_reader *rd, const char *want)
+{
+	ck_assert_msg(rd->stats.nrejected == 1, "%zu rejected, wanted 1 "
+	    "with '%s'", rd->stats.nrejected, want);
+	ck_assert_msg(strstr(rd->stats.rejected[0].reason, want) != NULL,
+	    "reason '%s' does not say '%s'", rd->stats.rejected[0].reason,
+	    want);
+}
+
+/* --- the corpus --- */
+
+static const struct corpus_case {
+	const char	*file;
+	const char	*reject;	/* NULL: one report is read */
+	const char	*org;
+	const char	*id;
+	enum report_schema schema;
+	long		 day;
+	size_t		 rows;
+	uint64_t	 messages, dmarc, dkim, spf, none, quarantine, reject_;
+} corpus[] = {
+	{ "SOURCES.txt", "not a DMARC report: the content is neither XML, "
+	    "gzip, zip nor an e-mail message", NULL, NULL, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0 },
+	{ "mail-dmarc/test_dmarc.xml", NULL, "Test Sender", "1234567890",
+	    REPORT_RFC7489, 18628, 1, 1, 1, 1, 1, 1, 0, 0 },
+	{ "mail-dmarc/test_dmarc.xml.gz", NULL, "Test Sender", "1234567890",
+	    REPORT_RFC7489, 18628, 1, 1, 1, 1, 1, 1, 0, 0 },
+	{ "mail-dmarc/test_dmarc.xml.zip", NULL, "Test Sender", "1234567890",
+	    REPORT_RFC7489, 18628, 1, 1, 1, 1, 1, 1, 0, 0 },
+	{ "opendmarc/163.com!example.com!1337270400!1337356799."
+	    "20120518163.xml", NULL, "163.com",
+	    "aggr_report_example.com_20120518_163.com", REPORT_RFC7489, 15478,
+	    50, 92, 46, 0, 46, 46, 0, 46 },
+	/* windows-1252 and a namespace prefix parse; the first record's
+	 * empty <disposition> is refused (its third would be malformed). */
+	{ "opendmarc/bad.com!example.com!1337140800!1337227200.xml",
+	    "record 1: <disposition> is '', not none, quarantine or reject",
+	    NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	{ "opendmarc/yeah.net!example.com!1337270400!1337356799.20120518.xml",
+	    NULL, "yeah.net", "aggr_report_example.com_20120518_yeah.net",
+	    REPORT_RFC7489, 15478, 254, 21679, 21506, 21505, 21488, 21505, 0,
+	    174 },
+	{ "parsedmarc/!example.com!1538204542!1538463818.xml", NULL, "",
+	    "example.com:1538463741", REPORT_RFC7489, 17805, 1, 1, 0, 0, 0, 1,
+	    0, 0 },
+	{ "parsedmarc/addisonfoods.com!example.com!1536105600!1536191999.xml",
+	    NULL, "addisonfoods.com", "3ceb5548498640beaeb47327e202b0b9",
+	    REPORT_RFC7489, 17779, 1, 1, 0, 0, 0, 1, 0, 0 },
+	{ "parsedmarc/aggregate_invalid/report_with_upper_cased_pass.xml",
+	    NULL, "example.com", "aggr_report_example.com_20191202_1638",
+	    REPORT_RFC7489, 18230, 1, 1, 1, 1, 1, 1, 0, 0 },
+	{ "parsedmarc/empty.xml", "empty file", NULL, NULL, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0 },
+	{ "parsedmarc/empty_reason.xml", NULL, "example.org",
+	    "20240125141224705995", REPORT_RFC7489, 19747, 1, 2, 2, 2, 0, 2, 0,
+	    0 },
+	{ "parsedmarc/estadocuenta1.infonacot.gob.mx!example.com!1536853302!"
+	    "1536939702!2940.xml.zip", NULL, "XYZ Corporation", "2940",
+	    REPORT_RFC7489, 17788, 1, 1, 0, 0, 0, 1, 0, 0 },
+	{ "parsedmarc/example.net!example.com!1529366400!1529452799.xml", NULL,
+	    "example.net", "b043f0e264cf4ea995e93765242f6dfb", REPORT_RFC7489,
+	    17701, 1, 1, 0, 0, 0, 1, 0, 0 },
+	{ "parsedmarc/fastmail.com!example.com!1516060800!1516147199!"
+	    "102675056.xml.gz", NULL, "FastMail Pty Ltd", "102675056",
+	    REPORT_RFC7489, 17547, 1, 1, 0, 0, 0, 1, 0, 0 },
+	{ "parsedmarc/google.com-Report-ID-949348866075514174.eml", NULL,
+	    "google.com", "949348866075514174", REPORT_RFC7489, 17939, 1, 1, 0,
+	    0, 0, 0, 0, 1 },
+	/* The report is whole; what follows </feedback> is not parsed. */
+	{ "parsedmarc/ikea.com!example.de!1538690400!1538776800.xml", NULL,
+	    "ikea.com", "aggr_report_2018_10_05_5bc7e9b4f3e8a", REPORT_RFC7489,
+	    17809, 1, 1, 0, 0, 0, 1, 0, 0 },
+	{ "parsedmarc/invalid_utf_8.xml", "malformed XML at line 31: input is "
+	    "not proper UTF-8", NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	{ "parsedmarc/invalid_xml.xml", "malformed XML at line 5: ", NULL, NULL,
+	    0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+	{ "parsedmarc/mimecast-weird-gzip.eml", NULL, "Mimecast",
+	    "157a5fe30ec76f4bc0d8bccfc96c118a167a1280fee7c7465af5115e73082e5e",
+	    REPORT_RFC7489, 19599, 1, 1, 1, 1, 1, 1, 0, 0 },
+	{ "parsedmarc/old_draft_from_wiki.xml", NULL, "acme.com",
+	    "9391651994964116463", REPORT_RFC7489, 15458, 1, 2, 2, 0, 2, 2, 0,
+	    0 },
+	{ "parsedmarc/protection.outlook.com!example.com!1711756800!"
+	    "1711843200.xml", NULL, "Outlook.com",
+	    "cfeafefe4129445e8c81018bd9177197", REPORT_RFC7489, 19812, 1, 1, 0,
+	    0, 0, 1, 0, 0 },
+	{ "parsedmarc/rfc9990-example.net!example.com!1700000000!"
+	    "1700086399.xml", NULL, "example.net", "dmarcbis-test-report-001",
+	    REPORT_RFC9990, 19676, 2, 7, 5, 5, 5, 5, 0, 2 },
+	{ "parsedmarc/rfc9990-sample.xml", NULL, "Sample Reporter",
+	    "3v98abbp8ya9n3va8yr8oa3ya", REPORT_RFC9990, 3505, 1, 123, 123, 123,
+	    0, 123, 0, 0 },
+	{ "parsedmarc/twilight.eml", NULL, "google.com", "1627703331531660819",
+	    REPORT_RFC7489, 17937, 1, 1, 1, 1, 1, 1, 0, 0 },
+	{ "parsedmarc/usssa.com!example.com!1538784000!1538870399.xml", NULL,
+	    "usssa.com", "8953b4d4a4ee4218b6ac0e2cb2667ee1", REPORT_RFC7489,
+	    17810, 2, 2, 0, 0, 0, 2, 0, 0 },
+	{ "parsedmarc/veeam.com!example.com!1530133200!1530219600.xml", NULL,
+	    "veeam.com", "sonexushealth.com:1530233361", REPORT_RFC7489, 17710,
+	    1, 1, 0, 0, 0, 1, 0, 0 },
+	{ "parsedmarc/zoho.com!example.com!1581753600!1581840000.xml", NULL,
+	    "zoho.com", "e2cb5d97-dcbb-470f-b2dd-45519a2abbb3", REPORT_RFC7489,
+	    18307, 8, 9, 0, 0, 0, 9, 0, 0 },
+};
+
+/* Every file of the corpus is in the table: none added unseen. */
+static size_t
+corpus_files(const char *dir, const char *sub)
+{
+	struct buf	 path = BUF_INIT;
+	struct stat	 st;
+	struct dirent	*e;
+	size_t		 n = 0, i;
+	DIR		*d;
+
+	buf_addf(&path, "%s%s%s", dir, *sub ? "/" : "", sub);
+	d = opendir(buf_str(&path));
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		char	*full, *rel;
+
+		if (e->d_name[0] == '.')
+			continue;
+		full = xasprintf("%s/%s", buf_str(&path), e->d_name);
+		rel = xasprintf("%s%s%s", sub, *sub ? "/" : "", e->d_name);
+		ck_assert_int_eq(stat(full, &st), 0);
+		if (S_ISDIR(st.st_mode))
+			n += corpus_files(dir, rel);
+		else {
+			for (i = 0; i < NELEM(corpus); i++)
+				if (strcmp(corpus[i].file, rel) == 0)
+					break;
+			ck_assert_msg(i < NELEM(corpus), "corpus file '%s' has "
+			    "no expected totals here", rel);
+			n++;
+		}
+		free(full);
+		free(rel);
+	}
+	closedir(d);
+	buf_release(&path);
+	return n;
+}
+
+START_TEST(corpus_each_file)
+{
+	const char		*dir = test_corpus("dmarc-reports");
+	struct report_reader	 rd;
+	struct got		 g;
+	size_t			 i;
+	char			*path;
+
+	if (dir == NULL) {
+		printf("dmarc-reports: 0 cases\n");
+		return;
+	}
+	dir = xstrdup(dir);
+	ck_assert_uint_eq(corpus_files(dir, ""), NELEM(corpus));
+	for (i = 0; i < NELEM(corpus); i++) {
+		const struct corpus_case	*c = &corpus[i];
+		const struct got_report		*x;
+
+		path = xasprintf("%s/%s", dir, c->file);
+		read_path(path, NULL, &g, &rd);
+		if (c->reject != NULL) {
+			ck_assert_msg(g.n == 0, "%s: read", c->file);
+			assert_rejected(&rd, c->reject);
+			ck_assert_str_eq(rd.stats.rejected[0].file, path);
+		} else {
+			ck_assert_msg(g.n == 1 && rd.stats.nrejected == 0,
+			    "%s: %zu read, %zu rejected (%s)", c->file, g.n,
+			    rd.stats.nrejected, rd.stats.nrejected > 0 ?
+			    rd.stats.rejected[0].reason : "");
+			x = &g.v[0];
+			ck_assert_str_eq(x->file, path);
+			ck_assert_str_eq(x->org, c->org);
+			ck_assert_str_eq(x->id, c->id);
+			ck_assert_msg(x->schema == c->schema, "%s: schema",
+			    c->file);
+			ck_assert_int_eq(x->day, c->day);
+			ck_assert_uint_eq(x->rows, c->rows);
+			ck_assert_uint_eq(x->n.messages, c->messages);
+			ck_assert_uint_eq(x->n.dmarc_pass, c->dmarc);
+			ck_assert_uint_eq(x->n.dkim_pass, c->dkim);
+			ck_assert_uint_eq(x->n.spf_pass, c->spf);
+			ck_assert_uint_eq(x->n.disposition[REPORT_DISP_NONE],
+			    c->none);
+			ck_assert_uint_eq(
+			    x->n.disposition[REPORT_DISP_QUARANTINE],
+			    c->quarantine);
+			ck_assert_uint_eq(x->n.disposition[REPORT_DISP_REJECT],
+			    c->reject_);
+		}
+		report_reader_release(&rd);
+		got_release(&g);
+		free(path);
+	}
+	printf("dmarc-reports: %zu cases\n", NELEM(corpus));
+	free((char *)dir);
+}
+END_TEST
+
+/* The folder at once: duplicates (test_dmarc in three containers) are
+ * counted once, and the summary's totals are the sum of the files'. */
+START_TEST(corpus_folder)
+{
+	const char		*dir = test_corpus("dmarc-reports");
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	struct report_counts	 want = { 0 };
+	size_t			 i, nread = 0, nrej = 0;
+
+	if (dir == NULL) {
+		printf("dmarc-reports (folder): 0 cases\n");
+		return;
+	}
+	for (i = 0; i < NELEM(corpus); i++) {
+		if (corpus[i].reject != NULL) {
+			nrej++;
+			continue;
+		}
+		if (strncmp(corpus[i].file, "mail-dmarc/", 11) == 0 &&
+		    strcmp(corpus[i].file, "mail-dmarc/test_dmarc.xml") != 0)
+			continue;
+		nread++;
+		want.messages += corpus[i].messages;
+		want.dmarc_pass += corpus[i].dmarc;
+		want.dkim_pass += corpus[i].dkim;
+		want.spf_pass += corpus[i].spf;
+		want.disposition[0] += corpus[i].none;
+		want.disposition[1] += corpus[i].quarantine;
+		want.disposition[2] += corpus[i].reject_;
+	}
+	report_summary_init(&s, NULL);
+	report_reader_init(&rd, NULL, report_summary_sink, &s);
+	report_read_path(&rd, dir);
+	report_summary_finish(&s);
+	ck_assert_uint_eq(rd.stats.read, nread);
+	ck_assert_uint_eq(rd.stats.duplicates, 2);
+	ck_assert_uint_eq(rd.stats.nrejected, nrej);
+	ck_assert_uint_eq(s.in_window, nread);
+	ck_assert_uint_eq(s.n.messages, want.messages);
+	ck_assert_uint_eq(s.n.dmarc_pass, want.dmarc_pass);
+	ck_assert_uint_eq(s.n.dkim_pass, want.dkim_pass);
+	ck_assert_uint_eq(s.n.spf_pass, want.spf_pass);
+	for (i = 0; i < REPORT_DISP_COUNT; i++)
+		ck_assert_uint_eq(s.n.disposition[i], want.disposition[i]);
+	/* yeah.net's header_from "pages.example.com, example.com" is a
+	 * domain of its own; example.de is ikea.com's. */
+	ck_assert_ptr_nonnull(report_summary_find(&s, "example.de"));
+	ck_assert_ptr_nonnull(report_summary_find(&s, "borschow.com"));
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	printf("dmarc-reports (folder): 1 case\n");
+}
+END_TEST
+
+/* --- reports made here --- */
+
+struct trow {
+	const char	*ip;
+	const char	*count;
+	const char	*disp;
+	const char	*dkim;		/* policy_evaluated */
+	const char	*spf;
+	const char	*from;
+	const char	*dkim_d;	/* auth_results; NULL: none */
+	const char	*spf_d;
+};
+
+/* A report as XML (free() it); ns NULL for none, rows NULL-terminated
+ * by ip. */
+static char *
+make_xml(const char *ns, const char *org, const char *id, const char *begin,
+    const char *end, const struct trow *rows)
+{
+	struct buf	 b = BUF_INIT;
+
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feedback");
+	if (ns != NULL)
+		buf_addf(&b, " xmlns=\"%s\"", ns);
+	buf_addf(&b, ">\n <report_metadata>\n  <org_name>%s</org_name>\n"
+	    "  <email>noreply@%s</email>\n  <report_id>%s</report_id>\n"
+	    "  <date_range><begin>%s</begin><end>%s</end></date_range>\n"
+	    " </report_metadata>\n <policy_published><domain>example.com"
+	    "</domain><p>none</p></policy_published>\n", org, org, id, begin,
+	    end);
+	for (; rows != NULL && rows->ip != NULL; rows++) {
+		buf_addf(&b, " <record>\n  <row><source_ip>%s</source_ip>"
+		    "<count>%s</count><policy_evaluated><disposition>%s"
+		    "</disposition><dkim>%s</dkim><spf>%s</spf>"
+		    "</policy_evaluated></row>\n  <identifiers><header_from>%s"
+		    "</header_from></identifiers>\n  <auth_results>", rows->ip,
+		    rows->count, rows->disp, rows->dkim, rows->spf, rows->from);
+		if (rows->dkim_d != NULL)
+			buf_addf(&b, "<dkim><domain>%s</domain><result>pass"
+			    "</result></dkim>", rows->dkim_d);
+		if (rows->spf_d != NULL)
+			buf_addf(&b, "<spf><domain>%s</domain><result>pass"
+			    "</result></spf>", rows->spf_d);
+		buf_adds(&b, "</auth_results>\n </record>\n");
+	}
+	buf_adds(&b, "</feedback>\n");
+	return buf_detach(&b);
+}
+
+static const struct trow two_rows[] = {
+	{ "192.0.2.1", "10", "none", "pass", "fail", "example.com",
+	  "example.com", "amazonses.com" },
+	{ "2001:DB8::1", "3", "quarantine", "fail", "fail", "Example.COM.",
+	  NULL, "example.com" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+/* 2026-03-01 00:00:00 UTC, as seconds and as a day. */
+#define MAR1		"1772323200"
+#define MAR1_END	"1772409599"
+#define MAR1_DAY	20513L
+
+static void
+gzip_buf(const void *data, size_t len, struct buf *out)
+{
+	z_stream	 z;
+	unsigned char	 chunk[16384];
+	int		 zr;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9,
+	    Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	do {
+		z.next_out = chunk;
+		z.avail_out = sizeof(chunk);
+		zr = deflate(&z, Z_FINISH);
+		buf_add(out, chunk, sizeof(chunk) - z.avail_out);
+	} while (zr == Z_OK);
+	ck_assert_int_eq(zr, Z_STREAM_END);
+	deflateEnd(&z);
+}
+
+/* A zip of n members (names[i], data[i], len[i]), deflated. */
+static void
+zip_buf(size_t n, const char *const *names, const char *const *data,
+    const size_t *len, struct buf *out)
+{
+	struct archive		*a = archive_write_new();
+	struct archive_entry	*e;
+	size_t			 cap = 1 << 20, used = 0, i;
+	char			*mem = xmalloc(cap);
+
+	for (i = 0; i < n; i++)
+		cap += len[i] + 512;
+	free(mem);
+	mem = xmalloc(cap);
+	ck_assert_int_eq(archive_write_set_format_zip(a), ARCHIVE_OK);
+	ck_assert_int_eq(archive_write_open_memory(a, mem, cap, &used),
+	    ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)len[i]);
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		ck_assert_int_eq(archive_write_data(a, data[i], len[i]),
+		    (la_ssize_t)len[i]);
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	buf_add(out, mem, used);
+	free(mem);
+}
+
+static void
+base64_buf(const unsigned char *p, size_t len, struct buf *out)
+{
+	static const char	 al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t			 i;
+	unsigned long		 v;
+
+	for (i = 0; i < len; i += 3) {
+		v = (unsigned long)p[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned long)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		buf_addc(out, al[(v >> 18) & 63]);
+		buf_addc(out, al[(v >> 12) & 63]);
+		buf_addc(out, i + 1 < len ? al[(v >> 6) & 63] : '=');
+		buf_addc(out, i + 2 < len ? al[v & 63] : '=');
+		if ((i / 3 + 1) % 19 == 0)
+			buf_adds(out, "\r\n");
+	}
+	buf_adds(out, "\r\n");
+}
+
+/* Quoted-printable, every '=' and 8-bit byte encoded, lines soft-broken. */
+static void
+qp_buf(const char *s, struct buf *out)
+{
+	size_t	 col = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			buf_adds(out, "\r\n");
+			col = 0;
+			continue;
+		}
+		if (col > 70) {
+			buf_adds(out, "=\r\n");
+			col = 0;
+		}
+		if (*s == '=' || (unsigned char)*s > 126) {
+			buf_addf(out, "=%02X", (unsigned char)*s);
+			col += 3;
+		} else {
+			buf_addc(out, *s);
+			col++;
+		}
+	}
+	buf_adds(out, "\r\n");
+}
+
+/* An e-mail: a text part, then the attachment (type, encoding). */
+static void
+mail_buf(const char *type, const char *encoding, const void *data,
+    size_t len, struct buf *out)
+{
+	buf_adds(out, "Return-Path: <noreply@reporter.example>\r\n"
+	    "From: noreply@reporter.example\r\nTo: dmarc@example.com\r\n"
+	    "Subject: Report domain: example.com\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+	    "--b1\r\nContent-Type: text/plain\r\n\r\nThis is a DMARC "
+	    "report.\r\n--b1\r\n");
+	buf_addf(out, "Content-Type: %s\r\nContent-Transfer-Encoding: %s\r\n"
+	    "Content-Disposition: attachment; filename=\"r.bin\"\r\n\r\n",
+	    type, encoding);
+	if (strcmp(encoding, "base64") == 0)
+		base64_buf(data, len, out);
+	else
+		qp_buf(data, out);
+	buf_adds(out, "--b1--\r\n");
+}
+
+START_TEST(schemas)
+{
+	static const char *const ns[] = {
+		NULL, "urn:ietf:params:xml:ns:dmarc-2.0",
+		"http://dmarc.org/dmarc-xml/0.1"
+	};
+	static const enum report_schema want[] = {
+		REPORT_RFC7489, REPORT_RFC9990, REPORT_RFC7489
+	};
+	struct report_reader	 rd;
+	struct got		 g;
+	size_t			 i;
+	char			*x;
+
+	for (i = 0; i < NELEM(ns); i++) {
+		x = make_xml(ns[i], "r.example", "id", MAR1, MAR1_END,
+		    two_rows);
+		read_mem("x", x, strlen(x), NULL, &g, &rd);
+		ck_assert_uint_eq(g.n, 1);
+		ck_assert_msg(g.v[0].schema == want[i], "schema of ns %zu", i);
+		ck_assert_uint_eq(g.v[0].n.messages, 13);
+		ck_assert_uint_eq(g.v[0].n.dmarc_pass, 10);
+		ck_assert_uint_eq(g.v[0].n.disposition[REPORT_DISP_QUARANTINE],
+		    3);
+		ck_assert_int_eq(g.v[0].day, MAR1_DAY);
+		ck_assert_str_eq(g.v[0].domain, "example.com");
+		report_reader_release(&rd);
+		got_release(&g);
+		free(x);
+	}
+	/* RFC 9990 without its namespace: np, testing, discovery_method,
+	 * and "pass" as a disposition (counted as none). */
+	x = xstrdup("<feedback><version>1.0</version><report_metadata>"
+	    "<org_name>o</org_name><report_id>i</report_id><date_range>"
+	    "<begin>0</begin><end>86399</end></date_range></report_metadata>"
+	    "<policy_published><domain>example.com</domain><p>reject</p>"
+	    "<np>reject</np><testing>n</testing><discovery_method>treewalk"
+	    "</discovery_method></policy_published><record><row><source_ip>"
+	    "192.0.2.9</source_ip><count>4</count><policy_evaluated>"
+	    "<disposition>pass</disposition><dkim>pass</dkim><spf>pass</spf>"
+	    "</policy_evaluated></row><identifiers><header_from>example.com"
+	    "</header_from></identifiers><auth_results><dkim><domain>"
+	    "example.com</domain><selector>s</selector><result>pass</result>"
+	    "</dkim></auth_results></record></feedback>");
+	read_mem("x", x, strlen(x), NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert(g.v[0].schema == REPORT_RFC9990);
+	ck_assert_uint_eq(g.v[0].n.disposition[REPORT_DISP_NONE], 4);
+	ck_assert_int_eq(g.v[0].day, 0);
+	report_reader_release(&rd);
+	got_release(&g);
+	free(x);
+}
+END_TEST
+
+/* Every container holding the same report, each read from disk by
+ * content (the names say nothing). */
+START_TEST(containers)
+{
+	char			 dir[] = "/tmp/mailauth-report-XXXXXX";
+	char			*x = make_xml(NULL, "r.example", "c1", MAR1,
+				    MAR1_END, two_rows);
+	struct buf		 b[8];
+	const char		*names[] = { "a.xml" };
+	const char		*datas[1];
+	size_t			 lens[1], i;
+	struct report_reader	 rd;
+	struct got		 g;
+	char			*path;
+	FILE			*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < NELEM(b); i++)
+		buf_init(&b[i]);
+	buf_adds(&b[0], x);					/* XML */
+	gzip_buf(x, strlen(x), &b[1]);				/* gzip */
+	datas[0] = x;
+	lens[0] = strlen(x);
+	zip_buf(1, names, datas, lens, &b[2]);			/* zip */
+	mail_buf("application/gzip", "base64", b[1].data, b[1].len, &b[3]);
+	mail_buf("application/zip", "base64", b[2].data, b[2].len, &b[4]);
+	mail_buf("text/xml", "quoted-printable", x, strlen(x), &b[5]);
+	mail_buf("application/octet-stream", "base64", x, strlen(x), &b[6]);
+	/* A zip whose member is gzip'd XML. */
+	names[0] = "a.xml.gz";
+	datas[0] = b[1].data;
+	lens[0] = b[1].len;
+	zip_buf(1, names, datas, lens, &b[7]);
+	for (i = 0; i < NELEM(b); i++) {
+		path = xasprintf("%s/%zu.dat", dir, i);
+		ck_assert_ptr_nonnull(f = fopen(path, "wb"));
+		fwrite(b[i].data, 1, b[i].len, f);
+		fclose(f);
+		read_path(path, NULL, &g, &rd);
+		ck_assert_msg(g.n == 1 && rd.stats.nrejected == 0,
+		    "container %zu: %zu read, %s", i, g.n,
+		    rd.stats.nrejected ? rd.stats.rejected[0].reason : "");
+		ck_assert_uint_eq(g.v[0].n.messages, 13);
+		ck_assert_uint_eq(g.v[0].n.dkim_pass, 10);
+		ck_assert_uint_eq(g.v[0].n.spf_pass, 0);
+		report_reader_release(&rd);
+		got_release(&g);
+		/* The same bytes from memory, as an S3 object would be. */
+		read_mem("s3://bucket/key", b[i].data, b[i].len, NULL, &g, &rd);
+		ck_assert_uint_eq(g.n, 1);
+		ck_assert_str_eq(g.v[0].file, "s3://bucket/key");
+		report_reader_release(&rd);
+		got_release(&g);
+		unlink(path);
+		free(path);
+		buf_release(&b[i]);
+	}
+	rmdir(dir);
+	free(x);
+}
+END_TEST
+
+/* A zip of two reports and a text file; an e-mail with no report. */
+START_TEST(containers_mixed)
+{
+	char			*x1 = make_xml(NULL, "r", "z1", MAR1, MAR1_END,
+				    two_rows);
+	char			*x2 = make_xml(NULL, "r", "z2", MAR1, MAR1_END,
+				    two_rows);
+	const char		*names[] = { "dir/one.xml", "two.xml",
+				    "README.txt" };
+	const char		*datas[] = { x1, x2, "hello" };
+	size_t			 lens[] = { strlen(x1), strlen(x2), 5 };
+	struct buf		 b = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+
+	zip_buf(3, names, datas, lens, &b);
+	read_mem("z.zip", b.data, b.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 2);
+	assert_rejected(&rd, "member 'README.txt': not a DMARC report");
+	ck_assert_str_eq(rd.stats.rejected[0].file, "z.zip");
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_reset(&b);
+	buf_adds(&b, "From: a@example.com\r\nSubject: hi\r\n\r\nno report\r\n");
+	read_mem("m.eml", b.data, b.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "no DMARC report in the e-mail message");
+	report_reader_release(&rd);
+	got_release(&g);
+	/* An e-mail inside an e-mail's attachment is not read. */
+	buf_reset(&b);
+	mail_buf("message/x-unknown", "base64", "From: x@y\r\n\r\nbody\r\n",
+	    19, &b);
+	read_mem("m.eml", b.data, b.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "no DMARC report in the e-mail message");
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_release(&b);
+	free(x1);
+	free(x2);
+}
+END_TEST
+
+/* --- hostile input --- */
+
+START_TEST(gzip_bomb)
+{
+	struct report_limits	 l = { 1 * MIB, REPORT_MAX_MEMBERS };
+	struct buf		 x = BUF_INIT, z = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+	size_t			 i;
+
+	/* 16 MiB of spaces inside <feedback>: some 16 KiB compressed. */
+	buf_adds(&x, "<feedback>");
+	for (i = 0; i < 16 * 1024; i++)
+		buf_addf(&x, "%1024s", "");
+	gzip_buf(x.data, x.len, &z);
+	ck_assert_uint_lt(z.len, l.max_size);
+	read_mem("bomb.gz", z.data, z.len, &l, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "refused: the report is larger than 1 MiB once "
+	    "decompressed (--max-report-size)");
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_release(&x);
+	buf_release(&z);
+}
+END_TEST
+
+START_TEST(zip_bombs)
+{
+	struct report_limits	 l = { 1 * MIB, 10 };
+	struct buf		 x = BUF_INIT, z = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+	const char		*names[11], *datas[11];
+	char			 nm[11][16];
+	size_t			 lens[11], i;
+	char			*r = make_xml(NULL, "o", "id", MAR1, MAR1_END,
+				    two_rows);
+
+	/* One member that inflates past the limit. */
+	buf_adds(&x, "<feedback>");
+	for (i = 0; i < 8 * 1024; i++)
+		buf_addf(&x, "%1024s", "");
+	names[0] = "big.xml";
+	datas[0] = x.data;
+	lens[0] = x.len;
+	zip_buf(1, names, datas, lens, &z);
+	read_mem("bomb.zip", z.data, z.len, &l, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "member 'big.xml': refused: XML of 8.0 MiB is "
+	    "larger than 1 MiB (--max-report-size)");
+	report_reader_release(&rd);
+	got_release(&g);
+	/* Members that each fit but together do not. */
+	buf_reset(&z);
+	for (i = 0; i < 3; i++) {
+		snprintf(nm[i], sizeof(nm[i]), "m%zu.xml", i);
+		names[i] = nm[i];
+		datas[i] = x.data;
+		lens[i] = 600 * KIB;
+	}
+	zip_buf(3, names, datas, lens, &z);
+	read_mem("parts.zip", z.data, z.len, &l, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_uint_eq(rd.stats.nrejected, 3);
+	/* m0 is read to its end (it is not a report); m1 and m2 would take
+	 * the file past the limit. */
+	ck_assert_ptr_nonnull(strstr(rd.stats.rejected[0].reason,
+	    "member 'm0.xml': malformed XML"));
+	for (i = 1; i < 3; i++)
+		ck_assert_msg(strstr(rd.stats.rejected[i].reason,
+		    "refused: its reports together are larger than 1 MiB "
+		    "once decompressed") != NULL, "%s",
+		    rd.stats.rejected[i].reason);
+	report_reader_release(&rd);
+	got_release(&g);
+	/* Eleven members, ten allowed: refused whole, none read. */
+	buf_reset(&z);
+	for (i = 0; i < 11; i++) {
+		snprintf(nm[i], sizeof(nm[i]), "r%zu.xml", i);
+		names[i] = nm[i];
+		datas[i] = r;
+		lens[i] = strlen(r);
+	}
+	zip_buf(11, names, datas, lens, &z);
+	read_mem("many.zip", z.data, z.len, &l, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "refused: the zip archive has more than 10 "
+	    "members");
+	report_reader_release(&rd);
+	got_release(&g);
+	/* Ten are read (the same report: one read, nine duplicates). */
+	buf_reset(&z);
+	zip_buf(10, names, datas, lens, &z);
+	read_mem("ten.zip", z.data, z.len, &l, &g, &rd);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(rd.stats.duplicates, 9);
+	ck_assert_uint_eq(rd.stats.nrejected, 0);
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_release(&x);
+	buf_release(&z);
+	free(r);
+}
+END_TEST
+
+START_TEST(billion_laughs)
+{
+	struct buf		 x = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+	clock_t			 t0 = clock();
+	int			 i, j;
+
+	buf_adds(&x, "<?xml version=\"1.0\"?>\n<!DOCTYPE feedback [\n"
+	    " <!ENTITY l0 \"lol\">\n");
+	for (i = 1; i < 10; i++) {
+		buf_addf(&x, " <!ENTITY l%d \"", i);
+		for (j = 0; j < 10; j++)
+			buf_addf(&x, "&l%d;", i - 1);
+		buf_adds(&x, "\">\n");
+	}
+	buf_adds(&x, "]>\n<feedback><report_metadata><org_name>&l9;"
+	    "</org_name></report_metadata></feedback>\n");
+	read_mem("laughs.xml", x.data, x.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "refused: the XML has a document type "
+	    "declaration (<!DOCTYPE>)");
+	ck_assert_msg(clock() - t0 < CLOCKS_PER_SEC, "took too long");
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_release(&x);
+}
+END_TEST
+
+/* An external entity naming a local file: refused, and the file's
+ * content appears nowhere. */
+START_TEST(external_entity)
+{
+	char			 secret[] = "/tmp/mailauth-secret-XXXXXX";
+	struct buf		 x = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+	int			 fd;
+
+	ck_assert_int_ge(fd = mkstemp(secret), 0);
+	ck_assert_int_eq(write(fd, "TOPSECRET", 9), 9);
+	close(fd);
+	buf_addf(&x, "<?xml version=\"1.0\"?>\n<!DOCTYPE feedback [<!ENTITY "
+	    "xxe SYSTEM \"file://%s\">]>\n<feedback><report_metadata>"
+	    "<org_name>&xxe;</org_name><report_id>x</report_id><date_range>"
+	    "<begin>0</begin><end>1</end></date_range></report_metadata>"
+	    "</feedback>\n", secret);
+	read_mem("xxe.xml", x.data, x.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "refused: the XML has a document type "
+	    "declaration");
+	ck_assert_ptr_null(strstr(rd.stats.rejected[0].reason, "TOPSECRET"));
+	report_reader_release(&rd);
+	got_release(&g);
+	/* An entity never declared is an error, not an empty value. */
+	buf_reset(&x);
+	buf_adds(&x, "<feedback><report_metadata><org_name>&xxe;</org_name>"
+	    "</report_metadata></feedback>");
+	read_mem("undeclared.xml", x.data, x.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "malformed XML at line 1: entity 'xxe' not "
+	    "defined");
+	report_reader_release(&rd);
+	got_release(&g);
+	unlink(secret);
+	buf_release(&x);
+}
+END_TEST
+
+START_TEST(truncated_and_corrupt_gzip)
+{
+	char			*x = make_xml(NULL, "o", "t", MAR1, MAR1_END,
+				    two_rows);
+	struct buf		 z = BUF_INIT, y = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+
+	gzip_buf(x, strlen(x), &z);
+	/* Cut in the middle of the XML. */
+	read_mem("t.gz", z.data, z.len / 2, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "truncated gzip data");
+	report_reader_release(&rd);
+	got_release(&g);
+	/* Whole XML, but the trailer (CRC, size) cut off. */
+	read_mem("t.gz", z.data, z.len - 6, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "truncated gzip data");
+	report_reader_release(&rd);
+	got_release(&g);
+	/* A damaged CRC. */
+	buf_add(&y, z.data, z.len);
+	y.data[y.len - 8] ^= 0x55;
+	read_mem("c.gz", y.data, y.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "corrupt gzip data: incorrect data check");
+	report_reader_release(&rd);
+	got_release(&g);
+	/* Bytes after the gzip stream are ignored, as gzip(1) does. */
+	buf_reset(&y);
+	buf_add(&y, z.data, z.len);
+	buf_adds(&y, "\r\n");
+	read_mem("trailing.gz", y.data, y.len, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 1);
+	report_reader_release(&rd);
+	got_release(&g);
+	/* gzip of something not XML. */
+	buf_reset(&y);
+	gzip_buf("PK\3\4 not really", 16, &y);
+	read_mem("n.gz", y.data, y.len, NULL, &g, &rd);
+	assert_rejected(&rd, "a zip archive inside gzip data is not read");
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_release(&z);
+	buf_release(&y);
+	free(x);
+}
+END_TEST
+
+START_TEST(invalid_utf8)
+{
+	static const char	 x[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+				    "\n<feedback><report_metadata><org_name>"
+				    "caf\xe9\xff</org_name></report_metadata>"
+				    "</feedback>\n";
+	struct report_reader	 rd;
+	struct got		 g;
+
+	read_mem("u.xml", x, sizeof(x) - 1, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "malformed XML at line 2: input is not proper "
+	    "UTF-8, indicate encoding");
+	report_reader_release(&rd);
+	got_release(&g);
+}
+END_TEST
+
+/* A 2 GiB file, sparse: refused from its size, without being read. */
+START_TEST(huge_sparse_file)
+{
+	char			 path[] = "/tmp/mailauth-huge-XXXXXX";
+	struct report_reader	 rd;
+	struct got		 g;
+	clock_t			 t0 = clock();
+	int			 fd;
+
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	ck_assert_int_eq(write(fd, "<?xml version=\"1.0\"?><feedback>", 31),
+	    31);
+	if (ftruncate(fd, (off_t)2 << 30) == -1) {
+		close(fd);
+		unlink(path);
+		printf("huge_sparse_file: no sparse file here, skipped\n");
+		return;
+	}
+	close(fd);
+	read_path(path, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, "refused: XML of 2 GiB is larger than 64 MiB "
+	    "(--max-report-size)");
+	ck_assert_msg(clock() - t0 < CLOCKS_PER_SEC, "it was read");
+	report_reader_release(&rd);
+	got_release(&g);
+	unlink(path);
+}
+END_TEST
+
+/* --- malformed reports: each refused with its reason --- */
+
+static const struct {
+	const char	*xml;
+	const char	*reason;
+} malformed[] = {
+	{ "<html><body>hello</body></html>", "not a DMARC aggregate report: "
+	    "no <feedback> element" },
+	{ "<feedback><report_metadata><org_name>o</org_name>",
+	    "malformed XML at line 1: " },
+	{ "<feedback><report_metadata><org_name>o</org_name></report_metadata>"
+	    "</feedback>", "no <report_id> in <report_metadata>" },
+	{ "<feedback><report_metadata><report_id>i</report_id><date_range>"
+	    "<begin>5</begin></date_range></report_metadata></feedback>",
+	    "no <end> in <date_range>" },
+	{ "<feedback><report_metadata><report_id>i</report_id><date_range>"
+	    "<begin>5</begin><end>4</end></date_range></report_metadata>"
+	    "</feedback>", "<date_range> begins (5) after it ends (4)" },
+	{ "<feedback><report_metadata><report_id>i</report_id><date_range>"
+	    "<begin>-5</begin><end>4</end></date_range></report_metadata>"
+	    "</feedback>", "<begin> of <date_range> is '-5', not a time" },
+	{ "<feedback><report_metadata><report_id>i</report_id>"
+	    "<report_id>j</report_id></report_metadata></feedback>",
+	    "more than one <report_id>" },
+	{ "<feedback><record><row><source_ip>192.0.2.1</source_ip><count>1"
+	    "</count><count>2</count></row></record></feedback>",
+	    "record 1: more than one <count>" },
+	{ "<feedback><record><row><source_ip>192.0.2.300</source_ip>"
+	    "</row></record></feedback>",
+	    "record 1: <source_ip> '192.0.2.300' is not an IP address" },
+	{ "<feedback><record><row><count>1</count></row></record></feedback>",
+	    "record 1: no <source_ip>" },
+	{ "<feedback><record><row><source_ip>192.0.2.1</source_ip><count>"
+	    "4294967296</count></row></record></feedback>",
+	    "record 1: <count> is '4294967296', not a number of messages from 0 "
+	    "to 4294967295" },
+	{ "<feedback><record><row><source_ip>192.0.2.1</source_ip><count>1"
+	    "</count></row></record></feedback>",
+	    "record 1: no <disposition> in <policy_evaluated>" },
+	{ "<feedback><record><row><source_ip>192.0.2.1</source_ip><count>1"
+	    "</count><policy_evaluated><disposition>discard</disposition>"
+	    "</policy_evaluated></row></record></feedback>",
+	    "record 1: <disposition> is 'discard', not none, quarantine or "
+	    "reject" },
+	{ "<feedback><record><row><source_ip>192.0.2.1</source_ip><count>1"
+	    "</count><policy_evaluated><disposition>none</disposition>"
+	    "</policy_evaluated></row></record></feedback>",
+	    "record 1: no <header_from>" },
+	{ "   \n\t  ", "not a DMARC report: the content is neither" },
+	{ "hello world", "not a DMARC report: the content is neither" },
+};
+
+START_TEST(malformed_reports)
+{
+	struct report_reader	 rd;
+	struct got		 g;
+	const char		*x = malformed[_i].xml;
+
+	read_mem("m.xml", x, strlen(x), NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	assert_rejected(&rd, malformed[_i].reason);
+	report_reader_release(&rd);
+	got_release(&g);
+}
+END_TEST
+
+START_TEST(value_too_long)
+{
+	struct buf		 x = BUF_INIT;
+	struct report_reader	 rd;
+	struct got		 g;
+
+	buf_adds(&x, "<feedback><report_metadata><org_name>");
+	buf_addf(&x, "%5000s", "o");
+	buf_adds(&x, "</org_name></report_metadata></feedback>");
+	read_mem("l.xml", x.data, x.len, NULL, &g, &rd);
+	assert_rejected(&rd, "the value of <org_name> is longer than 4096 "
+	    "bytes");
+	report_reader_release(&rd);
+	got_release(&g);
+	buf_release(&x);
+}
+END_TEST
+
+/* The run goes on: good reports beside bad ones in one folder, in name
+ * order; a missing path is a rejection too. */
+START_TEST(run_goes_on)
+{
+	char			 dir[] = "/tmp/mailauth-report-XXXXXX";
+	char			*x = make_xml(NULL, "o", "g1", MAR1, MAR1_END,
+				    two_rows), *p;
+	struct report_reader	 rd;
+	struct got		 g;
+	FILE			*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	p = xasprintf("%s/a-bad.xml", dir);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs("<feedback>", f);
+	fclose(f);
+	free(p);
+	p = xasprintf("%s/b-good.xml", dir);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs(x, f);
+	fclose(f);
+	free(p);
+	p = xasprintf("%s/.hidden.xml", dir);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fputs("junk", f);
+	fclose(f);
+	free(p);
+	read_path(dir, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_uint_eq(rd.stats.nrejected, 1);
+	ck_assert_ptr_nonnull(strstr(rd.stats.rejected[0].file, "a-bad.xml"));
+	report_read_path(&rd, "/nonexistent/mailauth");
+	ck_assert_uint_eq(rd.stats.nrejected, 2);
+	ck_assert_str_eq(rd.stats.rejected[1].reason,
+	    "cannot read: No such file or directory");
+	report_reader_release(&rd);
+	got_release(&g);
+	p = xasprintf("%s/a-bad.xml", dir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/b-good.xml", dir);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/.hidden.xml", dir);
+	unlink(p);
+	free(p);
+	rmdir(dir);
+	free(x);
+}
+END_TEST
+
+/* --- de-duplication, windows, filters, counting --- */
+
+START_TEST(dedup)
+{
+	char			*a = make_xml(NULL, "org", "id1", MAR1,
+				    MAR1_END, two_rows);
+	char			*b = make_xml(NULL, "org2", "id1", MAR1,
+				    MAR1_END, two_rows);
+	char			*c = make_xml(NULL, "org", "id2", MAR1,
+				    MAR1_END, two_rows);
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	struct buf		 z = BUF_INIT;
+
+	report_summary_init(&s, NULL);
+	report_reader_init(&rd, NULL, report_summary_sink, &s);
+	report_read_mem(&rd, "a.xml", a, strlen(a));
+	gzip_buf(a, strlen(a), &z);
+	report_read_mem(&rd, "a.xml.gz", z.data, z.len);	/* again */
+	report_read_mem(&rd, "b.xml", b, strlen(b));	/* other org */
+	report_read_mem(&rd, "c.xml", c, strlen(c));	/* other id */
+	report_read_mem(&rd, "c2.xml", c, strlen(c));	/* again */
+	report_summary_finish(&s);
+	ck_assert_uint_eq(rd.stats.read, 3);
+	ck_assert_uint_eq(rd.stats.duplicates, 2);
+	ck_assert_uint_eq(s.n.messages, 3 * 13);
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	buf_release(&z);
+	free(a);
+	free(b);
+	free(c);
+}
+END_TEST
+
+static struct report
+span(int64_t begin, int64_t end)
+{
+	struct report	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.begin = begin;
+	r.end = end;
+	return r;
+}
+
+START_TEST(window_days)
+{
+	struct report	 r;
+
+	r = span(0, 86399);			/* one whole day */
+	ck_assert_int_eq(report_day(&r), 0);
+	r = span(0, 86400);			/* midnight to midnight */
+	ck_assert_int_eq(report_day(&r), 0);
+	r = span(86400 - 3600, 86400 + 3600);	/* two hours over midnight */
+	ck_assert_int_eq(report_day(&r), 1);
+	r = span(86400 - 3601, 86400 + 3599);	/* the middle before it */
+	ck_assert_int_eq(report_day(&r), 0);
+	r = span(86400 + 43200, 86400 + 43200);	/* an instant */
+	ck_assert_int_eq(report_day(&r), 1);
+	r = span(0, 253402300799LL);		/* 1970 to 9999: no overflow */
+	ck_assert_int_eq(report_day(&r), 1466448);
+}
+END_TEST
+
+/*
+ * Reports of 28 Feb, 1 Mar (two, one spanning midnight into 2 Mar, its
+ * middle on 1 Mar) and 2 Mar (spanning midnight from 1 Mar, its middle on
+ * 2 Mar), against windows: each report is counted in exactly one of two
+ * adjacent windows.
+ */
+START_TEST(window_edges)
+{
+	static const struct {
+		const char	*id, *begin, *end;
+	} reps[] = {
+		{ "feb28", "1772236800", "1772323199" },
+		{ "mar1", MAR1, MAR1_END },
+		{ "mar1-late", "1772384400", "1772420400" },	/* 17:00-03:00 */
+		{ "mar2-early", "1772402400", "1772438400" },	/* 22:00-08:00 */
+	};
+	static const struct {
+		long		 since, until;
+		size_t		 in, out;
+	} win[] = {
+		{ -1, -1, 4, 0 },
+		{ MAR1_DAY, MAR1_DAY, 2, 2 },
+		{ MAR1_DAY + 1, MAR1_DAY + 1, 1, 3 },
+		{ -1, MAR1_DAY - 1, 1, 3 },
+		{ MAR1_DAY, -1, 3, 1 },
+		{ MAR1_DAY - 1, MAR1_DAY, 3, 1 },
+		{ MAR1_DAY + 2, -1, 0, 4 },
+	};
+	struct report_filter	 f = { -1, -1, NULL };
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	size_t			 i, j;
+	char			*x;
+
+	for (i = 0; i < NELEM(win); i++) {
+		f.since = win[i].since;
+		f.until = win[i].until;
+		report_summary_init(&s, &f);
+		report_reader_init(&rd, NULL, report_summary_sink, &s);
+		for (j = 0; j < NELEM(reps); j++) {
+			x = make_xml(NULL, "o", reps[j].id, reps[j].begin,
+			    reps[j].end, two_rows);
+			report_read_mem(&rd, reps[j].id, x, strlen(x));
+			free(x);
+		}
+		report_summary_finish(&s);
+		ck_assert_msg(s.in_window == win[i].in && s.outside ==
+		    win[i].out, "window %zu: %zu in, %zu out", i, s.in_window,
+		    s.outside);
+		ck_assert_uint_eq(s.n.messages, 13 * win[i].in);
+		ck_assert_uint_eq(rd.stats.read, 4);
+		report_reader_release(&rd);
+		report_summary_release(&s);
+	}
+}
+END_TEST
+
+START_TEST(domain_filter)
+{
+	static const struct trow rows[] = {
+		{ "192.0.2.1", "1", "none", "pass", "pass", "example.com",
+		  NULL, NULL },
+		{ "192.0.2.2", "2", "none", "pass", "pass", "mail.Example.com",
+		  NULL, NULL },
+		{ "192.0.2.3", "4", "none", "pass", "pass", "notexample.com",
+		  NULL, NULL },
+		{ "192.0.2.4", "8", "none", "pass", "pass", "example.org",
+		  NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	};
+	struct report_filter	 f = { -1, -1, "EXAMPLE.com." };
+	struct report_summary	 s;
+	char			*x = make_xml(NULL, "o", "d", MAR1, MAR1_END,
+				    rows);
+	struct report_reader	 rd;
+
+	report_summary_init(&s, &f);
+	report_reader_init(&rd, NULL, report_summary_sink, &s);
+	report_read_mem(&rd, "x", x, strlen(x));
+	report_summary_finish(&s);
+	ck_assert_uint_eq(s.ndomains, 2);
+	ck_assert_str_eq(s.domains[0].name, "example.com");
+	ck_assert_str_eq(s.domains[1].name, "mail.example.com");
+	ck_assert_uint_eq(s.n.messages, 3);
+	ck_assert_ptr_null(report_summary_find(&s, "notexample.com"));
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	free(x);
+}
+END_TEST
+
+/*
+ * Counting: sources merged by canonical address, worst first, domains
+ * kept once each, reporters by messages, and counts past 2^32 exact.
+ */
+START_TEST(summary_counts)
+{
+	static const struct trow rows[] = {
+		{ "192.0.2.1", "4294967295", "none", "pass", "pass",
+		  "example.com", "example.com", "example.com" },
+		{ "192.0.2.1", "4294967295", "reject", "fail", "fail",
+		  "example.com", "evil.example", "evil.example" },
+		{ "2001:db8:0:0::1", "7", "quarantine", "fail", "pass",
+		  "example.com", NULL, "amazonses.com" },
+		{ "2001:DB8::1", "1", "none", "pass", "fail", "example.com",
+		  "example.com", "amazonses.com" },
+		{ "198.51.100.7", "0", "none", "fail", "fail", "example.com",
+		  NULL, NULL },
+		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	};
+	char			*x = make_xml(NULL, "big", "c", MAR1, MAR1_END,
+				    rows);
+	char			*y = make_xml(NULL, "small", "d", MAR1,
+				    MAR1_END, two_rows);
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	const struct report_domain *d;
+	const struct report_source *src;
+
+	report_summary_init(&s, NULL);
+	report_reader_init(&rd, NULL, report_summary_sink, &s);
+	report_read_mem(&rd, "x", x, strlen(x));
+	report_read_mem(&rd, "y", y, strlen(y));
+	report_summary_finish(&s);
+	ck_assert_ptr_nonnull(d = report_summary_find(&s, "example.com"));
+	ck_assert_uint_eq(d->n.messages, 2ull * 4294967295ull + 8 + 13);
+	ck_assert_uint_eq(d->n.dmarc_pass, 4294967295ull + 8 + 10);
+	ck_assert_uint_eq(d->n.disposition[REPORT_DISP_REJECT], 4294967295u);
+	ck_assert_uint_eq(d->reports, 2);
+	ck_assert_uint_eq(d->nsources, 3);
+	src = &d->sources[0];		/* most failing */
+	ck_assert_str_eq(src->ip, "192.0.2.1");
+	ck_assert_uint_eq(src->n.messages, 2ull * 4294967295ull + 10);
+	ck_assert_uint_eq(src->ndkim, 2);
+	ck_assert_str_eq(src->dkim_domains[0], "example.com");
+	ck_assert_str_eq(src->dkim_domains[1], "evil.example");
+	src = &d->sources[1];		/* 2001:db8::1, merged */
+	ck_assert_str_eq(src->ip, "2001:db8::1");
+	ck_assert_uint_eq(src->n.messages, 8 + 3);
+	ck_assert_uint_eq(src->n.dmarc_pass, 8);
+	ck_assert_uint_eq(src->nspf, 2);
+	ck_assert_str_eq(d->sources[2].ip, "198.51.100.7");
+	ck_assert_uint_eq(d->nreporters, 2);
+	ck_assert_str_eq(d->reporters[0].org_name, "big");
+	ck_assert_uint_eq(d->reporters[0].reports, 1);
+	ck_assert_uint_eq(s.n.messages, d->n.messages);
+	ck_assert(report_rate(1, 3) == 33.33);
+	ck_assert(report_rate(2, 3) == 66.66);
+	ck_assert(report_rate(9999999, 10000000) == 99.99);
+	ck_assert(report_rate(5, 5) == 100);
+	ck_assert(report_rate(0, 0) == -1);
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	free(x);
+	free(y);
+}
+END_TEST
+
+/* --- outputs --- */
+
+/* A summary of two reports and one rejection, for the renderers. */
+static void
+fixture(struct report_summary *s, struct report_reader *rd)
+{
+	static const struct trow rows[] = {
+		{ "192.0.2.1", "10", "none", "pass", "fail", "example.com",
+		  "example.com", "amazonses.com" },
+		{ "203.0.113.9", "2", "reject", "fail", "fail", "example.com",
+		  NULL, "=cmd|x" },
+		{ "192.0.2.5", "5", "none", "pass", "pass", "a|b.example.org",
+		  "a|b.example.org", "a|b.example.org" },
+		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	};
+	char	*x = make_xml(NULL, "google.com", "f1", MAR1, MAR1_END, rows);
+	char	*y = make_xml(NULL, "Outlook.com", "f2", MAR1, MAR1_END,
+		    two_rows);
+
+	report_summary_init(s, NULL);
+	report_reader_init(rd, NULL, report_summary_sink, s);
+	report_read_mem(rd, "x.xml", x, strlen(x));
+	report_read_mem(rd, "y.xml", y, strlen(y));
+	report_read_mem(rd, "bad\033[31m.xml", "<feedback>", 10);
+	report_summary_finish(s);
+	free(x);
+	free(y);
+}
+
+START_TEST(render_text)
+{
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	struct buf		 out = BUF_INIT;
+	const char		*t;
+
+	fixture(&s, &rd);
+	report_render_text(&s, &rd.stats, &out);
+	t = buf_str(&out);
+	ck_assert_msg(strstr(t, "DMARC aggregate reports: 2 reports read, 0 "
+	    "duplicates skipped, 1 rejected\n") == t, "%s", t);
+	ck_assert_ptr_nonnull(strstr(t, "\nexample.com: 25 messages in 2 "
+	    "reports from 2 reporters\n  DMARC pass     80.00%  20\n"
+	    "  DKIM aligned   80.00%  20\n  SPF aligned     0.00%  0\n"
+	    "  disposition   none 20, quarantine 3, reject 2\n"
+	    "  reporters     Outlook.com (1 report, 13 messages), google.com "
+	    "(1 report, 12 messages)\n"));
+	/* Worst first: 2001:db8::1 (3 failing), 203.0.113.9 (2), 192.0.2.1
+	 * (none); widths from the longest address and DKIM list. */
+	ck_assert_msg(strstr(t, "  sources, worst first:\n"
+	    "    source IP     messages    DMARC     DKIM      SPF  DKIM d=  "
+	    "    SPF domain\n"
+	    "    2001:db8::1          3    0.00%    0.00%    0.00%  -         "
+	    "   example.com\n"
+	    "    203.0.113.9          2    0.00%    0.00%    0.00%  -         "
+	    "   =cmd|x\n"
+	    "    192.0.2.1           20  100.00%  100.00%    0.00%  example.com"
+	    "  amazonses.com\n") != NULL, "%s", t);
+	/* No escape sequence reaches the terminal. */
+	ck_assert_ptr_null(strchr(t, '\033'));
+	ck_assert_ptr_nonnull(strstr(t, "rejected:\n  bad?[31m.xml: "
+	    "malformed XML"));
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	buf_release(&out);
+}
+END_TEST
+
+START_TEST(render_markdown_csv)
+{
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	struct buf		 out = BUF_INIT;
+	const char		*t;
+
+	fixture(&s, &rd);
+	report_render_markdown(&s, &rd.stats, &out);
+	t = buf_str(&out);
+	ck_assert_ptr_nonnull(strstr(t, "| `a\\|b.example.org` | 5 | 100.00% | "
+	    "100.00% | 100.00% | 5 | 0 | 0 |\n"));
+	ck_assert_ptr_nonnull(strstr(t, "| `example.com` | 25 | 80.00% | "
+	    "80.00% | 0.00% | 20 | 3 | 2 |\n"));
+	ck_assert_ptr_nonnull(strstr(t, "#### Rejected files"));
+	ck_assert_ptr_null(strchr(t, '\033'));
+	buf_reset(&out);
+	report_render_csv(&s, &out);
+	t = buf_str(&out);
+	ck_assert_msg(strncmp(t, "domain,source_ip,messages,dmarc_pass,"
+	    "dkim_aligned_pass,spf_aligned_pass,none,quarantine,reject,"
+	    "dkim_domains,spf_domains\r\n", 118) == 0, "%s", t);
+	ck_assert_ptr_nonnull(strstr(t, "\r\nexample.com,203.0.113.9,2,0,0,0,"
+	    "0,0,2,,\"'=cmd|x\"\r\n"));
+	/* Both reports' rows from 192.0.2.1. */
+	ck_assert_ptr_nonnull(strstr(t, "\r\nexample.com,192.0.2.1,20,20,20,0,"
+	    "20,0,0,example.com,amazonses.com\r\n"));
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	buf_release(&out);
+}
+END_TEST
+
+static uint64_t
+num(const cJSON *o, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItem(o, key);
+
+	ck_assert_msg(cJSON_IsNumber(v), "no number '%s'", key);
+	return (uint64_t)v->valuedouble;
+}
+
+/* The JSON's totals are the sums of what is below them. */
+START_TEST(render_json_sums)
+{
+	static const char *const keys[] = {
+		"messages", "dmarc_pass", "dkim_aligned_pass",
+		"spf_aligned_pass"
+	};
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	struct buf		 out = BUF_INIT;
+	cJSON			*root, *d, *src;
+	uint64_t		 dsum[4], ssum[4];
+	size_t			 k;
+
+	fixture(&s, &rd);
+	report_render_json(&s, &rd.stats, &out);
+	ck_assert_ptr_nonnull(root = cJSON_Parse(buf_str(&out)));
+	ck_assert_uint_eq(num(cJSON_GetObjectItem(root, "reports"), "read"), 2);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(root, "reports"), "rejected")), 1);
+	memset(dsum, 0, sizeof(dsum));
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(root, "domains")) {
+		memset(ssum, 0, sizeof(ssum));
+		cJSON_ArrayForEach(src, cJSON_GetObjectItem(d, "sources"))
+			for (k = 0; k < NELEM(keys); k++)
+				ssum[k] += num(src, keys[k]);
+		for (k = 0; k < NELEM(keys); k++) {
+			ck_assert_uint_eq(ssum[k], num(d, keys[k]));
+			dsum[k] += num(d, keys[k]);
+		}
+	}
+	for (k = 0; k < NELEM(keys); k++)
+		ck_assert_uint_eq(dsum[k], num(cJSON_GetObjectItem(root,
+		    "totals"), keys[k]));
+	ck_assert_uint_eq(dsum[0], 30);
+	cJSON_Delete(root);
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	buf_release(&out);
+}
+END_TEST
+
+/* --- docs/report-json.md names exactly the fields written --- */
+
+static void
+set_add(struct buf *set, const char *path)
+{
+	struct buf	 key = BUF_INIT;
+
+	buf_addf(&key, "\n%s\n", path);
+	if (strstr(buf_str(set), buf_str(&key)) == NULL)
+		buf_addf(set, "%s\n", path);
+	buf_release(&key);
+}
+
+static int
+set_has(const struct buf *set, const char *path)
+{
+	struct buf	 key = BUF_INIT;
+	int		 found;
+
+	buf_addf(&key, "\n%s\n", path);
+	found = strstr(buf_str(set), buf_str(&key)) != NULL;
+	buf_release(&key);
+	return found;
+}
+
+/* Every field path: "reports.rejected[].file". */
+static void
+json_paths(const cJSON *o, const char *prefix, struct buf *set)
+{
+	const cJSON	*it, *el;
+	char		 path[256];
+
+	for (it = o->child; it != NULL; it = it->next) {
+		snprintf(path, sizeof(path), "%s%s", prefix, it->string);
+		set_add(set, path);
+		if (cJSON_IsObject(it)) {
+			snprintf(path, sizeof(path), "%s%s.", prefix,
+			    it->string);
+			json_paths(it, path, set);
+		} else if (cJSON_IsArray(it)) {
+			snprintf(path, sizeof(path), "%s%s[].", prefix,
+			    it->string);
+			for (el = it->child; el != NULL; el = el->next)
+				if (cJSON_IsObject(el))
+					json_paths(el, path, set);
+		}
+	}
+}
+
+/*
+ * The fields the tables under "## Fields" name: the first cell of each
+ * row, prefixed by the code spans of the "### " heading above it.
+ */
+static void
+doc_paths(const char *doc, struct buf *set)
+{
+	const char	*p = strstr(doc, "\n## Fields\n"), *end, *q, *tick;
+	char		 prefixes[4][64], path[256];
+	size_t		 nprefix = 1, i;
+
+	ck_assert_msg(p != NULL, "no '## Fields' section in %s", DOC);
+	prefixes[0][0] = '\0';
+	for (p++; (p = strchr(p, '\n')) != NULL; p++) {
+		p++;
+		if (strncmp(p, "## ", 3) == 0)
+			break;
+		if ((end = strchr(p, '\n')) == NULL)
+			end = p + strlen(p);
+		if (strncmp(p, "### ", 4) == 0) {
+			nprefix = 0;
+			for (q = p; nprefix < 4 && (q = memchr(q, '`',
+			    (size_t)(end - q))) != NULL; q = tick + 1) {
+				tick = memchr(q + 1, '`', (size_t)(end - q - 1));
+				ck_assert_ptr_nonnull(tick);
+				snprintf(prefixes[nprefix++], sizeof(prefixes[0]),
+				    "%.*s.", (int)(tick - q - 1), q + 1);
+			}
+			if (nprefix == 0) {
+				prefixes[0][0] = '\0';
+				nprefix = 1;
+			}
+		} else if (strncmp(p, "| `", 3) == 0) {
+			tick = memchr(p + 3, '`', (size_t)(end - p - 3));
+			ck_assert_ptr_nonnull(tick);
+			for (i = 0; i < nprefix; i++) {
+				snprintf(path, sizeof(path), "%s%.*s",
+				    prefixes[i], (int)(tick - p - 3), p + 3);
+				set_add(set, path);
+			}
+		}
+		p = end - 1;
+	}
+}
+
+static char *
+read_doc(void)
+{
+	struct buf	 b = BUF_INIT;
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f = fopen(DOC, "r");
+
+	ck_assert_msg(f != NULL, "cannot read '%s'", DOC);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b);
+}
+
+START_TEST(doc_matches_writer)
+{
+	struct report_summary	 s;
+	struct report_reader	 rd;
+	struct report_filter	 f = { MAR1_DAY - 7, MAR1_DAY, "example.com" };
+	struct buf		 out = BUF_INIT, emitted = BUF_INIT,
+				 documented = BUF_INIT;
+	char			*doc = read_doc(), path[256];
+	const char		*p, *nl;
+	cJSON			*root;
+
+	fixture(&s, &rd);
+	report_render_json(&s, &rd.stats, &out);
+	ck_assert_ptr_nonnull(root = cJSON_Parse(buf_str(&out)));
+	buf_addc(&emitted, '\n');
+	buf_addc(&documented, '\n');
+	json_paths(root, "", &emitted);
+	cJSON_Delete(root);
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	/* With a window and a domain: the same fields. */
+	report_summary_init(&s, &f);
+	report_reader_init(&rd, NULL, report_summary_sink, &s);
+	report_summary_finish(&s);
+	buf_reset(&out);
+	report_render_json(&s, &rd.stats, &out);
+	ck_assert_ptr_nonnull(root = cJSON_Parse(buf_str(&out)));
+	json_paths(root, "", &emitted);
+	cJSON_Delete(root);
+	doc_paths(doc, &documented);
+	for (p = emitted.data + 1; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
+		ck_assert_msg(set_has(&documented, path), "field '%s' is "
+		    "written but not in the tables of %s", path, DOC);
+	}
+	for (p = documented.data + 1; (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1) {
+		snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
+		ck_assert_msg(set_has(&emitted, path), "field '%s' is in the "
+		    "tables of %s but never written", path, DOC);
+	}
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	buf_release(&out);
+	buf_release(&emitted);
+	buf_release(&documented);
+	free(doc);
+}
+END_TEST
+
+/* The example in the doc is a document the writer could write: it parses
+ * and its totals add up. */
+START_TEST(doc_example_parses)
+{
+	char		*doc = read_doc();
+	const char	*start, *end;
+	cJSON		*root, *d;
+	uint64_t	 sum = 0;
+
+	start = strstr(doc, "\n```json\n");
+	ck_assert_msg(start != NULL, "no json example in %s", DOC);
+	start += strlen("\n```json\n");
+	end = strstr(start, "\n```\n");
+	ck_assert_ptr_nonnull(end);
+	root = cJSON_ParseWithLength(start, (size_t)(end - start));
+	ck_assert_msg(root != NULL, "the example in %s is not JSON", DOC);
+	cJSON_ArrayForEach(d, cJSON_GetObjectItem(root, "domains"))
+		sum += num(d, "messages");
+	ck_assert_uint_eq(sum, num(cJSON_GetObjectItem(root, "totals"),
+	    "messages"));
+	cJSON_Delete(root);
+	free(doc);
+}
+END_TEST
+
+Suite *
+report_suite(void)
+{
+	Suite	*s = suite_create("report");
+	TCase	*tc;
+
+	tc = tcase_create("corpus");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, corpus_each_file);
+	tcase_add_test(tc, corpus_folder);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("containers");
+	tcase_add_test(tc, schemas);
+	tcase_add_test(tc, containers);
+	tcase_add_test(tc, containers_mixed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, gzip_bomb);
+	tcase_add_test(tc, zip_bombs);
+	tcase_add_test(tc, billion_laughs);
+	tcase_add_test(tc, external_entity);
+	tcase_add_test(tc, truncated_and_corrupt_gzip);
+	tcase_add_test(tc, invalid_utf8);
+	tcase_add_test(tc, huge_sparse_file);
+	tcase_add_loop_test(tc, malformed_reports, 0, (int)NELEM(malformed));
+	tcase_add_test(tc, value_too_long);
+	tcase_add_test(tc, run_goes_on);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("summary");
+	tcase_add_test(tc, dedup);
+	tcase_add_test(tc, window_days);
+	tcase_add_test(tc, window_edges);
+	tcase_add_test(tc, domain_filter);
+	tcase_add_test(tc, summary_counts);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("render");
+	tcase_add_test(tc, render_text);
+	tcase_add_test(tc, render_markdown_csv);
+	tcase_add_test(tc, render_json_sums);
+	tcase_add_test(tc, doc_matches_writer);
+	tcase_add_test(tc, doc_example_parses);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,279 @@
+"""Integration tests of the transport: retries (what is retried, what is
+never sent twice, how often), pacing, timeouts, TLS, proxies, insecure
+endpoints and what --debug prints and hides.  Faults are injected by
+faults.py on loopback, in front of the run's moto."""
+import os
+import re
+import time
+
+from faults import Faults, ForwardProxy, aws_error, make_cert, plain
+from harness import DMARC_CFG, FAKE_SECRET, WANT_NONE, check, dmarc, ok
+
+RETRY = re.compile(r"^mailauth: (Route 53 \w+): (.*); retrying in (\d+\.\d\d) s \(attempt (\d+) of (\d+)\)$",
+                   re.M)
+
+# A name no resolver knows (RFC 6761), to reach only through a proxy.
+FAR_HOST = "route53.mailauth.test"
+
+
+def faults(e, script=None, tls=None):
+    f = Faults(e.moto.url, script, tls)
+    e.proxies.append(f)     # stopped with the test's other servers
+    return f
+
+
+def retries(r):
+    """The retry lines of a run's stderr: (operation, reason, attempt, of)."""
+    return [(m[0], m[1], int(m[3]), int(m[4])) for m in RETRY.findall(r.stderr)]
+
+
+def is_lookup(path):
+    return "/hostedzonesbyname" in path
+
+
+def is_list(method, path):
+    return method == "GET" and re.search(r"/rrset(\?|$)", path) is not None
+
+
+def first(n, action, pred):
+    """A script answering the first n requests that match pred with action."""
+    seen = []
+
+    def script(method, path, _):
+        if not pred(method, path):
+            return None
+        seen.append(path)
+        return action if len(seen) <= n else None
+    return script
+
+
+def test_two_throttles_then_success(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, first(2, aws_error(400, "Throttling", "Rate exceeded"), lambda m, p: is_lookup(p)))
+    r = ok(e.run("plan", "--detailed-exitcode", endpoint=f.url), 2)
+    check("Plan: 1 to add, 0 to change, 0 to destroy." in r.stdout, r.stdout)
+    check(retries(r) == [("Route 53 ListHostedZonesByName", "Throttling (HTTP 400)", 2, 5),
+                         ("Route 53 ListHostedZonesByName", "Throttling (HTTP 400)", 3, 5)],
+          "retry lines: %r\n%s" % (retries(r), r.stderr))
+    check(len([p for p in f.paths() if is_lookup(p)]) == 3, "requests: %r" % f.paths())
+
+
+def test_503_is_retried(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, first(1, plain(503, "<html>Service Unavailable</html>"), is_list))
+    r = ok(e.run("plan", endpoint=f.url))
+    check(retries(r) == [("Route 53 ListResourceRecordSets", "HTTP 503", 2, 5)], r.stderr)
+    check(len([q for q in f.requests if is_list(q["method"], q["path"])]) == 2, "%r" % f.paths())
+
+
+def test_connection_reset_is_retried(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, first(1, "reset", is_list))
+    r = ok(e.run("plan", endpoint=f.url))
+    check(retries(r) == [("Route 53 ListResourceRecordSets", "connection lost", 2, 5)], r.stderr)
+    check("Plan: 1 to add" in r.stdout, r.stdout)
+
+
+def test_access_denied_is_not_retried(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, lambda m, p, n: aws_error(403, "AccessDenied", "User is not authorized"))
+    r = ok(e.run("plan", endpoint=f.url), 1)
+    check("AccessDenied" in r.stderr, r.stderr)
+    check(retries(r) == [], r.stderr)
+    check(len(f.requests) == 1, "%d requests" % len(f.requests))
+
+
+def test_answer_after_the_timeout_is_retried(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, first(1, ("late", 3), is_list))
+    t = time.time()
+    r = ok(e.run("plan", "--timeout", "1", endpoint=f.url))
+    check(time.time() - t < 2.9, "waited for the late answer: %.1f s" % (time.time() - t))
+    check(retries(r) == [("Route 53 ListResourceRecordSets", "timed out", 2, 5)], r.stderr)
+    check("Plan: 1 to add" in r.stdout, r.stdout)
+
+
+def test_change_that_times_out_is_settled_by_reading_not_resent(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    # The batch reaches Route 53 and lands; its answer comes too late.
+    f = faults(e, first(1, ("late", 3), lambda m, p: m == "POST"))
+    r = ok(e.run("apply", "--auto-approve", "--timeout", "1", endpoint=f.url))
+    check(len(f.paths("POST")) == 1, "the batch was sent %d times" % len(f.paths("POST")))
+    check(retries(r) == [], r.stderr)
+    check("landed, although Route 53's answer was lost" in r.stdout, r.stdout)
+    post = [i for i, q in enumerate(f.requests) if q["method"] == "POST"][0]
+    check(any(is_list(q["method"], q["path"]) for q in f.requests[post + 1:]), "not read again after the POST")
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_change_answered_503_is_read_again_not_retried(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, first(1, plain(503, "Service Unavailable"), lambda m, p: m == "POST"))
+    r = ok(e.run("apply", "--auto-approve", endpoint=f.url))
+    check(retries(r) == [], "the transport retried: " + r.stderr)
+    posts = [i for i, q in enumerate(f.requests) if q["method"] == "POST"]
+    check(len(posts) == 2, "%d POSTs" % len(posts))
+    # apply's own decision, after reading the names: not landed, send it.
+    check(any(is_list(q["method"], q["path"]) for q in f.requests[posts[0] + 1:posts[1]]),
+          "sent again without reading: %r" % f.paths())
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_throttled_change_is_retried(e):
+    zid = e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, first(1, aws_error(400, "PriorRequestNotComplete", "The request was rejected"),
+                        lambda m, p: m == "POST"))
+    r = ok(e.run("apply", "--auto-approve", endpoint=f.url))
+    check(retries(r) == [("Route 53 ChangeResourceRecordSets", "PriorRequestNotComplete (HTTP 400)", 2, 5)],
+          r.stderr)
+    posts = [i for i, q in enumerate(f.requests) if q["method"] == "POST"]
+    check(posts[1] == posts[0] + 1, "read in between: %r" % f.paths())
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "live: %r" % (dmarc(e, zid),))
+
+
+def test_attempts_are_bounded(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e, lambda m, p, n: plain(503, "down"))
+    env = e.env(f.url, AWS_MAX_ATTEMPTS="3")
+    r = ok(e.run("plan", env=env), 1)
+    check([x[2] for x in retries(r)] == [2, 3] and all(x[3] == 3 for x in retries(r)), r.stderr)
+    check(len(f.requests) == 3, "%d requests" % len(f.requests))
+    check("Route 53 ListHostedZonesByName: HTTP 503: down" in r.stderr, r.stderr)
+    # A bad value is refused before anything is sent.
+    f.requests.clear()
+    r = ok(e.run("plan", env=e.env(f.url, AWS_MAX_ATTEMPTS="zero")), 1)
+    check("AWS_MAX_ATTEMPTS must be a number of attempts from 1 to 100, got 'zero'" in r.stderr, r.stderr)
+    check(f.requests == [], "sent")
+
+
+def test_connection_refused_is_retried(e):
+    e.config(DMARC_CFG.format(policy="none"))
+    f = faults(e)
+    url = f.url
+    f.stop()
+    e.proxies.remove(f)
+    r = ok(e.run("plan", env=e.env(url, AWS_MAX_ATTEMPTS="2")), 1)
+    check(retries(r) == [("Route 53 ListHostedZonesByName", "connection failed", 2, 2)], r.stderr)
+    check("cannot reach '%s/2013-04-01/hostedzonesbyname" % url in r.stderr, r.stderr)
+
+
+def test_pacing_spaces_requests(e):
+    e.zone("example.com")
+    e.zone("example.org")
+    e.config("version: 1\ndomains:\n  example.com:\n    dmarc: { policy: none }\n"
+             "  example.org:\n    dmarc: { policy: none }\n")
+    f = faults(e)
+    # 0.5 a second: a burst of 2.5, so the third request waits 1 s and
+    # the fourth 2 s more.
+    r = ok(e.run("plan", "--max-rps", "0.5", "--debug", endpoint=f.url))
+    times = [q["time"] for q in f.requests]
+    check(len(times) == 4, "%d requests" % len(times))
+    check(times[1] - times[0] < 0.5, "the burst waited: %r" % times)
+    check(times[2] - times[1] > 0.8 and times[3] - times[2] > 1.8, "not paced: %r" % times)
+    check(r.stderr.count("waiting ") == 2 and "for the request rate (0.50/s)" in r.stderr, r.stderr)
+
+
+def test_insecure_endpoint_needs_the_flag(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    proxy = ForwardProxy(forward_to=e.moto.url)
+    e.proxies.append(proxy)
+    url = "http://%s" % FAR_HOST
+    env = e.env(url, http_proxy=proxy.url)
+    r = ok(e.run("plan", env=env), 1)
+    check("endpoint '%s' is plain http:// to a host that is not a loopback address" % url in r.stderr, r.stderr)
+    check(proxy.seen == [], "sent: %r" % proxy.seen)
+    # With the flag it goes, here through http_proxy (HTTP_PROXY would be
+    # ignored, as libcurl does).
+    r = ok(e.run("plan", "--allow-insecure-endpoint", env=env))
+    check("Plan: 1 to add" in r.stdout, r.stdout)
+    check(proxy.seen and all(s.startswith("GET %s/2013-04-01/" % url) for s in proxy.seen), "%r" % proxy.seen)
+    # Loopback endpoints never go through a proxy.
+    proxy.seen.clear()
+    ok(e.run("plan", env=e.env(None, http_proxy=proxy.url, ALL_PROXY=proxy.url)))
+    check(proxy.seen == [], "a loopback endpoint went through the proxy: %r" % proxy.seen)
+
+
+def test_tls_is_verified_and_aws_ca_bundle_trusted(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    cert, key = make_cert(e.dir)
+    f = faults(e, tls=(cert, key))
+    r = ok(e.run("plan", endpoint=f.url), 1)
+    check("cannot reach '%s/" % f.url in r.stderr and "certificate" in r.stderr.lower(), r.stderr)
+    check(retries(r) == [] and f.accepts == 1, "a refused certificate was tried %d times" % f.accepts)
+    check(f.requests == [], "a request went over an unverified connection")
+    r = ok(e.run("plan", env=e.env(f.url, AWS_CA_BUNDLE=cert)))
+    check("Plan: 1 to add" in r.stdout, r.stdout)
+    check(f.requests, "no request")
+    r = ok(e.run("plan", env=e.env(f.url, AWS_CA_BUNDLE=os.path.join(e.dir, "missing.pem"))), 1)
+    check("cannot read AWS_CA_BUNDLE '%s'" % os.path.join(e.dir, "missing.pem") in r.stderr, r.stderr)
+
+
+def test_https_proxy_and_no_proxy(e):
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    cert, key = make_cert(e.dir)
+    f = faults(e, tls=(cert, key))
+    proxy = ForwardProxy(tunnel_to=("127.0.0.1", f.port))
+    e.proxies.append(proxy)
+    url = "https://%s" % FAR_HOST
+    env = e.env(url, HTTPS_PROXY=proxy.url, AWS_CA_BUNDLE=cert)
+    r = ok(e.run("plan", env=env))
+    check("Plan: 1 to add" in r.stdout, r.stdout)
+    check(proxy.seen and set(proxy.seen) == {"CONNECT %s:443" % FAR_HOST}, "%r" % proxy.seen)
+    check(f.requests and all(q["headers"].get("Host") == FAR_HOST for q in f.requests), "%r" % f.requests)
+    # NO_PROXY: straight to a host no resolver knows.
+    proxy.seen.clear()
+    env.update(NO_PROXY=".mailauth.test", AWS_MAX_ATTEMPTS="1")
+    r = ok(e.run("plan", env=env), 1)
+    check(proxy.seen == [], "went through the proxy: %r" % proxy.seen)
+    check("cannot reach '%s/" % url in r.stderr, r.stderr)
+
+
+def test_debug_shows_the_exchange_and_hides_every_secret(e):
+    zid = e.zone("example.com")
+    e.put(zid, "example.com.", "TXT", ['"v=spf1 -all"'])
+    e.config(DMARC_CFG.format(policy="none"))
+    token = "IQoJb3JpZ2luX2VjEXAMPLEtransportSESSIONtoken"
+    # One throttle, so that retries and re-signing show too.
+    f = faults(e, first(1, aws_error(400, "Throttling", "Rate exceeded"), is_list))
+    env = e.env(f.url, AWS_SESSION_TOKEN=token)
+    plan = ok(e.run("plan", "--debug", env=env))
+    apply = ok(e.run("apply", "--auto-approve", "--debug", env=env))
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "not applied")
+    out = plan.stdout + plan.stderr + apply.stdout + apply.stderr
+    sigs = set()
+    for q in f.requests:
+        h = {k.lower(): v for k, v in q["headers"].items()}
+        check(h.get("x-amz-security-token") == token, "session token not sent")
+        sigs.add(h["authorization"].split("Signature=")[1])
+    for secret in [FAKE_SECRET, token] + sorted(sigs):
+        check(secret not in out, "a secret reached the output: %s..." % secret[:8])
+    # What it shows: the transport, each request line, its status and
+    # time, the canonical request, the retry, the proxy's POST.
+    for want in ("debug: transport: timeout 60 s, connect timeout 10 s, at most 10.00 requests/s (burst 50), "
+                 "5 attempts",
+                 "debug: > GET %s/2013-04-01/hostedzonesbyname?dnsname=example.com." % f.url,
+                 "debug: > POST %s/2013-04-01/hostedzone/%s/rrset/" % (f.url, zid),
+                 "debug: < HTTP 200\n", "debug: < HTTP 400\n",
+                 "debug: Route 53 ListResourceRecordSets: canonical request (SigV4):\ndebug: | GET\n"
+                 "debug: | /2013-04-01/hostedzone/%s/rrset\n" % zid,
+                 "debug: | x-amz-security-token:<redacted>\n",
+                 "debug: | host;x-amz-date;x-amz-security-token\n",
+                 "debug: > X-Amz-Security-Token: <redacted>\n",
+                 "debug: > Authorization: AWS4-HMAC-SHA256 Credential=<redacted>, "
+                 "SignedHeaders=host;x-amz-date;x-amz-security-token, Signature=<redacted>\n",
+                 "mailauth: Route 53 ListResourceRecordSets: Throttling (HTTP 400); retrying in ",
+                 "debug: Route 53 ListResourceRecordSets: throttled; at most 5.00 requests a second for now"):
+        check(want in out, "missing from --debug: %r\n%s" % (want, plan.stderr))
+    check(re.search(r"debug: < \(after \d+\.\d{3} s\)\n", out), "no timing")
