@@ -6,6 +6,7 @@
  * -c x.yaml --no-color" are the same); "--" ends them.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,8 +142,8 @@ static const struct opt opts[] = {
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
-/* parse() records the options used as bits of an unsigned int. */
-_Static_assert(NOPTS <= 32, "too many options for the used mask");
+/* parse() records the options used as bits of a uint64_t. */
+_Static_assert(NOPTS <= 64, "too many options for the used mask");
 
 void
 cli_error(const char *fmt, ...)
@@ -314,8 +315,10 @@ format_check(const struct cmd_entry *cmd, const char *value)
 	for (w = words;; w = bar + 1) {
 		bar = strchr(w, '|');
 		n = bar != NULL ? (size_t)(bar - w) : strlen(w);
-		if (strlen(value) == n && strncmp(value, w, n) == 0)
+		if (strlen(value) == n && strncmp(value, w, n) == 0) {
+			buf_release(&list);
 			return 0;
+		}
 		if (list.len > 0)
 			buf_adds(&list, bar != NULL ? ", " : " or ");
 		buf_add(&list, w, n);
@@ -472,7 +475,7 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
  */
 static int
 parse(int argc, char **argv, struct cli_opts *o, const struct cmd_entry **cmd,
-    unsigned int *used)
+    uint64_t *used)
 {
 	char	**operands = xcalloc((size_t)argc + 1, sizeof(*operands));
 	char	  problem[512] = "";
@@ -537,7 +540,7 @@ parse(int argc, char **argv, struct cli_opts *o, const struct cmd_entry **cmd,
 			    "option '--%s' needs a non-empty value", def->lng);
 			goto next;
 		}
-		*used |= 1u << (def - opts);
+		*used |= (uint64_t)1 << (def - opts);
 		set_opt(o, def, val, problem, sizeof(problem));
 next:
 		/* After a bad option, only look for the command, so that
@@ -572,7 +575,8 @@ cli_main(int argc, char **argv)
 {
 	struct cli_opts		  o;
 	const struct cmd_entry	 *cmd;
-	unsigned int		  used, i;
+	uint64_t		  used;
+	unsigned int		  i;
 	int			  rc = EXIT_ERROR;
 
 	memset(&o, 0, sizeof(o));
@@ -596,7 +600,8 @@ cli_main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < NOPTS; i++)
-		if ((used & (1u << i)) && !option_takes(cmd, &opts[i])) {
+		if ((used & ((uint64_t)1 << i)) &&
+		    !option_takes(cmd, &opts[i])) {
 			cli_error("option '--%s' is not taken by '%s'",
 			    opts[i].lng, cmd->name);
 			cli_usage(stderr, cmd);
