@@ -4,6 +4,9 @@
 #   make deps     install the Debian packages and the Python emulator it needs
 #   make check    unit tests, the same under ASan+UBSan, integration tests (moto)
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
+#   make install  the binary, the man page, bash completion and the DMARC
+#                 rollout templates under PREFIX (default /usr/local); DESTDIR
+#                 stages them for a package; make uninstall removes them
 
 CC       ?= cc
 PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libarchive gmime-3.0
@@ -22,7 +25,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 BUILD    ?= build
 LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/http/*.c \
-              src/route53/*.c src/dns/*.c src/plan/*.c src/report/*.c src/cli/*.c))
+              src/route53/*.c src/ses/*.c src/dns/*.c src/plan/*.c src/report/*.c src/cli/*.c))
 MAIN_SRC  = src/main.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c))
 HDRS      = $(wildcard include/mailauth/*.h) $(wildcard src/*/*.h) $(wildcard tests/*.h)
@@ -32,7 +35,24 @@ TEST_OBJ  = $(TEST_SRC:%.c=$(BUILD)/%.o)
 
 PYTHON_FIND = sh tests/find-python.sh
 
-.PHONY: all deps check unit unit-asan integration demo clean
+# Install locations, GNU style.  datadir is compiled into the binary
+# (MAILAUTH_DATADIR, src/cli/common.c), so the one that runs from bindir
+# finds the rollout templates even when datadir is not PREFIX/share.
+PREFIX   ?= /usr/local
+prefix   = $(PREFIX)
+exec_prefix = $(prefix)
+bindir   = $(exec_prefix)/bin
+datarootdir = $(prefix)/share
+datadir  = $(datarootdir)
+mandir   = $(datarootdir)/man
+man1dir  = $(mandir)/man1
+bashcompdir = $(datarootdir)/bash-completion/completions
+INSTALL  = install
+INSTALL_PROGRAM = $(INSTALL)
+INSTALL_DATA = $(INSTALL) -m 644
+DMARC_TEMPLATES = $(sort $(wildcard policies/dmarc/*.yaml))
+
+.PHONY: all deps check unit unit-asan integration demo clean install uninstall
 
 all: $(BUILD)/mailauth
 
@@ -43,6 +63,18 @@ $(BUILD)/%.o: %.c $(HDRS)
 $(BUILD)/tests/%.o: tests/%.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
+
+# The datadir the binary was built for: common.o is rebuilt when it changes.
+$(BUILD)/datadir: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(datadir)/mailauth' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/src/cli/common.o: $(BUILD)/datadir
+$(BUILD)/src/cli/common.o: ALL_CFLAGS += -DMAILAUTH_DATADIR='"$(datadir)/mailauth"'
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/mailauth: $(LIB_OBJ) $(BUILD)/src/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -92,6 +124,24 @@ demo: deps
 	$(MAKE) --no-print-directory all
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" examples/demo.py
+
+install: $(BUILD)/mailauth
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) \
+	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(datadir)/mailauth/policies/dmarc
+	$(INSTALL_PROGRAM) $(BUILD)/mailauth $(DESTDIR)$(bindir)/mailauth
+	$(INSTALL_DATA) docs/mailauth.1 $(DESTDIR)$(man1dir)/mailauth.1
+	$(INSTALL_DATA) completions/mailauth.bash $(DESTDIR)$(bashcompdir)/mailauth
+	$(INSTALL_DATA) $(DMARC_TEMPLATES) $(DESTDIR)$(datadir)/mailauth/policies/dmarc
+
+# Removes what install put there, then the folders of mailauth's own that
+# are left empty; shared folders (bindir, man1dir, ...) stay.
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/mailauth $(DESTDIR)$(man1dir)/mailauth.1 \
+	    $(DESTDIR)$(bashcompdir)/mailauth
+	rm -f $(DMARC_TEMPLATES:policies/dmarc/%=$(DESTDIR)$(datadir)/mailauth/policies/dmarc/%)
+	rmdir $(DESTDIR)$(datadir)/mailauth/policies/dmarc \
+	    $(DESTDIR)$(datadir)/mailauth/policies \
+	    $(DESTDIR)$(datadir)/mailauth 2>/dev/null || true
 
 clean:
 	rm -rf build

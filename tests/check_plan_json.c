@@ -607,9 +607,9 @@ static const struct bad_case bad_cases[] = {
 	    { "changes[0].after.name", "\"_dmarc.example.net.\"" } },
 	  "changes[0].name: '_dmarc.example.net.' is not in zone "
 	  "'example.com.'" },
-	{ { { "changes[2].after.type", "\"MX\"" } },
-	  "changes[2].after.type: unsupported record type 'MX' (a plan holds "
-	  "TXT and CNAME record sets)" },
+	{ { { "changes[2].after.type", "\"A\"" } },
+	  "changes[2].after.type: unsupported record type 'A' (a plan holds "
+	  "TXT, CNAME and MX record sets)" },
 	/* values */
 	{ { { "changes[0].after.values[0]", "1" } },
 	  "changes[0].after.values[0]: expected a string" },

@@ -120,6 +120,26 @@ struct cfg_rollout {
 	struct cfg_pos		 pos;		/* of the rollout key */
 };
 
+/*
+ * The rollout gate (dmarc.gate, docs/rollout.md): a stage due by date is
+ * only taken when the aggregate reports of the window_days days ending on
+ * the day show at least min_messages messages from the domain, of which at
+ * least min_pass_rate percent passed DMARC.
+ */
+#define CFG_GATE_RATE_DEFAULT		98.0
+#define CFG_GATE_WINDOW_DEFAULT		14
+#define CFG_GATE_MESSAGES_DEFAULT	500
+#define CFG_GATE_WINDOW_MAX		366
+#define CFG_GATE_MESSAGES_MAX		1000000000L
+
+struct cfg_gate {
+	int			present;	/* the dmarc has a gate key */
+	double			min_pass_rate;	/* 0 to 100 */
+	long			window_days;	/* 1 to CFG_GATE_WINDOW_MAX */
+	long			min_messages;	/* 0 to CFG_GATE_MESSAGES_MAX */
+	struct cfg_pos		pos;		/* of the gate key */
+};
+
 struct cfg_dmarc {
 	int			present;	/* the domain has a dmarc key */
 	/* With a rollout, policy, subdomain_policy,
@@ -137,7 +157,24 @@ struct cfg_dmarc {
 	struct cfg_strlist	fo;		/* each "0", "1", "d" or "s" */
 	long			ri;		/* -1 unset, else seconds */
 	struct cfg_rollout	rollout;
+	struct cfg_gate		gate;		/* only with a rollout */
 	struct cfg_pos		pos;		/* of the dmarc key */
+};
+
+/*
+ * Amazon SES (docs/ses.md): the SES identity whose Easy DKIM tokens and
+ * custom MAIL FROM domain the domain publishes.
+ */
+struct cfg_ses {
+	int		 present;		/* the domain has a ses key */
+	char		*region;		/* required: e.g. "eu-west-1" */
+	char		*identity;		/* resolved: the domain when not
+						 * given; lower case, no dot */
+	char		*mail_from;		/* NULL, or a name below the
+						 * domain; lower case, no dot */
+	int		 prune_stale_tokens;	/* bool, default 0 */
+	struct cfg_pos	 pos;			/* of the ses key */
+	struct cfg_pos	 mail_from_pos;		/* of mail_from, when given */
 };
 
 struct cfg_domain {
@@ -150,6 +187,7 @@ struct cfg_domain {
 	struct cfg_dkim		*dkim;
 	size_t			 ndkim;
 	struct cfg_dmarc	 dmarc;
+	struct cfg_ses		 ses;
 	struct cfg_pos		 pos;		/* of the domain key */
 };
 

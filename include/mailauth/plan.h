@@ -50,7 +50,8 @@ struct plan_stage {
 enum record_kind {
 	RECORD_DMARC,		/* TXT at _dmarc.<domain> */
 	RECORD_SPF,		/* TXT at <domain> */
-	RECORD_DKIM		/* TXT or CNAME at <selector>._domainkey.<domain> */
+	RECORD_DKIM,		/* TXT or CNAME at <selector>._domainkey.<domain> */
+	RECORD_MAIL_FROM	/* the MX set at an SES MAIL FROM domain */
 };
 
 /*
@@ -76,6 +77,9 @@ struct desired {
 	int			 leave;
 	struct plan_stage	*stage;		/* DMARC with a rollout; owned;
 						 * else NULL */
+	/* DMARC held back by the rollout gate (desired_build_gated()):
+	 * stage is the one before the stage due by date. */
+	int			 held;
 };
 
 /*
@@ -90,6 +94,21 @@ struct desired {
  */
 int	desired_build(const struct cfg *, long day, struct desired **,
 	    size_t *, struct diags *);
+struct gate_verdict;
+/*
+ * desired_build() with the rollout gate (mailauth/gate.h): gates, when
+ * not NULL, holds a verdict per domain of cfg (parallel to cfg->domains);
+ * a domain whose verdict is GATE_HOLD or GATE_NO_DATA publishes the stage
+ * before the one due by date (verdict.current) and its desired DMARC
+ * record has held set.  gate_settle() then heeds what is live.
+ */
+int	desired_build_gated(const struct cfg *, long day,
+	    const struct gate_verdict *gates, struct desired **, size_t *,
+	    struct diags *);
+/* Where a rollout stands at its stage st (NULL: before the first), as a
+ * desired record carries it (malloc'd). */
+struct plan_stage *desired_stage(const struct cfg_rollout *,
+	    const struct cfg_stage *st);
 void	desired_release(struct desired *, size_t);
 const char *record_kind_name(enum record_kind);
 /* 1 when the decoded TXT text is a value that kind owns. */
@@ -101,6 +120,46 @@ void	record_kind_check(enum record_kind, const char *text,
 	    const char *where, struct diags *);
 /* Appends text as one Route 53 TXT value, split as kind wants. */
 void	record_kind_encode(enum record_kind, const char *text, struct buf *);
+
+/* --- records from Amazon SES (src/plan/ses.c, docs/ses.md) --- */
+
+struct plan;
+struct ses_identity;
+
+/*
+ * Appends what each domain with ses publishes for its SES identity
+ * ids[i] (parallel to cfg->domains; entries of domains without ses are
+ * not read): with Easy DKIM, a DKIM CNAME <token>._domainkey.<domain> ->
+ * <token>.dkim.amazonses.com per token; with BYODKIM nothing, but a
+ * selector SES reports that dkim: does not publish is an error; with
+ * mail_from, its MX set (RECORD_MAIL_FROM) and its SPF record (RECORD_SPF,
+ * merged with the other TXT values there).  A record at a name the config
+ * already fills is an error, except a dkim: selector whose CNAME is the
+ * token's own.  A MAIL FROM domain in SES that differs from mail_from is a
+ * warning.  Diagnostics are located at the ses key; returns -1 when d
+ * received an error.  Call after desired_build(), before live_read().
+ */
+int	desired_build_ses(const struct cfg *, const struct ses_identity *ids,
+	    struct desired **, size_t *, struct diags *);
+/*
+ * Stale Easy DKIM tokens: for each domain with ses, lists the names below
+ * _domainkey.<domain> in the domain's zone of p (live_read_below()) and
+ * finds the CNAMEs <x>._domainkey.<domain> -> <x>.dkim.amazonses.com whose
+ * x is neither one of ids[i]'s tokens nor a selector of dkim:.  Each is
+ * appended to p as a delete change when ses.prune_stale_tokens is set,
+ * else reported in d as a warning that it is kept; p's counts are redone.
+ * Nothing else is ever deleted.  Returns -1 on an API error (err).
+ */
+int	ses_stale_tokens(const struct r53_client *, const struct cfg *,
+	    const struct ses_identity *ids, struct plan *p, struct diags *d,
+	    struct err *);
+/*
+ * Appends one line (no newline) on how the domain's mail sent through SES
+ * aligns with DMARC: DKIM with Easy DKIM or BYODKIM, SPF only with a
+ * custom MAIL FROM below the domain.
+ */
+void	ses_alignment(const struct cfg_domain *, const struct ses_identity *,
+	    struct buf *out);
 
 /* --- live records (src/plan/live.c) --- */
 
@@ -145,6 +204,17 @@ int	live_read(const struct r53_client *, const struct cfg *,
 	    struct diags *d, struct err *);
 void	live_release(struct live_state *);
 /*
+ * Finds the hosted zone of every domain of cfg exactly as live_read() does
+ * (the same requests, the same errors in d and err) and reads no record
+ * set.  ls receives the zones only (lives stay NULL); zone_of, which the
+ * caller allocates with cfg->ndomains entries, receives each domain's
+ * index in ls->zones.  Returns -1 when d received an error or an API call
+ * failed (err); ls then holds nothing.  Release ls with live_release().
+ */
+int	live_zones(const struct r53_client *, const struct cfg *,
+	    struct live_state *, size_t *zone_of, struct diags *d,
+	    struct err *);
+/*
  * Reads what Route 53 holds at each of the n names (canonical) of zone z,
  * as live_read() reads a zone: count is the zone's ResourceRecordSetCount
  * (-1 when unknown, which means targeted pages); groups[i] (may be NULL)
@@ -155,6 +225,48 @@ void	live_release(struct live_state *);
 int	live_read_names(const struct r53_client *, const struct zone *,
 	    long count, const char *const *names, const void *const *groups,
 	    size_t n, struct rrset **sets, size_t *nsets, struct err *);
+
+/*
+ * Every record set of zone z at name (canonical) or below it: pages of
+ * ListResourceRecordSets from name, followed while the listing stays
+ * below name (Route 53 lists a subtree contiguously: names in the order of
+ * their reversed labels), so the cost is one request per page of the
+ * subtree, whatever else the zone holds.  A server that lists in another
+ * order is read whole and filtered.  *sets (release with
+ * r53_rrsets_release()) holds nothing on -1.
+ */
+int	live_read_below(const struct r53_client *, const struct zone *z,
+	    const char *name, struct rrset **sets, size_t *nsets,
+	    struct err *);
+
+/* --- least-privilege IAM policy (src/plan/iam.c) --- */
+
+/*
+ * For iam-policy --offline: fills ids (cfg->ndomains entries, borrowed
+ * from cfg) with each domain's zone: when it is a hosted zone id.  Every
+ * domain without one (no zone:, or a zone name) is an error in d at the
+ * domain's key; returns -1 when there was any.
+ */
+int	iam_zone_ids_offline(const struct cfg *, const char **ids,
+	    struct diags *d);
+/*
+ * Appends to out the IAM policy document (JSON, formatted, ending in a
+ * newline) that grants what plan and apply need for cfg and nothing more
+ * (docs/security.md): ListHostedZonesByName on "*" when a domain's zone
+ * is found by name; ListResourceRecordSets, and GetHostedZone when a
+ * domain gives a zone id, on the ARNs of the zones; per zone,
+ * ChangeResourceRecordSets held by ForAllValues:StringEquals to the
+ * normalized names of the records desired there (lower case, no trailing
+ * dot, "\ooo" escapes), the types apply writes there (TXT; CNAME too
+ * where there is a DKIM selector, which can switch between them) and the
+ * actions CREATE and DELETE; GetChange on change/ *.  desired is what
+ * desired_build() made of cfg; zone_ids[i] is the hosted zone id of
+ * cfg->domains[i].  Returns -1 with err when a zone id is missing or not
+ * capital letters and digits (nothing is appended then).
+ */
+int	iam_policy_build(const struct cfg *, const struct desired *,
+	    size_t, const char *const *zone_ids, struct buf *out,
+	    struct err *);
 
 /* --- plan (src/plan/diff.c) --- */
 

@@ -136,7 +136,8 @@ struct report_reader {
 	struct report_seen	*seen;		/* private: the reports met */
 };
 
-/* limits may be NULL for the defaults. */
+/* limits may be NULL, and its fields 0, for the defaults
+ * (REPORT_MAX_SIZE_DEFAULT, REPORT_MAX_MEMBERS). */
 void	report_reader_init(struct report_reader *,
 	    const struct report_limits *, report_sink_fn, void *arg);
 void	report_reader_release(struct report_reader *);

@@ -209,7 +209,11 @@ add_canonical_path(struct buf *out, const char *path, int normalize)
 	if (*path == '\0')
 		path = "/";
 	if (!normalize) {
-		add_encoded(out, path, strlen(path), 1);
+		/* S3 wants the key encoded once: the path as sent is
+		 * already encoded, so it is decoded first. */
+		add_decoded(&norm, path, strlen(path));
+		add_encoded(out, buf_str(&norm), norm.len, 1);
+		buf_release(&norm);
 		return;
 	}
 	add_normalized(&norm, path);

@@ -15,6 +15,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
+#include "mailauth/xml.h"
 #include "mailauth/http.h"
 #include "mailauth/sigv4.h"
 #include "mailauth/sts.h"
@@ -29,53 +30,8 @@
 #define EXCERPT_MAX	200
 #define NSECRETS	3
 
-/* ---- XML ------------------------------------------------------------------ */
+/* ---- XML --------------------------------------------------------------- */
 
-static void
-refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
-    const xmlChar *system_id)
-{
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	xmlStopParser(ctx);
-}
-
-/* The whole body as a document, or NULL with err set; free with
- * free_doc().  No dictionary, so each text is a string of its own that
- * free_doc() can wipe. */
-static xmlDoc *
-parse(const char *xml, size_t len, struct err *err)
-{
-	xmlParserCtxt	*ctxt;
-	xmlDoc		*doc;
-
-	if (len > INT_MAX) {
-		err_set(err, "response too large to parse");
-		return NULL;
-	}
-	if ((ctxt = xmlNewParserCtxt()) == NULL) {
-		err_set(err, "out of memory creating an XML parser");
-		return NULL;
-	}
-	ctxt->sax->internalSubset = refuse_dtd;
-	doc = xmlCtxtReadMemory(ctxt, xml != NULL ? xml : "", (int)len, NULL,
-	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING | XML_PARSE_NODICT);
-	if (ctxt->errNo == XML_ERR_USER_STOP) {
-		err_set(err, "unexpected DTD in response");
-		xmlFreeDoc(doc);
-		doc = NULL;
-	} else if (doc == NULL)
-		err_set(err, "response is not well-formed XML");
-	else if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		err_set(err, "unexpected DTD in response");
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	xmlFreeParserCtxt(ctxt);
-	return doc;
-}
 
 static void
 wipe_nodes(xmlNode *n)
@@ -99,19 +55,6 @@ free_doc(xmlDoc *doc)
 	xmlFreeDoc(doc);
 }
 
-static xmlNode *
-child(const xmlNode *parent, const char *name)
-{
-	xmlNode	*n;
-
-	if (parent == NULL)
-		return NULL;
-	for (n = parent->children; n != NULL; n = n->next)
-		if (n->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)n->name, name) == 0)
-			return n;
-	return NULL;
-}
 
 /* The text of n, malloc'd, or NULL when n is NULL; the copy libxml2 made
  * is wiped. */
@@ -149,7 +92,7 @@ root(xmlDoc *doc, const char *name, struct err *err)
 static char *
 need(const xmlNode *parent, const char *name, struct err *err)
 {
-	char	*s = text(child(parent, name));
+	char	*s = text(xml_child(parent, name));
 
 	if (s == NULL || *s == '\0') {
 		aws_secret_free(s);
@@ -170,15 +113,16 @@ sts_xml_parse_session(const char *xml, size_t len, const char *result,
 	int		 rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((doc = parse(xml, len, err)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, XML_PARSE_NODICT,
+	    err)) == NULL)
 		return -1;
 	/* "AssumeRoleResult" is in an "AssumeRoleResponse". */
 	buf_add(&rname, result, strlen(result) - strlen("Result"));
 	buf_adds(&rname, "Response");
 	if ((r = root(doc, buf_str(&rname), err)) == NULL)
 		goto out;
-	if ((res = child(r, result)) == NULL ||
-	    (cr = child(res, "Credentials")) == NULL) {
+	if ((res = xml_child(r, result)) == NULL ||
+	    (cr = xml_child(res, "Credentials")) == NULL) {
 		err_set(err, "no %s/Credentials in the response", result);
 		goto out;
 	}
@@ -192,7 +136,7 @@ sts_xml_parse_session(const char *xml, size_t len, const char *result,
 		err_set(err, "Expiration '%.40s' is not an ISO 8601 time", exp);
 		goto out;
 	}
-	out->arn = text(child(child(res, "AssumedRoleUser"), "Arn"));
+	out->arn = text(xml_child(xml_child(res, "AssumedRoleUser"), "Arn"));
 	rc = 0;
 out:
 	if (rc == -1)
@@ -212,18 +156,19 @@ sts_xml_parse_identity(const char *xml, size_t len, struct sts_identity *out,
 	int	 rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((doc = parse(xml, len, err)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, XML_PARSE_NODICT,
+	    err)) == NULL)
 		return -1;
 	if ((r = root(doc, "GetCallerIdentityResponse", err)) == NULL)
 		goto out;
-	if ((res = child(r, "GetCallerIdentityResult")) == NULL) {
+	if ((res = xml_child(r, "GetCallerIdentityResult")) == NULL) {
 		err_set(err, "no GetCallerIdentityResult in the response");
 		goto out;
 	}
 	if ((out->account = need(res, "Account", err)) == NULL ||
 	    (out->arn = need(res, "Arn", err)) == NULL)
 		goto out;
-	out->user_id = text(child(res, "UserId"));
+	out->user_id = text(xml_child(res, "UserId"));
 	rc = 0;
 out:
 	if (rc == -1)
@@ -241,14 +186,14 @@ sts_xml_parse_error(const char *xml, size_t len, char **code, char **message)
 	int	 rc = -1;
 
 	*code = *message = NULL;
-	if ((doc = parse(xml, len, NULL)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, XML_PARSE_NODICT, NULL)) == NULL)
 		return -1;
 	r = xmlDocGetRootElement(doc);
 	e = r != NULL && strcmp((const char *)r->name, "Error") == 0 ? r :
-	    child(r, "Error");
-	if ((c = text(child(e, "Code"))) != NULL && *c != '\0') {
+	    xml_child(r, "Error");
+	if ((c = text(xml_child(e, "Code"))) != NULL && *c != '\0') {
 		*code = c;
-		*message = text(child(e, "Message"));
+		*message = text(xml_child(e, "Message"));
 		if (*message == NULL)
 			*message = xstrdup("");
 		rc = 0;

@@ -25,6 +25,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_lint_entry,
 	&cmd_dkim_entry,
 	&cmd_whoami_entry,
+	&cmd_iam_entry,
+	&cmd_ses_entry,
 	&cmd_report_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,
@@ -58,7 +60,9 @@ enum opt_id {
 	O_SINCE,
 	O_UNTIL,
 	O_DOMAIN,
-	O_MAX_REPORT_SIZE
+	O_MAX_REPORT_SIZE,
+	O_REPORTS,
+	O_OFFLINE
 };
 
 struct opt {
@@ -136,9 +140,16 @@ static const struct opt opts[] = {
 	{ "domain", 0, 1, OPT_REPORT, O_DOMAIN, "DOMAIN",
 	  "count only mail from this domain (header_from) and the names "
 	  "under it" },
-	{ "max-report-size", 0, 1, OPT_REPORT, O_MAX_REPORT_SIZE, "SIZE",
+	{ "max-report-size", 0, 1, OPT_REPORT | OPT_REPORTS, O_MAX_REPORT_SIZE,
+	  "SIZE",
 	  "refuse a report larger than this once decompressed (default 64M; "
 	  "K, M or G)" },
+	{ "reports", 0, 1, OPT_REPORTS, O_REPORTS, "SOURCE",
+	  "DMARC aggregate reports for the rollout gate: a file, a folder or "
+	  "s3://BUCKET/PREFIX; give it once per source" },
+	{ "offline", 0, 0, OPT_OFFLINE, O_OFFLINE, NULL,
+	  "send nothing: take each domain's hosted zone id from its zone: "
+	  "key" },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -446,6 +457,13 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 	case O_DOMAIN:
 		o->domain = arg;
 		break;
+	case O_OFFLINE:
+		o->offline = 1;
+		break;
+	case O_REPORTS:
+		*(const char **)xappend(&o->reports, &o->nreports,
+		    sizeof(*o->reports)) = arg;
+		break;
 	case O_MAX_REPORT_SIZE:
 		if (parse_size(arg, &o->max_report_size) == -1) {
 			snprintf(problem, len, "option '--max-report-size' "
@@ -621,5 +639,6 @@ cli_main(int argc, char **argv)
 	rc = cmd->exec(&o);
 out:
 	free(o.operands);
+	free(o.reports);
 	return rc;
 }

@@ -39,6 +39,7 @@ struct cli_opts {
 	int		  version;		/* --version */
 	int		  detailed_exitcode;	/* plan --detailed-exitcode */
 	int		  auto_approve;		/* apply --auto-approve */
+	int		  offline;		/* iam-policy --offline */
 	const char	 *selector;		/* dkim keygen --selector */
 	const char	 *key_type;		/* dkim keygen --type */
 	long		  bits;			/* dkim keygen --bits; 0 unset */
@@ -57,6 +58,9 @@ struct cli_opts {
 	const char	 *domain;		/* report --domain */
 	unsigned long long max_report_size;	/* report --max-report-size;
 						 * 0 unset */
+	const char	**reports;		/* --reports SOURCE, once per
+						 * use, in order; owned array */
+	size_t		  nreports;
 	char		**args;			/* operands after the command */
 	int		  nargs;
 	char		**operands;		/* owned: the command, then args */
@@ -81,6 +85,8 @@ struct cmd_entry {
 #define OPT_AT			0x20u	/* plan, apply, validate, rollout --at */
 #define OPT_STATUS_FORMAT	0x40u	/* rollout status --format */
 #define OPT_REPORT		0x80u	/* report --format, --since, ... */
+#define OPT_REPORTS		0x200u	/* plan, apply, rollout --reports */
+#define OPT_OFFLINE		0x100u	/* iam-policy --offline */
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
@@ -89,6 +95,8 @@ extern const struct cmd_entry cmd_rollout_entry;
 extern const struct cmd_entry cmd_lint_entry;
 extern const struct cmd_entry cmd_dkim_entry;
 extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_iam_entry;
+extern const struct cmd_entry cmd_ses_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;
@@ -134,6 +142,66 @@ struct cli_aws {
 int	 cli_aws_open(const struct cli_opts *, struct cli_aws *);
 void	 cli_aws_close(struct cli_aws *);
 
+struct report_reader;
+
+/* 1 when a source is s3://...: reading it needs cli_aws_open() first. */
+int	 cli_reports_need_aws(const char *const *sources, size_t n);
+/*
+ * Reads every source into rd (src/cli/reports.c): a file or a folder, or
+ * s3://BUCKET/PREFIX, every object under the prefix through aws (NULL
+ * when no source needs it).  A file or object that is no report is
+ * recorded in rd's stats.  A listing that fails (NoSuchBucket,
+ * AccessDenied) is recorded as rejected under the source's name, or
+ * with strict printed and -1 returned: a gate must not be decided on
+ * part of the reports.
+ */
+int	 cli_reports_read(const struct cli_opts *, struct cli_aws *aws,
+	    const char *const *sources, size_t n, struct report_reader *rd,
+	    int strict);
+
+struct cfg_domain;
+struct gate_verdict;
+
+/*
+ * The rollout gate's verdict for every domain of cfg on day
+ * (src/cli/gate.c): *out is an array parallel to cfg->domains (free with
+ * cli_gate_free()), or NULL when --reports was not given, after a warning
+ * for each domain with a gated stage due, which then advances on dates.
+ * The reports are read once, with aws (opened here when an s3:// source
+ * needs it and it is not open yet; the caller closes it).  -1 after
+ * printing when a source cannot be read.
+ */
+int	 cli_gate_eval(const struct cli_opts *, const struct cfg *, long day,
+	    struct cli_aws *aws, struct gate_verdict **out);
+void	 cli_gate_free(struct gate_verdict *, size_t n);
+/* Appends why dom, held by verdict v, stays at stage stays: one line,
+ * without a newline. */
+void	 cli_gate_why(const struct cfg_domain *, const struct gate_verdict *v,
+	    size_t stays, struct buf *out);
+
+/*
+ * Amazon SES (src/cli/ses.c).  The SESv2 endpoint of region (malloc'd):
+ * AWS_ENDPOINT_URL_SESV2, else AWS_ENDPOINT_URL (neither when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else
+ * https://email.REGION.amazonaws.com; NULL after printing when it may not
+ * be used.
+ */
+struct cfg_domain;
+struct ses_identity;
+char	*cli_ses_endpoint(const struct cli_opts *, const char *region);
+/* 1 when a domain of cfg has ses:. */
+int	 cli_ses_has(const struct cfg *);
+/* GetEmailIdentity of dom's ses identity through aws; -1 after printing
+ * ("domains.D.ses: ..."). */
+int	 cli_ses_get(const struct cli_opts *, struct cli_aws *,
+	    const struct cfg_domain *, struct ses_identity *);
+/* The identity of every domain with ses: into *ids (cfg->ndomains
+ * entries, zeroed for the others; release with cli_ses_release()); -1
+ * after printing every failure, *ids then NULL. */
+int	 cli_ses_identities(const struct cli_opts *, struct cli_aws *,
+	    const struct cfg *, struct ses_identity **);
+void	 cli_ses_release(struct ses_identity *, size_t);
+
 struct plan;
 struct desired;
 struct live_state;
@@ -153,6 +221,8 @@ struct cli_plan {
 	struct plan		*plan;
 	struct plan_batch	*batches;
 	size_t			 nbatches;
+	struct ses_identity	*ses;		/* parallel to cfg->domains,
+						 * or NULL without ses: */
 };
 
 int	 cli_plan_make(const struct cli_opts *, struct cli_aws *,

@@ -230,6 +230,12 @@ cmd_apply_exec(const struct cli_opts *o)
 		    "plan --at DATE --out %s' instead", o->args[0]);
 		return EXIT_ERROR;
 	}
+	if (o->nargs == 1 && o->nreports > 0) {
+		cli_error("option '--reports' cannot be used with a saved plan, "
+		    "whose stages the gate already decided; run 'mailauth "
+		    "plan --reports SOURCE --out %s' instead", o->args[0]);
+		return EXIT_ERROR;
+	}
 	if (o->nargs == 1) {
 		if (load_saved(o, o->args[0], &saved, &meta) == -1)
 			goto out;
@@ -300,7 +306,8 @@ out:
 const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	"[-c FILE] [--at YYYY-MM-DD] [--auto-approve] [--allow-weaken] "
-	    "[--no-wait] [--wait-timeout SECONDS] [PLANFILE]",
+	    "[--no-wait] [--wait-timeout SECONDS] [--reports SOURCE]... "
+	    "[PLANFILE]",
 	"apply the plan to Route 53 and wait until it is in sync",
 	"Makes the same plan as 'mailauth plan' (or, given PLANFILE, loads exactly\n"
 	"the plan 'mailauth plan --out PLANFILE' saved, refusing it if the\n"
@@ -308,7 +315,8 @@ const struct cmd_entry cmd_apply_entry = {
 	"'yes' is accepted; without a terminal, --auto-approve is required).  A plan\n"
 	"that weakens DMARC or SPF is refused unless --allow-weaken is given (a\n"
 	"DMARC rollout's rollback stage does).  Without PLANFILE, a DMARC rollout\n"
-	"publishes the stage of --at (default: today, UTC).\n"
+	"publishes the stage of --at (default: today, UTC), held back by its\n"
+	"dmarc.gate when --reports SOURCE is given and the reports do not meet it.\n"
 	"Before sending anything, apply reads every record set the plan touches\n"
 	"again and stops, sending nothing, if any has changed since the plan.  It\n"
 	"then sends the changes of each hosted zone in as few ChangeResourceRecordSets\n"
@@ -316,7 +324,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"is the DELETE of the exact set seen at plan time and the CREATE of the new\n"
 	"one, so a record changed in the meantime is never overwritten.  Zones are\n"
 	"applied independently.  apply then waits until every change is INSYNC.",
-	OPT_AUTO_APPROVE | OPT_APPLY | OPT_AT,
+	OPT_AUTO_APPROVE | OPT_APPLY | OPT_AT | OPT_REPORTS,
 	1,
 	cmd_apply_exec
 };

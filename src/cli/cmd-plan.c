@@ -78,7 +78,7 @@ out:
 const struct cmd_entry cmd_plan_entry = {
 	"plan",
 	"[-c FILE] [--at YYYY-MM-DD] [--detailed-exitcode] "
-	    "[--format text|json|markdown] [--out FILE]",
+	    "[--format text|json|markdown] [--out FILE] [--reports SOURCE]...",
 	"show what apply would change in Route 53",
 	"Reads the configuration, finds the hosted zone of every domain, reads the\n"
 	"record sets mailauth manages there and shows, Terraform-style, what apply\n"
@@ -89,11 +89,13 @@ const struct cmd_entry cmd_plan_entry = {
 	"pull-request comment; --format json prints the saved-plan document\n"
 	"(docs/plan-json.md), which --out FILE saves for 'mailauth apply FILE'.\n"
 	"A domain with a DMARC rollout publishes the stage of --at (default: today,\n"
-	"UTC), and the plan names it.\n"
+	"UTC), and the plan names it.  With dmarc.gate, --reports SOURCE (once per\n"
+	"source: a file, a folder or s3://BUCKET/PREFIX) holds a domain at its stage\n"
+	"until its DMARC reports meet the gate, and one line says why.\n"
 	"Credentials come from the AWS chain: --profile, the environment, web\n"
 	"identity, ~/.aws files, container and instance metadata (see 'mailauth\n"
 	"whoami' and docs/credentials.md).",
-	OPT_DETAILED_EXITCODE | OPT_PLAN_OUTPUT | OPT_AT,
+	OPT_DETAILED_EXITCODE | OPT_PLAN_OUTPUT | OPT_AT | OPT_REPORTS,
 	0,
 	cmd_plan_exec
 };

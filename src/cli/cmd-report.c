@@ -1,6 +1,6 @@
 /*
  * cmd-report.c - "mailauth report SOURCE...": reads DMARC aggregate
- * reports from files and folders, and prints what they say per domain
+ * reports from files, folders and S3 (src/cli/reports.c), and prints what they say per domain
  * over a window of days (docs/reports.md).
  *
  * The reading (src/report/) hands each report to a summary; the summary
@@ -37,11 +37,10 @@ static int
 check_options(const struct cli_opts *o)
 {
 	char	 a[11], b[11];
-	int	 i;
 
 	if (o->nargs == 0) {
-		cli_error("'report' needs at least one SOURCE: a report file "
-		    "or a folder of them");
+		cli_error("'report' needs at least one SOURCE: a report file, "
+		    "a folder of them or s3://BUCKET/PREFIX");
 		cli_usage(stderr, &cmd_report_entry);
 		return -1;
 	}
@@ -52,13 +51,6 @@ check_options(const struct cli_opts *o)
 		    "empty", a, b);
 		return -1;
 	}
-	for (i = 0; i < o->nargs; i++)
-		if (strncmp(o->args[i], "s3://", 5) == 0) {
-			cli_error("'%s': reading reports from S3 is not "
-			    "supported yet; copy them to a folder (aws s3 sync)",
-			    o->args[i]);
-			return -1;
-		}
 	return 0;
 }
 
@@ -67,6 +59,9 @@ cmd_report_exec(const struct cli_opts *o)
 {
 	struct report_reader	 rd;
 	struct report_summary	 sum;
+	struct cli_aws		 aws;
+	const char *const	*src = (const char *const *)o->args;
+	int			 need_aws;
 	struct report_limits	 lim;
 	struct report_filter	 filter;
 	struct buf		 out = BUF_INIT;
@@ -82,10 +77,20 @@ cmd_report_exec(const struct cli_opts *o)
 	filter.since = o->since;
 	filter.until = o->until;
 	filter.domain = o->domain;
+	need_aws = cli_reports_need_aws(src, (size_t)o->nargs);
+	if (need_aws && cli_aws_open(o, &aws) == -1)
+		return EXIT_ERROR;
 	report_summary_init(&sum, &filter);
 	report_reader_init(&rd, &lim, report_summary_sink, &sum);
-	for (n = 0; n < o->nargs; n++)
-		report_read_path(&rd, o->args[n]);
+	n = cli_reports_read(o, need_aws ? &aws : NULL, src, (size_t)o->nargs,
+	    &rd, 0);
+	if (need_aws)
+		cli_aws_close(&aws);
+	if (n == -1) {
+		report_reader_release(&rd);
+		report_summary_release(&sum);
+		return EXIT_ERROR;
+	}
 	report_summary_finish(&sum);
 	if (rd.stats.read == 0) {
 		for (i = 0; i < rd.stats.nrejected; i++)
@@ -121,10 +126,12 @@ const struct cmd_entry cmd_report_entry = {
 	"[--until YYYY-MM-DD] [--domain DOMAIN] [--max-report-size SIZE] "
 	"SOURCE...",
 	"summarise DMARC aggregate reports per domain",
-	"Reads DMARC aggregate (rua) reports from each SOURCE, a file or a folder\n"
-	"(read recursively), and prints per domain (header_from): messages, the\n"
-	"DMARC pass rate, the DKIM- and SPF-aligned rates, dispositions, the\n"
-	"reporters and the sending sources, worst first.  A file may be XML,\n"
+	"Reads DMARC aggregate (rua) reports from each SOURCE, a file, a folder\n"
+	"(read recursively) or s3://BUCKET/PREFIX (every object under the prefix,\n"
+	"with the AWS credentials; AWS_ENDPOINT_URL_S3 for another endpoint), and\n"
+	"prints per domain (header_from): messages, the DMARC pass rate, the DKIM-\n"
+	"and SPF-aligned rates, dispositions, the reporters and the sending\n"
+	"sources, worst first.  A file may be XML,\n"
 	"gzip, zip or an e-mail message with such an attachment, whatever its\n"
 	"name.  Reports are counted once by (org_name, report_id); a report\n"
 	"belongs to the UTC day holding the middle of its date range.  A file\n"

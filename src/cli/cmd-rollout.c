@@ -2,7 +2,8 @@
  * cmd-rollout.c - "mailauth rollout status": where each domain's DMARC
  * rollout stands on a day, from the configuration alone: the stage, the
  * record it publishes, the next stage, its date and the days until it.
- * Nothing is sent anywhere.
+ * Nothing is sent anywhere.  "mailauth rollout check": what the rollout
+ * gate (dmarc.gate) says of each stage due, from DMARC aggregate reports.
  */
 #include <cJSON.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/gate.h"
 #include "cli.h"
 
 /* The record the domain publishes during the stage (malloc'd). */
@@ -216,6 +218,118 @@ print_json(const struct cli_opts *o, const struct cfg *cfg, long day)
 	return 0;
 }
 
+/* --- check: the rollout gate --- */
+
+/* "rollout check": what the gate says of a stage due; 3 when a domain
+ * due to advance is held or lacks data. */
+#define EXIT_GATE_HELD	3
+
+static void
+check_domain(const struct cfg_domain *dom, long day,
+    const struct gate_verdict *v, struct buf *out)
+{
+	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
+	const struct cfg_gate		*g = &dom->dmarc.gate;
+	const struct cfg_stage		*cur;
+	char				 a[11], b[11];
+	size_t				 i;
+
+	if (v->state == GATE_NONE) {
+		buf_addf(out, "%s: not gated: ", dom->name);
+		cur = cfg_rollout_at(ro, day);
+		if (!dom->dmarc.present || ro->nstages == 0)
+			buf_adds(out, "no DMARC rollout\n");
+		else if (!g->present)
+			buf_adds(out, "no dmarc.gate\n");
+		else if (cur == NULL) {
+			cfg_date_format(ro->stages[0].from, a);
+			buf_addf(out, "the rollout starts on %s\n", a);
+		} else if (cur == ro->stages && ro->nstages > 1) {
+			cfg_date_format(ro->stages[1].from, a);
+			buf_addf(out, "stage 2 of %zu is not due before %s\n",
+			    ro->nstages, a);
+		} else if (cur == ro->stages)
+			buf_adds(out, "its only stage is taken on its date\n");
+		else
+			buf_adds(out, "a rollback stage is taken on its date\n");
+		return;
+	}
+	buf_addf(out, "%s: %s\n", dom->name, gate_state_name(v->state));
+	cfg_date_format(ro->stages[v->current - 1].from, a);
+	buf_addf(out, "  current  stage %zu of %zu since %s: ", v->current,
+	    ro->nstages, a);
+	describe(out, &ro->stages[v->current - 1]);
+	cfg_date_format(ro->stages[v->next - 1].from, a);
+	buf_addf(out, "\n  next     stage %zu of %zu, due on %s: ", v->next,
+	    ro->nstages, a);
+	describe(out, &ro->stages[v->next - 1]);
+	cfg_date_format(v->since, a);
+	cfg_date_format(v->until, b);
+	buf_addf(out, "\n  reports  %s to %s: %llu message%s", a, b,
+	    (unsigned long long)v->messages, v->messages == 1 ? "" : "s");
+	if (v->rate >= 0)
+		buf_addf(out, ", %.2f%% passed DMARC", v->rate);
+	buf_addf(out, " (gate: %.2f%% of at least %ld message%s)\n",
+	    g->min_pass_rate, g->min_messages,
+	    g->min_messages == 1 ? "" : "s");
+	for (i = 0; i < v->nfailing; i++)
+		buf_addf(out, "  failing  %-39s %llu of %llu message%s\n",
+		    v->failing[i].ip, (unsigned long long)v->failing[i].failed,
+		    (unsigned long long)v->failing[i].messages,
+		    v->failing[i].messages == 1 ? "" : "s");
+	if (v->nfailing_all > v->nfailing)
+		buf_addf(out, "  failing  and %zu more source%s\n",
+		    v->nfailing_all - v->nfailing,
+		    v->nfailing_all - v->nfailing == 1 ? "" : "s");
+}
+
+static int
+rollout_check(const struct cli_opts *o)
+{
+	struct cfg		 cfg;
+	struct cli_aws		 aws;
+	struct gate_verdict	*v = NULL;
+	struct buf		 out = BUF_INIT;
+	char			 date[11];
+	long			 day;
+	size_t			 i;
+	int			 rc = EXIT_ERROR;
+
+	if (o->nreports == 0) {
+		cli_error("'rollout check' needs the reports: --reports SOURCE "
+		    "(a file, a folder or s3://BUCKET/PREFIX), once per source");
+		cli_usage(stderr, &cmd_rollout_entry);
+		return EXIT_ERROR;
+	}
+	if (o->format != NULL && strcmp(o->format, "text") != 0) {
+		cli_error("'rollout check' prints text, not '%s'", o->format);
+		return EXIT_ERROR;
+	}
+	memset(&aws, 0, sizeof(aws));
+	if (cli_load_config(o, &cfg) == -1)
+		return EXIT_ERROR;
+	day = cli_day(o);
+	if (cli_gate_eval(o, &cfg, day, &aws, &v) == -1)
+		goto out;
+	cfg_date_format(day, date);
+	buf_addf(&out, "DMARC rollout gate on %s (%s)\n", date, o->config);
+	rc = EXIT_OK;
+	for (i = 0; i < cfg.ndomains; i++) {
+		buf_addc(&out, '\n');
+		check_domain(&cfg.domains[i], day, &v[i], &out);
+		if (v[i].state == GATE_HOLD || v[i].state == GATE_NO_DATA)
+			rc = EXIT_GATE_HELD;
+	}
+	fputs(buf_str(&out), stdout);
+	fflush(stdout);
+out:
+	cli_gate_free(v, cfg.ndomains);
+	cli_aws_close(&aws);
+	buf_release(&out);
+	cfg_release(&cfg);
+	return rc;
+}
+
 static int
 cmd_rollout_exec(const struct cli_opts *o)
 {
@@ -227,13 +341,22 @@ cmd_rollout_exec(const struct cli_opts *o)
 	size_t		 i;
 	int		 rc = EXIT_ERROR;
 
-	if (o->nargs == 0 || strcmp(o->args[0], "status") != 0) {
+	if (o->nargs == 0 || (strcmp(o->args[0], "status") != 0 &&
+	    strcmp(o->args[0], "check") != 0)) {
 		if (o->nargs == 0)
-			cli_error("'rollout' needs a subcommand: status");
+			cli_error("'rollout' needs a subcommand: status or "
+			    "check");
 		else
 			cli_error("unknown subcommand 'rollout %s'; expected "
-			    "'rollout status'", o->args[0]);
+			    "'rollout status' or 'rollout check'", o->args[0]);
 		cli_usage(stderr, &cmd_rollout_entry);
+		return EXIT_ERROR;
+	}
+	if (strcmp(o->args[0], "check") == 0)
+		return rollout_check(o);
+	if (o->nreports > 0) {
+		cli_error("option '--reports' is taken by 'rollout check', not "
+		    "'rollout status'");
 		return EXIT_ERROR;
 	}
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
@@ -266,15 +389,23 @@ out:
 
 const struct cmd_entry cmd_rollout_entry = {
 	"rollout",
-	"status [-c FILE] [--at YYYY-MM-DD] [--format text|json]",
-	"show where each domain's DMARC rollout stands",
+	"status|check [-c FILE] [--at YYYY-MM-DD] [--format text|json] "
+	"[--reports SOURCE]...",
+	"show where each domain's DMARC rollout stands, and check its gate",
 	"For each domain of the configuration, shows the DMARC rollout stage of the\n"
 	"day (--at, default today in UTC), the record that stage publishes, the next\n"
 	"stage, its date and the days until it; a domain without a rollout shows its\n"
 	"record.  Reads only the configuration and its templates: nothing is sent to\n"
 	"AWS and no credentials are needed.  --format json prints the same as one\n"
-	"JSON document (docs/commands.md).",
-	OPT_AT | OPT_STATUS_FORMAT,
+	"JSON document (docs/commands.md).\n"
+	"'rollout check' reads DMARC aggregate reports (--reports SOURCE, once per\n"
+	"source: a file, a folder or s3://BUCKET/PREFIX) and, for each domain with\n"
+	"a dmarc.gate whose next stage is due, prints the current and next stage,\n"
+	"the messages and DMARC pass rate over the gate's window ending on --at,\n"
+	"and a verdict: ready, hold (the failing sources listed) or insufficient\n"
+	"data.  Exit 0 when every domain due to advance is ready, 3 when one is\n"
+	"held or lacks data, 1 on error (docs/rollout.md).",
+	OPT_AT | OPT_STATUS_FORMAT | OPT_REPORTS,
 	1,
 	cmd_rollout_exec
 };

@@ -19,7 +19,9 @@
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
+#include "mailauth/gate.h"
 #include "mailauth/plan.h"
+#include "mailauth/ses.h"
 #include "cli.h"
 
 void
@@ -146,10 +148,71 @@ cli_load_config(const struct cli_opts *o, struct cfg *cfg)
 	return rc;
 }
 
+/* One line per domain with ses: on how its SES mail aligns with DMARC. */
+static void
+print_alignment(const struct cli_plan *p)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; p->ses != NULL && i < p->cfg->ndomains; i++) {
+		if (!p->cfg->domains[i].ses.present)
+			continue;
+		buf_reset(&line);
+		ses_alignment(&p->cfg->domains[i], &p->ses[i], &line);
+		fprintf(stderr, "%s\n", buf_str(&line));
+	}
+	buf_release(&line);
+}
+
+/*
+ * One line per domain whose rollout gate was checked: why a held domain
+ * stays where it is, or that the gate is met.
+ */
+static void
+print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 i, k;
+
+	for (i = 0; i < p->ndesired; i++) {
+		const struct desired		*w = &p->desired[i];
+		const struct gate_verdict	*v;
+
+		if (w->kind != RECORD_DMARC || w->stage == NULL)
+			continue;
+		k = (size_t)(w->domain - p->cfg->domains);
+		v = &gates[k];
+		if (v->state == GATE_NONE)
+			continue;
+		buf_reset(&line);
+		if (w->held)
+			cli_gate_why(w->domain, v, (size_t)w->stage->number,
+			    &line);
+		else if (v->state == GATE_READY)
+			buf_addf(&line, "'%s' takes stage %zu of %zu: %.2f%% "
+			    "of its %llu messages passed DMARC (the gate asks "
+			    "%.2f%%)", w->domain->name, v->next,
+			    w->domain->dmarc.rollout.nstages, v->rate,
+			    (unsigned long long)v->messages,
+			    w->domain->dmarc.gate.min_pass_rate);
+		else
+			buf_addf(&line, "'%s' keeps stage %zu of %zu, which "
+			    "Route 53 already holds: a stage taken is never "
+			    "stepped back (the gate says %s)", w->domain->name,
+			    v->next,
+			    w->domain->dmarc.rollout.nstages,
+			    gate_state_name(v->state));
+		fprintf(stderr, "rollout gate: %s\n", buf_str(&line));
+	}
+	buf_release(&line);
+}
+
 int
 cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
     struct cli_plan *p)
 {
+	struct gate_verdict	*gates = NULL;
 	struct diags	 d = DIAGS_INIT;
 	struct err	 err;
 	int		 rc = -1;
@@ -165,16 +228,37 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		p->cfg = NULL;
 		goto out;
 	}
-	if (desired_build(p->cfg, cli_day(o), &p->desired, &p->ndesired,
-	    &d) == -1) {
+	if (cli_gate_eval(o, p->cfg, cli_day(o), aws, &gates) == -1) {
+		cli_error("nothing was sent to Route 53");
+		goto out;
+	}
+	if (desired_build_gated(p->cfg, cli_day(o), gates, &p->desired,
+	    &p->ndesired, &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s in the records '%s' produces; nothing "
 		    "was sent to AWS", d.nerrors, d.nerrors == 1 ? "" : "s",
 		    o->config);
 		goto out;
 	}
-	if (cli_aws_open(o, aws) == -1)
+	/* Open already when the gate read reports from S3. */
+	if (aws->endpoint == NULL && cli_aws_open(o, aws) == -1)
 		goto out;
+	/* What the SES identities ask for joins the config's records
+	 * before anything is read from Route 53. */
+	if (cli_ses_has(p->cfg)) {
+		if (cli_ses_identities(o, aws, p->cfg, &p->ses) == -1) {
+			cli_error("nothing was changed");
+			goto out;
+		}
+		if (desired_build_ses(p->cfg, p->ses, &p->desired,
+		    &p->ndesired, &d) == -1) {
+			cli_diags(&d);
+			cli_error("%zu error%s in the records SES asks for; "
+			    "nothing was changed", d.nerrors,
+			    d.nerrors == 1 ? "" : "s");
+			goto out;
+		}
+	}
 	if (live_read(&aws->r53, p->cfg, p->desired, p->ndesired, p->live,
 	    &d, &err) == -1) {
 		cli_diags(&d);
@@ -185,10 +269,20 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 			    d.nerrors == 1 ? "" : "s");
 		goto out;
 	}
+	if (gates != NULL) {
+		gate_settle(p->desired, p->ndesired, p->live);
+		print_gate(p, gates);
+	}
 	if (plan_diff(p->live, p->plan, &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s; nothing was changed", d.nerrors,
 		    d.nerrors == 1 ? "" : "s");
+		goto out;
+	}
+	if (p->ses != NULL && ses_stale_tokens(&aws->r53, p->cfg, p->ses,
+	    p->plan, &d, &err) == -1) {
+		cli_diags(&d);
+		cli_error("%s", err.msg);
 		goto out;
 	}
 	if (plan_batches(p->plan, &p->batches, &p->nbatches, &d) == -1) {
@@ -198,8 +292,11 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		goto out;
 	}
 	cli_diags(&d);
+	print_alignment(p);
 	rc = 0;
 out:
+	if (gates != NULL)
+		cli_gate_free(gates, p->cfg->ndomains);
 	diags_release(&d);
 	return rc;
 }
@@ -326,6 +423,8 @@ cli_plan_release(struct cli_plan *p)
 	if (p->live != NULL)
 		live_release(p->live);
 	desired_release(p->desired, p->ndesired);
+	if (p->cfg != NULL)
+		cli_ses_release(p->ses, p->cfg->ndomains);
 	if (p->cfg != NULL)
 		cfg_release(p->cfg);
 	free(p->plan);

@@ -89,7 +89,7 @@ static void	error_at(struct ctx *, const struct node *, const char *,
 static const char *const root_keys[] = { "version", "defaults", "domains" };
 static const char *const defaults_keys[] = { "ttl" };
 static const char *const domain_keys[] = {
-	"zone", "ttl", "spf", "dkim", "dmarc"
+	"zone", "ttl", "spf", "dkim", "dmarc", "ses"
 };
 static const char *const spf_keys[] = {
 	"include", "ip4", "ip6", "a", "mx", "all"
@@ -99,10 +99,17 @@ static const char *const dkim_keys[] = {
 	"public_key_file", "public_key", "cname", "state"
 };
 /* In the order of enum dkim_state. */
+static const char *const ses_keys[] = {
+	"region", "identity", "mail_from", "prune_stale_tokens"
+};
 static const char *const dkim_states[] = { "absent", "present" };
 static const char *const dmarc_keys[] = {
 	"policy", "subdomain_policy", "nonexistent_subdomain_policy",
-	"testing", "pct", "rua", "ruf", "adkim", "aspf", "fo", "ri", "rollout"
+	"testing", "pct", "rua", "ruf", "adkim", "aspf", "fo", "ri", "rollout",
+	"gate"
+};
+static const char *const gate_keys[] = {
+	"min_pass_rate", "window_days", "min_messages"
 };
 /* A stage of dmarc.rollout, and of a template (day instead of from, and
  * no rollback): the same order, so that one enum indexes both. */
@@ -123,14 +130,16 @@ static const char *const align_names[] = { "relaxed", "strict" };
 static const char *const fo_names[] = { "0", "1", "d", "s" };
 
 enum { R_VERSION, R_DEFAULTS, R_DOMAINS };
-enum { D_ZONE, D_TTL, D_SPF, D_DKIM, D_DMARC };
+enum { D_ZONE, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES };
+enum { E_REGION, E_IDENTITY, E_MAIL_FROM, E_PRUNE };
 enum { S_INCLUDE, S_IP4, S_IP6, S_A, S_MX, S_ALL };
 enum { K_FILE, K_KEY, K_CNAME, K_STATE };
 enum dkim_state { STATE_ABSENT, STATE_PRESENT };
 enum {
 	M_POLICY, M_SP, M_NP, M_TESTING, M_PCT, M_RUA, M_RUF, M_ADKIM,
-	M_ASPF, M_FO, M_RI, M_ROLLOUT
+	M_ASPF, M_FO, M_RI, M_ROLLOUT, M_GATE
 };
+enum { GT_RATE, GT_WINDOW, GT_MESSAGES };
 enum { G_POLICY, G_TESTING, G_PCT, G_SP, G_NP, G_WHEN, G_ROLLBACK, G_MAX };
 enum { T_TEMPLATE, T_START };
 enum { F_DESCRIPTION, F_STAGES };
@@ -2055,6 +2064,72 @@ load_rollout(struct ctx *c, struct cfg_rollout *ro, const struct node *key,
 		    "start: YYYY-MM-DD }", 0);
 }
 
+/* A percentage from 0 to 100, at most two decimals: "98", "99.5". */
+static int
+get_rate(struct ctx *c, const struct node *n, const char *path, double *out)
+{
+	const char	*s = n->str;
+	size_t		 i, dot = 0, decimals = 0;
+	int		 ok;
+
+	if (n->type == NODE_ALIAS)
+		return -1;
+	ok = n->type == NODE_SCALAR && n->plain && n->len > 0 &&
+	    n->len <= 6 && strlen(s) == n->len;
+	for (i = 0; ok && i < n->len; i++) {
+		if (s[i] == '.' && dot == 0 && i > 0 && i + 1 < n->len)
+			dot = i;
+		else if (s[i] < '0' || s[i] > '9')
+			ok = 0;
+		else if (dot != 0)
+			decimals++;
+	}
+	if (ok && decimals > 2)
+		ok = 0;
+	if (ok)
+		*out = strtod(s, NULL);
+	if (!ok || *out > 100) {
+		expect(c, n, path, "a percentage from 0 to 100, with at most "
+		    "two decimals", 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* gate: { min_pass_rate: 98.0, window_days: 14, min_messages: 500 } */
+static void
+load_gate(struct ctx *c, struct cfg_gate *g, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(gate_keys)], *v[nitems(gate_keys)];
+	char			*p;
+
+	g->present = 1;
+	g->pos = pos_of(key);
+	g->min_pass_rate = CFG_GATE_RATE_DEFAULT;
+	g->window_days = CFG_GATE_WINDOW_DEFAULT;
+	g->min_messages = CFG_GATE_MESSAGES_DEFAULT;
+	if (map_fields(c, n, path, gate_keys, nitems(gate_keys), k, v) == -1)
+		return;
+	if (v[GT_RATE] != NULL) {
+		p = join(path, "min_pass_rate");
+		get_rate(c, v[GT_RATE], p, &g->min_pass_rate);
+		free(p);
+	}
+	if (v[GT_WINDOW] != NULL) {
+		p = join(path, "window_days");
+		get_int(c, v[GT_WINDOW], p, 1, CFG_GATE_WINDOW_MAX,
+		    &g->window_days);
+		free(p);
+	}
+	if (v[GT_MESSAGES] != NULL) {
+		p = join(path, "min_messages");
+		get_int(c, v[GT_MESSAGES], p, 0, CFG_GATE_MESSAGES_MAX,
+		    &g->min_messages);
+		free(p);
+	}
+}
+
 static void
 load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
     const struct node *n, const char *path)
@@ -2146,6 +2221,14 @@ load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
 		}
 		free(p);
 	}
+	if (v[M_GATE] != NULL) {
+		p = join(path, "gate");
+		load_gate(c, &dm->gate, k[M_GATE], v[M_GATE], p);
+		if (v[M_ROLLOUT] == NULL)
+			error_at(c, k[M_GATE], p, "a gate holds the stages of a "
+			    "rollout: add a rollout, or remove the gate");
+		free(p);
+	}
 }
 
 static void
@@ -2184,6 +2267,108 @@ load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
 	dom->zone = zone;
 }
 
+/* An AWS region name: lower-case labels of letters and digits joined by
+ * '-', the first starting with a letter ("eu-west-1", "us-gov-west-1"). */
+static int
+region_ok(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n < 4 || n > 32 || !islower((unsigned char)s[0]) ||
+	    strchr(s, '-') == NULL || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]) &&
+		    (s[i] != '-' || s[i + 1] == '-'))
+			return 0;
+	return 1;
+}
+
+/* 1 when name (normalised) is strictly below dom (normalised). */
+static int
+name_below(const char *name, const char *dom)
+{
+	size_t	 nl = strlen(name), dl = strlen(dom);
+
+	return nl > dl + 1 && strcmp(name + nl - dl, dom) == 0 &&
+	    name[nl - dl - 1] == '.';
+}
+
+static void
+load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(ses_keys)], *v[nitems(ses_keys)];
+	struct cfg_ses		*ses = &dom->ses;
+	const char		*s;
+	struct err		 err;
+	char			*p, *name;
+
+	ses->present = 1;
+	ses->pos = pos_of(key);
+	if (map_fields(c, n, path, ses_keys, nitems(ses_keys), k, v) == -1)
+		return;
+	if (v[E_REGION] == NULL)
+		missing(c, key, path, "region", "the SES region of the "
+		    "identity, e.g. \"region: eu-west-1\"");
+	else {
+		p = join(path, "region");
+		if ((s = get_str(c, v[E_REGION], p)) != NULL) {
+			if (region_ok(s))
+				ses->region = xstrdup(s);
+			else
+				error_at(c, v[E_REGION], p, "'%s' is not an "
+				    "AWS region name (e.g. eu-west-1)", s);
+		}
+		free(p);
+	}
+	if (v[E_IDENTITY] != NULL) {
+		p = join(path, "identity");
+		err_clear(&err);
+		if ((s = get_str(c, v[E_IDENTITY], p)) == NULL)
+			;
+		else if (strchr(s, '@') != NULL)
+			error_at(c, v[E_IDENTITY], p, "'%s' is an email address "
+			    "identity, which publishes no DNS records; give "
+			    "a domain identity", s);
+		else if (dns_hostname_check(s, &err) == -1)
+			error_at(c, v[E_IDENTITY], p, "%s", err.msg);
+		else
+			ses->identity = name_norm(s);
+		free(p);
+	}
+	if (ses->identity == NULL)
+		ses->identity = xstrdup(dom->name);
+	if (v[E_MAIL_FROM] != NULL) {
+		p = join(path, "mail_from");
+		err_clear(&err);
+		ses->mail_from_pos = pos_of(k[E_MAIL_FROM]);
+		if ((s = get_str(c, v[E_MAIL_FROM], p)) == NULL)
+			;
+		else if (dns_hostname_check(s, &err) == -1)
+			error_at(c, v[E_MAIL_FROM], p, "%s", err.msg);
+		else {
+			name = name_norm(s);
+			if (name_below(name, dom->name))
+				ses->mail_from = name;
+			else {
+				error_at(c, v[E_MAIL_FROM], p, "'%s' is not "
+				    "below '%s'; the MAIL FROM domain must be "
+				    "a subdomain of the domain, e.g. "
+				    "bounce.%s", s, dom->name, dom->name);
+				free(name);
+			}
+		}
+		free(p);
+	}
+	if (v[E_PRUNE] != NULL) {
+		p = join(path, "prune_stale_tokens");
+		get_bool(c, v[E_PRUNE], p, &ses->prune_stale_tokens);
+		free(p);
+	}
+}
+
 /* Returns 1 when the domain name is valid (for the duplicate check). */
 static int
 load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
@@ -2211,8 +2396,8 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		name_ok = 0;
 	}
 	if (is_null(n)) {
-		error_at(c, key, path, "nothing to manage: add spf, dkim or "
-		    "dmarc");
+		error_at(c, key, path, "nothing to manage: add spf, dkim, "
+		    "dmarc or ses");
 		goto out;
 	}
 	if (map_fields(c, n, path, domain_keys, nitems(domain_keys), k,
@@ -2244,9 +2429,15 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		load_dmarc(c, &dom->dmarc, k[D_DMARC], v[D_DMARC], p);
 		free(p);
 	}
-	if (v[D_SPF] == NULL && v[D_DKIM] == NULL && v[D_DMARC] == NULL)
-		error_at(c, key, path, "nothing to manage: add spf, dkim or "
-		    "dmarc");
+	if (v[D_SES] != NULL) {
+		p = join(path, "ses");
+		load_ses(c, dom, k[D_SES], v[D_SES], p);
+		free(p);
+	}
+	if (v[D_SPF] == NULL && v[D_DKIM] == NULL && v[D_DMARC] == NULL &&
+	    v[D_SES] == NULL)
+		error_at(c, key, path, "nothing to manage: add spf, dkim, "
+		    "dmarc or ses");
 out:
 	free(path);
 	return name_ok;
@@ -2494,6 +2685,9 @@ cfg_release(struct cfg *cfg)
 		free(dom->dmarc.rollout.stages);
 		free(dom->dmarc.rollout.template);
 		free(dom->dmarc.rollout.template_path);
+		free(dom->ses.region);
+		free(dom->ses.identity);
+		free(dom->ses.mail_from);
 	}
 	free(cfg->domains);
 	free(cfg->path);

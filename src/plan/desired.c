@@ -11,6 +11,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/gate.h"
 #include "mailauth/plan.h"
 #include "mailauth/spf.h"
 
@@ -24,6 +25,8 @@ record_kind_name(enum record_kind kind)
 		return "SPF";
 	case RECORD_DKIM:
 		return "DKIM";
+	case RECORD_MAIL_FROM:
+		return "MAIL FROM";
 	}
 	return "?";
 }
@@ -32,7 +35,7 @@ int
 record_kind_parse(const char *s, enum record_kind *kind)
 {
 	static const enum record_kind	 all[] = {
-		RECORD_DMARC, RECORD_SPF, RECORD_DKIM
+		RECORD_DMARC, RECORD_SPF, RECORD_DKIM, RECORD_MAIL_FROM
 	};
 	size_t				 i;
 
@@ -54,6 +57,8 @@ record_kind_owns(enum record_kind kind, const char *text)
 		return spf_is_record(text);
 	case RECORD_DKIM:
 		return dkim_is_record(text);
+	case RECORD_MAIL_FROM:
+		break;		/* owns the MX set, no TXT value */
 	}
 	return 0;
 }
@@ -68,6 +73,8 @@ record_kind_equivalent(enum record_kind kind, const char *a, const char *b)
 		return spf_equivalent(a, b);
 	case RECORD_DKIM:
 		return dkim_equivalent(a, b);
+	case RECORD_MAIL_FROM:
+		break;
 	}
 	return strcmp(a, b) == 0;
 }
@@ -85,6 +92,8 @@ record_kind_check(enum record_kind kind, const char *text, const char *where,
 		break;
 	case RECORD_DKIM:
 		dkim_check(text, where, d);
+		break;
+	case RECORD_MAIL_FROM:
 		break;
 	}
 }
@@ -185,11 +194,11 @@ build_dkim(const struct cfg *cfg, const struct cfg_domain *dom,
 	buf_release(&text);
 }
 
-/* Where the rollout stands on day, for the plan. */
-static struct plan_stage *
-stage_of(const struct cfg_rollout *ro, long day)
+/* Where the rollout stands at stage st (NULL: before the first), for the
+ * plan. */
+struct plan_stage *
+desired_stage(const struct cfg_rollout *ro, const struct cfg_stage *st)
 {
-	const struct cfg_stage	*st = cfg_rollout_at(ro, day);
 	struct plan_stage	*ps = xcalloc(1, sizeof(*ps));
 	size_t			 i = st != NULL ? (size_t)(st - ro->stages) + 1 : 0;
 
@@ -243,7 +252,8 @@ check_stages(const struct cfg *cfg, const struct cfg_domain *dom,
 
 static void
 build_dmarc(const struct cfg *cfg, const struct cfg_domain *dom, long day,
-    struct desired **out, size_t *nout, struct diags *d)
+    const struct gate_verdict *gate, struct desired **out, size_t *nout,
+    struct diags *d)
 {
 	const struct cfg_stage	*st = NULL;
 	struct diags		 found = DIAGS_INIT;
@@ -257,8 +267,15 @@ build_dmarc(const struct cfg *cfg, const struct cfg_domain *dom, long day,
 	at = dom->dmarc;
 	if (dom->dmarc.rollout.nstages > 0) {
 		check_stages(cfg, dom, d);
-		w->stage = stage_of(&dom->dmarc.rollout, day);
-		if ((st = cfg_rollout_at(&dom->dmarc.rollout, day)) == NULL) {
+		st = cfg_rollout_at(&dom->dmarc.rollout, day);
+		/* Held by the gate: the stage before the one due. */
+		if (gate != NULL && (gate->state == GATE_HOLD ||
+		    gate->state == GATE_NO_DATA) && gate->current > 0) {
+			st = &dom->dmarc.rollout.stages[gate->current - 1];
+			w->held = 1;
+		}
+		w->stage = desired_stage(&dom->dmarc.rollout, st);
+		if (st == NULL) {
 			w->leave = 1;
 			goto out;
 		}
@@ -281,6 +298,14 @@ out:
 int
 desired_build(const struct cfg *cfg, long day, struct desired **out,
     size_t *nout, struct diags *d)
+{
+	return desired_build_gated(cfg, day, NULL, out, nout, d);
+}
+
+int
+desired_build_gated(const struct cfg *cfg, long day,
+    const struct gate_verdict *gates, struct desired **out, size_t *nout,
+    struct diags *d)
 {
 	struct diags	 found = DIAGS_INIT;
 	struct buf	 text = BUF_INIT;
@@ -307,7 +332,8 @@ desired_build(const struct cfg *cfg, long day, struct desired **out,
 		}
 		build_dkim(cfg, dom, out, nout, d);
 		if (dom->dmarc.present)
-			build_dmarc(cfg, dom, day, out, nout, d);
+			build_dmarc(cfg, dom, day, gates != NULL ?
+			    &gates[i] : NULL, out, nout, d);
 	}
 	buf_release(&text);
 	return d->nerrors > nerrors ? -1 : 0;

@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
@@ -258,6 +259,59 @@ want_absent(const struct live *l, const struct at_name *at,
 }
 
 /*
+ * The MX set at an SES MAIL FROM domain: mailauth owns the whole set (a
+ * MAIL FROM domain receives only SES's bounces), so it becomes the one
+ * value wanted.  A live value that is the same host (any case, with or
+ * without the final dot) is kept as written.
+ */
+static int
+want_mx(const struct live *l, const char *display, struct plan_change *c,
+    struct diags *d)
+{
+	const struct desired	*want = l->desired;
+	const struct rrset	*mx = NULL;
+	size_t			 i, nmx = 0;
+
+	for (i = 0; i < l->nsets; i++) {
+		if (strcmp(l->sets[i].type, "MX") != 0)
+			continue;
+		if (l->sets[i].alias_target != NULL) {
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the MX record "
+			    "is an alias to '%s'; mailauth does not replace "
+			    "aliases", display, l->sets[i].alias_target);
+			return -1;
+		}
+		mx = &l->sets[i];
+		nmx++;
+	}
+	if (nmx > 1) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %zu MX record sets "
+		    "with routing policies; mailauth manages only simple "
+		    "record sets", display, nmx);
+		return -1;
+	}
+	rrset_init(&c->after, want->name, "MX", want->ttl);
+	if (mx == NULL) {
+		rrset_value_add(&c->after, want->text);
+		return 0;
+	}
+	rrset_copy(&c->before, mx);
+	if (mx->nvalues == 1 && strcasecmp(mx->values[0], want->text) == 0)
+		rrset_value_add(&c->after, mx->values[0]);
+	else if (mx->nvalues == 1 && strlen(mx->values[0]) ==
+	    strlen(want->text) + 1 && strncasecmp(mx->values[0], want->text,
+	    strlen(want->text)) == 0 && mx->values[0][strlen(want->text)] == '.')
+		rrset_value_add(&c->after, mx->values[0]);
+	else {
+		rrset_value_add(&c->after, want->text);
+		if (mx->nvalues > 0)
+			c->note = xstrdup("the MAIL FROM domain's MX set is "
+			    "mailauth's: it holds only SES's feedback host");
+	}
+	return 0;
+}
+
+/*
  * A name left alone (DMARC before its rollout starts): the live TXT set,
  * shown as it is, when it is one plain set; nothing is judged, since
  * nothing is written.
@@ -302,7 +356,9 @@ diff_one(const struct live *l, struct plan_change *c, struct diags *d)
 	}
 	if (classify(l, display, &at, d) == -1)
 		goto out;
-	if (want->absent)
+	if (want->kind == RECORD_MAIL_FROM)
+		rc = want_mx(l, display, c, d);
+	else if (want->absent)
 		rc = want_absent(l, &at, display, c, d);
 	else if (strcmp(want->type, "CNAME") == 0)
 		rc = want_cname(l, &at, display, c, d);

@@ -991,6 +991,34 @@ out:
 	return rc;
 }
 
+int
+live_zones(const struct r53_client *c, const struct cfg *cfg,
+    struct live_state *ls, size_t *zone_of, struct diags *d,
+    struct err *err)
+{
+	struct reader	 r;
+	size_t		 i, nerrors = d->nerrors;
+	int		 rc = -1;
+
+	memset(ls, 0, sizeof(*ls));
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.ls = ls;
+	/* As live_read() looks them up, sharing lookups, and nothing more. */
+	for (i = 0; i < cfg->ndomains; i++)
+		if (find_zone(&r, cfg, &cfg->domains[i], &zone_of[i], d,
+		    err) == -1)
+			goto out;
+	if (d->nerrors == nerrors)
+		rc = 0;
+out:
+	lookups_release(&r);
+	free(r.counts);
+	if (rc == -1)
+		live_release(ls);
+	return rc;
+}
+
 void
 live_release(struct live_state *ls)
 {
@@ -1005,4 +1033,89 @@ live_release(struct live_state *ls)
 	}
 	free(ls->zones);
 	memset(ls, 0, sizeof(*ls));
+}
+
+/* 1 when canon is below (not equal to) the canonical name top. */
+static int
+strictly_below(const char *canon, const char *top)
+{
+	return strcmp(canon, top) != 0 && dns_name_in_zone(canon, top);
+}
+
+/* Moves the page's record sets below top to *sets. */
+static void
+take_below(struct r53_rrsets_page *pg, const char *top, struct rrset **sets,
+    size_t *nsets)
+{
+	size_t	 i;
+
+	for (i = 0; i < pg->nsets; i++) {
+		if (!strictly_below(pg->sets[i].name, top))
+			continue;
+		*(struct rrset *)xappend(sets, nsets, sizeof(**sets)) =
+		    pg->sets[i];
+		memset(&pg->sets[i], 0, sizeof(pg->sets[i]));
+	}
+}
+
+int
+live_read_below(const struct r53_client *c, const struct zone *z,
+    const char *name, struct rrset **sets, size_t *nsets, struct err *err)
+{
+	struct r53_rrsets_page	 pg;
+	struct start		 s;
+	char			*what;
+	size_t			 pages;
+	int			 whole = 0, rc = -1;
+
+	*sets = NULL;
+	*nsets = 0;
+	memset(&pg, 0, sizeof(pg));
+	memset(&s, 0, sizeof(s));
+	what = xasprintf("'%s'", name);
+	s.name = xstrdup(name);
+	for (pages = 0; ; pages++) {
+		if (pages == (whole ? ZONE_PAGES_MAX : NAME_PAGES_MAX)) {
+			err_set(err, "Route 53 ListResourceRecordSets: more "
+			    "than %d pages of record sets below %s",
+			    pages == ZONE_PAGES_MAX ? ZONE_PAGES_MAX :
+			    NAME_PAGES_MAX, what);
+			goto out;
+		}
+		if (r53_rrsets_page(c, z->id, s.name, s.type, s.ident,
+		    R53_RRSETS_PAGE_MAX, &pg, err) == -1)
+			goto out;
+		if (!whole && !page_in_order(&pg, name)) {
+			/* Another order than Route 53's: read it all. */
+			r53_rrsets_release(*sets, *nsets);
+			*sets = NULL;
+			*nsets = 0;
+			r53_rrsets_page_release(&pg);
+			start_release(&s);
+			whole = 1;
+			pages = (size_t)-1;
+			continue;
+		}
+		take_below(&pg, name, sets, nsets);
+		if (!pg.truncated)
+			break;
+		/* Past the subtree: nothing below name follows. */
+		if (!whole && !strictly_below(pg.next_name, name) &&
+		    dns_name_cmp(pg.next_name, name) > 0)
+			break;
+		if (start_advance(&s, &pg, what, err) == -1)
+			goto out;
+		r53_rrsets_page_release(&pg);
+	}
+	rc = 0;
+out:
+	if (rc == -1) {
+		r53_rrsets_release(*sets, *nsets);
+		*sets = NULL;
+		*nsets = 0;
+	}
+	r53_rrsets_page_release(&pg);
+	start_release(&s);
+	free(what);
+	return rc;
 }

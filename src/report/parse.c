@@ -354,14 +354,13 @@ once(struct parser *p, char **slot, char *v, struct err *err)
 	return 0;
 }
 
-static int
+static void
 row_begin(struct parser *p)
 {
 	row_free(&p->row);
 	p->in_record = 1;
 	p->nrecord++;
 	p->have_count = p->have_disposition = 0;
-	return 0;
 }
 
 static int

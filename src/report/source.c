@@ -35,8 +35,10 @@ report_reader_init(struct report_reader *rd, const struct report_limits *l,
 	memset(rd, 0, sizeof(*rd));
 	rd->limits.max_size = REPORT_MAX_SIZE_DEFAULT;
 	rd->limits.max_members = REPORT_MAX_MEMBERS;
-	if (l != NULL)
-		rd->limits = *l;
+	if (l != NULL && l->max_size != 0)
+		rd->limits.max_size = l->max_size;
+	if (l != NULL && l->max_members != 0)
+		rd->limits.max_members = l->max_members;
 	rd->sink = sink;
 	rd->arg = arg;
 	rd->seen = xcalloc(1, sizeof(*rd->seen));

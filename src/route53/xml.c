@@ -21,81 +21,16 @@
 #include "mailauth/buf.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
+#include "mailauth/xml.h"
 #include "mailauth/route53.h"
 
 #define R53_XMLNS	"https://route53.amazonaws.com/doc/" R53_API_VERSION "/"
 #define ZONE_PREFIX	"/hostedzone/"
 #define CHANGE_PREFIX	"/change/"
 
-/* Called when the parser meets <!DOCTYPE: stop before the subset is read. */
-static void
-refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
-    const xmlChar *system_id)
-{
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	xmlStopParser(ctx);
-}
 
-/*
- * Parses a whole body into a document (free with xmlFreeDoc()).  libxml2
- * reports nothing on stderr: errors reach the caller through err.
- */
-static xmlDoc *
-parse(const char *xml, size_t len, struct err *err)
-{
-	xmlParserCtxt	*ctxt;
-	xmlDoc		*doc = NULL;
 
-	if (len > INT_MAX) {
-		err_set(err, "response too large to parse");
-		return NULL;
-	}
-	if ((ctxt = xmlNewParserCtxt()) == NULL) {
-		err_set(err, "out of memory creating an XML parser");
-		return NULL;
-	}
-	ctxt->sax->internalSubset = refuse_dtd;
-	doc = xmlCtxtReadMemory(ctxt, xml != NULL ? xml : "", (int)len, NULL,
-	    NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-	    XML_PARSE_NOWARNING);
-	if (ctxt->errNo == XML_ERR_USER_STOP) {
-		err_set(err, "unexpected DTD in response");
-		xmlFreeDoc(doc);
-		doc = NULL;
-	} else if (doc == NULL)
-		err_set(err, "response is not well-formed XML");
-	else if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		/* Not reached while refuse_dtd() works; kept as a backstop. */
-		err_set(err, "unexpected DTD in response");
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	xmlFreeParserCtxt(ctxt);
-	return doc;
-}
 
-static int
-named(const xmlNode *n, const char *name)
-{
-	return n != NULL && n->type == XML_ELEMENT_NODE &&
-	    strcmp((const char *)n->name, name) == 0;
-}
-
-/* The first child element of parent with that local name, or NULL. */
-static xmlNode *
-child(const xmlNode *parent, const char *name)
-{
-	xmlNode	*n;
-
-	if (parent == NULL)
-		return NULL;
-	for (n = parent->children; n != NULL; n = n->next)
-		if (named(n, name))
-			return n;
-	return NULL;
-}
 
 /* The next sibling element of n with the same local name, or NULL. */
 static xmlNode *
@@ -104,7 +39,7 @@ next_named(const xmlNode *n)
 	xmlNode	*s;
 
 	for (s = n->next; s != NULL; s = s->next)
-		if (named(s, (const char *)n->name))
+		if (xml_named(s, (const char *)n->name))
 			return s;
 	return NULL;
 }
@@ -127,7 +62,7 @@ text(const xmlNode *n)
 static char *
 child_text(const xmlNode *parent, const char *name)
 {
-	return text(child(parent, name));
+	return text(xml_child(parent, name));
 }
 
 /* The root element if its local name is one of names (NULL-terminated). */
@@ -142,7 +77,7 @@ root_of(xmlDoc *doc, const char *const *names, struct err *err)
 		return NULL;
 	}
 	for (i = 0; names[i] != NULL; i++)
-		if (named(root, names[i]))
+		if (xml_named(root, names[i]))
 			return root;
 	err_set(err, "unexpected '%s' document, expected '%s'",
 	    (const char *)root->name, names[0]);
@@ -239,7 +174,7 @@ zone_from(const xmlNode *hz, struct r53_zone *z, struct err *err)
 		goto out;
 	if ((z->name = canon_or_err("HostedZone Name", name, err)) == NULL)
 		goto out;
-	if (child_bool(child(hz, "Config"), "PrivateZone", &z->private_zone,
+	if (child_bool(xml_child(hz, "Config"), "PrivateZone", &z->private_zone,
 	    err) == -1)
 		goto out;
 	count = child_text(hz, "ResourceRecordSetCount");
@@ -282,16 +217,16 @@ r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **zonesp,
 	*zonesp = NULL;
 	*nzonesp = 0;
 	*truncated = 0;
-	if ((doc = parse(xml, len, err)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, 0, err)) == NULL)
 		return -1;
 	if ((root = root_of(doc, roots, err)) == NULL)
 		goto out;
-	if ((list = child(root, "HostedZones")) == NULL) {
+	if ((list = xml_child(root, "HostedZones")) == NULL) {
 		err_set(err, "%s: missing 'HostedZones'",
 		    (const char *)root->name);
 		goto out;
 	}
-	for (hz = child(list, "HostedZone"); hz != NULL; hz = next_named(hz)) {
+	for (hz = xml_child(list, "HostedZone"); hz != NULL; hz = next_named(hz)) {
 		z = xappend(&zones, &n, sizeof(*zones));
 		if (zone_from(hz, z, err) == -1) {
 			n--;
@@ -324,11 +259,11 @@ r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *z,
 	int	 rc = -1;
 
 	memset(z, 0, sizeof(*z));
-	if ((doc = parse(xml, len, err)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, 0, err)) == NULL)
 		return -1;
 	if ((root = root_of(doc, roots, err)) == NULL)
 		goto out;
-	if ((hz = child(root, "HostedZone")) == NULL) {
+	if ((hz = xml_child(root, "HostedZone")) == NULL) {
 		err_set(err, "%s: missing 'HostedZone'",
 		    (const char *)root->name);
 		goto out;
@@ -354,7 +289,7 @@ rrset_from(const xmlNode *n, struct rrset *rs, struct err *err)
 		goto out;
 	if ((canon = canon_or_err("ResourceRecordSet Name", name, err)) == NULL)
 		goto out;
-	alias = child(n, "AliasTarget");
+	alias = xml_child(n, "AliasTarget");
 	ttl = child_text(n, "TTL");
 	/* Alias record sets have no TTL of their own. */
 	if (alias == NULL && ttl != NULL &&
@@ -372,9 +307,9 @@ rrset_from(const xmlNode *n, struct rrset *rs, struct err *err)
 			goto out;
 		}
 	}
-	for (rr = child(child(n, "ResourceRecords"), "ResourceRecord");
+	for (rr = xml_child(xml_child(n, "ResourceRecords"), "ResourceRecord");
 	    rr != NULL; rr = next_named(rr)) {
-		if ((v = child(rr, "Value")) == NULL)
+		if ((v = xml_child(rr, "Value")) == NULL)
 			continue;
 		value = text(v);
 		rrset_value_add(rs, value);
@@ -417,16 +352,16 @@ r53_xml_parse_rrsets(const char *xml, size_t len, struct rrset **setsp,
 	*nsetsp = 0;
 	*truncated = 0;
 	*next_name = *next_type = *next_identifier = NULL;
-	if ((doc = parse(xml, len, err)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, 0, err)) == NULL)
 		return -1;
 	if ((root = root_of(doc, roots, err)) == NULL)
 		goto out;
-	if ((list = child(root, "ResourceRecordSets")) == NULL) {
+	if ((list = xml_child(root, "ResourceRecordSets")) == NULL) {
 		err_set(err, "%s: missing 'ResourceRecordSets'",
 		    (const char *)root->name);
 		goto out;
 	}
-	for (n = child(list, "ResourceRecordSet"); n != NULL;
+	for (n = xml_child(list, "ResourceRecordSet"); n != NULL;
 	    n = next_named(n)) {
 		rs = xappend(&sets, &nsets, sizeof(*sets));
 		if (rrset_from(n, rs, err) == -1) {
@@ -478,11 +413,11 @@ r53_xml_parse_change_info(const char *xml, size_t len, char **id,
 	int	 rc = -1;
 
 	*id = *status = NULL;
-	if ((doc = parse(xml, len, err)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, 0, err)) == NULL)
 		return -1;
 	if ((root = root_of(doc, roots, err)) == NULL)
 		goto out;
-	if ((info = child(root, "ChangeInfo")) == NULL) {
+	if ((info = xml_child(root, "ChangeInfo")) == NULL) {
 		err_set(err, "%s: missing 'ChangeInfo'",
 		    (const char *)root->name);
 		goto out;
@@ -510,7 +445,7 @@ joined_messages(const xmlNode *root)
 	xmlNode		*m;
 	char		*t;
 
-	for (m = child(child(root, "Messages"), "Message"); m != NULL;
+	for (m = xml_child(xml_child(root, "Messages"), "Message"); m != NULL;
 	    m = next_named(m)) {
 		t = text(m);
 		buf_addf(&b, "%s%s", b.len > 0 ? "; " : "", t);
@@ -530,14 +465,14 @@ r53_xml_parse_error(const char *xml, size_t len, char **code,
 	int	 rc = -1;
 
 	*code = *message = NULL;
-	if ((doc = parse(xml, len, NULL)) == NULL)
+	if ((doc = xml_parse_untrusted(xml, len, 0, NULL)) == NULL)
 		return -1;
 	root = xmlDocGetRootElement(doc);
-	if (named(root, "ErrorResponse"))
-		e = child(root, "Error");
-	else if (named(root, "Error"))
+	if (xml_named(root, "ErrorResponse"))
+		e = xml_child(root, "Error");
+	else if (xml_named(root, "Error"))
 		e = root;
-	else if (named(root, "InvalidChangeBatch")) {
+	else if (xml_named(root, "InvalidChangeBatch")) {
 		*code = xstrdup("InvalidChangeBatch");
 		*message = joined_messages(root);
 	}

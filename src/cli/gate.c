@@ -1,0 +1,194 @@
+/*
+ * gate.c - the rollout gate on the command line: reads the reports of
+ * --reports once, counts them over each gate's window, and hands a
+ * verdict per domain (src/plan/gate.c) to "rollout check", and to "plan"
+ * and "apply" (desired_build_gated(), gate_settle()).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/gate.h"
+#include "mailauth/report.h"
+#include "cli.h"
+
+/* One summary per distinct window length among the gated domains. */
+struct windows {
+	long			*days;
+	struct report_summary	*sums;
+	size_t			 n;
+};
+
+static void
+sink(void *arg, const char *file, const struct report *r)
+{
+	struct windows	*w = arg;
+	size_t		 i;
+
+	(void)file;
+	for (i = 0; i < w->n; i++)
+		report_summary_add(&w->sums[i], r);
+}
+
+static void
+warn_rejected(const struct report_rejected *rj)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*s;
+
+	for (s = rj->file; *s != '\0'; s++)
+		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	buf_adds(&b, "': ");
+	for (s = rj->reason; *s != '\0'; s++)
+		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+	cli_error("warning: not read: '%s", buf_str(&b));
+	buf_release(&b);
+}
+
+/* Reads the reports into a summary per window; -1 after printing. */
+static int
+read_windows(const struct cli_opts *o, struct cli_aws *aws, long day,
+    struct windows *w)
+{
+	struct report_reader	 rd;
+	struct report_limits	 lim;
+	struct report_filter	 f;
+	const char *const	*src = o->reports;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < w->n; i++) {
+		f.since = day - w->days[i] + 1;
+		f.until = day;
+		f.domain = NULL;
+		report_summary_init(&w->sums[i], &f);
+	}
+	if (cli_reports_need_aws(src, o->nreports) && aws->endpoint == NULL &&
+	    cli_aws_open(o, aws) == -1)
+		return -1;
+	lim.max_size = o->max_report_size != 0 ? o->max_report_size :
+	    REPORT_MAX_SIZE_DEFAULT;
+	lim.max_members = REPORT_MAX_MEMBERS;
+	report_reader_init(&rd, &lim, sink, w);
+	rc = cli_reports_read(o, aws->endpoint != NULL ? aws : NULL, src,
+	    o->nreports, &rd, 1);
+	for (i = 0; rc == 0 && i < rd.stats.nrejected; i++)
+		warn_rejected(&rd.stats.rejected[i]);
+	/* Nothing read but something refused: a typo in a path, not a
+	 * quiet week. */
+	if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0) {
+		cli_error("no DMARC report could be read from --reports; the "
+		    "rollout gate cannot be checked");
+		rc = -1;
+	}
+	report_reader_release(&rd);
+	for (i = 0; i < w->n; i++)
+		report_summary_finish(&w->sums[i]);
+	return rc;
+}
+
+int
+cli_gate_eval(const struct cli_opts *o, const struct cfg *cfg, long day,
+    struct cli_aws *aws, struct gate_verdict **out)
+{
+	struct gate_verdict	*v;
+	struct windows		 w;
+	size_t			 i, j, due = 0;
+	long			*slot;
+	int			 rc = -1;
+
+	*out = NULL;
+	memset(&w, 0, sizeof(w));
+	v = xcalloc(cfg->ndomains > 0 ? cfg->ndomains : 1, sizeof(*v));
+	for (i = 0; i < cfg->ndomains; i++) {
+		const struct cfg_domain	*dom = &cfg->domains[i];
+
+		gate_decide(dom, day, NULL, &v[i]);
+		if (v[i].state == GATE_NONE)
+			continue;
+		due++;
+		for (j = 0; j < w.n; j++)
+			if (w.days[j] == dom->dmarc.gate.window_days)
+				break;
+		if (j == w.n) {
+			slot = xappend(&w.days, &w.n, sizeof(*w.days));
+			*slot = dom->dmarc.gate.window_days;
+		}
+	}
+	if (o->nreports == 0) {
+		for (i = 0; i < cfg->ndomains; i++)
+			if (v[i].state != GATE_NONE)
+				cli_error("warning: '%s': the rollout gate was "
+				    "not checked (no --reports): stage %zu is "
+				    "taken on its date alone",
+				    cfg->domains[i].name, v[i].next);
+		cli_gate_free(v, cfg->ndomains);
+		free(w.days);
+		return 0;
+	}
+	if (due == 0) {
+		*out = v;
+		free(w.days);
+		return 0;
+	}
+	w.sums = xcalloc(w.n, sizeof(*w.sums));
+	if (read_windows(o, aws, day, &w) == -1)
+		goto out;
+	for (i = 0; i < cfg->ndomains; i++) {
+		if (v[i].state == GATE_NONE)
+			continue;
+		for (j = 0; w.days[j] != cfg->domains[i].dmarc.gate.window_days;
+		    j++)
+			;
+		gate_verdict_release(&v[i]);
+		gate_decide(&cfg->domains[i], day, &w.sums[j], &v[i]);
+	}
+	*out = v;
+	v = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < w.n; i++)
+		report_summary_release(&w.sums[i]);
+	free(w.sums);
+	free(w.days);
+	if (v != NULL)
+		cli_gate_free(v, cfg->ndomains);
+	return rc;
+}
+
+void
+cli_gate_free(struct gate_verdict *v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		gate_verdict_release(&v[i]);
+	free(v);
+}
+
+void
+cli_gate_why(const struct cfg_domain *dom, const struct gate_verdict *v,
+    size_t stays, struct buf *out)
+{
+	char	 a[11], b[11], date[11];
+
+	cfg_date_format(v->since, a);
+	cfg_date_format(v->until, b);
+	cfg_date_format(dom->dmarc.rollout.stages[v->next - 1].from, date);
+	buf_addf(out, "'%s' stays at stage %zu of %zu: stage %zu was due on "
+	    "%s, but ", dom->name, stays, dom->dmarc.rollout.nstages, v->next,
+	    date);
+	if (v->state == GATE_NO_DATA)
+		buf_addf(out, "the reports from %s to %s hold %llu message%s "
+		    "from it, fewer than the gate's %ld", a, b,
+		    (unsigned long long)v->messages, v->messages == 1 ? "" : "s",
+		    dom->dmarc.gate.min_messages);
+	else
+		buf_addf(out, "%.2f%% of its %llu messages from %s to %s "
+		    "passed DMARC, below the gate's %.2f%%", v->rate,
+		    (unsigned long long)v->messages, a, b,
+		    dom->dmarc.gate.min_pass_rate);
+}

@@ -1,0 +1,165 @@
+/*
+ * reports.c - where "report", "rollout check" and the gate of "plan" and
+ * "apply" read DMARC aggregate reports from: files and folders
+ * (src/report/source.c), and s3://BUCKET/PREFIX, listed with
+ * ListObjectsV2 and fetched one object at a time with GetObject
+ * (src/aws/s3.c), so memory holds one report whatever the bucket holds.
+ *
+ * The S3 endpoint and region come from the environment here, as the AWS
+ * CLI takes them: AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL (path-style
+ * requests), else https://BUCKET.s3.REGION.amazonaws.com; the region of
+ * the credentials chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's),
+ * else us-east-1.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/creds.h"
+#include "mailauth/err.h"
+#include "mailauth/report.h"
+#include "mailauth/s3.h"
+#include "mailauth/sts.h"
+#include "cli.h"
+
+static time_t
+now(void)
+{
+	return time(NULL);
+}
+
+int
+cli_reports_need_aws(const char *const *sources, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(sources[i], "s3://", 5) == 0)
+			return 1;
+	return 0;
+}
+
+/* AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, or NULL for AWS's own. */
+static const char *
+s3_endpoint(void)
+{
+	const char	*v, *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+
+	if (ignore != NULL && strcmp(ignore, "true") == 0)
+		return NULL;
+	if ((v = getenv("AWS_ENDPOINT_URL_S3")) != NULL && *v != '\0')
+		return v;
+	if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v != '\0')
+		return v;
+	return NULL;
+}
+
+/* Every object under the prefix of src, one page of the listing at a
+ * time.  -1 with err when a listing fails. */
+static int
+read_s3(const struct s3_client *c, const char *src, struct report_reader *rd,
+    struct err *err)
+{
+	struct s3_list	 page;
+	struct buf	 body = BUF_INIT;
+	struct err	 oerr;
+	char		*bucket = NULL, *prefix = NULL, *token = NULL, *name;
+	uint64_t	 max = 2 * rd->limits.max_size;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (s3_url_parse(src, &bucket, &prefix, err) == -1)
+		return -1;
+	do {
+		if (s3_list_objects(c, bucket, prefix, token, &page,
+		    err) == -1)
+			goto out;
+		free(token);
+		token = page.truncated ? xstrdup(page.next_token) : NULL;
+		for (i = 0; i < page.nobjects; i++) {
+			const struct s3_object	*ob = &page.objects[i];
+			size_t			 n = strlen(ob->key);
+
+			/* A console "folder" is an empty key ending in '/'. */
+			if (n > 0 && ob->key[n - 1] == '/')
+				continue;
+			name = xasprintf("s3://%s/%s", bucket, ob->key);
+			/* An e-mail may be twice --max-report-size, as a
+			 * file may: the kind is known once it is read. */
+			if (ob->size > max)
+				report_reject(rd, name, "refused: the object of "
+				    "%llu bytes is larger than twice %llu bytes "
+				    "(--max-report-size); not fetched",
+				    (unsigned long long)ob->size,
+				    (unsigned long long)rd->limits.max_size);
+			else {
+				err_clear(&oerr);
+				buf_reset(&body);
+				if (s3_get_object(c, bucket, ob->key, max,
+				    &body, &oerr) == -1)
+					report_reject(rd, name, "%s", oerr.msg);
+				else
+					report_read_mem(rd, name, body.data,
+					    body.len);
+			}
+			free(name);
+		}
+		s3_list_release(&page);
+	} while (token != NULL);
+	rc = 0;
+out:
+	buf_release(&body);
+	free(token);
+	free(bucket);
+	free(prefix);
+	return rc;
+}
+
+int
+cli_reports_read(const struct cli_opts *o, struct cli_aws *aws,
+    const char *const *sources, size_t n, struct report_reader *rd,
+    int strict)
+{
+	const struct sts_client	*sts;
+	struct s3_client	 c;
+	struct err		 err;
+	size_t			 i;
+
+	memset(&c, 0, sizeof(c));
+	if (aws != NULL) {
+		c.http = &aws->http;
+		c.endpoint = s3_endpoint();
+		sts = aws_chain_sts(aws->r53.creds_provider);
+		c.region = sts != NULL && sts->region != NULL ? sts->region :
+		    S3_DEFAULT_REGION;
+		c.creds_provider = aws->r53.creds_provider;
+		c.clock = now;
+		err_clear(&err);
+		if (c.endpoint != NULL && http_endpoint_check(c.endpoint,
+		    o->allow_insecure, &err) == -1) {
+			cli_error("the S3 endpoint: %s", err.msg);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (strncmp(sources[i], "s3://", 5) != 0) {
+			report_read_path(rd, sources[i]);
+			continue;
+		}
+		if (aws == NULL) {
+			/* The caller asks cli_reports_need_aws() first. */
+			cli_error("'%s': no AWS access to read it", sources[i]);
+			return -1;
+		}
+		err_clear(&err);
+		if (read_s3(&c, sources[i], rd, &err) == 0)
+			continue;
+		if (strict) {
+			cli_error("%s", err.msg);
+			return -1;
+		}
+		report_reject(rd, sources[i], "%s", err.msg);
+	}
+	return 0;
+}
