@@ -37,6 +37,17 @@ void	 buf_vaddf(struct buf *, const char *, va_list)
 const char *buf_str(const struct buf *);
 /* Hands the contents to the caller (free() it) and empties the buffer. */
 char	*buf_detach(struct buf *);
+/*
+ * Appends s[0, len) as one line of printable ASCII, for a message: each of
+ * the nsec secrets in sec (NULL ones and ones under 4 bytes skipped) is
+ * first replaced by "[redacted]", so no part of one survives a cut; then
+ * runs of white space and control characters become one space, other
+ * bytes outside 0x20-0x7e become '?', leading and trailing space is
+ * dropped, and at most max characters are kept (0: no limit), with "..."
+ * after a cut.  The scratch copy is wiped before it is freed.
+ */
+void	 buf_add_clean(struct buf *, const char *s, size_t len,
+	    const char *const *sec, size_t nsec, size_t max);
 
 /* Allocation helpers that exit on failure, for the same reason as above. */
 void	*xmalloc(size_t);

@@ -25,7 +25,6 @@
 
 #define SERVICE		"s3"
 #define EXCERPT_MAX	200
-#define REDACTED	"[redacted]"
 
 /* --- XML --- */
 
@@ -273,50 +272,6 @@ error_code(const struct http_response *resp, char *code, size_t size)
 	return 0;
 }
 
-/* Appends s as one line of printable ASCII, at most max characters (0:
- * no limit), with the signature and secrets of sec replaced. */
-static void
-add_clean(struct buf *b, const char *s, size_t len, const char *const *sec,
-    size_t nsec, size_t max)
-{
-	struct buf	 r = BUF_INIT;
-	size_t		 i, j, k, n = 0;
-	int		 space = 0;
-
-	for (i = 0; i < len; ) {
-		for (j = 0; j < nsec; j++) {
-			if (sec[j] == NULL || (k = strlen(sec[j])) < 4 ||
-			    k > len - i || memcmp(s + i, sec[j], k) != 0)
-				continue;
-			buf_adds(&r, REDACTED);
-			i += k;
-			break;
-		}
-		if (j == nsec)
-			buf_addc(&r, s[i++]);
-	}
-	for (i = 0; i < r.len; i++) {
-		unsigned char	ch = (unsigned char)r.data[i];
-
-		if (ch <= 0x20 || ch == 0x7f) {
-			space = n > 0;
-			continue;
-		}
-		if (max > 0 && n + space >= max) {
-			buf_adds(b, "...");
-			break;
-		}
-		if (space) {
-			buf_addc(b, ' ');
-			n++;
-			space = 0;
-		}
-		buf_addc(b, ch < 0x7f ? (char)ch : '?');
-		n++;
-	}
-	buf_release(&r);
-}
-
 /*
  * The error of a response that is not 2xx: "S3 OP 'SRC': Code: Message",
  * and for AccessDenied the IAM action the call needs.  A HEAD-like answer
@@ -334,10 +289,11 @@ response_error(const char *what, const char *action,
 	buf_addf(&b, "%s: ", what);
 	if (s3_xml_parse_error(resp->body.data, resp->body.len, &code,
 	    &msg) == 0) {
-		add_clean(&b, code, strlen(code), sec, nsec, 100);
+		buf_add_clean(&b, code, strlen(code), sec, nsec, 100);
 		if (*msg != '\0') {
 			buf_adds(&b, ": ");
-			add_clean(&b, msg, strlen(msg), sec, nsec, EXCERPT_MAX);
+			buf_add_clean(&b, msg, strlen(msg), sec, nsec,
+			    EXCERPT_MAX);
 		}
 		if (strcmp(code, "AccessDenied") == 0)
 			buf_addf(&b, " (needs %s)", action);
@@ -345,7 +301,7 @@ response_error(const char *what, const char *action,
 		buf_addf(&b, "HTTP %ld", resp->status);
 		if (resp->body.len > 0) {
 			buf_adds(&b, ": ");
-			add_clean(&b, resp->body.data, resp->body.len, sec,
+			buf_add_clean(&b, resp->body.data, resp->body.len, sec,
 			    nsec, EXCERPT_MAX);
 		}
 		if (resp->status == 403)

@@ -26,7 +26,6 @@
 
 #define SERVICE		"sts"
 #define FORM_TYPE	"application/x-www-form-urlencoded; charset=utf-8"
-#define REDACTED	"[redacted]"
 #define EXCERPT_MAX	200
 #define NSECRETS	3
 
@@ -291,52 +290,6 @@ wipe_response(struct http_response *resp)
 	http_response_init(resp);
 }
 
-/*
- * Appends s as one line of printable ASCII, each secret of sec replaced
- * first (so that no part of one survives the cut to max characters).
- */
-static void
-add_clean(struct buf *b, const char *s, size_t len, const char *const *sec,
-    size_t max)
-{
-	struct buf	 r = BUF_INIT;
-	size_t		 i, j, k, n = 0;
-	int		 space = 0;
-
-	for (i = 0; i < len; ) {
-		for (j = 0; j < NSECRETS; j++) {
-			if (sec[j] == NULL || (k = strlen(sec[j])) < 4 ||
-			    k > len - i || memcmp(s + i, sec[j], k) != 0)
-				continue;
-			buf_adds(&r, REDACTED);
-			i += k;
-			break;
-		}
-		if (j == NSECRETS)
-			buf_addc(&r, s[i++]);
-	}
-	for (i = 0; i < r.len; i++) {
-		unsigned char	c = (unsigned char)r.data[i];
-
-		if (c <= 0x20 || c == 0x7f) {
-			space = n > 0;
-			continue;
-		}
-		if (max > 0 && n + space >= max) {
-			buf_adds(b, "...");
-			break;
-		}
-		if (space) {
-			buf_addc(b, ' ');
-			n++;
-			space = 0;
-		}
-		buf_addc(b, c < 0x7f ? (char)c : '?');
-		n++;
-	}
-	wipe_buf(&r);
-}
-
 static void
 response_error(const char *op, const struct http_response *resp,
     const char *const *sec, struct err *err)
@@ -347,17 +300,17 @@ response_error(const char *op, const struct http_response *resp,
 	buf_addf(&b, "STS %s: ", op);
 	if (sts_xml_parse_error(resp->body.data, resp->body.len, &code,
 	    &msg) == 0) {
-		add_clean(&b, code, strlen(code), sec, 100);
+		buf_add_clean(&b, code, strlen(code), sec, NSECRETS, 100);
 		if (*msg != '\0') {
 			buf_adds(&b, ": ");
-			add_clean(&b, msg, strlen(msg), sec, 0);
+			buf_add_clean(&b, msg, strlen(msg), sec, NSECRETS, 0);
 		}
 	} else {
 		buf_addf(&b, "HTTP %ld", resp->status);
 		if (resp->body.len > 0) {
 			buf_adds(&b, ": ");
-			add_clean(&b, resp->body.data, resp->body.len, sec,
-			    EXCERPT_MAX);
+			buf_add_clean(&b, resp->body.data, resp->body.len,
+			    sec, NSECRETS, EXCERPT_MAX);
 		}
 	}
 	err_set(err, "%s", buf_str(&b));
@@ -381,7 +334,7 @@ scrub(struct err *err, const char *const *sec)
 
 	if (err == NULL)
 		return;
-	add_clean(&b, err->msg, strlen(err->msg), sec, 0);
+	buf_add_clean(&b, err->msg, strlen(err->msg), sec, NSECRETS, 0);
 	snprintf(err->msg, sizeof(err->msg), "%s", buf_str(&b));
 	buf_release(&b);
 }

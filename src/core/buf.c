@@ -186,3 +186,49 @@ buf_detach(struct buf *b)
 	buf_init(b);
 	return p;
 }
+
+void
+buf_add_clean(struct buf *b, const char *s, size_t len,
+    const char *const *sec, size_t nsec, size_t max)
+{
+	struct buf	 r = BUF_INIT;
+	volatile char	*w;
+	size_t		 i, j, k, n = 0;
+	int		 space = 0;
+
+	for (i = 0; i < len; ) {
+		for (j = 0; j < nsec; j++) {
+			if (sec[j] == NULL || (k = strlen(sec[j])) < 4 ||
+			    k > len - i || memcmp(s + i, sec[j], k) != 0)
+				continue;
+			buf_adds(&r, "[redacted]");
+			i += k;
+			break;
+		}
+		if (j == nsec)
+			buf_addc(&r, s[i++]);
+	}
+	for (i = 0; i < r.len; i++) {
+		unsigned char	c = (unsigned char)r.data[i];
+
+		if (c <= 0x20 || c == 0x7f) {
+			space = n > 0;
+			continue;
+		}
+		if (max > 0 && n + space >= max) {
+			buf_adds(b, "...");
+			break;
+		}
+		if (space) {
+			buf_addc(b, ' ');
+			n++;
+			space = 0;
+		}
+		buf_addc(b, c < 0x7f ? (char)c : '?');
+		n++;
+	}
+	/* The copy may hold what was around a secret: wipe it. */
+	for (w = r.data, i = 0; w != NULL && i < r.cap; i++)
+		w[i] = 0;
+	buf_release(&r);
+}

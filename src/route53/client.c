@@ -78,39 +78,6 @@ clean_id(const char *what, const char *id, const char *prefix,
 	return 0;
 }
 
-/*
- * Appends s as one line of printable ASCII: runs of white space and
- * control characters become one space, other bytes outside 0x20-0x7e
- * become '?', and leading/trailing space is dropped.  At most max
- * characters are kept (0: no limit), with "..." after a cut.
- */
-static void
-add_sanitized(struct buf *b, const char *s, size_t len, size_t max)
-{
-	size_t	 i, n = 0;
-	int	 space = 0;
-
-	for (i = 0; i < len; i++) {
-		unsigned char	c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c == 0x7f) {
-			space = n > 0;
-			continue;
-		}
-		if (max > 0 && n + space >= max) {
-			buf_adds(b, "...");
-			return;
-		}
-		if (space) {
-			buf_addc(b, ' ');
-			n++;
-			space = 0;
-		}
-		buf_addc(b, c < 0x7f ? (char)c : '?');
-		n++;
-	}
-}
-
 /* What must never reach err: the credentials and the request's signature. */
 struct secrets {
 	const char	*v[3];
@@ -183,16 +150,17 @@ response_error(const char *op, const struct http_response *resp,
 	add_redacted(&body, resp->body.data, resp->body.len, sec);
 	buf_addf(&b, "Route 53 %s: ", op);
 	if (r53_xml_parse_error(body.data, body.len, &code, &msg) == 0) {
-		add_sanitized(&b, code, strlen(code), 0);
+		buf_add_clean(&b, code, strlen(code), NULL, 0, 0);
 		if (*msg != '\0') {
 			buf_adds(&b, ": ");
-			add_sanitized(&b, msg, strlen(msg), 0);
+			buf_add_clean(&b, msg, strlen(msg), NULL, 0, 0);
 		}
 	} else {
 		buf_addf(&b, "HTTP %ld", resp->status);
 		if (body.len > 0) {
 			buf_adds(&b, ": ");
-			add_sanitized(&b, body.data, body.len, EXCERPT_MAX);
+			buf_add_clean(&b, body.data, body.len, NULL, 0,
+			    EXCERPT_MAX);
 		}
 	}
 	err_set(err, "%s", buf_str(&b));
