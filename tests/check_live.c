@@ -22,6 +22,7 @@
 #include "mailauth/http.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
+#include "mailauth/zoneref.h"
 #include "fake_route53.h"
 
 #define PAGE_SLACK	40	/* as in src/plan/live.c */
@@ -125,6 +126,43 @@ START_TEST(test_cmp_matches_aws_description)
 		ck_assert_msg(sign(dns_name_cmp(a, b)) == sign(strcmp(ra, rb)),
 		    "'%s' vs '%s'", a, b);
 	}
+}
+END_TEST
+
+/* ---- a zone named by id or by name ------------------------------------ */
+
+START_TEST(test_zone_ref)
+{
+	static const struct {
+		const char		*in;
+		enum zone_ref_kind	 kind;
+		const char		*value;
+	} cases[] = {
+		{ "Z0123456789ABC", ZONE_REF_ID, "Z0123456789ABC" },
+		{ "/hostedzone/Z1EXAMPLE", ZONE_REF_ID, "Z1EXAMPLE" },
+		{ "ABC123", ZONE_REF_ID, "ABC123" },	/* moto's ids */
+		{ "Z12345678901234567890123456789012", ZONE_REF_NAME,
+		  "Z12345678901234567890123456789012" },	/* 33 */
+		{ "example.com", ZONE_REF_NAME, "example.com" },
+		{ "zexample", ZONE_REF_NAME, "zexample" },
+		{ "z1example", ZONE_REF_NAME, "z1example" },
+		{ "/hostedzone/", ZONE_REF_NAME, "/hostedzone/" },
+		{ "/hostedzone/z1", ZONE_REF_NAME, "/hostedzone/z1" },
+		{ "", ZONE_REF_NAME, "" },
+	};
+	struct zone_ref	 ref;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		zone_ref_parse(cases[i].in, &ref);
+		ck_assert_msg(ref.kind == cases[i].kind, "'%s'", cases[i].in);
+		ck_assert_str_eq(ref.value, cases[i].value);
+	}
+	/* The bare form alone, as Route 53 returns ids. */
+	ck_assert_int_eq(zone_ref_is_id("Z1EXAMPLE"), 1);
+	ck_assert_int_eq(zone_ref_is_id("/hostedzone/Z1EXAMPLE"), 0);
+	ck_assert_int_eq(zone_ref_is_id("Z1/../x"), 0);
+	ck_assert_int_eq(zone_ref_is_id(""), 0);
 }
 END_TEST
 
@@ -1111,6 +1149,7 @@ live_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cmp_table);
+	tcase_add_test(tc, test_zone_ref);
 	tcase_add_test(tc, test_cmp_matches_aws_description);
 	tcase_add_test(tc, test_one_page_per_domain);
 	tcase_add_test(tc, test_restart_at_next_name);

@@ -43,6 +43,7 @@
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
+#include "mailauth/zoneref.h"
 
 #define ZONES_PAGE	R53_ZONES_PAGE_MAX
 #define NO_ZONE		((size_t)-1)
@@ -104,12 +105,6 @@ struct wanted {
 	struct rrset		*sets;
 	size_t			 nsets;
 };
-
-static int
-is_zone_id(const char *s)
-{
-	return s[0] == 'Z' && strchr(s, '.') == NULL;
-}
 
 static void
 lookups_release(struct reader *r)
@@ -486,6 +481,7 @@ find_zone(struct reader *r, const struct cfg *cfg,
     struct err *err)
 {
 	const struct r53_zone	*z;
+	struct zone_ref		 ref;
 	char			*canon = NULL, *want = NULL;
 	const char		*p;
 	int			 rc = -1, ambiguous = 0, found;
@@ -495,8 +491,10 @@ find_zone(struct reader *r, const struct cfg *cfg,
 	if (canon == NULL)
 		goto out;
 
-	if (dom->zone != NULL && is_zone_id(dom->zone)) {
-		if (zone_with_id(r, dom->zone, &z, err) == -1) {
+	if (dom->zone != NULL)
+		zone_ref_parse(dom->zone, &ref);
+	if (dom->zone != NULL && ref.kind == ZONE_REF_ID) {
+		if (zone_with_id(r, ref.value, &z, err) == -1) {
 			if (strcmp(err->aws_code, "NoSuchHostedZone") != 0)
 				goto out;
 			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
