@@ -161,7 +161,8 @@ int	ses_stale_tokens(const struct r53_client *, const struct cfg *,
 void	ses_alignment(const struct cfg_domain *, const struct ses_identity *,
 	    struct buf *out);
 
-/* --- live records (src/plan/live.c) --- */
+/* --- live records (src/plan/zones.c finds the zones, src/plan/live.c
+ * reads them) --- */
 
 struct zone {
 	char	*id;		/* "Z..." */
