@@ -3,6 +3,7 @@
  *
  *   config --desired_build--> desired records
  *          --live_read------> live records (zone discovery, ListResourceRecordSets)
+ *          --gate_settle----> the desired records the plan publishes
  *          --plan_diff------> plan (per record set: create, update, delete, nothing)
  *          --plan_apply-----> change batches (one atomic batch per zone) -> INSYNC
  *
@@ -110,6 +111,9 @@ int	desired_build_gated(const struct cfg *, long day,
 struct plan_stage *desired_stage(const struct cfg_rollout *,
 	    const struct cfg_stage *st);
 void	desired_release(struct desired *, size_t);
+/* A deep copy of the n desired records of v (release with
+ * desired_release()); the domains stay borrowed from the config. */
+struct desired *desired_copy(const struct desired *v, size_t n);
 const char *record_kind_name(enum record_kind);
 /* 1 when the decoded TXT text is a value that kind owns. */
 int	record_kind_owns(enum record_kind, const char *text);
@@ -305,15 +309,18 @@ struct plan {
 };
 
 /*
- * Compares desired with live.  A desired that leaves the name alone
- * becomes a change with action none, before and after the live TXT set
- * (or NULL when there is none, or it is not a plain set).  Conflicts that mailauth must not resolve by
- * itself (a CNAME or an alias where a TXT set is wanted, a set with a
- * routing policy) are errors in d; live records that are odd but usable
- * (legacy DMARC tags, two DMARC records) are warnings.  Returns -1 when d
- * received an error.
+ * Compares the n desired records v with what is live at their names
+ * (ls->lives[i] is what Route 53 holds at v[i]'s name; live_read() made
+ * them parallel).  A desired that leaves the name alone becomes a change
+ * with action none, before and after the live TXT set (or NULL when there
+ * is none, or it is not a plain set).  Conflicts that mailauth must not
+ * resolve by itself (a CNAME or an alias where a TXT set is wanted, a set
+ * with a routing policy) are errors in d; live records that are odd but
+ * usable (legacy DMARC tags, two DMARC records) are warnings.  Returns -1
+ * when d received an error.
  */
-int	plan_diff(const struct live_state *, struct plan *, struct diags *d);
+int	plan_diff(const struct desired *v, size_t n,
+	    const struct live_state *ls, struct plan *, struct diags *d);
 void	plan_release(struct plan *);
 int	plan_has_changes(const struct plan *);
 /* Recounts nadd, nchange and ndestroy from the changes' ops. */

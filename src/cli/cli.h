@@ -216,6 +216,8 @@ struct buf;
 struct cli_plan {
 	struct cfg		*cfg;
 	struct desired		*desired;
+	struct desired		*settled;	/* after gate_settle(): what
+						 * the plan publishes */
 	size_t			 ndesired;
 	struct live_state	*live;
 	struct plan		*plan;

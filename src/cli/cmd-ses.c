@@ -143,7 +143,7 @@ compare(const struct cli_opts *o, struct cli_aws *aws, const struct cfg *cfg,
 			cli_error("%s", err.msg);
 		goto out;
 	}
-	plan_diff(&ls, plan, &d);
+	plan_diff(desired, n, &ls, plan, &d);
 	if (ses_stale_tokens(&aws->r53, cfg, ids, plan, &d, &err) == -1) {
 		cli_diags(&d);
 		cli_error("%s", err.msg);

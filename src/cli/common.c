@@ -176,7 +176,7 @@ print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
 	size_t		 i, k;
 
 	for (i = 0; i < p->ndesired; i++) {
-		const struct desired		*w = &p->desired[i];
+		const struct desired		*w = &p->settled[i];
 		const struct gate_verdict	*v;
 
 		if (w->kind != RECORD_DMARC || w->stage == NULL)
@@ -269,11 +269,11 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 			    d.nerrors == 1 ? "" : "s");
 		goto out;
 	}
-	if (gates != NULL) {
-		gate_settle(p->desired, p->ndesired, p->live);
+	/* What the plan publishes: as built, or as the gate settles it. */
+	p->settled = gate_settle(p->desired, p->ndesired, p->live);
+	if (gates != NULL)
 		print_gate(p, gates);
-	}
-	if (plan_diff(p->live, p->plan, &d) == -1) {
+	if (plan_diff(p->settled, p->ndesired, p->live, p->plan, &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s; nothing was changed", d.nerrors,
 		    d.nerrors == 1 ? "" : "s");
@@ -422,6 +422,7 @@ cli_plan_release(struct cli_plan *p)
 		plan_release(p->plan);
 	if (p->live != NULL)
 		live_release(p->live);
+	desired_release(p->settled, p->settled != NULL ? p->ndesired : 0);
 	desired_release(p->desired, p->ndesired);
 	if (p->cfg != NULL)
 		cli_ses_release(p->ses, p->cfg->ndomains);
