@@ -250,8 +250,8 @@ static int
 read_live(struct world *w)
 {
 	link_domains(w);
-	return live_read(&w->client, &w->cfg, w->want, w->nwant, &w->ls,
-	    &w->d, &w->err);
+	return live_read(&w->client, &w->cfg, w->want, w->nwant, NULL,
+	    &w->ls, &w->d, &w->err);
 }
 
 static void

@@ -91,7 +91,7 @@ const char *gate_state_name(enum gate_state);
  * stage is published instead, so a held domain neither advances nor
  * steps back; when it holds none of them, the held stage stays.  held is
  * cleared when the live stage is the due one (nothing is held back any
- * more).  Call between live_read() and plan_diff().
+ * more).  plan_build() calls it between live_read() and plan_diff().
  */
 struct desired *gate_settle(const struct desired *v, size_t n,
 	    const struct live_state *ls);

@@ -367,9 +367,26 @@ out:
 	return rc;
 }
 
+/* A change for a stale token: deleted, or shown kept. */
+static void
+diff_stale(const struct plan_stale *st, struct plan_change *c)
+{
+	c->kind = RECORD_DKIM;
+	c->domain = xstrdup(st->below->domain->name);
+	rrset_copy(&c->before, st->set);
+	if (st->remove)
+		c->op = PLAN_DELETE;
+	else {
+		c->op = PLAN_NONE;
+		rrset_copy(&c->after, st->set);
+	}
+	c->note = xstrdup(st->note);
+}
+
 int
 plan_diff(const struct desired *v, size_t n, const struct live_state *ls,
-    struct plan *p, struct diags *d)
+    const struct plan_stale *stale, size_t nstale, struct plan *p,
+    struct diags *d)
 {
 	struct plan_change	*c;
 	size_t			 i;
@@ -391,6 +408,11 @@ plan_diff(const struct desired *v, size_t n, const struct live_state *ls,
 			rc = -1;
 			c->op = PLAN_NONE;
 		}
+	}
+	for (i = 0; i < nstale; i++) {
+		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
+		c->zone = &p->zones[stale[i].below->zone - ls->zones];
+		diff_stale(&stale[i], c);
 	}
 	plan_count(p);
 	return rc;

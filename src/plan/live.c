@@ -418,10 +418,34 @@ read_zone(const struct r53_client *c, struct live_state *ls,
 	return rc;
 }
 
+/* Reads what lies below below[i] in the zone of each domain i that asks. */
+static int
+read_belows(const struct r53_client *c, const struct cfg *cfg,
+    const char *const *below, const size_t *zone_of, struct live_state *ls,
+    struct err *err)
+{
+	struct live_below	*b;
+	size_t			 i;
+
+	for (i = 0; i < cfg->ndomains; i++) {
+		if (below[i] == NULL)
+			continue;
+		b = xappend(&ls->belows, &ls->nbelows, sizeof(*ls->belows));
+		b->domain = &cfg->domains[i];
+		b->zone = &ls->zones[zone_of[i]];
+		b->name = xstrdup(below[i]);
+		if (live_read_below(c, b->zone, b->name, &b->sets, &b->nsets,
+		    err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 live_read(const struct r53_client *c, const struct cfg *cfg,
-    const struct desired *desired, size_t ndesired, struct live_state *ls,
-    struct diags *d, struct err *err)
+    const struct desired *desired, size_t ndesired,
+    const char *const *below, struct live_state *ls, struct diags *d,
+    struct err *err)
 {
 	size_t		*zone_of = NULL;
 	long		*counts = NULL;
@@ -447,6 +471,9 @@ live_read(const struct r53_client *c, const struct cfg *cfg,
 	for (i = 0; i < ls->nzones; i++)
 		if (read_zone(c, ls, counts, i, err) == -1)
 			goto out;
+	if (below != NULL && read_belows(c, cfg, below, zone_of, ls,
+	    err) == -1)
+		goto out;
 	rc = 0;
 out:
 	free(counts);
@@ -462,6 +489,11 @@ live_release(struct live_state *ls)
 	for (i = 0; i < ls->nlives; i++)
 		r53_rrsets_release(ls->lives[i].sets, ls->lives[i].nsets);
 	free(ls->lives);
+	for (i = 0; i < ls->nbelows; i++) {
+		free(ls->belows[i].name);
+		r53_rrsets_release(ls->belows[i].sets, ls->belows[i].nsets);
+	}
+	free(ls->belows);
 	for (i = 0; i < ls->nzones; i++) {
 		free(ls->zones[i].id);
 		free(ls->zones[i].name);
