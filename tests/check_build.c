@@ -3,8 +3,9 @@
  * (fake_route53.h) serving one zone and logging every request: the plan
  * of one day, the metadata of the bytes the caller hashed, the desired
  * records left as they were built while the gate settles and the stale
- * Easy DKIM tokens are found, and every request made by the one read of
- * Route 53 (the same requests, in the same order, as live_read() alone).
+ * Easy DKIM tokens are found, every request made by the one read of
+ * Route 53 (the same requests, in the same order, as live_read() alone),
+ * and the AWS side asked for only once the config's records are sound.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ struct world {
 	struct ses_identity	 ids[2];	/* parallel to cfg.domains */
 	struct gate_verdict	 gates[2];
 	struct plan_inputs	 in;
+	int			 connects;	/* connect() calls */
 	struct plan_built	 built;
 	struct diags		 d;
 	struct err		 err;
@@ -81,6 +83,19 @@ day_of(const char *s)
 
 	ck_assert_int_eq(cfg_date_parse(s, &d, NULL), 0);
 	return d;
+}
+
+/* The AWS side, counted. */
+static int
+world_connect(void *ctx, const struct r53_client **r53,
+    const struct ses_identity **ses)
+{
+	struct world	*w = ctx;
+
+	w->connects++;
+	*r53 = &w->client;
+	*ses = w->ids;
+	return 0;
 }
 
 /* A record set at the config's TTL. */
@@ -130,9 +145,9 @@ world_init(struct world *w, int prune, const char *day)
 	w->in.config_sha256 = SHA256;
 	w->in.day = day_of(day);
 	w->in.created = CREATED;
-	w->in.ses = w->ids;
 	w->in.scope = PLAN_SCOPE_ALL;
-	w->in.r53 = &w->client;
+	w->in.connect = world_connect;
+	w->in.ctx = w;
 }
 
 /* Gate verdicts of day with no reports: example.com is held. */
@@ -191,6 +206,7 @@ START_TEST(build_end_to_end)
 	world_init(&w, 0, "2027-01-16");
 	ck_assert_msg(build(&w) == 0, "%s", w.err.msg);
 	ck_assert_uint_eq(w.d.nerrors, 0);
+	ck_assert_int_eq(w.connects, 1);
 	/* The SPF record replaced among the apex's values. */
 	c = change_at(&w.built.plan, "example.com.");
 	ck_assert_ptr_nonnull(c);
@@ -352,23 +368,16 @@ START_TEST(build_reads_route53_once)
 }
 END_TEST
 
-/* A config whose selector "sel" SES names as a token of its own. */
+/* The world with another config. */
 static void
-world_clash(struct world *w, enum plan_scope scope)
+world_config(struct world *w, const char *text)
 {
-	static const char	 text[] = "version: 1\ndomains:\n"
-	    "  example.com:\n    ses: { region: eu-west-1 }\n"
-	    "    dkim:\n      sel: { cname: x.example.net }\n";
-	struct diags		 d = DIAGS_INIT;
+	struct diags	 d = DIAGS_INIT;
 
-	world_init(w, 0, "2027-01-16");
-	free(w->tokens[1]);
-	w->tokens[1] = xstrdup("sel");
 	cfg_release(&w->cfg);
 	ck_assert_int_eq(cfg_load_string(&w->cfg, "m.yaml", text,
 	    strlen(text), &d), 0);
 	diags_release(&d);
-	w->in.scope = scope;
 }
 
 /* A step that fails says which, having sent nothing after it. */
@@ -376,10 +385,29 @@ START_TEST(build_failed_steps)
 {
 	struct world	 w;
 
-	world_clash(&w, PLAN_SCOPE_ALL);
+	/* The config's records are wrong: the AWS side is not even
+	 * opened. */
+	world_init(&w, 0, "2027-01-16");
+	world_config(&w, "version: 1\ndomains:\n  example.com:\n"
+	    "    dkim:\n      s1: { public_key_file: /nonexistent.pem }\n");
+	ck_assert_int_eq(build(&w), -1);
+	ck_assert_int_eq(w.built.failed, PLAN_STEP_DESIRED);
+	ck_assert_uint_ge(w.d.nerrors, 1);
+	ck_assert_int_eq(w.connects, 0);
+	world_release(&w);
+
+	/* SES names the config's selector "sel" as a token of its own:
+	 * connected, but nothing sent to Route 53. */
+	world_init(&w, 0, "2027-01-16");
+	free(w.tokens[1]);
+	w.tokens[1] = xstrdup("sel");
+	world_config(&w, "version: 1\ndomains:\n  example.com:\n"
+	    "    ses: { region: eu-west-1 }\n"
+	    "    dkim:\n      sel: { cname: x.example.net }\n");
 	ck_assert_int_eq(build(&w), -1);
 	ck_assert_int_eq(w.built.failed, PLAN_STEP_SES);
 	ck_assert_uint_ge(w.d.nerrors, 1);
+	ck_assert_int_eq(w.connects, 1);
 	ck_assert_uint_eq(w.fake.nlog, 0);
 	ck_assert_ptr_null(w.built.settled);
 	world_release(&w);

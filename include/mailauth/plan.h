@@ -522,7 +522,13 @@ enum plan_scope {
 				 * config_sha256 are not read */
 };
 
-/* Everything a plan is made from, gathered by the caller (src/cli/). */
+/*
+ * What a plan is made from, gathered by the caller (src/cli/).  The AWS
+ * side comes last, through connect(): plan_build() calls it once the
+ * config's own records are built without error (at once in the status
+ * scope), so that a config whose records are wrong is reported without
+ * credentials and with nothing sent to AWS.
+ */
 struct plan_inputs {
 	const struct cfg		*cfg;
 	const char			*config_path;	/* as given with -c */
@@ -534,16 +540,21 @@ struct plan_inputs {
 	const struct gate_verdict	*gates;		/* parallel to
 							 * cfg->domains, or
 							 * NULL: dates alone */
-	const struct ses_identity	*ses;		/* parallel to
-							 * cfg->domains, or
-							 * NULL without ses: */
 	enum plan_scope			 scope;
-	const struct r53_client		*r53;
+	/* The caller opens the AWS side (that I/O is its own) and gives
+	 * the Route 53 client and the SES identities (parallel to
+	 * cfg->domains, or NULL without ses:), both outliving the plan;
+	 * -1, after saying why, stops the plan. */
+	int				(*connect)(void *ctx,
+					    const struct r53_client **r53,
+					    const struct ses_identity **ses);
+	void				*ctx;
 };
 
 /* The step of plan_build() that failed. */
 enum plan_step {
 	PLAN_STEP_DESIRED,	/* the config's records (desired_build_gated) */
+	PLAN_STEP_CONNECT,	/* connect() failed, and said why */
 	PLAN_STEP_SES,		/* the records SES asks for */
 	PLAN_STEP_LIVE,		/* reading Route 53: d or err */
 	PLAN_STEP_DIFF,
@@ -572,16 +583,16 @@ struct plan_built {
 
 /*
  * Makes the plan from in, in this order, each step reading what the steps
- * before it made and changing none of it: the desired records
- * (desired_build_gated() on in->day with in->gates, then
- * desired_build_ses() with in->ses); one read of Route 53 through in->r53
- * (live_read(), with ses_token_tops() below when in->ses is given);
- * gate_settle(); ses_stale_tokens(); plan_diff(); plan_batches(); and the
- * metadata from in.  Nothing reads Route 53 after live_read().
- * Diagnostics of every step go to d; an API failure goes to err.  Returns
- * -1 when a step failed (out->failed says which; what the steps before it
- * made stays in out for the caller to show); release out with
- * plan_built_release() either way.
+ * before it made and changing none of it: the config's records
+ * (desired_build_gated() on in->day with in->gates); in->connect(); the
+ * records the SES identities ask for (desired_build_ses()); one read of
+ * Route 53 (live_read(), with ses_token_tops() below when there are SES
+ * identities); gate_settle(); ses_stale_tokens(); plan_diff();
+ * plan_batches(); and the metadata from in.  Nothing reads Route 53 after
+ * live_read().  Diagnostics of every step go to d; an API failure goes to
+ * err.  Returns -1 when a step failed (out->failed says which; what the
+ * steps before it made stays in out for the caller to show); release out
+ * with plan_built_release() either way.
  */
 int	plan_build(const struct plan_inputs *in, struct plan_built *out,
 	    struct diags *d, struct err *err);

@@ -118,6 +118,23 @@ route53_line(const struct cfg_domain *dom, const struct plan *p,
 	buf_release(&off);
 }
 
+/* What compare() hands plan_build(): the AWS side, already open. */
+struct connected {
+	const struct r53_client		*r53;
+	const struct ses_identity	*ids;
+};
+
+static int
+connected(void *ctx, const struct r53_client **r53,
+    const struct ses_identity **ses)
+{
+	const struct connected	*c = ctx;
+
+	*r53 = c->r53;
+	*ses = c->ids;
+	return 0;
+}
+
 /*
  * The records of the identities alone (not the rest of the config),
  * compared with Route 53 as plan compares them.  -1 after printing.
@@ -127,6 +144,7 @@ compare(const struct cli_opts *o, struct cli_aws *aws, const struct cfg *cfg,
     const struct ses_identity *ids, struct plan_built *b)
 {
 	struct plan_inputs	 in;
+	struct connected	 c;
 	struct diags		 d = DIAGS_INIT;
 	struct err		 err;
 	int			 rc;
@@ -135,9 +153,11 @@ compare(const struct cli_opts *o, struct cli_aws *aws, const struct cfg *cfg,
 	memset(&in, 0, sizeof(in));
 	in.cfg = cfg;
 	in.config_path = o->config;
-	in.ses = ids;
 	in.scope = PLAN_SCOPE_SES_STATUS;
-	in.r53 = &aws->r53;
+	c.r53 = &aws->r53;
+	c.ids = ids;
+	in.connect = connected;
+	in.ctx = &c;
 	rc = plan_build(&in, b, &d, &err);
 	cli_diags(&d);
 	if (rc == -1 && err.msg[0] != '\0')

@@ -304,17 +304,21 @@ print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
 	buf_release(&line);
 }
 
-/* Prints why plan_build() failed, after its diagnostics. */
+/* Prints why plan_build() failed, after its diagnostics; connect() has
+ * said why already. */
 static void
 print_failure(const struct cli_opts *o, const struct plan_built *b,
     const struct diags *d, const struct err *err)
 {
-	cli_diags(d);
+	if (b->failed != PLAN_STEP_CONNECT)
+		cli_diags(d);
 	switch (b->failed) {
 	case PLAN_STEP_DESIRED:
 		cli_error("%zu error%s in the records '%s' produces; nothing "
 		    "was sent to AWS", d->nerrors, d->nerrors == 1 ? "" : "s",
 		    o->config);
+		break;
+	case PLAN_STEP_CONNECT:
 		break;
 	case PLAN_STEP_SES:
 		cli_error("%zu error%s in the records SES asks for; nothing "
@@ -346,12 +350,41 @@ plan_time(const struct cli_opts *o, long *day, char created[32])
 	strftime(created, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* What plan_make() hands plan_build() to connect with. */
+struct connect {
+	const struct cli_opts	*o;
+	struct cli_aws		*aws;
+	struct cli_plan		*p;
+};
+
+/* The AWS side, once the config's records are sound: the Route 53 client
+ * and the SES identities of the domains with ses:. */
+static int
+plan_connect(void *ctx, const struct r53_client **r53,
+    const struct ses_identity **ses)
+{
+	struct connect	*c = ctx;
+
+	/* Open already when the gate read reports from S3. */
+	if (c->aws->endpoint == NULL && cli_aws_open(c->o, c->aws) == -1)
+		return -1;
+	if (cli_ses_has(c->p->cfg) && cli_ses_identities(c->o, c->aws,
+	    c->p->cfg, &c->p->ses) == -1) {
+		cli_error("nothing was changed");
+		return -1;
+	}
+	*r53 = &c->aws->r53;
+	*ses = c->p->ses;
+	return 0;
+}
+
 int
 cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
     struct cli_plan *p)
 {
 	struct gate_verdict	*gates = NULL;
 	struct plan_inputs	 in;
+	struct connect		 c;
 	struct diags		 d = DIAGS_INIT;
 	struct err		 err;
 	char			 sha256[65], created[32];
@@ -372,14 +405,9 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		cli_error("nothing was sent to Route 53");
 		goto out;
 	}
-	/* Open already when the gate read reports from S3. */
-	if (aws->endpoint == NULL && cli_aws_open(o, aws) == -1)
-		goto out;
-	if (cli_ses_has(p->cfg) && cli_ses_identities(o, aws, p->cfg,
-	    &p->ses) == -1) {
-		cli_error("nothing was changed");
-		goto out;
-	}
+	c.o = o;
+	c.aws = aws;
+	c.p = p;
 	memset(&in, 0, sizeof(in));
 	in.cfg = p->cfg;
 	in.config_path = o->config;
@@ -387,9 +415,9 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 	in.day = day;
 	in.created = created;
 	in.gates = gates;
-	in.ses = p->ses;
 	in.scope = PLAN_SCOPE_ALL;
-	in.r53 = &aws->r53;
+	in.connect = plan_connect;
+	in.ctx = &c;
 	rc = plan_build(&in, &p->built, &d, &err);
 	if (gates != NULL && p->built.settled != NULL)
 		print_gate(p, gates);

@@ -1,11 +1,12 @@
 /*
- * build.c - the plan, built in one pass from whole inputs: the desired
- * records (the config's for the day, held back by the rollout gate, and
- * what the SES identities ask for), one read of Route 53 (the managed
- * names, and what lies below _domainkey.<domain> for the stale Easy DKIM
- * tokens), the gate's settlement against what is live, the diff, and the
- * change batches.  Each step reads the results of the steps before it and
- * never changes them; nothing reads Route 53 after the read.
+ * build.c - the plan, built in one pass: the desired records (the
+ * config's for the day, held back by the rollout gate, then, once the
+ * caller has connected to AWS, what the SES identities ask for), one read
+ * of Route 53 (the managed names, and what lies below _domainkey.<domain>
+ * for the stale Easy DKIM tokens), the gate's settlement against what is
+ * live, the diff, and the change batches.  Each step reads the results of
+ * the steps before it and never changes them; nothing reads Route 53
+ * after the read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,14 @@
 #define MAILAUTH_VERSION	"dev"
 #endif
 
-/* The desired records of the scope; -1 when d received an error that
- * stops the plan, with the step in out->failed. */
+/*
+ * The desired records of the scope, asking the caller for the AWS side
+ * once the config's own are sound; -1 when that failed or d received an
+ * error that stops the plan, with the step in out->failed.
+ */
 static int
-build_desired(const struct plan_inputs *in, struct plan_built *out,
-    struct diags *d)
+build_desired(const struct plan_inputs *in, const struct r53_client **r53,
+    const struct ses_identity **ses, struct plan_built *out, struct diags *d)
 {
 	int	 status = in->scope == PLAN_SCOPE_SES_STATUS;
 
@@ -35,10 +39,14 @@ build_desired(const struct plan_inputs *in, struct plan_built *out,
 		out->failed = PLAN_STEP_DESIRED;
 		return -1;
 	}
+	if (in->connect(in->ctx, r53, ses) == -1) {
+		out->failed = PLAN_STEP_CONNECT;
+		return -1;
+	}
 	/* What the SES identities ask for joins the config's records
 	 * before anything is read from Route 53. */
-	if (in->ses != NULL && desired_build_ses(in->cfg, in->ses,
-	    &out->desired, &out->ndesired, d) == -1 && !status) {
+	if (*ses != NULL && desired_build_ses(in->cfg, *ses, &out->desired,
+	    &out->ndesired, d) == -1 && !status) {
 		out->failed = PLAN_STEP_SES;
 		return -1;
 	}
@@ -61,22 +69,25 @@ int
 plan_build(const struct plan_inputs *in, struct plan_built *out,
     struct diags *d, struct err *err)
 {
-	char	**tops = NULL;
-	int	  status = in->scope == PLAN_SCOPE_SES_STATUS, rc = -1;
+	const struct r53_client		*r53 = NULL;
+	const struct ses_identity	*ses = NULL;
+	char				**tops = NULL;
+	int				  status, rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (build_desired(in, out, d) == -1)
+	status = in->scope == PLAN_SCOPE_SES_STATUS;
+	if (build_desired(in, &r53, &ses, out, d) == -1)
 		return -1;
-	if (in->ses != NULL)
+	if (ses != NULL)
 		tops = ses_token_tops(in->cfg, out->desired, out->ndesired);
-	if (live_read(in->r53, in->cfg, out->desired, out->ndesired,
+	if (live_read(r53, in->cfg, out->desired, out->ndesired,
 	    (const char *const *)tops, &out->live, d, err) == -1) {
 		out->failed = PLAN_STEP_LIVE;
 		goto out;
 	}
 	out->settled = gate_settle(out->desired, out->ndesired, &out->live);
-	if (in->ses != NULL)
-		ses_stale_tokens(in->cfg, in->ses, &out->live, &out->stale,
+	if (ses != NULL)
+		ses_stale_tokens(in->cfg, ses, &out->live, &out->stale,
 		    &out->nstale);
 	if (plan_diff(out->settled, out->ndesired, &out->live, out->stale,
 	    out->nstale, &out->plan, d) == -1 && !status) {
