@@ -156,6 +156,17 @@ void	aws_creds_answer_release(struct aws_creds_answer *ans);
 void	aws_creds_answer_take(struct aws_creds_answer *ans,
 	    struct sts_session *s);
 
+struct aws_creds_source;
+
+/*
+ * A source's fetch: fresh credentials into ans (zeroed by the caller) as
+ * of now.  1: ans filled; 0: nothing there after all (instance metadata
+ * without a role, a profile without credentials), one reason added to
+ * why; -1: err filled.  On 0 and -1 ans holds nothing.
+ */
+typedef int (*aws_creds_get_fn)(struct aws_creds_source *, time_t now,
+	    struct aws_creds_answer *ans, struct buf *why, struct err *);
+
 /*
  * One source of credentials, as aws-c-auth's providers: opened when it is
  * configured (its settings read and kept in impl), asked with get() as
@@ -167,17 +178,7 @@ struct aws_creds_source {
 	 * metadata": what the answer says when the source says nothing
 	 * more. */
 	const char			*name;
-	/*
-	 * Fetches fresh credentials into ans (zeroed by the caller) as of
-	 * now.  1: ans filled; 0: nothing there after all (instance
-	 * metadata without a role, a profile without credentials), one
-	 * reason added to why; -1: err filled.  On 0 and -1 ans holds
-	 * nothing.
-	 */
-	int				(*get)(struct aws_creds_source *,
-					    time_t now,
-					    struct aws_creds_answer *ans,
-					    struct buf *why, struct err *);
+	aws_creds_get_fn		 get;
 	/* Frees impl, wiping any secret in it; NULL: nothing to free. */
 	void				(*release)(void *impl);
 	void				*impl;		/* the source's own */
@@ -186,10 +187,8 @@ struct aws_creds_source {
 
 /* A source of these parts, to be freed with aws_creds_source_free(). */
 struct aws_creds_source *aws_creds_source_new(const char *name,
-	    const struct aws_creds_setup *,
-	    int (*get)(struct aws_creds_source *, time_t,
-	    struct aws_creds_answer *, struct buf *, struct err *),
-	    void (*release)(void *), void *impl);
+	    const struct aws_creds_setup *, aws_creds_get_fn get,
+	    void (*release)(void *impl), void *impl);
 /* Releases impl, then frees src; NULL is fine. */
 void	aws_creds_source_free(struct aws_creds_source *src);
 
@@ -225,16 +224,13 @@ int	aws_creds_source_ask(aws_creds_source_open_fn open,
 	    struct aws_creds_source **src, struct aws_creds_answer *ans,
 	    struct buf *why, struct err *);
 
-/*
- * What web identity is asked with: from the environment or from a
- * profile.  p, when not NULL, is the profile whose duration_seconds
- * applies.
- */
+/* What web identity is asked with: from the environment or a profile. */
 struct aws_webid {
 	const char		*token_file;	/* "~" allowed */
 	const char		*token_from;	/* the setting, for messages */
 	const char		*role_arn;
 	const char		*session_name;	/* NULL: "mailauth-NOW" */
+	/* Whose duration_seconds applies; NULL: STS's default. */
 	const struct aws_profile *profile;
 };
 

@@ -43,8 +43,7 @@ struct chain {
 
 struct aws_creds_source *
 aws_creds_source_new(const char *name, const struct aws_creds_setup *s,
-    int (*get)(struct aws_creds_source *, time_t, struct aws_creds_answer *,
-    struct buf *, struct err *), void (*release)(void *), void *impl)
+    aws_creds_get_fn get, void (*release)(void *), void *impl)
 {
 	struct aws_creds_source	*src = xcalloc(1, sizeof(*src));
 
