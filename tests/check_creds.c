@@ -2,7 +2,8 @@
  * check_creds.c - the credentials chain: the shared files as the AWS CLI
  * reads them, each source and their precedence, role chains and loops,
  * credential_process, container credentials, instance metadata, STS
- * answers, and the provider's refresh against a fake clock.
+ * answers, and the provider's refresh against a fake clock.  Each source
+ * alone, outside the chain: check_cred_sources.c.
  *
  * The network is a fake transport that plays STS, the container endpoint
  * and IMDS; files live in a temporary folder; the environment is a table.

@@ -41,58 +41,6 @@ struct chain {
 	struct aws_creds_source	*source;	/* the one that answered */
 };
 
-struct aws_creds_source *
-aws_creds_source_new(const char *name, const struct aws_creds_setup *s,
-    aws_creds_get_fn get, void (*release)(void *), void *impl)
-{
-	struct aws_creds_source	*src = xcalloc(1, sizeof(*src));
-
-	src->name = name;
-	src->get = get;
-	src->release = release;
-	src->impl = impl;
-	src->setup = s;
-	return src;
-}
-
-void
-aws_creds_source_free(struct aws_creds_source *src)
-{
-	if (src == NULL)
-		return;
-	if (src->release != NULL)
-		src->release(src->impl);
-	free(src);
-}
-
-int
-aws_creds_source_ask(aws_creds_source_open_fn open,
-    const struct aws_creds_setup *s, time_t now,
-    struct aws_creds_source **out, struct aws_creds_answer *ans,
-    struct buf *why, struct err *err)
-{
-	struct aws_creds_source	*src;
-	int			 rc;
-
-	memset(ans, 0, sizeof(*ans));
-	if (out != NULL)
-		*out = NULL;
-	if ((rc = open(s, &src, why, err)) != 1)
-		return rc;
-	if ((rc = src->get(src, now, ans, why, err)) != 1) {
-		aws_creds_answer_release(ans);
-		aws_creds_source_free(src);
-		return rc;
-	}
-	if (ans->from.len == 0)
-		buf_adds(&ans->from, src->name);
-	if (out != NULL)
-		*out = src;
-	else
-		aws_creds_source_free(src);
-	return 1;
-}
-
 /* The variable, or NULL when unset or empty. */
 static const char *
 env(const struct chain *c, const char *name)

@@ -1,8 +1,8 @@
 /*
  * creds.c - AWS credentials and what their sources share: the environment,
  * token files, credentials as JSON, their expiration, the settings of an
- * STS role request, and the provider that refreshes credentials before
- * they lapse.  Every copy of a secret is wiped before it is freed.
+ * STS role request, the source interface, and the provider that refreshes
+ * credentials before they lapse.  Every copy of a secret is wiped before it is freed.
  */
 #include <cJSON.h>
 #include <errno.h>
@@ -347,6 +347,60 @@ aws_creds_role_settings(const struct aws_profile *p, const char *session,
 	    xasprintf("mailauth-%lld", (long long)now);
 	ar->session_name = *name;
 	return 0;
+}
+
+/* ---- sources ---------------------------------------------------------------- */
+
+struct aws_creds_source *
+aws_creds_source_new(const char *name, const struct aws_creds_setup *s,
+    aws_creds_get_fn get, void (*release)(void *), void *impl)
+{
+	struct aws_creds_source	*src = xcalloc(1, sizeof(*src));
+
+	src->name = name;
+	src->get = get;
+	src->release = release;
+	src->impl = impl;
+	src->setup = s;
+	return src;
+}
+
+void
+aws_creds_source_free(struct aws_creds_source *src)
+{
+	if (src == NULL)
+		return;
+	if (src->release != NULL)
+		src->release(src->impl);
+	free(src);
+}
+
+int
+aws_creds_source_ask(aws_creds_source_open_fn open,
+    const struct aws_creds_setup *s, time_t now,
+    struct aws_creds_source **out, struct aws_creds_answer *ans,
+    struct buf *why, struct err *err)
+{
+	struct aws_creds_source	*src;
+	int			 rc;
+
+	memset(ans, 0, sizeof(*ans));
+	if (out != NULL)
+		*out = NULL;
+	if ((rc = open(s, &src, why, err)) != 1)
+		return rc;
+	if ((rc = src->get(src, now, ans, why, err)) != 1) {
+		aws_creds_answer_release(ans);
+		aws_creds_source_free(src);
+		return rc;
+	}
+	if (ans->from.len == 0)
+		buf_adds(&ans->from, src->name);
+	if (out != NULL)
+		*out = src;
+	else
+		aws_creds_source_free(src);
+	return 1;
 }
 
 /* ---- the provider ---------------------------------------------------------- */
