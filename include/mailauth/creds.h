@@ -19,8 +19,8 @@
  *   6. EC2 instance metadata, IMDSv2 only (cred_imds.c).
  *
  * Each source is a struct aws_creds_source behind one open function; the
- * chain (chain.c) is a table of those functions, asked in order.  Adding a
- * source is one file and one line in that table.
+ * chain (chain.c) asks them in the order of AWS_CREDS_SOURCES below.
+ * Adding a source is one file and one line in that table.
  *
  * Nothing here reads the environment, the clock or HOME by itself: the
  * environment is a lookup function, the clock, the HTTP transports and the
@@ -202,16 +202,24 @@ void	aws_creds_source_free(struct aws_creds_source *src);
 typedef int (*aws_creds_source_open_fn)(const struct aws_creds_setup *,
 	    struct aws_creds_source **out, struct buf *why, struct err *);
 
-int	aws_creds_env_open(const struct aws_creds_setup *,
+/*
+ * The chain's table: the sources in the order aws_chain_open() asks them,
+ * one line each, X(the open function of src/aws/cred_NAME.c).  The open
+ * functions are declared here from it and chain.c makes its table of it,
+ * so a new source is one file and one line here.
+ */
+#define AWS_CREDS_SOURCES(X)						\
+	X(aws_creds_env_open)		/* 2. environment keys */	\
+	X(aws_creds_webid_open)		/* 3. web identity */		\
+	X(aws_creds_profile_open)	/* 4. the shared files */	\
+	X(aws_creds_container_open)	/* 5. container credentials */	\
+	X(aws_creds_imds_open)		/* 6. EC2 instance metadata */
+
+#define AWS_CREDS_SOURCE_DECLARE(open)					\
+	int open(const struct aws_creds_setup *,			\
 	    struct aws_creds_source **, struct buf *, struct err *);
-int	aws_creds_webid_open(const struct aws_creds_setup *,
-	    struct aws_creds_source **, struct buf *, struct err *);
-int	aws_creds_profile_open(const struct aws_creds_setup *,
-	    struct aws_creds_source **, struct buf *, struct err *);
-int	aws_creds_container_open(const struct aws_creds_setup *,
-	    struct aws_creds_source **, struct buf *, struct err *);
-int	aws_creds_imds_open(const struct aws_creds_setup *,
-	    struct aws_creds_source **, struct buf *, struct err *);
+AWS_CREDS_SOURCES(AWS_CREDS_SOURCE_DECLARE)
+#undef AWS_CREDS_SOURCE_DECLARE
 
 /*
  * Opens the source with open and asks it once as of now: 1 with ans

@@ -19,14 +19,12 @@
 
 #define DEFAULT_PROFILE	"default"
 
-/* The sources, in the order they are asked. */
+/* The sources, in the order they are asked (creds.h). */
+#define SOURCE(open)	open,
 static const aws_creds_source_open_fn sources[] = {
-	aws_creds_env_open,
-	aws_creds_webid_open,
-	aws_creds_profile_open,
-	aws_creds_container_open,
-	aws_creds_imds_open,
+	AWS_CREDS_SOURCES(SOURCE)
 };
+#undef SOURCE
 
 struct chain {
 	struct aws_chain_opts	 o;

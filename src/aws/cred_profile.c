@@ -236,6 +236,15 @@ web_identity(struct walk *w, const struct aws_profile *p, const char *role,
 	return 1;
 }
 
+/* rc, with what was used added to how when it is 1. */
+static int
+used(int rc, struct buf *how, const char *what)
+{
+	if (rc == 1)
+		buf_adds(how, what);
+	return rc;
+}
+
 /*
  * The credentials of profile p, in the AWS CLI's order: at the top, a role
  * (role_arn with source_profile or credential_source) before static keys;
@@ -248,7 +257,7 @@ static int
 profile_creds(struct walk *w, const struct aws_profile *p, int top,
     struct aws_creds_answer *ans, struct buf *how, struct err *err)
 {
-	const char	*role, *wfile, *cmd, *used = "static keys";
+	const char	*role, *wfile, *cmd;
 	int		 rc;
 
 	role = aws_profile_get(p, "role_arn");
@@ -256,26 +265,23 @@ profile_creds(struct walk *w, const struct aws_profile *p, int top,
 	cmd = aws_profile_get(p, "credential_process");
 	if (role != NULL && wfile == NULL && (top || !has_static(p)))
 		return assume_role(w, p, ans, how, err);
-	if (wfile != NULL) {
-		rc = web_identity(w, p, role, wfile, ans, err);
-		used = "web identity";
-	} else if (!has_static(p) && cmd == NULL &&
+	if (wfile != NULL)
+		return used(web_identity(w, p, role, wfile, ans, err), how,
+		    "web identity");
+	if (!has_static(p) && cmd == NULL &&
 	    (aws_profile_get(p, "sso_session") != NULL ||
 	    aws_profile_get(p, "sso_start_url") != NULL))
 		return err_set(err, "profile '%s' uses IAM Identity Center "
 		    "(sso_*), which mailauth does not read; set "
 		    "credential_process = aws configure export-credentials "
 		    "--profile %s --format process", p->name, p->name);
-	else if ((rc = static_keys(p, AWS_FILE_CREDENTIALS, ans, err)) != 0)
-		;
-	else if (cmd != NULL) {
-		rc = aws_creds_process_get(w->s, w->now, p, cmd, ans, err);
-		used = "credential_process";
-	} else
-		rc = static_keys(p, AWS_FILE_CONFIG, ans, err);
-	if (rc == 1)
-		buf_adds(how, used);
-	return rc;
+	if ((rc = static_keys(p, AWS_FILE_CREDENTIALS, ans, err)) != 0)
+		return used(rc, how, "static keys");
+	if (cmd != NULL)
+		return used(aws_creds_process_get(w->s, w->now, p, cmd, ans,
+		    err), how, "credential_process");
+	return used(static_keys(p, AWS_FILE_CONFIG, ans, err), how,
+	    "static keys");
 }
 
 static int
