@@ -1550,6 +1550,40 @@ START_TEST(test_chain_refresh)
 }
 END_TEST
 
+/* Container credentials are fetched again with the token file as it is
+ * then: the token rotates, the settings do not. */
+START_TEST(test_chain_refresh_container)
+{
+	struct world			 w;
+	struct aws_creds_provider	*p;
+	const struct aws_creds		*c;
+
+	world_init(&w);
+	setenv_w(&w, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds/abc");
+	put_file(&w, "ctoken", CONTAINER_TOKEN "\n");
+	setenv_w(&w, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "~/ctoken");
+	p = expect(&w, NULL, "ASIACONT", "container");
+	ck_assert_uint_eq(w.nlog, 1);
+	put_file(&w, "ctoken", CONTAINER_TOKEN "-2\n");
+	clock_now = NOW + 3400;
+	ck_assert_int_eq(aws_creds_provider_get(p, clock_now, &c, &w.err), 0);
+	ck_assert_uint_eq(w.nlog, 2);
+	ck_assert_str_eq(w.log[1], "GET http://169.254.170.2/v2/creds/abc");
+	ck_assert_str_eq(w.auth[1], CONTAINER_TOKEN "-2");
+	ck_assert_int_eq(p->expiration, NOW + 3400 + 3600);
+	ck_assert_str_eq(p->source, "container");
+	/* A token file gone when the credentials are about to lapse fails
+	 * the refresh, naming the source. */
+	unlink(put_file(&w, "ctoken", ""));
+	clock_now = NOW + 3400 + 3600 - 30;
+	ck_assert_int_eq(aws_creds_provider_get(p, clock_now, &c, &w.err), -1);
+	ck_assert_ptr_nonnull(strstr(w.err.msg, "cannot refresh the AWS "
+	    "credentials from container: container: cannot read '"));
+	aws_creds_provider_free(p);
+	world_release(&w);
+}
+END_TEST
+
 /* Route 53 requests are signed with the provider's current credentials. */
 struct r53_fake {
 	char	*auth[4];
@@ -1651,6 +1685,7 @@ creds_suite(void)
 	tc = tcase_create("refresh");
 	tcase_add_test(tc, test_provider_refresh);
 	tcase_add_test(tc, test_chain_refresh);
+	tcase_add_test(tc, test_chain_refresh_container);
 	tcase_add_test(tc, test_route53_uses_provider);
 	suite_add_tcase(s, tc);
 
