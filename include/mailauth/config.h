@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 
+#include "mailauth/date.h"
+
 struct diags;
 struct err;
 
@@ -81,13 +83,6 @@ enum dmarc_align {
 };
 
 /*
- * A day: the number of days since 1970-01-01, the calendar being the
- * proleptic Gregorian one and the day UTC's.  Dates in mailauth.yaml and on
- * the command line are written YYYY-MM-DD, years 1970 to 9999.
- */
-#define CFG_DAY_MAX	2932896L	/* 9999-12-31 */
-
-/*
  * One stage of a DMARC rollout (dmarc.rollout, docs/configuration.md): from
  * its day until the next stage's, it supplies p, t, pct, sp and np.
  */
@@ -98,7 +93,8 @@ struct cfg_stage {
 						 * with testing) */
 	enum dmarc_policy	subdomain_policy;		/* sp=, or UNSET */
 	enum dmarc_policy	nonexistent_subdomain_policy;	/* np=, or UNSET */
-	long			from;		/* the first day of the stage */
+	long			from;		/* the first day of the stage
+						 * (date.h) */
 	int			rollback;	/* weaker than the stage before,
 						 * on purpose */
 	struct cfg_pos		pos;		/* of the stage; for a template,
@@ -237,15 +233,6 @@ int	cfg_load_string_with(struct cfg *, const char *path, const char *text,
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
 
-/*
- * Parses a date written YYYY-MM-DD (exactly: four digits, '-', two, '-',
- * two) that is a real calendar date from 1970-01-01 to 9999-12-31 into
- * *day.  Returns -1 otherwise, with err (may be NULL) saying why, e.g.
- * "'2027-02-29' is not a date: February 2027 has 28 days".
- */
-int	cfg_date_parse(const char *s, long *day, struct err *err);
-/* Writes day (0 to CFG_DAY_MAX) as YYYY-MM-DD and a NUL into out. */
-void	cfg_date_format(long day, char out[11]);
 /* The stage active on day (the last one whose from is not after it), or
  * NULL when day is before the first stage or there is no rollout. */
 const struct cfg_stage *cfg_rollout_at(const struct cfg_rollout *, long day);

@@ -25,6 +25,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/diag.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
@@ -1363,103 +1364,6 @@ load_align(struct ctx *c, const struct node *n, const char *path,
 
 /* --- dates --- */
 
-static const char *const month_names[] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"
-};
-
-static int
-is_leap(long y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_len(long y, int m)
-{
-	static const int	 len[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	return m == 2 && is_leap(y) ? 29 : len[m - 1];
-}
-
-/* Days from 0001-01-01 to the first of January of y. */
-static long
-days_before_year(long y)
-{
-	y--;
-	return y * 365 + y / 4 - y / 100 + y / 400;
-}
-
-/* 1 when s is written dddd-dd-dd. */
-static int
-date_shaped(const char *s)
-{
-	static const char	 pat[] = "dddd-dd-dd";
-	size_t			 i;
-
-	if (strlen(s) != sizeof(pat) - 1)
-		return 0;
-	for (i = 0; pat[i] != '\0'; i++)
-		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) :
-		    s[i] != pat[i])
-			return 0;
-	return 1;
-}
-
-int
-cfg_date_parse(const char *s, long *day, struct err *err)
-{
-	long	 y;
-	int	 m, d, i;
-
-	if (!date_shaped(s))
-		return err_set(err, "'%s' is not a date written YYYY-MM-DD",
-		    s);
-	y = strtol(s, NULL, 10);
-	m = (s[5] - '0') * 10 + s[6] - '0';
-	d = (s[8] - '0') * 10 + s[9] - '0';
-	if (y < 1970)
-		return err_set(err, "'%s' is out of range: dates run from "
-		    "1970-01-01 to 9999-12-31", s);
-	if (m < 1 || m > 12)
-		return err_set(err, "'%s' is not a date: there is no month %d",
-		    s, m);
-	if (d == 0)
-		return err_set(err, "'%s' is not a date: there is no day 0", s);
-	if (d > month_len(y, m))
-		return err_set(err, "'%s' is not a date: %s %ld has %d days",
-		    s, month_names[m - 1], y, month_len(y, m));
-	*day = days_before_year(y) - days_before_year(1970);
-	for (i = 1; i < m; i++)
-		*day += month_len(y, i);
-	*day += d - 1;
-	return 0;
-}
-
-void
-cfg_date_format(long day, char out[11])
-{
-	long	 y = 1970, base = days_before_year(1970);
-	int	 m = 1;
-
-	if (day < 0)
-		day = 0;
-	if (day > CFG_DAY_MAX)
-		day = CFG_DAY_MAX;
-	y += day / 366;
-	while (days_before_year(y + 1) - base <= day)
-		y++;
-	day -= days_before_year(y) - base;
-	while (day >= month_len(y, m))
-		day -= month_len(y, m++);
-	/* y is 1970 to 9999 and day 0 to 30 here; the compiler cannot
-	 * tell, so the bounds are spelt out. */
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned int)(y % 10000),
-	    (unsigned int)m % 100, (unsigned int)(day + 1) % 100);
-}
-
 /* A date value: plain or quoted, written YYYY-MM-DD. */
 static int
 get_date(struct ctx *c, const struct node *n, const char *path, long *day)
@@ -1469,12 +1373,12 @@ get_date(struct ctx *c, const struct node *n, const char *path, long *day)
 	if (n->type == NODE_ALIAS)
 		return -1;
 	if (n->type != NODE_SCALAR || is_null(n) ||
-	    strlen(n->str) != n->len || !date_shaped(n->str)) {
+	    strlen(n->str) != n->len || !date_is_shaped(n->str)) {
 		expect(c, n, path, "a date as YYYY-MM-DD", 0);
 		return -1;
 	}
 	err_clear(&err);
-	if (cfg_date_parse(n->str, day, &err) == -1) {
+	if (date_parse(n->str, day, &err) == -1) {
 		error_at(c, n, path, "%s", err.msg);
 		return -1;
 	}
@@ -1716,7 +1620,7 @@ check_stages(struct ctx *c, const struct cfg_stage *st,
 				    st[i].from, st[i - 1].from,
 				    at[i - 1].item->line);
 			else {
-				cfg_date_format(st[i - 1].from, date);
+				date_format(st[i - 1].from, date);
 				error_at(c, at[i].when, p, "'%s' is not after "
 				    "the date of the stage before ('%s', line "
 				    "%d); give each stage its own, later date",
@@ -2027,7 +1931,7 @@ load_template_ref(struct ctx *c, struct cfg_rollout *ro, const struct node *n,
 	    !start_ok)
 		goto out;
 	last = t->stages[t->nstages - 1].from;
-	if (start > CFG_DAY_MAX - last) {
+	if (start > DATE_DAY_MAX - last) {
 		free(p);
 		p = join(path, "start");
 		error_at(c, v[T_START], p, "the last stage of template '%s' "

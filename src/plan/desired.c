@@ -8,6 +8,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
@@ -206,14 +207,14 @@ desired_stage(const struct cfg_rollout *ro, const struct cfg_stage *st)
 	ps->count = (int)ro->nstages;
 	ps->pct = -1;
 	if (st != NULL) {
-		cfg_date_format(st->from, ps->from);
+		date_format(st->from, ps->from);
 		ps->policy = st->policy;
 		ps->testing = st->testing;
 		ps->pct = st->pct;
 		ps->rollback = st->rollback;
 	}
 	if (i < ro->nstages)
-		cfg_date_format(ro->stages[i].from, ps->next);
+		date_format(ro->stages[i].from, ps->next);
 	return ps;
 }
 

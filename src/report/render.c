@@ -17,6 +17,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/report.h"
 
 #define JSON_FORMAT_VERSION	1
@@ -80,9 +81,9 @@ window_line(struct buf *out, const struct report_summary *s)
 		return;
 	}
 	if (s->filter.since != -1)
-		cfg_date_format(s->filter.since, a);
+		date_format(s->filter.since, a);
 	if (s->filter.until != -1)
-		cfg_date_format(s->filter.until, b);
+		date_format(s->filter.until, b);
 	if (s->filter.since == -1)
 		buf_addf(out, "until %s", b);
 	else if (s->filter.until == -1)
@@ -486,7 +487,7 @@ add_day(cJSON *o, const char *key, long day)
 	if (day == -1)
 		cJSON_AddNullToObject(o, key);
 	else {
-		cfg_date_format(day, d);
+		date_format(day, d);
 		cJSON_AddStringToObject(o, key, d);
 	}
 }
