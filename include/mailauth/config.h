@@ -7,10 +7,11 @@
  * collected before cfg_load() gives up, each naming file:line:column and the
  * key path.  Warnings (legacy DMARC tags) are collected the same way.
  *
- * Record text is not built here: src/dns/ renders records from these
- * structures.  Values kept as strings are kept as written, except names:
- * domain names, zone names and DKIM selectors are lower-cased without a
- * trailing dot, and a DKIM public_key loses its white space.
+ * Record text is not built here: src/dns/ renders records from the spec
+ * structures of spf.h and dmarc.h, which the config embeds.  Values kept
+ * as strings are kept as written, except names: domain names, zone names
+ * and DKIM selectors are lower-cased without a trailing dot, and a DKIM
+ * public_key loses its white space.
  *
  * Positions are 1-based; a key's position is where the key is written.
  */
@@ -20,6 +21,8 @@
 #include <stddef.h>
 
 #include "mailauth/date.h"
+#include "mailauth/dmarc.h"
+#include "mailauth/spf.h"
 
 struct diags;
 struct err;
@@ -32,26 +35,11 @@ struct cfg_pos {
 	int	col;
 };
 
-struct cfg_strlist {
-	char		**v;
-	size_t		  n;
-};
-
-enum spf_all {
-	SPF_ALL_UNSET,		/* no `all` key: the record ends without all */
-	SPF_ALL_FAIL,		/* -all */
-	SPF_ALL_SOFTFAIL,	/* ~all */
-	SPF_ALL_NEUTRAL		/* ?all */
-};
-
+/* The SPF record of a domain: spec is what spf_render() renders; the
+ * config owns its lists. */
 struct cfg_spf {
 	int			present;	/* the domain has an spf key */
-	struct cfg_strlist	include;	/* host names */
-	struct cfg_strlist	ip4;		/* addresses or "net/prefix" */
-	struct cfg_strlist	ip6;
-	int			a;		/* bool */
-	int			mx;		/* bool */
-	enum spf_all		all;
+	struct spf_spec		spec;
 	struct cfg_pos		pos;		/* of the spf key */
 };
 
@@ -67,19 +55,6 @@ struct cfg_dkim {
 	enum dkim_kind	 kind;
 	char		*value;
 	struct cfg_pos	 pos;		/* of the selector key */
-};
-
-enum dmarc_policy {
-	DMARC_POLICY_UNSET,
-	DMARC_POLICY_NONE,
-	DMARC_POLICY_QUARANTINE,
-	DMARC_POLICY_REJECT
-};
-
-enum dmarc_align {
-	DMARC_ALIGN_UNSET,
-	DMARC_ALIGN_RELAXED,	/* r */
-	DMARC_ALIGN_STRICT	/* s */
 };
 
 /*
@@ -136,22 +111,16 @@ struct cfg_gate {
 	struct cfg_pos		pos;		/* of the gate key */
 };
 
+/* The DMARC record of a domain: spec is what dmarc_render() renders
+ * without a rollout; the config owns its lists.  With a rollout,
+ * spec.policy, spec.subdomain_policy, spec.nonexistent_subdomain_policy,
+ * spec.testing and spec.pct are UNSET (-1): the active stage supplies them
+ * (cfg_dmarc_at()). */
 struct cfg_dmarc {
 	int			present;	/* the domain has a dmarc key */
-	/* With a rollout, policy, subdomain_policy,
-	 * nonexistent_subdomain_policy, testing and pct are UNSET (-1): the
-	 * active stage supplies them (cfg_dmarc_at()). */
-	enum dmarc_policy	policy;		/* p=, required without rollout */
-	enum dmarc_policy	subdomain_policy;		/* sp= */
-	enum dmarc_policy	nonexistent_subdomain_policy;	/* np= */
-	int			testing;	/* -1 unset, 0 false (t=n), 1 true (t=y) */
-	int			pct;		/* -1 unset, else 0..100 */
-	struct cfg_strlist	rua;
-	struct cfg_strlist	ruf;
-	enum dmarc_align	adkim;
-	enum dmarc_align	aspf;
-	struct cfg_strlist	fo;		/* each "0", "1", "d" or "s" */
-	long			ri;		/* -1 unset, else seconds */
+	struct dmarc_spec	spec;		/* policy required without
+						 * rollout; fo items each "0",
+						 * "1", "d" or "s" */
 	struct cfg_rollout	rollout;
 	struct cfg_gate		gate;		/* only with a rollout */
 	struct cfg_pos		pos;		/* of the dmarc key */
@@ -243,9 +212,6 @@ const struct cfg_stage *cfg_rollout_at(const struct cfg_rollout *, long day);
  * release it.
  */
 void	cfg_dmarc_at(const struct cfg_dmarc *dm, const struct cfg_stage *,
-	    struct cfg_dmarc *out);
-
-/* "none", "quarantine", "reject" (NULL for UNSET). */
-const char *dmarc_policy_name(enum dmarc_policy);
+	    struct dmarc_spec *out);
 
 #endif

@@ -20,7 +20,7 @@
 static char *
 stage_record(const struct cfg_dmarc *dm, const struct cfg_stage *st)
 {
-	struct cfg_dmarc	 at;
+	struct dmarc_spec	 at;
 	struct buf		 b = BUF_INIT;
 
 	cfg_dmarc_at(dm, st, &at);
@@ -33,7 +33,7 @@ static_record(const struct cfg_dmarc *dm)
 {
 	struct buf	 b = BUF_INIT;
 
-	dmarc_render(dm, &b);
+	dmarc_render(&dm->spec, &b);
 	return buf_detach(&b);
 }
 

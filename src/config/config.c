@@ -125,7 +125,6 @@ static const char *const tstage_keys[] = {
 static const char *const tref_keys[] = { "template", "start" };
 static const char *const template_keys[] = { "description", "stages" };
 /* In the order of enum dmarc_policy, after UNSET. */
-static const char *const policy_names[] = { "none", "quarantine", "reject" };
 /* In the order of enum dmarc_align, after UNSET. */
 static const char *const align_names[] = { "relaxed", "strict" };
 static const char *const fo_names[] = { "0", "1", "d", "s" };
@@ -826,24 +825,25 @@ get_list(struct ctx *c, const struct node *n, const char *path)
 	return -1;
 }
 
+/* Appends a copy of s to the array *v of *n strings. */
 static void
-strlist_add(struct cfg_strlist *l, const char *s)
+strlist_add(char ***v, size_t *n, const char *s)
 {
-	char	**slot = xappend(&l->v, &l->n, sizeof(*l->v));
+	char	**slot = xappend(v, n, sizeof(**v));
 
 	*slot = xstrdup(s);
 }
 
 static void
-strlist_release(struct cfg_strlist *l)
+strlist_release(char ***v, size_t *n)
 {
 	size_t	 i;
 
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
+	for (i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
 }
 
 /* Lower case, without the trailing dot. */
@@ -1099,7 +1099,7 @@ resolve(const char *config, const char *file)
 /* Checks every string item of the list n with check (may be NULL). */
 static void
 str_list(struct ctx *c, const struct node *n, const char *path,
-    int (*check)(const char *, struct err *), struct cfg_strlist *out)
+    int (*check)(const char *, struct err *), char ***out, size_t *nout)
 {
 	const char	*s;
 	struct err	 err;
@@ -1115,7 +1115,7 @@ str_list(struct ctx *c, const struct node *n, const char *path,
 			if (check != NULL && check(s, &err) == -1)
 				error_at(c, n->kids[i], ipath, "%s", err.msg);
 			else
-				strlist_add(out, s);
+				strlist_add(out, nout, s);
 		}
 		free(ipath);
 	}
@@ -1178,34 +1178,37 @@ load_spf(struct ctx *c, struct cfg_spf *spf, const struct node *key,
 		return;
 	if (v[S_INCLUDE] != NULL) {
 		p = join(path, "include");
-		str_list(c, v[S_INCLUDE], p, dns_hostname_check, &spf->include);
+		str_list(c, v[S_INCLUDE], p, dns_hostname_check,
+		    &spf->spec.include, &spf->spec.ninclude);
 		free(p);
 	}
 	if (v[S_IP4] != NULL) {
 		p = join(path, "ip4");
-		str_list(c, v[S_IP4], p, check_ip4, &spf->ip4);
+		str_list(c, v[S_IP4], p, check_ip4, &spf->spec.ip4,
+		    &spf->spec.nip4);
 		free(p);
 	}
 	if (v[S_IP6] != NULL) {
 		p = join(path, "ip6");
-		str_list(c, v[S_IP6], p, check_ip6, &spf->ip6);
+		str_list(c, v[S_IP6], p, check_ip6, &spf->spec.ip6,
+		    &spf->spec.nip6);
 		free(p);
 	}
 	if (v[S_A] != NULL) {
 		p = join(path, "a");
-		get_bool(c, v[S_A], p, &spf->a);
+		get_bool(c, v[S_A], p, &spf->spec.a);
 		free(p);
 	}
 	if (v[S_MX] != NULL) {
 		p = join(path, "mx");
-		get_bool(c, v[S_MX], p, &spf->mx);
+		get_bool(c, v[S_MX], p, &spf->spec.mx);
 		free(p);
 	}
 	if (v[S_ALL] != NULL) {
 		p = join(path, "all");
 		if (get_enum(c, v[S_ALL], p, spf_all_names,
 		    nitems(spf_all_names), &idx) == 0)
-			spf->all = (enum spf_all)(SPF_ALL_FAIL + idx);
+			spf->spec.all = (enum spf_all)(SPF_ALL_FAIL + idx);
 		free(p);
 	}
 }
@@ -1342,10 +1345,14 @@ static void
 load_policy(struct ctx *c, const struct node *n, const char *path,
     const char *key, enum dmarc_policy *out)
 {
-	char	*p = join(path, key);
-	size_t	 idx;
+	const char	*names[DMARC_POLICY_REJECT];
+	char		*p = join(path, key);
+	size_t		 idx;
 
-	if (get_enum(c, n, p, policy_names, nitems(policy_names), &idx) == 0)
+	for (idx = 0; idx < nitems(names); idx++)
+		names[idx] = dmarc_policy_name(
+		    (enum dmarc_policy)(DMARC_POLICY_NONE + idx));
+	if (get_enum(c, n, p, names, nitems(names), &idx) == 0)
 		*out = (enum dmarc_policy)(DMARC_POLICY_NONE + idx);
 	free(p);
 }
@@ -1718,7 +1725,7 @@ str_cmp(const void *a, const void *b)
 
 /* Adds the template names of dir to names, each once. */
 static void
-template_names(const char *dir, struct cfg_strlist *names)
+template_names(const char *dir, char ***names, size_t *nnames)
 {
 	struct dirent	*de;
 	DIR		*dp;
@@ -1732,16 +1739,16 @@ template_names(const char *dir, struct cfg_strlist *names)
 		if (len <= 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
 			continue;
 		name = xstrndup(de->d_name, len - 5);
-		for (i = 0; i < names->n; i++)
-			if (strcmp(names->v[i], name) == 0)
+		for (i = 0; i < *nnames; i++)
+			if (strcmp((*names)[i], name) == 0)
 				break;
-		if (template_name_ok(name) && i == names->n)
-			strlist_add(names, name);
+		if (template_name_ok(name) && i == *nnames)
+			strlist_add(names, nnames, name);
 		free(name);
 	}
 	closedir(dp);
-	if (names->n > 1)
-		qsort(names->v, names->n, sizeof(*names->v), str_cmp);
+	if (*nnames > 1)
+		qsort(*names, *nnames, sizeof(**names), str_cmp);
 }
 
 static void
@@ -1749,21 +1756,21 @@ unknown_template(struct ctx *c, const struct node *n, const char *path,
     const char *name)
 {
 	const char		*user = NULL, *builtin = NULL;
-	struct cfg_strlist	 names = { NULL, 0 };
 	struct buf		 msg = BUF_INIT;
-	size_t			 i, best = 0, bestd = 3, dist;
+	char			**names = NULL;
+	size_t			 nnames = 0, i, best = 0, bestd = 3, dist;
 
 	if (c->opts != NULL) {
 		user = c->opts->user_templates;
 		builtin = c->opts->templates;
 	}
-	template_names(user, &names);
-	template_names(builtin, &names);
+	template_names(user, &names, &nnames);
+	template_names(builtin, &names, &nnames);
 	buf_addf(&msg, "unknown template '%s'", name);
 	if (user == NULL && builtin == NULL)
 		buf_adds(&msg, ": no template folder was found (give one with "
 		    "--policies DIR)");
-	else if (names.n == 0) {
+	else if (nnames == 0) {
 		buf_adds(&msg, ": no templates in ");
 		if (user != NULL)
 			buf_addf(&msg, "'%s'%s", user, builtin != NULL ?
@@ -1772,9 +1779,9 @@ unknown_template(struct ctx *c, const struct node *n, const char *path,
 			buf_addf(&msg, "'%s'", builtin);
 	} else {
 		buf_adds(&msg, "; known templates: ");
-		for (i = 0; i < names.n; i++) {
-			buf_addf(&msg, "%s%s", i > 0 ? ", " : "", names.v[i]);
-			dist = distance(name, names.v[i]);
+		for (i = 0; i < nnames; i++) {
+			buf_addf(&msg, "%s%s", i > 0 ? ", " : "", names[i]);
+			dist = distance(name, names[i]);
 			if (dist < bestd) {
 				bestd = dist;
 				best = i + 1;
@@ -1782,11 +1789,11 @@ unknown_template(struct ctx *c, const struct node *n, const char *path,
 		}
 		if (best > 0)
 			buf_addf(&msg, "; did you mean \"%s\"?",
-			    names.v[best - 1]);
+			    names[best - 1]);
 	}
 	error_at(c, n, path, "%s", buf_str(&msg));
 	buf_release(&msg);
-	strlist_release(&names);
+	strlist_release(&names, &nnames);
 }
 
 static int	read_file(const char *, struct buf *, struct diags *);
@@ -2069,40 +2076,42 @@ load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
 		missing(c, key, path, "policy", "one of none, quarantine, "
 		    "reject, or a rollout");
 	if (v[M_POLICY] != NULL)
-		load_policy(c, v[M_POLICY], path, "policy", &dm->policy);
+		load_policy(c, v[M_POLICY], path, "policy", &dm->spec.policy);
 	if (v[M_SP] != NULL)
 		load_policy(c, v[M_SP], path, "subdomain_policy",
-		    &dm->subdomain_policy);
+		    &dm->spec.subdomain_policy);
 	if (v[M_NP] != NULL)
 		load_policy(c, v[M_NP], path, "nonexistent_subdomain_policy",
-		    &dm->nonexistent_subdomain_policy);
+		    &dm->spec.nonexistent_subdomain_policy);
 	if (v[M_TESTING] != NULL) {
 		p = join(path, "testing");
-		get_bool(c, v[M_TESTING], p, &dm->testing);
+		get_bool(c, v[M_TESTING], p, &dm->spec.testing);
 		free(p);
 	}
 	if (v[M_PCT] != NULL) {
 		p = join(path, "pct");
 		if (get_int(c, v[M_PCT], p, 0, 100, &l) == 0) {
-			dm->pct = (int)l;
+			dm->spec.pct = (int)l;
 			legacy(c, k[M_PCT], p);
 		}
 		free(p);
 	}
 	if (v[M_RUA] != NULL) {
 		p = join(path, "rua");
-		str_list(c, v[M_RUA], p, check_uri, &dm->rua);
+		str_list(c, v[M_RUA], p, check_uri, &dm->spec.rua,
+		    &dm->spec.nrua);
 		free(p);
 	}
 	if (v[M_RUF] != NULL) {
 		p = join(path, "ruf");
-		str_list(c, v[M_RUF], p, check_uri, &dm->ruf);
+		str_list(c, v[M_RUF], p, check_uri, &dm->spec.ruf,
+		    &dm->spec.nruf);
 		free(p);
 	}
 	if (v[M_ADKIM] != NULL)
-		load_align(c, v[M_ADKIM], path, "adkim", &dm->adkim);
+		load_align(c, v[M_ADKIM], path, "adkim", &dm->spec.adkim);
 	if (v[M_ASPF] != NULL)
-		load_align(c, v[M_ASPF], path, "aspf", &dm->aspf);
+		load_align(c, v[M_ASPF], path, "aspf", &dm->spec.aspf);
 	if (v[M_FO] != NULL) {
 		p = join(path, "fo");
 		if (get_list(c, v[M_FO], p) == 0) {
@@ -2111,7 +2120,8 @@ load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
 				ip = xasprintf("%s[%zu]", p, i);
 				if (get_enum(c, it, ip, fo_names,
 				    nitems(fo_names), &idx) == 0)
-					strlist_add(&dm->fo, fo_names[idx]);
+					strlist_add(&dm->spec.fo,
+					    &dm->spec.nfo, fo_names[idx]);
 				free(ip);
 			}
 		}
@@ -2120,7 +2130,7 @@ load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
 	if (v[M_RI] != NULL) {
 		p = join(path, "ri");
 		if (get_int(c, v[M_RI], p, 1, RI_MAX, &l) == 0) {
-			dm->ri = l;
+			dm->spec.ri = l;
 			legacy(c, k[M_RI], p);
 		}
 		free(p);
@@ -2291,9 +2301,9 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 	dom->name = name_norm(key->str);
 	dom->ttl = cfg->default_ttl;
 	dom->pos = pos_of(key);
-	dom->dmarc.testing = -1;
-	dom->dmarc.pct = -1;
-	dom->dmarc.ri = -1;
+	dom->dmarc.spec.testing = -1;
+	dom->dmarc.spec.pct = -1;
+	dom->dmarc.spec.ri = -1;
 	err_clear(&err);
 	if (dns_hostname_check(key->str, &err) == -1) {
 		error_at(c, key, path, "%s", err.msg);
@@ -2575,17 +2585,18 @@ cfg_release(struct cfg *cfg)
 		dom = &cfg->domains[i];
 		free(dom->name);
 		free(dom->zone);
-		strlist_release(&dom->spf.include);
-		strlist_release(&dom->spf.ip4);
-		strlist_release(&dom->spf.ip6);
+		strlist_release(&dom->spf.spec.include,
+		    &dom->spf.spec.ninclude);
+		strlist_release(&dom->spf.spec.ip4, &dom->spf.spec.nip4);
+		strlist_release(&dom->spf.spec.ip6, &dom->spf.spec.nip6);
 		for (j = 0; j < dom->ndkim; j++) {
 			free(dom->dkim[j].selector);
 			free(dom->dkim[j].value);
 		}
 		free(dom->dkim);
-		strlist_release(&dom->dmarc.rua);
-		strlist_release(&dom->dmarc.ruf);
-		strlist_release(&dom->dmarc.fo);
+		strlist_release(&dom->dmarc.spec.rua, &dom->dmarc.spec.nrua);
+		strlist_release(&dom->dmarc.spec.ruf, &dom->dmarc.spec.nruf);
+		strlist_release(&dom->dmarc.spec.fo, &dom->dmarc.spec.nfo);
 		free(dom->dmarc.rollout.stages);
 		free(dom->dmarc.rollout.template);
 		free(dom->dmarc.rollout.template_path);
@@ -2612,10 +2623,9 @@ cfg_rollout_at(const struct cfg_rollout *ro, long day)
 
 void
 cfg_dmarc_at(const struct cfg_dmarc *dm, const struct cfg_stage *st,
-    struct cfg_dmarc *out)
+    struct dmarc_spec *out)
 {
-	*out = *dm;
-	memset(&out->rollout, 0, sizeof(out->rollout));
+	*out = dm->spec;
 	out->policy = st->policy;
 	out->subdomain_policy = st->subdomain_policy;
 	out->nonexistent_subdomain_policy = st->nonexistent_subdomain_policy;
@@ -2623,20 +2633,4 @@ cfg_dmarc_at(const struct cfg_dmarc *dm, const struct cfg_stage *st,
 	 * policy to no mail, so the stage is soft for both kinds. */
 	out->testing = st->testing ? 1 : -1;
 	out->pct = st->testing ? 0 : st->pct;
-}
-
-const char *
-dmarc_policy_name(enum dmarc_policy p)
-{
-	switch (p) {
-	case DMARC_POLICY_NONE:
-		return "none";
-	case DMARC_POLICY_QUARANTINE:
-		return "quarantine";
-	case DMARC_POLICY_REJECT:
-		return "reject";
-	case DMARC_POLICY_UNSET:
-		break;
-	}
-	return NULL;
 }

@@ -18,14 +18,12 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/date.h"
+#include "mailauth/dmarc.h"
 #include "mailauth/report.h"
 
 #define JSON_FORMAT_VERSION	1
 #define REPORTERS_SHOWN		10	/* per domain, in text and Markdown */
 
-static const char *const disposition_names[REPORT_DISP_COUNT] = {
-	"none", "quarantine", "reject"
-};
 
 /* --- shared --- */
 
@@ -466,7 +464,8 @@ add_counts(cJSON *o, const struct report_counts *c)
 	add_rate(o, "spf_aligned_rate", c->spf_pass, c->messages);
 	disp = cJSON_AddObjectToObject(o, "disposition");
 	for (i = 0; i < REPORT_DISP_COUNT; i++)
-		add_u64(disp, disposition_names[i], c->disposition[i]);
+		add_u64(disp, dmarc_policy_name((enum dmarc_policy)
+		    (DMARC_POLICY_NONE + i)), c->disposition[i]);
 }
 
 static void
