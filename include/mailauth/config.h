@@ -1,7 +1,7 @@
 /*
  * config.h - mailauth.yaml, parsed into the desired state.
  *
- * src/config/config.c is the only code that includes <yaml.h>.  The loader
+ * src/config/yaml.c is the only code that includes <yaml.h>.  The loader
  * checks the whole schema (docs/configuration.md): unknown keys, duplicate
  * keys, wrong types and out-of-range values are errors, and every error is
  * collected before cfg_load() gives up, each naming file:line:column and the
