@@ -108,7 +108,7 @@ char	*cfg_join(const char *path, const char *key);
 void	cfg_flush(struct ctx *c, struct diags *d);
 /* 1 when a is written before b. */
 int	cfg_before(const struct node *a, const struct node *b);
-/* 1 when n is a YAML null (~, null, or nothing). */
+/* 1 when n is a YAML null: a plain ~, null, Null, NULL or nothing. */
 int	cfg_is_null(const struct node *n);
 
 /* --- values.c: checks of single values and mappings --- */
