@@ -1,7 +1,7 @@
 /*
  * s3.c - the S3 calls "mailauth report s3://..." makes: ListObjectsV2 and
- * GetObject, each signed with SigV4 (service "s3"), sent through the
- * retrying transport, and their XML read with libxml2's tree API.
+ * GetObject, each sent through the call core (mailauth/call.h) for
+ * service "s3", and their XML read with libxml2's tree API.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -12,25 +12,15 @@
 #include <libxml/tree.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/call.h"
 #include "mailauth/err.h"
 #include "mailauth/xml.h"
 #include "mailauth/http.h"
 #include "mailauth/s3.h"
-#include "mailauth/sigv4.h"
-
-#ifndef MAILAUTH_VERSION
-#define MAILAUTH_VERSION	"dev"
-#endif
 
 #define SERVICE		"s3"
-#define EXCERPT_MAX	200
 
 /* --- XML --- */
-
-
-
-
 
 /* The text of n, malloc'd, or NULL when n is NULL. */
 static char *
@@ -143,32 +133,6 @@ out:
 	return rc;
 }
 
-int
-s3_xml_parse_error(const char *xml, size_t len, char **code, char **message)
-{
-	xmlDoc	*doc;
-	xmlNode	*r;
-	int	 rc = -1;
-
-	*code = *message = NULL;
-	if (xml == NULL || len == 0 ||
-	    (doc = xml_parse_untrusted(xml, len, 0, NULL)) == NULL)
-		return -1;
-	r = xmlDocGetRootElement(doc);
-	if (xml_named(r, "Error") && (*code = text(xml_child(r, "Code"))) != NULL &&
-	    **code != '\0') {
-		*message = text(xml_child(r, "Message"));
-		if (*message == NULL)
-			*message = xstrdup("");
-		rc = 0;
-	} else {
-		free(*code);
-		*code = NULL;
-	}
-	xmlFreeDoc(doc);
-	return rc;
-}
-
 /* --- names --- */
 
 static int
@@ -208,175 +172,98 @@ s3_url_parse(const char *src, char **bucket, char **prefix, struct err *err)
 	return 0;
 }
 
-/* Appends s percent-encoded as RFC 3986 wants a query value or a path
- * (keep_slash): every byte but A-Z a-z 0-9 - . _ ~ as %XX. */
-static void
-add_encoded(struct buf *b, const char *s, int keep_slash)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.' || *p == '~' || (keep_slash && *p == '/'))
-			buf_addc(b, (char)*p);
-		else
-			buf_addf(b, "%%%02X", *p);
-	}
-}
-
-/* The URL of key (may be "") in bucket, without a query. */
-static void
-object_url(const struct s3_client *c, const char *bucket, const char *key,
-    struct buf *url)
-{
-	size_t	 n;
-
-	if (c->endpoint != NULL) {
-		n = strlen(c->endpoint);
-		while (n > 0 && c->endpoint[n - 1] == '/')
-			n--;
-		buf_add(url, c->endpoint, n);
-		buf_addf(url, "/%s/", bucket);
-	} else
-		buf_addf(url, "https://%s.s3.%s.amazonaws.com%s/", bucket,
-		    c->region, strncmp(c->region, "cn-", 3) == 0 ? ".cn" : "");
-	add_encoded(url, key, 1);
-}
-
 /* --- exchanges --- */
 
-static int
-sign(void *arg, struct http_request *req, struct err *err)
-{
-	const struct s3_client	*c = arg;
-	const struct aws_creds	*creds = c->creds;
-	time_t			 now = c->clock();
+/* What one S3 call is about, for its error line. */
+struct about {
+	const char	*action;	/* the IAM action AccessDenied means */
+};
 
-	if (c->creds_provider != NULL && aws_creds_provider_get(
-	    c->creds_provider, now, &creds, err) == -1)
-		return -1;
-	return sigv4_sign_request(req, creds, c->region, SERVICE, now, err);
-}
-
-static int
-error_code(const struct http_response *resp, char *code, size_t size)
-{
-	char	*c = NULL, *m = NULL;
-
-	if (s3_xml_parse_error(resp->body.data, resp->body.len, &c, &m) == -1)
-		return -1;
-	snprintf(code, size, "%s", c);
-	free(c);
-	free(m);
-	return 0;
-}
-
-/*
- * The error of a response that is not 2xx: "S3 OP 'SRC': Code: Message",
- * and for AccessDenied the IAM action the call needs.  A HEAD-like answer
- * without a body (GetObject of a missing key answers with one) is named
- * by its status.
- */
+/* "CODE: MESSAGE" or "HTTP N: EXCERPT", and for a denial the IAM action
+ * the call needs. */
 static void
-response_error(const char *what, const char *action,
-    const struct http_response *resp, const char *const *sec, size_t nsec,
-    struct err *err)
+explain(const struct aws_call *ac, const struct aws_fault *f,
+    struct buf *line)
 {
-	struct buf	 b = BUF_INIT;
-	char		*code = NULL, *msg = NULL;
+	const struct about	*ab = ac->arg;
 
-	buf_addf(&b, "%s: ", what);
-	if (s3_xml_parse_error(resp->body.data, resp->body.len, &code,
-	    &msg) == 0) {
-		buf_add_clean(&b, code, strlen(code), sec, nsec, 100);
-		if (*msg != '\0') {
-			buf_adds(&b, ": ");
-			buf_add_clean(&b, msg, strlen(msg), sec, nsec,
-			    EXCERPT_MAX);
-		}
-		if (strcmp(code, "AccessDenied") == 0)
-			buf_addf(&b, " (needs %s)", action);
-	} else {
-		buf_addf(&b, "HTTP %ld", resp->status);
-		if (resp->body.len > 0) {
-			buf_adds(&b, ": ");
-			buf_add_clean(&b, resp->body.data, resp->body.len, sec,
-			    nsec, EXCERPT_MAX);
-		}
-		if (resp->status == 403)
-			buf_addf(&b, " (needs %s)", action);
-	}
-	err_set(err, "%s", buf_str(&b));
-	if (err != NULL) {
-		err->http_status = resp->status;
-		if (code != NULL)
-			snprintf(err->aws_code, sizeof(err->aws_code), "%s",
-			    code);
-	}
-	free(code);
-	free(msg);
-	buf_release(&b);
+	aws_fault_describe(f, line);
+	if (strcmp(f->code, "AccessDenied") == 0 ||
+	    (*f->code == '\0' && f->status == 403))
+		buf_addf(line, " (needs %s)", ab->action);
 }
 
 /*
- * One GET of url, signed.  what names the call in messages ("S3 GetObject
- * 's3://b/k'"), action the IAM action for AccessDenied.  On 0 resp holds a
- * 2xx answer (the caller releases it); on -1 err says why and resp holds
- * nothing.
+ * One GET of key (may be "") in bucket through the call core, with the
+ * parameters as its query: path-style (ENDPOINT/BUCKET/KEY) to a
+ * configured endpoint, else virtual-hosted (BUCKET.s3.REGION.SUFFIX/KEY).
+ * what names the call in messages ("S3 GetObject 's3://b/k'"), action the
+ * IAM action for AccessDenied.  On 0 resp holds a 2xx answer (the caller
+ * releases it); on -1 err says why and resp holds nothing.
  */
 static int
 get(const struct s3_client *c, const char *op, const char *what,
-    const char *action, const char *url, struct http_response *resp,
-    struct err *err)
+    const char *action, const char *bucket, const char *key,
+    const struct aws_param *params, size_t nparams,
+    struct http_response *resp, struct err *err)
 {
-	struct http_request	 req;
-	const struct aws_creds	*creds;
-	const char		*sec[3], *auth;
-	size_t			 nsec = 0;
+	struct aws_endpoint	 ep;
+	struct aws_call		 ac;
+	struct about		 ab;
+	const char		**path = NULL, *p, *slash;
+	char			*label, *prefix = NULL, *copy;
+	size_t			 npath = 0;
 	int			 rc = -1;
 
 	http_response_init(resp);
-	if (err != NULL) {
-		err->http_status = 0;
-		err->aws_code[0] = '\0';
+	if (aws_endpoint_resolve("s3", c->region, c->endpoint, NULL, NULL, &ep,
+	    err) == -1)
+		return err_prefix(err, "%s", what);
+	/* The key keeps its '/': each part between them is one segment. */
+	copy = xstrdup(key);
+	if (ep.configured)
+		*(const char **)xappend(&path, &npath, sizeof(*path)) = bucket;
+	else
+		prefix = xasprintf("%s.", bucket);
+	for (p = copy; ; p = slash + 1) {
+		if ((slash = strchr(p, '/')) != NULL)
+			copy[slash - copy] = '\0';
+		*(const char **)xappend(&path, &npath, sizeof(*path)) = p;
+		if (slash == NULL)
+			break;
 	}
-	http_request_init(&req, "GET", url);
-	http_request_header_set(&req, "User-Agent",
-	    "mailauth/" MAILAUTH_VERSION);
-	req.op = xasprintf("S3 %s", op);
-	req.idempotent = 1;
-	req.sign = sign;
-	req.sign_arg = (void *)c;
-	req.error_code = error_code;
-	if (sign((void *)c, &req, err) == -1) {
-		err_prefix(err, "%s", what);
-		goto out;
-	}
-	if (c->http->send(c->http->ctx, &req, resp, err) == -1) {
-		err_prefix(err, "%s", what);
-		goto out;
-	}
-	if (resp->status >= 200 && resp->status <= 299) {
-		rc = 0;
-		goto out;
-	}
-	creds = c->creds_provider != NULL ? &c->creds_provider->creds :
-	    c->creds;
-	if (creds != NULL) {
-		sec[nsec++] = creds->secret_access_key;
-		sec[nsec++] = creds->session_token;
-	}
-	if ((auth = http_request_header_get(&req, "Authorization")) != NULL &&
-	    (auth = strstr(auth, "Signature=")) != NULL)
-		sec[nsec++] = auth + strlen("Signature=");
-	response_error(what, action, resp, sec, nsec, err);
-out:
-	if (rc == -1) {
-		http_response_release(resp);
-		http_response_init(resp);
-	}
-	http_request_release(&req);
+	label = xasprintf("S3 %s", op);
+	ab.action = action;
+	memset(&ac, 0, sizeof(ac));
+	ac.service = SERVICE;
+	ac.op = label;
+	ac.what = what;
+	ac.protocol = AWS_PROTOCOL_REST_XML;
+	ac.method = "GET";
+	ac.idempotent = 1;
+	ac.endpoint = ep.url;
+	ac.host_prefix = prefix;
+	ac.path = path;
+	ac.npath = npath;
+	/* An empty key: the bucket's own path, ending in '/'. */
+	ac.path_dir = *key == '\0' && ep.configured;
+	if (*key == '\0')
+		ac.npath--;
+	ac.params = params;
+	ac.nparams = nparams;
+	ac.region = c->region;
+	ac.creds = c->creds;
+	ac.creds_provider = c->creds_provider;
+	ac.clock = c->clock;
+	ac.message_max = AWS_EXCERPT_MAX;
+	ac.explain = explain;
+	ac.arg = &ab;
+	rc = aws_call_send(c->http, &ac, resp, err);
+	free(label);
+	free(prefix);
+	free(copy);
+	free(path);
+	aws_endpoint_release(&ep);
 	return rc;
 }
 
@@ -386,24 +273,23 @@ s3_list_objects(const struct s3_client *c, const char *bucket,
     struct err *err)
 {
 	struct http_response	 resp;
-	struct buf		 url = BUF_INIT, what = BUF_INIT;
+	struct aws_param	 params[4];
+	struct buf		 what = BUF_INIT;
+	char			 max[24];
+	size_t			 n = 0;
 	int			 rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	object_url(c, bucket, "", &url);
-	buf_adds(&url, "?list-type=2");
-	if (token != NULL) {
-		buf_adds(&url, "&continuation-token=");
-		add_encoded(&url, token, 0);
-	}
-	buf_addf(&url, "&max-keys=%d", S3_LIST_MAX_KEYS);
-	if (*prefix != '\0') {
-		buf_adds(&url, "&prefix=");
-		add_encoded(&url, prefix, 0);
-	}
+	params[n++] = (struct aws_param){ "list-type", "2" };
+	if (token != NULL)
+		params[n++] = (struct aws_param){ "continuation-token", token };
+	snprintf(max, sizeof(max), "%d", S3_LIST_MAX_KEYS);
+	params[n++] = (struct aws_param){ "max-keys", max };
+	if (*prefix != '\0')
+		params[n++] = (struct aws_param){ "prefix", prefix };
 	buf_addf(&what, "S3 ListObjectsV2 's3://%s/%s'", bucket, prefix);
-	if (get(c, "ListObjectsV2", buf_str(&what), "s3:ListBucket",
-	    buf_str(&url), &resp, err) == -1)
+	if (get(c, "ListObjectsV2", buf_str(&what), "s3:ListBucket", bucket,
+	    "", params, n, &resp, err) == -1)
 		goto out;
 	if (s3_xml_parse_list(resp.body.data, resp.body.len, out, err) == -1)
 		err_prefix(err, "%s: unexpected response", buf_str(&what));
@@ -411,7 +297,6 @@ s3_list_objects(const struct s3_client *c, const char *bucket,
 		rc = 0;
 	http_response_release(&resp);
 out:
-	buf_release(&url);
 	buf_release(&what);
 	return rc;
 }
@@ -421,13 +306,12 @@ s3_get_object(const struct s3_client *c, const char *bucket, const char *key,
     uint64_t max, struct buf *out, struct err *err)
 {
 	struct http_response	 resp;
-	struct buf		 url = BUF_INIT, what = BUF_INIT;
+	struct buf		 what = BUF_INIT;
 	int			 rc = -1;
 
-	object_url(c, bucket, key, &url);
 	buf_addf(&what, "S3 GetObject 's3://%s/%s'", bucket, key);
-	if (get(c, "GetObject", buf_str(&what), "s3:GetObject",
-	    buf_str(&url), &resp, err) == -1)
+	if (get(c, "GetObject", buf_str(&what), "s3:GetObject", bucket, key,
+	    NULL, 0, &resp, err) == -1)
 		goto out;
 	if ((uint64_t)resp.body.len > max)
 		err_set(err, "%s: the object is larger than %llu bytes",
@@ -439,7 +323,6 @@ s3_get_object(const struct s3_client *c, const char *bucket, const char *key,
 	}
 	http_response_release(&resp);
 out:
-	buf_release(&url);
 	buf_release(&what);
 	return rc;
 }

@@ -108,27 +108,6 @@ lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Appends s percent-encoded: every byte but the unreserved ones (and '/'
- * when keep_slash) as %XX, upper-case hex as the spec wants. */
-static void
-add_encoded(struct buf *b, const char *s, size_t n, int keep_slash)
-{
-	static const char	 digits[] = "0123456789ABCDEF";
-	unsigned char		 c;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (unreserved(c) || (keep_slash && c == '/')) {
-			buf_addc(b, (char)c);
-			continue;
-		}
-		buf_addc(b, '%');
-		buf_addc(b, digits[c >> 4]);
-		buf_addc(b, digits[c & 0xf]);
-	}
-}
-
 static int
 hexval(char c)
 {
@@ -212,12 +191,12 @@ add_canonical_path(struct buf *out, const char *path, int normalize)
 		/* S3 wants the key encoded once: the path as sent is
 		 * already encoded, so it is decoded first. */
 		add_decoded(&norm, path, strlen(path));
-		add_encoded(out, buf_str(&norm), norm.len, 1);
+		buf_add_encoded(out, buf_str(&norm), norm.len, 1);
 		buf_release(&norm);
 		return;
 	}
 	add_normalized(&norm, path);
-	add_encoded(out, norm.data, norm.len, 1);
+	buf_add_encoded(out, buf_str(&norm), norm.len, 1);
 	buf_release(&norm);
 }
 
@@ -240,7 +219,7 @@ reencode(const char *s, size_t n)
 	struct buf	 raw = BUF_INIT, enc = BUF_INIT;
 
 	add_decoded(&raw, s, n);
-	add_encoded(&enc, buf_str(&raw), raw.len, 0);
+	buf_add_encoded(&enc, buf_str(&raw), raw.len, 0);
 	buf_release(&raw);
 	return buf_detach(&enc);
 }
