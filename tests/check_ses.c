@@ -171,7 +171,7 @@ START_TEST(test_token_target)
 	{
 		struct aws_endpoint	 ep;
 
-		ck_assert_int_eq(aws_endpoint_resolve("sesv2", "eu-west-1",
+		ck_assert_int_eq(aws_endpoint_resolve(AWS_SESV2, "eu-west-1",
 		    NULL, NULL, NULL, &ep, NULL), 0);
 		ck_assert_str_eq(ep.url,
 		    "https://email.eu-west-1.amazonaws.com");

@@ -55,9 +55,16 @@ struct aws_endpoint {
 	int	 configured;
 };
 
+/* The services mailauth calls, by the AWS SDKs' service ids. */
+enum aws_service {
+	AWS_ROUTE53,
+	AWS_SESV2,
+	AWS_STS,
+	AWS_S3
+};
+
 /*
- * Resolves the endpoint of service, one of "route53", "sesv2", "sts", "s3"
- * (the AWS SDKs' service ids), for region (NULL: the aws partition; for
+ * Resolves the endpoint of service for region (NULL: the aws partition; for
  * Route 53 only the partition matters).  In order:
  * - explicit (--endpoint-url), when not NULL;
  * - unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is "true", the first of
@@ -67,11 +74,10 @@ struct aws_endpoint {
  *   the table), https://email.REGION.SUFFIX, https://sts.REGION.SUFFIX,
  *   https://s3.REGION.SUFFIX.
  * Final slashes are dropped.  The signing region is region, or Route 53's
- * of the partition.  -1 with err when service is unknown, or a region
- * needed for the host is not made of a-z, 0-9 and '-' ("'X' is not an AWS
+ * of the partition.  -1 with err when a region needed for the host is not made of a-z, 0-9 and '-' ("'X' is not an AWS
  * region").  Release out with aws_endpoint_release().
  */
-int	aws_endpoint_resolve(const char *service, const char *region,
+int	aws_endpoint_resolve(enum aws_service, const char *region,
 	    const char *explicit_url,
 	    const char *(*env)(void *ctx, const char *name), void *env_ctx,
 	    struct aws_endpoint *out, struct err *);

@@ -42,17 +42,16 @@ static const struct aws_partition partitions[] = {
 	{ "aws", "", "amazonaws.com", "route53.amazonaws.com", "us-east-1" },
 };
 
-/* A service: its id, the suffix of its AWS_ENDPOINT_URL_ variable, and
+/* Each service (by enum aws_service): its AWS_ENDPOINT_URL_ variable and
  * the first label of its regional host (NULL: Route 53's global one). */
 static const struct {
-	const char	*id;
 	const char	*env;
 	const char	*host;
 } services[] = {
-	{ "route53", "AWS_ENDPOINT_URL_ROUTE_53", NULL },
-	{ "sesv2", "AWS_ENDPOINT_URL_SESV2", "email" },
-	{ "sts", "AWS_ENDPOINT_URL_STS", "sts" },
-	{ "s3", "AWS_ENDPOINT_URL_S3", "s3" },
+	[AWS_ROUTE53] = { "AWS_ENDPOINT_URL_ROUTE_53", NULL },
+	[AWS_SESV2] = { "AWS_ENDPOINT_URL_SESV2", "email" },
+	[AWS_STS] = { "AWS_ENDPOINT_URL_STS", "sts" },
+	[AWS_S3] = { "AWS_ENDPOINT_URL_S3", "s3" },
 };
 
 const struct aws_partition *
@@ -97,21 +96,15 @@ env_get(const char *(*env)(void *, const char *), void *ctx,
 }
 
 int
-aws_endpoint_resolve(const char *service, const char *region,
+aws_endpoint_resolve(enum aws_service i, const char *region,
     const char *explicit_url, const char *(*env)(void *, const char *),
     void *env_ctx, struct aws_endpoint *out, struct err *err)
 {
 	const struct aws_partition	*pt;
 	const char			*v, *url = explicit_url;
-	size_t				 i, n;
+	size_t				 n;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < sizeof(services) / sizeof(services[0]); i++)
-		if (strcmp(services[i].id, service) == 0)
-			break;
-	if (i == sizeof(services) / sizeof(services[0]))
-		return err_set(err, "no endpoint known for service '%s'",
-		    service);
 	v = env_get(env, env_ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	if (url == NULL && (v == NULL || strcmp(v, "true") != 0) &&
 	    (url = env_get(env, env_ctx, services[i].env)) == NULL)

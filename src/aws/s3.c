@@ -216,7 +216,7 @@ get(const struct s3_client *c, const char *op, const char *what,
 	int			 rc = -1;
 
 	http_response_init(resp);
-	if (aws_endpoint_resolve("s3", c->region, c->endpoint, NULL, NULL, &ep,
+	if (aws_endpoint_resolve(AWS_S3, c->region, c->endpoint, NULL, NULL, &ep,
 	    err) == -1)
 		return err_prefix(err, "%s", what);
 	/* The key keeps its '/': each part between them is one segment. */

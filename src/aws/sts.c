@@ -195,7 +195,7 @@ sts_endpoint_for_region(const char *region, char **url, struct err *err)
 	struct aws_endpoint	 ep;
 
 	*url = NULL;
-	if (aws_endpoint_resolve("sts", region, NULL, NULL, NULL, &ep,
+	if (aws_endpoint_resolve(AWS_STS, region, NULL, NULL, NULL, &ep,
 	    err) == -1)
 		return -1;
 	*url = ep.url;

@@ -181,7 +181,7 @@ open_transport(const struct cli_opts *o, struct cli_aws *a)
 	/* --endpoint-url, then the AWS SDKs' variables, then Route 53
 	 * itself. */
 	err_clear(&err);
-	if (aws_endpoint_resolve("route53", NULL, o->endpoint_url, env_lookup,
+	if (aws_endpoint_resolve(AWS_ROUTE53, NULL, o->endpoint_url, env_lookup,
 	    NULL, &ep, &err) == -1 ||
 	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
 		cli_error("%s", err.msg);

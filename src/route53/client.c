@@ -72,7 +72,7 @@ call(const struct r53_client *c, const char *op, const char *method,
 	int			 rc;
 
 	memset(&ep, 0, sizeof(ep));
-	if (c->endpoint == NULL && aws_endpoint_resolve("route53", NULL, NULL,
+	if (c->endpoint == NULL && aws_endpoint_resolve(AWS_ROUTE53, NULL, NULL,
 	    NULL, NULL, &ep, err) == -1) {
 		http_response_init(resp);
 		return err_prefix(err, "Route 53 %s", op);
