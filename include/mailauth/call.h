@@ -5,7 +5,7 @@
  * signature), the retrying transport (mailauth/retry.h), the error code of
  * each protocol, and error text with every secret redacted.
  *
- * The service clients (src/route53, src/ses, src/aws/sts.c, src/aws/s3.c)
+ * The service clients (src/route53, src/ses, src/sts, src/s3)
  * only describe a request as a struct aws_call and read the body of a 2xx
  * answer.  Nothing here reads the environment or the clock by itself: the
  * caller passes an environment lookup and a clock.

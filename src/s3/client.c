@@ -1,5 +1,5 @@
 /*
- * s3.c - the S3 calls "mailauth report s3://..." makes: ListObjectsV2 and
+ * client.c - the S3 calls "mailauth report s3://..." makes: ListObjectsV2 and
  * GetObject, each sent through the call core (mailauth/call.h) for
  * service "s3", and their XML read with libxml2's tree API.
  */

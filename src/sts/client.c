@@ -1,5 +1,5 @@
 /*
- * sts.c - the STS calls the credentials chain and "mailauth whoami" make:
+ * client.c - the STS calls the credentials chain and "mailauth whoami" make:
  * the parameters of each request, sent through the call core
  * (mailauth/call.h) signed or not, and the XML answer read, with every
  * copy of a secret wiped.
