@@ -658,6 +658,41 @@ START_TEST(resigned_on_retry)
 }
 END_TEST
 
+/* A retry is signed again: its signature, echoed, is redacted too. */
+START_TEST(resigned_signature_redacted)
+{
+	struct peer		 p;
+	struct http_transport	 next = { peer_send, &p }, http;
+	struct aws_retry	 r;
+	struct http_response	 resp;
+	struct aws_call		 c;
+	struct err		 err;
+
+	memset(&p, 0, sizeof(p));
+	p.status[0] = 503;
+	p.status[1] = 403;
+	p.body = "<p>you sent %s</p>";
+	aws_retry_init(&r, &next);
+	r.max_attempts = 3;
+	r.now = mono;
+	r.sleep_ms = no_sleep;
+	r.random = half;
+	http.send = aws_retry_send;
+	http.ctx = &r;
+	clock_now = 1767225600;
+	call_init(&c, "Route 53 GetChange", AWS_PROTOCOL_REST_XML);
+	err_clear(&err);
+	ck_assert_int_eq(aws_call_send(&http, &c, &resp, &err), -1);
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert_int_eq(err.http_status, 403);
+	ck_assert_msg(strstr(err.msg, "Signature=[redacted]") != NULL, "%s",
+	    err.msg);
+	ck_assert_ptr_null(strstr(err.msg, strstr(p.auth[1], "Signature=") +
+	    strlen("Signature=")));
+	peer_release(&p);
+}
+END_TEST
+
 Suite *
 call_suite(void)
 {
@@ -679,6 +714,7 @@ call_suite(void)
 	tcase_add_test(tc, redacted_sts);
 	tcase_add_test(tc, redacted_s3);
 	tcase_add_test(tc, resigned_on_retry);
+	tcase_add_test(tc, resigned_signature_redacted);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -430,6 +430,36 @@ aws_fault_describe(const struct aws_fault *f, struct buf *line)
 	}
 }
 
+/* Replaces the 64 hex digits after every "Signature=" in b: a retry was
+ * signed again, and its signature is not the one secrets_of() knows. */
+static void
+redact_signatures(struct buf *b)
+{
+	static const char	 label[] = "Signature=";
+	const size_t		 nl = sizeof(label) - 1;
+	struct buf		 out = BUF_INIT;
+	size_t			 i, n;
+
+	for (i = 0; i < b->len; ) {
+		if (b->len - i < nl || memcmp(b->data + i, label, nl) != 0) {
+			buf_addc(&out, b->data[i++]);
+			continue;
+		}
+		buf_add(&out, label, nl);
+		i += nl;
+		for (n = 0; i + n < b->len && n <= 64 &&
+		    strchr("0123456789abcdef", b->data[i + n]) != NULL &&
+		    b->data[i + n] != '\0'; n++)
+			;
+		if (n == 64) {
+			buf_adds(&out, "[redacted]");
+			i += n;
+		}
+	}
+	wipe_buf(b);
+	*b = out;
+}
+
 /* The code and message of an error answer of the call's protocol, read
  * from body (already redacted); NULL when it holds none. */
 static void
@@ -466,6 +496,7 @@ response_error(const struct aws_call *c, const struct http_request *req,
 	/* Redacted before it is read, so that no reading can split one. */
 	buf_add_redacted(&body, resp->body.data != NULL ? resp->body.data :
 	    "", resp->body.len, sec, nsec);
+	redact_signatures(&body);
 	read_fault(c, resp, &body, &raw_code, &msg);
 	if (raw_code != NULL)
 		buf_add_clean(&code, raw_code, strlen(raw_code), sec, nsec,
