@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
@@ -1142,13 +1143,13 @@ START_TEST(test_sts_xml)
 	ck_assert_str_eq(id.account, "1");
 	ck_assert_ptr_null(id.user_id);
 	sts_identity_release(&id);
-	ck_assert_int_eq(sts_xml_parse_error(throttle, strlen(throttle), &code,
+	ck_assert_int_eq(aws_xml_error_parse(throttle, strlen(throttle), &code,
 	    &msg), 0);
 	ck_assert_str_eq(code, "Throttling");
 	ck_assert_str_eq(msg, "");
 	free(code);
 	free(msg);
-	ck_assert_int_eq(sts_xml_parse_error("<html/>", 7, &code, &msg), -1);
+	ck_assert_int_eq(aws_xml_error_parse("<html/>", 7, &code, &msg), -1);
 }
 END_TEST
 
