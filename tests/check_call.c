@@ -57,9 +57,14 @@ static const char *const env_ignored[] = {
 	"AWS_ENDPOINT_URL_SESV2=http://127.0.0.1:7000",
 	"AWS_ENDPOINT_URL=http://127.0.0.1:6000", NULL
 };
-/* Only "true" ignores them, as before in src/cli. */
-static const char *const env_not_ignored[] = {
+/* Any case of "true" ignores them, as the AWS SDKs read it; anything
+ * else does not. */
+static const char *const env_ignored_upper[] = {
 	"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=TRUE",
+	"AWS_ENDPOINT_URL_STS=https://sts.example", NULL
+};
+static const char *const env_not_ignored[] = {
+	"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=1",
 	"AWS_ENDPOINT_URL_STS=https://sts.example", NULL
 };
 
@@ -109,6 +114,8 @@ static const struct {
 	  "https://email.eu-west-1.amazonaws.com", "eu-west-1", 0 },
 	{ AWS_ROUTE53, NULL, "http://127.0.0.1:1", env_ignored,
 	  "http://127.0.0.1:1", "us-east-1", 1 },
+	{ AWS_STS, "eu-west-1", NULL, env_ignored_upper,
+	  "https://sts.eu-west-1.amazonaws.com", "eu-west-1", 0 },
 	{ AWS_STS, "eu-west-1", NULL, env_not_ignored, "https://sts.example",
 	  "eu-west-1", 1 },
 	/* Refused. */
@@ -143,8 +150,8 @@ END_TEST
 
 START_TEST(endpoint_partitions)
 {
-	char		*url;
-	struct err	 err;
+	struct aws_endpoint	 ep;
+	struct err		 err;
 
 	ck_assert_str_eq(aws_partition_of(NULL)->name, "aws");
 	ck_assert_str_eq(aws_partition_of("eu-central-1")->name, "aws");
@@ -154,12 +161,14 @@ START_TEST(endpoint_partitions)
 	ck_assert_str_eq(aws_partition_of("us-east-1")->route53_host,
 	    "route53.amazonaws.com");
 	/* No environment, no override: STS's regional endpoint. */
-	ck_assert_int_eq(sts_endpoint_for_region("eu-west-1", &url, NULL), 0);
-	ck_assert_str_eq(url, "https://sts.eu-west-1.amazonaws.com");
-	free(url);
+	ck_assert_int_eq(aws_endpoint_resolve(AWS_STS, "eu-west-1", NULL, NULL,
+	    NULL, &ep, NULL), 0);
+	ck_assert_str_eq(ep.url, "https://sts.eu-west-1.amazonaws.com");
+	aws_endpoint_release(&ep);
 	err_clear(&err);
-	ck_assert_int_eq(sts_endpoint_for_region("EU", &url, &err), -1);
-	ck_assert_ptr_null(url);
+	ck_assert_int_eq(aws_endpoint_resolve(AWS_STS, "EU", NULL, NULL, NULL,
+	    &ep, &err), -1);
+	ck_assert_ptr_null(ep.url);
 	ck_assert_str_eq(err.msg, "'EU' is not an AWS region");
 }
 END_TEST

@@ -1034,7 +1034,6 @@ START_TEST(test_sts_endpoint)
 {
 	struct world			 w;
 	struct aws_creds_provider	*p;
-	char				*url;
 
 	world_init(&w);
 	setenv_w(&w, "AWS_ACCESS_KEY_ID", "AKIAENV");
@@ -1080,8 +1079,17 @@ START_TEST(test_sts_endpoint)
 	setenv_w(&w, "AWS_ENDPOINT_URL_STS", "sts.test");
 	expect_error(&w, NULL, "STS endpoint 'sts.test' is not an http:// or "
 	    "https:// URL");
-	ck_assert_int_eq(sts_endpoint_for_region("", &url, &w.err), -1);
-	ck_assert_ptr_null(url);
+	setenv_w(&w, "AWS_ENDPOINT_URL_STS", "");
+	setenv_w(&w, "AWS_ENDPOINT_URL", "sts.test");
+	expect_error(&w, NULL, "STS endpoint 'sts.test' is not an http:// or "
+	    "https:// URL");
+	/* As the AWS SDKs read it: any case of "true". */
+	setenv_w(&w, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE");
+	setenv_w(&w, "AWS_REGION", "eu-west-1");
+	p = expect(&w, NULL, "AKIAENV", "environment");
+	ck_assert_str_eq(aws_chain_sts(p)->endpoint,
+	    "https://sts.eu-west-1.amazonaws.com");
+	aws_creds_provider_free(p);
 	world_release(&w);
 }
 END_TEST

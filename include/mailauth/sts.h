@@ -77,14 +77,6 @@ int	sts_get_caller_identity(const struct sts_client *,
 	    const struct aws_creds *, struct sts_identity *out, struct err *);
 
 /*
- * The endpoint for region, aws_endpoint_resolve() of "sts" without the
- * environment: "https://sts.REGION.amazonaws.com", or ".amazonaws.com.cn"
- * for the cn- regions.  -1 with err when region is
- * empty or not made of a-z, 0-9 and '-' ("'X' is not an AWS region").
- */
-int	sts_endpoint_for_region(const char *region, char **url, struct err *);
-
-/*
  * The XML layer, exposed for tests and fuzzing.  Bodies may be anything;
  * on -1 the outputs hold nothing and err says what is missing, never
  * quoting a secret.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cJSON.h>
 #include <libxml/parser.h>
@@ -106,7 +107,7 @@ aws_endpoint_resolve(enum aws_service i, const char *region,
 
 	memset(out, 0, sizeof(*out));
 	v = env_get(env, env_ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	if (url == NULL && (v == NULL || strcmp(v, "true") != 0) &&
+	if (url == NULL && (v == NULL || strcasecmp(v, "true") != 0) &&
 	    (url = env_get(env, env_ctx, services[i].env)) == NULL)
 		url = env_get(env, env_ctx, "AWS_ENDPOINT_URL");
 	pt = aws_partition_of(region);

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/profile.h"
@@ -88,37 +89,32 @@ chain_free(void *ctx)
 	free(c);
 }
 
-/* The region and endpoint of STS. */
+/* The region and endpoint of STS: AWS_ENDPOINT_URL_STS and the other
+ * endpoint settings are read by the one resolver (mailauth/call.h). */
 static int
 sts_setup(struct chain *c, struct err *err)
 {
 	const struct aws_profile	*p;
-	const char			*region, *ep = NULL;
-	char				*regional;
+	const char			*region;
+	struct aws_endpoint		 ep;
 
 	p = aws_profiles_find(&c->files.profiles, c->profile);
 	if ((region = env(c, "AWS_REGION")) == NULL &&
 	    (region = env(c, "AWS_DEFAULT_REGION")) == NULL &&
 	    (region = aws_profile_get(p, "region")) == NULL)
 		region = STS_DEFAULT_REGION;
-	if (sts_endpoint_for_region(region, &regional, err) == -1)
+	if (aws_endpoint_resolve(AWS_STS, region, NULL, c->o.env, c->o.env_ctx,
+	    &ep, err) == -1)
 		return err_prefix(err, "the region for STS");
-	if (!aws_env_true(c->o.env, c->o.env_ctx,
-	    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") &&
-	    (ep = env(c, "AWS_ENDPOINT_URL_STS")) == NULL)
-		ep = env(c, "AWS_ENDPOINT_URL");
-	if (ep != NULL && strncasecmp(ep, "https://", 8) != 0 &&
-	    strncasecmp(ep, "http://", 7) != 0) {
-		free(regional);
-		return err_set(err, "STS endpoint '%s' is not an http:// or "
-		    "https:// URL", ep);
+	if (ep.configured && strncasecmp(ep.url, "https://", 8) != 0 &&
+	    strncasecmp(ep.url, "http://", 7) != 0) {
+		err_set(err, "STS endpoint '%s' is not an http:// or "
+		    "https:// URL", ep.url);
+		aws_endpoint_release(&ep);
+		return -1;
 	}
 	c->region = xstrdup(region);
-	if (ep != NULL) {
-		c->sts_endpoint = xstrdup(ep);
-		free(regional);
-	} else
-		c->sts_endpoint = regional;
+	c->sts_endpoint = ep.url;
 	c->sts.http = c->o.http;
 	c->sts.endpoint = c->sts_endpoint;
 	c->sts.region = c->region;

@@ -189,21 +189,6 @@ sts_identity_release(struct sts_identity *id)
 
 /* ---- requests ---------------------------------------------------------- */
 
-int
-sts_endpoint_for_region(const char *region, char **url, struct err *err)
-{
-	struct aws_endpoint	 ep;
-
-	*url = NULL;
-	if (aws_endpoint_resolve(AWS_STS, region, NULL, NULL, NULL, &ep,
-	    err) == -1)
-		return -1;
-	*url = ep.url;
-	ep.url = NULL;
-	aws_endpoint_release(&ep);
-	return 0;
-}
-
 static void
 wipe_response(struct http_response *resp)
 {
