@@ -81,7 +81,7 @@ day_of(const char *s)
 {
 	long	 d;
 
-	ck_assert_int_eq(cfg_date_parse(s, &d, NULL), 0);
+	ck_assert_int_eq(date_parse(s, &d, NULL), 0);
 	return d;
 }
 

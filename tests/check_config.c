@@ -175,13 +175,13 @@ START_TEST(fixtures_bad)
 END_TEST
 
 static void
-assert_list(const struct cfg_strlist *l, const char *const *want, size_t n)
+assert_list(char *const *v, size_t nv, const char *const *want, size_t n)
 {
 	size_t	 i;
 
-	ck_assert_uint_eq(l->n, n);
+	ck_assert_uint_eq(nv, n);
 	for (i = 0; i < n; i++)
-		ck_assert_str_eq(l->v[i], want[i]);
+		ck_assert_str_eq(v[i], want[i]);
 }
 
 START_TEST(full_example)
@@ -218,12 +218,12 @@ START_TEST(full_example)
 
 	ck_assert_int_eq(dom->spf.present, 1);
 	ck_assert_int_eq(dom->spf.pos.line, 9);
-	assert_list(&dom->spf.include, include, 2);
-	assert_list(&dom->spf.ip4, ip4, 2);
-	assert_list(&dom->spf.ip6, ip6, 1);
-	ck_assert_int_eq(dom->spf.a, 1);
-	ck_assert_int_eq(dom->spf.mx, 1);
-	ck_assert_int_eq(dom->spf.all, SPF_ALL_FAIL);
+	assert_list(dom->spf.spec.include, dom->spf.spec.ninclude, include, 2);
+	assert_list(dom->spf.spec.ip4, dom->spf.spec.nip4, ip4, 2);
+	assert_list(dom->spf.spec.ip6, dom->spf.spec.nip6, ip6, 1);
+	ck_assert_int_eq(dom->spf.spec.a, 1);
+	ck_assert_int_eq(dom->spf.spec.mx, 1);
+	ck_assert_int_eq(dom->spf.spec.all, SPF_ALL_FAIL);
 
 	ck_assert_uint_eq(dom->ndkim, 5);
 	k = dom->dkim;
@@ -249,31 +249,31 @@ START_TEST(full_example)
 	ck_assert_int_eq(dom->dmarc.present, 1);
 	ck_assert_int_eq(dom->dmarc.pos.line, 23);
 	ck_assert_int_eq(dom->dmarc.pos.col, 5);
-	ck_assert_int_eq(dom->dmarc.policy, DMARC_POLICY_QUARANTINE);
-	ck_assert_int_eq(dom->dmarc.subdomain_policy, DMARC_POLICY_REJECT);
-	ck_assert_int_eq(dom->dmarc.nonexistent_subdomain_policy,
+	ck_assert_int_eq(dom->dmarc.spec.policy, DMARC_POLICY_QUARANTINE);
+	ck_assert_int_eq(dom->dmarc.spec.subdomain_policy, DMARC_POLICY_REJECT);
+	ck_assert_int_eq(dom->dmarc.spec.nonexistent_subdomain_policy,
 	    DMARC_POLICY_REJECT);
-	ck_assert_int_eq(dom->dmarc.testing, 0);
-	ck_assert_int_eq(dom->dmarc.pct, -1);
-	ck_assert_int_eq(dom->dmarc.ri, -1);
-	assert_list(&dom->dmarc.rua, rua, 2);
-	assert_list(&dom->dmarc.ruf, ruf, 1);
-	ck_assert_int_eq(dom->dmarc.adkim, DMARC_ALIGN_STRICT);
-	ck_assert_int_eq(dom->dmarc.aspf, DMARC_ALIGN_RELAXED);
-	assert_list(&dom->dmarc.fo, fo, 4);
+	ck_assert_int_eq(dom->dmarc.spec.testing, 0);
+	ck_assert_int_eq(dom->dmarc.spec.pct, -1);
+	ck_assert_int_eq(dom->dmarc.spec.ri, -1);
+	assert_list(dom->dmarc.spec.rua, dom->dmarc.spec.nrua, rua, 2);
+	assert_list(dom->dmarc.spec.ruf, dom->dmarc.spec.nruf, ruf, 1);
+	ck_assert_int_eq(dom->dmarc.spec.adkim, DMARC_ALIGN_STRICT);
+	ck_assert_int_eq(dom->dmarc.spec.aspf, DMARC_ALIGN_RELAXED);
+	assert_list(dom->dmarc.spec.fo, dom->dmarc.spec.nfo, fo, 4);
 
 	dom = &cfg.domains[1];
 	ck_assert_str_eq(dom->name, "mail.example.com");
 	ck_assert_str_eq(dom->zone, "Z0123456789ABCDEFGHIJ");
 	ck_assert_int_eq(dom->ttl, 3600);	/* defaults.ttl */
 	ck_assert_int_eq(dom->spf.present, 1);
-	ck_assert_int_eq(dom->spf.all, SPF_ALL_SOFTFAIL);
-	ck_assert_int_eq(dom->spf.a, 0);
-	ck_assert_uint_eq(dom->spf.include.n, 0);
+	ck_assert_int_eq(dom->spf.spec.all, SPF_ALL_SOFTFAIL);
+	ck_assert_int_eq(dom->spf.spec.a, 0);
+	ck_assert_uint_eq(dom->spf.spec.ninclude, 0);
 	ck_assert_uint_eq(dom->ndkim, 0);
 	ck_assert_int_eq(dom->dmarc.present, 0);
-	ck_assert_int_eq(dom->dmarc.policy, DMARC_POLICY_UNSET);
-	ck_assert_int_eq(dom->dmarc.testing, -1);
+	ck_assert_int_eq(dom->dmarc.spec.policy, DMARC_POLICY_UNSET);
+	ck_assert_int_eq(dom->dmarc.spec.testing, -1);
 
 	cfg_release(&cfg);
 	ck_assert_uint_eq(cfg.ndomains, 0);
@@ -293,32 +293,32 @@ START_TEST(other_good_values)
 	ck_assert_uint_eq(cfg.ndomains, 2);
 	ck_assert_str_eq(cfg.domains[0].name, "example.org");
 	ck_assert_int_eq(cfg.domains[0].ttl, 172800);
-	ck_assert_int_eq(cfg.domains[0].dmarc.policy, DMARC_POLICY_REJECT);
-	ck_assert_uint_eq(cfg.domains[0].dmarc.rua.n, 0);
+	ck_assert_int_eq(cfg.domains[0].dmarc.spec.policy, DMARC_POLICY_REJECT);
+	ck_assert_uint_eq(cfg.domains[0].dmarc.spec.nrua, 0);
 	ck_assert_int_eq(cfg.domains[1].ttl, 60);
-	ck_assert_int_eq(cfg.domains[1].spf.all, SPF_ALL_NEUTRAL);
+	ck_assert_int_eq(cfg.domains[1].spf.spec.all, SPF_ALL_NEUTRAL);
 	cfg_release(&cfg);
 
 	ck_assert_int_eq(cfg_load(&cfg, GOOD "/block-styles.yaml", &d), 0);
-	ck_assert_uint_eq(cfg.domains[0].spf.ip4.n, 2);
-	ck_assert_str_eq(cfg.domains[0].spf.ip4.v[0], "192.0.2.1");
-	ck_assert_str_eq(cfg.domains[0].spf.ip6.v[0], "::1");
-	ck_assert_int_eq(cfg.domains[0].spf.a, 0);
-	ck_assert_int_eq(cfg.domains[0].spf.all, SPF_ALL_UNSET);
+	ck_assert_uint_eq(cfg.domains[0].spf.spec.nip4, 2);
+	ck_assert_str_eq(cfg.domains[0].spf.spec.ip4[0], "192.0.2.1");
+	ck_assert_str_eq(cfg.domains[0].spf.spec.ip6[0], "::1");
+	ck_assert_int_eq(cfg.domains[0].spf.spec.a, 0);
+	ck_assert_int_eq(cfg.domains[0].spf.spec.all, SPF_ALL_UNSET);
 	/* A literal block: its line breaks are dropped. */
 	ck_assert_str_eq(cfg.domains[0].dkim[0].value,
 	    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA");
 	ck_assert_str_eq(cfg.domains[0].dkim[0].selector, "selector-1");
-	ck_assert_int_eq(cfg.domains[0].dmarc.testing, 1);
-	ck_assert_str_eq(cfg.domains[0].dmarc.fo.v[0], "1");
+	ck_assert_int_eq(cfg.domains[0].dmarc.spec.testing, 1);
+	ck_assert_str_eq(cfg.domains[0].dmarc.spec.fo[0], "1");
 	cfg_release(&cfg);
 
 	/* Warnings alone do not fail the load. */
 	ck_assert_int_eq(cfg_load(&cfg, GOOD "/legacy-tags.yaml", &d), 0);
 	ck_assert_uint_eq(d.nwarnings, 2);
 	ck_assert_uint_eq(d.nerrors, 0);
-	ck_assert_int_eq(cfg.domains[0].dmarc.pct, 0);
-	ck_assert_int_eq(cfg.domains[0].dmarc.ri, 3600);
+	ck_assert_int_eq(cfg.domains[0].dmarc.spec.pct, 0);
+	ck_assert_int_eq(cfg.domains[0].dmarc.spec.ri, 3600);
 	cfg_release(&cfg);
 	diags_release(&d);
 }
@@ -348,8 +348,8 @@ START_TEST(examples)
 	ck_assert_int_eq(cfg.domains[0].spf.present, 1);
 	ck_assert_uint_eq(cfg.domains[0].ndkim, 2);
 	ck_assert_str_eq(cfg.domains[0].dkim[0].value, "examples/keys/s2026.pem");
-	ck_assert_int_eq(cfg.domains[0].dmarc.policy, DMARC_POLICY_NONE);
-	ck_assert_str_eq(cfg.domains[0].dmarc.rua.v[0],
+	ck_assert_int_eq(cfg.domains[0].dmarc.spec.policy, DMARC_POLICY_NONE);
+	ck_assert_str_eq(cfg.domains[0].dmarc.spec.rua[0],
 	    "mailto:dmarc-reports@example.com");
 	cfg_release(&cfg);
 	diags_release(&d);

@@ -1,11 +1,12 @@
 /*
  * check_dkim.c - unit tests for DKIM key records and key generation
- * (src/dns/dkim.c): records from PEM files and base64 keys, refusals,
- * dkim_check, dkim_is_record, dkim_equivalent, the dkim corpus (RFC 8463
- * Appendix A, dkimpy's test data, dkim-key-records.tsv) and dkim_keygen.
+ * (src/dns/dkim.c, dkim-key.c): records from PEM files and base64 keys,
+ * refusals, dkim_check, dkim_is_record, dkim_equivalent, the dkim corpus
+ * (RFC 8463 Appendix A, dkimpy's test data, dkim-key-records.tsv) and
+ * dkim_keygen.
  *
  * The tests may read private keys (to derive the published records of the
- * corpus); src/dns/dkim.c never does.
+ * corpus); src/dns/ never does.
  */
 #include <check.h>
 #include <errno.h>

@@ -20,10 +20,9 @@
 Suite	*dmarc_suite(void);
 
 static void
-dm_init(struct cfg_dmarc *c)
+dm_init(struct dmarc_spec *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->present = 1;
 	c->testing = -1;
 	c->pct = -1;
 	c->ri = -1;
@@ -34,7 +33,47 @@ static char	*one_ruf[] = { "mailto:f@example.com" };
 static char	*fo_1d[] = { "1", "d" };
 static char	*fo_0[] = { "0" };
 
-/* Render: each config gives exactly one text, tags in the fixed order. */
+/* The one table of policy names: each name parses back to its policy,
+ * exactly or in any case as asked; other words are UNSET. */
+START_TEST(test_policy_names)
+{
+	static const struct {
+		enum dmarc_policy	 p;
+		const char		*name;
+	} pol[] = {
+		{ DMARC_POLICY_NONE, "none" },
+		{ DMARC_POLICY_QUARANTINE, "quarantine" },
+		{ DMARC_POLICY_REJECT, "reject" },
+	};
+	static const struct {
+		const char		*text;
+		enum dmarc_case		 cmp;
+		enum dmarc_policy	 want;
+	} other[] = {
+		{ "Reject", DMARC_CASE_ANY, DMARC_POLICY_REJECT },
+		{ "QUARANTINE", DMARC_CASE_ANY, DMARC_POLICY_QUARANTINE },
+		{ "Reject", DMARC_CASE_EXACT, DMARC_POLICY_UNSET },
+		{ "pass", DMARC_CASE_ANY, DMARC_POLICY_UNSET },
+		{ "", DMARC_CASE_ANY, DMARC_POLICY_UNSET },
+		{ "rejects", DMARC_CASE_ANY, DMARC_POLICY_UNSET },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(pol); i++) {
+		ck_assert_str_eq(dmarc_policy_name(pol[i].p), pol[i].name);
+		ck_assert_int_eq(dmarc_policy_parse(pol[i].name,
+		    DMARC_CASE_EXACT), pol[i].p);
+		ck_assert_int_eq(dmarc_policy_parse(pol[i].name,
+		    DMARC_CASE_ANY), pol[i].p);
+	}
+	ck_assert_ptr_null(dmarc_policy_name(DMARC_POLICY_UNSET));
+	for (i = 0; i < NELEM(other); i++)
+		ck_assert_msg(dmarc_policy_parse(other[i].text, other[i].cmp) ==
+		    other[i].want, "'%s'", other[i].text);
+}
+END_TEST
+
+/* Render: each spec gives exactly one text, tags in the fixed order. */
 START_TEST(test_render)
 {
 	static const char *const want[] = {
@@ -51,7 +90,7 @@ START_TEST(test_render)
 		"v=DMARC1; p=reject; adkim=s; ri=0",
 		"v=DMARC1",
 	};
-	struct cfg_dmarc	 c[NELEM(want)];
+	struct dmarc_spec	 c[NELEM(want)];
 	size_t			 i;
 
 	for (i = 0; i < NELEM(c); i++)
@@ -63,14 +102,14 @@ START_TEST(test_render)
 	c[1].nonexistent_subdomain_policy = DMARC_POLICY_REJECT;
 	c[1].testing = 1;
 	c[1].pct = 100;
-	c[1].rua.v = two_rua;
-	c[1].rua.n = 2;
-	c[1].ruf.v = one_ruf;
-	c[1].ruf.n = 1;
+	c[1].rua = two_rua;
+	c[1].nrua = 2;
+	c[1].ruf = one_ruf;
+	c[1].nruf = 1;
 	c[1].adkim = DMARC_ALIGN_RELAXED;
 	c[1].aspf = DMARC_ALIGN_STRICT;
-	c[1].fo.v = fo_1d;
-	c[1].fo.n = 2;
+	c[1].fo = fo_1d;
+	c[1].nfo = 2;
 	c[1].ri = 86400;
 
 	/* testing: false writes nothing, t=n being the default. */
@@ -82,13 +121,13 @@ START_TEST(test_render)
 
 	c[4].policy = DMARC_POLICY_QUARANTINE;
 	c[4].aspf = DMARC_ALIGN_STRICT;
-	c[4].fo.v = fo_0;
-	c[4].fo.n = 1;
+	c[4].fo = fo_0;
+	c[4].nfo = 1;
 
 	c[5].policy = DMARC_POLICY_NONE;
 	c[5].nonexistent_subdomain_policy = DMARC_POLICY_QUARANTINE;
-	c[5].rua.v = two_rua;
-	c[5].rua.n = 2;
+	c[5].rua = two_rua;
+	c[5].nrua = 2;
 
 	c[6].policy = DMARC_POLICY_REJECT;
 	c[6].adkim = DMARC_ALIGN_STRICT;
@@ -115,7 +154,7 @@ END_TEST
  * errors; only the legacy tags warn. */
 START_TEST(test_render_checks_clean)
 {
-	struct cfg_dmarc	 c;
+	struct dmarc_spec	 c;
 	struct buf		 out = BUF_INIT;
 	struct diags		 d = DIAGS_INIT;
 	struct dmarc_record	 rec;
@@ -126,14 +165,14 @@ START_TEST(test_render_checks_clean)
 	c.subdomain_policy = DMARC_POLICY_NONE;
 	c.nonexistent_subdomain_policy = DMARC_POLICY_QUARANTINE;
 	c.testing = 1;
-	c.rua.v = two_rua;
-	c.rua.n = 2;
-	c.ruf.v = one_ruf;
-	c.ruf.n = 1;
+	c.rua = two_rua;
+	c.nrua = 2;
+	c.ruf = one_ruf;
+	c.nruf = 1;
 	c.adkim = DMARC_ALIGN_STRICT;
 	c.aspf = DMARC_ALIGN_RELAXED;
-	c.fo.v = fo_1d;
-	c.fo.n = 2;
+	c.fo = fo_1d;
+	c.nfo = 2;
 	dmarc_render(&c, &out);
 	ck_assert_int_eq(dmarc_is_record(buf_str(&out)), 1);
 	ck_assert_int_eq(dmarc_parse(buf_str(&out), &rec, &err), 0);
@@ -599,6 +638,7 @@ dmarc_suite(void)
 	Suite	*s = suite_create("dmarc");
 	TCase	*tc = tcase_create("core");
 
+	tcase_add_test(tc, test_policy_names);
 	tcase_add_test(tc, test_render);
 	tcase_add_test(tc, test_render_checks_clean);
 	tcase_add_test(tc, test_is_record);

@@ -637,6 +637,81 @@ global_teardown(void)
 	http_curl_global_cleanup();
 }
 
+/* ---- URLs, as libcurl reads them ---- */
+
+static const struct {
+	const char		*url;
+	enum http_url_error	 want;
+	const char		*scheme, *host;
+	long			 port;
+	const char		*path, *query;	/* query NULL: none */
+	int			 userinfo, as_written;
+} urls[] = {
+	{ "https://route53.amazonaws.com/2013-04-01/hostedzone?a=1&b=%2F#f",
+	  HTTP_URL_OK, "https", "route53.amazonaws.com", 0,
+	  "/2013-04-01/hostedzone", "a=1&b=%2F", 0, 1 },
+	{ "HTTP://127.0.0.1:5000", HTTP_URL_OK, "http", "127.0.0.1", 5000, "/",
+	  NULL, 0, 1 },
+	/* Dot segments, empty segments and spaces stay: the signer decides. */
+	{ "http://h/a/./b/../c//d e?x=%zz&y= z", HTTP_URL_OK, "http", "h", 0,
+	  "/a/./b/../c//d e", "x=%zz&y= z", 0, 1 },
+	{ "http://[::1]:8080/", HTTP_URL_OK, "http", "[::1]", 8080, "/", NULL,
+	  0, 1 },
+	{ "https://h:08443/", HTTP_URL_OK, "https", "h", 8443, "/", NULL, 0,
+	  1 },
+	{ "https://h:/x", HTTP_URL_OK, "https", "h", 0, "/x", NULL, 0, 1 },
+	{ "http://user:pa55@proxy.example:3128", HTTP_URL_OK, "http",
+	  "proxy.example", 3128, "/", NULL, 1, 1 },
+	{ "https://h/caf\xc3\xa9", HTTP_URL_OK, "https", "h", 0,
+	  "/caf\xc3\xa9", NULL, 0, 1 },
+	/* libcurl sends "127.1" to 127.0.0.1: said so. */
+	{ "http://127.1/", HTTP_URL_OK, "http", "127.0.0.1", 0, "/", NULL, 0,
+	  0 },
+	{ "ftp://h/", HTTP_URL_SCHEME, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "route53.amazonaws.com", HTTP_URL_SCHEME, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "https:///x", HTTP_URL_NO_HOST, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "https://", HTTP_URL_NO_HOST, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "https://h:0/", HTTP_URL_PORT, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "https://h:99999/", HTTP_URL_PORT, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "https://h:8a/", HTTP_URL_PORT, NULL, NULL, 0, NULL, NULL, 0, 0 },
+	{ "https://[::1/", HTTP_URL_IPV6, NULL, NULL, 0, NULL, NULL, 0, 0 },
+};
+
+START_TEST(url_parse)
+{
+	struct http_url	 u;
+
+	ck_assert_int_eq(http_url_parse(urls[_i].url, &u), urls[_i].want);
+	if (urls[_i].want != HTTP_URL_OK) {
+		ck_assert_ptr_null(u.host);
+		return;
+	}
+	ck_assert_str_eq(u.scheme, urls[_i].scheme);
+	ck_assert_str_eq(u.host, urls[_i].host);
+	ck_assert_int_eq(u.port, urls[_i].port);
+	ck_assert_str_eq(u.path, urls[_i].path);
+	if (urls[_i].query == NULL)
+		ck_assert_ptr_null(u.query);
+	else
+		ck_assert_str_eq(u.query, urls[_i].query);
+	ck_assert_int_eq(u.userinfo, urls[_i].userinfo);
+	ck_assert_int_eq(u.host_as_written, urls[_i].as_written);
+	http_url_release(&u);
+}
+END_TEST
+
+/* A password in the user info never reaches a log, even one with '@'. */
+START_TEST(url_log_userinfo)
+{
+	struct buf	 b = BUF_INIT;
+
+	http_url_log("http://user:p@ss@proxy.example:3128/x?token=t", &b);
+	ck_assert_str_eq(buf_str(&b),
+	    "http://<redacted>@proxy.example:3128/x?token=<redacted>");
+	buf_release(&b);
+}
+END_TEST
+
 Suite *
 http_suite(void)
 {
@@ -648,6 +723,9 @@ http_suite(void)
 	tcase_add_test(tc, response_headers);
 	tcase_add_test(tc, secret_headers);
 	tcase_add_test(tc, log_values);
+	tcase_add_loop_test(tc, url_parse, 0,
+	    (int)(sizeof(urls) / sizeof(urls[0])));
+	tcase_add_test(tc, url_log_userinfo);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("curl");

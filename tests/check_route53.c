@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
@@ -1090,7 +1091,7 @@ parse_all(const char *body, size_t len, struct err *err)
 		free(a);
 		free(b);
 	}
-	if (r53_xml_parse_error(body, len, &a, &b) == 0) {
+	if (aws_xml_error_parse(body, len, &a, &b) == 0) {
 		mask |= P_ERROR;
 		free(a);
 		free(b);
@@ -1322,7 +1323,7 @@ START_TEST(test_xml_error_shapes)
 	char	*code, *message;
 	int	 rc;
 
-	rc = r53_xml_parse_error(error_shapes[_i].body,
+	rc = aws_xml_error_parse(error_shapes[_i].body,
 	    strlen(error_shapes[_i].body), &code, &message);
 	if (error_shapes[_i].code == NULL) {
 		ck_assert_int_eq(rc, -1);
@@ -1496,14 +1497,14 @@ corpus_contents(const char *root)
 	free(y);
 
 	load_corpus(root, "libcloud/zone_does_not_exist.xml", &b);
-	ck_assert_int_eq(r53_xml_parse_error(b.data, b.len, &x, &y), 0);
+	ck_assert_int_eq(aws_xml_error_parse(b.data, b.len, &x, &y), 0);
 	ck_assert_str_eq(x, "NoSuchHostedZone");
 	ck_assert_str_eq(y, "No hosted zone found with ID: 47234");
 	free(x);
 	free(y);
 
 	load_corpus(root, "jclouds/invalid_change_batch.xml", &b);
-	ck_assert_int_eq(r53_xml_parse_error(b.data, b.len, &x, &y), 0);
+	ck_assert_int_eq(aws_xml_error_parse(b.data, b.len, &x, &y), 0);
 	ck_assert_str_eq(x, "InvalidChangeBatch");
 	ck_assert_str_eq(y, "Tried to create resource record set "
 	    "duplicate.example.com. type A, but it already exists; Tried to "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
@@ -167,13 +168,13 @@ START_TEST(s3_xml)
 	ck_assert_str_eq(err.msg, "Contents 'k' has no valid Size");
 	ck_assert_int_eq(s3_xml_parse_list(DTD, strlen(DTD), &l, &err), -1);
 	ck_assert_str_eq(err.msg, "unexpected DTD in response");
-	ck_assert_int_eq(s3_xml_parse_error(DENIED, strlen(DENIED), &code,
+	ck_assert_int_eq(aws_xml_error_parse(DENIED, strlen(DENIED), &code,
 	    &msg), 0);
 	ck_assert_str_eq(code, "AccessDenied");
 	ck_assert_str_eq(msg, "Access Denied");
 	free(code);
 	free(msg);
-	ck_assert_int_eq(s3_xml_parse_error("<html/>", 7, &code, &msg), -1);
+	ck_assert_int_eq(aws_xml_error_parse("<html/>", 7, &code, &msg), -1);
 }
 END_TEST
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/config.h"
 #include "mailauth/creds.h"
 #include "mailauth/diag.h"
@@ -167,9 +168,15 @@ START_TEST(test_token_target)
 	    0);
 	ck_assert_int_eq(ses_token_target_parse("abc.dkim.amazonses.com.evil",
 	    NULL), 0);
-	t = ses_endpoint_default("eu-west-1");
-	ck_assert_str_eq(t, "https://email.eu-west-1.amazonaws.com");
-	free(t);
+	{
+		struct aws_endpoint	 ep;
+
+		ck_assert_int_eq(aws_endpoint_resolve(AWS_SESV2, "eu-west-1",
+		    NULL, NULL, NULL, &ep, NULL), 0);
+		ck_assert_str_eq(ep.url,
+		    "https://email.eu-west-1.amazonaws.com");
+		aws_endpoint_release(&ep);
+	}
 }
 END_TEST
 
@@ -276,7 +283,7 @@ static const struct {
 	  "credentials need the IAM action ses:GetEmailIdentity "
 	  "(policies/iam): not authorized", "AccessDeniedException" },
 	{ 400, "BadRequestException:http://internal", "{\"message\":\"bad\\n"
-	  "thing\"}", "SES GetEmailIdentity: BadRequestException: bad?thing",
+	  "thing\"}", "SES GetEmailIdentity: BadRequestException: bad thing",
 	  "BadRequestException" },
 	{ 500, NULL, "<html>oops</html>", "SES GetEmailIdentity: HTTP 500",
 	  "" },

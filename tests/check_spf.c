@@ -50,28 +50,27 @@ START_TEST(test_render)
 		{ 1, 0, 0, 0, 0, SPF_ALL_UNSET,
 		  "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.7" },
 	};
-	struct cfg_spf	 c;
+	struct spf_spec	 c;
 	struct buf	 out = BUF_INIT;
 	struct diags	 d = DIAGS_INIT;
 	size_t		 i;
 
 	for (i = 0; i < NELEM(cases); i++) {
 		memset(&c, 0, sizeof(c));
-		c.present = 1;
 		if (cases[i].ip4) {
-			c.ip4.v = ip4s;
-			c.ip4.n = NELEM(ip4s);
+			c.ip4 = ip4s;
+			c.nip4 = NELEM(ip4s);
 		}
 		if (cases[i].ip6) {
-			c.ip6.v = ip6s;
-			c.ip6.n = NELEM(ip6s);
+			c.ip6 = ip6s;
+			c.nip6 = NELEM(ip6s);
 		}
 		if (cases[i].inc == 1) {
-			c.include.v = incs;
-			c.include.n = NELEM(incs);
+			c.include = incs;
+			c.ninclude = NELEM(incs);
 		} else if (cases[i].inc == 2) {
-			c.include.v = inc1;
-			c.include.n = 1;
+			c.include = inc1;
+			c.ninclude = 1;
 		}
 		c.a = cases[i].a;
 		c.mx = cases[i].mx;

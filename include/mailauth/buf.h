@@ -38,6 +38,12 @@ const char *buf_str(const struct buf *);
 /* Hands the contents to the caller (free() it) and empties the buffer. */
 char	*buf_detach(struct buf *);
 /*
+ * Appends s[0, len) with each of the nsec secrets in sec (NULL ones and
+ * ones under 4 bytes skipped) replaced by "[redacted]".
+ */
+void	 buf_add_redacted(struct buf *, const char *s, size_t len,
+	    const char *const *sec, size_t nsec);
+/*
  * Appends s[0, len) as one line of printable ASCII, for a message: each of
  * the nsec secrets in sec (NULL ones and ones under 4 bytes skipped) is
  * first replaced by "[redacted]", so no part of one survives a cut; then
@@ -48,6 +54,14 @@ char	*buf_detach(struct buf *);
  */
 void	 buf_add_clean(struct buf *, const char *s, size_t len,
 	    const char *const *sec, size_t nsec, size_t max);
+/*
+ * Appends s[0, len) percent-encoded as RFC 3986 and SigV4 want a path
+ * segment or a query name or value: every byte but the unreserved ones
+ * (A-Z a-z 0-9 - . _ ~), and '/' when keep_slash, becomes %XX in upper-case
+ * hex; UTF-8 is encoded byte by byte.  The one encoder of mailauth.
+ */
+void	 buf_add_encoded(struct buf *, const char *s, size_t len,
+	    int keep_slash);
 
 /* Allocation helpers that exit on failure, for the same reason as above. */
 void	*xmalloc(size_t);

@@ -1,16 +1,17 @@
 /*
  * config.h - mailauth.yaml, parsed into the desired state.
  *
- * src/config/config.c is the only code that includes <yaml.h>.  The loader
+ * src/config/yaml.c is the only code that includes <yaml.h>.  The loader
  * checks the whole schema (docs/configuration.md): unknown keys, duplicate
  * keys, wrong types and out-of-range values are errors, and every error is
  * collected before cfg_load() gives up, each naming file:line:column and the
  * key path.  Warnings (legacy DMARC tags) are collected the same way.
  *
- * Record text is not built here: src/dns/ renders records from these
- * structures.  Values kept as strings are kept as written, except names:
- * domain names, zone names and DKIM selectors are lower-cased without a
- * trailing dot, and a DKIM public_key loses its white space.
+ * Record text is not built here: src/dns/ renders records from the spec
+ * structures of spf.h and dmarc.h, which the config embeds.  Values kept
+ * as strings are kept as written, except names: domain names, zone names
+ * and DKIM selectors are lower-cased without a trailing dot, and a DKIM
+ * public_key loses its white space.
  *
  * Positions are 1-based; a key's position is where the key is written.
  */
@@ -18,6 +19,10 @@
 #define MAILAUTH_CONFIG_H
 
 #include <stddef.h>
+
+#include "mailauth/date.h"
+#include "mailauth/dmarc.h"
+#include "mailauth/spf.h"
 
 struct diags;
 struct err;
@@ -30,26 +35,11 @@ struct cfg_pos {
 	int	col;
 };
 
-struct cfg_strlist {
-	char		**v;
-	size_t		  n;
-};
-
-enum spf_all {
-	SPF_ALL_UNSET,		/* no `all` key: the record ends without all */
-	SPF_ALL_FAIL,		/* -all */
-	SPF_ALL_SOFTFAIL,	/* ~all */
-	SPF_ALL_NEUTRAL		/* ?all */
-};
-
+/* The SPF record of a domain: spec is what spf_render() renders; the
+ * config owns its lists. */
 struct cfg_spf {
 	int			present;	/* the domain has an spf key */
-	struct cfg_strlist	include;	/* host names */
-	struct cfg_strlist	ip4;		/* addresses or "net/prefix" */
-	struct cfg_strlist	ip6;
-	int			a;		/* bool */
-	int			mx;		/* bool */
-	enum spf_all		all;
+	struct spf_spec		spec;
 	struct cfg_pos		pos;		/* of the spf key */
 };
 
@@ -67,26 +57,6 @@ struct cfg_dkim {
 	struct cfg_pos	 pos;		/* of the selector key */
 };
 
-enum dmarc_policy {
-	DMARC_POLICY_UNSET,
-	DMARC_POLICY_NONE,
-	DMARC_POLICY_QUARANTINE,
-	DMARC_POLICY_REJECT
-};
-
-enum dmarc_align {
-	DMARC_ALIGN_UNSET,
-	DMARC_ALIGN_RELAXED,	/* r */
-	DMARC_ALIGN_STRICT	/* s */
-};
-
-/*
- * A day: the number of days since 1970-01-01, the calendar being the
- * proleptic Gregorian one and the day UTC's.  Dates in mailauth.yaml and on
- * the command line are written YYYY-MM-DD, years 1970 to 9999.
- */
-#define CFG_DAY_MAX	2932896L	/* 9999-12-31 */
-
 /*
  * One stage of a DMARC rollout (dmarc.rollout, docs/configuration.md): from
  * its day until the next stage's, it supplies p, t, pct, sp and np.
@@ -98,7 +68,8 @@ struct cfg_stage {
 						 * with testing) */
 	enum dmarc_policy	subdomain_policy;		/* sp=, or UNSET */
 	enum dmarc_policy	nonexistent_subdomain_policy;	/* np=, or UNSET */
-	long			from;		/* the first day of the stage */
+	long			from;		/* the first day of the stage
+						 * (date.h) */
 	int			rollback;	/* weaker than the stage before,
 						 * on purpose */
 	struct cfg_pos		pos;		/* of the stage; for a template,
@@ -140,22 +111,16 @@ struct cfg_gate {
 	struct cfg_pos		pos;		/* of the gate key */
 };
 
+/* The DMARC record of a domain: spec is what dmarc_render() renders
+ * without a rollout; the config owns its lists.  With a rollout,
+ * spec.policy, spec.subdomain_policy, spec.nonexistent_subdomain_policy,
+ * spec.testing and spec.pct are UNSET (-1): the active stage supplies them
+ * (cfg_dmarc_at()). */
 struct cfg_dmarc {
 	int			present;	/* the domain has a dmarc key */
-	/* With a rollout, policy, subdomain_policy,
-	 * nonexistent_subdomain_policy, testing and pct are UNSET (-1): the
-	 * active stage supplies them (cfg_dmarc_at()). */
-	enum dmarc_policy	policy;		/* p=, required without rollout */
-	enum dmarc_policy	subdomain_policy;		/* sp= */
-	enum dmarc_policy	nonexistent_subdomain_policy;	/* np= */
-	int			testing;	/* -1 unset, 0 false (t=n), 1 true (t=y) */
-	int			pct;		/* -1 unset, else 0..100 */
-	struct cfg_strlist	rua;
-	struct cfg_strlist	ruf;
-	enum dmarc_align	adkim;
-	enum dmarc_align	aspf;
-	struct cfg_strlist	fo;		/* each "0", "1", "d" or "s" */
-	long			ri;		/* -1 unset, else seconds */
+	struct dmarc_spec	spec;		/* policy required without
+						 * rollout; fo items each "0",
+						 * "1", "d" or "s" */
 	struct cfg_rollout	rollout;
 	struct cfg_gate		gate;		/* only with a rollout */
 	struct cfg_pos		pos;		/* of the dmarc key */
@@ -237,15 +202,6 @@ int	cfg_load_string_with(struct cfg *, const char *path, const char *text,
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
 
-/*
- * Parses a date written YYYY-MM-DD (exactly: four digits, '-', two, '-',
- * two) that is a real calendar date from 1970-01-01 to 9999-12-31 into
- * *day.  Returns -1 otherwise, with err (may be NULL) saying why, e.g.
- * "'2027-02-29' is not a date: February 2027 has 28 days".
- */
-int	cfg_date_parse(const char *s, long *day, struct err *err);
-/* Writes day (0 to CFG_DAY_MAX) as YYYY-MM-DD and a NUL into out. */
-void	cfg_date_format(long day, char out[11]);
 /* The stage active on day (the last one whose from is not after it), or
  * NULL when day is before the first stage or there is no rollout. */
 const struct cfg_stage *cfg_rollout_at(const struct cfg_rollout *, long day);
@@ -256,9 +212,6 @@ const struct cfg_stage *cfg_rollout_at(const struct cfg_rollout *, long day);
  * release it.
  */
 void	cfg_dmarc_at(const struct cfg_dmarc *dm, const struct cfg_stage *,
-	    struct cfg_dmarc *out);
-
-/* "none", "quarantine", "reject" (NULL for UNSET). */
-const char *dmarc_policy_name(enum dmarc_policy);
+	    struct dmarc_spec *out);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * dmarc.h - DMARC record text: render from the config, parse, compare, check.
+ * dmarc.h - DMARC record text: render from a spec, parse, compare, check;
+ * the names of the policies.
  *
  * DMARC is RFC 9989 (May 2026), which obsoletes RFC 7489: it adds np= and
  * t=, and removes pct=, rf= and ri=.  mailauth still renders pct and ri when
@@ -8,7 +9,7 @@
  *
  * Rendered tag order is fixed and documented (docs/records.md):
  *   v=DMARC1; p=; sp=; np=; t=; pct=; rua=; ruf=; adkim=; aspf=; fo=; ri=
- * with "; " between tags and only the tags the config sets.  t=y is written
+ * with "; " between tags and only the tags the spec sets.  t=y is written
  * for testing: true; testing: false writes nothing, t=n being the default.
  */
 #ifndef MAILAUTH_DMARC_H
@@ -17,9 +18,55 @@
 #include <stddef.h>
 
 struct buf;
-struct cfg_dmarc;
 struct diags;
 struct err;
+
+enum dmarc_policy {
+	DMARC_POLICY_UNSET,
+	DMARC_POLICY_NONE,
+	DMARC_POLICY_QUARANTINE,
+	DMARC_POLICY_REJECT
+};
+
+enum dmarc_align {
+	DMARC_ALIGN_UNSET,
+	DMARC_ALIGN_RELAXED,	/* r */
+	DMARC_ALIGN_STRICT	/* s */
+};
+
+/*
+ * What mailauth renders into a DMARC record; UNSET values and empty lists
+ * are not written.  The lists are arrays of n strings; whoever fills the
+ * spec owns them (the config does for its domains).
+ */
+struct dmarc_spec {
+	enum dmarc_policy	policy;		/* p= */
+	enum dmarc_policy	subdomain_policy;		/* sp= */
+	enum dmarc_policy	nonexistent_subdomain_policy;	/* np= */
+	int			testing;	/* -1 unset, 0 false (t=n), 1 true (t=y) */
+	int			pct;		/* -1 unset, else 0..100 */
+	char			**rua;
+	size_t			 nrua;
+	char			**ruf;
+	size_t			 nruf;
+	enum dmarc_align	adkim;
+	enum dmarc_align	aspf;
+	char			**fo;		/* each "0", "1", "d" or "s" */
+	size_t			 nfo;
+	long			ri;		/* -1 unset, else seconds */
+};
+
+/* How dmarc_policy_parse() compares a name. */
+enum dmarc_case {
+	DMARC_CASE_EXACT,	/* as mailauth.yaml writes it: lower case */
+	DMARC_CASE_ANY,		/* as receivers read records and reports */
+};
+
+/* "none", "quarantine", "reject"; NULL for UNSET or another value. */
+const char *dmarc_policy_name(enum dmarc_policy);
+/* The policy a name stands for, compared as cmp says, or
+ * DMARC_POLICY_UNSET when it is none of them. */
+enum dmarc_policy dmarc_policy_parse(const char *name, enum dmarc_case cmp);
 
 struct dmarc_tag {
 	char	*name;		/* lower case */
@@ -31,8 +78,8 @@ struct dmarc_record {
 	size_t			 ntags;
 };
 
-/* Appends the record text (unquoted) for the config to out. */
-void	dmarc_render(const struct cfg_dmarc *, struct buf *out);
+/* Appends the record text (unquoted) for spec to out. */
+void	dmarc_render(const struct dmarc_spec *, struct buf *out);
 
 /*
  * 1 when text is a DMARC record: it starts with "v=DMARC1" (white space

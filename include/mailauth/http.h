@@ -1,7 +1,8 @@
 /*
  * http.h - HTTP requests and responses, and the transport that carries them.
  *
- * src/http/curl.c is the only code that includes <curl/curl.h>.  Everything
+ * src/http/curl.c (the transport) and src/http/url.c (URLs) are the only
+ * code that includes <curl/curl.h>.  Everything
  * above it talks to a struct http_transport, so unit tests replay recorded
  * Route 53 responses through a transport of their own.
  */
@@ -144,10 +145,47 @@ void	http_url_log(const char *url, struct buf *out);
 void	http_query_log(const char *query, struct buf *out);
 
 /*
+ * An http:// or https:// URL as libcurl reads it (its CURLU API, the parser
+ * the transport itself uses), so what is signed and checked is what is
+ * sent.  Strings are malloc'd.
+ */
+struct http_url {
+	char	*scheme;	/* "http" or "https", lower case */
+	int	 userinfo;	/* a user name or password was given */
+	char	*host;		/* as libcurl sends it: "[::1]" bracketed,
+				 * an IPv4 address in dotted-quad form */
+	int	 host_as_written; /* libcurl kept the host as the URL
+				 * wrote it (not "127.1" made "127.0.0.1") */
+	long	 port;		/* 0 when the URL gives none */
+	char	*path;		/* as written (no dot segment removed),
+				 * "/" when empty */
+	char	*query;		/* without '?', as written; NULL: none */
+};
+
+/* Why a URL was refused. */
+enum http_url_error {
+	HTTP_URL_OK,
+	HTTP_URL_SCHEME,	/* not http:// or https:// */
+	HTTP_URL_NO_HOST,	/* no host (an empty authority too) */
+	HTTP_URL_PORT,		/* not a number from 1 to 65535 */
+	HTTP_URL_IPV6,		/* a bad or unterminated IPv6 address */
+	HTTP_URL_BAD		/* anything else libcurl refuses */
+};
+
+/*
+ * Splits url (any text) into u, which needs no initialising; spaces are
+ * allowed, as SigV4's test suites have them.  Returns HTTP_URL_OK, or why
+ * not with u holding nothing.  Release u with http_url_release().
+ */
+enum http_url_error http_url_parse(const char *url, struct http_url *u);
+void	http_url_release(struct http_url *);
+
+/*
  * Whether the host of an http:// or https:// URL is a loopback address:
- * an IPv4 address in 127.0.0.0/8 (dotted quad), [::1], or "localhost"
- * (any case, with or without a final dot).  A URL with a user name, or
- * whose host cannot be read, is not.  Names are not resolved.
+ * an IPv4 address in 127.0.0.0/8 written as a dotted quad, [::1], or
+ * "localhost" (any case, with or without a final dot).  A URL with a user
+ * name, or that http_url_parse() refuses, is not.  Names are not
+ * resolved.
  */
 int	http_url_is_loopback(const char *url);
 /*

@@ -2,7 +2,8 @@
  * metadata.h - credentials from the local metadata services: the container
  * credentials endpoint (ECS, CodeBuild, EKS Pod Identity) and EC2 instance
  * metadata (IMDSv2 only).  Both answer JSON (aws_creds_parse_json(),
- * AWS_JSON_METADATA).
+ * AWS_JSON_METADATA).  These are the exchanges; the sources that read
+ * their settings are cred_container.c and cred_imds.c.
  *
  * Messages never contain the container authorization token, the IMDS
  * session token or any credential; answers are wiped after parsing.

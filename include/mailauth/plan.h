@@ -88,7 +88,7 @@ struct desired {
 
 /*
  * Builds the desired records of every domain of cfg as they are on day
- * (days since 1970-01-01, see cfg_date_parse(); the caller decides what
+ * (days since 1970-01-01, see date_parse(); the caller decides what
  * today is): renders them, reads DKIM public keys, and checks every record
  * against its RFC.  A DMARC rollout publishes the stage active on day, and
  * the record of every stage is checked; before the first stage the DMARC

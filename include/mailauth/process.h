@@ -1,6 +1,7 @@
 /*
  * process.h - running a credential_process command: the hook the
- * credentials chain calls, and the real runner.
+ * credential_process of a profile runs through (cred_process.c), and the
+ * real runner.
  *
  * The command runs as "/bin/sh -c COMMAND", as the AWS SDKs for Go and
  * Java run it on Unix, with mailauth's environment, standard input and

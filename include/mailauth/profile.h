@@ -27,6 +27,9 @@
 
 #include <stddef.h>
 
+#include "mailauth/creds.h"
+
+struct buf;
 struct err;
 
 enum aws_file {
@@ -84,5 +87,27 @@ const char *aws_profile_get_in(const struct aws_profile *, enum aws_file,
 	    const char *key);
 /* Wipes every value and frees everything; leaves ps empty. */
 void	aws_profiles_release(struct aws_profiles *);
+
+/* The two shared files of a run: where they are, and their profiles. */
+struct aws_shared_files {
+	struct aws_profiles	 profiles;
+	char			*config_path;	/* NULL: no HOME to find it */
+	char			*creds_path;	/* NULL: no HOME to find it */
+};
+
+/*
+ * Finds the shared files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE,
+ * "~" expanded, else HOME/.aws/config and HOME/.aws/credentials) and reads
+ * them, the config file first; files (not initialised) is filled.  A file
+ * that does not exist is empty.  -1 with err as aws_profiles_load(); files
+ * then holds what was read before; release it either way.
+ */
+int	aws_shared_files_load(struct aws_shared_files *files, env_lookup_fn,
+	    void *env_ctx, struct err *);
+/* Why a profile is in neither file, for messages: "not in 'CONFIG' or
+ * 'CREDENTIALS'" or "no shared files (HOME is not set)", added to b. */
+void	aws_shared_files_where(const struct aws_shared_files *, struct buf *b);
+/* Releases the profiles and paths; leaves files zeroed. */
+void	aws_shared_files_release(struct aws_shared_files *files);
 
 #endif

@@ -1,13 +1,13 @@
 /*
  * route53.h - the Amazon Route 53 API client (REST, XML, API 2013-04-01).
  *
- * Requests are signed with SigV4 for region us-east-1, service route53, and
- * sent through a struct http_transport.  Response bodies are parsed with
+ * Requests go through the call core (mailauth/call.h), signed with SigV4
+ * for service route53 and the partition's Route 53 region (us-east-1).  Response bodies are parsed with
  * libxml2's tree API with network access, DTD loading and entity expansion
  * off; request bodies are written with xmlTextWriter.
  *
  * Every failure fills err with one line that names the operation and, for an
- * AWS error response, its Code and Message:
+ * AWS error response, its Code and Message (aws_xml_error_parse()):
  *   Route 53 ChangeResourceRecordSets: InvalidChangeBatch: ...
  * and sets err->http_status and err->aws_code.
  */
@@ -30,7 +30,11 @@ struct http_transport;
 
 struct r53_client {
 	const struct http_transport	*http;
-	const char			*endpoint;	/* no trailing slash needed */
+	/* aws_endpoint_resolve() of "route53"; NULL: Route 53's own in the
+	 * aws partition.  No trailing slash needed. */
+	const char			*endpoint;
+	const char			*region;	/* signing; NULL: that
+							 * of the aws partition */
 	const struct aws_creds		*creds;
 	time_t				(*clock)(void);	/* for signing */
 	/* Sleeps between GetChange polls; tests pass a no-op. */
@@ -187,15 +191,6 @@ int	r53_xml_parse_rrsets(const char *xml, size_t len, struct rrset **,
  * "/change/". */
 int	r53_xml_parse_change_info(const char *xml, size_t len, char **id,
 	    char **status, struct err *);
-/*
- * Fills code and message from an error body: <ErrorResponse><Error>, a bare
- * <Error>, or the older <InvalidChangeBatch><Messages><Message>... (code
- * "InvalidChangeBatch", messages joined with "; ").  -1 when body is none
- * of these or has no Code.  code and message are malloc'd; message is ""
- * when the body has none.
- */
-int	r53_xml_parse_error(const char *xml, size_t len, char **code,
-	    char **message);
 /*
  * Appends a ChangeResourceRecordSetsRequest (UTF-8, XML declaration,
  * namespace of API 2013-04-01) to out: comment (omitted when NULL), then

@@ -3,8 +3,9 @@
  * ListObjectsV2 and GetObject.
  *
  * Requests are signed with SigV4 for service "s3" in the client's region,
- * with X-Amz-Content-Sha256.  With no endpoint override they go to the
- * virtual-hosted endpoint, https://BUCKET.s3.REGION.amazonaws.com/KEY; with
+ * with X-Amz-Content-Sha256, through the call core (mailauth/call.h).  With
+ * no endpoint override they go to the virtual-hosted endpoint,
+ * https://BUCKET.s3.REGION.amazonaws.com/KEY (.com.cn in cn- regions); with
  * one they are path-style, ENDPOINT/BUCKET/KEY, as the AWS CLI sends them to
  * an S3-compatible service.  Answers are XML, parsed with libxml2 with
  * network access, DTDs and entities off.
@@ -94,9 +95,4 @@ int	s3_get_object(const struct s3_client *, const char *bucket,
  */
 int	s3_xml_parse_list(const char *xml, size_t len, struct s3_list *out,
 	    struct err *);
-/* Code and Message of an <Error> body; -1 when there is no Code.  Both
- * malloc'd; message may be "". */
-int	s3_xml_parse_error(const char *xml, size_t len, char **code,
-	    char **message);
-
 #endif

@@ -3,10 +3,11 @@
  * bodies parsed with cJSON), and what an identity says about its DNS
  * records (docs/ses.md).
  *
- * Requests are signed with SigV4 for service "ses" in the identity's
- * region and sent through a struct http_transport (a retrying one, see
- * mailauth/retry.h).  The endpoint is chosen by the caller (src/cli):
- * AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL, else ses_endpoint_default().
+ * Requests go through the call core (mailauth/call.h), signed with SigV4
+ * for service "ses" in the identity's region.  The endpoint is chosen by
+ * the caller (src/cli) with aws_endpoint_resolve() of "sesv2":
+ * AWS_ENDPOINT_URL_SESV2, AWS_ENDPOINT_URL, else
+ * https://email.REGION.amazonaws.com (.com.cn in the cn- regions).
  */
 #ifndef MAILAUTH_SES_H
 #define MAILAUTH_SES_H
@@ -70,9 +71,6 @@ struct ses_identity {
 	char			 *mail_from_behavior;	/* BehaviorOnMxFailure */
 };
 
-/* "https://email.REGION.amazonaws.com" (malloc'd). */
-char	*ses_endpoint_default(const char *region);
-
 /*
  * Parses a GetEmailIdentity answer.  The text is untrusted: anything but
  * a JSON object whose fields have the documented types fails with err
@@ -86,8 +84,9 @@ int	ses_identity_parse(const char *json, size_t len, struct ses_identity *,
  * fill err with one line naming the operation; NotFoundException says
  * which identity is missing in which region and the command that creates
  * it; an access denial names the IAM action ses:GetEmailIdentity; any
- * other AWS error gives its code and message; err->http_status and
- * err->aws_code are set.  On -1 id holds nothing to release.
+ * other AWS error gives its code and message (one printable line, secrets
+ * redacted, at most 300 characters); err->http_status and err->aws_code
+ * are set.  On -1 id holds nothing to release.
  */
 int	ses_identity_get(const struct ses_client *, const char *identity,
 	    struct ses_identity *, struct err *);

@@ -1,5 +1,5 @@
 /*
- * spf.h - SPF record text (RFC 7208): render from the config, recognise,
+ * spf.h - SPF record text (RFC 7208): render from a spec, recognise,
  * compare, check, and encode as one Route 53 TXT value.
  *
  * The rendered record is
@@ -13,16 +13,39 @@
 #include <stddef.h>
 
 struct buf;
-struct cfg_spf;
 struct diags;
+
+enum spf_all {
+	SPF_ALL_UNSET,		/* no all: the record ends without it */
+	SPF_ALL_FAIL,		/* -all */
+	SPF_ALL_SOFTFAIL,	/* ~all */
+	SPF_ALL_NEUTRAL		/* ?all */
+};
+
+/*
+ * What mailauth renders into an SPF record.  The lists are arrays of n
+ * strings; whoever fills the spec owns them (the config does for its
+ * domains).
+ */
+struct spf_spec {
+	char		**include;	/* host names */
+	size_t		  ninclude;
+	char		**ip4;		/* addresses or "net/prefix" */
+	size_t		  nip4;
+	char		**ip6;
+	size_t		  nip6;
+	int		  a;		/* bool */
+	int		  mx;		/* bool */
+	enum spf_all	  all;
+};
 
 /* The limit of DNS-querying terms per evaluation (RFC 7208 §4.6.4). */
 #define SPF_DNS_TERMS_MAX	10
 /* Over this many bytes a record is warned about (RFC 7208 §3.4). */
 #define SPF_SIZE_WARN		450
 
-/* Appends the record text (unquoted) for the config to out. */
-void	spf_render(const struct cfg_spf *, struct buf *out);
+/* Appends the record text (unquoted) for spec to out. */
+void	spf_render(const struct spf_spec *, struct buf *out);
 
 /*
  * 1 when text is an SPF record: it starts with "v=spf1" (any case)

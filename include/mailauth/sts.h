@@ -2,8 +2,8 @@
  * sts.h - the AWS Security Token Service (Query API, version 2011-06-15):
  * AssumeRole, AssumeRoleWithWebIdentity and GetCallerIdentity.
  *
- * Each request is a form-encoded POST to "/" of the endpoint, as the AWS
- * CLI sends it ("Action=...&Version=2011-06-15&..."), signed with SigV4 for
+ * Each request is a form-encoded POST to "/" of the endpoint, sent through
+ * the call core (mailauth/call.h), as the AWS CLI sends it ("Action=...&Version=2011-06-15&..."), signed with SigV4 for
  * service "sts" in the client's region, except AssumeRoleWithWebIdentity,
  * which is sent unsigned: the web-identity token is the proof.  Answers
  * are XML, parsed with libxml2 with network access, DTDs and entities off.
@@ -77,13 +77,6 @@ int	sts_get_caller_identity(const struct sts_client *,
 	    const struct aws_creds *, struct sts_identity *out, struct err *);
 
 /*
- * The endpoint for region: "https://sts.REGION.amazonaws.com", or
- * ".amazonaws.com.cn" for the cn- regions.  -1 with err when region is
- * empty or not made of a-z, 0-9 and '-' ("'X' is not an AWS region").
- */
-int	sts_endpoint_for_region(const char *region, char **url, struct err *);
-
-/*
  * The XML layer, exposed for tests and fuzzing.  Bodies may be anything;
  * on -1 the outputs hold nothing and err says what is missing, never
  * quoting a secret.
@@ -98,9 +91,4 @@ int	sts_xml_parse_session(const char *xml, size_t len, const char *result,
 /* GetCallerIdentityResponse: Account, Arn, UserId. */
 int	sts_xml_parse_identity(const char *xml, size_t len,
 	    struct sts_identity *, struct err *);
-/* Code and Message of an <ErrorResponse><Error> or bare <Error> body;
- * -1 when there is no Code.  Both malloc'd; message may be "". */
-int	sts_xml_parse_error(const char *xml, size_t len, char **code,
-	    char **message);
-
 #endif

@@ -1,30 +1,31 @@
 /*
- * creds.c - AWS credentials: from the environment, as JSON, with their
- * expiration, and the provider that refreshes them before they lapse.
- * Every copy of a secret is wiped before it is freed.
+ * creds.c - AWS credentials and what their sources share: the environment,
+ * token files, credentials as JSON, their expiration, the settings of an
+ * STS role request, the source interface, and the provider that refreshes
+ * credentials before they lapse.  Every copy of a secret is wiped before it is freed.
  */
 #include <cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
-
-#define KEY_ID		"AWS_ACCESS_KEY_ID"
-#define SECRET		"AWS_SECRET_ACCESS_KEY"
-#define TOKEN		"AWS_SESSION_TOKEN"
+#include "mailauth/profile.h"
+#include "mailauth/sts.h"
 
 /* Fetching may fail while the current credentials still hold this long. */
 #define GRACE_S		60
+#define DURATION_MIN	900
+#define DURATION_MAX	43200
 
-/* The variable's value, or NULL when it is unset or empty, as the AWS CLI
- * and SDKs take an empty variable. */
-static const char *
-lookup(env_lookup_fn fn, void *ctx, const char *name)
+const char *
+aws_env_get(env_lookup_fn fn, void *ctx, const char *name)
 {
 	const char	*v = fn(ctx, name);
 
@@ -32,29 +33,73 @@ lookup(env_lookup_fn fn, void *ctx, const char *name)
 }
 
 int
-aws_creds_from_env(struct aws_creds *creds, env_lookup_fn fn, void *ctx,
-    struct err *err)
+aws_env_true(env_lookup_fn fn, void *ctx, const char *name)
 {
-	const char	*id, *secret, *token;
+	const char	*v = aws_env_get(fn, ctx, name);
 
-	memset(creds, 0, sizeof(*creds));
-	id = lookup(fn, ctx, KEY_ID);
-	secret = lookup(fn, ctx, SECRET);
-	token = lookup(fn, ctx, TOKEN);
-	if (id == NULL && secret == NULL)
-		return err_set(err, "no AWS credentials: set " KEY_ID " and "
-		    SECRET);
-	if (id == NULL)
-		return err_set(err, "no AWS credentials: " SECRET " is set but "
-		    KEY_ID " is not");
-	if (secret == NULL)
-		return err_set(err, "no AWS credentials: " KEY_ID " is set but "
-		    SECRET " is not");
-	creds->access_key_id = xstrdup(id);
-	creds->secret_access_key = xstrdup(secret);
-	if (token != NULL)
-		creds->session_token = xstrdup(token);
-	return 0;
+	return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+char *
+aws_path_expand_home(env_lookup_fn fn, void *ctx, const char *path)
+{
+	const char	*home;
+
+	if (path[0] != '~' || (path[1] != '\0' && path[1] != '/'))
+		return xstrdup(path);
+	if ((home = aws_env_get(fn, ctx, "HOME")) == NULL)
+		return NULL;
+	return xasprintf("%s%s", home, path + 1);
+}
+
+char *
+aws_token_file_read(env_lookup_fn fn, void *ctx, const char *file,
+    const char *what, struct err *err)
+{
+	struct buf	 b = BUF_INIT;
+	FILE		*f = NULL;
+	char		*path, chunk[4096], *tok = NULL;
+	size_t		 n;
+
+	if ((path = aws_path_expand_home(fn, ctx, file)) == NULL) {
+		err_set(err, "cannot read '%s' (%s): HOME is not set", file,
+		    what);
+		return NULL;
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		err_set(err, "cannot read '%s' (%s): %s", path, what,
+		    strerror(errno));
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > AWS_TOKEN_MAX) {
+			err_set(err, "'%s' (%s) is larger than %d KiB", path,
+			    what, AWS_TOKEN_MAX / 1024);
+			goto out;
+		}
+		buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		err_set(err, "cannot read '%s' (%s): %s", path, what,
+		    strerror(errno));
+		goto out;
+	}
+	while (b.len > 0 && strchr(" \t\r\n", b.data[b.len - 1]) != NULL)
+		b.data[--b.len] = '\0';
+	if (b.len == 0 || memchr(b.data, '\0', b.len) != NULL) {
+		err_set(err, "'%s' (%s) holds no token", path, what);
+		goto out;
+	}
+	tok = xstrdup(b.data);
+out:
+	if (f != NULL)
+		fclose(f);
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	if (b.data != NULL)
+		OPENSSL_cleanse(b.data, b.cap);
+	buf_release(&b);
+	free(path);
+	return tok;
 }
 
 void
@@ -258,6 +303,104 @@ aws_creds_parse_json(const char *json, size_t len, enum aws_json_form form,
 	json_wipe(o);
 	cJSON_Delete(o);
 	return rc;
+}
+
+/* ---- answers and roles ------------------------------------------------------ */
+
+void
+aws_creds_answer_release(struct aws_creds_answer *ans)
+{
+	aws_creds_release(&ans->creds);
+	buf_release(&ans->from);
+	ans->expiration = 0;
+}
+
+void
+aws_creds_answer_take(struct aws_creds_answer *ans, struct sts_session *s)
+{
+	ans->creds = s->creds;
+	ans->expiration = s->expiration;
+	memset(&s->creds, 0, sizeof(s->creds));
+	sts_session_release(s);
+}
+
+int
+aws_creds_role_settings(const struct aws_profile *p, const char *session,
+    time_t now, struct sts_assume_role *ar, char **name, struct err *err)
+{
+	const char	*v = aws_profile_get(p, "duration_seconds");
+	char		*end;
+	long		 d = 0;
+
+	*name = NULL;
+	if (v != NULL) {
+		errno = 0;
+		d = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || d < DURATION_MIN ||
+		    d > DURATION_MAX)
+			return err_set(err, "profile '%s': duration_seconds "
+			    "must be a number of seconds from %d to %d, got "
+			    "'%.40s'", p->name, DURATION_MIN, DURATION_MAX, v);
+	}
+	ar->duration_s = d;
+	*name = session != NULL ? xstrdup(session) :
+	    xasprintf("mailauth-%lld", (long long)now);
+	ar->session_name = *name;
+	return 0;
+}
+
+/* ---- sources ---------------------------------------------------------------- */
+
+struct aws_creds_source *
+aws_creds_source_new(const char *name, const struct aws_creds_setup *s,
+    aws_creds_get_fn get, void (*release)(void *), void *impl)
+{
+	struct aws_creds_source	*src = xcalloc(1, sizeof(*src));
+
+	src->name = name;
+	src->get = get;
+	src->release = release;
+	src->impl = impl;
+	src->setup = s;
+	return src;
+}
+
+void
+aws_creds_source_free(struct aws_creds_source *src)
+{
+	if (src == NULL)
+		return;
+	if (src->release != NULL)
+		src->release(src->impl);
+	free(src);
+}
+
+int
+aws_creds_source_ask(aws_creds_source_open_fn open,
+    const struct aws_creds_setup *s, time_t now,
+    struct aws_creds_source **out, struct aws_creds_answer *ans,
+    struct buf *why, struct err *err)
+{
+	struct aws_creds_source	*src;
+	int			 rc;
+
+	memset(ans, 0, sizeof(*ans));
+	if (out != NULL)
+		*out = NULL;
+	if ((rc = open(s, &src, why, err)) != 1)
+		return rc;
+	if ((rc = src->get(src, now, ans, why, err)) != 1) {
+		aws_creds_answer_release(ans);
+		aws_creds_source_free(src);
+		return rc;
+	}
+	if (ans->from.len == 0)
+		buf_adds(&ans->from, src->name);
+	if (out != NULL)
+		*out = src;
+	else
+		aws_creds_source_free(src);
+	return 1;
 }
 
 /* ---- the provider ---------------------------------------------------------- */

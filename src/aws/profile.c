@@ -1,6 +1,7 @@
 /*
- * profile.c - the AWS shared config and credentials files: the INI dialect
- * the AWS CLI accepts, turned into profiles (rules in profile.h).
+ * profile.c - the AWS shared config and credentials files: where they are,
+ * and the INI dialect the AWS CLI accepts, turned into profiles (rules in
+ * profile.h).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -366,4 +367,64 @@ aws_profiles_release(struct aws_profiles *ps)
 	free(ps->v);
 	ps->v = NULL;
 	ps->n = 0;
+}
+
+/* ---- the two files of a run ------------------------------------------------ */
+
+/* The file named by var ("~" expanded), else HOME/.aws/name; NULL when
+ * that needs a HOME there is not. */
+static char *
+locate(env_lookup_fn env, void *ctx, const char *var, const char *name)
+{
+	const char	*v;
+
+	if ((v = aws_env_get(env, ctx, var)) != NULL)
+		return aws_path_expand_home(env, ctx, v);
+	if ((v = aws_env_get(env, ctx, "HOME")) != NULL)
+		return xasprintf("%s/.aws/%s", v, name);
+	return NULL;
+}
+
+int
+aws_shared_files_load(struct aws_shared_files *files, env_lookup_fn env,
+    void *env_ctx, struct err *err)
+{
+	int	 found;
+
+	memset(files, 0, sizeof(*files));
+	files->config_path = locate(env, env_ctx, "AWS_CONFIG_FILE", "config");
+	files->creds_path = locate(env, env_ctx, "AWS_SHARED_CREDENTIALS_FILE",
+	    "credentials");
+	if (files->config_path != NULL && aws_profiles_load(&files->profiles,
+	    files->config_path, AWS_FILE_CONFIG, &found, err) == -1)
+		return -1;
+	if (files->creds_path != NULL && aws_profiles_load(&files->profiles,
+	    files->creds_path, AWS_FILE_CREDENTIALS, &found, err) == -1)
+		return -1;
+	return 0;
+}
+
+void
+aws_shared_files_where(const struct aws_shared_files *files, struct buf *b)
+{
+	if (files->config_path == NULL && files->creds_path == NULL) {
+		buf_adds(b, "no shared files (HOME is not set)");
+		return;
+	}
+	buf_adds(b, "not in ");
+	if (files->config_path != NULL)
+		buf_addf(b, "'%s'", files->config_path);
+	if (files->config_path != NULL && files->creds_path != NULL)
+		buf_adds(b, " or ");
+	if (files->creds_path != NULL)
+		buf_addf(b, "'%s'", files->creds_path);
+}
+
+void
+aws_shared_files_release(struct aws_shared_files *files)
+{
+	aws_profiles_release(&files->profiles);
+	free(files->config_path);
+	free(files->creds_path);
+	memset(files, 0, sizeof(*files));
 }

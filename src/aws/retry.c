@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -327,8 +326,8 @@ aws_canonical_request_log(const struct http_request *req, struct buf *out)
 {
 	struct sigv4_input	 in;
 	struct buf		 creq = BUF_INIT, names = BUF_INIT;
-	struct buf		 path = BUF_INIT, query = BUF_INIT;
-	const char		*auth, *a, *p, *q, *nl, *hash;
+	struct http_url		 u;
+	const char		*auth, *p, *nl, *hash;
 	char			 service[64], payload[65];
 	int			 lineno, in_headers = 0, rc = -1;
 
@@ -337,20 +336,8 @@ aws_canonical_request_log(const struct http_request *req, struct buf *out)
 	    strlen(SIGV4_SCHEME)) != 0 ||
 	    scope_service(auth, service, sizeof(service)) == -1)
 		return -1;
-	if (strncasecmp(req->url, "https://", 8) == 0)
-		a = req->url + 8;
-	else if (strncasecmp(req->url, "http://", 7) == 0)
-		a = req->url + 7;
-	else
+	if (http_url_parse(req->url, &u) != HTTP_URL_OK)
 		return -1;
-	p = a + strcspn(a, "/?#");
-	q = p + strcspn(p, "?#");
-	if (q == p)
-		buf_addc(&path, '/');
-	else
-		buf_add(&path, p, (size_t)(q - p));
-	if (*q == '?')
-		buf_add(&query, q + 1, strcspn(q + 1, "#"));
 	if ((hash = http_request_header_get(req, "X-Amz-Content-Sha256")) ==
 	    NULL) {
 		if (sigv4_sha256_hex(req->body, req->body != NULL ?
@@ -360,8 +347,8 @@ aws_canonical_request_log(const struct http_request *req, struct buf *out)
 	}
 	memset(&in, 0, sizeof(in));
 	in.method = req->method;
-	in.path = buf_str(&path);
-	in.query = buf_str(&query);
+	in.path = u.path;
+	in.query = u.query != NULL ? u.query : "";
 	in.headers = req->headers;
 	in.nheaders = req->nheaders;
 	in.payload_hash = hash;
@@ -386,8 +373,7 @@ out:
 		OPENSSL_cleanse(creq.data, creq.len);
 	buf_release(&creq);
 	buf_release(&names);
-	buf_release(&path);
-	buf_release(&query);
+	http_url_release(&u);
 	return rc;
 }
 
@@ -501,15 +487,20 @@ reason(int rc, const struct http_response *resp, const char *code,
 static void
 op_name(const struct http_request *req, struct buf *b)
 {
-	const char	*a;
+	struct http_url	 u;
 
 	if (req->op != NULL) {
 		buf_adds(b, req->op);
 		return;
 	}
-	a = strstr(req->url, "://");
-	a = a != NULL ? a + 3 : req->url;
-	buf_addf(b, "%s %.*s", req->method, (int)strcspn(a, "/?#@"), a);
+	buf_adds(b, req->method);
+	/* aws_retry_send() refused a URL that cannot be read first. */
+	if (http_url_parse(req->url, &u) != HTTP_URL_OK)
+		return;
+	buf_addf(b, " %s", u.host);
+	if (u.port != 0)
+		buf_addf(b, ":%ld", u.port);
+	http_url_release(&u);
 }
 
 /* Waits for the pacer's token, if there is a pacer. */

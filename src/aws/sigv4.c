@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -108,27 +107,6 @@ lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Appends s percent-encoded: every byte but the unreserved ones (and '/'
- * when keep_slash) as %XX, upper-case hex as the spec wants. */
-static void
-add_encoded(struct buf *b, const char *s, size_t n, int keep_slash)
-{
-	static const char	 digits[] = "0123456789ABCDEF";
-	unsigned char		 c;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (unreserved(c) || (keep_slash && c == '/')) {
-			buf_addc(b, (char)c);
-			continue;
-		}
-		buf_addc(b, '%');
-		buf_addc(b, digits[c >> 4]);
-		buf_addc(b, digits[c & 0xf]);
-	}
-}
-
 static int
 hexval(char c)
 {
@@ -212,12 +190,12 @@ add_canonical_path(struct buf *out, const char *path, int normalize)
 		/* S3 wants the key encoded once: the path as sent is
 		 * already encoded, so it is decoded first. */
 		add_decoded(&norm, path, strlen(path));
-		add_encoded(out, buf_str(&norm), norm.len, 1);
+		buf_add_encoded(out, buf_str(&norm), norm.len, 1);
 		buf_release(&norm);
 		return;
 	}
 	add_normalized(&norm, path);
-	add_encoded(out, norm.data, norm.len, 1);
+	buf_add_encoded(out, buf_str(&norm), norm.len, 1);
 	buf_release(&norm);
 }
 
@@ -240,7 +218,7 @@ reencode(const char *s, size_t n)
 	struct buf	 raw = BUF_INIT, enc = BUF_INIT;
 
 	add_decoded(&raw, s, n);
-	add_encoded(&enc, buf_str(&raw), raw.len, 0);
+	buf_add_encoded(&enc, buf_str(&raw), raw.len, 0);
 	buf_release(&raw);
 	return buf_detach(&enc);
 }
@@ -483,69 +461,43 @@ struct target {
 };
 
 static int
-parse_port(const char *p, size_t n, long *port)
-{
-	size_t	 i;
-
-	*port = 0;
-	if (n == 0 || n > 5)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		*port = *port * 10 + (p[i] - '0');
-	}
-	return *port >= 1 && *port <= 65535 ? 0 : -1;
-}
-
-static int
 parse_url(const char *url, struct target *t, struct err *err)
 {
-	const char	*a, *end, *host_end, *q;
-	long		 port, dflt;
+	struct http_url		 u;
+	enum http_url_error	 e;
+	long			 dflt;
 
-	if (strncasecmp(url, "https://", 8) == 0) {
-		a = url + 8;
-		dflt = 443;
-	} else if (strncasecmp(url, "http://", 7) == 0) {
-		a = url + 7;
-		dflt = 80;
-	} else
-		return err_set(err, "cannot sign a request to '%s': not an "
-		    "http:// or https:// URL", url);
-	end = a + strcspn(a, "/?#");
-	/* The URL is not quoted: it may hold a password. */
-	if (memchr(a, '@', (size_t)(end - a)) != NULL)
+	/* The URL is not quoted when it may hold a password. */
+	if ((e = http_url_parse(url, &u)) == HTTP_URL_OK ? u.userinfo :
+	    strchr(url, '@') != NULL) {
+		http_url_release(&u);
 		return err_set(err, "cannot sign a request to a URL with a "
 		    "user name or password");
-	if (*a == '[') {
-		if ((host_end = memchr(a, ']', (size_t)(end - a))) == NULL)
-			return err_set(err, "cannot sign a request to '%s': "
-			    "unterminated IPv6 address", url);
-		host_end++;
-	} else
-		host_end = a + strcspn(a, ":/?#");
-	if (host_end == a)
+	}
+	switch (e) {
+	case HTTP_URL_OK:
+		break;
+	case HTTP_URL_NO_HOST:
 		return err_set(err, "cannot sign a request to '%s': no host",
 		    url);
-	buf_add(&t->host, a, (size_t)(host_end - a));
-	if (host_end < end) {
-		if (*host_end != ':' || (host_end + 1 < end &&
-		    parse_port(host_end + 1, (size_t)(end - host_end - 1),
-		    &port) == -1))
-			return err_set(err, "cannot sign a request to '%s': "
-			    "invalid port", url);
-		/* "host:" is the default port (RFC 3986 section 3.2.3). */
-		if (host_end + 1 < end && port != dflt)
-			buf_addf(&t->host, ":%ld", port);
+	case HTTP_URL_PORT:
+		return err_set(err, "cannot sign a request to '%s': invalid "
+		    "port", url);
+	case HTTP_URL_IPV6:
+		return err_set(err, "cannot sign a request to '%s': "
+		    "unterminated IPv6 address", url);
+	default:
+		return err_set(err, "cannot sign a request to '%s': not an "
+		    "http:// or https:// URL", url);
 	}
-	q = end + strcspn(end, "?#");
-	if (q == end)
-		buf_addc(&t->path, '/');
-	else
-		buf_add(&t->path, end, (size_t)(q - end));
-	if (*q == '?')
-		buf_add(&t->query, q + 1, strcspn(q + 1, "#"));
+	dflt = strcmp(u.scheme, "https") == 0 ? 443 : 80;
+	buf_adds(&t->host, u.host);
+	if (u.port != 0 && u.port != dflt)
+		buf_addf(&t->host, ":%ld", u.port);
+	buf_adds(&t->path, u.path);
+	if (u.query != NULL)
+		buf_adds(&t->query, u.query);
+	http_url_release(&u);
 	return 0;
 }
 

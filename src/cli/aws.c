@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
@@ -37,23 +38,6 @@ static time_t
 now(void)
 {
 	return time(NULL);
-}
-
-/* --endpoint-url, then the AWS SDKs' variables, then Route 53 itself. */
-static const char *
-endpoint(const struct cli_opts *o)
-{
-	const char	*v, *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-
-	if (o->endpoint_url != NULL)
-		return o->endpoint_url;
-	if (ignore == NULL || strcmp(ignore, "true") != 0) {
-		if ((v = getenv("AWS_ENDPOINT_URL_ROUTE_53")) != NULL && *v)
-			return v;
-		if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
-			return v;
-	}
-	return R53_DEFAULT_ENDPOINT;
 }
 
 /*
@@ -188,33 +172,37 @@ debug_transport(const struct http_curl *hc, const struct aws_retry *r)
 static int
 open_transport(const struct cli_opts *o, struct cli_aws *a)
 {
-	struct err	 err;
-	struct paced	*pc;
-	const char	*ep = endpoint(o), *ca;
-	size_t		 len;
-	long		 attempts;
+	struct aws_endpoint	 ep;
+	struct err		 err;
+	struct paced		*pc;
+	const char		*ca;
+	long			 attempts;
 
+	/* --endpoint-url, then the AWS SDKs' variables, then Route 53
+	 * itself. */
 	err_clear(&err);
-	if (http_endpoint_check(ep, o->allow_insecure, &err) == -1) {
+	if (aws_endpoint_resolve(AWS_ROUTE53, NULL, o->endpoint_url, env_lookup,
+	    NULL, &ep, &err) == -1 ||
+	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
 		cli_error("%s", err.msg);
+		aws_endpoint_release(&ep);
 		return -1;
 	}
+	/* The URL is kept in a->endpoint, freed by cli_aws_close(). */
+	a->endpoint = ep.url;
+	a->r53.region = ep.region;
 	if ((attempts = max_attempts()) == -1)
-		return -1;
+		goto fail;
 	ca = getenv("AWS_CA_BUNDLE");
 	if (ca != NULL && *ca != '\0' && access(ca, R_OK) == -1) {
 		cli_error("cannot read AWS_CA_BUNDLE '%s': %s", ca,
 		    strerror(errno));
-		return -1;
+		goto fail;
 	}
 	if (http_curl_global_init(&err) == -1) {
 		cli_error("%s", err.msg);
-		return -1;
+		goto fail;
 	}
-	a->endpoint = xstrdup(ep);
-	len = strlen(a->endpoint);
-	while (len > 0 && a->endpoint[len - 1] == '/')
-		a->endpoint[--len] = '\0';
 
 	a->curl.timeout_s = o->timeout > 0 ? o->timeout :
 	    HTTP_TIMEOUT_DEFAULT;
@@ -249,6 +237,10 @@ open_transport(const struct cli_opts *o, struct cli_aws *a)
 	a->r53.clock = now;
 	a->r53.sleep = sleep_s;
 	return 0;
+fail:
+	free(a->endpoint);
+	a->endpoint = NULL;
+	return -1;
 }
 
 /* What the credentials chain's metadata transport needs to live as long

@@ -435,7 +435,7 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 		break;
 	case O_AT:
 		err_clear(&err);
-		if (cfg_date_parse(arg, &o->at, &err) == -1) {
+		if (date_parse(arg, &o->at, &err) == -1) {
 			snprintf(problem, len, "option '--at' needs a date as "
 			    "YYYY-MM-DD: %.400s", err.msg);
 			return -1;
@@ -447,7 +447,7 @@ set_opt(struct cli_opts *o, const struct opt *def, const char *arg,
 	case O_SINCE:
 	case O_UNTIL:
 		err_clear(&err);
-		if (cfg_date_parse(arg, def->id == O_SINCE ? &o->since :
+		if (date_parse(arg, def->id == O_SINCE ? &o->since :
 		    &o->until, &err) == -1) {
 			snprintf(problem, len, "option '--%s' needs a date as "
 			    "YYYY-MM-DD: %.400s", def->lng, err.msg);

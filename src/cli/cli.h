@@ -51,7 +51,7 @@ struct cli_opts {
 	int		  no_wait;		/* apply --no-wait */
 	long		  wait_timeout;		/* apply --wait-timeout; -1 unset */
 	long		  at;			/* --at, as a day (see
-						 * cfg_date_parse); -1 unset */
+						 * date_parse); -1 unset */
 	const char	 *policies;		/* --policies DIR */
 	const char	 *argv0;		/* to find the built-in templates */
 	long		  since;		/* report --since, a day; -1 unset */

@@ -1,7 +1,7 @@
 /*
  * cmd-dkim.c - "mailauth dkim keygen": a new DKIM key pair written to
  * files, and the config lines that publish its public key.  Runs offline;
- * the key generation itself is dkim_keygen() (src/dns/dkim.c).
+ * the key generation itself is dkim_keygen() (src/dns/dkim-key.c).
  */
 #include <stdio.h>
 #include <string.h>

@@ -45,8 +45,8 @@ check_options(const struct cli_opts *o)
 		return -1;
 	}
 	if (o->since != -1 && o->until != -1 && o->since > o->until) {
-		cfg_date_format(o->since, a);
-		cfg_date_format(o->until, b);
+		date_format(o->since, a);
+		date_format(o->until, b);
 		cli_error("'--since %s' is after '--until %s': the window is "
 		    "empty", a, b);
 		return -1;

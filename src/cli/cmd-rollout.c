@@ -20,7 +20,7 @@
 static char *
 stage_record(const struct cfg_dmarc *dm, const struct cfg_stage *st)
 {
-	struct cfg_dmarc	 at;
+	struct dmarc_spec	 at;
 	struct buf		 b = BUF_INIT;
 
 	cfg_dmarc_at(dm, st, &at);
@@ -33,7 +33,7 @@ static_record(const struct cfg_dmarc *dm)
 {
 	struct buf	 b = BUF_INIT;
 
-	dmarc_render(dm, &b);
+	dmarc_render(&dm->spec, &b);
 	return buf_detach(&b);
 }
 
@@ -72,7 +72,7 @@ text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 		return;
 	}
 	if (ro->template != NULL) {
-		cfg_date_format(ro->start, date);
+		date_format(ro->start, date);
 		buf_addf(out, " (template %s from %s)", ro->template, date);
 	}
 	cur = cfg_rollout_at(ro, day);
@@ -82,7 +82,7 @@ text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 		buf_adds(out, ": not started\n  publishes  nothing yet: DMARC "
 		    "is left alone until the first stage\n");
 	else {
-		cfg_date_format(cur->from, date);
+		date_format(cur->from, date);
 		buf_addf(out, ": stage %zu of %zu since %s: ", i, ro->nstages,
 		    date);
 		describe(out, cur);
@@ -94,7 +94,7 @@ text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 		buf_addf(out, "  next       none: stage %zu is the last\n", i);
 		return;
 	}
-	cfg_date_format(next->from, date);
+	date_format(next->from, date);
 	buf_addf(out, "  next       stage %zu of %zu on %s (in %ld day%s): ",
 	    i + 1, ro->nstages, date, next->from - day,
 	    next->from - day == 1 ? "" : "s");
@@ -122,7 +122,7 @@ stage_json(const struct cfg_dmarc *dm, size_t number,
 	cJSON	*o = cJSON_CreateObject();
 	char	 date[11], *rec;
 
-	cfg_date_format(st->from, date);
+	date_format(st->from, date);
 	cJSON_AddNumberToObject(o, "number", (double)number);
 	cJSON_AddStringToObject(o, "from", date);
 	if (is_next)
@@ -172,7 +172,7 @@ json_domain(const struct cfg_domain *dom, long day)
 	r = cJSON_AddObjectToObject(o, "rollout");
 	if (ro->template != NULL) {
 		cJSON_AddStringToObject(r, "template", ro->template);
-		cfg_date_format(ro->start, date);
+		date_format(ro->start, date);
 		cJSON_AddStringToObject(r, "start", date);
 	} else {
 		cJSON_AddNullToObject(r, "template");
@@ -201,7 +201,7 @@ print_json(const struct cli_opts *o, const struct cfg *cfg, long day)
 	size_t	 i;
 
 	root = cJSON_CreateObject();
-	cfg_date_format(day, date);
+	date_format(day, date);
 	cJSON_AddStringToObject(root, "date", date);
 	cJSON_AddStringToObject(root, "config", o->config);
 	doms = cJSON_AddArrayToObject(root, "domains");
@@ -242,10 +242,10 @@ check_domain(const struct cfg_domain *dom, long day,
 		else if (!g->present)
 			buf_adds(out, "no dmarc.gate\n");
 		else if (cur == NULL) {
-			cfg_date_format(ro->stages[0].from, a);
+			date_format(ro->stages[0].from, a);
 			buf_addf(out, "the rollout starts on %s\n", a);
 		} else if (cur == ro->stages && ro->nstages > 1) {
-			cfg_date_format(ro->stages[1].from, a);
+			date_format(ro->stages[1].from, a);
 			buf_addf(out, "stage 2 of %zu is not due before %s\n",
 			    ro->nstages, a);
 		} else if (cur == ro->stages)
@@ -255,16 +255,16 @@ check_domain(const struct cfg_domain *dom, long day,
 		return;
 	}
 	buf_addf(out, "%s: %s\n", dom->name, gate_state_name(v->state));
-	cfg_date_format(ro->stages[v->current - 1].from, a);
+	date_format(ro->stages[v->current - 1].from, a);
 	buf_addf(out, "  current  stage %zu of %zu since %s: ", v->current,
 	    ro->nstages, a);
 	describe(out, &ro->stages[v->current - 1]);
-	cfg_date_format(ro->stages[v->next - 1].from, a);
+	date_format(ro->stages[v->next - 1].from, a);
 	buf_addf(out, "\n  next     stage %zu of %zu, due on %s: ", v->next,
 	    ro->nstages, a);
 	describe(out, &ro->stages[v->next - 1]);
-	cfg_date_format(v->since, a);
-	cfg_date_format(v->until, b);
+	date_format(v->since, a);
+	date_format(v->until, b);
 	buf_addf(out, "\n  reports  %s to %s: %llu message%s", a, b,
 	    (unsigned long long)v->messages, v->messages == 1 ? "" : "s");
 	if (v->rate >= 0)
@@ -311,7 +311,7 @@ rollout_check(const struct cli_opts *o)
 	day = cli_day(o);
 	if (cli_gate_eval(o, &cfg, day, &aws, &v) == -1)
 		goto out;
-	cfg_date_format(day, date);
+	date_format(day, date);
 	buf_addf(&out, "DMARC rollout gate on %s (%s)\n", date, o->config);
 	rc = EXIT_OK;
 	for (i = 0; i < cfg.ndomains; i++) {
@@ -372,7 +372,7 @@ cmd_rollout_exec(const struct cli_opts *o)
 			rc = EXIT_OK;
 		goto out;
 	}
-	cfg_date_format(day, date);
+	date_format(day, date);
 	buf_addf(&out, "DMARC rollouts on %s (%s)\n", date, o->config);
 	for (i = 0; i < cfg.ndomains; i++) {
 		buf_addc(&out, '\n');

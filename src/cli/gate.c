@@ -175,9 +175,9 @@ cli_gate_why(const struct cfg_domain *dom, const struct gate_verdict *v,
 {
 	char	 a[11], b[11], date[11];
 
-	cfg_date_format(v->since, a);
-	cfg_date_format(v->until, b);
-	cfg_date_format(dom->dmarc.rollout.stages[v->next - 1].from, date);
+	date_format(v->since, a);
+	date_format(v->until, b);
+	date_format(dom->dmarc.rollout.stages[v->next - 1].from, date);
 	buf_addf(out, "'%s' stays at stage %zu of %zu: stage %zu was due on "
 	    "%s, but ", dom->name, stays, dom->dmarc.rollout.nstages, v->next,
 	    date);

@@ -3,11 +3,12 @@
  * "apply" read DMARC aggregate reports from: files and folders
  * (src/report/source.c), and s3://BUCKET/PREFIX, listed with
  * ListObjectsV2 and fetched one object at a time with GetObject
- * (src/aws/s3.c), so memory holds one report whatever the bucket holds.
+ * (src/s3/client.c), so memory holds one report whatever the bucket holds.
  *
  * The S3 endpoint and region come from the environment here, as the AWS
- * CLI takes them: AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL (path-style
- * requests), else https://BUCKET.s3.REGION.amazonaws.com; the region of
+ * CLI takes them (aws_endpoint_resolve()): AWS_ENDPOINT_URL_S3, then
+ * AWS_ENDPOINT_URL (path-style requests), else
+ * https://BUCKET.s3.REGION.amazonaws.com; the region of
  * the credentials chain (AWS_REGION, AWS_DEFAULT_REGION, the profile's),
  * else us-east-1.
  */
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/report.h"
@@ -40,19 +42,11 @@ cli_reports_need_aws(const char *const *sources, size_t n)
 	return 0;
 }
 
-/* AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, or NULL for AWS's own. */
 static const char *
-s3_endpoint(void)
+env_lookup(void *ctx, const char *name)
 {
-	const char	*v, *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-
-	if (ignore != NULL && strcmp(ignore, "true") == 0)
-		return NULL;
-	if ((v = getenv("AWS_ENDPOINT_URL_S3")) != NULL && *v != '\0')
-		return v;
-	if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v != '\0')
-		return v;
-	return NULL;
+	(void)ctx;
+	return getenv(name);
 }
 
 /* Every object under the prefix of src, one page of the listing at a
@@ -122,25 +116,32 @@ cli_reports_read(const struct cli_opts *o, struct cli_aws *aws,
     int strict)
 {
 	const struct sts_client	*sts;
+	struct aws_endpoint	 ep;
 	struct s3_client	 c;
 	struct err		 err;
 	size_t			 i;
+	int			 rc = -1;
 
 	memset(&c, 0, sizeof(c));
+	memset(&ep, 0, sizeof(ep));
 	if (aws != NULL) {
 		c.http = &aws->http;
-		c.endpoint = s3_endpoint();
 		sts = aws_chain_sts(aws->r53.creds_provider);
 		c.region = sts != NULL && sts->region != NULL ? sts->region :
 		    S3_DEFAULT_REGION;
 		c.creds_provider = aws->r53.creds_provider;
 		c.clock = now;
 		err_clear(&err);
-		if (c.endpoint != NULL && http_endpoint_check(c.endpoint,
-		    o->allow_insecure, &err) == -1) {
+		/* A configured endpoint gets path-style requests; AWS's own
+		 * is the S3 client's to build (virtual-hosted). */
+		if (aws_endpoint_resolve(AWS_S3, c.region, NULL, env_lookup,
+		    NULL, &ep, &err) == -1 || (ep.configured &&
+		    http_endpoint_check(ep.url, o->allow_insecure,
+		    &err) == -1)) {
 			cli_error("the S3 endpoint: %s", err.msg);
-			return -1;
+			goto out;
 		}
+		c.endpoint = ep.configured ? ep.url : NULL;
 	}
 	for (i = 0; i < n; i++) {
 		if (strncmp(sources[i], "s3://", 5) != 0) {
@@ -150,16 +151,19 @@ cli_reports_read(const struct cli_opts *o, struct cli_aws *aws,
 		if (aws == NULL) {
 			/* The caller asks cli_reports_need_aws() first. */
 			cli_error("'%s': no AWS access to read it", sources[i]);
-			return -1;
+			goto out;
 		}
 		err_clear(&err);
 		if (read_s3(&c, sources[i], rd, &err) == 0)
 			continue;
 		if (strict) {
 			cli_error("%s", err.msg);
-			return -1;
+			goto out;
 		}
 		report_reject(rd, sources[i], "%s", err.msg);
 	}
-	return 0;
+	rc = 0;
+out:
+	aws_endpoint_release(&ep);
+	return rc;
 }

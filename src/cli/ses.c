@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/config.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
@@ -22,33 +23,28 @@ now(void)
 	return time(NULL);
 }
 
+static const char *
+env_lookup(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
 char *
 cli_ses_endpoint(const struct cli_opts *o, const char *region)
 {
-	const char	*v, *ignore = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-	struct err	 err;
-	char		*ep;
-	size_t		 n;
+	struct aws_endpoint	 ep;
+	struct err		 err;
 
-	if (ignore == NULL || strcmp(ignore, "true") != 0) {
-		if ((v = getenv("AWS_ENDPOINT_URL_SESV2")) != NULL && *v)
-			ep = xstrdup(v);
-		else if ((v = getenv("AWS_ENDPOINT_URL")) != NULL && *v)
-			ep = xstrdup(v);
-		else
-			ep = ses_endpoint_default(region);
-	} else
-		ep = ses_endpoint_default(region);
 	err_clear(&err);
-	if (http_endpoint_check(ep, o->allow_insecure, &err) == -1) {
+	if (aws_endpoint_resolve(AWS_SESV2, region, NULL, env_lookup, NULL, &ep,
+	    &err) == -1 ||
+	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
 		cli_error("%s", err.msg);
-		free(ep);
+		aws_endpoint_release(&ep);
 		return NULL;
 	}
-	n = strlen(ep);
-	while (n > 0 && ep[n - 1] == '/')
-		ep[--n] = '\0';
-	return ep;
+	return ep.url;
 }
 
 int

@@ -188,26 +188,35 @@ buf_detach(struct buf *b)
 }
 
 void
-buf_add_clean(struct buf *b, const char *s, size_t len,
-    const char *const *sec, size_t nsec, size_t max)
+buf_add_redacted(struct buf *b, const char *s, size_t len,
+    const char *const *sec, size_t nsec)
 {
-	struct buf	 r = BUF_INIT;
-	volatile char	*w;
-	size_t		 i, j, k, n = 0;
-	int		 space = 0;
+	size_t	 i, j, k;
 
 	for (i = 0; i < len; ) {
 		for (j = 0; j < nsec; j++) {
 			if (sec[j] == NULL || (k = strlen(sec[j])) < 4 ||
 			    k > len - i || memcmp(s + i, sec[j], k) != 0)
 				continue;
-			buf_adds(&r, "[redacted]");
+			buf_adds(b, "[redacted]");
 			i += k;
 			break;
 		}
 		if (j == nsec)
-			buf_addc(&r, s[i++]);
+			buf_addc(b, s[i++]);
 	}
+}
+
+void
+buf_add_clean(struct buf *b, const char *s, size_t len,
+    const char *const *sec, size_t nsec, size_t max)
+{
+	struct buf	 r = BUF_INIT;
+	volatile char	*w;
+	size_t		 i, n = 0;
+	int		 space = 0;
+
+	buf_add_redacted(&r, s, len, sec, nsec);
 	for (i = 0; i < r.len; i++) {
 		unsigned char	c = (unsigned char)r.data[i];
 
@@ -231,4 +240,25 @@ buf_add_clean(struct buf *b, const char *s, size_t len,
 	for (w = r.data, i = 0; w != NULL && i < r.cap; i++)
 		w[i] = 0;
 	buf_release(&r);
+}
+
+void
+buf_add_encoded(struct buf *b, const char *s, size_t len, int keep_slash)
+{
+	static const char	 digits[] = "0123456789ABCDEF";
+	unsigned char		 c;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || (keep_slash && c == '/')) {
+			buf_addc(b, (char)c);
+			continue;
+		}
+		buf_addc(b, '%');
+		buf_addc(b, digits[c >> 4]);
+		buf_addc(b, digits[c & 0xf]);
+	}
 }

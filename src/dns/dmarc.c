@@ -1,6 +1,6 @@
 /*
- * dmarc.c - DMARC record text (RFC 9989): rendered from the config, split
- * into tags, compared for meaning and checked.
+ * dmarc.c - DMARC record text (RFC 9989): rendered from a spec, split into
+ * tags, compared for meaning and checked; the one table of policy names.
  *
  * The grammar is a list of "name=value" tags separated by ';', the first
  * being v=DMARC1.  Parsing is one pass that either stops at the first
@@ -14,13 +14,12 @@
 #include <strings.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 
-/* Indexed by enum dmarc_policy; dmarc.c does not depend on config.c. */
+/* Indexed by enum dmarc_policy. */
 static const char *const policy_names[] = {
 	NULL, "none", "quarantine", "reject"
 };
@@ -35,27 +34,47 @@ is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
+const char *
+dmarc_policy_name(enum dmarc_policy p)
+{
+	if (p > DMARC_POLICY_UNSET && p <= DMARC_POLICY_REJECT)
+		return policy_names[p];
+	return NULL;
+}
+
+enum dmarc_policy
+dmarc_policy_parse(const char *name, enum dmarc_case cmp)
+{
+	int	 p;
+
+	for (p = DMARC_POLICY_NONE; p <= DMARC_POLICY_REJECT; p++)
+		if ((cmp == DMARC_CASE_ANY ? strcasecmp(name,
+		    policy_names[p]) : strcmp(name, policy_names[p])) == 0)
+			return (enum dmarc_policy)p;
+	return DMARC_POLICY_UNSET;
+}
+
 static void
-render_list(struct buf *out, const char *tag, const struct cfg_strlist *l,
+render_list(struct buf *out, const char *tag, char *const *v, size_t n,
     char sep)
 {
 	size_t	 i;
 
-	if (l->n == 0)
+	if (n == 0)
 		return;
 	buf_addf(out, "; %s=", tag);
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addc(out, sep);
-		buf_adds(out, l->v[i]);
+		buf_adds(out, v[i]);
 	}
 }
 
 static void
 render_policy(struct buf *out, const char *tag, enum dmarc_policy p)
 {
-	if (p > DMARC_POLICY_UNSET && p <= DMARC_POLICY_REJECT)
-		buf_addf(out, "; %s=%s", tag, policy_names[p]);
+	if (dmarc_policy_name(p) != NULL)
+		buf_addf(out, "; %s=%s", tag, dmarc_policy_name(p));
 }
 
 static void
@@ -66,7 +85,7 @@ render_align(struct buf *out, const char *tag, enum dmarc_align a)
 }
 
 void
-dmarc_render(const struct cfg_dmarc *c, struct buf *out)
+dmarc_render(const struct dmarc_spec *c, struct buf *out)
 {
 	buf_adds(out, "v=DMARC1");
 	render_policy(out, "p", c->policy);
@@ -77,11 +96,11 @@ dmarc_render(const struct cfg_dmarc *c, struct buf *out)
 		buf_adds(out, "; t=y");
 	if (c->pct >= 0)
 		buf_addf(out, "; pct=%d", c->pct);
-	render_list(out, "rua", &c->rua, ',');
-	render_list(out, "ruf", &c->ruf, ',');
+	render_list(out, "rua", c->rua, c->nrua, ',');
+	render_list(out, "ruf", c->ruf, c->nruf, ',');
 	render_align(out, "adkim", c->adkim);
 	render_align(out, "aspf", c->aspf);
-	render_list(out, "fo", &c->fo, ':');
+	render_list(out, "fo", c->fo, c->nfo, ':');
 	if (c->ri >= 0)
 		buf_addf(out, "; ri=%ld", c->ri);
 }
@@ -459,9 +478,6 @@ check_list(struct sink *k, const char *tag, const char *value,
 static void
 check_tag(struct sink *k, const struct dmarc_tag *t)
 {
-	static const char *const policies[] = {
-		"none", "quarantine", "reject", NULL
-	};
 	static const char *const yn[] = { "y", "n", NULL };
 	static const char *const ynu[] = { "y", "n", "u", NULL };
 	static const char *const rs[] = { "r", "s", NULL };
@@ -476,7 +492,7 @@ check_tag(struct sink *k, const struct dmarc_tag *t)
 			    "(RFC 9989 §4.7)", v);
 	} else if (strcmp(n, "p") == 0 || strcmp(n, "sp") == 0 ||
 	    strcmp(n, "np") == 0) {
-		if (!one_of(v, policies))
+		if (dmarc_policy_parse(v, DMARC_CASE_ANY) == DMARC_POLICY_UNSET)
 			report(k, DIAG_ERROR, "'%s=%s': expected none, "
 			    "quarantine or reject (RFC 9989 §4.7)", n, v);
 	} else if (strcmp(n, "t") == 0) {

@@ -1,5 +1,5 @@
 /*
- * spf.c - SPF record text (RFC 7208): rendered from the config, recognised,
+ * spf.c - SPF record text (RFC 7208): rendered from a spec, recognised,
  * compared term by term, checked, and encoded split at term boundaries.
  *
  * A record is "v=spf1" followed by terms separated by runs of spaces.  The
@@ -15,7 +15,6 @@
 #include <strings.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/dns.h"
 #include "mailauth/spf.h"
@@ -26,32 +25,33 @@
 /* Indexed by enum spf_all. */
 static const char *const all_terms[] = { NULL, "-all", "~all", "?all" };
 
-/* Appends items of l not already in seen (case ignored) as "PREFIXitem". */
+/* Appends the n items of v, each but the first of equal ones (case
+ * ignored), as "PREFIXitem". */
 static void
-render_list(struct buf *out, const char *prefix, const struct cfg_strlist *l)
+render_list(struct buf *out, const char *prefix, char *const *v, size_t n)
 {
 	size_t	 i, j;
 
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < n; i++) {
 		for (j = 0; j < i; j++)
-			if (strcasecmp(l->v[i], l->v[j]) == 0)
+			if (strcasecmp(v[i], v[j]) == 0)
 				break;
 		if (j == i)
-			buf_addf(out, " %s%s", prefix, l->v[i]);
+			buf_addf(out, " %s%s", prefix, v[i]);
 	}
 }
 
 void
-spf_render(const struct cfg_spf *c, struct buf *out)
+spf_render(const struct spf_spec *c, struct buf *out)
 {
 	buf_adds(out, VERSION);
-	render_list(out, "ip4:", &c->ip4);
-	render_list(out, "ip6:", &c->ip6);
+	render_list(out, "ip4:", c->ip4, c->nip4);
+	render_list(out, "ip6:", c->ip6, c->nip6);
 	if (c->a)
 		buf_adds(out, " a");
 	if (c->mx)
 		buf_adds(out, " mx");
-	render_list(out, "include:", &c->include);
+	render_list(out, "include:", c->include, c->ninclude);
 	if (c->all > SPF_ALL_UNSET && c->all <= SPF_ALL_NEUTRAL)
 		buf_addf(out, " %s", all_terms[c->all]);
 }

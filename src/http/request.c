@@ -250,89 +250,51 @@ http_header_log_value(const char *name, const char *value, struct buf *out)
 	buf_adds(out, "<redacted>");
 }
 
-/* The parts of an http:// or https:// URL that these checks look at. */
-struct url_parts {
-	const char	*auth;		/* the authority: [user@]host[:port] */
-	size_t		 auth_len;
-	const char	*rest;		/* path, query and fragment */
-};
-
-static int
-url_split(const char *url, struct url_parts *u)
-{
-	if (strncasecmp(url, "https://", 8) == 0)
-		u->auth = url + 8;
-	else if (strncasecmp(url, "http://", 7) == 0)
-		u->auth = url + 7;
-	else
-		return -1;
-	u->auth_len = strcspn(u->auth, "/?#");
-	u->rest = u->auth + u->auth_len;
-	return 0;
-}
-
-/*
- * The host of an authority without user info: "[v6]" keeps its brackets
- * off, "name:port" loses the port.  -1 when it cannot be read.
- */
-static int
-url_host(const struct url_parts *u, char *host, size_t size)
-{
-	const char	*p = u->auth, *end = u->auth + u->auth_len, *c;
-	size_t		 n;
-
-	if (memchr(p, '@', u->auth_len) != NULL)
-		return -1;
-	if (*p == '[') {
-		if ((c = memchr(p, ']', u->auth_len)) == NULL)
-			return -1;
-		p++;
-		n = (size_t)(c - p);
-		if (c + 1 != end && c[1] != ':')
-			return -1;
-	} else {
-		c = memchr(p, ':', u->auth_len);
-		n = (size_t)((c != NULL ? c : end) - p);
-	}
-	if (n == 0 || n >= size)
-		return -1;
-	memcpy(host, p, n);
-	host[n] = '\0';
-	return 0;
-}
-
 int
 http_url_is_loopback(const char *url)
 {
-	struct url_parts	 u;
-	struct in_addr		 a4;
-	struct in6_addr		 a6;
-	char			 host[256];
+	struct http_url	 u;
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+	char		 host[256];
+	size_t		 n;
+	int		 loopback = 0;
 
-	if (url_split(url, &u) == -1 || url_host(&u, host, sizeof(host)) == -1)
+	if (http_url_parse(url, &u) != HTTP_URL_OK)
 		return 0;
-	if (strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
-		return 1;
-	/* inet_pton() takes only the dotted quad: "127.1" or "0x7f.1" are
-	 * names to a resolver, not addresses. */
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6);
-	return 0;
+	/* Only a dotted quad as written: libcurl makes "127.1" and
+	 * "0x7f.1" one, a resolver would take them as names. */
+	if (u.userinfo || !u.host_as_written)
+		goto out;
+	n = strlen(u.host);
+	if (u.host[0] == '[' && n > 2 && u.host[n - 1] == ']' &&
+	    n - 2 < sizeof(host)) {
+		memcpy(host, u.host + 1, n - 2);
+		host[n - 2] = '\0';
+		loopback = inet_pton(AF_INET6, host, &a6) == 1 &&
+		    IN6_IS_ADDR_LOOPBACK(&a6);
+	} else if (strcasecmp(u.host, "localhost") == 0 ||
+	    strcasecmp(u.host, "localhost.") == 0)
+		loopback = 1;
+	else if (inet_pton(AF_INET, u.host, &a4) == 1)
+		loopback = (ntohl(a4.s_addr) >> 24) == 127;
+out:
+	http_url_release(&u);
+	return loopback;
 }
 
 int
 http_endpoint_check(const char *url, int allow_insecure, struct err *err)
 {
-	struct url_parts	 u;
+	struct http_url	 u;
+	int		 tls;
 
-	if (url_split(url, &u) == -1 || u.auth_len == 0)
+	if (http_url_parse(url, &u) != HTTP_URL_OK)
 		return err_set(err, "endpoint '%s' is not an http:// or "
 		    "https:// URL", url);
-	if (strncasecmp(url, "https://", 8) == 0 || allow_insecure ||
-	    http_url_is_loopback(url))
+	tls = strcmp(u.scheme, "https") == 0;
+	http_url_release(&u);
+	if (tls || allow_insecure || http_url_is_loopback(url))
 		return 0;
 	return err_set(err, "endpoint '%s' is plain http:// to a host that "
 	    "is not a loopback address, so requests and their signatures "
@@ -378,23 +340,35 @@ http_query_log(const char *query, struct buf *out)
 void
 http_url_log(const char *url, struct buf *out)
 {
-	struct url_parts	 u;
-	const char		*p, *q;
+	const char	*a, *at = NULL, *q, *p;
 
-	if (url_split(url, &u) == -1) {
+	/*
+	 * Text to redact, not a URL to use: a URL libcurl refuses is quoted
+	 * too (a transport's message), so this reads it as RFC 3986 lays it
+	 * out and hides more rather than less: the user info up to the
+	 * authority's last '@', every secret query parameter after the first
+	 * '?'.
+	 */
+	if (strncasecmp(url, "https://", 8) == 0)
+		a = url + 8;
+	else if (strncasecmp(url, "http://", 7) == 0)
+		a = url + 7;
+	else {
 		buf_adds(out, url);
 		return;
 	}
-	buf_add(out, url, (size_t)(u.auth - url));
-	if ((p = memchr(u.auth, '@', u.auth_len)) != NULL) {
+	for (p = a; *p != '\0' && strchr("/?#", *p) == NULL; p++)
+		if (*p == '@')
+			at = p;
+	buf_add(out, url, (size_t)(a - url));
+	if (at != NULL) {
 		buf_adds(out, "<redacted>");
-		buf_add(out, p, (size_t)(u.auth + u.auth_len - p));
-	} else
-		buf_add(out, u.auth, u.auth_len);
-	if ((q = strchr(u.rest, '?')) == NULL) {
-		buf_adds(out, u.rest);
+		a = at;
+	}
+	if ((q = strchr(a, '?')) == NULL) {
+		buf_adds(out, a);
 		return;
 	}
-	buf_add(out, u.rest, (size_t)(q + 1 - u.rest));
+	buf_add(out, a, (size_t)(q + 1 - a));
 	http_query_log(q + 1, out);
 }

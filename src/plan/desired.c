@@ -8,6 +8,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
@@ -206,14 +207,14 @@ desired_stage(const struct cfg_rollout *ro, const struct cfg_stage *st)
 	ps->count = (int)ro->nstages;
 	ps->pct = -1;
 	if (st != NULL) {
-		cfg_date_format(st->from, ps->from);
+		date_format(st->from, ps->from);
 		ps->policy = st->policy;
 		ps->testing = st->testing;
 		ps->pct = st->pct;
 		ps->rollback = st->rollback;
 	}
 	if (i < ro->nstages)
-		cfg_date_format(ro->stages[i].from, ps->next);
+		date_format(ro->stages[i].from, ps->next);
 	return ps;
 }
 
@@ -228,7 +229,7 @@ check_stages(const struct cfg *cfg, const struct cfg_domain *dom,
 	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
 	struct diags			 found = DIAGS_INIT;
 	struct buf			 text = BUF_INIT;
-	struct cfg_dmarc		 at;
+	struct dmarc_spec		 at;
 	size_t				 i, j;
 	char				*key;
 
@@ -258,13 +259,13 @@ build_dmarc(const struct cfg *cfg, const struct cfg_domain *dom, long day,
 	const struct cfg_stage	*st = NULL;
 	struct diags		 found = DIAGS_INIT;
 	struct buf		 text = BUF_INIT;
-	struct cfg_dmarc	 at;
+	struct dmarc_spec	 at;
 	struct desired		*w;
 	char			*key;
 
 	key = xasprintf("domains.%s.dmarc", dom->name);
 	w = add(out, nout, dom, RECORD_DMARC, "_dmarc.", &dom->dmarc.pos, key);
-	at = dom->dmarc;
+	at = dom->dmarc.spec;
 	if (dom->dmarc.rollout.nstages > 0) {
 		check_stages(cfg, dom, d);
 		st = cfg_rollout_at(&dom->dmarc.rollout, day);
@@ -323,7 +324,7 @@ desired_build_gated(const struct cfg *cfg, long day,
 			w = add(out, nout, dom, RECORD_SPF, "", &dom->spf.pos,
 			    key);
 			buf_reset(&text);
-			spf_render(&dom->spf, &text);
+			spf_render(&dom->spf.spec, &text);
 			w->type = xstrdup("TXT");
 			w->text = xstrdup(buf_str(&text));
 			spf_check(w->text, key, &found);

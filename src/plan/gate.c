@@ -152,7 +152,7 @@ live_dmarc(const struct live *l)
 static char *
 stage_text(const struct cfg_dmarc *dm, const struct cfg_stage *st)
 {
-	struct cfg_dmarc	 at;
+	struct dmarc_spec	 at;
 	struct buf		 b = BUF_INIT;
 
 	cfg_dmarc_at(dm, st, &at);

@@ -70,28 +70,32 @@ static const char *const pol_tags[NPOL] = { "p", "sp", "np" };
 static const char *const pol_labels[NPOL] = {
 	"policy", "subdomain policy", "non-existent subdomain policy"
 };
-static const char *const keywords[] = { "none", "quarantine", "reject" };
 
 /* What one DMARC record asks of receivers. */
 struct dmarc_pol {
-	int	 kw[NPOL];	/* effective: index into keywords */
+	int	 kw[NPOL];	/* effective: 0 none, 1 quarantine, 2 reject */
 	int	 written[NPOL];	/* the tag is there with a valid value */
 	int	 testing;	/* t=y */
 	int	 pct;		/* 100 when absent or invalid */
 };
 
-/* The index of a policy keyword (any case), or -1. */
+/* The kw of a policy keyword (any case), or -1. */
 static int
 keyword(const char *v)
 {
-	size_t	 i;
+	enum dmarc_policy	 p;
 
-	if (v == NULL)
+	if (v == NULL ||
+	    (p = dmarc_policy_parse(v, DMARC_CASE_ANY)) == DMARC_POLICY_UNSET)
 		return -1;
-	for (i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (strcasecmp(v, keywords[i]) == 0)
-			return (int)i;
-	return -1;
+	return (int)(p - DMARC_POLICY_NONE);
+}
+
+/* The keyword of a kw. */
+static const char *
+kw_name(int kw)
+{
+	return dmarc_policy_name((enum dmarc_policy)(DMARC_POLICY_NONE + kw));
 }
 
 /* none 0 < quarantine; t=y 1 < quarantine 2 < reject; t=y 3 < reject 4 */
@@ -164,7 +168,7 @@ dmarc_pol_cmp(const struct dmarc_pol *a, const struct dmarc_pol *b)
 static void
 dmarc_pol_describe(const struct dmarc_pol *pol, int i, struct buf *out)
 {
-	buf_addf(out, "%s=%s", pol_tags[i], keywords[pol->kw[i]]);
+	buf_addf(out, "%s=%s", pol_tags[i], kw_name(pol->kw[i]));
 	if (!pol->written[i]) {
 		if (i == POL_P)
 			buf_adds(out, " (no valid p)");
@@ -230,7 +234,7 @@ dmarc_weakens(const struct owned *before, const struct owned *after)
 	    a.pct < b.pct) {
 		clause(&out);
 		buf_addf(&out, "pct=%d -> pct=%d with p=%s", b.pct, a.pct,
-		    keywords[a.kw[POL_P]]);
+		    kw_name(a.kw[POL_P]));
 	}
 	return out.len > 0 ? buf_detach(&out) : NULL;
 }

@@ -786,7 +786,7 @@ get_date(struct rd *r, const cJSON *o, const char *key, int want_null,
 		fail(r, "expected null %s", why_null);
 	else if (!want_null && s == NULL)
 		fail(r, "expected a date as YYYY-MM-DD");
-	else if (s != NULL && cfg_date_parse(s, day, NULL) == -1)
+	else if (s != NULL && date_parse(s, day, NULL) == -1)
 		fail(r, "expected a date as YYYY-MM-DD");
 	else {
 		if (s != NULL)

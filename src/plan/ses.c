@@ -374,7 +374,7 @@ ses_alignment(const struct cfg_domain *dom, const struct ses_identity *id,
 	if (mf == NULL)
 		buf_adds(out, "; SPF does not align: SES's default MAIL FROM "
 		    "is below amazonses.com (set ses.mail_from for SPF)");
-	else if (dom->dmarc.aspf == DMARC_ALIGN_STRICT)
+	else if (dom->dmarc.spec.aspf == DMARC_ALIGN_STRICT)
 		buf_addf(out, "; SPF does not align: aspf=s wants the MAIL "
 		    "FROM domain to be %s itself, not %s", dom->name, mf);
 	else
@@ -382,6 +382,6 @@ ses_alignment(const struct cfg_domain *dom, const struct ses_identity *id,
 		    mf);
 	if (id->dkim_origin == SES_DKIM_UNKNOWN && mf == NULL)
 		buf_adds(out, "; DMARC does not pass");
-	else if (mf == NULL || dom->dmarc.aspf == DMARC_ALIGN_STRICT)
+	else if (mf == NULL || dom->dmarc.spec.aspf == DMARC_ALIGN_STRICT)
 		buf_adds(out, "; DMARC passes on DKIM alone");
 }

@@ -28,6 +28,7 @@
 #include <libxml/parser.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/dmarc.h"
 #include "mailauth/err.h"
 #include "internal.h"
 
@@ -400,6 +401,7 @@ value(struct parser *p, enum field f, struct err *err)
 	struct report_row	*w = &p->row;
 	struct report		*r = p->r;
 	char			*v = trimmed(&p->text);
+	enum dmarc_policy	 pol;
 	int64_t			 t;
 
 	switch (f) {
@@ -449,12 +451,13 @@ value(struct parser *p, enum field f, struct err *err)
 			return err_set(err, "record %zu: more than one "
 			    "<disposition>", p->nrecord);
 		}
-		if (same_word(v, "none") || same_word(v, "pass"))
-			w->disposition = REPORT_DISP_NONE;
-		else if (same_word(v, "quarantine"))
-			w->disposition = REPORT_DISP_QUARANTINE;
-		else if (same_word(v, "reject"))
-			w->disposition = REPORT_DISP_REJECT;
+		/* The dispositions are the policies, in the same order;
+		 * some reporters write "pass" for none. */
+		pol = same_word(v, "pass") ? DMARC_POLICY_NONE :
+		    dmarc_policy_parse(v, DMARC_CASE_ANY);
+		if (pol != DMARC_POLICY_UNSET)
+			w->disposition = (enum report_disposition)
+			    (REPORT_DISP_NONE + (pol - DMARC_POLICY_NONE));
 		else {
 			err_set(err, "record %zu: <disposition> is '%.64s', "
 			    "not none, quarantine or reject", p->nrecord, v);

@@ -17,14 +17,13 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
+#include "mailauth/dmarc.h"
 #include "mailauth/report.h"
 
 #define JSON_FORMAT_VERSION	1
 #define REPORTERS_SHOWN		10	/* per domain, in text and Markdown */
 
-static const char *const disposition_names[REPORT_DISP_COUNT] = {
-	"none", "quarantine", "reject"
-};
 
 /* --- shared --- */
 
@@ -80,9 +79,9 @@ window_line(struct buf *out, const struct report_summary *s)
 		return;
 	}
 	if (s->filter.since != -1)
-		cfg_date_format(s->filter.since, a);
+		date_format(s->filter.since, a);
 	if (s->filter.until != -1)
-		cfg_date_format(s->filter.until, b);
+		date_format(s->filter.until, b);
 	if (s->filter.since == -1)
 		buf_addf(out, "until %s", b);
 	else if (s->filter.until == -1)
@@ -465,7 +464,8 @@ add_counts(cJSON *o, const struct report_counts *c)
 	add_rate(o, "spf_aligned_rate", c->spf_pass, c->messages);
 	disp = cJSON_AddObjectToObject(o, "disposition");
 	for (i = 0; i < REPORT_DISP_COUNT; i++)
-		add_u64(disp, disposition_names[i], c->disposition[i]);
+		add_u64(disp, dmarc_policy_name((enum dmarc_policy)
+		    (DMARC_POLICY_NONE + i)), c->disposition[i]);
 }
 
 static void
@@ -486,7 +486,7 @@ add_day(cJSON *o, const char *key, long day)
 	if (day == -1)
 		cJSON_AddNullToObject(o, key);
 	else {
-		cfg_date_format(day, d);
+		date_format(day, d);
 		cJSON_AddStringToObject(o, key, d);
 	}
 }

@@ -437,64 +437,6 @@ out:
 	return rc;
 }
 
-/* The older InvalidChangeBatch body: every Messages/Message, joined. */
-static char *
-joined_messages(const xmlNode *root)
-{
-	struct buf	 b = BUF_INIT;
-	xmlNode		*m;
-	char		*t;
-
-	for (m = xml_child(xml_child(root, "Messages"), "Message"); m != NULL;
-	    m = next_named(m)) {
-		t = text(m);
-		buf_addf(&b, "%s%s", b.len > 0 ? "; " : "", t);
-		free(t);
-	}
-	if (b.len == 0)
-		return child_text(root, "Message");
-	return buf_detach(&b);
-}
-
-int
-r53_xml_parse_error(const char *xml, size_t len, char **code,
-    char **message)
-{
-	xmlDoc	*doc;
-	xmlNode	*root, *e = NULL;
-	int	 rc = -1;
-
-	*code = *message = NULL;
-	if ((doc = xml_parse_untrusted(xml, len, 0, NULL)) == NULL)
-		return -1;
-	root = xmlDocGetRootElement(doc);
-	if (xml_named(root, "ErrorResponse"))
-		e = xml_child(root, "Error");
-	else if (xml_named(root, "Error"))
-		e = root;
-	else if (xml_named(root, "InvalidChangeBatch")) {
-		*code = xstrdup("InvalidChangeBatch");
-		*message = joined_messages(root);
-	}
-	if (e != NULL) {
-		*code = child_text(e, "Code");
-		*message = child_text(e, "Message");
-	}
-	if (*code == NULL || **code == '\0')
-		goto out;
-	if (*message == NULL)
-		*message = xstrdup("");
-	rc = 0;
-out:
-	if (rc == -1) {
-		free(*code);
-		free(*message);
-		*code = *message = NULL;
-	}
-	xmlFreeDoc(doc);
-	return rc;
-}
-
 /* xmlTextWriter only fails when memory runs out: exit, as xmalloc() does. */
 static void nomem(void) __attribute__((noreturn));
 

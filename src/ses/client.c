@@ -1,8 +1,8 @@
 /*
- * client.c - the Amazon SES API v2 client: GetEmailIdentity, signed for
- * service "ses" in the identity's region, its JSON answer read with
- * cJSON into struct ses_identity, and its errors turned into messages
- * that say what to do.
+ * client.c - the Amazon SES API v2 client: GetEmailIdentity, sent through
+ * the call core (mailauth/call.h) for service "ses" in the identity's
+ * region, its JSON answer read with cJSON into struct ses_identity, and
+ * its errors turned into messages that say what to do.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -13,20 +13,13 @@
 #include <cJSON.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/call.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
 #include "mailauth/ses.h"
-#include "mailauth/sigv4.h"
 
 #define OP		"SES GetEmailIdentity"
 #define MESSAGE_MAX	300	/* characters of an AWS message kept */
-
-char *
-ses_endpoint_default(const char *region)
-{
-	return xasprintf("https://email.%s.amazonaws.com", region);
-}
 
 /* 1 when s is one DNS label mailauth will build names from. */
 static int
@@ -273,165 +266,62 @@ out:
 
 /* --- the request --- */
 
-static int
-sign(void *arg, struct http_request *req, struct err *err)
-{
-	const struct ses_client	*c = arg;
-	const struct aws_creds	*creds = c->creds;
-	time_t			 now = c->clock();
-
-	if (c->creds_provider != NULL && aws_creds_provider_get(
-	    c->creds_provider, now, &creds, err) == -1)
-		return -1;
-	return sigv4_sign_request(req, creds, c->region, SES_SERVICE, now, err);
-}
-
-/*
- * The error code of an answer that is not 2xx: the x-amzn-ErrorType
- * header, else the body's "__type" or "code", without the namespace
- * before '#' and anything after ':'.
- */
-static int
-error_code(const struct http_response *resp, char *code, size_t size)
-{
-	const char	*v = http_response_header_get(resp, "x-amzn-ErrorType");
-	cJSON		*root = NULL;
-	const cJSON	*t = NULL;
-	const char	*p;
-	size_t		 n;
-
-	if (v == NULL || *v == '\0') {
-		root = cJSON_ParseWithLength(resp->body.data, resp->body.len);
-		if (root != NULL && cJSON_IsObject(root) &&
-		    (t = cJSON_GetObjectItemCaseSensitive(root, "__type")) ==
-		    NULL)
-			t = cJSON_GetObjectItemCaseSensitive(root, "code");
-		v = t != NULL && cJSON_IsString(t) ? t->valuestring : NULL;
-	}
-	if (v == NULL || *v == '\0') {
-		cJSON_Delete(root);
-		return -1;
-	}
-	if ((p = strrchr(v, '#')) != NULL)
-		v = p + 1;
-	n = strcspn(v, ":");
-	snprintf(code, size, "%.*s", (int)n, v);
-	cJSON_Delete(root);
-	return 0;
-}
-
-/* The answer's "message" (or "Message"), printable and cut short. */
+/* The error line after "SES GetEmailIdentity: ": what to do about a
+ * missing identity or a denial, else the code and message. */
 static void
-error_message(const struct http_response *resp, struct buf *out)
+explain(const struct aws_call *ac, const struct aws_fault *f,
+    struct buf *line)
 {
-	cJSON		*root;
-	const cJSON	*m = NULL;
-	const char	*s;
-	size_t		 i;
+	const char	*identity = ac->arg;
 
-	root = cJSON_ParseWithLength(resp->body.data, resp->body.len);
-	if (root != NULL && cJSON_IsObject(root) &&
-	    (m = cJSON_GetObjectItemCaseSensitive(root, "message")) == NULL)
-		m = cJSON_GetObjectItemCaseSensitive(root, "Message");
-	if (m != NULL && cJSON_IsString(m) && m->valuestring != NULL) {
-		s = m->valuestring;
-		for (i = 0; s[i] != '\0' && i < MESSAGE_MAX; i++)
-			buf_addc(out, isprint((unsigned char)s[i]) ? s[i] :
-			    '?');
-		if (s[i] != '\0')
-			buf_adds(out, "...");
-	}
-	cJSON_Delete(root);
-}
-
-static void
-response_error(const struct ses_client *c, const char *identity,
-    const struct http_response *resp, struct err *err)
-{
-	struct buf	 msg = BUF_INIT;
-	char		 code[128] = "";
-
-	error_code(resp, code, sizeof(code));
-	error_message(resp, &msg);
-	if (strcmp(code, "NotFoundException") == 0 ||
-	    (code[0] == '\0' && resp->status == 404))
-		err_set(err, "%s: SES has no identity '%s' in region '%s'; "
+	if (strcmp(f->code, "NotFoundException") == 0 ||
+	    (*f->code == '\0' && f->status == 404))
+		buf_addf(line, "SES has no identity '%s' in region '%s'; "
 		    "create it with 'aws sesv2 create-email-identity "
 		    "--email-identity %s --region %s', or correct ses.region "
-		    "or ses.identity", OP, identity, c->region, identity,
-		    c->region);
-	else if (strncmp(code, "AccessDenied", 12) == 0 ||
-	    (code[0] == '\0' && resp->status == 403))
-		err_set(err, "%s: access denied to identity '%s' in region "
+		    "or ses.identity", identity, ac->region, identity,
+		    ac->region);
+	else if (strncmp(f->code, "AccessDenied", 12) == 0 ||
+	    (*f->code == '\0' && f->status == 403))
+		buf_addf(line, "access denied to identity '%s' in region "
 		    "'%s': the credentials need the IAM action "
-		    "ses:GetEmailIdentity (policies/iam)%s%s", OP, identity,
-		    c->region, msg.len > 0 ? ": " : "", buf_str(&msg));
-	else if (code[0] != '\0')
-		err_set(err, "%s: %s%s%s", OP, code, msg.len > 0 ? ": " : "",
-		    buf_str(&msg));
+		    "ses:GetEmailIdentity (policies/iam)%s%s", identity,
+		    ac->region, *f->text != '\0' ? ": " : "", f->text);
 	else
-		err_set(err, "%s: HTTP %ld%s%s", OP, resp->status,
-		    msg.len > 0 ? ": " : "", buf_str(&msg));
-	if (err != NULL) {
-		err->http_status = resp->status;
-		snprintf(err->aws_code, sizeof(err->aws_code), "%s", code);
-	}
-	buf_release(&msg);
+		aws_fault_describe(f, line);
 }
 
 int
 ses_identity_get(const struct ses_client *c, const char *identity,
     struct ses_identity *id, struct err *err)
 {
-	struct http_request	 req;
+	const char		*path[4] = { "v2", "email", "identities",
+				    identity };
+	struct aws_call		 ac;
 	struct http_response	 resp;
-	struct buf		 url = BUF_INIT;
-	const char		*p;
-	size_t			 n;
-	int			 rc = -1;
+	int			 rc;
 
 	memset(id, 0, sizeof(*id));
-	http_response_init(&resp);
-	if (err != NULL) {
-		err->http_status = 0;
-		err->aws_code[0] = '\0';
-	}
-	n = strlen(c->endpoint);
-	while (n > 0 && c->endpoint[n - 1] == '/')
-		n--;
-	buf_add(&url, c->endpoint, n);
-	buf_adds(&url, "/v2/email/identities/");
-	/* A domain identity is letters, digits, '-', '_' and dots; anything
-	 * else is percent-encoded so that it stays one path segment. */
-	for (p = identity; *p != '\0'; p++)
-		if (isalnum((unsigned char)*p) || strchr("-._~", *p) != NULL)
-			buf_addc(&url, *p);
-		else
-			buf_addf(&url, "%%%02X", (unsigned char)*p);
-	http_request_init(&req, "GET", buf_str(&url));
-	http_request_header_set(&req, "User-Agent",
-	    "mailauth/" MAILAUTH_VERSION);
-	req.op = xstrdup(OP);
-	req.idempotent = 1;
-	req.sign = sign;
-	req.sign_arg = (void *)c;
-	req.error_code = error_code;
-	if (sign((void *)c, &req, err) == -1) {
-		err_prefix(err, "%s", OP);
-		goto out;
-	}
-	if (c->http->send(c->http->ctx, &req, &resp, err) == -1) {
-		err_prefix(err, "%s", OP);
-		goto out;
-	}
-	if (resp.status < 200 || resp.status > 299) {
-		response_error(c, identity, &resp, err);
-		goto out;
-	}
+	memset(&ac, 0, sizeof(ac));
+	ac.service = SES_SERVICE;
+	ac.op = OP;
+	ac.protocol = AWS_PROTOCOL_JSON;
+	ac.method = "GET";
+	ac.idempotent = 1;
+	ac.endpoint = c->endpoint;
+	/* The identity stays one path segment, whatever it holds. */
+	ac.path = path;
+	ac.npath = 4;
+	ac.region = c->region;
+	ac.creds = c->creds;
+	ac.creds_provider = c->creds_provider;
+	ac.clock = c->clock;
+	ac.message_max = MESSAGE_MAX;
+	ac.explain = explain;
+	ac.arg = (void *)identity;
+	if (aws_call_send(c->http, &ac, &resp, err) == -1)
+		return -1;
 	rc = ses_identity_parse(resp.body.data, resp.body.len, id, err);
-out:
 	http_response_release(&resp);
-	http_request_release(&req);
-	buf_release(&url);
 	return rc;
 }

@@ -1,0 +1,657 @@
+/*
+ * schema.c - the spf, dkim, dmarc and ses keys of a domain (schema version
+ * 1, docs/configuration.md), with the checks of the values they hold:
+ * addresses, report URIs, selectors, public keys, regions.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/err.h"
+#include "internal.h"
+
+#define RI_MAX		2147483647L
+
+static const char *const spf_keys[] = {
+	"include", "ip4", "ip6", "a", "mx", "all"
+};
+static const char *const spf_all_names[] = { "fail", "softfail", "neutral" };
+static const char *const dkim_keys[] = {
+	"public_key_file", "public_key", "cname", "state"
+};
+/* In the order of enum dkim_state. */
+static const char *const dkim_states[] = { "absent", "present" };
+static const char *const ses_keys[] = {
+	"region", "identity", "mail_from", "prune_stale_tokens"
+};
+static const char *const dmarc_keys[] = {
+	"policy", "subdomain_policy", "nonexistent_subdomain_policy",
+	"testing", "pct", "rua", "ruf", "adkim", "aspf", "fo", "ri", "rollout",
+	"gate"
+};
+/* In the order of enum dmarc_align, after UNSET. */
+static const char *const align_names[] = { "relaxed", "strict" };
+static const char *const fo_names[] = { "0", "1", "d", "s" };
+
+enum { E_REGION, E_IDENTITY, E_MAIL_FROM, E_PRUNE };
+enum { S_INCLUDE, S_IP4, S_IP6, S_A, S_MX, S_ALL };
+enum { K_FILE, K_KEY, K_CNAME, K_STATE };
+enum dkim_state { STATE_ABSENT, STATE_PRESENT };
+enum {
+	M_POLICY, M_SP, M_NP, M_TESTING, M_PCT, M_RUA, M_RUF, M_ADKIM,
+	M_ASPF, M_FO, M_RI, M_ROLLOUT, M_GATE
+};
+
+/* An address of family af, or a network "address/prefix". */
+static int
+check_ip(const char *s, int af, struct err *err)
+{
+	unsigned char	 addr[16];
+	char		 host[64];
+	const char	*slash = strchr(s, '/'), *p;
+	const char	*fam = af == AF_INET ? "IPv4" : "IPv6";
+	const char	*eg = af == AF_INET ? "192.0.2.0/24" : "2001:db8::/32";
+	size_t		 n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	int		 max = af == AF_INET ? 32 : 128, bits = 0;
+
+	if (n >= sizeof(host))
+		n = sizeof(host) - 1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (inet_pton(af, host, addr) != 1)
+		return err_set(err, "'%s' is not an %s address or network "
+		    "(e.g. %s)", s, fam, eg);
+	if (slash == NULL)
+		return 0;
+	p = slash + 1;
+	if (*p == '\0' || strlen(p) > 3)
+		return err_set(err, "'%s': the prefix length must be 0 to %d",
+		    s, max);
+	for (; *p != '\0'; p++) {
+		if (!isdigit((unsigned char)*p))
+			return err_set(err, "'%s': the prefix length must be "
+			    "0 to %d", s, max);
+		bits = bits * 10 + (*p - '0');
+	}
+	if (bits > max)
+		return err_set(err, "'%s': the prefix length must be 0 to %d",
+		    s, max);
+	return 0;
+}
+
+static int
+check_ip4(const char *s, struct err *err)
+{
+	return check_ip(s, AF_INET, err);
+}
+
+static int
+check_ip6(const char *s, struct err *err)
+{
+	return check_ip(s, AF_INET6, err);
+}
+
+/*
+ * A DMARC report URI: mailto:ADDRESS with an '@' and a valid domain, and
+ * optionally the size limit "!<digits>[kmgt]" of RFC 7489 7.1.  ',' and ';'
+ * would split the tag, white space would be dropped by receivers.
+ */
+static int
+check_uri(const char *s, struct err *err)
+{
+	const char	*p, *bang, *at, *addr;
+	char		*domain;
+	struct err	 e;
+	int		 rc;
+
+	if (strncasecmp(s, "mailto:", strlen("mailto:")) != 0)
+		return err_set(err, "'%s' is not a mailto: URI; reports go to "
+		    "addresses written mailto:user@example.com", s);
+	addr = s + strlen("mailto:");
+	for (p = s; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p))
+			return err_set(err, "'%s' contains white space or a "
+			    "control character", s);
+		if (*p == ',')
+			return err_set(err, "'%s' contains ',', which "
+			    "separates URIs in the record; give each address "
+			    "as its own list item", s);
+		if (*p == ';')
+			return err_set(err, "'%s' contains ';', which would "
+			    "end the DMARC tag", s);
+	}
+	if ((bang = strchr(addr, '!')) != NULL) {
+		p = bang + 1;
+		if (!isdigit((unsigned char)*p))
+			goto badbang;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (*p != '\0' && strchr("kmgtKMGT", *p) != NULL)
+			p++;
+		if (*p != '\0')
+			goto badbang;
+	} else
+		bang = addr + strlen(addr);
+	at = NULL;
+	for (p = addr; p < bang; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL || at == addr || at + 1 == bang)
+		return err_set(err, "'%s' has no address; expected "
+		    "mailto:user@example.com", s);
+	domain = xstrndup(at + 1, (size_t)(bang - at - 1));
+	rc = dns_hostname_check(domain, &e);
+	free(domain);
+	if (rc == -1)
+		return err_set(err, "'%s': %s", s, e.msg);
+	return 0;
+badbang:
+	return err_set(err, "'%s': '!' may only introduce a size limit at "
+	    "the end, such as '!10m'", s);
+}
+
+/* A DKIM selector: labels of letters, digits, '-' and '_' joined by dots,
+ * short enough that SELECTOR._domainkey.DOMAIN is a DNS name. */
+static int
+check_selector(const char *sel, const char *domain, struct err *err)
+{
+	const char	*p, *label = sel;
+	size_t		 n;
+
+	for (p = sel; ; p++) {
+		if (*p != '\0' && *p != '.') {
+			unsigned char	ch = (unsigned char)*p;
+
+			if (!isalnum(ch) && ch != '-' && ch != '_')
+				return err_set(err, "'%s': '%c' is not allowed "
+				    "in a selector (letters, digits, '-', '_', "
+				    "and '.' between labels)", sel, ch);
+			continue;
+		}
+		n = (size_t)(p - label);
+		if (n == 0)
+			return err_set(err, "'%s': empty label in a selector",
+			    sel);
+		if (n > 63)
+			return err_set(err, "'%s': label longer than 63 "
+			    "characters", sel);
+		if (label[0] == '-' || label[n - 1] == '-')
+			return err_set(err, "'%s': a label cannot start or "
+			    "end with '-'", sel);
+		if (*p == '\0')
+			break;
+		label = p + 1;
+	}
+	if (strlen(sel) + strlen("._domainkey.") + strlen(domain) > 253)
+		return err_set(err, "'%s._domainkey.%s' is longer than 253 "
+		    "characters", sel, domain);
+	return 0;
+}
+
+/* Base64 of a DER key: white space (a pasted block) is dropped from out,
+ * then only the base64 alphabet with '=' padding at the end is allowed. */
+static int
+check_base64(const char *s, char **out, struct err *err)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*p;
+	size_t		 i, pad = 0, first_pad = 0;
+
+	*out = NULL;
+	if (strstr(s, "-----BEGIN") != NULL) {
+		return err_set(err, "a PEM block; give only the base64 text "
+		    "between the BEGIN and END lines, or use public_key_file");
+	}
+	for (p = s; *p != '\0'; p++)
+		if (!isspace((unsigned char)*p))
+			buf_addc(&b, *p);
+	if (b.len == 0) {
+		buf_release(&b);
+		return err_set(err, "empty key");
+	}
+	for (i = 0; i < b.len; i++) {
+		unsigned char	ch = (unsigned char)b.data[i];
+
+		if (ch == '=') {
+			if (pad++ == 0)
+				first_pad = i + 1;
+			continue;
+		}
+		if (pad > 0)
+			err_set(err, "not base64: '=' at character %zu is "
+			    "padding, which may only end the key", first_pad);
+		else if (!(isalnum(ch) || ch == '+' || ch == '/'))
+			err_set(err, "not base64: '%c' at character %zu", ch,
+			    i + 1);
+		else
+			continue;
+		buf_release(&b);
+		return -1;
+	}
+	if (pad > 2 || b.len % 4 != 0) {
+		err_set(err, "not base64: %zu characters with %zu '=', where "
+		    "a multiple of 4 with at most two '=' at the end is "
+		    "expected", b.len, pad);
+		buf_release(&b);
+		return -1;
+	}
+	*out = buf_detach(&b);
+	return 0;
+}
+
+/* A public_key_file as given, made relative to the config's folder. */
+static char *
+resolve(const char *config, const char *file)
+{
+	const char	*slash;
+
+	if (file[0] == '/' || config == NULL ||
+	    (slash = strrchr(config, '/')) == NULL)
+		return xstrdup(file);
+	if (slash == config)
+		return xasprintf("/%s", file);
+	return xasprintf("%.*s/%s", (int)(slash - config), config, file);
+}
+
+void
+cfg_load_spf(struct ctx *c, struct cfg_spf *spf, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(spf_keys)], *v[nitems(spf_keys)];
+	size_t			 idx;
+	char			*p;
+
+	spf->present = 1;
+	spf->pos = cfg_pos_of(key);
+	if (cfg_map_fields(c, n, path, spf_keys, nitems(spf_keys), k, v) == -1)
+		return;
+	if (v[S_INCLUDE] != NULL) {
+		p = cfg_join(path, "include");
+		cfg_str_list(c, v[S_INCLUDE], p, dns_hostname_check,
+		    &spf->spec.include, &spf->spec.ninclude);
+		free(p);
+	}
+	if (v[S_IP4] != NULL) {
+		p = cfg_join(path, "ip4");
+		cfg_str_list(c, v[S_IP4], p, check_ip4, &spf->spec.ip4,
+		    &spf->spec.nip4);
+		free(p);
+	}
+	if (v[S_IP6] != NULL) {
+		p = cfg_join(path, "ip6");
+		cfg_str_list(c, v[S_IP6], p, check_ip6, &spf->spec.ip6,
+		    &spf->spec.nip6);
+		free(p);
+	}
+	if (v[S_A] != NULL) {
+		p = cfg_join(path, "a");
+		cfg_get_bool(c, v[S_A], p, &spf->spec.a);
+		free(p);
+	}
+	if (v[S_MX] != NULL) {
+		p = cfg_join(path, "mx");
+		cfg_get_bool(c, v[S_MX], p, &spf->spec.mx);
+		free(p);
+	}
+	if (v[S_ALL] != NULL) {
+		p = cfg_join(path, "all");
+		if (cfg_get_enum(c, v[S_ALL], p, spf_all_names,
+		    nitems(spf_all_names), &idx) == 0)
+			spf->spec.all = (enum spf_all)(SPF_ALL_FAIL + idx);
+		free(p);
+	}
+}
+
+static void
+load_selector(struct ctx *c, struct cfg_dkim *dk, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(dkim_keys)], *v[nitems(dkim_keys)];
+	const struct node	*first = NULL;
+	const char		*s;
+	struct err		 err;
+	size_t			 i, state = STATE_PRESENT;
+	int			 nvalues = 0;
+	char			*p;
+
+	if (cfg_map_fields(c, n, path, dkim_keys, nitems(dkim_keys), k,
+	    v) == -1)
+		return;
+	if (v[K_STATE] != NULL) {
+		p = cfg_join(path, "state");
+		if (cfg_get_enum(c, v[K_STATE], p, dkim_states,
+		    nitems(dkim_states), &state) == -1)
+			state = STATE_PRESENT;
+		free(p);
+	}
+	for (i = K_FILE; i <= K_CNAME; i++)
+		if (k[i] != NULL && (first == NULL || cfg_before(k[i], first)))
+			first = k[i];
+	for (i = K_FILE; i <= K_CNAME; i++) {
+		if (k[i] == NULL)
+			continue;
+		nvalues++;
+		p = cfg_join(path, dkim_keys[i]);
+		if (state == STATE_ABSENT)
+			cfg_error_at(c, k[i], p, "cannot be combined with "
+			    "\"state: absent\"; remove one of them");
+		else if (k[i] != first)
+			cfg_error_at(c, k[i], p,
+			    "cannot be combined with %s; give "
+			    "exactly one of public_key_file, public_key, "
+			    "cname", first->str);
+		free(p);
+	}
+	if (state == STATE_ABSENT) {
+		dk->kind = DKIM_ABSENT;
+		return;
+	}
+	if (nvalues == 0) {
+		cfg_error_at(c, key, path, "expected one of public_key_file, "
+		    "public_key, cname, or \"state: absent\" to delete the "
+		    "record");
+		return;
+	}
+	for (i = K_FILE; i <= K_CNAME; i++)
+		if (k[i] == first)
+			break;
+	p = cfg_join(path, dkim_keys[i]);
+	if ((s = cfg_get_str(c, v[i], p)) == NULL)
+		goto out;
+	err_clear(&err);
+	switch (i) {
+	case K_FILE:
+		dk->kind = DKIM_PUBLIC_KEY_FILE;
+		dk->value = resolve(c->file, s);
+		break;
+	case K_KEY:
+		dk->kind = DKIM_PUBLIC_KEY;
+		if (check_base64(s, &dk->value, &err) == -1)
+			cfg_error_at(c, v[i], p, "%s", err.msg);
+		break;
+	case K_CNAME:
+		dk->kind = DKIM_CNAME;
+		if (dns_hostname_check(s, &err) == -1)
+			cfg_error_at(c, v[i], p, "%s", err.msg);
+		else
+			dk->value = xstrdup(s);
+		break;
+	}
+out:
+	free(p);
+}
+
+void
+cfg_load_dkim(struct ctx *c, struct cfg_domain *dom, const struct node *n,
+    const char *path)
+{
+	const struct node	*key;
+	struct cfg_dkim		*dk;
+	struct named		*names = NULL, *nm;
+	struct err		 err;
+	size_t			 i, nnames = 0;
+	char			*kpath;
+
+	if (n->type == NODE_ALIAS)
+		return;
+	if (n->type != NODE_MAP) {
+		cfg_expect(c, n, path, "a mapping of selectors", 0);
+		return;
+	}
+	if (n->nkids == 0) {
+		cfg_error_at(c, n, path, "expected at least one selector");
+		return;
+	}
+	for (i = 0; i + 1 < n->nkids; i += 2) {
+		key = n->kids[i];
+		if (!cfg_key_ok(c, key, path))
+			continue;
+		kpath = cfg_join(path, key->str);
+		dk = xappend(&dom->dkim, &dom->ndkim, sizeof(*dk));
+		dk->selector = cfg_name_norm(key->str);
+		dk->pos = cfg_pos_of(key);
+		err_clear(&err);
+		if (check_selector(key->str, dom->name, &err) == -1)
+			cfg_error_at(c, key, kpath, "%s", err.msg);
+		else {
+			nm = xappend(&names, &nnames, sizeof(*names));
+			nm->key = key;
+			nm->name = dk->selector;
+		}
+		load_selector(c, dk, key, n->kids[i + 1], kpath);
+		free(kpath);
+	}
+	cfg_report_dups(c, names, nnames, path, "selector");
+	free(names);
+}
+
+static void
+load_align(struct ctx *c, const struct node *n, const char *path,
+    const char *key, enum dmarc_align *out)
+{
+	char	*p = cfg_join(path, key);
+	size_t	 idx;
+
+	if (cfg_get_enum(c, n, p, align_names, nitems(align_names), &idx) == 0)
+		*out = (enum dmarc_align)(DMARC_ALIGN_RELAXED + idx);
+	free(p);
+}
+
+void
+cfg_load_dmarc(struct ctx *c, struct cfg_dmarc *dm, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(dmarc_keys)], *v[nitems(dmarc_keys)];
+	const struct node	*it;
+	size_t			 i, idx;
+	long			 l;
+	char			*p, *ip;
+
+	dm->present = 1;
+	dm->pos = cfg_pos_of(key);
+	if (cfg_map_fields(c, n, path, dmarc_keys, nitems(dmarc_keys), k,
+	    v) == -1)
+		return;
+	if (v[M_ROLLOUT] != NULL) {
+		p = cfg_join(path, "rollout");
+		cfg_load_rollout(c, &dm->rollout, k[M_ROLLOUT], v[M_ROLLOUT],
+		    p);
+		free(p);
+		/* The stages supply these; the record's other keys apply to
+		 * every stage. */
+		for (i = M_POLICY; i <= M_PCT; i++) {
+			if (k[i] == NULL)
+				continue;
+			p = cfg_join(path, dmarc_keys[i]);
+			cfg_error_at(c, k[i], p,
+			    "cannot be combined with rollout, "
+			    "whose stages set policy, testing, pct, "
+			    "subdomain_policy and nonexistent_subdomain_policy; "
+			    "give it in the stages");
+			free(p);
+			v[i] = NULL;
+		}
+	} else if (v[M_POLICY] == NULL)
+		cfg_missing(c, key, path, "policy", "one of none, quarantine, "
+		    "reject, or a rollout");
+	if (v[M_POLICY] != NULL)
+		cfg_load_policy(c, v[M_POLICY], path, "policy",
+		    &dm->spec.policy);
+	if (v[M_SP] != NULL)
+		cfg_load_policy(c, v[M_SP], path, "subdomain_policy",
+		    &dm->spec.subdomain_policy);
+	if (v[M_NP] != NULL)
+		cfg_load_policy(c, v[M_NP], path,
+		    "nonexistent_subdomain_policy",
+		    &dm->spec.nonexistent_subdomain_policy);
+	if (v[M_TESTING] != NULL) {
+		p = cfg_join(path, "testing");
+		cfg_get_bool(c, v[M_TESTING], p, &dm->spec.testing);
+		free(p);
+	}
+	if (v[M_PCT] != NULL) {
+		p = cfg_join(path, "pct");
+		if (cfg_get_int(c, v[M_PCT], p, 0, 100, &l) == 0) {
+			dm->spec.pct = (int)l;
+			cfg_legacy(c, k[M_PCT], p);
+		}
+		free(p);
+	}
+	if (v[M_RUA] != NULL) {
+		p = cfg_join(path, "rua");
+		cfg_str_list(c, v[M_RUA], p, check_uri, &dm->spec.rua,
+		    &dm->spec.nrua);
+		free(p);
+	}
+	if (v[M_RUF] != NULL) {
+		p = cfg_join(path, "ruf");
+		cfg_str_list(c, v[M_RUF], p, check_uri, &dm->spec.ruf,
+		    &dm->spec.nruf);
+		free(p);
+	}
+	if (v[M_ADKIM] != NULL)
+		load_align(c, v[M_ADKIM], path, "adkim", &dm->spec.adkim);
+	if (v[M_ASPF] != NULL)
+		load_align(c, v[M_ASPF], path, "aspf", &dm->spec.aspf);
+	if (v[M_FO] != NULL) {
+		p = cfg_join(path, "fo");
+		if (cfg_get_list(c, v[M_FO], p) == 0) {
+			for (i = 0; i < v[M_FO]->nkids; i++) {
+				it = v[M_FO]->kids[i];
+				ip = xasprintf("%s[%zu]", p, i);
+				if (cfg_get_enum(c, it, ip, fo_names,
+				    nitems(fo_names), &idx) == 0)
+					cfg_strlist_add(&dm->spec.fo,
+					    &dm->spec.nfo, fo_names[idx]);
+				free(ip);
+			}
+		}
+		free(p);
+	}
+	if (v[M_RI] != NULL) {
+		p = cfg_join(path, "ri");
+		if (cfg_get_int(c, v[M_RI], p, 1, RI_MAX, &l) == 0) {
+			dm->spec.ri = l;
+			cfg_legacy(c, k[M_RI], p);
+		}
+		free(p);
+	}
+	if (v[M_GATE] != NULL) {
+		p = cfg_join(path, "gate");
+		cfg_load_gate(c, &dm->gate, k[M_GATE], v[M_GATE], p);
+		if (v[M_ROLLOUT] == NULL)
+			cfg_error_at(c, k[M_GATE], p,
+			    "a gate holds the stages of a "
+			    "rollout: add a rollout, or remove the gate");
+		free(p);
+	}
+}
+
+/* An AWS region name: lower-case labels of letters and digits joined by
+ * '-', the first starting with a letter ("eu-west-1", "us-gov-west-1"). */
+static int
+region_ok(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n < 4 || n > 32 || !islower((unsigned char)s[0]) ||
+	    strchr(s, '-') == NULL || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]) &&
+		    (s[i] != '-' || s[i + 1] == '-'))
+			return 0;
+	return 1;
+}
+
+/* 1 when name (normalised) is strictly below dom (normalised). */
+static int
+name_below(const char *name, const char *dom)
+{
+	size_t	 nl = strlen(name), dl = strlen(dom);
+
+	return nl > dl + 1 && strcmp(name + nl - dl, dom) == 0 &&
+	    name[nl - dl - 1] == '.';
+}
+
+void
+cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(ses_keys)], *v[nitems(ses_keys)];
+	struct cfg_ses		*ses = &dom->ses;
+	const char		*s;
+	struct err		 err;
+	char			*p, *name;
+
+	ses->present = 1;
+	ses->pos = cfg_pos_of(key);
+	if (cfg_map_fields(c, n, path, ses_keys, nitems(ses_keys), k, v) == -1)
+		return;
+	if (v[E_REGION] == NULL)
+		cfg_missing(c, key, path, "region", "the SES region of the "
+		    "identity, e.g. \"region: eu-west-1\"");
+	else {
+		p = cfg_join(path, "region");
+		if ((s = cfg_get_str(c, v[E_REGION], p)) != NULL) {
+			if (region_ok(s))
+				ses->region = xstrdup(s);
+			else
+				cfg_error_at(c, v[E_REGION], p,
+				    "'%s' is not an "
+				    "AWS region name (e.g. eu-west-1)", s);
+		}
+		free(p);
+	}
+	if (v[E_IDENTITY] != NULL) {
+		p = cfg_join(path, "identity");
+		err_clear(&err);
+		if ((s = cfg_get_str(c, v[E_IDENTITY], p)) == NULL)
+			;
+		else if (strchr(s, '@') != NULL)
+			cfg_error_at(c, v[E_IDENTITY], p,
+			    "'%s' is an email address "
+			    "identity, which publishes no DNS records; give "
+			    "a domain identity", s);
+		else if (dns_hostname_check(s, &err) == -1)
+			cfg_error_at(c, v[E_IDENTITY], p, "%s", err.msg);
+		else
+			ses->identity = cfg_name_norm(s);
+		free(p);
+	}
+	if (ses->identity == NULL)
+		ses->identity = xstrdup(dom->name);
+	if (v[E_MAIL_FROM] != NULL) {
+		p = cfg_join(path, "mail_from");
+		err_clear(&err);
+		ses->mail_from_pos = cfg_pos_of(k[E_MAIL_FROM]);
+		if ((s = cfg_get_str(c, v[E_MAIL_FROM], p)) == NULL)
+			;
+		else if (dns_hostname_check(s, &err) == -1)
+			cfg_error_at(c, v[E_MAIL_FROM], p, "%s", err.msg);
+		else {
+			name = cfg_name_norm(s);
+			if (name_below(name, dom->name))
+				ses->mail_from = name;
+			else {
+				cfg_error_at(c, v[E_MAIL_FROM], p,
+				    "'%s' is not "
+				    "below '%s'; the MAIL FROM domain must be "
+				    "a subdomain of the domain, e.g. "
+				    "bounce.%s", s, dom->name, dom->name);
+				free(name);
+			}
+		}
+		free(p);
+	}
+	if (v[E_PRUNE] != NULL) {
+		p = cfg_join(path, "prune_stale_tokens");
+		cfg_get_bool(c, v[E_PRUNE], p, &ses->prune_stale_tokens);
+		free(p);
+	}
+}
