@@ -119,47 +119,6 @@ cli_day(const struct cli_opts *o)
 	return day_of(o, time(NULL));
 }
 
-/* The limit config.c puts on a configuration file (its CFG_MAX_SIZE). */
-#define CONFIG_MAX	(1024 * 1024)
-
-/* The whole of path into text, read once, at most CONFIG_MAX bytes; -1
- * after adding why not to d, as cfg_load() words it. */
-static int
-read_config(const char *path, struct buf *text, struct diags *d)
-{
-	char	 chunk[8192];
-	FILE	*f;
-	size_t	 n;
-	int	 rc = -1, saved;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		buf_add(text, chunk, n);
-		if (text->len > CONFIG_MAX)
-			break;
-	}
-	if (ferror(f)) {
-		saved = errno;
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
-		    path, strerror(saved));
-		goto out;
-	}
-	if (text->len > CONFIG_MAX) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': "
-		    "larger than 1 MiB, the limit for a configuration file",
-		    path);
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
-}
-
 /* Lower-case hex SHA-256 of text, read from path; -1 after printing. */
 static int
 sha256_hex(const char *path, const struct buf *text, char hex[65])
@@ -203,7 +162,7 @@ load_config(const struct cli_opts *o, struct cfg *cfg, char sha256[65])
 	memset(&lo, 0, sizeof(lo));
 	lo.user_templates = o->policies;
 	lo.templates = builtin = cli_templates_dir(o);
-	if (read_config(o->config, &text, &d) == 0)
+	if (cfg_read_file(o->config, &text, &d) == 0)
 		rc = cfg_load_string_with(cfg, o->config, buf_str(&text),
 		    text.len, &lo, &d);
 	cli_diags(&d);
@@ -235,7 +194,7 @@ cli_config_sha256(const char *path, char hex[65])
 	size_t		 i;
 	int		 rc = -1;
 
-	if (read_config(path, &text, &d) == 0)
+	if (cfg_read_file(path, &text, &d) == 0)
 		rc = sha256_hex(path, &text, hex);
 	for (i = 0; i < d.n; i++)
 		cli_error("%s", d.v[i].msg);
