@@ -2,7 +2,7 @@
  * check_gate.c - the rollout gate (dmarc.gate): its keys in the config,
  * the three verdicts and their edges (min_messages, min_pass_rate), the
  * window's first and last day, which stages are gated at all, and how a
- * held domain's desired record follows what Route 53 holds.
+ * held domain's record follows what Route 53 holds, in a new array.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -280,12 +280,33 @@ dmarc_index(const struct desired *w, size_t n, const char *domain)
 #define STAGE2	"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:d@example.com"
 #define STAGE3	"v=DMARC1; p=quarantine; rua=mailto:d@example.com"
 
+/*
+ * The settlement leaves the desired records it reads as they were (w[i]
+ * is still the held stage 2) and copies the others as they are.
+ */
+static void
+unchanged(const struct desired *w, const struct desired *s, size_t n,
+    size_t i)
+{
+	ck_assert_str_eq(w[i].text, STAGE2);
+	ck_assert_int_eq(w[i].stage->number, 2);
+	ck_assert_int_eq(w[i].held, 1);
+	for (size_t j = 0; j < n; j++) {
+		ck_assert_ptr_ne(s[j].name, w[j].name);
+		ck_assert_str_eq(s[j].name, w[j].name);
+		ck_assert_ptr_eq(s[j].domain, w[j].domain);
+		if (j != i)
+			ck_assert_str_eq(s[j].text != NULL ? s[j].text : "",
+			    w[j].text != NULL ? w[j].text : "");
+	}
+}
+
 START_TEST(gate_held_desired_and_settle)
 {
 	struct cfg		 cfg;
 	struct diags		 d = DIAGS_INIT;
 	struct gate_verdict	 v[2];
-	struct desired		*w;
+	struct desired		*w, *s;
 	struct live_state	 ls;
 	size_t			 n, i;
 	long			 day = day_of("2027-02-02");
@@ -304,28 +325,34 @@ START_TEST(gate_held_desired_and_settle)
 	ck_assert_int_eq(w[dmarc_index(w, n, "plain.example")].held, 0);
 	/* Route 53 holds stage 1 (held there for a while): it stays. */
 	live_with(&ls, w, n, i, STAGE1);
-	gate_settle(w, n, &ls);
-	ck_assert_str_eq(w[i].text, STAGE1);
-	ck_assert_int_eq(w[i].stage->number, 1);
-	ck_assert_int_eq(w[i].held, 1);
+	s = gate_settle(w, n, &ls);
+	ck_assert_str_eq(s[i].text, STAGE1);
+	ck_assert_int_eq(s[i].stage->number, 1);
+	ck_assert_int_eq(s[i].held, 1);
+	unchanged(w, s, n, i);
 	live_free(&ls);
+	desired_release(s, n);
 	desired_release(w, n);
 	/* Route 53 already holds the stage due: kept, no longer held. */
 	ck_assert_int_eq(desired_build_gated(&cfg, day, v, &w, &n, &d), 0);
 	live_with(&ls, w, n, i, STAGE3);
-	gate_settle(w, n, &ls);
-	ck_assert_str_eq(w[i].text, STAGE3);
-	ck_assert_int_eq(w[i].stage->number, 3);
-	ck_assert_int_eq(w[i].held, 0);
+	s = gate_settle(w, n, &ls);
+	ck_assert_str_eq(s[i].text, STAGE3);
+	ck_assert_int_eq(s[i].stage->number, 3);
+	ck_assert_int_eq(s[i].held, 0);
+	unchanged(w, s, n, i);
 	live_free(&ls);
+	desired_release(s, n);
 	desired_release(w, n);
 	/* Nothing live, or a record of no stage: the held stage. */
 	ck_assert_int_eq(desired_build_gated(&cfg, day, v, &w, &n, &d), 0);
 	live_with(&ls, w, n, i, "v=DMARC1; p=reject");
-	gate_settle(w, n, &ls);
-	ck_assert_str_eq(w[i].text, STAGE2);
-	ck_assert_int_eq(w[i].held, 1);
+	s = gate_settle(w, n, &ls);
+	ck_assert_str_eq(s[i].text, STAGE2);
+	ck_assert_int_eq(s[i].held, 1);
+	unchanged(w, s, n, i);
 	live_free(&ls);
+	desired_release(s, n);
 	desired_release(w, n);
 	/* Without verdicts: the dates alone. */
 	ck_assert_int_eq(desired_build_gated(&cfg, day, NULL, &w, &n, &d), 0);

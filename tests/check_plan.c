@@ -76,7 +76,8 @@ world_release(struct world *w)
 static const struct plan_change *
 diff(struct world *w, int want_rc)
 {
-	ck_assert_int_eq(plan_diff(&w->ls, &w->plan, &w->d), want_rc);
+	ck_assert_int_eq(plan_diff(&w->want, 1, &w->ls, NULL, 0, &w->plan,
+	    &w->d), want_rc);
 	ck_assert_uint_eq(w->plan.nchanges, 1);
 	return &w->plan.changes[0];
 }
@@ -245,7 +246,8 @@ START_TEST(conflicts_are_errors)
 			rrset_value_add(live_set(&w, "TXT", 60), "\"a\"");
 			rrset_value_add(live_set(&w, "TXT", 60), "\"b\"");
 		}
-		ck_assert_int_eq(plan_diff(&w.ls, &w.plan, &w.d), -1);
+		ck_assert_int_eq(plan_diff(&w.want, 1, &w.ls, NULL, 0, &w.plan,
+		    &w.d), -1);
 		ck_assert_msg(w.d.nerrors == 1, "%s: %zu errors", types[i],
 		    w.d.nerrors);
 		ck_assert_msg(strstr(w.d.v[0].msg, msgs[i]) != NULL,
@@ -372,7 +374,8 @@ START_TEST(dkim_cname_beside_foreign_txt_is_refused)
 	world_init(&w);
 	selector(&w, "CNAME", "tok.dkim.amazonses.com.", 0);
 	rrset_value_add(sel_set(&w, "TXT", 3600), "\"someone-else=1\"");
-	ck_assert_int_eq(plan_diff(&w.ls, &w.plan, &w.d), -1);
+	ck_assert_int_eq(plan_diff(&w.want, 1, &w.ls, NULL, 0, &w.plan, &w.d),
+	    -1);
 	ck_assert_ptr_nonnull(strstr(w.d.v[0].msg, "does not delete what it does not own"));
 	world_release(&w);
 }

@@ -454,7 +454,8 @@ world_plan(struct world *w, const char *text, const char *date,
 	w->ls.nzones = 1;
 	w->ls.lives = &w->live;
 	w->ls.nlives = 1;
-	ck_assert_int_eq(plan_diff(&w->ls, &w->plan, &w->d), 0);
+	ck_assert_int_eq(plan_diff(w->want, 1, &w->ls, NULL, 0, &w->plan,
+	    &w->d), 0);
 	ck_assert_uint_eq(w->plan.nchanges, 1);
 }
 

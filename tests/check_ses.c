@@ -509,7 +509,7 @@ mx_diff(const char *const *values, size_t nvalues, struct plan *p)
 	ls.nzones = 1;
 	ls.lives = &l;
 	ls.nlives = 1;
-	ck_assert_int_eq(plan_diff(&ls, p, &d), 0);
+	ck_assert_int_eq(plan_diff(&want, 1, &ls, NULL, 0, p, &d), 0);
 	rrset_release(&live);
 	diags_release(&d);
 	return p->changes[0].op;

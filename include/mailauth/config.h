@@ -24,6 +24,7 @@
 #include "mailauth/dmarc.h"
 #include "mailauth/spf.h"
 
+struct buf;
 struct diags;
 struct err;
 
@@ -199,6 +200,11 @@ int	cfg_load_with(struct cfg *, const char *path,
 	    const struct cfg_load_opts *, struct diags *d);
 int	cfg_load_string_with(struct cfg *, const char *path, const char *text,
 	    size_t len, const struct cfg_load_opts *, struct diags *d);
+/* The whole of path into text (appended), at most 1 MiB, as cfg_load()
+ * reads it, for a caller that keeps the bytes (to hash the bytes it
+ * parses with cfg_load_string_with()); -1 after adding why not to d
+ * ("cannot read 'PATH': ..."). */
+int	cfg_read_file(const char *path, struct buf *text, struct diags *d);
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
 

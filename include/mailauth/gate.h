@@ -6,7 +6,8 @@
  *   cfg + day + report summary --gate_decide--> a verdict per domain
  *   verdicts --desired_build_gated (plan.h)----> held domains publish the
  *                                                stage before the due one
- *   live records --gate_settle-----------------> a held domain stays at the
+ *   desired + live records --gate_settle-------> a new desired array where a
+ *                                                held domain stays at the
  *                                                stage it is live at
  *
  * Pure: no I/O, no clock.  The reports are read by the caller (src/cli/).
@@ -82,14 +83,17 @@ void	gate_verdict_release(struct gate_verdict *);
 const char *gate_state_name(enum gate_state);
 
 /*
- * For every desired DMARC record held by desired_build_gated() (held set):
- * when Route 53 already holds the record of a stage from 1 to the one due
- * (an earlier run advanced it, or held it further back), that stage is
- * published instead, so a held domain neither advances nor steps back;
- * when it holds none of them, the held stage stays.  held is cleared when
- * the live stage is the due one (nothing is held back any more).  Call
- * after live_read() and before plan_diff().
+ * The desired records v (n of them, ls->lives parallel to them) as the
+ * plan publishes them, in a new array (release with desired_release();
+ * v is not changed): for every DMARC record held by desired_build_gated()
+ * (held set), when Route 53 already holds the record of a stage from 1 to
+ * the one due (an earlier run advanced it, or held it further back), that
+ * stage is published instead, so a held domain neither advances nor
+ * steps back; when it holds none of them, the held stage stays.  held is
+ * cleared when the live stage is the due one (nothing is held back any
+ * more).  plan_build() calls it between live_read() and plan_diff().
  */
-void	gate_settle(struct desired *, size_t, const struct live_state *);
+struct desired *gate_settle(const struct desired *v, size_t n,
+	    const struct live_state *ls);
 
 #endif

@@ -3,8 +3,12 @@
  *
  *   config --desired_build--> desired records
  *          --live_read------> live records (zone discovery, ListResourceRecordSets)
+ *          --gate_settle----> the desired records the plan publishes
  *          --plan_diff------> plan (per record set: create, update, delete, nothing)
- *          --plan_apply-----> change batches (one atomic batch per zone) -> INSYNC
+ *          --plan_batches---> change batches (one atomic batch per zone)
+ *          --plan_apply-----> Route 53 -> INSYNC
+ *
+ * plan_build() runs the steps up to the batches, in that order.
  *
  * Ownership of values: mailauth owns only the values it manages inside a
  * record set (at _dmarc.<domain>, the TXT value that is a DMARC record).
@@ -110,6 +114,9 @@ int	desired_build_gated(const struct cfg *, long day,
 struct plan_stage *desired_stage(const struct cfg_rollout *,
 	    const struct cfg_stage *st);
 void	desired_release(struct desired *, size_t);
+/* A deep copy of the n desired records of v (release with
+ * desired_release()); the domains stay borrowed from the config. */
+struct desired *desired_copy(const struct desired *v, size_t n);
 const char *record_kind_name(enum record_kind);
 /* 1 when the decoded TXT text is a value that kind owns. */
 int	record_kind_owns(enum record_kind, const char *text);
@@ -142,17 +149,37 @@ struct ses_identity;
 int	desired_build_ses(const struct cfg *, const struct ses_identity *ids,
 	    struct desired **, size_t *, struct diags *);
 /*
- * Stale Easy DKIM tokens: for each domain with ses, lists the names below
- * _domainkey.<domain> in the domain's zone of p (live_read_below()) and
- * finds the CNAMEs <x>._domainkey.<domain> -> <x>.dkim.amazonses.com whose
- * x is neither one of ids[i]'s tokens nor a selector of dkim:.  Each is
- * appended to p as a delete change when ses.prune_stale_tokens is set,
- * else reported in d as a warning that it is kept; p's counts are redone.
- * Nothing else is ever deleted.  Returns -1 on an API error (err).
+ * The names live_read() reads below for the stale Easy DKIM tokens (its
+ * below argument): for each domain with ses and at least one of the n
+ * desired records v, "_domainkey.<domain>." (canonical); NULL for the
+ * others.  cfg->ndomains entries; release with ses_token_tops_release().
  */
-int	ses_stale_tokens(const struct r53_client *, const struct cfg *,
-	    const struct ses_identity *ids, struct plan *p, struct diags *d,
-	    struct err *);
+char	**ses_token_tops(const struct cfg *, const struct desired *v,
+	    size_t n);
+void	ses_token_tops_release(char **, size_t);
+
+struct live_state;
+
+/* A stale Easy DKIM token CNAME, which plan_diff() deletes or shows kept. */
+struct plan_stale {
+	const struct live_below	*below;		/* where it was found */
+	const struct rrset	*set;		/* borrowed from below */
+	int			 remove;	/* ses.prune_stale_tokens */
+	char			*note;		/* why, for the plan */
+};
+
+/*
+ * Stale Easy DKIM tokens: among what ls holds below "_domainkey.<domain>."
+ * (live_read() with ses_token_tops()), the CNAMEs
+ * <x>._domainkey.<domain> -> <x>.dkim.amazonses.com whose x is neither one
+ * of ids[i]'s tokens nor a selector of dkim:, in the order found.  Each is
+ * to be deleted when ses.prune_stale_tokens is set, else kept with a note
+ * saying so.  Nothing else is ever deleted.  *v borrows from ls; release
+ * it with plan_stale_release().
+ */
+void	ses_stale_tokens(const struct cfg *, const struct ses_identity *ids,
+	    const struct live_state *ls, struct plan_stale **v, size_t *n);
+void	plan_stale_release(struct plan_stale *, size_t);
 /*
  * Appends one line (no newline) on how the domain's mail sent through SES
  * aligns with DMARC: DKIM with Easy DKIM or BYODKIM, SPF only with a
@@ -161,7 +188,8 @@ int	ses_stale_tokens(const struct r53_client *, const struct cfg *,
 void	ses_alignment(const struct cfg_domain *, const struct ses_identity *,
 	    struct buf *out);
 
-/* --- live records (src/plan/live.c) --- */
+/* --- live records (src/plan/zones.c finds the zones, src/plan/live.c
+ * reads them) --- */
 
 struct zone {
 	char	*id;		/* "Z..." */
@@ -176,11 +204,24 @@ struct live {
 	size_t			 nsets;
 };
 
+/* What Route 53 holds below one name of a domain's zone (live_read()'s
+ * below). */
+struct live_below {
+	const struct cfg_domain	*domain;	/* borrowed from the config */
+	const struct zone	*zone;		/* borrowed from live_state */
+	char			*name;		/* canonical */
+	struct rrset		*sets;		/* every set strictly below
+						 * name */
+	size_t			 nsets;
+};
+
 struct live_state {
 	struct zone	*zones;
 	size_t		 nzones;
 	struct live	*lives;		/* parallel to the desired array */
 	size_t		 nlives;
+	struct live_below *belows;	/* in the order of cfg->domains */
+	size_t		 nbelows;
 };
 
 /*
@@ -193,15 +234,17 @@ struct live_state {
  * the unrelated records in the zone: at most one per managed name, plus
  * one per further page of a name with that many record sets) or, when its
  * ResourceRecordSetCount says that costs no more requests than one per
- * domain of the zone, as one whole listing.  Problems that are the user's
- * to fix (no zone for a domain, a zone that does not contain the domain)
- * go to d as errors, all of them;
- * a failed API call fails at once with err.  Returns -1 when either
- * happened.
+ * domain of the zone, as one whole listing.  Then, when below is not NULL
+ * (cfg->ndomains entries), for each domain i whose below[i] (canonical)
+ * is not NULL, every record set strictly below that name in the domain's
+ * zone is read as live_read_below() reads it, into ls->belows.  Problems
+ * that are the user's to fix (no zone for a domain, a zone that does not
+ * contain the domain) go to d as errors, all of them; a failed API call
+ * fails at once with err.  Returns -1 when either happened.
  */
 int	live_read(const struct r53_client *, const struct cfg *,
-	    const struct desired *, size_t, struct live_state *,
-	    struct diags *d, struct err *);
+	    const struct desired *, size_t, const char *const *below,
+	    struct live_state *, struct diags *d, struct err *);
 void	live_release(struct live_state *);
 /*
  * Finds the hosted zone of every domain of cfg exactly as live_read() does
@@ -304,15 +347,22 @@ struct plan {
 };
 
 /*
- * Compares desired with live.  A desired that leaves the name alone
- * becomes a change with action none, before and after the live TXT set
- * (or NULL when there is none, or it is not a plain set).  Conflicts that mailauth must not resolve by
- * itself (a CNAME or an alias where a TXT set is wanted, a set with a
- * routing policy) are errors in d; live records that are odd but usable
- * (legacy DMARC tags, two DMARC records) are warnings.  Returns -1 when d
- * received an error.
+ * Compares the n desired records v with what is live at their names
+ * (ls->lives[i] is what Route 53 holds at v[i]'s name; live_read() made
+ * them parallel).  A desired that leaves the name alone becomes a change
+ * with action none, before and after the live TXT set (or NULL when there
+ * is none, or it is not a plain set).  Conflicts that mailauth must not
+ * resolve by itself (a CNAME or an alias where a TXT set is wanted, a set
+ * with a routing policy) are errors in d; live records that are odd but
+ * usable (legacy DMARC tags, two DMARC records) are warnings.  Then each
+ * of the nstale stale token CNAMEs (ses_stale_tokens(); stale may be NULL
+ * when nstale is 0) becomes a change of its own after the others: a
+ * delete, or, when it is kept, one with action none; each with its note.
+ * Returns -1 when d received an error.
  */
-int	plan_diff(const struct live_state *, struct plan *, struct diags *d);
+int	plan_diff(const struct desired *v, size_t n,
+	    const struct live_state *ls, const struct plan_stale *stale,
+	    size_t nstale, struct plan *, struct diags *d);
 void	plan_release(struct plan *);
 int	plan_has_changes(const struct plan *);
 /* Recounts nadd, nchange and ndestroy from the changes' ops. */
@@ -457,5 +507,95 @@ int	plan_apply(const struct r53_client *, const struct plan *,
 	    const struct apply_opts *, struct apply_zone_result **,
 	    size_t *);
 void	apply_results_release(struct apply_zone_result *, size_t);
+
+/* --- the plan, built in one pass (src/plan/build.c) --- */
+
+struct gate_verdict;
+
+enum plan_scope {
+	PLAN_SCOPE_ALL,		/* the config's records and SES's: a plan to
+				 * apply (plan, apply) */
+	PLAN_SCOPE_SES_STATUS	/* SES's records alone, as a report (ses
+				 * status): errors in the records or the diff
+				 * do not stop it; no batches and no metadata
+				 * are made, and day, created and
+				 * config_sha256 are not read */
+};
+
+/*
+ * What a plan is made from, gathered by the caller (src/cli/).  The AWS
+ * side comes last, through connect(): plan_build() calls it once the
+ * config's own records are built without error (at once in the status
+ * scope), so that a config whose records are wrong is reported without
+ * credentials and with nothing sent to AWS.
+ */
+struct plan_inputs {
+	const struct cfg		*cfg;
+	const char			*config_path;	/* as given with -c */
+	const char			*config_sha256;	/* lower-case hex of the
+							 * bytes cfg was parsed
+							 * from; may be NULL */
+	long				 day;		/* see desired_build() */
+	const char			*created;	/* RFC 3339, UTC */
+	const struct gate_verdict	*gates;		/* parallel to
+							 * cfg->domains, or
+							 * NULL: dates alone */
+	enum plan_scope			 scope;
+	/* The caller opens the AWS side (that I/O is its own) and gives
+	 * the Route 53 client and the SES identities (parallel to
+	 * cfg->domains, or NULL without ses:), both outliving the plan;
+	 * -1, after saying why, stops the plan. */
+	int				(*connect)(void *ctx,
+					    const struct r53_client **r53,
+					    const struct ses_identity **ses);
+	void				*ctx;
+};
+
+/* The step of plan_build() that failed. */
+enum plan_step {
+	PLAN_STEP_DESIRED,	/* the config's records (desired_build_gated) */
+	PLAN_STEP_CONNECT,	/* connect() failed, and said why */
+	PLAN_STEP_SES,		/* the records SES asks for */
+	PLAN_STEP_LIVE,		/* reading Route 53: d or err */
+	PLAN_STEP_DIFF,
+	PLAN_STEP_BATCHES
+};
+
+/* What plan_build() made, each step's result as that step left it. */
+struct plan_built {
+	struct desired		*desired;	/* the config's and SES's
+						 * records, whose names
+						 * live_read() read */
+	size_t			 ndesired;
+	struct desired		*settled;	/* what the plan publishes:
+						 * desired after gate_settle()
+						 * (ndesired entries); NULL
+						 * before the read */
+	struct live_state	 live;
+	struct plan_stale	*stale;		/* stale Easy DKIM tokens */
+	size_t			 nstale;
+	struct plan		 plan;
+	struct plan_batch	*batches;
+	size_t			 nbatches;
+	struct plan_meta	 meta;		/* from the inputs (scope all) */
+	enum plan_step		 failed;	/* on -1, the step that failed */
+};
+
+/*
+ * Makes the plan from in, in this order, each step reading what the steps
+ * before it made and changing none of it: the config's records
+ * (desired_build_gated() on in->day with in->gates); in->connect(); the
+ * records the SES identities ask for (desired_build_ses()); one read of
+ * Route 53 (live_read(), with ses_token_tops() below when there are SES
+ * identities); gate_settle(); ses_stale_tokens(); plan_diff();
+ * plan_batches(); and the metadata from in.  Nothing reads Route 53 after
+ * live_read().  Diagnostics of every step go to d; an API failure goes to
+ * err.  Returns -1 when a step failed (out->failed says which; what the
+ * steps before it made stays in out for the caller to show); release out
+ * with plan_built_release() either way.
+ */
+int	plan_build(const struct plan_inputs *in, struct plan_built *out,
+	    struct diags *d, struct err *err);
+void	plan_built_release(struct plan_built *);
 
 #endif

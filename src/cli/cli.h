@@ -10,6 +10,7 @@
 
 #include "mailauth/creds.h"
 #include "mailauth/http.h"
+#include "mailauth/plan.h"
 #include "mailauth/route53.h"
 
 struct cfg;
@@ -202,27 +203,16 @@ int	 cli_ses_identities(const struct cli_opts *, struct cli_aws *,
 	    const struct cfg *, struct ses_identity **);
 void	 cli_ses_release(struct ses_identity *, size_t);
 
-struct plan;
-struct desired;
-struct live_state;
-
-struct plan_batch;
-struct plan_meta;
-struct buf;
-
-/* The shared front half of plan and apply: config, desired, live, plan,
- * batches.  Prints diagnostics, not the plan; returns -1 after printing
- * why it could not make one. */
+/* The shared front half of plan and apply: the config read once, hashed
+ * and parsed, the clock read once, the gate's verdicts and the SES
+ * identities gathered, then plan_build() (mailauth/plan.h).  Prints
+ * diagnostics, not the plan; returns -1 after printing why it could not
+ * make one. */
 struct cli_plan {
 	struct cfg		*cfg;
-	struct desired		*desired;
-	size_t			 ndesired;
-	struct live_state	*live;
-	struct plan		*plan;
-	struct plan_batch	*batches;
-	size_t			 nbatches;
 	struct ses_identity	*ses;		/* parallel to cfg->domains,
 						 * or NULL without ses: */
+	struct plan_built	 built;		/* plan, batches, meta */
 };
 
 int	 cli_plan_make(const struct cli_opts *, struct cli_aws *,
@@ -234,9 +224,8 @@ void	 cli_plan_print(const struct cli_opts *, const struct plan *,
 /* Appends the changes that weaken protection, as text or Markdown;
  * returns how many. */
 size_t	 cli_plan_weakens(const struct plan *, struct buf *, int markdown);
-/* The plan's metadata for the config o->config now; -1 after printing. */
-int	 cli_plan_meta(const struct cli_opts *, struct plan_meta *);
-/* Lower-case hex SHA-256 of a file's bytes; -1 after printing. */
-int	 cli_file_sha256(const char *path, char hex[65]);
+/* Lower-case hex SHA-256 of the config file at path, read as
+ * cli_load_config() reads it; -1 after printing. */
+int	 cli_config_sha256(const char *path, char hex[65]);
 
 #endif

@@ -100,7 +100,7 @@ load_saved(const struct cli_opts *o, const char *path, struct plan *plan,
 		goto out;
 	}
 	config = o->config_given ? o->config : meta->config_path;
-	if (cli_file_sha256(config, now) == -1) {
+	if (cli_config_sha256(config, now) == -1) {
 		cli_error("the plan in '%s' was made from '%s'; give the "
 		    "configuration with -c", path, meta->config_path);
 		goto out;
@@ -210,6 +210,7 @@ cmd_apply_exec(const struct cli_opts *o)
 	struct apply_zone_result	*results = NULL;
 	struct progress			 pr;
 	const struct plan		*plan;
+	const struct plan_meta		*pmeta;
 	struct plan_batch		*batches = NULL;
 	size_t				 nbatches = 0, nresults = 0;
 	int				 rc = EXIT_ERROR, failed;
@@ -248,19 +249,20 @@ cmd_apply_exec(const struct cli_opts *o)
 		if (cli_aws_open(o, &aws) == -1)
 			goto out;
 		plan = &saved;
+		pmeta = &meta;
 	} else {
-		if (cli_plan_make(o, &aws, &p) == -1 ||
-		    cli_plan_meta(o, &meta) == -1)
+		if (cli_plan_make(o, &aws, &p) == -1)
 			goto out;
-		plan = p.plan;
-		batches = p.batches;
-		nbatches = p.nbatches;
+		plan = &p.built.plan;
+		pmeta = &p.built.meta;
+		batches = p.built.batches;
+		nbatches = p.built.nbatches;
 	}
 	{
 		struct cli_opts	 text = *o;
 
 		text.format = NULL;	/* apply always shows text */
-		cli_plan_print(&text, plan, &meta);
+		cli_plan_print(&text, plan, pmeta);
 	}
 	if (!plan_has_changes(plan)) {
 		rc = EXIT_OK;

@@ -49,27 +49,26 @@ out:
 static int
 cmd_plan_exec(const struct cli_opts *o)
 {
-	struct cli_aws		aws;
-	struct cli_plan		p;
-	struct plan_meta	meta;
-	int			rc = EXIT_ERROR;
+	struct cli_aws		 aws;
+	struct cli_plan		 p;
+	const struct plan	*plan;
+	int			 rc = EXIT_ERROR;
 
-	memset(&meta, 0, sizeof(meta));
-	if (cli_plan_make(o, &aws, &p) == -1 || cli_plan_meta(o, &meta) == -1)
+	if (cli_plan_make(o, &aws, &p) == -1)
 		goto out;
-	cli_plan_print(o, p.plan, &meta);
+	plan = &p.built.plan;
+	cli_plan_print(o, plan, &p.built.meta);
 	if (o->out != NULL) {
-		if (save(o->out, p.plan, &meta) == -1)
+		if (save(o->out, plan, &p.built.meta) == -1)
 			goto out;
 		fprintf(stderr, "mailauth: plan saved to '%s'; apply it with "
 		    "'mailauth apply %s'\n", o->out, o->out);
 	}
-	if (plan_has_changes(p.plan) && o->detailed_exitcode)
+	if (plan_has_changes(plan) && o->detailed_exitcode)
 		rc = EXIT_CHANGES;
 	else
 		rc = EXIT_OK;
 out:
-	plan_meta_release(&meta);
 	cli_plan_release(&p);
 	cli_aws_close(&aws);
 	return rc;

@@ -118,42 +118,50 @@ route53_line(const struct cfg_domain *dom, const struct plan *p,
 	buf_release(&off);
 }
 
+/* What compare() hands plan_build(): the AWS side, already open. */
+struct connected {
+	const struct r53_client		*r53;
+	const struct ses_identity	*ids;
+};
+
+static int
+connected(void *ctx, const struct r53_client **r53,
+    const struct ses_identity **ses)
+{
+	const struct connected	*c = ctx;
+
+	*r53 = c->r53;
+	*ses = c->ids;
+	return 0;
+}
+
 /*
  * The records of the identities alone (not the rest of the config),
  * compared with Route 53 as plan compares them.  -1 after printing.
  */
 static int
 compare(const struct cli_opts *o, struct cli_aws *aws, const struct cfg *cfg,
-    const struct ses_identity *ids, struct plan *plan)
+    const struct ses_identity *ids, struct plan_built *b)
 {
-	struct live_state	 ls;
-	struct desired		*desired = NULL;
+	struct plan_inputs	 in;
+	struct connected	 c;
 	struct diags		 d = DIAGS_INIT;
 	struct err		 err;
-	size_t			 n = 0;
-	int			 rc = -1;
+	int			 rc;
 
-	(void)o;
-	memset(&ls, 0, sizeof(ls));
 	err_clear(&err);
-	desired_build_ses(cfg, ids, &desired, &n, &d);
-	if (live_read(&aws->r53, cfg, desired, n, &ls, &d, &err) == -1) {
-		cli_diags(&d);
-		if (err.msg[0] != '\0')
-			cli_error("%s", err.msg);
-		goto out;
-	}
-	plan_diff(&ls, plan, &d);
-	if (ses_stale_tokens(&aws->r53, cfg, ids, plan, &d, &err) == -1) {
-		cli_diags(&d);
-		cli_error("%s", err.msg);
-		goto out;
-	}
+	memset(&in, 0, sizeof(in));
+	in.cfg = cfg;
+	in.config_path = o->config;
+	in.scope = PLAN_SCOPE_SES_STATUS;
+	c.r53 = &aws->r53;
+	c.ids = ids;
+	in.connect = connected;
+	in.ctx = &c;
+	rc = plan_build(&in, b, &d, &err);
 	cli_diags(&d);
-	rc = 0;
-out:
-	live_release(&ls);
-	desired_release(desired, n);
+	if (rc == -1 && err.msg[0] != '\0')
+		cli_error("%s", err.msg);
 	diags_release(&d);
 	return rc;
 }
@@ -163,14 +171,14 @@ cmd_ses_exec(const struct cli_opts *o)
 {
 	struct cli_aws		 aws;
 	struct cfg		 cfg;
-	struct plan		 plan;
+	struct plan_built	 built;
 	struct ses_identity	*ids = NULL;
 	struct buf		 out = BUF_INIT;
 	size_t			 i;
 	int			 rc = EXIT_ERROR;
 
 	memset(&aws, 0, sizeof(aws));
-	memset(&plan, 0, sizeof(plan));
+	memset(&built, 0, sizeof(built));
 	if (o->nargs == 0 || strcmp(o->args[0], "status") != 0) {
 		if (o->nargs == 0)
 			cli_error("'ses' needs a subcommand: status");
@@ -191,7 +199,7 @@ cmd_ses_exec(const struct cli_opts *o)
 		goto out;
 	if (cli_ses_identities(o, &aws, &cfg, &ids) == -1)
 		goto out;
-	if (compare(o, &aws, &cfg, ids, &plan) == -1)
+	if (compare(o, &aws, &cfg, ids, &built) == -1)
 		goto out;
 	for (i = 0; i < cfg.ndomains; i++) {
 		if (!cfg.domains[i].ses.present)
@@ -199,7 +207,7 @@ cmd_ses_exec(const struct cli_opts *o)
 		if (out.len > 0)
 			buf_addc(&out, '\n');
 		identity_lines(&cfg.domains[i], &ids[i], &out);
-		route53_line(&cfg.domains[i], &plan, &out);
+		route53_line(&cfg.domains[i], &built.plan, &out);
 		buf_adds(&out, "  alignment: ");
 		ses_alignment(&cfg.domains[i], &ids[i], &out);
 		buf_addc(&out, '\n');
@@ -208,7 +216,7 @@ cmd_ses_exec(const struct cli_opts *o)
 	fflush(stdout);
 	rc = EXIT_OK;
 out:
-	plan_release(&plan);
+	plan_built_release(&built);
 	cli_ses_release(ids, cfg.ndomains);
 	cli_aws_close(&aws);
 	cfg_release(&cfg);

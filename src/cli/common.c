@@ -104,22 +104,46 @@ cli_templates_dir(const struct cli_opts *o)
 	return NULL;
 }
 
-long
-cli_day(const struct cli_opts *o)
+/* The day of t, or --at. */
+static long
+day_of(const struct cli_opts *o, time_t t)
 {
-	time_t	 t;
-
 	if (o->at >= 0)
 		return o->at;
-	t = time(NULL);
 	return (long)(t / 86400);
 }
 
-int
-cli_load_config(const struct cli_opts *o, struct cfg *cfg)
+long
+cli_day(const struct cli_opts *o)
+{
+	return day_of(o, time(NULL));
+}
+
+/* Lower-case hex SHA-256 of text, read from path; -1 after printing. */
+static int
+sha256_hex(const char *path, const struct buf *text, char hex[65])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+
+	if (EVP_Digest(text->data != NULL ? text->data : "", text->len, md,
+	    &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
+		cli_error("cannot hash '%s' with OpenSSL", path);
+		return -1;
+	}
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/* cli_load_config(), also giving the SHA-256 of the bytes parsed (sha256
+ * may be NULL). */
+static int
+load_config(const struct cli_opts *o, struct cfg *cfg, char sha256[65])
 {
 	struct cfg_load_opts	 lo;
 	struct diags		 d = DIAGS_INIT;
+	struct buf		 text = BUF_INIT;
 	struct stat		 st;
 	char			*builtin = NULL;
 	int			 rc = -1;
@@ -138,13 +162,44 @@ cli_load_config(const struct cli_opts *o, struct cfg *cfg)
 	memset(&lo, 0, sizeof(lo));
 	lo.user_templates = o->policies;
 	lo.templates = builtin = cli_templates_dir(o);
-	rc = cfg_load_with(cfg, o->config, &lo, &d);
+	if (cfg_read_file(o->config, &text, &d) == 0)
+		rc = cfg_load_string_with(cfg, o->config, buf_str(&text),
+		    text.len, &lo, &d);
 	cli_diags(&d);
 	if (rc == -1)
 		cli_error("%zu error%s in '%s'; nothing was sent to AWS",
 		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
+	if (rc == 0 && sha256 != NULL && sha256_hex(o->config, &text,
+	    sha256) == -1) {
+		cfg_release(cfg);
+		rc = -1;
+	}
 	diags_release(&d);
+	buf_release(&text);
 	free(builtin);
+	return rc;
+}
+
+int
+cli_load_config(const struct cli_opts *o, struct cfg *cfg)
+{
+	return load_config(o, cfg, NULL);
+}
+
+int
+cli_config_sha256(const char *path, char hex[65])
+{
+	struct diags	 d = DIAGS_INIT;
+	struct buf	 text = BUF_INIT;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (cfg_read_file(path, &text, &d) == 0)
+		rc = sha256_hex(path, &text, hex);
+	for (i = 0; i < d.n; i++)
+		cli_error("%s", d.v[i].msg);
+	diags_release(&d);
+	buf_release(&text);
 	return rc;
 }
 
@@ -175,8 +230,8 @@ print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
 	struct buf	 line = BUF_INIT;
 	size_t		 i, k;
 
-	for (i = 0; i < p->ndesired; i++) {
-		const struct desired		*w = &p->desired[i];
+	for (i = 0; i < p->built.ndesired; i++) {
+		const struct desired		*w = &p->built.settled[i];
 		const struct gate_verdict	*v;
 
 		if (w->kind != RECORD_DMARC || w->stage == NULL)
@@ -208,92 +263,129 @@ print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
 	buf_release(&line);
 }
 
+/* Prints why plan_build() failed, after its diagnostics; connect() has
+ * said why already. */
+static void
+print_failure(const struct cli_opts *o, const struct plan_built *b,
+    const struct diags *d, const struct err *err)
+{
+	if (b->failed != PLAN_STEP_CONNECT)
+		cli_diags(d);
+	switch (b->failed) {
+	case PLAN_STEP_DESIRED:
+		cli_error("%zu error%s in the records '%s' produces; nothing "
+		    "was sent to AWS", d->nerrors, d->nerrors == 1 ? "" : "s",
+		    o->config);
+		break;
+	case PLAN_STEP_CONNECT:
+		break;
+	case PLAN_STEP_SES:
+		cli_error("%zu error%s in the records SES asks for; nothing "
+		    "was changed", d->nerrors, d->nerrors == 1 ? "" : "s");
+		break;
+	case PLAN_STEP_LIVE:
+		if (err->msg[0] != '\0') {
+			cli_error("%s", err->msg);
+			break;
+		}
+		/* FALLTHROUGH */
+	case PLAN_STEP_DIFF:
+	case PLAN_STEP_BATCHES:
+		cli_error("%zu error%s; nothing was changed", d->nerrors,
+		    d->nerrors == 1 ? "" : "s");
+		break;
+	}
+}
+
+/* The clock, read once: the day the plan is for and when it is made. */
+static void
+plan_time(const struct cli_opts *o, long *day, char created[32])
+{
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	*day = day_of(o, t);
+	gmtime_r(&t, &tm);
+	strftime(created, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* What plan_make() hands plan_build() to connect with. */
+struct connect {
+	const struct cli_opts	*o;
+	struct cli_aws		*aws;
+	struct cli_plan		*p;
+};
+
+/* The AWS side, once the config's records are sound: the Route 53 client
+ * and the SES identities of the domains with ses:. */
+static int
+plan_connect(void *ctx, const struct r53_client **r53,
+    const struct ses_identity **ses)
+{
+	struct connect	*c = ctx;
+
+	/* Open already when the gate read reports from S3. */
+	if (c->aws->endpoint == NULL && cli_aws_open(c->o, c->aws) == -1)
+		return -1;
+	if (cli_ses_has(c->p->cfg) && cli_ses_identities(c->o, c->aws,
+	    c->p->cfg, &c->p->ses) == -1) {
+		cli_error("nothing was changed");
+		return -1;
+	}
+	*r53 = &c->aws->r53;
+	*ses = c->p->ses;
+	return 0;
+}
+
 int
 cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
     struct cli_plan *p)
 {
 	struct gate_verdict	*gates = NULL;
-	struct diags	 d = DIAGS_INIT;
-	struct err	 err;
-	int		 rc = -1;
+	struct plan_inputs	 in;
+	struct connect		 c;
+	struct diags		 d = DIAGS_INIT;
+	struct err		 err;
+	char			 sha256[65], created[32];
+	long			 day;
+	int			 rc = -1;
 
 	memset(p, 0, sizeof(*p));
 	memset(aws, 0, sizeof(*aws));
 	err_clear(&err);
 	p->cfg = xcalloc(1, sizeof(*p->cfg));
-	p->live = xcalloc(1, sizeof(*p->live));
-	p->plan = xcalloc(1, sizeof(*p->plan));
-	if (cli_load_config(o, p->cfg) == -1) {
+	if (load_config(o, p->cfg, sha256) == -1) {
 		free(p->cfg);
 		p->cfg = NULL;
 		goto out;
 	}
-	if (cli_gate_eval(o, p->cfg, cli_day(o), aws, &gates) == -1) {
+	plan_time(o, &day, created);
+	if (cli_gate_eval(o, p->cfg, day, aws, &gates) == -1) {
 		cli_error("nothing was sent to Route 53");
 		goto out;
 	}
-	if (desired_build_gated(p->cfg, cli_day(o), gates, &p->desired,
-	    &p->ndesired, &d) == -1) {
-		cli_diags(&d);
-		cli_error("%zu error%s in the records '%s' produces; nothing "
-		    "was sent to AWS", d.nerrors, d.nerrors == 1 ? "" : "s",
-		    o->config);
-		goto out;
-	}
-	/* Open already when the gate read reports from S3. */
-	if (aws->endpoint == NULL && cli_aws_open(o, aws) == -1)
-		goto out;
-	/* What the SES identities ask for joins the config's records
-	 * before anything is read from Route 53. */
-	if (cli_ses_has(p->cfg)) {
-		if (cli_ses_identities(o, aws, p->cfg, &p->ses) == -1) {
-			cli_error("nothing was changed");
-			goto out;
-		}
-		if (desired_build_ses(p->cfg, p->ses, &p->desired,
-		    &p->ndesired, &d) == -1) {
-			cli_diags(&d);
-			cli_error("%zu error%s in the records SES asks for; "
-			    "nothing was changed", d.nerrors,
-			    d.nerrors == 1 ? "" : "s");
-			goto out;
-		}
-	}
-	if (live_read(&aws->r53, p->cfg, p->desired, p->ndesired, p->live,
-	    &d, &err) == -1) {
-		cli_diags(&d);
-		if (err.msg[0] != '\0')
-			cli_error("%s", err.msg);
-		else
-			cli_error("%zu error%s; nothing was changed", d.nerrors,
-			    d.nerrors == 1 ? "" : "s");
-		goto out;
-	}
-	if (gates != NULL) {
-		gate_settle(p->desired, p->ndesired, p->live);
+	c.o = o;
+	c.aws = aws;
+	c.p = p;
+	memset(&in, 0, sizeof(in));
+	in.cfg = p->cfg;
+	in.config_path = o->config;
+	in.config_sha256 = sha256;
+	in.day = day;
+	in.created = created;
+	in.gates = gates;
+	in.scope = PLAN_SCOPE_ALL;
+	in.connect = plan_connect;
+	in.ctx = &c;
+	rc = plan_build(&in, &p->built, &d, &err);
+	if (gates != NULL && p->built.settled != NULL)
 		print_gate(p, gates);
-	}
-	if (plan_diff(p->live, p->plan, &d) == -1) {
-		cli_diags(&d);
-		cli_error("%zu error%s; nothing was changed", d.nerrors,
-		    d.nerrors == 1 ? "" : "s");
-		goto out;
-	}
-	if (p->ses != NULL && ses_stale_tokens(&aws->r53, p->cfg, p->ses,
-	    p->plan, &d, &err) == -1) {
-		cli_diags(&d);
-		cli_error("%s", err.msg);
-		goto out;
-	}
-	if (plan_batches(p->plan, &p->batches, &p->nbatches, &d) == -1) {
-		cli_diags(&d);
-		cli_error("%zu error%s; nothing was changed", d.nerrors,
-		    d.nerrors == 1 ? "" : "s");
+	if (rc == -1) {
+		print_failure(o, &p->built, &d, &err);
 		goto out;
 	}
 	cli_diags(&d);
 	print_alignment(p);
-	rc = 0;
 out:
 	if (gates != NULL)
 		cli_gate_free(gates, p->cfg->ndomains);
@@ -358,77 +450,14 @@ cli_plan_print(const struct cli_opts *o, const struct plan *plan,
 	buf_release(&text);
 }
 
-int
-cli_file_sha256(const char *path, char hex[65])
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE], chunk[65536];
-	EVP_MD_CTX	*ctx = NULL;
-	FILE		*f;
-	unsigned int	 mdlen = 0, i;
-	size_t		 n;
-	int		 rc = -1;
-
-	if ((f = fopen(path, "rb")) == NULL) {
-		cli_error("cannot read '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		goto out;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (EVP_DigestUpdate(ctx, chunk, n) != 1)
-			goto out;
-	if (ferror(f)) {
-		cli_error("cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1)
-		goto out;
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	rc = 0;
-out:
-	if (rc == -1 && !ferror(f))
-		cli_error("cannot hash '%s' with OpenSSL", path);
-	EVP_MD_CTX_free(ctx);
-	fclose(f);
-	return rc;
-}
-
-int
-cli_plan_meta(const struct cli_opts *o, struct plan_meta *meta)
-{
-	char		 when[32];
-	time_t		 t = time(NULL);
-	struct tm	 tm;
-
-	memset(meta, 0, sizeof(*meta));
-	meta->format_version = PLAN_FORMAT_VERSION;
-	if (cli_file_sha256(o->config, meta->config_sha256) == -1)
-		return -1;
-	meta->mailauth_version = xstrdup(MAILAUTH_VERSION);
-	meta->config_path = xstrdup(o->config);
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	meta->created = xstrdup(when);
-	return 0;
-}
-
 void
 cli_plan_release(struct cli_plan *p)
 {
-	plan_batches_release(p->batches, p->nbatches);
-	if (p->plan != NULL)
-		plan_release(p->plan);
-	if (p->live != NULL)
-		live_release(p->live);
-	desired_release(p->desired, p->ndesired);
-	if (p->cfg != NULL)
+	plan_built_release(&p->built);
+	if (p->cfg != NULL) {
 		cli_ses_release(p->ses, p->cfg->ndomains);
-	if (p->cfg != NULL)
 		cfg_release(p->cfg);
-	free(p->plan);
-	free(p->live);
+	}
 	free(p->cfg);
 	memset(p, 0, sizeof(*p));
 }

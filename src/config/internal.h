@@ -76,9 +76,6 @@ struct ctx {
 
 /* --- yaml.c: reading --- */
 
-/* The whole of path into text, at most CFG_MAX_SIZE bytes; -1 after
- * adding why not to d. */
-int	cfg_read_file(const char *path, struct buf *text, struct diags *d);
 /* Reads the one document of c->text; NULL when there is nothing to check
  * (reported).  The caller frees the tree with cfg_node_free(). */
 struct node *cfg_read_tree(struct ctx *c);

@@ -354,3 +354,29 @@ desired_release(struct desired *v, size_t n)
 	}
 	free(v);
 }
+
+static char *
+strdup_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+struct desired *
+desired_copy(const struct desired *v, size_t n)
+{
+	struct desired	*out = xcalloc(n + 1, sizeof(*out));
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		out[i] = v[i];
+		out[i].key = strdup_null(v[i].key);
+		out[i].name = strdup_null(v[i].name);
+		out[i].type = strdup_null(v[i].type);
+		out[i].text = strdup_null(v[i].text);
+		if (v[i].stage != NULL) {
+			out[i].stage = xmalloc(sizeof(*out[i].stage));
+			*out[i].stage = *v[i].stage;
+		}
+	}
+	return out;
+}

@@ -50,10 +50,9 @@ check_live(enum record_kind kind, const char *text, const char *where,
  * a CNAME.
  */
 static int
-classify(const struct live *l, const char *display, struct at_name *at,
-    struct diags *d)
+classify(const struct desired *want, const struct live *l, const char *display,
+    struct at_name *at, struct diags *d)
 {
-	const struct desired	*want = l->desired;
 	size_t			 i, ntxt = 0;
 
 	memset(at, 0, sizeof(*at));
@@ -100,10 +99,10 @@ classify(const struct live *l, const char *display, struct at_name *at,
  * values found; *kept is set when an equivalent live value was kept.
  */
 static size_t
-merge_txt(const struct live *l, const struct rrset *live, const char *value,
-    const char *display, struct rrset *after, int *kept, struct diags *d)
+merge_txt(const struct desired *want, const struct rrset *live,
+    const char *value, const char *display, struct rrset *after, int *kept,
+    struct diags *d)
 {
-	const struct desired	*want = l->desired;
 	struct buf		 text = BUF_INIT;
 	size_t			 i, owned = 0;
 
@@ -146,10 +145,9 @@ settle(struct plan_change *c)
 }
 
 static int
-want_txt(const struct live *l, const struct at_name *at, const char *display,
-    struct plan_change *c, struct diags *d)
+want_txt(const struct desired *want, const struct at_name *at,
+    const char *display, struct plan_change *c, struct diags *d)
 {
-	const struct desired	*want = l->desired;
 	struct buf		 value = BUF_INIT;
 	size_t			 owned;
 	int			 kept;
@@ -166,7 +164,7 @@ want_txt(const struct live *l, const struct at_name *at, const char *display,
 		rrset_value_add(&c->after, buf_str(&value));
 	else {
 		rrset_copy(&c->before, at->txt);
-		owned = merge_txt(l, at->txt, buf_str(&value), display,
+		owned = merge_txt(want, at->txt, buf_str(&value), display,
 		    &c->after, &kept, d);
 		/* The TTL belongs to the whole set: where other values share
 		 * it, it is theirs as much as ours and stays as it is. */
@@ -190,10 +188,9 @@ want_txt(const struct live *l, const struct at_name *at, const char *display,
 }
 
 static int
-want_cname(const struct live *l, const struct at_name *at,
+want_cname(const struct desired *want, const struct at_name *at,
     const char *display, struct plan_change *c, struct diags *d)
 {
-	const struct desired	*want = l->desired;
 	struct rrset		 rest;
 	char			*target;
 	int			 kept;
@@ -205,7 +202,7 @@ want_cname(const struct live *l, const struct at_name *at,
 		 * nothing beside a CNAME, so the whole TXT set must go. */
 		memset(&rest, 0, sizeof(rest));
 		rrset_init(&rest, want->name, "TXT", at->txt->ttl);
-		merge_txt(l, at->txt, NULL, display, &rest, &kept, d);
+		merge_txt(want, at->txt, NULL, display, &rest, &kept, d);
 		if (rest.nvalues > 0) {
 			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the TXT "
 			    "record set holds %zu value%s that %s not a DKIM "
@@ -237,7 +234,7 @@ want_cname(const struct live *l, const struct at_name *at,
 }
 
 static int
-want_absent(const struct live *l, const struct at_name *at,
+want_absent(const struct desired *want, const struct at_name *at,
     const char *display, struct plan_change *c, struct diags *d)
 {
 	int	 kept;
@@ -250,7 +247,7 @@ want_absent(const struct live *l, const struct at_name *at,
 		return 0;
 	rrset_copy(&c->before, at->txt);
 	rrset_init(&c->after, at->txt->name, "TXT", at->txt->ttl);
-	if (merge_txt(l, at->txt, NULL, display, &c->after, &kept, d) == 0) {
+	if (merge_txt(want, at->txt, NULL, display, &c->after, &kept, d) == 0) {
 		/* Nothing of ours there: leave the set alone. */
 		rrset_release(&c->after);
 		rrset_copy(&c->after, at->txt);
@@ -265,10 +262,9 @@ want_absent(const struct live *l, const struct at_name *at,
  * without the final dot) is kept as written.
  */
 static int
-want_mx(const struct live *l, const char *display, struct plan_change *c,
-    struct diags *d)
+want_mx(const struct desired *want, const struct live *l, const char *display,
+    struct plan_change *c, struct diags *d)
 {
-	const struct desired	*want = l->desired;
 	const struct rrset	*mx = NULL;
 	size_t			 i, nmx = 0;
 
@@ -335,9 +331,9 @@ want_leave(const struct live *l, struct plan_change *c)
 
 /* Fills c from one live name; returns -1 when d received an error. */
 static int
-diff_one(const struct live *l, struct plan_change *c, struct diags *d)
+diff_one(const struct desired *want, const struct live *l,
+    struct plan_change *c, struct diags *d)
 {
-	const struct desired	*want = l->desired;
 	struct at_name		 at;
 	char			*display = dns_name_display(want->name);
 	int			 rc = -1;
@@ -354,16 +350,16 @@ diff_one(const struct live *l, struct plan_change *c, struct diags *d)
 		rc = 0;
 		goto out;
 	}
-	if (classify(l, display, &at, d) == -1)
+	if (classify(want, l, display, &at, d) == -1)
 		goto out;
 	if (want->kind == RECORD_MAIL_FROM)
-		rc = want_mx(l, display, c, d);
+		rc = want_mx(want, l, display, c, d);
 	else if (want->absent)
-		rc = want_absent(l, &at, display, c, d);
+		rc = want_absent(want, &at, display, c, d);
 	else if (strcmp(want->type, "CNAME") == 0)
-		rc = want_cname(l, &at, display, c, d);
+		rc = want_cname(want, &at, display, c, d);
 	else
-		rc = want_txt(l, &at, display, c, d);
+		rc = want_txt(want, &at, display, c, d);
 	if (rc == 0)
 		settle(c);
 out:
@@ -371,11 +367,30 @@ out:
 	return rc;
 }
 
-int
-plan_diff(const struct live_state *ls, struct plan *p, struct diags *d)
+/* A change for a stale token: deleted, or shown kept. */
+static void
+diff_stale(const struct plan_stale *st, struct plan_change *c)
 {
-	size_t	 i;
-	int	 rc = 0;
+	c->kind = RECORD_DKIM;
+	c->domain = xstrdup(st->below->domain->name);
+	rrset_copy(&c->before, st->set);
+	if (st->remove)
+		c->op = PLAN_DELETE;
+	else {
+		c->op = PLAN_NONE;
+		rrset_copy(&c->after, st->set);
+	}
+	c->note = xstrdup(st->note);
+}
+
+int
+plan_diff(const struct desired *v, size_t n, const struct live_state *ls,
+    const struct plan_stale *stale, size_t nstale, struct plan *p,
+    struct diags *d)
+{
+	struct plan_change	*c;
+	size_t			 i;
+	int			 rc = 0;
 
 	memset(p, 0, sizeof(*p));
 	/* The zones first, all of them, so that changes can point at them. */
@@ -386,15 +401,18 @@ plan_diff(const struct live_state *ls, struct plan *p, struct diags *d)
 		p->zones[i].name = xstrdup(ls->zones[i].name);
 	}
 	p->nzones = ls->nzones;
-	for (i = 0; i < ls->nlives; i++) {
-		struct plan_change	*c;
-
+	for (i = 0; i < ls->nlives && i < n; i++) {
 		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
 		c->zone = &p->zones[ls->lives[i].zone - ls->zones];
-		if (diff_one(&ls->lives[i], c, d) == -1) {
+		if (diff_one(&v[i], &ls->lives[i], c, d) == -1) {
 			rc = -1;
 			c->op = PLAN_NONE;
 		}
+	}
+	for (i = 0; i < nstale; i++) {
+		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
+		c->zone = &p->zones[stale[i].below->zone - ls->zones];
+		diff_stale(&stale[i], c);
 	}
 	plan_count(p);
 	return rc;

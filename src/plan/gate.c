@@ -1,6 +1,7 @@
 /*
  * gate.c - the rollout gate: a verdict per domain from a report summary,
- * and, once Route 53 has been read, the stage a held domain stays at.
+ * and, once Route 53 has been read, the stage a held domain stays at (a
+ * new desired array: the one built before the read is left as it was).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -171,18 +172,19 @@ move_to(struct desired *w, size_t n)
 	w->stage = desired_stage(ro, &ro->stages[n - 1]);
 }
 
-void
-gate_settle(struct desired *v, size_t n, const struct live_state *ls)
+struct desired *
+gate_settle(const struct desired *v, size_t n, const struct live_state *ls)
 {
 	const struct cfg_rollout	*ro;
+	struct desired			*out = desired_copy(v, n);
 	char				*live, *text;
 	size_t				 i, j, k;
 
 	for (i = 0; i < ls->nlives && i < n; i++) {
-		struct desired	*w = &v[i];
+		struct desired	*w = &out[i];
 
 		if (!w->held || w->kind != RECORD_DMARC ||
-		    ls->lives[i].desired != w)
+		    ls->lives[i].desired != &v[i])
 			continue;
 		if ((live = live_dmarc(&ls->lives[i])) == NULL)
 			continue;
@@ -208,4 +210,5 @@ gate_settle(struct desired *v, size_t n, const struct live_state *ls)
 			w->held = 0;
 		free(live);
 	}
+	return out;
 }

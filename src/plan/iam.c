@@ -15,6 +15,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "mailauth/zoneref.h"
 
 #define ZONE_ARN	"arn:aws:route53:::hostedzone/"
 #define CHANGE_ARN	"arn:aws:route53:::change/*"
@@ -28,23 +29,16 @@ struct pzone {
 	int		 like;		/* a name is a pattern (SES tokens) */
 };
 
-static int
-is_zone_id(const char *s)
+/* The domain's zone: when it is a hosted zone id (borrowed), else NULL. */
+static const char *
+zone_id_of(const struct cfg_domain *dom)
 {
-	return s[0] == 'Z' && strchr(s, '.') == NULL;
-}
+	struct zone_ref	 ref;
 
-/* Route 53 hosted zone ids are upper-case letters and digits; anything
- * else would change the meaning of the ARN. */
-static int
-zone_id_ok(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
-			return 0;
-	return 1;
+	if (dom->zone == NULL)
+		return NULL;
+	zone_ref_parse(dom->zone, &ref);
+	return ref.kind == ZONE_REF_ID ? ref.value : NULL;
 }
 
 int
@@ -56,11 +50,8 @@ iam_zone_ids_offline(const struct cfg *cfg, const char **ids,
 
 	for (i = 0; i < cfg->ndomains; i++) {
 		dom = &cfg->domains[i];
-		ids[i] = NULL;
-		if (dom->zone != NULL && is_zone_id(dom->zone)) {
-			ids[i] = dom->zone;
+		if ((ids[i] = zone_id_of(dom)) != NULL)
 			continue;
-		}
 		if (dom->zone != NULL)
 			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
 			    dom->pos.col, "domains.%s.zone: --offline needs a "
@@ -286,14 +277,13 @@ iam_policy_build(const struct cfg *cfg, const struct desired *desired,
 	/* cJSON allocates through xmalloc(), as src/plan/json.c has it. */
 	cJSON_InitHooks(&hooks);
 	for (i = 0; i < cfg->ndomains; i++) {
-		if (zone_ids[i] == NULL || !zone_id_ok(zone_ids[i])) {
+		if (zone_ids[i] == NULL || !zone_ref_is_id(zone_ids[i])) {
 			err_set(err, "domains.%s: '%s' is not a hosted zone id",
 			    cfg->domains[i].name, zone_ids[i] != NULL ?
 			    zone_ids[i] : "");
 			goto out;
 		}
-		if (cfg->domains[i].zone != NULL &&
-		    is_zone_id(cfg->domains[i].zone))
+		if (zone_id_of(&cfg->domains[i]) != NULL)
 			by_id = 1;
 		else
 			by_name = 1;

@@ -23,12 +23,12 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "mailauth/zoneref.h"
 
 /* The format is 5 levels deep; a little more lets a slightly wrong
  * document get an error naming its field instead of this limit. */
 #define MAX_DEPTH	16
 #define TTL_MAX		2147483647.0
-#define ZONE_ID_MAX	32
 #define STAGES_MAX	1000.0
 
 static const char *const top_fields[] = {
@@ -609,19 +609,6 @@ read_rrset(struct rd *r, const cJSON *o, const char *key, struct rrset *rs)
 	return 0;
 }
 
-/* Route 53's form of a hosted zone id, without "/hostedzone/". */
-static int
-is_zone_id(const char *s)
-{
-	size_t	 n;
-
-	for (n = 0; s[n] != '\0'; n++)
-		if (!(s[n] >= 'A' && s[n] <= 'Z') &&
-		    !(s[n] >= '0' && s[n] <= '9'))
-			return 0;
-	return n >= 1 && n <= ZONE_ID_MAX;
-}
-
 /*
  * The zone of change i: an index into p->zones, which gets an entry per
  * distinct zone id.  Nothing points into p->zones yet, so it may move.
@@ -640,7 +627,7 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 		return -1;
 	if (get_str(r, v, "id", 0, &id) == -1)
 		goto out;
-	if (!is_zone_id(id)) {
+	if (!zone_ref_is_id(id)) {
 		enter(r, ".id");
 		fail(r, "'%s' is not a hosted zone id (1 to %d upper-case "
 		    "letters and digits)", show(id, tmp, sizeof(tmp)),

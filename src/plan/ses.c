@@ -10,9 +10,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
-#include "mailauth/err.h"
 #include "mailauth/plan.h"
-#include "mailauth/route53.h"
 #include "mailauth/ses.h"
 
 static char *
@@ -256,79 +254,101 @@ token_cname(const struct rrset *rs, const char *top)
 	return x;
 }
 
-static const struct zone *
-zone_of(const struct plan *p, const char *domain)
-{
-	size_t	 i;
-
-	for (i = 0; i < p->nchanges; i++)
-		if (p->changes[i].domain != NULL &&
-		    strcmp(p->changes[i].domain, domain) == 0)
-			return p->changes[i].zone;
-	return NULL;
-}
-
 static void
-stale(struct plan *p, const struct cfg_domain *dom, const struct zone *z,
-    const struct rrset *rs)
+stale(const struct cfg_domain *dom, const struct live_below *b,
+    const struct rrset *rs, struct plan_stale **v, size_t *n)
 {
-	struct plan_change	*c;
+	struct plan_stale	*st;
 
-	c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
-	c->kind = RECORD_DKIM;
-	c->domain = xstrdup(dom->name);
-	c->zone = z;
-	rrset_copy(&c->before, rs);
-	if (dom->ses.prune_stale_tokens) {
-		c->op = PLAN_DELETE;
-		c->note = xasprintf("stale Easy DKIM token: no longer a token "
-		    "of SES identity '%s'; deleted (ses.prune_stale_tokens)", dom->ses.identity);
-	} else {
-		c->op = PLAN_NONE;
-		rrset_copy(&c->after, rs);
-		c->note = xasprintf("stale Easy DKIM token: no longer a token "
+	st = xappend(v, n, sizeof(**v));
+	st->below = b;
+	st->set = rs;
+	st->remove = dom->ses.prune_stale_tokens;
+	if (st->remove)
+		st->note = xasprintf("stale Easy DKIM token: no longer a token "
+		    "of SES identity '%s'; deleted (ses.prune_stale_tokens)",
+		    dom->ses.identity);
+	else
+		st->note = xasprintf("stale Easy DKIM token: no longer a token "
 		    "of SES identity '%s'; kept (set "
 		    "ses.prune_stale_tokens: true to delete it)",
 		    dom->ses.identity);
+}
+
+/* "_domainkey.<domain>." canonical (malloc'd). */
+static char *
+token_top(const struct cfg_domain *dom)
+{
+	char	*x = xasprintf("_domainkey.%s", dom->name), *top;
+
+	top = canon(x);
+	free(x);
+	return top;
+}
+
+char **
+ses_token_tops(const struct cfg *cfg, const struct desired *v, size_t n)
+{
+	char	**tops = xcalloc(cfg->ndomains + 1, sizeof(*tops));
+	size_t	  i, j;
+
+	for (i = 0; i < cfg->ndomains; i++) {
+		const struct cfg_domain	*dom = &cfg->domains[i];
+
+		if (!dom->ses.present)
+			continue;
+		/* Only in a zone the plan reads: a domain with records. */
+		for (j = 0; j < n; j++)
+			if (v[j].domain == dom)
+				break;
+		if (j < n)
+			tops[i] = token_top(dom);
+	}
+	return tops;
+}
+
+void
+ses_token_tops_release(char **tops, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; tops != NULL && i < n; i++)
+		free(tops[i]);
+	free(tops);
+}
+
+void
+ses_stale_tokens(const struct cfg *cfg, const struct ses_identity *ids,
+    const struct live_state *ls, struct plan_stale **v, size_t *n)
+{
+	size_t	 i, j, k;
+	char	*x;
+
+	*v = NULL;
+	*n = 0;
+	for (i = 0; i < ls->nbelows; i++) {
+		const struct live_below	*b = &ls->belows[i];
+		const struct cfg_domain	*dom = b->domain;
+
+		k = (size_t)(dom - cfg->domains);
+		for (j = 0; j < b->nsets; j++) {
+			if ((x = token_cname(&b->sets[j], b->name)) == NULL)
+				continue;
+			if (!is_token(&ids[k], x) && !is_selector(dom, x))
+				stale(dom, b, &b->sets[j], v, n);
+			free(x);
+		}
 	}
 }
 
-int
-ses_stale_tokens(const struct r53_client *c, const struct cfg *cfg,
-    const struct ses_identity *ids, struct plan *p, struct diags *d,
-    struct err *err)
+void
+plan_stale_release(struct plan_stale *v, size_t n)
 {
-	const struct zone	*z;
-	struct rrset		*sets = NULL;
-	size_t			 i, j, nsets = 0;
-	char			*top, *x;
-	int			 rc = 0;
+	size_t	 i;
 
-	(void)d;
-	for (i = 0; i < cfg->ndomains && rc == 0; i++) {
-		const struct cfg_domain	*dom = &cfg->domains[i];
-
-		if (!dom->ses.present || (z = zone_of(p, dom->name)) == NULL)
-			continue;
-		x = xasprintf("_domainkey.%s", dom->name);
-		top = canon(x);
-		free(x);
-		if ((rc = live_read_below(c, z, top, &sets, &nsets,
-		    err)) == 0) {
-			for (j = 0; j < nsets; j++) {
-				if ((x = token_cname(&sets[j], top)) == NULL)
-					continue;
-				if (!is_token(&ids[i], x) &&
-				    !is_selector(dom, x))
-					stale(p, dom, z, &sets[j]);
-				free(x);
-			}
-			r53_rrsets_release(sets, nsets);
-		}
-		free(top);
-	}
-	plan_count(p);
-	return rc;
+	for (i = 0; i < n; i++)
+		free(v[i].note);
+	free(v);
 }
 
 /* --- alignment --- */

@@ -1,0 +1,121 @@
+/*
+ * build.c - the plan, built in one pass: the desired records (the
+ * config's for the day, held back by the rollout gate, then, once the
+ * caller has connected to AWS, what the SES identities ask for), one read
+ * of Route 53 (the managed names, and what lies below _domainkey.<domain>
+ * for the stale Easy DKIM tokens), the gate's settlement against what is
+ * live, the diff, and the change batches.  Each step reads the results of
+ * the steps before it and never changes them; nothing reads Route 53
+ * after the read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/diag.h"
+#include "mailauth/err.h"
+#include "mailauth/gate.h"
+#include "mailauth/plan.h"
+
+#ifndef MAILAUTH_VERSION
+#define MAILAUTH_VERSION	"dev"
+#endif
+
+/*
+ * The desired records of the scope, asking the caller for the AWS side
+ * once the config's own are sound; -1 when that failed or d received an
+ * error that stops the plan, with the step in out->failed.
+ */
+static int
+build_desired(const struct plan_inputs *in, const struct r53_client **r53,
+    const struct ses_identity **ses, struct plan_built *out, struct diags *d)
+{
+	int	 status = in->scope == PLAN_SCOPE_SES_STATUS;
+
+	if (!status && desired_build_gated(in->cfg, in->day, in->gates,
+	    &out->desired, &out->ndesired, d) == -1) {
+		out->failed = PLAN_STEP_DESIRED;
+		return -1;
+	}
+	if (in->connect(in->ctx, r53, ses) == -1) {
+		out->failed = PLAN_STEP_CONNECT;
+		return -1;
+	}
+	/* What the SES identities ask for joins the config's records
+	 * before anything is read from Route 53. */
+	if (*ses != NULL && desired_build_ses(in->cfg, *ses, &out->desired,
+	    &out->ndesired, d) == -1 && !status) {
+		out->failed = PLAN_STEP_SES;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+build_meta(const struct plan_inputs *in, struct plan_meta *meta)
+{
+	meta->format_version = PLAN_FORMAT_VERSION;
+	meta->mailauth_version = xstrdup(MAILAUTH_VERSION);
+	meta->config_path = xstrdup(in->config_path);
+	if (in->config_sha256 != NULL)
+		snprintf(meta->config_sha256, sizeof(meta->config_sha256),
+		    "%s", in->config_sha256);
+	meta->created = xstrdup(in->created);
+}
+
+int
+plan_build(const struct plan_inputs *in, struct plan_built *out,
+    struct diags *d, struct err *err)
+{
+	const struct r53_client		*r53 = NULL;
+	const struct ses_identity	*ses = NULL;
+	char				**tops = NULL;
+	int				  status, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	status = in->scope == PLAN_SCOPE_SES_STATUS;
+	if (build_desired(in, &r53, &ses, out, d) == -1)
+		return -1;
+	if (ses != NULL)
+		tops = ses_token_tops(in->cfg, out->desired, out->ndesired);
+	if (live_read(r53, in->cfg, out->desired, out->ndesired,
+	    (const char *const *)tops, &out->live, d, err) == -1) {
+		out->failed = PLAN_STEP_LIVE;
+		goto out;
+	}
+	out->settled = gate_settle(out->desired, out->ndesired, &out->live);
+	if (ses != NULL)
+		ses_stale_tokens(in->cfg, ses, &out->live, &out->stale,
+		    &out->nstale);
+	if (plan_diff(out->settled, out->ndesired, &out->live, out->stale,
+	    out->nstale, &out->plan, d) == -1 && !status) {
+		out->failed = PLAN_STEP_DIFF;
+		goto out;
+	}
+	if (!status && plan_batches(&out->plan, &out->batches,
+	    &out->nbatches, d) == -1) {
+		out->failed = PLAN_STEP_BATCHES;
+		goto out;
+	}
+	if (!status)
+		build_meta(in, &out->meta);
+	rc = 0;
+out:
+	ses_token_tops_release(tops, in->cfg->ndomains);
+	return rc;
+}
+
+void
+plan_built_release(struct plan_built *b)
+{
+	plan_meta_release(&b->meta);
+	plan_batches_release(b->batches, b->nbatches);
+	plan_release(&b->plan);
+	plan_stale_release(b->stale, b->nstale);
+	live_release(&b->live);
+	desired_release(b->settled, b->settled != NULL ? b->ndesired : 0);
+	desired_release(b->desired, b->ndesired);
+	memset(b, 0, sizeof(*b));
+}

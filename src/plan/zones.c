@@ -1,0 +1,589 @@
+/*
+ * zones.c - zone discovery: finds the hosted zone of every domain with as
+ * few requests as the account allows (see live.c for what a plan costs).
+ *
+ * Zone lookups are shared.  A domain without zone: gets the longest public
+ * zone among its name and its parents, each looked up with
+ * ListHostedZonesByName from that name; each listing and each GetHostedZone
+ * is kept for the run.  Once a public zone is found and later domains of
+ * the config lie below it, the listing from that zone is followed through
+ * the zone's subtree (Route 53 lists zones in the order of their reversed
+ * names, so a zone's subzones come right after it), and those domains are
+ * answered from it, with no request of their own.  A listing that cannot
+ * show where the subtree ends is not trusted (see subtree_read()): then the
+ * account's first page takes its place when it holds every zone, or else
+ * each name is looked up on its own.  Either way each name gets exactly the
+ * zones of that name.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/diag.h"
+#include "mailauth/err.h"
+#include "mailauth/plan.h"
+#include "mailauth/route53.h"
+#include "mailauth/zoneref.h"
+#include "live.h"
+
+#define ZONES_PAGE	R53_ZONES_PAGE_MAX
+#define NO_ZONE		((size_t)-1)
+
+/* A GetHostedZone answer, its failure included, kept for the whole run. */
+struct lookup {
+	char		*id;
+	struct r53_zone	 zone;		/* zone.id NULL when failed */
+	struct err	 err;		/* why it failed */
+};
+
+/* What a listing holds in full: every zone... */
+enum holds {
+	HOLDS_NAME,		/* ...of the name it is from */
+	HOLDS_SUBTREE,		/* ...of that name or a name below it */
+	HOLDS_ALL		/* ...of the account */
+};
+
+/*
+ * A ListHostedZonesByName listing from a name (or from the account's first
+ * zone), its pages joined in the order Route 53 sent them, kept for the
+ * whole run.
+ */
+struct listing {
+	char		*from;		/* canonical; NULL: the first zone */
+	struct r53_zone	*zones;
+	size_t		 nzones;
+	int		 truncated;	/* more zones follow the last */
+	enum holds	 holds;
+	int		 followed;	/* subtree_read() has been at it */
+};
+
+struct reader {
+	const struct r53_client	*c;
+	struct live_state	*ls;
+	long			*counts;	/* parallel to ls->zones: record
+						 * sets in the zone, -1 unknown */
+	struct lookup		*lookups;
+	size_t			 nlookups;
+	struct listing		*listings;
+	size_t			 nlistings;
+	int			 account_read;	/* its first page asked for */
+};
+
+/* One managed name of a zone, and what is live there. */
+
+static void
+lookups_release(struct reader *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nlookups; i++) {
+		free(r->lookups[i].id);
+		r53_zones_release(&r->lookups[i].zone, 1);
+	}
+	free(r->lookups);
+	r->lookups = NULL;
+	r->nlookups = 0;
+	for (i = 0; i < r->nlistings; i++) {
+		free(r->listings[i].from);
+		r53_zones_release(r->listings[i].zones, r->listings[i].nzones);
+		free(r->listings[i].zones);
+	}
+	free(r->listings);
+	r->listings = NULL;
+	r->nlistings = 0;
+}
+
+/*
+ * Route 53's order of hosted zone names (ListHostedZonesByName): the name
+ * with its labels reversed and a dot after each ("com.example.www."), in
+ * ASCII order of the escaped form, which is the canonical form.  Labels
+ * are compared from the root down, the end of a label counting as '.'.
+ * Unlike dns_name_cmp() (the order of record sets), escapes are compared
+ * as written, not as the bytes they stand for.
+ */
+static int
+zone_cmp(const char *a, const char *b)
+{
+	const char	*ae, *be, *as, *bs;
+	size_t		 i;
+	int		 ca, cb;
+
+	ae = a + strlen(a);
+	be = b + strlen(b);
+	if (ae > a && ae[-1] == '.')
+		ae--;
+	if (be > b && be[-1] == '.')
+		be--;
+	for (;;) {
+		if (ae == NULL || be == NULL)
+			return (ae != NULL) - (be != NULL);
+		for (as = ae; as > a && as[-1] != '.'; as--)
+			;
+		for (bs = be; bs > b && bs[-1] != '.'; bs--)
+			;
+		for (i = 0; as + i < ae || bs + i < be; i++) {
+			ca = as + i < ae ? (unsigned char)as[i] : '.';
+			cb = bs + i < be ? (unsigned char)bs[i] : '.';
+			if (ca != cb)
+				return ca - cb;
+		}
+		ae = as > a ? as - 1 : NULL;
+		be = bs > b ? bs - 1 : NULL;
+	}
+}
+
+/* GetHostedZone of id, once per run, its failure included. */
+static int
+zone_with_id(struct reader *r, const char *id, const struct r53_zone **zone,
+    struct err *err)
+{
+	struct lookup	*l = NULL;
+	struct r53_zone	 z;
+	size_t		 i;
+
+	for (i = 0; i < r->nlookups && l == NULL; i++)
+		if (strcmp(r->lookups[i].id, id) == 0)
+			l = &r->lookups[i];
+	if (l == NULL) {
+		if (r53_zone_get(r->c, id, &z, err) == -1 &&
+		    strcmp(err->aws_code, "NoSuchHostedZone") != 0)
+			return -1;
+		l = xappend(&r->lookups, &r->nlookups, sizeof(*r->lookups));
+		l->id = xstrdup(id);
+		l->zone = z;
+		if (z.id == NULL)
+			l->err = *err;
+	}
+	if (l->zone.id == NULL) {
+		*err = l->err;
+		return -1;
+	}
+	*zone = &l->zone;
+	return 0;
+}
+
+/* The listing that holds every zone named name (canonical), or NULL. */
+static struct listing *
+listing_holding(struct reader *r, const char *name)
+{
+	struct listing	*l;
+	size_t		 i;
+
+	for (i = 0; i < r->nlistings; i++) {
+		l = &r->listings[i];
+		if (l->holds == HOLDS_ALL || (l->holds == HOLDS_SUBTREE &&
+		    dns_name_in_zone(name, l->from)) || (l->from != NULL &&
+		    strcmp(l->from, name) == 0))
+			return l;
+	}
+	return NULL;
+}
+
+/* 1 when the zones of name (canonical) and of every name below it are
+ * known. */
+static int
+subtree_known(const struct reader *r, const char *name)
+{
+	const struct listing	*l;
+	size_t			 i;
+
+	for (i = 0; i < r->nlistings; i++) {
+		l = &r->listings[i];
+		if (l->holds == HOLDS_ALL || (l->holds == HOLDS_SUBTREE &&
+		    dns_name_in_zone(name, l->from)))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when z is already in l: among its last zones, those of z's name,
+ * where the next page starts again. */
+static int
+listed(const struct listing *l, const struct r53_zone *z)
+{
+	size_t	 i;
+
+	for (i = l->nzones; i > 0 && strcmp(l->zones[i - 1].name,
+	    z->name) == 0; i--)
+		if (strcmp(l->zones[i - 1].id, z->id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends the next page of l (not empty, truncated): from its last zone,
+ * which Route 53 sends again first. */
+static int
+listing_next(const struct r53_client *c, struct listing *l, struct err *err)
+{
+	const struct r53_zone	*last = &l->zones[l->nzones - 1];
+	struct r53_zone		*z = NULL;
+	size_t			 nz = 0, i, added = 0;
+	int			 truncated;
+
+	if (r53_zones_page(c, last->name, last->id, ZONES_PAGE, &z, &nz,
+	    &truncated, err) == -1)
+		return -1;
+	for (i = 0; i < nz; i++) {
+		if (listed(l, &z[i])) {
+			r53_zones_release(&z[i], 1);
+			continue;
+		}
+		*(struct r53_zone *)xappend(&l->zones, &l->nzones,
+		    sizeof(*l->zones)) = z[i];
+		added++;
+	}
+	free(z);
+	l->truncated = truncated;
+	if (truncated && added == 0)
+		return err_set(err, "Route 53 ListHostedZonesByName: the "
+		    "listing from '%s' does not advance", l->from != NULL ?
+		    l->from : ".");
+	return 0;
+}
+
+/*
+ * A new listing from name (canonical; NULL: the account's first zone),
+ * its index in *out: one page, and further pages while the last zone is
+ * still named name, so that it holds every zone of that name.
+ */
+static int
+listing_read(struct reader *r, const char *name, size_t *out,
+    struct err *err)
+{
+	struct listing	*l;
+	struct r53_zone	*z = NULL;
+	size_t		 nz = 0, pages;
+	int		 truncated;
+
+	if (r53_zones_page(r->c, name, NULL, ZONES_PAGE, &z, &nz, &truncated,
+	    err) == -1)
+		return -1;
+	l = xappend(&r->listings, &r->nlistings, sizeof(*r->listings));
+	*out = r->nlistings - 1;
+	l->from = name != NULL ? xstrdup(name) : NULL;
+	l->zones = z;
+	l->nzones = nz;
+	l->truncated = truncated;
+	for (pages = 1; name != NULL && l->truncated && l->nzones > 0 &&
+	    strcmp(l->zones[l->nzones - 1].name, name) == 0; pages++) {
+		if (pages == NAME_PAGES_MAX)
+			return err_set(err, "Route 53 ListHostedZonesByName: "
+			    "more than %d pages of hosted zones named '%s'",
+			    NAME_PAGES_MAX, name);
+		if (listing_next(r->c, l, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The account's first page, once per run; when it is the only page, it
+ * holds every zone, whatever order the server lists them in. */
+static int
+account_read(struct reader *r, struct err *err)
+{
+	struct listing	*l;
+	size_t		 li;
+
+	if (r->account_read)
+		return 0;
+	r->account_read = 1;
+	if (listing_read(r, NULL, &li, err) == -1)
+		return -1;
+	l = &r->listings[li];
+	if (!l->truncated) {
+		l->holds = HOLDS_ALL;
+		return 0;
+	}
+	/* Part of a big account: it shows nothing in full. */
+	r53_zones_release(l->zones, l->nzones);
+	free(l->zones);
+	r->nlistings--;
+	return 0;
+}
+
+/*
+ * Makes the zones of zone (canonical, already looked up) and of every
+ * name below it known, so that the domains there need no lookup of their
+ * own.  In Route 53's order (zone_cmp) the zones below a zone come right
+ * after it, so the listing from zone is followed page by page until a
+ * zone outside the subtree shows that it is past it, or the listing ends
+ * after at least one zone below zone.  A listing that cannot show that is
+ * not trusted: zones out of Route 53's order (a server that sorts
+ * otherwise), or only the zones named zone and nothing after them, which
+ * is also all that a server answering a name with the zones of that name
+ * alone sends (moto does).  Then the account's first page is read, which
+ * holds every zone when it is the only page; if it is not, nothing more
+ * is known, and each name below zone is looked up on its own.
+ */
+static int
+subtree_read(struct reader *r, const char *zone, struct err *err)
+{
+	struct listing	*l = NULL;
+	size_t		 i, li, pages;
+	int		 below = 0;
+
+	for (li = 0; li < r->nlistings; li++)
+		if (r->listings[li].from != NULL &&
+		    strcmp(r->listings[li].from, zone) == 0)
+			break;
+	if (li == r->nlistings && listing_read(r, zone, &li, err) == -1)
+		return -1;
+	l = &r->listings[li];
+	if (l->followed)
+		return 0;
+	l->followed = 1;
+	for (i = 0, pages = 1; ; pages++) {
+		for (; i < l->nzones; i++) {
+			if (zone_cmp(i > 0 ? l->zones[i - 1].name : zone,
+			    l->zones[i].name) > 0)
+				return account_read(r, err);
+			if (!dns_name_in_zone(l->zones[i].name, zone)) {
+				l->holds = HOLDS_SUBTREE;
+				return 0;
+			}
+			if (strcmp(l->zones[i].name, zone) != 0)
+				below = 1;
+		}
+		if (!l->truncated || l->nzones == 0) {
+			if (!below || l->truncated)
+				return account_read(r, err);
+			l->holds = HOLDS_SUBTREE;
+			return 0;
+		}
+		if (pages == ZONE_PAGES_MAX)
+			return err_set(err, "Route 53 ListHostedZonesByName: "
+			    "more than %d pages of hosted zones below '%s'",
+			    ZONE_PAGES_MAX, zone);
+		if (listing_next(r->c, l, err) == -1)
+			return -1;
+	}
+}
+
+/* The index of the zone already known by id, or of a new entry.  Indexes,
+ * not pointers: the array moves as it grows. */
+static size_t
+remember(struct reader *r, const char *id, const char *name, long count)
+{
+	struct live_state	*ls = r->ls;
+	struct zone		*z;
+	size_t			 i, n;
+
+	for (i = 0; i < ls->nzones; i++)
+		if (strcmp(ls->zones[i].id, id) == 0) {
+			if (r->counts[i] < 0)
+				r->counts[i] = count;
+			return i;
+		}
+	n = ls->nzones;
+	z = xappend(&ls->zones, &ls->nzones, sizeof(*ls->zones));
+	z->id = xstrdup(id);
+	z->name = xstrdup(name);
+	*(long *)xappend(&r->counts, &n, sizeof(*r->counts)) = count;
+	return ls->nzones - 1;
+}
+
+/*
+ * The zones named exactly name (canonical): 1 found (*zone set, borrowed
+ * from r until its next lookup), 0 none, -1 on an API error.  When several
+ * match, a public one wins; two public zones of one name are ambiguous
+ * (*ambiguous set).
+ */
+static int
+zone_by_name(struct reader *r, const char *name, const struct r53_zone **zone,
+    int *ambiguous, struct err *err)
+{
+	const struct listing	*l;
+	const struct r53_zone	*z;
+	size_t			 i;
+	int			 npublic = 0;
+
+	*zone = NULL;
+	*ambiguous = 0;
+	if ((l = listing_holding(r, name)) == NULL) {
+		if (listing_read(r, name, &i, err) == -1)
+			return -1;
+		l = &r->listings[i];
+	}
+	for (i = 0; i < l->nzones; i++) {
+		z = &l->zones[i];
+		if (strcmp(z->name, name) != 0)
+			continue;
+		if (!z->private_zone)
+			npublic++;
+		if (*zone == NULL || ((*zone)->private_zone &&
+		    !z->private_zone))
+			*zone = z;
+	}
+	*ambiguous = npublic > 1;
+	return *zone != NULL;
+}
+
+/* 1 when a domain after dom in cfg, without zone:, is name (canonical) or
+ * lies below it. */
+static int
+later_below(const struct cfg *cfg, const struct cfg_domain *dom,
+    const char *name)
+{
+	const struct cfg_domain	*d;
+	char			*canon;
+	int			 below;
+
+	for (d = dom + 1; d < cfg->domains + cfg->ndomains; d++) {
+		if (d->zone != NULL ||
+		    (canon = dns_name_canon(d->name, NULL)) == NULL)
+			continue;
+		below = dns_name_in_zone(canon, name);
+		free(canon);
+		if (below)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+find_zone(struct reader *r, const struct cfg *cfg,
+    const struct cfg_domain *dom, size_t *out, struct diags *d,
+    struct err *err)
+{
+	const struct r53_zone	*z;
+	struct zone_ref		 ref;
+	char			*canon = NULL, *want = NULL;
+	const char		*p;
+	int			 rc = -1, ambiguous = 0, found;
+
+	*out = NO_ZONE;
+	canon = dns_name_canon(dom->name, err);
+	if (canon == NULL)
+		goto out;
+
+	if (dom->zone != NULL)
+		zone_ref_parse(dom->zone, &ref);
+	if (dom->zone != NULL && ref.kind == ZONE_REF_ID) {
+		if (zone_with_id(r, ref.value, &z, err) == -1) {
+			if (strcmp(err->aws_code, "NoSuchHostedZone") != 0)
+				goto out;
+			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
+			    dom->pos.col, "domains.%s.zone: no hosted zone "
+			    "with id '%s' (%s)", dom->name, dom->zone, err->msg);
+			err_clear(err);
+			rc = 0;
+			goto out;
+		}
+		if (!dns_name_in_zone(canon, z->name)) {
+			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
+			    dom->pos.col, "domains.%s.zone: hosted zone '%s' "
+			    "is '%s', which does not contain '%s'", dom->name,
+			    dom->zone, z->name, dom->name);
+			rc = 0;
+			goto out;
+		}
+		*out = remember(r, z->id, z->name, z->record_count);
+		rc = 0;
+		goto out;
+	}
+
+	if (dom->zone != NULL) {
+		if ((want = dns_name_canon(dom->zone, err)) == NULL)
+			goto out;
+		if (!dns_name_in_zone(canon, want)) {
+			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
+			    dom->pos.col, "domains.%s.zone: '%s' does not "
+			    "contain '%s'", dom->name, dom->zone, dom->name);
+			rc = 0;
+			goto out;
+		}
+		if ((found = zone_by_name(r, want, &z, &ambiguous, err)) == -1)
+			goto out;
+		if (!found)
+			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
+			    dom->pos.col, "domains.%s.zone: no hosted zone "
+			    "named '%s' in this account", dom->name, dom->zone);
+		else if (ambiguous)
+			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
+			    dom->pos.col, "domains.%s.zone: several public "
+			    "hosted zones are named '%s'; set zone: to the id "
+			    "of the one to use", dom->name, dom->zone);
+		else
+			*out = remember(r, z->id, want, z->record_count);
+		rc = 0;
+		goto out;
+	}
+
+	/* The longest matching public zone: try the domain, then each
+	 * parent, down to two labels. */
+	for (p = canon; p != NULL && strchr(p, '.') != strrchr(p, '.');
+	    p = strchr(p, '.') != NULL ? strchr(p, '.') + 1 : NULL) {
+		if ((found = zone_by_name(r, p, &z, &ambiguous, err)) == -1)
+			goto out;
+		if (!found || z->private_zone)
+			continue;
+		if (ambiguous)
+			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
+			    dom->pos.col, "domains.%s: several public hosted "
+			    "zones are named '%s'; set zone: to the id of the "
+			    "one to use", dom->name, p);
+		else
+			*out = remember(r, z->id, p, z->record_count);
+		/* The later domains below p share what is listed from it
+		 * (z moves from here on). */
+		if (!subtree_known(r, p) && later_below(cfg, dom, p) &&
+		    subtree_read(r, p, err) == -1)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line, dom->pos.col,
+	    "domains.%s: no public hosted zone in this account contains "
+	    "'%s'; create one, or set zone: to a hosted zone id", dom->name,
+	    dom->name);
+	rc = 0;
+out:
+	free(canon);
+	free(want);
+	return rc;
+}
+
+int
+zones_find(const struct r53_client *c, const struct cfg *cfg,
+    struct live_state *ls, size_t *zone_of, long **counts, struct diags *d,
+    struct err *err)
+{
+	struct reader	 r;
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.ls = ls;
+	/* Every domain, so that all the domains without a zone are reported
+	 * together, sharing lookups. */
+	for (i = 0; i < cfg->ndomains; i++)
+		if (find_zone(&r, cfg, &cfg->domains[i], &zone_of[i], d,
+		    err) == -1)
+			goto out;
+	rc = 0;
+out:
+	lookups_release(&r);
+	*counts = r.counts;
+	return rc;
+}
+
+int
+live_zones(const struct r53_client *c, const struct cfg *cfg,
+    struct live_state *ls, size_t *zone_of, struct diags *d,
+    struct err *err)
+{
+	long	*counts = NULL;
+	size_t	 nerrors = d->nerrors;
+	int	 rc = -1;
+
+	memset(ls, 0, sizeof(*ls));
+	if (zones_find(c, cfg, ls, zone_of, &counts, d, err) == 0 &&
+	    d->nerrors == nerrors)
+		rc = 0;
+	free(counts);
+	if (rc == -1)
+		live_release(ls);
+	return rc;
+}
