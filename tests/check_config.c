@@ -414,6 +414,10 @@ START_TEST(in_memory)
 		/* A Windows file. */
 		{ "m.yaml", T("version: 1\r\ndomains:\r\n  a.example:\r\n"
 		    "    dmarc: {policy: none}\r\n"), 0, "" },
+		/* A zone id as the AWS CLI prints it is taken bare. */
+		{ "m.yaml", T("version: 1\ndomains:\n  a.example:\n"
+		    "    zone: /hostedzone/Z0123ABC\n"
+		    "    dmarc: {policy: none}\n"), 0, "" },
 		/* UTF-8 with a byte order mark. */
 		{ "m.yaml", T("\xef\xbb\xbfversion: 1\ndomains:\n  a.example: "
 		    "{dmarc: {policy: none}}\n"), 0, "" },
@@ -429,6 +433,8 @@ START_TEST(in_memory)
 		ck_assert_msg(rc == cases[i].rc, "case %zu: rc %d", i, rc);
 		ck_assert_msg(strcmp(buf_str(&got), cases[i].want) == 0,
 		    "case %zu: got\n%s", i, buf_str(&got));
+		if (rc == 0 && strstr(cases[i].text, "zone:") != NULL)
+			ck_assert_str_eq(cfg.domains[0].zone, "Z0123ABC");
 		if (rc == 0)
 			cfg_release(&cfg);
 	}

@@ -12,6 +12,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
+#include "mailauth/zoneref.h"
 #include "internal.h"
 
 #define TTL_MIN		60
@@ -26,40 +27,29 @@ static const char *const domain_keys[] = {
 enum { R_VERSION, R_DEFAULTS, R_DOMAINS };
 enum { D_ZONE, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES };
 
-/* ^Z[A-Z0-9]{1,32}$ */
-static int
-is_zone_id(const char *s)
-{
-	size_t	 n;
-
-	if (s[0] != 'Z')
-		return 0;
-	for (n = 1; s[n] != '\0'; n++)
-		if (!(s[n] >= 'A' && s[n] <= 'Z') &&
-		    !(s[n] >= '0' && s[n] <= '9'))
-			return 0;
-	return n >= 2 && n <= 33;
-}
-
 static void
 load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
     const char *path, int name_ok)
 {
 	const char	*s;
+	struct zone_ref	 ref;
 	struct err	 err;
 	char		*zone;
 	size_t		 dl, zl;
 
 	if ((s = cfg_get_str(c, n, path)) == NULL)
 		return;
-	if (is_zone_id(s)) {
-		dom->zone = xstrdup(s);
+	/* An id is kept bare, the way Route 53's URLs and ARNs take it. */
+	zone_ref_parse(s, &ref);
+	if (ref.kind == ZONE_REF_ID) {
+		dom->zone = xstrdup(ref.value);
 		return;
 	}
 	err_clear(&err);
 	if (dns_hostname_check(s, &err) == -1) {
 		cfg_error_at(c, n, path, "%s; expected a zone name or a hosted "
-		    "zone id (Z and 1 to 32 capital letters or digits)",
+		    "zone id (1 to 32 capital letters or digits, "
+		    "optionally after /hostedzone/)",
 		    err.msg);
 		return;
 	}
