@@ -2,7 +2,8 @@
  * check_cli.c - the command line (src/cli/cli.c): the one parser against a
  * test command with an option of every kind (values stored in their
  * fields, defaults kept, every message and the usage line that follows
- * it), and the option tables of the real commands (names, kinds, fields).
+ * it), and the real commands: messages naming their own options, and
+ * their option tables (names, kinds, fields).
  */
 #include <check.h>
 #include <stdio.h>
@@ -113,69 +114,101 @@ read_line(struct cli_line *l, const struct cmd_entry *const *tbl,
 }
 
 #define ARGS(...)	(const char *const []){ __VA_ARGS__ },	\
-			sizeof((const char *const []){ __VA_ARGS__ }) / sizeof(char *)
+			sizeof((const char *const []){ __VA_ARGS__ }) /	\
+			sizeof(char *)
+
+#define PLAN_USAGE	"usage: mailauth plan [-c FILE] [--at YYYY-MM-DD] " \
+			"[--detailed-exitcode] [--format text|json|markdown] " \
+			"[--out FILE] [--reports SOURCE]...\n"
+
+#define T	table
+#define R	cmd_table	/* the real commands */
 
 /* Lines the parser refuses, with all they print. */
 static const struct {
-	const char *const	*argv;
-	size_t			 n;
-	const char		*err;
+	const struct cmd_entry *const	*tbl;
+	const char *const		*argv;
+	size_t				 n;
+	const char			*err;
 } bad[] = {
-	{ ARGS("t", "--bogus"), "mailauth: unknown option '--bogus'\n"
+	{ T, ARGS("t", "--bogus"), "mailauth: unknown option '--bogus'\n"
 	  "usage: mailauth t T-USAGE\n" },
-	{ ARGS("--bogus=1", "u"), "mailauth: unknown option '--bogus'\n"
+	{ T, ARGS("--bogus=1", "u"), "mailauth: unknown option '--bogus'\n"
 	  "usage: mailauth u U-USAGE\n" },
-	{ ARGS("t", "-x"), "mailauth: unknown option '-x'\n"
+	{ T, ARGS("t", "-x"), "mailauth: unknown option '-x'\n"
 	  "usage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "-hx"), "mailauth: unknown option '-hx'\n"
+	{ T, ARGS("t", "-hx"), "mailauth: unknown option '-hx'\n"
 	  "usage: mailauth t T-USAGE\n" },
 	/* The value's name is the command's own. */
-	{ ARGS("t", "--str"), "mailauth: option '--str' needs a value (S)\n"
+	{ T, ARGS("t", "--str"), "mailauth: option '--str' needs a value (S)\n"
 	  "usage: mailauth t T-USAGE\n" },
-	{ ARGS("u", "--str"), "mailauth: option '--str' needs a value (U)\n"
+	{ T, ARGS("u", "--str"), "mailauth: option '--str' needs a value (U)\n"
 	  "usage: mailauth u U-USAGE\n" },
-	{ ARGS("--str"), "mailauth: option '--str' needs a value (S)\n"
+	{ T, ARGS("--str"), "mailauth: option '--str' needs a value (S)\n"
 	  GENERIC_USAGE },
-	{ ARGS("t", "--flag=1"), "mailauth: option '--flag' takes no value\n"
+	{ T, ARGS("t", "--flag=1"), "mailauth: option '--flag' takes no value\n"
 	  "usage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "--str="), "mailauth: option '--str' needs a non-empty "
-	  "value\nusage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "--num", "11"), "mailauth: option '--num' needs a number "
-	  "of things from 0 to 10, got '11'\nusage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "--num", "1x"), "mailauth: option '--num' needs a number "
-	  "of things from 0 to 10, got '1x'\nusage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "--real=2.5"), "mailauth: option '--real' needs a number "
-	  "of units from 0.5 to 2, got '2.5'\nusage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "--max-report-size", "1023"), "mailauth: option "
+	{ T, ARGS("t", "--str="), "mailauth: option '--str' needs a "
+	  "non-empty value\nusage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--num", "11"), "mailauth: option '--num' needs a "
+	  "number of things from 0 to 10, got '11'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--num", "1x"), "mailauth: option '--num' needs a "
+	  "number of things from 0 to 10, got '1x'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--real=2.5"), "mailauth: option '--real' needs a "
+	  "number of units from 0.5 to 2, got '2.5'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--max-report-size", "1023"), "mailauth: option "
 	  "'--max-report-size' needs a size from 1K to 16G (a number of "
 	  "bytes, or with K, M or G after it), got '1023'\n"
 	  "usage: mailauth t T-USAGE\n" },
 	/* A value is checked where it stands, even for a command that does
 	 * not take the option; the rest of the line is then operands, the
 	 * first one the command whose usage is shown. */
-	{ ARGS("u", "--num", "11"), "mailauth: option '--num' needs a number "
-	  "of things from 0 to 10, got '11'\nusage: mailauth u U-USAGE\n" },
-	{ ARGS("--num", "x", "--flag", "t"), "mailauth: option '--num' needs "
-	  "a number of things from 0 to 10, got 'x'\n" GENERIC_USAGE },
-	{ ARGS("--num", "x", "t", "--bogus"), "mailauth: option '--num' needs "
-	  "a number of things from 0 to 10, got 'x'\n"
+	{ T, ARGS("u", "--num", "11"), "mailauth: option '--num' needs a "
+	  "number of things from 0 to 10, got '11'\n"
+	  "usage: mailauth u U-USAGE\n" },
+	{ T, ARGS("--num", "x", "--flag", "t"), "mailauth: option '--num' "
+	  "needs a number of things from 0 to 10, got 'x'\n" GENERIC_USAGE },
+	{ T, ARGS("--num", "x", "t", "--bogus"), "mailauth: option '--num' "
+	  "needs a number of things from 0 to 10, got 'x'\n"
 	  "usage: mailauth t T-USAGE\n" },
-	{ ARGS("u", "--flag"), "mailauth: option '--flag' is not taken by "
+	{ T, ARGS("u", "--flag"), "mailauth: option '--flag' is not taken by "
 	  "'u'\nusage: mailauth u U-USAGE\n" },
-	{ ARGS("--list", "x", "u", "--flag"), "mailauth: option '--list' is "
+	{ T, ARGS("--list", "x", "u", "--flag"), "mailauth: option '--list' is "
 	  "not taken by 'u'\nusage: mailauth u U-USAGE\n" },
-	{ ARGS("--version", "--flag"), "mailauth: option '--flag' is not "
+	{ T, ARGS("--version", "--flag"), "mailauth: option '--flag' is not "
 	  "taken by 'version'\nusage: mailauth version\n" },
 	/* A word is checked once, on the last value. */
-	{ ARGS("t", "--word", "a", "--word", "d"), "mailauth: option "
+	{ T, ARGS("t", "--word", "a", "--word", "d"), "mailauth: option "
 	  "'--word' takes a, b or c, got 'd'\nusage: mailauth t T-USAGE\n" },
-	{ ARGS("t", "x"), "mailauth: unexpected argument 'x'\n"
+	{ T, ARGS("t", "x"), "mailauth: unexpected argument 'x'\n"
 	  "usage: mailauth t T-USAGE\n" },
-	{ ARGS("--", "t", "--flag"), "mailauth: unexpected argument "
+	{ T, ARGS("--", "t", "--flag"), "mailauth: unexpected argument "
 	  "'--flag'\nusage: mailauth t T-USAGE\n" },
-	{ ARGS("nope", "--flag"), "mailauth: unknown command 'nope'\n"
+	{ T, ARGS("nope", "--flag"), "mailauth: unknown command 'nope'\n"
 	  GENERIC_USAGE },
-	{ ARGS("--no-color"), GENERIC_USAGE },
+	{ T, ARGS("--no-color"), GENERIC_USAGE },
+	/* The same option name, each command's own value name and words. */
+	{ R, ARGS("plan", "--out"), "mailauth: option '--out' needs a value "
+	  "(FILE)\n" PLAN_USAGE },
+	{ R, ARGS("dkim", "keygen", "--out"), "mailauth: option '--out' needs "
+	  "a value (DIR)\nusage: mailauth dkim keygen --selector NAME [--type "
+	  "rsa|ed25519] [--bits N] [--out DIR]\n" },
+	{ R, ARGS("report", "--format", "xml", "x"), "mailauth: option "
+	  "'--format' takes text, json, markdown or csv, got 'xml'\n"
+	  "usage: mailauth report [--format text|json|markdown|csv] [--since "
+	  "YYYY-MM-DD] [--until YYYY-MM-DD] [--domain DOMAIN] "
+	  "[--max-report-size SIZE] SOURCE...\n" },
+	{ R, ARGS("plan", "--format", "csv"), "mailauth: option '--format' "
+	  "takes text, json or markdown, got 'csv'\n" PLAN_USAGE },
+	{ R, ARGS("lint", "--at", "2027-01-01", "spf", "x"), "mailauth: "
+	  "option '--at' is not taken by 'lint'\n"
+	  "usage: mailauth lint spf|dmarc|dkim RECORD\n" },
+	{ R, ARGS("iam-policy", "--detailed-exitcode"), "mailauth: option "
+	  "'--detailed-exitcode' is not taken by 'iam-policy'\n"
+	  "usage: mailauth iam-policy [-c FILE] [--offline]\n" },
 };
 
 START_TEST(refused)
@@ -184,7 +217,7 @@ START_TEST(refused)
 	char		*err;
 	int		 rc;
 
-	err = read_line(&l, table, bad[_i].argv, bad[_i].n, &rc);
+	err = read_line(&l, bad[_i].tbl, bad[_i].argv, bad[_i].n, &rc);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_str_eq(err, bad[_i].err);
 	cli_line_release(&l);
@@ -214,8 +247,8 @@ START_TEST(every_kind_stored)
 	char			*err;
 	int			 rc;
 
-	err = read_line(&l, table, ARGS("-cX.yaml", "--word", "d", "--list", "1",
-	    "t", "--flag", "--str", "a", "--str=b", "--list", "2", "--num",
+	err = read_line(&l, table, ARGS("-cX.yaml", "--word", "d", "--list",
+	    "1", "t", "--flag", "--str", "a", "--str=b", "--list", "2", "--num",
 	    "7", "--real", "1.5", "--day", "2027-01-05", "--max-report-size",
 	    "2K", "--no-color", "--word", "c", "--timeout", "5"), &rc);
 	ck_assert_str_eq(err, "");
@@ -359,44 +392,6 @@ START_TEST(command_tables)
 }
 END_TEST
 
-/* The same option name, each command's own value name and words. */
-START_TEST(real_commands)
-{
-	const struct {
-		const char *const	*argv;
-		size_t			 n;
-		const char		*first_line;
-	} cases[] = {
-		{ ARGS("plan", "--out"), "mailauth: option '--out' needs a "
-		  "value (FILE)\n" },
-		{ ARGS("dkim", "keygen", "--out"), "mailauth: option '--out' "
-		  "needs a value (DIR)\n" },
-		{ ARGS("report", "--format", "xml", "x"), "mailauth: option "
-		  "'--format' takes text, json, markdown or csv, got 'xml'\n" },
-		{ ARGS("plan", "--format", "csv"), "mailauth: option "
-		  "'--format' takes text, json or markdown, got 'csv'\n" },
-		{ ARGS("lint", "--at", "2027-01-01", "spf", "x"), "mailauth: "
-		  "option '--at' is not taken by 'lint'\n" },
-		{ ARGS("iam-policy", "--detailed-exitcode"), "mailauth: "
-		  "option '--detailed-exitcode' is not taken by "
-		  "'iam-policy'\n" },
-	};
-	struct cli_line	 l;
-	char		*err;
-	size_t		 i;
-	int		 rc;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		err = read_line(&l, cmd_table, cases[i].argv, cases[i].n, &rc);
-		ck_assert_int_eq(rc, -1);
-		ck_assert_msg(strncmp(err, cases[i].first_line,
-		    strlen(cases[i].first_line)) == 0, "%s", err);
-		cli_line_release(&l);
-		free(err);
-	}
-}
-END_TEST
-
 Suite *
 cli_suite(void)
 {
@@ -412,7 +407,6 @@ cli_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("commands");
 	tcase_add_test(tc, command_tables);
-	tcase_add_test(tc, real_commands);
 	suite_add_tcase(s, tc);
 	return s;
 }
