@@ -2,8 +2,8 @@
  * check_plan_json.c - saved plans (plan_to_json, plan_from_json) and the
  * plan as Markdown: the round trip, every class of malformed input with
  * its message (a rollout stage's fields included), the Markdown table and
- * its escaping, and that
- * docs/plan-json.md documents exactly the fields the writer emits.
+ * its escaping, what the writer and the reader share (src/plan/json.h),
+ * and that docs/plan-json.md documents exactly the fields the writer emits.
  *
  * cJSON is used here only to walk and edit documents the writer made.
  */
@@ -17,6 +17,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "../src/plan/json.h"
 
 #define DOC		"docs/plan-json.md"
 #define SHA		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -1186,6 +1187,32 @@ START_TEST(doc_example_is_what_the_writer_writes)
 }
 END_TEST
 
+/* The action names the writer writes and the reader takes: one per op. */
+START_TEST(shared_op_names_and_shown_set)
+{
+	static const struct {
+		enum plan_op	 op;
+		const char	*name;
+		int		 shows_before;
+	} ops[] = {
+		{ PLAN_NONE, "none", 0 },
+		{ PLAN_CREATE, "create", 0 },
+		{ PLAN_UPDATE, "update", 0 },
+		{ PLAN_DELETE, "delete", 1 },
+	};
+	struct plan_change	 c;
+	size_t			 i;
+
+	memset(&c, 0, sizeof(c));
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		c.op = ops[i].op;
+		ck_assert_str_eq(plan_json_op_name(ops[i].op), ops[i].name);
+		ck_assert_ptr_eq(plan_json_shown(&c),
+		    ops[i].shows_before ? &c.before : &c.after);
+	}
+}
+END_TEST
+
 Suite *
 plan_json_suite(void)
 {
@@ -1199,6 +1226,7 @@ plan_json_suite(void)
 	tcase_add_loop_test(tc, malformed_fields, 0,
 	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, malformed_documents);
+	tcase_add_test(tc, shared_op_names_and_shown_set);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("markdown");
 	tcase_add_test(tc, markdown_small_plan);

@@ -395,7 +395,8 @@ void	plan_render_text(const struct plan *, int color, struct buf *out);
  * comment: a heading per domain and a table of its changes. */
 void	plan_render_markdown(const struct plan *, struct buf *out);
 
-/* --- saved plans (src/plan/json.c; the format is docs/plan-json.md) --- */
+/* --- saved plans (src/plan/json_write.c, json_read.c; the format is
+ * docs/plan-json.md) --- */
 
 #define PLAN_FORMAT_VERSION	2	/* 2: changes[].stage */
 

@@ -170,7 +170,7 @@ debug_transport(const struct http_curl *hc, const struct aws_retry *r)
  * and retries.  Prints and returns -1 on a problem, before any request.
  */
 static int
-open_transport(const struct cli_opts *o, struct cli_aws *a)
+open_transport(const struct cli_global *o, struct cli_aws *a)
 {
 	struct aws_endpoint	 ep;
 	struct err		 err;
@@ -264,7 +264,7 @@ creds_io_free(void *p)
  * returns -1 when no source yields credentials.
  */
 static int
-open_creds(const struct cli_opts *o, struct cli_aws *a)
+open_creds(const struct cli_global *o, struct cli_aws *a)
 {
 	static const struct aws_process_runner	 runner = {
 		aws_process_run, NULL
@@ -309,7 +309,7 @@ open_creds(const struct cli_opts *o, struct cli_aws *a)
 }
 
 int
-cli_aws_open(const struct cli_opts *o, struct cli_aws *a)
+cli_aws_open(const struct cli_global *o, struct cli_aws *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (open_transport(o, a) == -1)

@@ -6,6 +6,7 @@
 #ifndef MAILAUTH_CLI_H
 #define MAILAUTH_CLI_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "mailauth/creds.h"
@@ -24,70 +25,130 @@ struct diags;
 #define DEFAULT_CONFIG	"mailauth.yaml"
 #define DEFAULT_WAIT_S	300
 
-/* Every option of every command, parsed once; each command reads its own. */
-struct cli_opts {
-	const char	 *config;		/* -c, --config */
-	int		  config_given;		/* -c was on the command line */
-	const char	 *endpoint_url;		/* --endpoint-url */
-	const char	 *profile;		/* --profile */
-	double		  max_rps;		/* --max-rps; 0 unset */
-	long		  connect_timeout;	/* --connect-timeout; 0 unset */
-	long		  timeout;		/* --timeout; 0 unset */
-	int		  allow_insecure;	/* --allow-insecure-endpoint */
-	int		  no_color;		/* --no-color */
-	int		  debug;		/* --debug */
-	int		  help;			/* -h, --help */
-	int		  version;		/* --version */
-	int		  detailed_exitcode;	/* plan --detailed-exitcode */
-	int		  auto_approve;		/* apply --auto-approve */
-	int		  offline;		/* iam-policy --offline */
-	const char	 *selector;		/* dkim keygen --selector */
-	const char	 *key_type;		/* dkim keygen --type */
-	long		  bits;			/* dkim keygen --bits; 0 unset */
-	const char	 *out;			/* dkim keygen --out DIR,
-						 * plan --out FILE */
-	const char	 *format;		/* plan --format; NULL: text */
-	int		  allow_weaken;		/* apply --allow-weaken */
-	int		  no_wait;		/* apply --no-wait */
-	long		  wait_timeout;		/* apply --wait-timeout; -1 unset */
-	long		  at;			/* --at, as a day (see
-						 * date_parse); -1 unset */
-	const char	 *policies;		/* --policies DIR */
-	const char	 *argv0;		/* to find the built-in templates */
-	long		  since;		/* report --since, a day; -1 unset */
-	long		  until;		/* report --until, a day; -1 unset */
-	const char	 *domain;		/* report --domain */
-	unsigned long long max_report_size;	/* report --max-report-size;
-						 * 0 unset */
-	const char	**reports;		/* --reports SOURCE, once per
-						 * use, in order; owned array */
-	size_t		  nreports;
-	char		**args;			/* operands after the command */
-	int		  nargs;
-	char		**operands;		/* owned: the command, then args */
+/* The options every command takes, anywhere on the line (cli.c). */
+struct cli_global {
+	const char	*config;		/* -c, --config; DEFAULT_CONFIG
+						 * when not given */
+	int		 config_given;		/* -c was on the command line */
+	const char	*endpoint_url;		/* --endpoint-url */
+	const char	*profile;		/* --profile */
+	double		 max_rps;		/* --max-rps; 0 unset */
+	long		 connect_timeout;	/* --connect-timeout; 0 unset */
+	long		 timeout;		/* --timeout; 0 unset */
+	int		 allow_insecure;	/* --allow-insecure-endpoint */
+	int		 no_color;		/* --no-color */
+	int		 debug;			/* --debug */
+	int		 help;			/* -h, --help: cli_main() shows
+						 * the help instead */
+	int		 version;		/* --version: the command is
+						 * "version" when none is given */
+	const char	*policies;		/* --policies DIR */
+	const char	*argv0;			/* to find the built-in templates */
 };
+
+/*
+ * A command's own options: each cmd-*.c declares a struct with a field per
+ * option, a table of cli_option entries that names them (the CLI_OPT_*
+ * macros below), and the struct's value before the line is read; its
+ * cmd_entry points at both.  One parser (cli.c) reads every command's
+ * line with them, so adding an option is a change to the command's file.
+ * The kind of an option says what its value is and the type of its field.
+ */
+enum cli_opt_kind {
+	CLI_FLAG,	/* int: 1 when given; takes no value */
+	CLI_STRING,	/* const char *: the last value given */
+	CLI_WORD,	/* const char *: the last value given, which must be
+			 * one of the words of arg ("text|json") */
+	CLI_STRINGS,	/* struct cli_strings: every value given, in order */
+	CLI_NUMBER,	/* long: an integer from min to max */
+	CLI_REAL,	/* double: a number from min to max */
+	CLI_DATE,	/* long: a day, YYYY-MM-DD as date_parse() has it */
+	CLI_SIZE,	/* unsigned long long: 1K to 16G bytes ("64M") */
+};
+
+/* The values of a CLI_STRINGS option; the array is the parser's. */
+struct cli_strings {
+	const char	**v;
+	size_t		  n;
+};
+
+struct cli_option {
+	const char		*name;	/* the long name, after "--"; NULL
+					 * ends a table */
+	char			 shrt;	/* the one-letter name, or 0 */
+	enum cli_opt_kind	 kind;
+	size_t			 offset; /* of its field in the struct */
+	const char		*arg;	/* the value, in help ("FILE") */
+	const char		*unit;	/* CLI_NUMBER, CLI_REAL: what the
+					 * number counts, in messages */
+	double			 min, max; /* CLI_NUMBER, CLI_REAL */
+	const char		*help;
+};
+
+/* offsetof(type, field), refused by the compiler unless field is a ctype. */
+#define CLI_FIELD(type, field, ctype)					\
+	(offsetof(type, field) + 0 * sizeof((ctype *)0 == &((type *)0)->field))
+
+#define CLI_OPT_FLAG(name, type, field, help)				\
+	{ name, 0, CLI_FLAG, CLI_FIELD(type, field, int), NULL, NULL,	\
+	  0, 0, help }
+#define CLI_OPT_STRING(name, type, field, arg, help)			\
+	{ name, 0, CLI_STRING, CLI_FIELD(type, field, const char *),	\
+	  arg, NULL, 0, 0, help }
+#define CLI_OPT_WORD(name, type, field, words, help)			\
+	{ name, 0, CLI_WORD, CLI_FIELD(type, field, const char *),	\
+	  words, NULL, 0, 0, help }
+#define CLI_OPT_NUMBER(name, type, field, arg, min, max, unit, help)	\
+	{ name, 0, CLI_NUMBER, CLI_FIELD(type, field, long), arg, unit,	\
+	  min, max, help }
+#define CLI_OPT_DATE(name, type, field, help)				\
+	{ name, 0, CLI_DATE, CLI_FIELD(type, field, long), "YYYY-MM-DD",	\
+	  NULL, 0, 0, help }
+#define CLI_OPT_END	{ NULL, 0, CLI_FLAG, 0, NULL, NULL, 0, 0, NULL }
+
+/* Options several commands take, declared once. */
+#define CLI_OPT_AT(type, field)						\
+	CLI_OPT_DATE("at", type, field, "use the DMARC rollout stages of "	\
+	    "this day (default: today, UTC)")
+#define CLI_OPT_MAX_REPORT_SIZE(type, field)				\
+	{ "max-report-size", 0, CLI_SIZE,				\
+	  CLI_FIELD(type, field, unsigned long long), "SIZE", NULL, 0, 0,	\
+	  "refuse a report larger than this once decompressed (default "	\
+	  "64M; K, M or G)" }
+
+/* The rollout gate's reports: plan, apply and rollout take them. */
+struct cli_gate_opts {
+	unsigned long long	 max_report_size; /* --max-report-size; 0 unset */
+	struct cli_strings	 reports;	/* --reports SOURCE, in order */
+};
+
+#define CLI_OPT_GATE(type, field)					\
+	CLI_OPT_MAX_REPORT_SIZE(type, field.max_report_size),		\
+	{ "reports", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field.reports, struct cli_strings), "SOURCE",	\
+	  NULL, 0, 0, "DMARC aggregate reports for the rollout gate: a "	\
+	  "file, a folder or s3://BUCKET/PREFIX; give it once per source" }
 
 struct cmd_entry {
 	const char	*name;
 	const char	*usage;		/* after "mailauth NAME " */
 	const char	*summary;	/* one line, for "mailauth help" */
 	const char	*help;		/* the rest of "mailauth help NAME" */
-	unsigned int	 options;	/* OPT_* bits the command takes */
+	const struct cli_option *options; /* its own, in help's order; NULL
+					 * when it takes none */
+	const void	*defaults;	/* its options before the line */
+	size_t		 size;		/* of its options struct */
 	int		 max_args;
-	int		(*exec)(const struct cli_opts *);
+	/* opts is the command's options struct, NULL when it has none;
+	 * args are the operands after the command's name. */
+	int		(*exec)(const struct cli_global *, const void *opts,
+			    int nargs, char **args);
 };
 
-/* Command-specific options; the global ones are taken by every command. */
-#define OPT_DETAILED_EXITCODE	0x01u
-#define OPT_AUTO_APPROVE	0x02u
-#define OPT_KEYGEN		0x04u
-#define OPT_PLAN_OUTPUT		0x08u	/* plan --out, --format */
-#define OPT_APPLY		0x10u	/* apply --allow-weaken, --no-wait, ... */
-#define OPT_AT			0x20u	/* plan, apply, validate, rollout --at */
-#define OPT_STATUS_FORMAT	0x40u	/* rollout status --format */
-#define OPT_REPORT		0x80u	/* report --format, --since, ... */
-#define OPT_REPORTS		0x200u	/* plan, apply, rollout --reports */
-#define OPT_OFFLINE		0x100u	/* iam-policy --offline */
+/* A cmd_entry's options, defaults and size, from the table and the
+ * defaults (a struct of the command's options type). */
+#define CLI_OPTIONS(table, defaults)	table, &(defaults), sizeof(defaults)
+#define CLI_NO_OPTIONS			NULL, NULL, 0
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
@@ -106,6 +167,37 @@ extern const struct cmd_entry cmd_version_entry;
 extern const struct cmd_entry *const cmd_table[];
 
 int	 cli_main(int argc, char **argv);
+
+/*
+ * One command line, read by cli_line_read(): the global options, the
+ * command, its options struct (NULL when it takes none) and its operands.
+ */
+struct cli_given;
+struct cli_line {
+	struct cli_global	 g;
+	const struct cmd_entry	*cmd;
+	void			*opts;
+	int			 nargs;
+	char			**args;
+	char			**operands;	/* the command, then args */
+	int			 noperands;
+	struct cli_given	*given;		/* the command's options as
+						 * read, till it is known */
+	size_t			 ngiven;
+};
+
+/*
+ * Reads argv against table (cmd_table, or a test's, which must hold
+ * "help" and "version"): every value is checked, the global options
+ * stored in l->g and the command's in l->opts.  With no command, --version
+ * makes it "version" and --help "help".  With l->g.help set, the command's
+ * options are not checked: its help is wanted.  -1 after printing the
+ * problem and the usage line.  Release l with cli_line_release() either
+ * way.
+ */
+int	 cli_line_read(struct cli_line *l, const struct cmd_entry *const *table,
+	    int argc, char **argv);
+void	 cli_line_release(struct cli_line *);
 const struct cmd_entry *cli_find_command(const char *name);
 void	 cli_usage(FILE *, const struct cmd_entry *);
 void	 cli_help(FILE *, const struct cmd_entry *);
@@ -113,12 +205,12 @@ void	 cli_help(FILE *, const struct cmd_entry *);
 /* Printing: errors and warnings go to stderr as "mailauth: ...". */
 void	 cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 cli_diags(const struct diags *);
-int	 cli_color(const struct cli_opts *, FILE *);
+int	 cli_color(const struct cli_global *, FILE *);
 
 /* Loads and checks the config, printing every diagnostic; -1 on errors.
  * Rollout templates are looked up in --policies DIR and the built-in
  * folder (cli_templates_dir()). */
-int	 cli_load_config(const struct cli_opts *, struct cfg *);
+int	 cli_load_config(const struct cli_global *, struct cfg *);
 /*
  * The built-in DMARC rollout templates (malloc'd), the first folder that
  * exists of: ../policies/dmarc beside the binary (a build from a
@@ -126,9 +218,10 @@ int	 cli_load_config(const struct cli_opts *, struct cfg *);
  * installed PREFIX/bin/mailauth), and MAILAUTH_DATADIR/policies/dmarc
  * (compiled in; default /usr/local/share/mailauth).  NULL when none does.
  */
-char	*cli_templates_dir(const struct cli_opts *);
-/* The day whose rollout stage is used: --at, else today in UTC. */
-long	 cli_day(const struct cli_opts *);
+char	*cli_templates_dir(const struct cli_global *);
+/* The day whose rollout stage is used: at (a command's --at), else today
+ * in UTC when at is -1. */
+long	 cli_day(long at);
 
 /* Everything a Route 53 call needs, built from the options and the
  * environment. */
@@ -140,7 +233,7 @@ struct cli_aws {
 	struct r53_client	r53;
 };
 
-int	 cli_aws_open(const struct cli_opts *, struct cli_aws *);
+int	 cli_aws_open(const struct cli_global *, struct cli_aws *);
 void	 cli_aws_close(struct cli_aws *);
 
 struct report_reader;
@@ -156,7 +249,7 @@ int	 cli_reports_need_aws(const char *const *sources, size_t n);
  * with strict printed and -1 returned: a gate must not be decided on
  * part of the reports.
  */
-int	 cli_reports_read(const struct cli_opts *, struct cli_aws *aws,
+int	 cli_reports_read(const struct cli_global *, struct cli_aws *aws,
 	    const char *const *sources, size_t n, struct report_reader *rd,
 	    int strict);
 
@@ -172,8 +265,9 @@ struct gate_verdict;
  * needs it and it is not open yet; the caller closes it).  -1 after
  * printing when a source cannot be read.
  */
-int	 cli_gate_eval(const struct cli_opts *, const struct cfg *, long day,
-	    struct cli_aws *aws, struct gate_verdict **out);
+int	 cli_gate_eval(const struct cli_global *, const struct cli_gate_opts *,
+	    const struct cfg *, long day, struct cli_aws *aws,
+	    struct gate_verdict **out);
 void	 cli_gate_free(struct gate_verdict *, size_t n);
 /* Appends why dom, held by verdict v, stays at stage stays: one line,
  * without a newline. */
@@ -189,17 +283,17 @@ void	 cli_gate_why(const struct cfg_domain *, const struct gate_verdict *v,
  */
 struct cfg_domain;
 struct ses_identity;
-char	*cli_ses_endpoint(const struct cli_opts *, const char *region);
+char	*cli_ses_endpoint(const struct cli_global *, const char *region);
 /* 1 when a domain of cfg has ses:. */
 int	 cli_ses_has(const struct cfg *);
 /* GetEmailIdentity of dom's ses identity through aws; -1 after printing
  * ("domains.D.ses: ..."). */
-int	 cli_ses_get(const struct cli_opts *, struct cli_aws *,
+int	 cli_ses_get(const struct cli_global *, struct cli_aws *,
 	    const struct cfg_domain *, struct ses_identity *);
 /* The identity of every domain with ses: into *ids (cfg->ndomains
  * entries, zeroed for the others; release with cli_ses_release()); -1
  * after printing every failure, *ids then NULL. */
-int	 cli_ses_identities(const struct cli_opts *, struct cli_aws *,
+int	 cli_ses_identities(const struct cli_global *, struct cli_aws *,
 	    const struct cfg *, struct ses_identity **);
 void	 cli_ses_release(struct ses_identity *, size_t);
 
@@ -215,12 +309,13 @@ struct cli_plan {
 	struct plan_built	 built;		/* plan, batches, meta */
 };
 
-int	 cli_plan_make(const struct cli_opts *, struct cli_aws *,
-	    struct cli_plan *);
+int	 cli_plan_make(const struct cli_global *, long at,
+	    const struct cli_gate_opts *, struct cli_aws *, struct cli_plan *);
 void	 cli_plan_release(struct cli_plan *);
-/* Prints the plan to stdout in o->format, with its weakening section. */
-void	 cli_plan_print(const struct cli_opts *, const struct plan *,
-	    const struct plan_meta *);
+/* Prints the plan to stdout in format (NULL: text), with its weakening
+ * section. */
+void	 cli_plan_print(const struct cli_global *, const char *format,
+	    const struct plan *, const struct plan_meta *);
 /* Appends the changes that weaken protection, as text or Markdown;
  * returns how many. */
 size_t	 cli_plan_weakens(const struct plan *, struct buf *, int markdown);

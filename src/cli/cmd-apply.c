@@ -18,6 +18,15 @@
 
 #define PLAN_FILE_MAX	(64L * 1024 * 1024)
 
+struct cmd_apply_opts {
+	int			 auto_approve;	/* --auto-approve */
+	int			 allow_weaken;	/* --allow-weaken */
+	int			 no_wait;	/* --no-wait */
+	long			 wait_timeout;	/* --wait-timeout; -1 unset */
+	long			 at;		/* --at; -1 unset */
+	struct cli_gate_opts	 gate;		/* --reports, ... */
+};
+
 struct progress {
 	int	 tty;		/* stdout is a terminal: show the wait live */
 	int	 open_line;	/* a "waiting" line is on screen */
@@ -64,7 +73,7 @@ confirmed(void)
 /* Reads and parses a saved plan, and refuses it when the config it was
  * made from has changed since. */
 static int
-load_saved(const struct cli_opts *o, const char *path, struct plan *plan,
+load_saved(const struct cli_global *g, const char *path, struct plan *plan,
     struct plan_meta *meta)
 {
 	struct buf	 text = BUF_INIT;
@@ -99,7 +108,7 @@ load_saved(const struct cli_opts *o, const char *path, struct plan *plan,
 		    path, err.msg);
 		goto out;
 	}
-	config = o->config_given ? o->config : meta->config_path;
+	config = g->config_given ? g->config : meta->config_path;
 	if (cli_config_sha256(config, now) == -1) {
 		cli_error("the plan in '%s' was made from '%s'; give the "
 		    "configuration with -c", path, meta->config_path);
@@ -122,7 +131,7 @@ out:
 
 /* Changes that weaken protection stop apply unless allowed. */
 static int
-guard(const struct cli_opts *o, const struct plan *plan)
+guard(const struct cmd_apply_opts *o, const struct plan *plan)
 {
 	struct buf	 text = BUF_INIT;
 	size_t		 n;
@@ -199,8 +208,10 @@ summary(const struct plan *plan, const struct apply_zone_result *r,
 }
 
 static int
-cmd_apply_exec(const struct cli_opts *o)
+cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
+	const struct cmd_apply_opts	*o = opts;
 	struct cli_aws			 aws;
 	struct cli_plan			 p;
 	struct plan			 saved;
@@ -225,20 +236,20 @@ cmd_apply_exec(const struct cli_opts *o)
 		    "apply --auto-approve'");
 		return EXIT_ERROR;
 	}
-	if (o->nargs == 1 && o->at >= 0) {
+	if (nargs == 1 && o->at >= 0) {
 		cli_error("option '--at' cannot be used with a saved plan, "
 		    "which keeps the stages it was made with; run 'mailauth "
-		    "plan --at DATE --out %s' instead", o->args[0]);
+		    "plan --at DATE --out %s' instead", args[0]);
 		return EXIT_ERROR;
 	}
-	if (o->nargs == 1 && o->nreports > 0) {
+	if (nargs == 1 && o->gate.reports.n > 0) {
 		cli_error("option '--reports' cannot be used with a saved plan, "
 		    "whose stages the gate already decided; run 'mailauth "
-		    "plan --reports SOURCE --out %s' instead", o->args[0]);
+		    "plan --reports SOURCE --out %s' instead", args[0]);
 		return EXIT_ERROR;
 	}
-	if (o->nargs == 1) {
-		if (load_saved(o, o->args[0], &saved, &meta) == -1)
+	if (nargs == 1) {
+		if (load_saved(g, args[0], &saved, &meta) == -1)
 			goto out;
 		if (plan_batches(&saved, &batches, &nbatches, &d) == -1) {
 			cli_diags(&d);
@@ -246,24 +257,19 @@ cmd_apply_exec(const struct cli_opts *o)
 			    "changed");
 			goto out;
 		}
-		if (cli_aws_open(o, &aws) == -1)
+		if (cli_aws_open(g, &aws) == -1)
 			goto out;
 		plan = &saved;
 		pmeta = &meta;
 	} else {
-		if (cli_plan_make(o, &aws, &p) == -1)
+		if (cli_plan_make(g, o->at, &o->gate, &aws, &p) == -1)
 			goto out;
 		plan = &p.built.plan;
 		pmeta = &p.built.meta;
 		batches = p.built.batches;
 		nbatches = p.built.nbatches;
 	}
-	{
-		struct cli_opts	 text = *o;
-
-		text.format = NULL;	/* apply always shows text */
-		cli_plan_print(&text, plan, pmeta);
-	}
+	cli_plan_print(g, NULL, plan, pmeta);	/* apply always shows text */
 	if (!plan_has_changes(plan)) {
 		rc = EXIT_OK;
 		goto out;
@@ -294,7 +300,7 @@ cmd_apply_exec(const struct cli_opts *o)
 	if (!failed)
 		rc = EXIT_OK;
 out:
-	if (o->nargs == 1)
+	if (nargs == 1)
 		plan_batches_release(batches, nbatches);
 	apply_results_release(results, nresults);
 	diags_release(&d);
@@ -304,6 +310,26 @@ out:
 	cli_aws_close(&aws);
 	return rc;
 }
+
+static const struct cli_option apply_options[] = {
+	CLI_OPT_FLAG("auto-approve", struct cmd_apply_opts, auto_approve,
+	    "apply without asking for confirmation"),
+	CLI_OPT_FLAG("allow-weaken", struct cmd_apply_opts, allow_weaken,
+	    "apply even changes that weaken DMARC or SPF"),
+	CLI_OPT_FLAG("no-wait", struct cmd_apply_opts, no_wait,
+	    "do not wait for the changes to be INSYNC"),
+	CLI_OPT_NUMBER("wait-timeout", struct cmd_apply_opts, wait_timeout,
+	    "SECONDS", 0, 86400, "seconds",
+	    "wait at most this long for INSYNC (default 300)"),
+	CLI_OPT_AT(struct cmd_apply_opts, at),
+	CLI_OPT_GATE(struct cmd_apply_opts, gate),
+	CLI_OPT_END
+};
+
+static const struct cmd_apply_opts apply_defaults = {
+	.wait_timeout = -1,
+	.at = -1
+};
 
 const struct cmd_entry cmd_apply_entry = {
 	"apply",
@@ -326,7 +352,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"is the DELETE of the exact set seen at plan time and the CREATE of the new\n"
 	"one, so a record changed in the meantime is never overwritten.  Zones are\n"
 	"applied independently.  apply then waits until every change is INSYNC.",
-	OPT_AUTO_APPROVE | OPT_APPLY | OPT_AT | OPT_REPORTS,
+	CLI_OPTIONS(apply_options, apply_defaults),
 	1,
 	cmd_apply_exec
 };

@@ -11,6 +11,13 @@
 #include "mailauth/err.h"
 #include "cli.h"
 
+struct cmd_dkim_opts {
+	const char	*selector;	/* --selector */
+	const char	*key_type;	/* --type; NULL: rsa */
+	long		 bits;		/* --bits; 0 unset */
+	const char	*out;		/* --out DIR; NULL: . */
+};
+
 /* A path as a YAML flow scalar: plain when that is safe, else quoted. */
 static void
 yaml_scalar(struct buf *out, const char *s)
@@ -44,18 +51,21 @@ parse_type(const char *s, enum dkim_key_type *type)
 }
 
 static int
-cmd_dkim_exec(const struct cli_opts *o)
+cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
+	const struct cmd_dkim_opts	*o = opts;
 	struct dkim_keygen	 kg;
 	struct err		 err;
 	struct buf		 path = BUF_INIT;
 	enum dkim_key_type	 type;
 
-	if (o->nargs == 0 || strcmp(o->args[0], "keygen") != 0) {
-		if (o->nargs == 0)
+	(void)g;
+	if (nargs == 0 || strcmp(args[0], "keygen") != 0) {
+		if (nargs == 0)
 			cli_error("dkim needs a subcommand: keygen");
 		else
-			cli_error("unknown dkim subcommand '%s'", o->args[0]);
+			cli_error("unknown dkim subcommand '%s'", args[0]);
 		cli_usage(stderr, &cmd_dkim_entry);
 		return EXIT_ERROR;
 	}
@@ -98,6 +108,20 @@ cmd_dkim_exec(const struct cli_opts *o)
 	return EXIT_OK;
 }
 
+static const struct cli_option dkim_options[] = {
+	CLI_OPT_STRING("selector", struct cmd_dkim_opts, selector, "NAME",
+	    "the DKIM selector the key is for"),
+	CLI_OPT_STRING("type", struct cmd_dkim_opts, key_type, "rsa|ed25519",
+	    "the key type (default rsa)"),
+	CLI_OPT_NUMBER("bits", struct cmd_dkim_opts, bits, "N", 1, 16384,
+	    "bits", "the RSA key size (default 2048, at least 1024)"),
+	CLI_OPT_STRING("out", struct cmd_dkim_opts, out, "DIR",
+	    "the folder the key files are written to (default .)"),
+	CLI_OPT_END
+};
+
+static const struct cmd_dkim_opts dkim_defaults;	/* all unset */
+
 const struct cmd_entry cmd_dkim_entry = {
 	"dkim",
 	"keygen --selector NAME [--type rsa|ed25519] [--bits N] [--out DIR]",
@@ -108,7 +132,7 @@ const struct cmd_entry cmd_dkim_entry = {
 	"publishes the public key.  RSA keys are 2048 bits unless --bits says\n"
 	"otherwise (1024 to 4096); Ed25519 keys (RFC 8463) take no --bits.\n"
 	"Never overwrites: if either file exists, nothing is written.",
-	OPT_KEYGEN,
+	CLI_OPTIONS(dkim_options, dkim_defaults),
 	1,
 	cmd_dkim_exec
 };

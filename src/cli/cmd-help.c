@@ -10,12 +10,15 @@
 #endif
 
 static int
-cmd_help_exec(const struct cli_opts *o)
+cmd_help_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
 	const struct cmd_entry	*cmd = NULL;
 
-	if (o->nargs == 1 && (cmd = cli_find_command(o->args[0])) == NULL) {
-		cli_error("unknown command '%s'", o->args[0]);
+	(void)g;
+	(void)opts;
+	if (nargs == 1 && (cmd = cli_find_command(args[0])) == NULL) {
+		cli_error("unknown command '%s'", args[0]);
 		cli_usage(stderr, NULL);
 		return EXIT_ERROR;
 	}
@@ -24,9 +27,13 @@ cmd_help_exec(const struct cli_opts *o)
 }
 
 static int
-cmd_version_exec(const struct cli_opts *o)
+cmd_version_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
-	(void)o;
+	(void)g;
+	(void)opts;
+	(void)nargs;
+	(void)args;
 	printf("mailauth %s\n", MAILAUTH_VERSION);
 	return EXIT_OK;
 }
@@ -36,7 +43,7 @@ const struct cmd_entry cmd_help_entry = {
 	"[COMMAND]",
 	"show the commands, or one command's options",
 	"Shows what a command does and the options it takes.",
-	0,
+	CLI_NO_OPTIONS,
 	1,
 	cmd_help_exec
 };
@@ -46,7 +53,7 @@ const struct cmd_entry cmd_version_entry = {
 	"",
 	"print the version (also: mailauth --version)",
 	"Prints the version of mailauth.",
-	0,
+	CLI_NO_OPTIONS,
 	0,
 	cmd_version_exec
 };

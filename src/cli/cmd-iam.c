@@ -14,6 +14,10 @@
 #include "mailauth/plan.h"
 #include "cli.h"
 
+struct cmd_iam_opts {
+	int	 offline;	/* --offline */
+};
+
 /* What IAM allows in a customer managed policy, white space not counted. */
 #define MANAGED_POLICY_MAX	6144
 
@@ -29,8 +33,10 @@ policy_size(const char *s)
 }
 
 static int
-cmd_iam_exec(const struct cli_opts *o)
+cmd_iam_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
+	const struct cmd_iam_opts	*o = opts;
 	struct cfg		 cfg;
 	struct cli_aws		 aws;
 	struct live_state	 ls;
@@ -43,16 +49,18 @@ cmd_iam_exec(const struct cli_opts *o)
 	size_t			 ndesired = 0, i, size;
 	int			 aws_open = 0, rc = EXIT_ERROR;
 
+	(void)nargs;
+	(void)args;
 	memset(&aws, 0, sizeof(aws));
 	memset(&ls, 0, sizeof(ls));
 	err_clear(&err);
-	if (cli_load_config(o, &cfg) == -1)
+	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
 	/* The names are those of the records plan and apply manage. */
-	if (desired_build(&cfg, cli_day(o), &desired, &ndesired, &d) == -1) {
+	if (desired_build(&cfg, cli_day(-1), &desired, &ndesired, &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s in the records '%s' produces", d.nerrors,
-		    d.nerrors == 1 ? "" : "s", o->config);
+		    d.nerrors == 1 ? "" : "s", g->config);
 		goto out;
 	}
 	ids = xcalloc(cfg.ndomains + 1, sizeof(*ids));
@@ -64,7 +72,7 @@ cmd_iam_exec(const struct cli_opts *o)
 			goto out;
 		}
 	} else {
-		if (cli_aws_open(o, &aws) == -1)
+		if (cli_aws_open(g, &aws) == -1)
 			goto out;
 		aws_open = 1;
 		zone_of = xcalloc(cfg.ndomains + 1, sizeof(*zone_of));
@@ -107,6 +115,15 @@ out:
 	return rc;
 }
 
+static const struct cli_option iam_options[] = {
+	CLI_OPT_FLAG("offline", struct cmd_iam_opts, offline,
+	    "send nothing: take each domain's hosted zone id from its zone: "
+	    "key"),
+	CLI_OPT_END
+};
+
+static const struct cmd_iam_opts iam_defaults;	/* all unset */
+
 const struct cmd_entry cmd_iam_entry = {
 	"iam-policy",
 	"[-c FILE] [--offline]",
@@ -120,7 +137,7 @@ const struct cmd_entry cmd_iam_entry = {
 	"which needs route53:ListHostedZonesByName (and GetHostedZone for a zone:\n"
 	"id); with --offline nothing is sent and every domain must give its zone\n"
 	"id as zone: Z....  Regenerate the policy when domains or selectors change.",
-	OPT_OFFLINE,
+	CLI_OPTIONS(iam_options, iam_defaults),
 	0,
 	cmd_iam_exec
 };

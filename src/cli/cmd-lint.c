@@ -35,7 +35,8 @@ usage(void)
 }
 
 static int
-cmd_lint_exec(const struct cli_opts *o)
+cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
 	struct diags	 d = DIAGS_INIT;
 	struct buf	 text = BUF_INIT;
@@ -43,28 +44,30 @@ cmd_lint_exec(const struct cli_opts *o)
 	size_t		 i, k;
 	int		 rc = EXIT_ERROR;
 
-	if (o->nargs != 2) {
+	(void)g;
+	(void)opts;
+	if (nargs != 2) {
 		cli_error("lint needs the kind of record and the record");
 		return usage();
 	}
 	for (k = 0; k < NKINDS; k++)
-		if (strcmp(o->args[0], kinds[k].kind) == 0)
+		if (strcmp(args[0], kinds[k].kind) == 0)
 			break;
 	if (k == NKINDS) {
 		cli_error("unknown kind of record '%s': expected spf, dmarc or "
-		    "dkim", o->args[0]);
+		    "dkim", args[0]);
 		return usage();
 	}
 	/* A value pasted as Route 53 or dig show it, in quoted strings, is
 	 * joined first, as receivers join it. */
-	if (o->args[1][0] == '"') {
+	if (args[1][0] == '"') {
 		err_clear(&err);
-		if (txt_decode(o->args[1], &text, &err) == -1) {
+		if (txt_decode(args[1], &text, &err) == -1) {
 			cli_error("%s", err.msg);
 			goto out;
 		}
 	} else
-		buf_adds(&text, o->args[1]);
+		buf_adds(&text, args[1]);
 
 	kinds[k].check(buf_str(&text), kinds[k].name, &d);
 	for (i = 0; i < d.n; i++)
@@ -91,7 +94,7 @@ const struct cmd_entry cmd_lint_entry = {
 	"section, or 'SPF record OK' (DMARC, DKIM) when there is none.  Exits 0\n"
 	"when there is no error (warnings allowed), 1 otherwise.  Reads no\n"
 	"configuration and makes no network request.",
-	0,
+	CLI_NO_OPTIONS,
 	2,
 	cmd_lint_exec
 };

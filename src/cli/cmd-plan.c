@@ -10,6 +10,14 @@
 #include "mailauth/plan.h"
 #include "cli.h"
 
+struct cmd_plan_opts {
+	int			 detailed_exitcode;	/* --detailed-exitcode */
+	const char		*out;			/* --out FILE */
+	const char		*format;		/* --format; NULL: text */
+	long			 at;			/* --at; -1 unset */
+	struct cli_gate_opts	 gate;			/* --reports, ... */
+};
+
 /* Writes the saved plan to path: a new file, replacing any old one only
  * once the new one is complete. */
 static int
@@ -47,17 +55,21 @@ out:
 }
 
 static int
-cmd_plan_exec(const struct cli_opts *o)
+cmd_plan_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
-	struct cli_aws		 aws;
-	struct cli_plan		 p;
-	const struct plan	*plan;
-	int			 rc = EXIT_ERROR;
+	const struct cmd_plan_opts	*o = opts;
+	struct cli_aws			 aws;
+	struct cli_plan			 p;
+	const struct plan		*plan;
+	int				 rc = EXIT_ERROR;
 
-	if (cli_plan_make(o, &aws, &p) == -1)
+	(void)nargs;
+	(void)args;
+	if (cli_plan_make(g, o->at, &o->gate, &aws, &p) == -1)
 		goto out;
 	plan = &p.built.plan;
-	cli_plan_print(o, plan, &p.built.meta);
+	cli_plan_print(g, o->format, plan, &p.built.meta);
 	if (o->out != NULL) {
 		if (save(o->out, plan, &p.built.meta) == -1)
 			goto out;
@@ -73,6 +85,21 @@ out:
 	cli_aws_close(&aws);
 	return rc;
 }
+
+static const struct cli_option plan_options[] = {
+	CLI_OPT_FLAG("detailed-exitcode", struct cmd_plan_opts,
+	    detailed_exitcode,
+	    "exit 0 when there are no changes, 2 when there are, 1 on error"),
+	CLI_OPT_STRING("out", struct cmd_plan_opts, out, "FILE",
+	    "also save the plan as JSON to FILE, for 'mailauth apply FILE'"),
+	CLI_OPT_WORD("format", struct cmd_plan_opts, format,
+	    "text|json|markdown", "how the plan is printed (default text)"),
+	CLI_OPT_AT(struct cmd_plan_opts, at),
+	CLI_OPT_GATE(struct cmd_plan_opts, gate),
+	CLI_OPT_END
+};
+
+static const struct cmd_plan_opts plan_defaults = { .at = -1 };
 
 const struct cmd_entry cmd_plan_entry = {
 	"plan",
@@ -94,7 +121,7 @@ const struct cmd_entry cmd_plan_entry = {
 	"Credentials come from the AWS chain: --profile, the environment, web\n"
 	"identity, ~/.aws files, container and instance metadata (see 'mailauth\n"
 	"whoami' and docs/credentials.md).",
-	OPT_DETAILED_EXITCODE | OPT_PLAN_OUTPUT | OPT_AT | OPT_REPORTS,
+	CLI_OPTIONS(plan_options, plan_defaults),
 	0,
 	cmd_plan_exec
 };

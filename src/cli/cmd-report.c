@@ -16,6 +16,14 @@
 #include "mailauth/report.h"
 #include "cli.h"
 
+struct cmd_report_opts {
+	const char		*format;	/* --format; NULL: text */
+	long			 since;		/* --since, a day; -1 unset */
+	long			 until;		/* --until, a day; -1 unset */
+	const char		*domain;	/* --domain */
+	unsigned long long	 max_report_size; /* 0 unset */
+};
+
 /* A name or reason from a report or a file name, without control
  * characters, for stderr. */
 static void
@@ -34,11 +42,11 @@ warn_rejected(const struct report_rejected *rj)
 }
 
 static int
-check_options(const struct cli_opts *o)
+check_options(const struct cmd_report_opts *o, int nargs)
 {
 	char	 a[11], b[11];
 
-	if (o->nargs == 0) {
+	if (nargs == 0) {
 		cli_error("'report' needs at least one SOURCE: a report file, "
 		    "a folder of them or s3://BUCKET/PREFIX");
 		cli_usage(stderr, &cmd_report_entry);
@@ -55,12 +63,14 @@ check_options(const struct cli_opts *o)
 }
 
 static int
-cmd_report_exec(const struct cli_opts *o)
+cmd_report_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
+	const struct cmd_report_opts	*o = opts;
 	struct report_reader	 rd;
 	struct report_summary	 sum;
 	struct cli_aws		 aws;
-	const char *const	*src = (const char *const *)o->args;
+	const char *const	*src = (const char *const *)args;
 	int			 need_aws;
 	struct report_limits	 lim;
 	struct report_filter	 filter;
@@ -69,7 +79,7 @@ cmd_report_exec(const struct cli_opts *o)
 	size_t			 i;
 	int			 n;
 
-	if (check_options(o) == -1)
+	if (check_options(o, nargs) == -1)
 		return EXIT_ERROR;
 	lim.max_size = o->max_report_size != 0 ? o->max_report_size :
 	    REPORT_MAX_SIZE_DEFAULT;
@@ -77,12 +87,12 @@ cmd_report_exec(const struct cli_opts *o)
 	filter.since = o->since;
 	filter.until = o->until;
 	filter.domain = o->domain;
-	need_aws = cli_reports_need_aws(src, (size_t)o->nargs);
-	if (need_aws && cli_aws_open(o, &aws) == -1)
+	need_aws = cli_reports_need_aws(src, (size_t)nargs);
+	if (need_aws && cli_aws_open(g, &aws) == -1)
 		return EXIT_ERROR;
 	report_summary_init(&sum, &filter);
 	report_reader_init(&rd, &lim, report_summary_sink, &sum);
-	n = cli_reports_read(o, need_aws ? &aws : NULL, src, (size_t)o->nargs,
+	n = cli_reports_read(g, need_aws ? &aws : NULL, src, (size_t)nargs,
 	    &rd, 0);
 	if (need_aws)
 		cli_aws_close(&aws);
@@ -96,7 +106,7 @@ cmd_report_exec(const struct cli_opts *o)
 		for (i = 0; i < rd.stats.nrejected; i++)
 			warn_rejected(&rd.stats.rejected[i]);
 		cli_error("no DMARC report could be read from the %s given",
-		    o->nargs == 1 ? "source" : "sources");
+		    nargs == 1 ? "source" : "sources");
 		report_reader_release(&rd);
 		report_summary_release(&sum);
 		return EXIT_ERROR;
@@ -120,6 +130,26 @@ cmd_report_exec(const struct cli_opts *o)
 	return EXIT_OK;
 }
 
+static const struct cli_option report_options[] = {
+	CLI_OPT_WORD("format", struct cmd_report_opts, format,
+	    "text|json|markdown|csv", "how the summary is printed (default "
+	    "text)"),
+	CLI_OPT_DATE("since", struct cmd_report_opts, since,
+	    "count only reports of this UTC day and later"),
+	CLI_OPT_DATE("until", struct cmd_report_opts, until,
+	    "count only reports of this UTC day and earlier"),
+	CLI_OPT_STRING("domain", struct cmd_report_opts, domain, "DOMAIN",
+	    "count only mail from this domain (header_from) and the names "
+	    "under it"),
+	CLI_OPT_MAX_REPORT_SIZE(struct cmd_report_opts, max_report_size),
+	CLI_OPT_END
+};
+
+static const struct cmd_report_opts report_defaults = {
+	.since = -1,
+	.until = -1
+};
+
 const struct cmd_entry cmd_report_entry = {
 	"report",
 	"[--format text|json|markdown|csv] [--since YYYY-MM-DD] "
@@ -138,7 +168,7 @@ const struct cmd_entry cmd_report_entry = {
 	"that is not a readable report is listed with the reason and the others\n"
 	"are read.  Exit 0 when a report was read, 1 when none could be\n"
 	"(docs/reports.md).",
-	OPT_REPORT,
+	CLI_OPTIONS(report_options, report_defaults),
 	INT_MAX,
 	cmd_report_exec
 };

@@ -16,6 +16,12 @@
 #include "mailauth/gate.h"
 #include "cli.h"
 
+struct cmd_rollout_opts {
+	long			 at;		/* --at; -1 unset */
+	const char		*format;	/* --format; NULL: text */
+	struct cli_gate_opts	 gate;		/* --reports, ... (check) */
+};
+
 /* The record the domain publishes during the stage (malloc'd). */
 static char *
 stage_record(const struct cfg_dmarc *dm, const struct cfg_stage *st)
@@ -194,7 +200,7 @@ json_domain(const struct cfg_domain *dom, long day)
 }
 
 static int
-print_json(const struct cli_opts *o, const struct cfg *cfg, long day)
+print_json(const struct cli_global *g, const struct cfg *cfg, long day)
 {
 	cJSON	*root, *doms;
 	char	 date[11], *text;
@@ -203,7 +209,7 @@ print_json(const struct cli_opts *o, const struct cfg *cfg, long day)
 	root = cJSON_CreateObject();
 	date_format(day, date);
 	cJSON_AddStringToObject(root, "date", date);
-	cJSON_AddStringToObject(root, "config", o->config);
+	cJSON_AddStringToObject(root, "config", g->config);
 	doms = cJSON_AddArrayToObject(root, "domains");
 	for (i = 0; i < cfg->ndomains; i++)
 		cJSON_AddItemToArray(doms, json_domain(&cfg->domains[i], day));
@@ -284,7 +290,7 @@ check_domain(const struct cfg_domain *dom, long day,
 }
 
 static int
-rollout_check(const struct cli_opts *o)
+rollout_check(const struct cli_global *g, const struct cmd_rollout_opts *o)
 {
 	struct cfg		 cfg;
 	struct cli_aws		 aws;
@@ -295,7 +301,7 @@ rollout_check(const struct cli_opts *o)
 	size_t			 i;
 	int			 rc = EXIT_ERROR;
 
-	if (o->nreports == 0) {
+	if (o->gate.reports.n == 0) {
 		cli_error("'rollout check' needs the reports: --reports SOURCE "
 		    "(a file, a folder or s3://BUCKET/PREFIX), once per source");
 		cli_usage(stderr, &cmd_rollout_entry);
@@ -306,13 +312,13 @@ rollout_check(const struct cli_opts *o)
 		return EXIT_ERROR;
 	}
 	memset(&aws, 0, sizeof(aws));
-	if (cli_load_config(o, &cfg) == -1)
+	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
-	day = cli_day(o);
-	if (cli_gate_eval(o, &cfg, day, &aws, &v) == -1)
+	day = cli_day(o->at);
+	if (cli_gate_eval(g, &o->gate, &cfg, day, &aws, &v) == -1)
 		goto out;
 	date_format(day, date);
-	buf_addf(&out, "DMARC rollout gate on %s (%s)\n", date, o->config);
+	buf_addf(&out, "DMARC rollout gate on %s (%s)\n", date, g->config);
 	rc = EXIT_OK;
 	for (i = 0; i < cfg.ndomains; i++) {
 		buf_addc(&out, '\n');
@@ -331,8 +337,10 @@ out:
 }
 
 static int
-cmd_rollout_exec(const struct cli_opts *o)
+cmd_rollout_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
+	const struct cmd_rollout_opts	*o = opts;
 	struct cfg	 cfg;
 	struct buf	 out = BUF_INIT;
 	const char	*format = o->format != NULL ? o->format : "text";
@@ -341,20 +349,20 @@ cmd_rollout_exec(const struct cli_opts *o)
 	size_t		 i;
 	int		 rc = EXIT_ERROR;
 
-	if (o->nargs == 0 || (strcmp(o->args[0], "status") != 0 &&
-	    strcmp(o->args[0], "check") != 0)) {
-		if (o->nargs == 0)
+	if (nargs == 0 || (strcmp(args[0], "status") != 0 &&
+	    strcmp(args[0], "check") != 0)) {
+		if (nargs == 0)
 			cli_error("'rollout' needs a subcommand: status or "
 			    "check");
 		else
 			cli_error("unknown subcommand 'rollout %s'; expected "
-			    "'rollout status' or 'rollout check'", o->args[0]);
+			    "'rollout status' or 'rollout check'", args[0]);
 		cli_usage(stderr, &cmd_rollout_entry);
 		return EXIT_ERROR;
 	}
-	if (strcmp(o->args[0], "check") == 0)
-		return rollout_check(o);
-	if (o->nreports > 0) {
+	if (strcmp(args[0], "check") == 0)
+		return rollout_check(g, o);
+	if (o->gate.reports.n > 0) {
 		cli_error("option '--reports' is taken by 'rollout check', not "
 		    "'rollout status'");
 		return EXIT_ERROR;
@@ -364,16 +372,16 @@ cmd_rollout_exec(const struct cli_opts *o)
 		    format);
 		return EXIT_ERROR;
 	}
-	if (cli_load_config(o, &cfg) == -1)
+	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
-	day = cli_day(o);
+	day = cli_day(o->at);
 	if (strcmp(format, "json") == 0) {
-		if (print_json(o, &cfg, day) == 0)
+		if (print_json(g, &cfg, day) == 0)
 			rc = EXIT_OK;
 		goto out;
 	}
 	date_format(day, date);
-	buf_addf(&out, "DMARC rollouts on %s (%s)\n", date, o->config);
+	buf_addf(&out, "DMARC rollouts on %s (%s)\n", date, g->config);
 	for (i = 0; i < cfg.ndomains; i++) {
 		buf_addc(&out, '\n');
 		text_domain(&cfg.domains[i], day, &out);
@@ -386,6 +394,17 @@ out:
 	cfg_release(&cfg);
 	return rc;
 }
+
+/* --format is checked by each subcommand, with its own message. */
+static const struct cli_option rollout_options[] = {
+	CLI_OPT_AT(struct cmd_rollout_opts, at),
+	CLI_OPT_STRING("format", struct cmd_rollout_opts, format, "text|json",
+	    "how the status is printed (default text)"),
+	CLI_OPT_GATE(struct cmd_rollout_opts, gate),
+	CLI_OPT_END
+};
+
+static const struct cmd_rollout_opts rollout_defaults = { .at = -1 };
 
 const struct cmd_entry cmd_rollout_entry = {
 	"rollout",
@@ -405,7 +424,7 @@ const struct cmd_entry cmd_rollout_entry = {
 	"and a verdict: ready, hold (the failing sources listed) or insufficient\n"
 	"data.  Exit 0 when every domain due to advance is ready, 3 when one is\n"
 	"held or lacks data, 1 on error (docs/rollout.md).",
-	OPT_AT | OPT_STATUS_FORMAT | OPT_REPORTS,
+	CLI_OPTIONS(rollout_options, rollout_defaults),
 	1,
 	cmd_rollout_exec
 };

@@ -140,7 +140,7 @@ connected(void *ctx, const struct r53_client **r53,
  * compared with Route 53 as plan compares them.  -1 after printing.
  */
 static int
-compare(const struct cli_opts *o, struct cli_aws *aws, const struct cfg *cfg,
+compare(const struct cli_global *o, struct cli_aws *aws, const struct cfg *cfg,
     const struct ses_identity *ids, struct plan_built *b)
 {
 	struct plan_inputs	 in;
@@ -167,7 +167,8 @@ compare(const struct cli_opts *o, struct cli_aws *aws, const struct cfg *cfg,
 }
 
 static int
-cmd_ses_exec(const struct cli_opts *o)
+cmd_ses_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
 	struct cli_aws		 aws;
 	struct cfg		 cfg;
@@ -177,29 +178,30 @@ cmd_ses_exec(const struct cli_opts *o)
 	size_t			 i;
 	int			 rc = EXIT_ERROR;
 
+	(void)opts;
 	memset(&aws, 0, sizeof(aws));
 	memset(&built, 0, sizeof(built));
-	if (o->nargs == 0 || strcmp(o->args[0], "status") != 0) {
-		if (o->nargs == 0)
+	if (nargs == 0 || strcmp(args[0], "status") != 0) {
+		if (nargs == 0)
 			cli_error("'ses' needs a subcommand: status");
 		else
 			cli_error("unknown subcommand 'ses %s'; expected 'ses "
-			    "status'", o->args[0]);
+			    "status'", args[0]);
 		cli_usage(stderr, &cmd_ses_entry);
 		return EXIT_ERROR;
 	}
-	if (cli_load_config(o, &cfg) == -1)
+	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
 	if (!cli_ses_has(&cfg)) {
-		printf("No domain in %s has ses:.\n", o->config);
+		printf("No domain in %s has ses:.\n", g->config);
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (cli_aws_open(o, &aws) == -1)
+	if (cli_aws_open(g, &aws) == -1)
 		goto out;
-	if (cli_ses_identities(o, &aws, &cfg, &ids) == -1)
+	if (cli_ses_identities(g, &aws, &cfg, &ids) == -1)
 		goto out;
-	if (compare(o, &aws, &cfg, ids, &built) == -1)
+	if (compare(g, &aws, &cfg, ids, &built) == -1)
 		goto out;
 	for (i = 0; i < cfg.ndomains; i++) {
 		if (!cfg.domains[i].ses.present)
@@ -235,7 +237,7 @@ const struct cmd_entry cmd_ses_entry = {
 	"CNAMEs, the MAIL FROM MX and SPF records), stale token CNAMEs, and how\n"
 	"the domain's SES mail aligns with DMARC.  Changes nothing\n"
 	"(docs/ses.md).",
-	0,
+	CLI_NO_OPTIONS,
 	1,
 	cmd_ses_exec
 };

@@ -9,27 +9,36 @@
 #include "mailauth/plan.h"
 #include "cli.h"
 
+struct cmd_validate_opts {
+	long	 at;		/* --at; -1 unset */
+};
+
 static int
-cmd_validate_exec(const struct cli_opts *o)
+cmd_validate_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
+	const struct cmd_validate_opts	*o = opts;
 	struct cfg	 cfg;
 	struct diags	 d = DIAGS_INIT;
 	struct desired	*desired = NULL;
 	size_t		 ndesired = 0;
 	int		 rc = EXIT_OK;
 
-	if (cli_load_config(o, &cfg) == -1)
+	(void)nargs;
+	(void)args;
+	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
 	/* desired_build renders every record and checks it as plan would. */
-	if (desired_build(&cfg, cli_day(o), &desired, &ndesired, &d) == -1) {
+	if (desired_build(&cfg, cli_day(o->at), &desired, &ndesired,
+	    &d) == -1) {
 		cli_diags(&d);
 		cli_error("%zu error%s in the records '%s' produces",
-		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
+		    d.nerrors, d.nerrors == 1 ? "" : "s", g->config);
 		rc = EXIT_ERROR;
 	} else {
 		cli_diags(&d);
 		printf("%s is valid: %zu domain%s, %zu record%s to manage.\n",
-		    o->config, cfg.ndomains, cfg.ndomains == 1 ? "" : "s",
+		    g->config, cfg.ndomains, cfg.ndomains == 1 ? "" : "s",
 		    ndesired, ndesired == 1 ? "" : "s");
 	}
 	diags_release(&d);
@@ -37,6 +46,13 @@ cmd_validate_exec(const struct cli_opts *o)
 	cfg_release(&cfg);
 	return rc;
 }
+
+static const struct cli_option validate_options[] = {
+	CLI_OPT_AT(struct cmd_validate_opts, at),
+	CLI_OPT_END
+};
+
+static const struct cmd_validate_opts validate_defaults = { .at = -1 };
 
 const struct cmd_entry cmd_validate_entry = {
 	"validate",
@@ -49,7 +65,7 @@ const struct cmd_entry cmd_validate_entry = {
 	"it suits a pre-commit hook or a pipeline's first step.  The record of every\n"
 	"stage of a DMARC rollout is checked, whatever the day (--at is taken so that\n"
 	"a pipeline can give every command the same day).",
-	OPT_AT,
+	CLI_OPTIONS(validate_options, validate_defaults),
 	0,
 	cmd_validate_exec
 };

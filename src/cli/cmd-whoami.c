@@ -13,7 +13,8 @@
 #include "cli.h"
 
 static int
-cmd_whoami_exec(const struct cli_opts *o)
+cmd_whoami_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
 {
 	struct cli_aws		 aws;
 	struct sts_identity	 id;
@@ -23,9 +24,12 @@ cmd_whoami_exec(const struct cli_opts *o)
 	char			 when[21];
 	int			 rc = EXIT_ERROR;
 
+	(void)opts;
+	(void)nargs;
+	(void)args;
 	memset(&id, 0, sizeof(id));
 	err_clear(&err);
-	if (cli_aws_open(o, &aws) == -1)
+	if (cli_aws_open(g, &aws) == -1)
 		return EXIT_ERROR;
 	sts = aws_chain_sts(aws.r53.creds_provider);
 	if (aws_creds_provider_get(aws.r53.creds_provider, time(NULL), &creds,
@@ -62,7 +66,7 @@ const struct cmd_entry cmd_whoami_entry = {
 	"and, for temporary ones, when they expire.  Reads nothing from Route 53\n"
 	"and needs no permission: STS answers GetCallerIdentity for any valid\n"
 	"credentials.",
-	0,
+	CLI_NO_OPTIONS,
 	0,
 	cmd_whoami_exec
 };

@@ -39,7 +39,7 @@ cli_diags(const struct diags *d)
 }
 
 int
-cli_color(const struct cli_opts *o, FILE *f)
+cli_color(const struct cli_global *o, FILE *f)
 {
 	const char	*term = getenv("TERM");
 
@@ -56,7 +56,7 @@ cli_color(const struct cli_opts *o, FILE *f)
 
 /* The folder of the running binary (malloc'd), or NULL. */
 static char *
-exe_dir(const struct cli_opts *o)
+exe_dir(const struct cli_global *o)
 {
 	char	 path[PATH_MAX], *slash;
 	ssize_t	 n;
@@ -80,7 +80,7 @@ is_dir(const char *path)
 }
 
 char *
-cli_templates_dir(const struct cli_opts *o)
+cli_templates_dir(const struct cli_global *o)
 {
 	char	*dir = exe_dir(o), *path, real[PATH_MAX];
 
@@ -104,19 +104,19 @@ cli_templates_dir(const struct cli_opts *o)
 	return NULL;
 }
 
-/* The day of t, or --at. */
+/* The day of t, or at (--at) when it is not -1. */
 static long
-day_of(const struct cli_opts *o, time_t t)
+day_of(long at, time_t t)
 {
-	if (o->at >= 0)
-		return o->at;
+	if (at >= 0)
+		return at;
 	return (long)(t / 86400);
 }
 
 long
-cli_day(const struct cli_opts *o)
+cli_day(long at)
 {
-	return day_of(o, time(NULL));
+	return day_of(at, time(NULL));
 }
 
 /* Lower-case hex SHA-256 of text, read from path; -1 after printing. */
@@ -139,7 +139,7 @@ sha256_hex(const char *path, const struct buf *text, char hex[65])
 /* cli_load_config(), also giving the SHA-256 of the bytes parsed (sha256
  * may be NULL). */
 static int
-load_config(const struct cli_opts *o, struct cfg *cfg, char sha256[65])
+load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65])
 {
 	struct cfg_load_opts	 lo;
 	struct diags		 d = DIAGS_INIT;
@@ -181,7 +181,7 @@ load_config(const struct cli_opts *o, struct cfg *cfg, char sha256[65])
 }
 
 int
-cli_load_config(const struct cli_opts *o, struct cfg *cfg)
+cli_load_config(const struct cli_global *o, struct cfg *cfg)
 {
 	return load_config(o, cfg, NULL);
 }
@@ -266,7 +266,7 @@ print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
 /* Prints why plan_build() failed, after its diagnostics; connect() has
  * said why already. */
 static void
-print_failure(const struct cli_opts *o, const struct plan_built *b,
+print_failure(const struct cli_global *o, const struct plan_built *b,
     const struct diags *d, const struct err *err)
 {
 	if (b->failed != PLAN_STEP_CONNECT)
@@ -299,19 +299,19 @@ print_failure(const struct cli_opts *o, const struct plan_built *b,
 
 /* The clock, read once: the day the plan is for and when it is made. */
 static void
-plan_time(const struct cli_opts *o, long *day, char created[32])
+plan_time(long at, long *day, char created[32])
 {
 	time_t		 t = time(NULL);
 	struct tm	 tm;
 
-	*day = day_of(o, t);
+	*day = day_of(at, t);
 	gmtime_r(&t, &tm);
 	strftime(created, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* What plan_make() hands plan_build() to connect with. */
 struct connect {
-	const struct cli_opts	*o;
+	const struct cli_global	*o;
 	struct cli_aws		*aws;
 	struct cli_plan		*p;
 };
@@ -338,8 +338,8 @@ plan_connect(void *ctx, const struct r53_client **r53,
 }
 
 int
-cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
-    struct cli_plan *p)
+cli_plan_make(const struct cli_global *o, long at,
+    const struct cli_gate_opts *gate, struct cli_aws *aws, struct cli_plan *p)
 {
 	struct gate_verdict	*gates = NULL;
 	struct plan_inputs	 in;
@@ -359,8 +359,8 @@ cli_plan_make(const struct cli_opts *o, struct cli_aws *aws,
 		p->cfg = NULL;
 		goto out;
 	}
-	plan_time(o, &day, created);
-	if (cli_gate_eval(o, p->cfg, day, aws, &gates) == -1) {
+	plan_time(at, &day, created);
+	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates) == -1) {
 		cli_error("nothing was sent to Route 53");
 		goto out;
 	}
@@ -427,12 +427,13 @@ cli_plan_weakens(const struct plan *plan, struct buf *out, int markdown)
 }
 
 void
-cli_plan_print(const struct cli_opts *o, const struct plan *plan,
-    const struct plan_meta *meta)
+cli_plan_print(const struct cli_global *o, const char *format,
+    const struct plan *plan, const struct plan_meta *meta)
 {
 	struct buf	 text = BUF_INIT;
-	const char	*format = o->format != NULL ? o->format : "text";
 
+	if (format == NULL)
+		format = "text";
 	if (strcmp(format, "json") == 0)
 		plan_to_json(plan, meta, &text);
 	else if (strcmp(format, "markdown") == 0) {

@@ -48,13 +48,13 @@ warn_rejected(const struct report_rejected *rj)
 
 /* Reads the reports into a summary per window; -1 after printing. */
 static int
-read_windows(const struct cli_opts *o, struct cli_aws *aws, long day,
-    struct windows *w)
+read_windows(const struct cli_global *o, const struct cli_gate_opts *gate,
+    struct cli_aws *aws, long day, struct windows *w)
 {
 	struct report_reader	 rd;
 	struct report_limits	 lim;
 	struct report_filter	 f;
-	const char *const	*src = o->reports;
+	const char *const	*src = gate->reports.v;
 	size_t			 i;
 	int			 rc;
 
@@ -64,15 +64,15 @@ read_windows(const struct cli_opts *o, struct cli_aws *aws, long day,
 		f.domain = NULL;
 		report_summary_init(&w->sums[i], &f);
 	}
-	if (cli_reports_need_aws(src, o->nreports) && aws->endpoint == NULL &&
-	    cli_aws_open(o, aws) == -1)
+	if (cli_reports_need_aws(src, gate->reports.n) &&
+	    aws->endpoint == NULL && cli_aws_open(o, aws) == -1)
 		return -1;
-	lim.max_size = o->max_report_size != 0 ? o->max_report_size :
+	lim.max_size = gate->max_report_size != 0 ? gate->max_report_size :
 	    REPORT_MAX_SIZE_DEFAULT;
 	lim.max_members = REPORT_MAX_MEMBERS;
 	report_reader_init(&rd, &lim, sink, w);
 	rc = cli_reports_read(o, aws->endpoint != NULL ? aws : NULL, src,
-	    o->nreports, &rd, 1);
+	    gate->reports.n, &rd, 1);
 	for (i = 0; rc == 0 && i < rd.stats.nrejected; i++)
 		warn_rejected(&rd.stats.rejected[i]);
 	/* Nothing read but something refused: a typo in a path, not a
@@ -89,8 +89,9 @@ read_windows(const struct cli_opts *o, struct cli_aws *aws, long day,
 }
 
 int
-cli_gate_eval(const struct cli_opts *o, const struct cfg *cfg, long day,
-    struct cli_aws *aws, struct gate_verdict **out)
+cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
+    const struct cfg *cfg, long day, struct cli_aws *aws,
+    struct gate_verdict **out)
 {
 	struct gate_verdict	*v;
 	struct windows		 w;
@@ -116,7 +117,7 @@ cli_gate_eval(const struct cli_opts *o, const struct cfg *cfg, long day,
 			*slot = dom->dmarc.gate.window_days;
 		}
 	}
-	if (o->nreports == 0) {
+	if (gate->reports.n == 0) {
 		for (i = 0; i < cfg->ndomains; i++)
 			if (v[i].state != GATE_NONE)
 				cli_error("warning: '%s': the rollout gate was "
@@ -133,7 +134,7 @@ cli_gate_eval(const struct cli_opts *o, const struct cfg *cfg, long day,
 		return 0;
 	}
 	w.sums = xcalloc(w.n, sizeof(*w.sums));
-	if (read_windows(o, aws, day, &w) == -1)
+	if (read_windows(o, gate, aws, day, &w) == -1)
 		goto out;
 	for (i = 0; i < cfg->ndomains; i++) {
 		if (v[i].state == GATE_NONE)

@@ -111,7 +111,7 @@ out:
 }
 
 int
-cli_reports_read(const struct cli_opts *o, struct cli_aws *aws,
+cli_reports_read(const struct cli_global *o, struct cli_aws *aws,
     const char *const *sources, size_t n, struct report_reader *rd,
     int strict)
 {

@@ -31,7 +31,7 @@ env_lookup(void *ctx, const char *name)
 }
 
 char *
-cli_ses_endpoint(const struct cli_opts *o, const char *region)
+cli_ses_endpoint(const struct cli_global *o, const char *region)
 {
 	struct aws_endpoint	 ep;
 	struct err		 err;
@@ -59,7 +59,7 @@ cli_ses_has(const struct cfg *cfg)
 }
 
 int
-cli_ses_get(const struct cli_opts *o, struct cli_aws *aws,
+cli_ses_get(const struct cli_global *o, struct cli_aws *aws,
     const struct cfg_domain *dom, struct ses_identity *id)
 {
 	struct ses_client	 c;
@@ -84,7 +84,7 @@ cli_ses_get(const struct cli_opts *o, struct cli_aws *aws,
 }
 
 int
-cli_ses_identities(const struct cli_opts *o, struct cli_aws *aws,
+cli_ses_identities(const struct cli_global *o, struct cli_aws *aws,
     const struct cfg *cfg, struct ses_identity **ids)
 {
 	size_t	 i;

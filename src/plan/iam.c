@@ -274,7 +274,7 @@ iam_policy_build(const struct cfg *cfg, const struct desired *desired,
 	size_t		 nz = 0, nses = 0, i, j;
 	int		 by_name = 0, by_id = 0, rc = -1;
 
-	/* cJSON allocates through xmalloc(), as src/plan/json.c has it. */
+	/* cJSON allocates through xmalloc(), as src/plan/json.h has it. */
 	cJSON_InitHooks(&hooks);
 	for (i = 0; i < cfg->ndomains; i++) {
 		if (zone_ids[i] == NULL || !zone_ref_is_id(zone_ids[i])) {

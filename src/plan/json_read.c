@@ -1,7 +1,7 @@
 /*
- * json.c - saved plans: a plan and where it came from as one JSON document,
- * and back (the format is docs/plan-json.md).  The only code that includes
- * cJSON for plans.
+ * json_read.c - saved plans, read back: the strict reader of the document
+ * json_write.c writes (the format is docs/plan-json.md), for "mailauth
+ * apply FILE".
  *
  * A saved plan is untrusted input: it travels between pipeline jobs and
  * is applied without re-planning.  So the reader accepts exactly what the
@@ -24,6 +24,7 @@
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
 #include "mailauth/zoneref.h"
+#include "json.h"
 
 /* The format is 5 levels deep; a little more lets a slightly wrong
  * document get an error naming its field instead of this limit. */
@@ -52,35 +53,6 @@ static const char *const rrset_fields[] = {
 	"name", "type", "ttl", "values", NULL
 };
 
-/*
- * cJSON allocates through xmalloc(), which exits when memory runs out as
- * the rest of mailauth does, so no cJSON call below returns NULL for lack
- * of memory.
- */
-static void
-use_xmalloc(void)
-{
-	cJSON_Hooks	 hooks = { xmalloc, free };
-
-	cJSON_InitHooks(&hooks);
-}
-
-static const char *
-op_name(enum plan_op op)
-{
-	switch (op) {
-	case PLAN_CREATE:
-		return "create";
-	case PLAN_UPDATE:
-		return "update";
-	case PLAN_DELETE:
-		return "delete";
-	case PLAN_NONE:
-		break;
-	}
-	return "none";
-}
-
 static int
 op_parse(const char *s, enum plan_op *op)
 {
@@ -90,137 +62,12 @@ op_parse(const char *s, enum plan_op *op)
 	size_t				 i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (strcmp(s, op_name(all[i])) == 0) {
+		if (strcmp(s, plan_json_op_name(all[i])) == 0) {
 			*op = all[i];
 			return 0;
 		}
 	return -1;
 }
-
-/* The set a change is shown by: the new one, or the old one it deletes. */
-static const struct rrset *
-shown_set(const struct plan_change *c)
-{
-	return c->op == PLAN_DELETE ? &c->before : &c->after;
-}
-
-/* --- writing --- */
-
-static void
-add_str_or_null(cJSON *o, const char *key, const char *s)
-{
-	if (s != NULL)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static cJSON *
-rrset_json(const struct rrset *rs)
-{
-	cJSON	*o, *values;
-	size_t	 i;
-
-	if (rs->name == NULL)
-		return cJSON_CreateNull();
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "name", rs->name);
-	cJSON_AddStringToObject(o, "type", rs->type);
-	cJSON_AddNumberToObject(o, "ttl", (double)rs->ttl);
-	values = cJSON_AddArrayToObject(o, "values");
-	for (i = 0; i < rs->nvalues; i++)
-		cJSON_AddItemToArray(values, cJSON_CreateString(rs->values[i]));
-	return o;
-}
-
-static cJSON *
-stage_json(const struct plan_stage *st)
-{
-	cJSON	*o;
-
-	if (st == NULL)
-		return cJSON_CreateNull();
-	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "number", st->number);
-	cJSON_AddNumberToObject(o, "count", st->count);
-	add_str_or_null(o, "from", st->number > 0 ? st->from : NULL);
-	add_str_or_null(o, "policy", dmarc_policy_name(st->policy));
-	cJSON_AddBoolToObject(o, "testing", st->testing);
-	if (st->pct >= 0)
-		cJSON_AddNumberToObject(o, "pct", st->pct);
-	else
-		cJSON_AddNullToObject(o, "pct");
-	cJSON_AddBoolToObject(o, "rollback", st->rollback);
-	add_str_or_null(o, "next", st->next[0] != '\0' ? st->next : NULL);
-	return o;
-}
-
-static cJSON *
-change_json(const struct plan_change *c)
-{
-	const struct rrset	*shown = shown_set(c);
-	cJSON			*o, *zone;
-
-	o = cJSON_CreateObject();
-	zone = cJSON_AddObjectToObject(o, "zone");
-	add_str_or_null(zone, "id", c->zone != NULL ? c->zone->id : NULL);
-	add_str_or_null(zone, "name", c->zone != NULL ? c->zone->name : NULL);
-	add_str_or_null(o, "domain", c->domain);
-	cJSON_AddStringToObject(o, "kind", record_kind_name(c->kind));
-	cJSON_AddStringToObject(o, "action", op_name(c->op));
-	add_str_or_null(o, "name", shown->name);
-	add_str_or_null(o, "type", shown->name != NULL ? shown->type : NULL);
-	if (shown->name != NULL)
-		cJSON_AddNumberToObject(o, "ttl", (double)shown->ttl);
-	else
-		cJSON_AddNullToObject(o, "ttl");
-	add_str_or_null(o, "note", c->note);
-	cJSON_AddItemToObject(o, "stage", stage_json(c->stage));
-	cJSON_AddItemToObject(o, "before", rrset_json(&c->before));
-	cJSON_AddItemToObject(o, "after", rrset_json(&c->after));
-	return o;
-}
-
-void
-plan_to_json(const struct plan *p, const struct plan_meta *meta,
-    struct buf *out)
-{
-	cJSON	*root, *o, *changes;
-	char	*text;
-	size_t	 i;
-
-	use_xmalloc();
-	root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "format_version", PLAN_FORMAT_VERSION);
-	add_str_or_null(root, "mailauth_version", meta->mailauth_version);
-	o = cJSON_AddObjectToObject(root, "config");
-	add_str_or_null(o, "path", meta->config_path);
-	cJSON_AddStringToObject(o, "sha256", meta->config_sha256);
-	add_str_or_null(root, "created", meta->created);
-	o = cJSON_AddObjectToObject(root, "summary");
-	cJSON_AddNumberToObject(o, "add", (double)p->nadd);
-	cJSON_AddNumberToObject(o, "change", (double)p->nchange);
-	cJSON_AddNumberToObject(o, "destroy", (double)p->ndestroy);
-	changes = cJSON_AddArrayToObject(root, "changes");
-	for (i = 0; i < p->nchanges; i++)
-		cJSON_AddItemToArray(changes, change_json(&p->changes[i]));
-	text = cJSON_Print(root);
-	buf_adds(out, text);
-	buf_addc(out, '\n');
-	cJSON_free(text);
-	cJSON_Delete(root);
-}
-
-void
-plan_meta_release(struct plan_meta *meta)
-{
-	free(meta->mailauth_version);
-	free(meta->config_path);
-	free(meta->created);
-	memset(meta, 0, sizeof(*meta));
-}
-
-/* --- reading --- */
 
 /* Where the reader is in the document, for messages. */
 struct rd {
@@ -721,7 +568,7 @@ static int
 check_shown(struct rd *r, const struct plan_change *c, const char *name,
     const char *type, long ttl, int ttlnull)
 {
-	const struct rrset	*rs = shown_set(c);
+	const struct rrset	*rs = plan_json_shown(c);
 	const char		*from = c->op == PLAN_DELETE ? "before" : "after";
 
 	if (rs->name == NULL) {
@@ -1116,7 +963,7 @@ plan_from_json(const char *json, size_t len, struct plan *p,
 	memset(meta, 0, sizeof(*meta));
 	memset(&r, 0, sizeof(r));
 	r.err = err;
-	use_xmalloc();
+	plan_json_hooks();
 	if (json == NULL || len == 0) {
 		fail(&r, "the document is empty");
 		goto out;

@@ -1,0 +1,162 @@
+/*
+ * json_write.c - saved plans, written: a plan and where it came from as one
+ * JSON document (the format is docs/plan-json.md), for "mailauth plan
+ * --out" and "--format json"; and what the reader (json_read.c) shares
+ * with it, declared in json.h.
+ */
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/dns.h"
+#include "mailauth/plan.h"
+#include "json.h"
+
+/* --- shared with the reader --- */
+
+void
+plan_json_hooks(void)
+{
+	cJSON_Hooks	 hooks = { xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+const char *
+plan_json_op_name(enum plan_op op)
+{
+	switch (op) {
+	case PLAN_CREATE:
+		return "create";
+	case PLAN_UPDATE:
+		return "update";
+	case PLAN_DELETE:
+		return "delete";
+	case PLAN_NONE:
+		break;
+	}
+	return "none";
+}
+
+const struct rrset *
+plan_json_shown(const struct plan_change *c)
+{
+	return c->op == PLAN_DELETE ? &c->before : &c->after;
+}
+
+void
+plan_meta_release(struct plan_meta *meta)
+{
+	free(meta->mailauth_version);
+	free(meta->config_path);
+	free(meta->created);
+	memset(meta, 0, sizeof(*meta));
+}
+
+/* --- writing --- */
+
+static void
+add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *
+rrset_json(const struct rrset *rs)
+{
+	cJSON	*o, *values;
+	size_t	 i;
+
+	if (rs->name == NULL)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", rs->name);
+	cJSON_AddStringToObject(o, "type", rs->type);
+	cJSON_AddNumberToObject(o, "ttl", (double)rs->ttl);
+	values = cJSON_AddArrayToObject(o, "values");
+	for (i = 0; i < rs->nvalues; i++)
+		cJSON_AddItemToArray(values, cJSON_CreateString(rs->values[i]));
+	return o;
+}
+
+static cJSON *
+stage_json(const struct plan_stage *st)
+{
+	cJSON	*o;
+
+	if (st == NULL)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "number", st->number);
+	cJSON_AddNumberToObject(o, "count", st->count);
+	add_str_or_null(o, "from", st->number > 0 ? st->from : NULL);
+	add_str_or_null(o, "policy", dmarc_policy_name(st->policy));
+	cJSON_AddBoolToObject(o, "testing", st->testing);
+	if (st->pct >= 0)
+		cJSON_AddNumberToObject(o, "pct", st->pct);
+	else
+		cJSON_AddNullToObject(o, "pct");
+	cJSON_AddBoolToObject(o, "rollback", st->rollback);
+	add_str_or_null(o, "next", st->next[0] != '\0' ? st->next : NULL);
+	return o;
+}
+
+static cJSON *
+change_json(const struct plan_change *c)
+{
+	const struct rrset	*shown = plan_json_shown(c);
+	cJSON			*o, *zone;
+
+	o = cJSON_CreateObject();
+	zone = cJSON_AddObjectToObject(o, "zone");
+	add_str_or_null(zone, "id", c->zone != NULL ? c->zone->id : NULL);
+	add_str_or_null(zone, "name", c->zone != NULL ? c->zone->name : NULL);
+	add_str_or_null(o, "domain", c->domain);
+	cJSON_AddStringToObject(o, "kind", record_kind_name(c->kind));
+	cJSON_AddStringToObject(o, "action", plan_json_op_name(c->op));
+	add_str_or_null(o, "name", shown->name);
+	add_str_or_null(o, "type", shown->name != NULL ? shown->type : NULL);
+	if (shown->name != NULL)
+		cJSON_AddNumberToObject(o, "ttl", (double)shown->ttl);
+	else
+		cJSON_AddNullToObject(o, "ttl");
+	add_str_or_null(o, "note", c->note);
+	cJSON_AddItemToObject(o, "stage", stage_json(c->stage));
+	cJSON_AddItemToObject(o, "before", rrset_json(&c->before));
+	cJSON_AddItemToObject(o, "after", rrset_json(&c->after));
+	return o;
+}
+
+void
+plan_to_json(const struct plan *p, const struct plan_meta *meta,
+    struct buf *out)
+{
+	cJSON	*root, *o, *changes;
+	char	*text;
+	size_t	 i;
+
+	plan_json_hooks();
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "format_version", PLAN_FORMAT_VERSION);
+	add_str_or_null(root, "mailauth_version", meta->mailauth_version);
+	o = cJSON_AddObjectToObject(root, "config");
+	add_str_or_null(o, "path", meta->config_path);
+	cJSON_AddStringToObject(o, "sha256", meta->config_sha256);
+	add_str_or_null(root, "created", meta->created);
+	o = cJSON_AddObjectToObject(root, "summary");
+	cJSON_AddNumberToObject(o, "add", (double)p->nadd);
+	cJSON_AddNumberToObject(o, "change", (double)p->nchange);
+	cJSON_AddNumberToObject(o, "destroy", (double)p->ndestroy);
+	changes = cJSON_AddArrayToObject(root, "changes");
+	for (i = 0; i < p->nchanges; i++)
+		cJSON_AddItemToArray(changes, change_json(&p->changes[i]));
+	text = cJSON_Print(root);
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
