@@ -25,7 +25,8 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 BUILD    ?= build
 LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/http/*.c \
-              src/route53/*.c src/ses/*.c src/sts/*.c src/s3/*.c src/dns/*.c src/plan/*.c src/report/*.c src/cli/*.c))
+              src/route53/*.c src/ses/*.c src/sts/*.c src/s3/*.c src/dns/*.c \
+              src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/cli/*.c))
 MAIN_SRC  = src/main.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c tests/fake_*.c))
 HDRS      = $(wildcard include/mailauth/*.h) $(wildcard src/*/*.h) $(wildcard tests/*.h)

@@ -25,7 +25,7 @@
 #include "mailauth/zoneref.h"
 #include "fake_route53.h"
 
-#define PAGE_SLACK	40	/* as in src/plan/live.c */
+#define PAGE_SLACK	40	/* as in src/live/live.c */
 
 Suite	*live_suite(void);
 

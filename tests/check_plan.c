@@ -14,6 +14,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
+#include "mailauth/apply.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
 

@@ -4,9 +4,11 @@
  * the aggregate reports of a window of days say.
  *
  *   cfg + day + report summary --gate_decide--> a verdict per domain
- *   verdicts --desired_build_gated (plan.h)----> held domains publish the
+ *                                                (src/desired/gate.c)
+ *   verdicts --desired_build_gated (desired.h)-> held domains publish the
  *                                                stage before the due one
- *   desired + live records --gate_settle-------> a new desired array where a
+ *   desired + live records --gate_settle-------> (src/plan/settle.c) a new
+ *                                                desired array where a
  *                                                held domain stays at the
  *                                                stage it is live at
  *

@@ -13,6 +13,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
+#include "mailauth/apply.h"
 #include "mailauth/plan.h"
 #include "cli.h"
 

@@ -1,7 +1,7 @@
 /*
  * gate.c - the rollout gate on the command line: reads the reports of
  * --reports once, counts them over each gate's window, and hands a
- * verdict per domain (src/plan/gate.c) to "rollout check", and to "plan"
+ * verdict per domain (src/desired/gate.c) to "rollout check", and to "plan"
  * and "apply" (plan_build(): desired_build_gated(), gate_settle()).
  */
 #include <stdlib.h>

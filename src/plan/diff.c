@@ -443,6 +443,12 @@ plan_count(struct plan *p)
 	}
 }
 
+const char *
+plan_change_name(const struct plan_change *c)
+{
+	return c->before.name != NULL ? c->before.name : c->after.name;
+}
+
 int
 plan_has_changes(const struct plan *p)
 {

@@ -1,9 +1,9 @@
 /*
- * live.h - private to src/plan: what zones.c (zone discovery) gives live.c
+ * internal.h - private to src/live: what zones.c (zone discovery) gives live.c
  * (reading record sets).
  */
-#ifndef MAILAUTH_PLAN_LIVE_H
-#define MAILAUTH_PLAN_LIVE_H
+#ifndef MAILAUTH_LIVE_INTERNAL_H
+#define MAILAUTH_LIVE_INTERNAL_H
 
 #include <stddef.h>
 

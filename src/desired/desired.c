@@ -13,7 +13,7 @@
 #include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/gate.h"
-#include "mailauth/plan.h"
+#include "mailauth/desired.h"
 #include "mailauth/spf.h"
 
 const char *

@@ -30,9 +30,9 @@
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
-#include "mailauth/plan.h"
+#include "mailauth/live.h"
 #include "mailauth/route53.h"
-#include "live.h"
+#include "internal.h"
 
 /* A targeted page asks for the domain's managed names plus this many
  * record sets: the apex's own types and the verification records that

@@ -22,10 +22,10 @@
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
-#include "mailauth/plan.h"
+#include "mailauth/live.h"
 #include "mailauth/route53.h"
 #include "mailauth/zoneref.h"
-#include "live.h"
+#include "internal.h"
 
 #define ZONES_PAGE	R53_ZONES_PAGE_MAX
 #define NO_ZONE		((size_t)-1)

@@ -1,5 +1,5 @@
 /*
- * apply.c - plan -> change batches -> Route 53.
+ * apply.c - change batches -> Route 53.
  *
  * The plan's changes to each hosted zone go to Route 53 in as few
  * ChangeResourceRecordSets requests as its limits allow, each applied all
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mailauth/apply.h"
 #include "mailauth/buf.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
@@ -22,131 +23,6 @@
 #define BATCH_COMMENT	"mailauth apply"
 #define POLL_FIRST_S	1
 #define POLL_MAX_S	10
-
-/* --- batches --- */
-
-static const char *
-change_name(const struct plan_change *c)
-{
-	return c->before.name != NULL ? c->before.name : c->after.name;
-}
-
-static size_t
-value_chars(const struct rrset *rs, size_t *nrecords)
-{
-	size_t	 i, n = 0;
-
-	if (rs->name == NULL)
-		return 0;
-	for (i = 0; i < rs->nvalues; i++)
-		n += strlen(rs->values[i]);
-	*nrecords += rs->nvalues;
-	return n;
-}
-
-static size_t
-route53_changes(const struct plan_change *c)
-{
-	return c->op == PLAN_UPDATE ? 2 : 1;
-}
-
-static size_t
-route53_count(const struct plan_batch *b)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < b->nchanges; i++)
-		n += route53_changes(b->changes[i]);
-	return n;
-}
-
-static int
-too_long(const struct plan_change *c, struct diags *d)
-{
-	const struct rrset	*rs = &c->after;
-	size_t			 i;
-
-	char			*name;
-
-	if (rs->name == NULL)
-		return 0;
-	for (i = 0; i < rs->nvalues; i++)
-		if (strlen(rs->values[i]) > VALUE_MAX_CHARS) {
-			name = dns_name_display(rs->name);
-			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s: a value "
-			    "of %zu characters; Route 53 takes at most %d in "
-			    "one value", name, rs->type,
-			    strlen(rs->values[i]), VALUE_MAX_CHARS);
-			free(name);
-			return 1;
-		}
-	return 0;
-}
-
-int
-plan_batches(const struct plan *p, struct plan_batch **out, size_t *nout,
-    struct diags *d)
-{
-	struct plan_batch	*b = NULL;
-	size_t			 z, i, nerrors = d->nerrors;
-
-	*out = NULL;
-	*nout = 0;
-	for (z = 0; z < p->nzones; z++) {
-		b = NULL;
-		for (i = 0; i < p->nchanges; i++) {
-			const struct plan_change	*c = &p->changes[i];
-			size_t				 nrec = 0, nch;
-
-			if (c->zone != &p->zones[z] || c->op == PLAN_NONE)
-				continue;
-			if (too_long(c, d))
-				continue;
-			nch = value_chars(&c->before, &nrec) +
-			    value_chars(&c->after, &nrec);
-			if (nrec > BATCH_MAX_RECORDS || nch > BATCH_MAX_CHARS) {
-				char	*name = dns_name_display(change_name(c));
-
-				diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %zu "
-				    "values of %zu characters in one change; "
-				    "Route 53 takes at most %d values and %d "
-				    "characters in one request", name, nrec, nch,
-				    BATCH_MAX_RECORDS, BATCH_MAX_CHARS);
-				free(name);
-				continue;
-			}
-			if (b == NULL ||
-			    b->nrecords + nrec > BATCH_MAX_RECORDS ||
-			    b->nchars + nch > BATCH_MAX_CHARS ||
-			    route53_count(b) + route53_changes(c) >
-			    BATCH_MAX_CHANGES) {
-				b = xappend(out, nout, sizeof(**out));
-				b->zone = &p->zones[z];
-			}
-			*(const struct plan_change **)xappend(&b->changes,
-			    &b->nchanges, sizeof(*b->changes)) = c;
-			b->nrecords += nrec;
-			b->nchars += nch;
-		}
-	}
-	if (d->nerrors > nerrors) {
-		plan_batches_release(*out, *nout);
-		*out = NULL;
-		*nout = 0;
-		return -1;
-	}
-	return 0;
-}
-
-void
-plan_batches_release(struct plan_batch *b, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(b[i].changes);
-	free(b);
-}
 
 /* --- the state of a name, before and after --- */
 
@@ -243,7 +119,7 @@ read_changes(const struct r53_client *client, const struct zone *z,
 	*sets = xcalloc(n + 1, sizeof(**sets));
 	*nsets = xcalloc(n + 1, sizeof(**nsets));
 	for (i = 0; i < n; i++)
-		names[i] = change_name(changes[i]);
+		names[i] = plan_change_name(changes[i]);
 	rc = live_read_names(client, z, -1, names, NULL, n, *sets, *nsets,
 	    err);
 	free(names);
@@ -280,7 +156,7 @@ drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
 	describe(&then, c->before.name != NULL &&
 	    strcmp(c->before.type, type) == 0 ? &c->before : NULL);
 	describe(&now, set_of_type(sets, n, type));
-	name = dns_name_display(change_name(c));
+	name = dns_name_display(plan_change_name(c));
 	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s changed since the plan: "
 	    "at plan time %s; now %s", name, type, buf_str(&then),
 	    buf_str(&now));

@@ -1,0 +1,102 @@
+/*
+ * apply.h - plan -> change batches -> Route 53 (src/apply/): batches
+ * within Route 53's limits, the drift check, sending, waiting for INSYNC.
+ */
+#ifndef MAILAUTH_APPLY_H
+#define MAILAUTH_APPLY_H
+
+#include <stddef.h>
+
+#include "mailauth/plan.h"
+
+struct diags;
+struct err;
+struct r53_client;
+
+/* --- change batches and apply (src/apply/batch.c, src/apply/apply.c) --- */
+
+/*
+ * Route 53's limits on one ChangeResourceRecordSets request, and mailauth's
+ * own cap on changes per batch.  An update counts as two changes (DELETE
+ * and CREATE); mailauth sends no UPSERT.
+ */
+#define BATCH_MAX_CHANGES	100
+#define BATCH_MAX_RECORDS	1000	/* ResourceRecord elements */
+#define BATCH_MAX_CHARS		32000	/* characters of Value text */
+#define VALUE_MAX_CHARS		4000	/* characters in one Value */
+
+/* The plan's changes to one zone that go in one request. */
+struct plan_batch {
+	const struct zone		 *zone;		/* into plan.zones */
+	const struct plan_change	**changes;	/* into plan.changes */
+	size_t				  nchanges;
+	size_t				  nrecords, nchars;
+};
+
+/*
+ * Packs the changes of p (those with an op) into batches, zone by zone in
+ * the order zones first appear, keeping the plan's order and each change
+ * (an update's DELETE and CREATE) whole in one batch; a new batch starts
+ * only when the next change would break a limit.  A value over
+ * VALUE_MAX_CHARS, or a change that alone breaks a limit, is an error in d
+ * naming the record.  Returns -1 when d received an error.
+ */
+int	plan_batches(const struct plan *, struct plan_batch **, size_t *,
+	    struct diags *d);
+void	plan_batches_release(struct plan_batch *, size_t);
+
+/*
+ * Re-reads every record set p touches and compares it with the plan's
+ * before-values (and, where a change creates a type, that the type is
+ * still absent).  Each difference is an error in d saying what the plan
+ * saw and what is live now.  Returns -1 on an API error (err), else 0;
+ * the caller checks d for drift.
+ */
+int	plan_check_drift(const struct r53_client *, const struct plan *,
+	    struct diags *d, struct err *);
+
+/* What apply reports, one line at a time, and how it waits. */
+struct apply_opts {
+	int		 wait;		/* 0: do not wait for INSYNC */
+	unsigned int	 wait_timeout_s;
+	/* A finished line of text; may be NULL. */
+	void		(*progress)(void *ctx, const char *line);
+	/* While waiting: called after each poll with the seconds waited so
+	 * far; may be NULL. */
+	void		(*waiting)(void *ctx, unsigned int elapsed_s);
+	void		*ctx;
+};
+
+/* Per zone, what became of its batches. */
+enum apply_outcome {
+	APPLY_DONE,		/* sent and INSYNC (or sent, with wait 0) */
+	APPLY_PENDING,		/* sent, not INSYNC within the timeout */
+	APPLY_FAILED		/* not (completely) applied: see msg */
+};
+
+struct apply_zone_result {
+	const struct zone	*zone;
+	enum apply_outcome	 outcome;
+	size_t			 nbatches, nsent;
+	char			*msg;		/* why, when not DONE */
+};
+
+/*
+ * Sends the batches (see plan_batches), zone by zone: a zone whose request
+ * fails stops there and the other zones still go on.  When a request's
+ * outcome is unknown (the connection failed or the answer was a 5xx after
+ * the request may have been received), the batch's names are re-read
+ * before anything else: a batch that landed is recognised and not sent
+ * again; one that left every name as it was is sent once more; anything
+ * else fails the zone.  Then, unless o->wait is 0, waits for every change
+ * to be INSYNC (GetChange, 1 s doubling to 10 s, at most wait_timeout_s in
+ * all).  Fills one result per zone with changes (*results, release with
+ * apply_results_release()); returns 0 when every zone is DONE, else -1.
+ */
+int	plan_apply(const struct r53_client *, const struct plan *,
+	    const struct plan_batch *, size_t nbatches,
+	    const struct apply_opts *, struct apply_zone_result **,
+	    size_t *);
+void	apply_results_release(struct apply_zone_result *, size_t);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * batch.c - plan -> change batches: the plan's changes to each hosted zone
+ * packed into as few ChangeResourceRecordSets requests as Route 53's limits
+ * allow (mailauth/apply.h), zone by zone, each change whole in one batch.
+ * apply.c sends them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mailauth/apply.h"
+#include "mailauth/buf.h"
+#include "mailauth/diag.h"
+#include "mailauth/plan.h"
+
+/* --- batches --- */
+
+static size_t
+value_chars(const struct rrset *rs, size_t *nrecords)
+{
+	size_t	 i, n = 0;
+
+	if (rs->name == NULL)
+		return 0;
+	for (i = 0; i < rs->nvalues; i++)
+		n += strlen(rs->values[i]);
+	*nrecords += rs->nvalues;
+	return n;
+}
+
+static size_t
+route53_changes(const struct plan_change *c)
+{
+	return c->op == PLAN_UPDATE ? 2 : 1;
+}
+
+static size_t
+route53_count(const struct plan_batch *b)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < b->nchanges; i++)
+		n += route53_changes(b->changes[i]);
+	return n;
+}
+
+static int
+too_long(const struct plan_change *c, struct diags *d)
+{
+	const struct rrset	*rs = &c->after;
+	size_t			 i;
+
+	char			*name;
+
+	if (rs->name == NULL)
+		return 0;
+	for (i = 0; i < rs->nvalues; i++)
+		if (strlen(rs->values[i]) > VALUE_MAX_CHARS) {
+			name = dns_name_display(rs->name);
+			diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s %s: a value "
+			    "of %zu characters; Route 53 takes at most %d in "
+			    "one value", name, rs->type,
+			    strlen(rs->values[i]), VALUE_MAX_CHARS);
+			free(name);
+			return 1;
+		}
+	return 0;
+}
+
+int
+plan_batches(const struct plan *p, struct plan_batch **out, size_t *nout,
+    struct diags *d)
+{
+	struct plan_batch	*b = NULL;
+	size_t			 z, i, nerrors = d->nerrors;
+
+	*out = NULL;
+	*nout = 0;
+	for (z = 0; z < p->nzones; z++) {
+		b = NULL;
+		for (i = 0; i < p->nchanges; i++) {
+			const struct plan_change	*c = &p->changes[i];
+			size_t				 nrec = 0, nch;
+
+			if (c->zone != &p->zones[z] || c->op == PLAN_NONE)
+				continue;
+			if (too_long(c, d))
+				continue;
+			nch = value_chars(&c->before, &nrec) +
+			    value_chars(&c->after, &nrec);
+			if (nrec > BATCH_MAX_RECORDS || nch > BATCH_MAX_CHARS) {
+				char	*name = dns_name_display(plan_change_name(c));
+
+				diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %zu "
+				    "values of %zu characters in one change; "
+				    "Route 53 takes at most %d values and %d "
+				    "characters in one request", name, nrec, nch,
+				    BATCH_MAX_RECORDS, BATCH_MAX_CHARS);
+				free(name);
+				continue;
+			}
+			if (b == NULL ||
+			    b->nrecords + nrec > BATCH_MAX_RECORDS ||
+			    b->nchars + nch > BATCH_MAX_CHARS ||
+			    route53_count(b) + route53_changes(c) >
+			    BATCH_MAX_CHANGES) {
+				b = xappend(out, nout, sizeof(**out));
+				b->zone = &p->zones[z];
+			}
+			*(const struct plan_change **)xappend(&b->changes,
+			    &b->nchanges, sizeof(*b->changes)) = c;
+			b->nrecords += nrec;
+			b->nchars += nch;
+		}
+	}
+	if (d->nerrors > nerrors) {
+		plan_batches_release(*out, *nout);
+		*out = NULL;
+		*nout = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+plan_batches_release(struct plan_batch *b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(b[i].changes);
+	free(b);
+}
