@@ -1,0 +1,103 @@
+/*
+ * kinds.c - what each kind of record is, in one table: its name, which
+ * live TXT values it owns, when two texts mean the same, its checks and
+ * how its text becomes a Route 53 value.  A new kind of record is a row
+ * here (its grammar in src/dns/, its config keys in src/config/schema.c,
+ * and how desired_build() makes it in desired.c).
+ */
+#include <string.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/desired.h"
+#include "mailauth/diag.h"
+#include "mailauth/dkim.h"
+#include "mailauth/dmarc.h"
+#include "mailauth/dns.h"
+#include "mailauth/spf.h"
+
+struct kind {
+	const char	*name;
+	/* NULL: the kind owns no TXT value (the MX set of MAIL FROM). */
+	int		(*is_record)(const char *);
+	/* NULL: equal bytes only. */
+	int		(*equivalent)(const char *, const char *);
+	/* NULL: nothing to check. */
+	void		(*check)(const char *, const char *, struct diags *);
+	void		(*encode)(const char *, struct buf *);
+};
+
+static const struct kind kinds[] = {
+	[RECORD_DMARC] = { "DMARC", dmarc_is_record, dmarc_equivalent,
+	    dmarc_check, txt_encode },
+	/* SPF values are split at term boundaries. */
+	[RECORD_SPF] = { "SPF", spf_is_record, spf_equivalent, spf_check,
+	    spf_txt_encode },
+	[RECORD_DKIM] = { "DKIM", dkim_is_record, dkim_equivalent,
+	    dkim_check, txt_encode },
+	[RECORD_MAIL_FROM] = { "MAIL FROM", NULL, NULL, NULL, txt_encode },
+};
+
+#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+static const struct kind *
+kind_of(enum record_kind k)
+{
+	return (size_t)k < NKINDS && kinds[k].name != NULL ? &kinds[k] : NULL;
+}
+
+const char *
+record_kind_name(enum record_kind k)
+{
+	const struct kind	*t = kind_of(k);
+
+	return t != NULL ? t->name : "?";
+}
+
+int
+record_kind_parse(const char *s, enum record_kind *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (kinds[i].name != NULL && strcmp(s, kinds[i].name) == 0) {
+			*k = (enum record_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+record_kind_owns(enum record_kind k, const char *text)
+{
+	const struct kind	*t = kind_of(k);
+
+	return t != NULL && t->is_record != NULL && t->is_record(text);
+}
+
+int
+record_kind_equivalent(enum record_kind k, const char *a, const char *b)
+{
+	const struct kind	*t = kind_of(k);
+
+	if (t != NULL && t->equivalent != NULL)
+		return t->equivalent(a, b);
+	return strcmp(a, b) == 0;
+}
+
+void
+record_kind_check(enum record_kind k, const char *text, const char *where,
+    struct diags *d)
+{
+	const struct kind	*t = kind_of(k);
+
+	if (t != NULL && t->check != NULL)
+		t->check(text, where, d);
+}
+
+void
+record_kind_encode(enum record_kind k, const char *text, struct buf *out)
+{
+	const struct kind	*t = kind_of(k);
+
+	(t != NULL ? t->encode : txt_encode)(text, out);
+}
