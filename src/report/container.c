@@ -97,7 +97,7 @@ where_push(struct object *o, const char *kind, const char *name)
 	size_t	 len = o->where.len, i;
 
 	buf_addf(&o->where, "%s '", kind);
-	for (i = 0; name[i] != '\0' && i < 200; i++)
+	for (i = 0; i < 200 && name[i] != '\0'; i++)
 		buf_addc(&o->where, (unsigned char)name[i] < 0x20 ||
 		    name[i] == 0x7f ? '?' : name[i]);
 	buf_adds(&o->where, i < strlen(name) ? "...': " : "': ");

@@ -187,7 +187,9 @@ read_dir(struct report_reader *rd, const char *path, DIR *d, int depth)
 	if (errno != 0)
 		report_reject(rd, path, "cannot read the folder: %s",
 		    strerror(errno));
-	qsort(names, n, sizeof(*names), by_name);
+	/* qsort() wants an array even when there is nothing to sort. */
+	if (n > 0)
+		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s%s%s", path,
 		    path[strlen(path) - 1] == '/' ? "" : "/", names[i]);
