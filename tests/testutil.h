@@ -47,4 +47,30 @@ void	test_children_stop(void);
  */
 int	test_socket(int backlog, int *port);
 
+/* --- DMARC aggregate reports made by the tests (check_report.c) --- */
+
+/* One <record>. */
+struct test_row {
+	const char	*ip;
+	const char	*count;
+	const char	*disp;
+	const char	*dkim;		/* policy_evaluated */
+	const char	*spf;
+	const char	*from;
+	const char	*dkim_d;	/* auth_results; NULL: none */
+	const char	*spf_d;
+};
+
+/* A report as XML (free() it); ns NULL for none, rows NULL-terminated
+ * by ip; its policy_published domain is example.com. */
+char	*test_xml(const char *ns, const char *org, const char *id,
+	    const char *begin, const char *end, const struct test_row *rows);
+/* Two rows for example.com, of 10 and 3 messages. */
+extern const struct test_row	test_rows[];
+
+/* 2026-03-01 00:00:00 UTC, as seconds and as a day. */
+#define MAR1		"1772323200"
+#define MAR1_END	"1772409599"
+#define MAR1_DAY	20513L
+
 #endif
