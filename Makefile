@@ -22,6 +22,10 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -DMAILAUTH_VERSION='"$(VERSION)"' -Iinclude $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Each object's header dependencies, written by the compiler beside it
+# (FILE.d) and included below: touching a header rebuilds only its users.
+# An object without its .d (older build, deleted file) is rebuilt.
+DEP_FLAGS = -MMD -MP
 
 BUILD    ?= build
 LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/http/*.c \
@@ -29,10 +33,10 @@ LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/http/*
               src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/cli/*.c))
 MAIN_SRC  = src/main.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c tests/fake_*.c))
-HDRS      = $(wildcard include/mailauth/*.h) $(wildcard src/*/*.h) $(wildcard tests/*.h)
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  = $(TEST_SRC:%.c=$(BUILD)/%.o)
+DEPS      = $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/src/main.d
 
 PYTHON_FIND = sh tests/find-python.sh
 
@@ -57,13 +61,16 @@ DMARC_TEMPLATES = $(sort $(wildcard policies/dmarc/*.yaml))
 
 all: $(BUILD)/mailauth
 
-$(BUILD)/%.o: %.c $(HDRS)
+$(BUILD)/%.o: %.c $(BUILD)/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEP_FLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%.o: tests/%.c $(HDRS)
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/%.d
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(CHECK_CFLAGS) -I$(BUILD)/tests $(DEP_FLAGS) -c -o $@ $<
+
+$(DEPS):
+include $(wildcard $(DEPS))
 
 # The datadir the binary was built for: common.o is rebuilt when it changes.
 $(BUILD)/datadir: FORCE
@@ -81,10 +88,12 @@ $(BUILD)/mailauth: $(LIB_OBJ) $(BUILD)/src/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Every "NAME_suite(void)" defined in tests/check_*.c runs; see check_main.c.
+# Replaced only when the list changes, so that check_main.o is not rebuilt
+# for every edit of a test.
 $(BUILD)/tests/suites.h: $(TEST_SRC)
 	@mkdir -p $(dir $@)
 	@grep -h '^[a-z0-9_]*_suite(void)' $(TEST_SRC) | sed 's/(void).*//; s/.*/SUITE(&)/' > $@.tmp
-	@mv $@.tmp $@
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(BUILD)/tests/check_main.o: $(BUILD)/tests/suites.h
 

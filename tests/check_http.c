@@ -1,20 +1,16 @@
 /*
  * check_http.c - requests and responses as data, what the debug log may
  * show, and the libcurl transport against a one-shot server on 127.0.0.1
- * (a forked child: the tests touch no other address).
+ * (a child of test_child_start(): the tests touch no other address).
  */
 #include <check.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "mailauth/buf.h"
@@ -181,6 +177,12 @@ struct server {
 	int	 port;
 };
 
+/* What the child needs: the listening socket and how to answer. */
+struct serving {
+	int		 lfd;
+	enum serve	 mode;
+};
+
 static int
 write_all(int fd, const char *p, size_t n)
 {
@@ -235,18 +237,20 @@ read_request(int fd, struct buf *req)
 	}
 }
 
+/* In the child: one connection, answered as sv->mode says. */
 static void
-serve_one(int lfd, enum serve mode)
+serve_one(void *arg)
 {
-	struct buf	 req = BUF_INIT, resp = BUF_INIT;
-	char		 chunk[65536];
-	size_t		 sent;
-	int		 fd;
+	const struct serving	*sv = arg;
+	struct buf		 req = BUF_INIT, resp = BUF_INIT;
+	char			 chunk[65536];
+	size_t			 sent;
+	int			 fd;
 
-	if ((fd = accept(lfd, NULL, NULL)) == -1)
+	if ((fd = accept(sv->lfd, NULL, NULL)) == -1)
 		return;
 	read_request(fd, &req);
-	switch (mode) {
+	switch (sv->mode) {
 	case SERVE_ECHO:
 		buf_addf(&resp, "HTTP/1.1 201 Created\r\n"
 		    "Content-Type: text/plain\r\n"
@@ -288,40 +292,18 @@ serve_one(int lfd, enum serve mode)
 static void
 serve_start(struct server *s, enum serve mode)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 lfd;
+	struct serving	 sv;
 
-	ck_assert_int_ne(lfd = socket(AF_INET, SOCK_STREAM, 0), -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = 0;
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
-	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
-	s->port = ntohs(sin.sin_port);
-	fflush(stdout);
-	ck_assert_int_ne(s->pid = fork(), -1);
-	if (s->pid == 0) {
-		/* Check's handlers would pass a SIGTERM on to the whole
-		 * process group; and never outlive the test. */
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		alarm(20);
-		serve_one(lfd, mode);
-		_exit(0);
-	}
-	close(lfd);
+	sv.mode = mode;
+	sv.lfd = test_socket(4, &s->port);
+	s->pid = test_child_start(serve_one, &sv);
+	close(sv.lfd);
 }
 
 static void
 serve_stop(struct server *s)
 {
-	int	 status;
-
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, &status, 0);
+	test_child_stop(s->pid);
 }
 
 /* The debug log of one exchange, as text. */
@@ -537,24 +519,15 @@ expect_failure(const char *method, const char *url, long timeout,
 
 START_TEST(curl_refused)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	char			*url, *prefix;
-	int			 fd, port;
+	char	*url, *prefix;
+	int	 fd, port;
 
-	/* A port that was free a moment ago, and closed now. */
-	ck_assert_int_ne(fd = socket(AF_INET, SOCK_STREAM, 0), -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-
+	/* A port bound and not listening: connecting is refused. */
+	fd = test_socket(-1, &port);
 	url = xasprintf("http://127.0.0.1:%d/2013-04-01/hostedzone", port);
 	prefix = xasprintf("cannot reach '%s': ", url);
 	expect_failure("GET", url, 5, prefix, "connect");
+	close(fd);
 	free(url);
 	free(prefix);
 }
@@ -730,6 +703,7 @@ http_suite(void)
 
 	tc = tcase_create("curl");
 	tcase_add_unchecked_fixture(tc, global_setup, global_teardown);
+	tcase_add_checked_fixture(tc, NULL, test_children_stop);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, curl_exchange);
 	tcase_add_test(tc, curl_no_body);

@@ -3,12 +3,20 @@
  *
  * The suites are found by the Makefile: every tests/check_*.c that defines a
  * function "NAME_suite(void)" at the start of a line is listed in the
- * generated suites.h, so adding a test file is enough to run it.
+ * generated suites.h, so adding a test file is enough to run it.  It also
+ * holds the helpers of testutil.h.
  */
 #include <check.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -32,6 +40,83 @@ test_corpus(const char *sub)
 		ck_abort_msg("corpus '%s' is missing (set MAILAUTH_CORPORA); under CI=true that fails", path);
 	printf("corpus '%s' is missing: set MAILAUTH_CORPORA to run its cases\n", path);
 	return NULL;
+}
+
+/* The children of test_child_start() not yet stopped. */
+#define CHILDREN_MAX	8
+static pid_t	children[CHILDREN_MAX];
+static size_t	nchildren;
+
+pid_t
+test_child_start(void (*fn)(void *), void *arg)
+{
+	sigset_t	 all, old;
+	pid_t		 parent = getpid(), pid;
+	int		 sig;
+
+	ck_assert_uint_lt(nchildren, CHILDREN_MAX);
+	fflush(stdout);
+	fflush(stderr);
+	sigfillset(&all);
+	ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &all, &old), 0);
+	if ((pid = fork()) == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		/* The parent may have died before prctl(): then go too. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != parent)
+			_exit(1);
+		alarm(20);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		fn(arg);
+		_exit(0);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ck_assert_msg(pid != -1, "cannot fork: %s", strerror(errno));
+	children[nchildren++] = pid;
+	return pid;
+}
+
+void
+test_child_stop(pid_t pid)
+{
+	size_t	 i;
+
+	for (i = 0; i < nchildren && children[i] != pid; i++)
+		;
+	if (i == nchildren)
+		return;
+	children[i] = children[--nchildren];
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
+void
+test_children_stop(void)
+{
+	while (nchildren > 0)
+		test_child_stop(children[nchildren - 1]);
+}
+
+int
+test_socket(int backlog, int *port)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	int			 fd;
+
+	ck_assert_int_ne(fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	if (backlog >= 0)
+		ck_assert_int_eq(listen(fd, backlog), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
 }
 
 int

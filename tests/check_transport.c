@@ -3,19 +3,19 @@
  * URLs as logs show them, loopback and insecure endpoints, request copies,
  * how the libcurl transport tells failures apart (nothing sent, lost after
  * sending, timed out), and proxies and CAs only as configured.  The network
- * tests talk to a forked child on 127.0.0.1, or to 192.0.2.1 (TEST-NET-1,
- * never answered) through it.
+ * tests touch no address but 127.0.0.1: a forked child answers there (see
+ * test_child_start()), a port bound and not listening refuses, a listener
+ * whose queue is full never completes a connection.
  */
 #include <check.h>
 #include <errno.h>
-#include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <unistd.h>
@@ -197,6 +197,12 @@ struct server {
 	int	 port;
 };
 
+/* What the child needs: the listening socket and how to answer. */
+struct serving {
+	int		 lfd;
+	enum mode	 mode;
+};
+
 static void
 write_all(int fd, const char *p, size_t n)
 {
@@ -227,17 +233,19 @@ read_head(int fd, struct buf *req)
 	}
 }
 
+/* In the child: one connection, answered as sv->mode says. */
 static void
-serve(int lfd, enum mode mode)
+serve(void *arg)
 {
-	struct buf	 req = BUF_INIT, resp = BUF_INIT;
-	struct linger	 lg = { 1, 0 };
-	int		 fd;
+	const struct serving	*sv = arg;
+	struct buf		 req = BUF_INIT, resp = BUF_INIT;
+	struct linger		 lg = { 1, 0 };
+	int			 fd;
 
-	if ((fd = accept(lfd, NULL, NULL)) == -1)
+	if ((fd = accept(sv->lfd, NULL, NULL)) == -1)
 		return;
 	read_head(fd, &req);
-	switch (mode) {
+	switch (sv->mode) {
 	case ANSWER:
 		buf_addf(&resp, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
 		    "Connection: close\r\n\r\n", req.len);
@@ -261,37 +269,71 @@ serve(int lfd, enum mode mode)
 static void
 serve_start(struct server *s, enum mode mode)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 lfd;
+	struct serving	 sv;
 
-	ck_assert_int_ne(lfd = socket(AF_INET, SOCK_STREAM, 0), -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(listen(lfd, 4), 0);
-	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
-	s->port = ntohs(sin.sin_port);
-	fflush(stdout);
-	ck_assert_int_ne(s->pid = fork(), -1);
-	if (s->pid == 0) {
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		alarm(20);
-		serve(lfd, mode);
-		_exit(0);
-	}
-	close(lfd);
+	sv.mode = mode;
+	sv.lfd = test_socket(4, &s->port);
+	s->pid = test_child_start(serve, &sv);
+	close(sv.lfd);
 }
 
 static void
 serve_stop(struct server *s)
 {
-	int	 status;
+	test_child_stop(s->pid);
+}
 
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, &status, 0);
+/*
+ * A port of 127.0.0.1 where connecting hangs: a listener with a backlog of
+ * 0 whose queue is filled by connections never accepted, so that the
+ * kernel drops the SYN of any other.  The timeouts then tell a connection
+ * never made from a request never answered without leaving the machine.
+ */
+#define HANG_FILL	4
+
+struct hang {
+	int	 lfd;
+	int	 port;
+	int	 fill[HANG_FILL];
+	size_t	 nfill;
+};
+
+static void
+hang_start(struct hang *h)
+{
+	struct sockaddr_in	 sin;
+	struct pollfd		 pfd;
+	int			 fd, made = 1;
+
+	h->lfd = test_socket(0, &h->port);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(h->port);
+	/* Connect until a connection is left hanging: the queue is full. */
+	for (h->nfill = 0; made && h->nfill < HANG_FILL; h->nfill++) {
+		ck_assert_int_ne(fd = socket(AF_INET, SOCK_STREAM |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0), -1);
+		h->fill[h->nfill] = fd;
+		if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			continue;
+		ck_assert_int_eq(errno, EINPROGRESS);
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		made = poll(&pfd, 1, 200) == 1;
+	}
+	ck_assert_msg(!made, "the accept queue of port %d does not fill up",
+	    h->port);
+}
+
+static void
+hang_stop(struct hang *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nfill; i++)
+		close(h->fill[i]);
+	close(h->lfd);
 }
 
 /* Where little occurs in big, compared without case, or NULL. */
@@ -304,24 +346,6 @@ find_ci(const char *big, const char *little)
 		if (strncasecmp(big, little, n) == 0)
 			return big;
 	return NULL;
-}
-
-/* A port that was free a moment ago, and closed now. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 fd;
-
-	ck_assert_int_ne(fd = socket(AF_INET, SOCK_STREAM, 0), -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	close(fd);
-	return ntohs(sin.sin_port);
 }
 
 /* Sends one GET; returns send's result, with resp and err filled. */
@@ -351,11 +375,15 @@ START_TEST(failure_kinds)
 		{ SILENT, HTTP_FAILURE_TIMEOUT, "timed out" },
 	};
 	struct http_curl	 hc = { .timeout_s = 1 };
+	struct http_curl	 hang_hc = { .timeout_s = 5,
+				    .connect_timeout_s = 1 };
 	struct http_response	 resp;
 	struct server		 s;
+	struct hang		 h;
 	struct err		 err;
 	char			*url;
 	size_t			 i;
+	int			 fd, port;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		serve_start(&s, t[i].mode);
@@ -372,9 +400,23 @@ START_TEST(failure_kinds)
 	}
 
 	/* Refused: nothing was sent. */
-	url = xasprintf("http://127.0.0.1:%d/x", closed_port());
+	fd = test_socket(-1, &port);
+	url = xasprintf("http://127.0.0.1:%d/x", port);
 	ck_assert_int_eq(get(&hc, url, &resp, &err), -1);
 	ck_assert_int_eq(resp.failure, HTTP_FAILURE_CONNECT);
+	close(fd);
+	free(url);
+
+	/* Timed out connecting (well within the whole exchange's timeout):
+	 * nothing was sent either, unlike SILENT. */
+	hang_start(&h);
+	url = xasprintf("http://127.0.0.1:%d/x", h.port);
+	ck_assert_int_eq(get(&hang_hc, url, &resp, &err), -1);
+	ck_assert_msg(resp.failure == HTTP_FAILURE_CONNECT, "%d, %s",
+	    resp.failure, err.msg);
+	ck_assert_msg(find_ci(err.msg, "timed out") != NULL ||
+	    find_ci(err.msg, "timeout") != NULL, "%s", err.msg);
+	hang_stop(&h);
 	free(url);
 
 	/* A success is no failure. */
@@ -413,9 +455,12 @@ START_TEST(ca_file)
 }
 END_TEST
 
-/* 192.0.2.1 (TEST-NET-1) never answers: reaching it means a proxy. */
-#define FAR	"http://192.0.2.1:9/x"
-
+/*
+ * The host proxies apply to: 127.1 is 127.0.0.1 to curl, which writes it
+ * so, but not a loopback host to http_url_is_loopback(), which knows only
+ * the dotted quad.  Its port is bound and not listening: whatever is sent
+ * straight there is refused, and nothing leaves the machine.
+ */
 START_TEST(proxies_only_as_configured)
 {
 	struct http_curl	 hc = { .timeout_s = 2,
@@ -423,9 +468,13 @@ START_TEST(proxies_only_as_configured)
 	struct http_response	 resp;
 	struct server		 s;
 	struct err		 err;
-	char			*proxy, *text = NULL;
+	char			*proxy, *far, *line, *text = NULL;
 	size_t			 len = 0;
+	int			 far_fd, far_port;
 	FILE			*f;
+
+	far_fd = test_socket(-1, &far_port);
+	far = xasprintf("http://127.1:%d/x", far_port);
 
 	/* Through the configured proxy: it gets the absolute URL. */
 	serve_start(&s, ANSWER);
@@ -433,13 +482,14 @@ START_TEST(proxies_only_as_configured)
 	hc.http_proxy = proxy;
 	ck_assert_ptr_nonnull(f = open_memstream(&text, &len));
 	hc.debug = f;
-	ck_assert_msg(get(&hc, FAR, &resp, &err) == 0, "%s", err.msg);
+	ck_assert_msg(get(&hc, far, &resp, &err) == 0, "%s", err.msg);
 	fclose(f);
 	hc.debug = NULL;
 	ck_assert_int_eq(resp.status, 200);
-	ck_assert_msg(strncmp(buf_str(&resp.body), "GET " FAR " HTTP/1.1\r\n",
-	    strlen("GET " FAR " HTTP/1.1\r\n")) == 0, "%s",
-	    buf_str(&resp.body));
+	line = xasprintf("GET http://127.0.0.1:%d/x HTTP/1.1\r\n", far_port);
+	ck_assert_msg(strncmp(buf_str(&resp.body), line, strlen(line)) == 0,
+	    "%s", buf_str(&resp.body));
+	free(line);
 	ck_assert_msg(strstr(text, "debug: > (through proxy 'http://<redacted>"
 	    "@127.0.0.1:") != NULL, "%s", text);
 	ck_assert_ptr_null(strstr(text, "pa55"));
@@ -447,36 +497,37 @@ START_TEST(proxies_only_as_configured)
 	http_response_release(&resp);
 	serve_stop(&s);
 
-	/* NO_PROXY names the host: straight there, where no one answers. */
+	/* NO_PROXY names the host (as curl writes it): straight there, where
+	 * no one answers. */
 	serve_start(&s, ANSWER);
 	free(proxy);
 	proxy = xasprintf("http://127.0.0.1:%d", s.port);
 	hc.http_proxy = proxy;
-	hc.no_proxy = "example.com,192.0.2.1";
-	ck_assert_int_eq(get(&hc, FAR, &resp, &err), -1);
+	hc.no_proxy = "example.com,127.0.0.1";
+	ck_assert_int_eq(get(&hc, far, &resp, &err), -1);
 	ck_assert_int_eq(resp.failure, HTTP_FAILURE_CONNECT);
 	hc.no_proxy = NULL;
 
 	/* The https proxy is not the http one. */
 	hc.http_proxy = NULL;
 	hc.https_proxy = proxy;
-	ck_assert_int_eq(get(&hc, FAR, &resp, &err), -1);
+	ck_assert_int_eq(get(&hc, far, &resp, &err), -1);
 	ck_assert_int_eq(resp.failure, HTTP_FAILURE_CONNECT);
 	hc.https_proxy = NULL;
 
 	/* The environment is not read: only what the caller configured. */
 	setenv("http_proxy", proxy, 1);
 	setenv("ALL_PROXY", proxy, 1);
-	ck_assert_int_eq(get(&hc, FAR, &resp, &err), -1);
+	ck_assert_int_eq(get(&hc, far, &resp, &err), -1);
 	ck_assert_int_eq(resp.failure, HTTP_FAILURE_CONNECT);
 	unsetenv("http_proxy");
 	unsetenv("ALL_PROXY");
 	serve_stop(&s);
 	free(proxy);
 
-	/* A loopback host is never proxied. */
+	/* A loopback host is never proxied (the proxy's port is far's). */
 	serve_start(&s, ANSWER);
-	proxy = xasprintf("http://127.0.0.1:%d", closed_port());
+	proxy = xasprintf("http://127.0.0.1:%d", far_port);
 	hc.http_proxy = proxy;
 	text = xasprintf("http://127.0.0.1:%d/x", s.port);
 	ck_assert_msg(get(&hc, text, &resp, &err) == 0, "%s", err.msg);
@@ -485,6 +536,8 @@ START_TEST(proxies_only_as_configured)
 	serve_stop(&s);
 	free(text);
 	free(proxy);
+	free(far);
+	close(far_fd);
 }
 END_TEST
 
@@ -497,6 +550,7 @@ START_TEST(debug_timing_and_url)
 	struct err		 err;
 	char			*url, *text = NULL;
 	size_t			 len = 0;
+	int			 fd, port;
 	FILE			*f;
 
 	serve_start(&s, ANSWER);
@@ -516,7 +570,8 @@ START_TEST(debug_timing_and_url)
 	free(url);
 
 	/* A failure is timed too, and its message hides the secret. */
-	url = xasprintf("http://127.0.0.1:%d/?token=5ecret", closed_port());
+	fd = test_socket(-1, &port);
+	url = xasprintf("http://127.0.0.1:%d/?token=5ecret", port);
 	text = NULL;
 	ck_assert_ptr_nonnull(f = open_memstream(&text, &len));
 	hc.debug = f;
@@ -527,6 +582,7 @@ START_TEST(debug_timing_and_url)
 	ck_assert_ptr_null(strstr(text, "5ecret"));
 	ck_assert_ptr_null(strstr(err.msg, "5ecret"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "?token=<redacted>'"));
+	close(fd);
 	free(text);
 	free(url);
 }
@@ -561,6 +617,7 @@ transport_suite(void)
 
 	tc = tcase_create("curl");
 	tcase_add_unchecked_fixture(tc, global_setup, global_teardown);
+	tcase_add_checked_fixture(tc, NULL, test_children_stop);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, failure_kinds);
 	tcase_add_test(tc, ca_file);

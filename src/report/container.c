@@ -10,9 +10,13 @@
  * and so do all the reports of one object together; a zip is read up to
  * max_members members.  A refusal is a rejection of that report or that
  * object; the reading goes on.
+ *
+ * What is found goes to the callbacks of a struct report_found (internal.h):
+ * this file knows nothing of where objects come from (source.c).
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +45,7 @@ enum kind {
 
 /* One object being read. */
 struct object {
-	struct report_reader	*rd;
+	const struct report_found *to;
 	const char		*name;
 	uint64_t		 budget;	/* decompressed bytes left */
 	size_t			 found;		/* reports met, good or bad */
@@ -61,8 +65,29 @@ reject(struct object *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	report_reject(o->rd, o->name, "%s", buf_str(&b));
+	o->to->reject(o->to->arg, o->name, buf_str(&b));
 	buf_release(&b);
+}
+
+/* "64 MiB", "2.0 GiB", "100 bytes" into out. */
+static void
+size_format(uint64_t n, char out[32])
+{
+	if (n >= (1ull << 30) && n % (1ull << 30) != 0)
+		snprintf(out, 32, "%.1f GiB", (double)n / (1ull << 30));
+	else if (n >= (1ull << 30))
+		snprintf(out, 32, "%llu GiB", (unsigned long long)(n >> 30));
+	else if (n >= (1ull << 20) && n % (1ull << 20) != 0)
+		snprintf(out, 32, "%.1f MiB", (double)n / (1ull << 20));
+	else if (n >= (1ull << 20))
+		snprintf(out, 32, "%llu MiB", (unsigned long long)(n >> 20));
+	else if (n >= 1024 && n % 1024 != 0)
+		snprintf(out, 32, "%.1f KiB", (double)n / 1024);
+	else if (n >= 1024)
+		snprintf(out, 32, "%llu KiB", (unsigned long long)(n >> 10));
+	else
+		snprintf(out, 32, "%llu byte%s", (unsigned long long)n,
+		    n == 1 ? "" : "s");
 }
 
 /* Appends "KIND 'NAME': " to where; returns the length to cut back to. */
@@ -72,7 +97,7 @@ where_push(struct object *o, const char *kind, const char *name)
 	size_t	 len = o->where.len, i;
 
 	buf_addf(&o->where, "%s '", kind);
-	for (i = 0; name[i] != '\0' && i < 200; i++)
+	for (i = 0; i < 200 && name[i] != '\0'; i++)
 		buf_addc(&o->where, (unsigned char)name[i] < 0x20 ||
 		    name[i] == 0x7f ? '?' : name[i]);
 	buf_adds(&o->where, i < strlen(name) ? "...': " : "': ");
@@ -165,7 +190,7 @@ limited_fill(void *arg, unsigned char *buf, size_t len, struct err *err)
 
 	if ((n = rstream_read(l->in, buf, len, err)) <= 0)
 		return n;
-	report_size_format(l->max, size);
+	size_format(l->max, size);
 	if ((uint64_t)n > l->left)
 		return err_set(err, "refused: the report is larger than %s "
 		    "once decompressed (--max-report-size), as a zip or gzip "
@@ -190,7 +215,7 @@ xml(struct object *o, struct rstream *in)
 
 	l.in = in;
 	l.o = o;
-	l.left = l.max = o->rd->limits.max_size;
+	l.left = l.max = o->to->limits->max_size;
 	rstream_init(&s, limited_fill, &l);
 	err_clear(&err);
 	o->found++;
@@ -198,7 +223,7 @@ xml(struct object *o, struct rstream *in)
 		reject(o, "%s", err.msg);
 		return;
 	}
-	report_reader_take(o->rd, o->name, &r);
+	o->to->report(o->to->arg, o->name, &r);
 	report_release(&r);
 }
 
@@ -373,10 +398,10 @@ zip(struct object *o, const void *data, size_t len)
 		reject(o, "out of memory reading a zip archive");
 		return;
 	}
-	if (zip_count(data, len, o->rd->limits.max_members) >
-	    (long)o->rd->limits.max_members) {
+	if (zip_count(data, len, o->to->limits->max_members) >
+	    (long)o->to->limits->max_members) {
 		reject(o, "refused: the zip archive has more than %zu members",
-		    o->rd->limits.max_members);
+		    o->to->limits->max_members);
 		goto out;
 	}
 	archive_read_support_format_zip_seekable(a);
@@ -515,7 +540,7 @@ payload(struct object *o, struct rstream *in, int64_t size,
     unsigned int allowed, const char *inside)
 {
 	const unsigned char	*p;
-	uint64_t		 max = o->rd->limits.max_size;
+	uint64_t		 max = o->to->limits->max_size;
 	struct buf		 b = BUF_INIT;
 	struct err		 err;
 	char			 have[32], lim[32];
@@ -541,9 +566,9 @@ payload(struct object *o, struct rstream *in, int64_t size,
 		reject(o, "%s inside %s is not read", kind_name(k), inside);
 		return;
 	}
-	report_size_format(max, lim);
+	size_format(max, lim);
 	if (size >= 0 && (uint64_t)size > (k == K_MAIL ? 2 * max : max)) {
-		report_size_format((uint64_t)size, have);
+		size_format((uint64_t)size, have);
 		reject(o, "refused: %s of %s is larger than %s%s "
 		    "(--max-report-size)", kind_name(k), have,
 		    k == K_MAIL ? "twice " : "", lim);
@@ -584,23 +609,16 @@ report_container_init(void)
 	g_mime_init();
 }
 
-/* GMime cannot be started again once shut down (its tables stay
- * freed), so it is left up; its memory stays reachable to the end. */
 void
-report_container_fini(void)
-{
-}
-
-void
-report_container_read(struct report_reader *rd, const char *name,
+report_container_read(const struct report_found *to, const char *name,
     struct rstream *in, int64_t size)
 {
 	struct object	 o;
 
 	memset(&o, 0, sizeof(o));
-	o.rd = rd;
+	o.to = to;
 	o.name = name;
-	o.budget = rd->limits.max_size;
+	o.budget = to->limits->max_size;
 	buf_init(&o.where);
 	payload(&o, in, size, ALLOW(K_XML) | ALLOW(K_GZIP) | ALLOW(K_ZIP) |
 	    ALLOW(K_MAIL), NULL);

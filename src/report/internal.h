@@ -70,23 +70,30 @@ int	report_parse(struct rstream *in, struct report *out, struct err *err);
 
 /* --- containers (container.c) --- */
 
-/* GMime's tables: set up by report_reader_init() (GMime counts the calls,
- * only the first does anything); fini leaves them, see container.c. */
+/*
+ * What container.c reads under and where it hands what it finds: it knows
+ * nothing of sources or of the reader (source.c), which calls it and never
+ * the other way round.  report is called with each report parsed (freed
+ * when it returns), reject with each refusal and its reason ("member 'x':
+ * ..." for a part of an archive or a message); name is the object's.
+ */
+struct report_found {
+	const struct report_limits	 *limits;
+	void	(*report)(void *arg, const char *name, const struct report *);
+	void	(*reject)(void *arg, const char *name, const char *reason);
+	void	 *arg;
+};
+
+/* GMime's tables, set up by report_reader_init(): GMime counts the calls,
+ * only the first does anything.  They are never torn down: GMime cannot be
+ * started again once shut down, so its memory stays reachable to the end. */
 void	report_container_init(void);
-void	report_container_fini(void);
 
 /*
  * Reads every report in one object: in its bytes, size its size when
- * known (-1 when not), name its name for the sink and for rejections.
+ * known (-1 when not), name its name for found's callbacks.
  */
-void	report_container_read(struct report_reader *, const char *name,
+void	report_container_read(const struct report_found *, const char *name,
 	    struct rstream *in, int64_t size);
-
-/* Hands one parsed report to the reader's sink unless it was met before. */
-void	report_reader_take(struct report_reader *, const char *name,
-	    const struct report *);
-
-/* "64 MiB", "2.0 GiB", "100 bytes" into out. */
-void	report_size_format(uint64_t n, char out[32]);
 
 #endif

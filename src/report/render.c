@@ -33,7 +33,7 @@ safe(struct buf *out, const char *s, size_t max)
 {
 	size_t	 i;
 
-	for (i = 0; s[i] != '\0' && i < max; i++)
+	for (i = 0; i < max && s[i] != '\0'; i++)
 		buf_addc(out, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
 		    '?' : s[i]);
 	if (s[i] != '\0')
@@ -262,7 +262,7 @@ md_text(struct buf *out, const char *s)
 {
 	size_t	 i;
 
-	for (i = 0; s[i] != '\0' && i < 4096; i++) {
+	for (i = 0; i < 4096 && s[i] != '\0'; i++) {
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			buf_addc(out, ' ');
 		else {

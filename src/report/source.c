@@ -6,13 +6,14 @@
  *
  * A source is a stream of named objects: report_read_path() makes one of
  * a folder, report_read_mem() takes one object at a time.  Each object
- * goes to container.c, which finds what it holds from its content.
+ * goes to container.c, which finds what it holds from its content and
+ * hands back each report and each refusal through a struct report_found:
+ * the calls go from here to there only.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,10 +56,8 @@ report_reader_release(struct report_reader *rd)
 		free(rd->stats.rejected[i].reason);
 	}
 	free(rd->stats.rejected);
-	if (rd->seen != NULL) {
+	if (rd->seen != NULL)
 		report_map_free(rd->seen->map);
-		report_container_fini();
-	}
 	free(rd->seen);
 	memset(rd, 0, sizeof(*rd));
 }
@@ -80,12 +79,13 @@ report_reject(struct report_reader *rd, const char *name, const char *fmt,
 	rj->reason = buf_detach(&b);
 }
 
-void
-report_reader_take(struct report_reader *rd, const char *name,
-    const struct report *r)
+/* One parsed report: to the sink unless it was met before. */
+static void
+take(void *arg, const char *name, const struct report *r)
 {
-	struct buf	 key = BUF_INIT;
-	int		 added;
+	struct report_reader	*rd = arg;
+	struct buf		 key = BUF_INIT;
+	int			 added;
 
 	/* org_name, a NUL, report_id: no two pairs give the same key. */
 	buf_adds(&key, r->org_name);
@@ -102,24 +102,24 @@ report_reader_take(struct report_reader *rd, const char *name,
 		rd->sink(rd->arg, name, r);
 }
 
-void
-report_size_format(uint64_t n, char out[32])
+static void
+rejected(void *arg, const char *name, const char *reason)
 {
-	if (n >= (1ull << 30) && n % (1ull << 30) != 0)
-		snprintf(out, 32, "%.1f GiB", (double)n / (1ull << 30));
-	else if (n >= (1ull << 30))
-		snprintf(out, 32, "%llu GiB", (unsigned long long)(n >> 30));
-	else if (n >= (1ull << 20) && n % (1ull << 20) != 0)
-		snprintf(out, 32, "%.1f MiB", (double)n / (1ull << 20));
-	else if (n >= (1ull << 20))
-		snprintf(out, 32, "%llu MiB", (unsigned long long)(n >> 20));
-	else if (n >= 1024 && n % 1024 != 0)
-		snprintf(out, 32, "%.1f KiB", (double)n / 1024);
-	else if (n >= 1024)
-		snprintf(out, 32, "%llu KiB", (unsigned long long)(n >> 10));
-	else
-		snprintf(out, 32, "%llu byte%s", (unsigned long long)n,
-		    n == 1 ? "" : "s");
+	report_reject(arg, name, "%s", reason);
+}
+
+/* One object, read by container.c for the reader. */
+static void
+read_object(struct report_reader *rd, const char *name, struct rstream *in,
+    int64_t size)
+{
+	struct report_found	 found;
+
+	found.limits = &rd->limits;
+	found.report = take;
+	found.reject = rejected;
+	found.arg = rd;
+	report_container_read(&found, name, in, size);
 }
 
 /* --- memory --- */
@@ -132,7 +132,7 @@ report_read_mem(struct report_reader *rd, const char *name, const void *data,
 	struct rmem	 m;
 
 	rstream_mem(&s, &m, data, len);
-	report_container_read(rd, name, &s, (int64_t)len);
+	read_object(rd, name, &s, (int64_t)len);
 }
 
 /* --- files --- */
@@ -158,7 +158,7 @@ read_file(struct report_reader *rd, const char *path, int fd,
 	struct rstream	 s;
 
 	rstream_init(&s, fd_fill, &fd);
-	report_container_read(rd, path, &s, (int64_t)st->st_size);
+	read_object(rd, path, &s, (int64_t)st->st_size);
 }
 
 static int
@@ -187,7 +187,9 @@ read_dir(struct report_reader *rd, const char *path, DIR *d, int depth)
 	if (errno != 0)
 		report_reject(rd, path, "cannot read the folder: %s",
 		    strerror(errno));
-	qsort(names, n, sizeof(*names), by_name);
+	/* qsort() wants an array even when there is nothing to sort. */
+	if (n > 0)
+		qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s%s%s", path,
 		    path[strlen(path) - 1] == '/' ? "" : "/", names[i]);

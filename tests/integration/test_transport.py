@@ -4,6 +4,7 @@ endpoints and what --debug prints and hides.  Faults are injected by
 faults.py on loopback, in front of the run's moto."""
 import os
 import re
+import socket
 import time
 
 from faults import Faults, ForwardProxy, aws_error, make_cert, plain
@@ -232,10 +233,16 @@ def test_https_proxy_and_no_proxy(e):
     check("Plan: 1 to add" in r.stdout, r.stdout)
     check(proxy.seen and set(proxy.seen) == {"CONNECT %s:443" % FAR_HOST}, "%r" % proxy.seen)
     check(f.requests and all(q["headers"].get("Host") == FAR_HOST for q in f.requests), "%r" % f.requests)
-    # NO_PROXY: straight to a host no resolver knows.
+    # NO_PROXY: straight there, to a port bound and not listening.  127.1 is
+    # 127.0.0.1 to curl, which writes it so and matches NO_PROXY against
+    # that, but not a loopback host to mailauth, which proxies it otherwise;
+    # unlike a name, it asks no resolver, so nothing leaves the machine.
     proxy.seen.clear()
-    env.update(NO_PROXY=".mailauth.test", AWS_MAX_ATTEMPTS="1")
-    r = ok(e.run("plan", env=env), 1)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = "https://127.1:%d" % closed.getsockname()[1]
+        env.update(AWS_ENDPOINT_URL_ROUTE_53=url, NO_PROXY="127.0.0.1", AWS_MAX_ATTEMPTS="1")
+        r = ok(e.run("plan", env=env), 1)
     check(proxy.seen == [], "went through the proxy: %r" % proxy.seen)
     check("cannot reach '%s/" % url in r.stderr, r.stderr)
 
