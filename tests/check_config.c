@@ -24,22 +24,6 @@ Suite	*config_suite(void);
 #define GOOD	FIXTURES "/config/good"
 #define BAD	FIXTURES "/config/bad"
 
-/* The whole file into b; -1 when it cannot be read. */
-static int
-slurp(const char *path, struct buf *b)
-{
-	char	 chunk[4096];
-	FILE	*f;
-	size_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
-
 /* Every diagnostic formatted, one per line. */
 static void
 format_all(const struct diags *d, struct buf *out)
@@ -114,7 +98,7 @@ check_fixture(const char *path, int want_rc, int must_golden,
 	int		 rc;
 
 	golden = xasprintf("%.*s.err", (int)(strlen(path) - 5), path);
-	if (slurp(golden, &want) == -1 && must_golden)
+	if (test_slurp(golden, &want) == -1 && must_golden)
 		buf_addf(fail, "%s: golden file '%s' is missing\n", path,
 		    golden);
 	rc = cfg_load(&cfg, path, &d);

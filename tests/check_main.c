@@ -19,11 +19,27 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include "mailauth/buf.h"
 #include "testutil.h"
 
 #define SUITE(name) Suite *name(void);
 #include "suites.h"
 #undef SUITE
+
+int
+test_slurp(const char *path, struct buf *out)
+{
+	char	 chunk[4096];
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(out, chunk, n);
+	fclose(f);
+	return 0;
+}
 
 const char *
 test_corpus(const char *sub)

@@ -337,21 +337,6 @@ END_TEST
 
 /* --- fixtures: each NAME.yaml of good/ and bad/ against NAME.err --- */
 
-static int
-slurp(const char *path, struct buf *b)
-{
-	char	 chunk[4096];
-	FILE	*f;
-	size_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(b, chunk, n);
-	fclose(f);
-	return 0;
-}
-
 static size_t
 run_fixtures(const char *dir, int want_rc, struct buf *fail)
 {
@@ -376,7 +361,7 @@ run_fixtures(const char *dir, int want_rc, struct buf *fail)
 		path = xasprintf("%s/%s", dir, de->d_name);
 		golden = xasprintf("%s/%.*s.err", dir, (int)(len - 5),
 		    de->d_name);
-		if (slurp(golden, &want) == -1 && want_rc == -1)
+		if (test_slurp(golden, &want) == -1 && want_rc == -1)
 			buf_addf(fail, "%s: no golden file\n", path);
 		rc = cfg_load_with(&cfg, path, &lo, &d);
 		for (i = 0; i < d.n; i++) {

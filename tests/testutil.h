@@ -15,6 +15,10 @@
  */
 const char	*test_corpus(const char *sub);
 
+struct buf;
+/* Appends the whole file at path to out; -1 when it cannot be opened. */
+int	test_slurp(const char *path, struct buf *out);
+
 /* Tests run from the top of the checkout; fixtures live here. */
 #define FIXTURES	"tests/fixtures"
 
