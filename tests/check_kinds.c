@@ -60,8 +60,7 @@ END_TEST
 START_TEST(test_check_and_encode)
 {
 	struct diags	 d = DIAGS_INIT;
-	struct buf	 b = BUF_INIT;
-	char		 spf[400];
+	struct buf	 b = BUF_INIT, spf = BUF_INIT;
 	size_t		 n;
 
 	record_kind_check(RECORD_SPF, "v=spf1 +all", "x", &d);
@@ -72,17 +71,18 @@ START_TEST(test_check_and_encode)
 	diags_release(&d);
 	/* A long SPF record is split between terms, any other value at
 	 * 255 bytes. */
-	strcpy(spf, "v=spf1");
+	buf_adds(&spf, "v=spf1");
 	for (n = 0; n < 30; n++)
-		strcat(spf, " ip4:192.0.2.1");
-	strcat(spf, " -all");
-	record_kind_encode(RECORD_SPF, spf, &b);
+		buf_adds(&spf, " ip4:192.0.2.1");
+	buf_adds(&spf, " -all");
+	record_kind_encode(RECORD_SPF, buf_str(&spf), &b);
 	ck_assert_ptr_nonnull(strstr(buf_str(&b), "\" \" ip4:"));
 	buf_reset(&b);
-	record_kind_encode(RECORD_DMARC, spf, &b);
+	record_kind_encode(RECORD_DMARC, buf_str(&spf), &b);
 	ck_assert_ptr_null(strstr(buf_str(&b), "\" \" ip4:"));
 	ck_assert_ptr_nonnull(strstr(buf_str(&b), "\" \""));
 	buf_release(&b);
+	buf_release(&spf);
 }
 END_TEST
 
