@@ -1,6 +1,7 @@
 /*
- * apply.h - plan -> change batches -> Route 53 (src/apply/): batches
- * within Route 53's limits, the drift check, sending, waiting for INSYNC.
+ * apply.h - change batches -> Route 53 (src/apply/): the drift check,
+ * sending the batches plan_batches() made (mailauth/plan.h), lost
+ * answers, waiting for INSYNC.
  */
 #ifndef MAILAUTH_APPLY_H
 #define MAILAUTH_APPLY_H
@@ -13,37 +14,7 @@ struct diags;
 struct err;
 struct r53_client;
 
-/* --- change batches and apply (src/apply/batch.c, src/apply/apply.c) --- */
-
-/*
- * Route 53's limits on one ChangeResourceRecordSets request, and mailauth's
- * own cap on changes per batch.  An update counts as two changes (DELETE
- * and CREATE); mailauth sends no UPSERT.
- */
-#define BATCH_MAX_CHANGES	100
-#define BATCH_MAX_RECORDS	1000	/* ResourceRecord elements */
-#define BATCH_MAX_CHARS		32000	/* characters of Value text */
-#define VALUE_MAX_CHARS		4000	/* characters in one Value */
-
-/* The plan's changes to one zone that go in one request. */
-struct plan_batch {
-	const struct zone		 *zone;		/* into plan.zones */
-	const struct plan_change	**changes;	/* into plan.changes */
-	size_t				  nchanges;
-	size_t				  nrecords, nchars;
-};
-
-/*
- * Packs the changes of p (those with an op) into batches, zone by zone in
- * the order zones first appear, keeping the plan's order and each change
- * (an update's DELETE and CREATE) whole in one batch; a new batch starts
- * only when the next change would break a limit.  A value over
- * VALUE_MAX_CHARS, or a change that alone breaks a limit, is an error in d
- * naming the record.  Returns -1 when d received an error.
- */
-int	plan_batches(const struct plan *, struct plan_batch **, size_t *,
-	    struct diags *d);
-void	plan_batches_release(struct plan_batch *, size_t);
+/* --- apply (src/apply/apply.c) --- */
 
 /*
  * Re-reads every record set p touches and compares it with the plan's

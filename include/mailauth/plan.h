@@ -8,7 +8,7 @@
  *          --live_read------> live records (mailauth/live.h)
  *          --gate_settle----> the desired records the plan publishes
  *          --plan_diff------> plan (this header)
- *          --plan_batches---> change batches (mailauth/apply.h)
+ *          --plan_batches---> change batches (this header)
  *          --plan_apply-----> Route 53 -> INSYNC (mailauth/apply.h)
  */
 #ifndef MAILAUTH_PLAN_H
@@ -201,6 +201,38 @@ void	plan_to_json(const struct plan *, const struct plan_meta *,
  */
 int	plan_from_json(const char *json, size_t len, struct plan *,
 	    struct plan_meta *, struct err *);
+
+/* --- change batches (src/plan/batch.c; mailauth/apply.h sends them) --- */
+
+/*
+ * Route 53's limits on one ChangeResourceRecordSets request, and mailauth's
+ * own cap on changes per batch.  An update counts as two changes (DELETE
+ * and CREATE); mailauth sends no UPSERT.
+ */
+#define BATCH_MAX_CHANGES	100
+#define BATCH_MAX_RECORDS	1000	/* ResourceRecord elements */
+#define BATCH_MAX_CHARS		32000	/* characters of Value text */
+#define VALUE_MAX_CHARS		4000	/* characters in one Value */
+
+/* The plan's changes to one zone that go in one request. */
+struct plan_batch {
+	const struct zone		 *zone;		/* into plan.zones */
+	const struct plan_change	**changes;	/* into plan.changes */
+	size_t				  nchanges;
+	size_t				  nrecords, nchars;
+};
+
+/*
+ * Packs the changes of p (those with an op) into batches, zone by zone in
+ * the order zones first appear, keeping the plan's order and each change
+ * (an update's DELETE and CREATE) whole in one batch; a new batch starts
+ * only when the next change would break a limit.  A value over
+ * VALUE_MAX_CHARS, or a change that alone breaks a limit, is an error in d
+ * naming the record.  Returns -1 when d received an error.
+ */
+int	plan_batches(const struct plan *, struct plan_batch **, size_t *,
+	    struct diags *d);
+void	plan_batches_release(struct plan_batch *, size_t);
 
 /* --- the plan, built in one pass (src/plan/build.c) --- */
 

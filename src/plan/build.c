@@ -17,7 +17,6 @@
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/gate.h"
-#include "mailauth/apply.h"
 #include "mailauth/plan.h"
 
 #ifndef MAILAUTH_VERSION

@@ -1,13 +1,12 @@
 /*
  * batch.c - plan -> change batches: the plan's changes to each hosted zone
  * packed into as few ChangeResourceRecordSets requests as Route 53's limits
- * allow (mailauth/apply.h), zone by zone, each change whole in one batch.
- * apply.c sends them.
+ * allow (mailauth/plan.h), zone by zone, each change whole in one batch.
+ * src/apply/apply.c sends them.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mailauth/apply.h"
 #include "mailauth/buf.h"
 #include "mailauth/diag.h"
 #include "mailauth/plan.h"
