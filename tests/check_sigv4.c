@@ -606,10 +606,7 @@ START_TEST(suite_aws_c_auth)
 	char		*dir, **names;
 	size_t		 n, i, ran = 0;
 
-	if ((root = test_corpus(C_AUTH)) == NULL) {
-		printf("sigv4: 0 aws-c-auth cases\n");
-		return;
-	}
+	root = test_corpus(C_AUTH);
 	dir = xstrdup(root);
 	names = subdirs(dir, &n);
 	for (i = 0; i < n; i++)
@@ -631,10 +628,7 @@ START_TEST(suite_classic)
 	char		*dir;
 	size_t		 ncases = 0, ran = 0;
 
-	if ((root = test_corpus(CLASSIC)) == NULL) {
-		printf("sigv4: 0 classic cases\n");
-		return;
-	}
+	root = test_corpus(CLASSIC);
 	dir = xstrdup(root);
 	walk_classic(dir, &ncases, &ran, &fails);
 	printf("sigv4: %zu classic cases run of %zu\n", ran, ncases);

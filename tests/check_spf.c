@@ -738,10 +738,6 @@ START_TEST(test_rfc7208_suite)
 	FILE			*fp;
 	size_t			 ndoc, i, j, nvalid = 0;
 
-	if (path == NULL) {
-		printf("spf rfc7208-tests: 0 records checked\n");
-		return;
-	}
 	memset(&c, 0, sizeof(c));
 	ck_assert_ptr_nonnull(fp = fopen(path, "rb"));
 	ck_assert_int_eq(yaml_parser_initialize(&parser), 1);

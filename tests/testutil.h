@@ -6,12 +6,14 @@
 
 #include <sys/types.h>
 
+/* The public test suites and samples, each with its SOURCES.txt. */
+#define TEST_DATA	"tests/data"
+
 /*
- * The path of sub inside the test corpora ($MAILAUTH_CORPORA, default
- * ../shared/corpora from the top of the checkout).  When it is missing:
- * under CI=true the calling test fails; otherwise it prints that the corpus
- * is missing and returns NULL, and the caller must print that it ran 0
- * cases.  The returned path is overwritten by the next call.
+ * The path of sub inside the test corpora: tests/data, or
+ * $MAILAUTH_CORPORA when set (another copy of the same layout).  A corpus
+ * that is missing fails the calling test.  The returned path is
+ * overwritten by the next call.
  */
 const char	*test_corpus(const char *sub);
 
