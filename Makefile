@@ -28,7 +28,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 DEP_FLAGS = -MMD -MP
 
 BUILD    ?= build
-LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/http/*.c \
+LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/creds/*.c src/http/*.c \
               src/route53/*.c src/ses/*.c src/sts/*.c src/s3/*.c src/dns/*.c \
               src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/cli/*.c))
 MAIN_SRC  = src/main.c

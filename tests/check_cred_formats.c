@@ -1,8 +1,9 @@
 /*
  * check_cred_formats.c - what the credentials layer reads: the shared
- * config and credentials files in the AWS CLI's INI dialect (profile.c),
- * AWS times, and credentials as JSON from a credential_process or a
- * metadata service (creds.c).
+ * config and credentials files in the AWS CLI's INI dialect
+ * (src/creds/profile.c), AWS times (src/aws/creds.c), and credentials as
+ * JSON from a credential_process or a metadata service
+ * (src/creds/source.c).
  */
 #include <check.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/profile.h"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"

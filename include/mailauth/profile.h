@@ -27,7 +27,7 @@
 
 #include <stddef.h>
 
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 
 struct buf;
 struct err;

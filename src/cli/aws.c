@@ -13,6 +13,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/call.h"
+#include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"

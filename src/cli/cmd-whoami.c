@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/sts.h"

@@ -18,7 +18,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/call.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/report.h"
 #include "mailauth/s3.h"

@@ -28,9 +28,9 @@ MAN = os.path.join(TOP, "docs", "mailauth.1")
 # the config loader (src/config/, its messages are in docs/configuration.md),
 # the record checks (src/dns/), the reports (src/report/, cmd-report.c), the
 # option parser (src/cli/cli.c) and commands that make no AWS request.
-MESSAGE_FILES = ["src/route53/*.c", "src/aws/*.c", "src/sts/*.c", "src/s3/*.c", "src/http/*.c",
-                 "src/apply/*.c", "src/live/*.c", "src/plan/build.c", "src/cli/aws.c",
-                 "src/cli/common.c",
+MESSAGE_FILES = ["src/route53/*.c", "src/aws/*.c", "src/creds/*.c", "src/sts/*.c", "src/s3/*.c",
+                 "src/http/*.c", "src/apply/*.c", "src/live/*.c", "src/plan/build.c",
+                 "src/cli/aws.c", "src/cli/common.c",
                  "src/cli/cmd-plan.c", "src/cli/cmd-apply.c", "src/cli/cmd-whoami.c"]
 DOC_FILES = ["docs/troubleshooting.md", "docs/credentials.md", "docs/network.md", "docs/commands.md"]
 

@@ -1,6 +1,6 @@
 /*
  * chain.c - the credentials chain: the sources asked in the AWS SDKs'
- * order (creds.h, docs/credentials.md), what they share (the shared files,
+ * order (chain.h, docs/credentials.md), what they share (the shared files,
  * the selected profile, STS), and the provider that asks the source that
  * answered again when its credentials are about to lapse.
  *
@@ -13,14 +13,14 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/call.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/profile.h"
 #include "mailauth/sts.h"
 
 #define DEFAULT_PROFILE	"default"
 
-/* The sources, in the order they are asked (creds.h). */
+/* The sources, in the order they are asked (chain.h). */
 #define SOURCE(open)	open,
 static const aws_creds_source_open_fn sources[] = {
 	AWS_CREDS_SOURCES(SOURCE)

@@ -13,7 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/profile.h"
 

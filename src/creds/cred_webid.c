@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/profile.h"
 #include "mailauth/sts.h"

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/metadata.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/metadata.h"
 

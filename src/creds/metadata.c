@@ -11,7 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
 #include "mailauth/metadata.h"

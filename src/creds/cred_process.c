@@ -8,7 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 #include "mailauth/process.h"
 #include "mailauth/profile.h"

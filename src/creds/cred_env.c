@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
-#include "mailauth/creds.h"
+#include "mailauth/chain.h"
 #include "mailauth/err.h"
 
 #define KEY_ID		"AWS_ACCESS_KEY_ID"
