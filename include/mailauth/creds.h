@@ -23,8 +23,6 @@ struct aws_creds {
 	char	*session_token;		/* NULL when not temporary */
 };
 
-/* Makes dst (not initialised) a copy of src. */
-void	aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src);
 /* Wipes the strings before freeing them; leaves creds zeroed. */
 void	aws_creds_release(struct aws_creds *);
 /* Wipes s (strlen bytes) and frees it; NULL is fine. */

@@ -17,18 +17,6 @@
 #define GRACE_S		60
 
 void
-aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	if (src->access_key_id != NULL)
-		dst->access_key_id = xstrdup(src->access_key_id);
-	if (src->secret_access_key != NULL)
-		dst->secret_access_key = xstrdup(src->secret_access_key);
-	if (src->session_token != NULL)
-		dst->session_token = xstrdup(src->session_token);
-}
-
-void
 aws_secret_free(char *s)
 {
 	if (s == NULL)
