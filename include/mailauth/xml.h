@@ -25,5 +25,11 @@ xmlDoc	*xml_parse_untrusted(const char *xml, size_t len, int options,
 int	 xml_named(const xmlNode *n, const char *name);
 /* The first child element of parent with that local name, or NULL. */
 xmlNode	*xml_child(const xmlNode *parent, const char *name);
+/* The text of n exactly as written (malloc'd), or NULL when n is NULL;
+ * libxml2's own copy is wiped, since bodies may hold secrets. */
+char	*xml_text(const xmlNode *n);
+/* Overwrites every text node of doc, then frees it; NULL is fine.  For
+ * bodies that may hold secrets (credentials, tokens, echoed requests). */
+void	 xml_free_wiped(xmlDoc *doc);
 
 #endif

@@ -137,38 +137,6 @@ aws_endpoint_release(struct aws_endpoint *ep)
 
 /* ---- error bodies -------------------------------------------------------- */
 
-static void
-wipe_nodes(xmlNode *n)
-{
-	for (; n != NULL; n = n->next) {
-		if (n->content != NULL && (n->doc == NULL ||
-		    n->doc->dict == NULL ||
-		    !xmlDictOwns(n->doc->dict, n->content)))
-			OPENSSL_cleanse(n->content,
-			    (size_t)xmlStrlen(n->content));
-		wipe_nodes(n->children);
-	}
-}
-
-/* The text of n, malloc'd, or NULL when n is NULL; libxml2's copy is
- * wiped. */
-static char *
-text(const xmlNode *n)
-{
-	xmlChar	*t;
-	char	*s;
-
-	if (n == NULL)
-		return NULL;
-	t = xmlNodeGetContent(n);
-	s = xstrdup(t != NULL ? (const char *)t : "");
-	if (t != NULL) {
-		OPENSSL_cleanse(t, (size_t)xmlStrlen(t));
-		xmlFree(t);
-	}
-	return s;
-}
-
 /* The older InvalidChangeBatch body: every Messages/Message, joined. */
 static char *
 joined_messages(const xmlNode *root)
@@ -181,12 +149,12 @@ joined_messages(const xmlNode *root)
 	    m = m->next) {
 		if (!xml_named(m, "Message"))
 			continue;
-		t = text(m);
+		t = xml_text(m);
 		buf_addf(&b, "%s%s", b.len > 0 ? "; " : "", t);
 		free(t);
 	}
 	if (b.len == 0)
-		return text(xml_child(root, "Message"));
+		return xml_text(xml_child(root, "Message"));
 	return buf_detach(&b);
 }
 
@@ -212,8 +180,8 @@ aws_xml_error_parse(const char *xml, size_t len, char **code,
 		*message = joined_messages(root);
 	}
 	if (e != NULL) {
-		*code = text(xml_child(e, "Code"));
-		*message = text(xml_child(e, "Message"));
+		*code = xml_text(xml_child(e, "Code"));
+		*message = xml_text(xml_child(e, "Message"));
 	}
 	if (*code == NULL || **code == '\0')
 		goto out;
@@ -226,8 +194,7 @@ out:
 		free(*message);
 		*code = *message = NULL;
 	}
-	wipe_nodes(doc->children);
-	xmlFreeDoc(doc);
+	xml_free_wiped(doc);
 	return rc;
 }
 

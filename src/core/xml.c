@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <openssl/crypto.h>
+
+#include "mailauth/buf.h"
 
 #include "mailauth/err.h"
 #include "mailauth/xml.h"
@@ -73,4 +76,46 @@ xml_child(const xmlNode *parent, const char *name)
 		if (xml_named(n, name))
 			return n;
 	return NULL;
+}
+
+char *
+xml_text(const xmlNode *n)
+{
+	xmlChar	*t;
+	char	*s;
+
+	if (n == NULL)
+		return NULL;
+	t = xmlNodeGetContent(n);
+	s = xstrdup(t != NULL ? (const char *)t : "");
+	if (t != NULL) {
+		OPENSSL_cleanse(t, (size_t)xmlStrlen(t));
+		xmlFree(t);
+	}
+	return s;
+}
+
+static void
+wipe_nodes(xmlNode *n)
+{
+	for (; n != NULL; n = n->next) {
+		/* Text interned in the parser's dictionary is shared: not
+		 * ours to overwrite (bodies that may hold secrets are parsed
+		 * with XML_PARSE_NODICT). */
+		if (n->content != NULL && (n->doc == NULL ||
+		    n->doc->dict == NULL ||
+		    !xmlDictOwns(n->doc->dict, n->content)))
+			OPENSSL_cleanse(n->content,
+			    (size_t)xmlStrlen(n->content));
+		wipe_nodes(n->children);
+	}
+}
+
+void
+xml_free_wiped(xmlDoc *doc)
+{
+	if (doc == NULL)
+		return;
+	wipe_nodes(doc->children);
+	xmlFreeDoc(doc);
 }

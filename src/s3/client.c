@@ -22,21 +22,6 @@
 
 /* --- XML --- */
 
-/* The text of n, malloc'd, or NULL when n is NULL. */
-static char *
-text(const xmlNode *n)
-{
-	xmlChar	*t;
-	char	*s;
-
-	if (n == NULL)
-		return NULL;
-	t = xmlNodeGetContent(n);
-	s = xstrdup(t != NULL ? (const char *)t : "");
-	xmlFree(t);
-	return s;
-}
-
 void
 s3_list_release(struct s3_list *l)
 {
@@ -74,8 +59,8 @@ one_object(const xmlNode *c, struct s3_list *out, struct err *err)
 	uint64_t		 n;
 	int			 rc = -1;
 
-	key = text(xml_child(c, "Key"));
-	size = text(xml_child(c, "Size"));
+	key = xml_text(xml_child(c, "Key"));
+	size = xml_text(xml_child(c, "Size"));
 	if (key == NULL || *key == '\0')
 		err_set(err, "a Contents without Key");
 	else if (size == NULL || size_parse(size, &n) == -1)
@@ -113,10 +98,10 @@ s3_xml_parse_list(const char *xml, size_t len, struct s3_list *out,
 	for (n = r->children; n != NULL; n = n->next)
 		if (xml_named(n, "Contents") && one_object(n, out, err) == -1)
 			goto out;
-	t = text(xml_child(r, "IsTruncated"));
+	t = xml_text(xml_child(r, "IsTruncated"));
 	out->truncated = t != NULL && strcmp(t, "true") == 0;
 	free(t);
-	out->next_token = text(xml_child(r, "NextContinuationToken"));
+	out->next_token = xml_text(xml_child(r, "NextContinuationToken"));
 	if (out->next_token != NULL && *out->next_token == '\0') {
 		free(out->next_token);
 		out->next_token = NULL;

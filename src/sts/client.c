@@ -25,49 +25,6 @@
 
 /* ---- XML --------------------------------------------------------------- */
 
-
-static void
-wipe_nodes(xmlNode *n)
-{
-	for (; n != NULL; n = n->next) {
-		if (n->content != NULL && (n->doc == NULL ||
-		    n->doc->dict == NULL ||
-		    !xmlDictOwns(n->doc->dict, n->content)))
-			OPENSSL_cleanse(n->content,
-			    (size_t)xmlStrlen(n->content));
-		wipe_nodes(n->children);
-	}
-}
-
-static void
-free_doc(xmlDoc *doc)
-{
-	if (doc == NULL)
-		return;
-	wipe_nodes(doc->children);
-	xmlFreeDoc(doc);
-}
-
-
-/* The text of n, malloc'd, or NULL when n is NULL; the copy libxml2 made
- * is wiped. */
-static char *
-text(const xmlNode *n)
-{
-	xmlChar	*t;
-	char	*s;
-
-	if (n == NULL)
-		return NULL;
-	t = xmlNodeGetContent(n);
-	s = xstrdup(t != NULL ? (const char *)t : "");
-	if (t != NULL) {
-		OPENSSL_cleanse(t, (size_t)xmlStrlen(t));
-		xmlFree(t);
-	}
-	return s;
-}
-
 /* The root element if its local name is name, else NULL with err set. */
 static xmlNode *
 root(xmlDoc *doc, const char *name, struct err *err)
@@ -85,7 +42,7 @@ root(xmlDoc *doc, const char *name, struct err *err)
 static char *
 need(const xmlNode *parent, const char *name, struct err *err)
 {
-	char	*s = text(xml_child(parent, name));
+	char	*s = xml_text(xml_child(parent, name));
 
 	if (s == NULL || *s == '\0') {
 		aws_secret_free(s);
@@ -129,14 +86,14 @@ sts_xml_parse_session(const char *xml, size_t len, const char *result,
 		err_set(err, "Expiration '%.40s' is not an ISO 8601 time", exp);
 		goto out;
 	}
-	out->arn = text(xml_child(xml_child(res, "AssumedRoleUser"), "Arn"));
+	out->arn = xml_text(xml_child(xml_child(res, "AssumedRoleUser"), "Arn"));
 	rc = 0;
 out:
 	if (rc == -1)
 		sts_session_release(out);
 	free(exp);
 	buf_release(&rname);
-	free_doc(doc);
+	xml_free_wiped(doc);
 	return rc;
 }
 
@@ -161,12 +118,12 @@ sts_xml_parse_identity(const char *xml, size_t len, struct sts_identity *out,
 	if ((out->account = need(res, "Account", err)) == NULL ||
 	    (out->arn = need(res, "Arn", err)) == NULL)
 		goto out;
-	out->user_id = text(xml_child(res, "UserId"));
+	out->user_id = xml_text(xml_child(res, "UserId"));
 	rc = 0;
 out:
 	if (rc == -1)
 		sts_identity_release(out);
-	free_doc(doc);
+	xml_free_wiped(doc);
 	return rc;
 }
 
