@@ -587,7 +587,7 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 	struct cfg_ses		*ses = &dom->ses;
 	const char		*s;
 	struct err		 err;
-	char			*p, *name;
+	char			*p, *name, *ascii = NULL, *shown, *dshown;
 
 	ses->present = 1;
 	ses->pos = cfg_pos_of(key);
@@ -618,10 +618,14 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 			    "'%s' is an email address "
 			    "identity, which publishes no DNS records; give "
 			    "a domain identity", s);
-		else if (dns_hostname_check(s, &err) == -1)
+		else if ((ascii = cfg_name_ascii(c, v[E_IDENTITY], p,
+		    s)) == NULL)
+			;
+		else if (dns_hostname_check(ascii, &err) == -1)
 			cfg_error_at(c, v[E_IDENTITY], p, "%s", err.msg);
 		else
-			ses->identity = cfg_name_norm(s);
+			ses->identity = cfg_name_norm(ascii);
+		free(ascii);
 		free(p);
 	}
 	if (ses->identity == NULL)
@@ -630,23 +634,32 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 		p = cfg_join(path, "mail_from");
 		err_clear(&err);
 		ses->mail_from_pos = cfg_pos_of(k[E_MAIL_FROM]);
+		ascii = NULL;
 		if ((s = cfg_get_str(c, v[E_MAIL_FROM], p)) == NULL)
 			;
-		else if (dns_hostname_check(s, &err) == -1)
+		else if ((ascii = cfg_name_ascii(c, v[E_MAIL_FROM], p,
+		    s)) == NULL)
+			;
+		else if (dns_hostname_check(ascii, &err) == -1)
 			cfg_error_at(c, v[E_MAIL_FROM], p, "%s", err.msg);
 		else {
-			name = cfg_name_norm(s);
+			name = cfg_name_norm(ascii);
 			if (name_below(name, dom->name))
 				ses->mail_from = name;
 			else {
+				shown = cfg_name_shown(s, name);
+				dshown = dns_name_both(dom->name);
 				cfg_error_at(c, v[E_MAIL_FROM], p,
 				    "'%s' is not "
 				    "below '%s'; the MAIL FROM domain must be "
 				    "a subdomain of the domain, e.g. "
-				    "bounce.%s", s, dom->name, dom->name);
+				    "bounce.%s", shown, dshown, dom->name);
+				free(dshown);
+				free(shown);
 				free(name);
 			}
 		}
+		free(ascii);
 		free(p);
 	}
 	if (v[E_PRUNE] != NULL) {
