@@ -324,6 +324,11 @@ START_TEST(idn_names)
 	ck_assert_str_eq(dom->ses.identity, "xn--bcher-kva.example");
 	ck_assert_str_eq(dom->ses.mail_from, "post.xn--bcher-kva.example");
 	ck_assert_str_eq(dom->dkim[0].selector, "mail");
+	ck_assert_str_eq(dom->dkim[0].value, "mail.dkim.example.net");
+	ck_assert_str_eq(dom->dkim[1].value, "post.dkim.xn--bcher-kva.example");
+	ck_assert_uint_eq(dom->spf.spec.ninclude, 2);
+	ck_assert_str_eq(dom->spf.spec.include[0], "_spf.xn--bcher-kva.example");
+	ck_assert_str_eq(dom->spf.spec.include[1], "_spf.example.net");
 	dom = &cfg.domains[1];
 	ck_assert_str_eq(dom->name, "www.xn--mller-kva.example");
 	ck_assert_str_eq(dom->zone, "xn--mller-kva.example");

@@ -18,6 +18,16 @@
 #define LABEL_MAX	63
 #define LABELS_MAX	128	/* in a name of 255 bytes */
 
+/* 1 when s holds a byte outside ASCII. */
+static int
+eight_bit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
 /* Route 53 leaves these bytes as they are; it escapes every other one. */
 static int
 plain(unsigned char c)
@@ -256,6 +266,16 @@ dns_hostname_check(const char *name, struct err *err)
 		return err_set(err, "empty domain name");
 	if (len > 253)
 		return err_set(err, "'%s': longer than 253 characters", name);
+	if (eight_bit(name)) {
+		struct buf	 shown = BUF_INIT;
+
+		buf_add_clean(&shown, name, strlen(name), NULL, 0, 0);
+		err_set(err, "'%s': characters outside ASCII; write an "
+		    "internationalized name in A-labels (xn--...)",
+		    buf_str(&shown));
+		buf_release(&shown);
+		return -1;
+	}
 	for (label = p = name; ; p++) {
 		if (p < name + len && *p != '.') {
 			unsigned char	c = (unsigned char)*p;
@@ -292,9 +312,8 @@ needs_idna(const char *name)
 {
 	const char	*p;
 
-	for (p = name; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80)
-			return 1;
+	if (eight_bit(name))
+		return 1;
 	for (p = name; ; p++) {
 		if (strncasecmp(p, "xn--", 4) == 0)
 			return 1;
