@@ -74,7 +74,9 @@ int	dns_name_cmp(const char *a, const char *b);
  * Checks that name is a host name a mail domain can have: labels of
  * letters, digits, '-' and '_' (1 to 63 bytes, not starting or ending with
  * '-'), at least two labels, at most 253 bytes, no trailing dot needed.
- * Returns 0 or -1 with err explaining which rule failed.
+ * Returns 0 or -1 with err explaining which rule failed; a name with bytes
+ * outside ASCII is refused whole, quoted as printable ASCII (an IDN goes
+ * through dns_name_to_ascii() first).
  */
 int	dns_hostname_check(const char *name, struct err *);
 /*
