@@ -308,6 +308,35 @@ START_TEST(other_good_values)
 }
 END_TEST
 
+/* Unicode names are kept in A-labels, as DNS holds them. */
+START_TEST(idn_names)
+{
+	struct cfg		 cfg;
+	struct diags		 d = DIAGS_INIT;
+	const struct cfg_domain	*dom;
+
+	ck_assert_int_eq(cfg_load(&cfg, GOOD "/idna.yaml", &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_uint_eq(cfg.ndomains, 2);
+	dom = &cfg.domains[0];
+	ck_assert_str_eq(dom->name, "xn--bcher-kva.example");
+	ck_assert_str_eq(dom->zone, "xn--bcher-kva.example");
+	ck_assert_str_eq(dom->ses.identity, "xn--bcher-kva.example");
+	ck_assert_str_eq(dom->ses.mail_from, "post.xn--bcher-kva.example");
+	ck_assert_str_eq(dom->dkim[0].selector, "mail");
+	ck_assert_str_eq(dom->dkim[0].value, "mail.dkim.example.net");
+	ck_assert_str_eq(dom->dkim[1].value, "post.dkim.xn--bcher-kva.example");
+	ck_assert_uint_eq(dom->spf.spec.ninclude, 2);
+	ck_assert_str_eq(dom->spf.spec.include[0], "_spf.xn--bcher-kva.example");
+	ck_assert_str_eq(dom->spf.spec.include[1], "_spf.example.net");
+	dom = &cfg.domains[1];
+	ck_assert_str_eq(dom->name, "www.xn--mller-kva.example");
+	ck_assert_str_eq(dom->zone, "xn--mller-kva.example");
+	cfg_release(&cfg);
+	diags_release(&d);
+}
+END_TEST
+
 /* The shipped examples load without a single diagnostic. */
 START_TEST(examples)
 {
@@ -541,6 +570,7 @@ config_suite(void)
 	tcase_add_test(tc, fixtures_bad);
 	tcase_add_test(tc, full_example);
 	tcase_add_test(tc, other_good_values);
+	tcase_add_test(tc, idn_names);
 	tcase_add_test(tc, examples);
 	suite_add_tcase(s, tc);
 

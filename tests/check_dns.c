@@ -3,6 +3,7 @@
  * sets (rrset.c) and TXT values (txt.c).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,7 +237,9 @@ static const struct {
 	{ "example.com..", "empty label" },
 	{ "a b.com", "' ' is not allowed" },
 	{ "*.example.com", "'*' is not allowed" },
-	{ "caf\xc3\xa9.com", "is not allowed" },
+	/* Never the raw bytes: an IDN here is to be written in A-labels. */
+	{ "caf\xc3\xa9.com", "'caf??.com': characters outside ASCII; write "
+	    "an internationalized name in A-labels (xn--...)" },
 };
 
 START_TEST(test_hostname_check)
@@ -575,6 +578,102 @@ START_TEST(test_txt_round_trip)
 }
 END_TEST
 
+START_TEST(test_name_to_ascii)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: refused */
+		const char	*msg;	/* part of the error */
+	} cases[] = {
+		{ "b\xc3\xbc" "cher.example", "xn--bcher-kva.example", NULL },
+		/* UTS #46 lowers an upper-case letter first. */
+		{ "B\xc3\x9c" "cher.Example", "xn--bcher-kva.example", NULL },
+		{ "xn--bcher-kva.example", "xn--bcher-kva.example", NULL },
+		{ "XN--BCHER-KVA.example", "xn--bcher-kva.example", NULL },
+		/* Mixed labels: only the Unicode one changes. */
+		{ "mail.b\xc3\xbc" "cher.example.", "mail.xn--bcher-kva.example.",
+		    NULL },
+		{ "_dmarc.b\xc3\xbc" "cher.example", "_dmarc.xn--bcher-kva.example",
+		    NULL },
+		{ "\xc3\x9f.de", "xn--zca.de", NULL },	/* not "ss" */
+		/* ASCII names are not IDNA's to judge. */
+		{ "example.com", "example.com", NULL },
+		{ "Exa mple.com", "Exa mple.com", NULL },
+		{ "-bad.example", "-bad.example", NULL },
+		/* U+2665, a symbol, is disallowed. */
+		{ "a\xe2\x99\xa5.example", NULL, "'a???.example' is not a valid "
+		    "internationalized domain name (IDNA2008): " },
+		/* A Latin letter in a right-to-left label breaks the bidi
+		 * rule. */
+		{ "a\xd8\xa8.example", NULL, "bi-directional" },
+		{ "xn--zz.example", NULL, "punycode" },
+		{ "xn--a.example", NULL, "'xn--a.example' is not a valid" },
+		{ "b\xc3.example", NULL, "'b?.example'" },	/* not UTF-8 */
+	};
+	struct err	 err;
+	size_t		 i;
+	char		*out;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		err_clear(&err);
+		out = dns_name_to_ascii(cases[i].in, &err);
+		if (cases[i].out == NULL) {
+			ck_assert_msg(out == NULL, "%zu: accepted as %s", i,
+			    out);
+			ck_assert_msg(strstr(err.msg, cases[i].msg) != NULL,
+			    "%zu: %s", i, err.msg);
+			continue;
+		}
+		ck_assert_msg(out != NULL, "%zu: %s", i, err.msg);
+		ck_assert_str_eq(out, cases[i].out);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(test_name_both)
+{
+	char	*s;
+
+	s = dns_name_both("mail.xn--bcher-kva.example");
+	ck_assert_str_eq(s, "mail.b\xc3\xbc" "cher.example "
+	    "(mail.xn--bcher-kva.example)");
+	free(s);
+	s = dns_name_both("example.com");
+	ck_assert_str_eq(s, "example.com");
+	free(s);
+	s = dns_name_both("xn--zz.example");	/* does not decode */
+	ck_assert_str_eq(s, "xn--zz.example");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_name_length_check)
+{
+	struct err	 err;
+	char		 name[300];
+
+	/* 253 octets in four labels of 63 with dots between, plus "a". */
+	snprintf(name, sizeof(name), "%s.%s.%s.%s", rep('a', 63),
+	    rep('b', 63), rep('c', 63), rep('d', 61));
+	ck_assert_uint_eq(strlen(name), 253);
+	ck_assert_int_eq(dns_name_length_check(name, &err), 0);
+	strcat(name, ".");
+	ck_assert_int_eq(dns_name_length_check(name, &err), 0);
+	snprintf(name, sizeof(name), "%s.%s.%s.%s", rep('a', 63),
+	    rep('b', 63), rep('c', 63), rep('d', 62));
+	ck_assert_int_eq(dns_name_length_check(name, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "' is 254 characters long; a "
+	    "DNS name holds at most 253"));
+	snprintf(name, sizeof(name), "_dmarc.%s.example", rep('x', 63));
+	ck_assert_int_eq(dns_name_length_check(name, &err), 0);
+	snprintf(name, sizeof(name), "_dmarc.%s.example", rep('x', 64));
+	ck_assert_int_eq(dns_name_length_check(name, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "' is 64 characters long; a "
+	    "label holds at most 63"));
+}
+END_TEST
+
 Suite *
 dns_suite(void)
 {
@@ -588,6 +687,9 @@ dns_suite(void)
 	tcase_add_test(tc, test_name_in_zone);
 	tcase_add_test(tc, test_hostname_check);
 	tcase_add_test(tc, test_hostname_limits);
+	tcase_add_test(tc, test_name_to_ascii);
+	tcase_add_test(tc, test_name_both);
+	tcase_add_test(tc, test_name_length_check);
 	tcase_add_test(tc, test_rrset);
 	tcase_add_test(tc, test_txt_decode);
 	tcase_add_test(tc, test_txt_encode);

@@ -11,7 +11,9 @@
  * structures of spf.h and dmarc.h, which the config embeds.  Values kept
  * as strings are kept as written, except names: domain names, zone names
  * and DKIM selectors are lower-cased without a trailing dot, and a DKIM
- * public_key loses its white space.
+ * public_key loses its white space.  Domain, zone, SES identity and MAIL
+ * FROM names, SPF includes and DKIM CNAME targets written in Unicode are
+ * kept in A-labels (IDNA2008, dns_name_to_ascii()).
  *
  * Positions are 1-based; a key's position is where the key is written.
  */

@@ -74,9 +74,35 @@ int	dns_name_cmp(const char *a, const char *b);
  * Checks that name is a host name a mail domain can have: labels of
  * letters, digits, '-' and '_' (1 to 63 bytes, not starting or ending with
  * '-'), at least two labels, at most 253 bytes, no trailing dot needed.
- * Returns 0 or -1 with err explaining which rule failed.
+ * Returns 0 or -1 with err explaining which rule failed; a name with bytes
+ * outside ASCII is refused whole, quoted as printable ASCII (an IDN goes
+ * through dns_name_to_ascii() first).
  */
 int	dns_hostname_check(const char *name, struct err *);
+/*
+ * The name with every label in ASCII, as DNS and Route 53 hold it
+ * (malloc'd).  When a label holds Unicode (UTF-8) or starts with "xn--",
+ * the whole name goes through IDNA2008 (RFC 5891, libidn2) with the UTS #46
+ * non-transitional mapping on NFC input: upper-case letters are lowered and
+ * compatibility forms mapped first, so "Bücher.example" gives
+ * "xn--bcher-kva.example"; an "xn--" label must be a valid A-label.  Any
+ * other ASCII name is returned as it is, unchecked (dns_hostname_check()
+ * checks it).  NULL with err filled when the name is not UTF-8 or not valid
+ * IDNA; the message quotes the name as printable ASCII.
+ */
+char	*dns_name_to_ascii(const char *name, struct err *);
+/*
+ * An ASCII name as people read it (malloc'd): its Unicode form with the
+ * ASCII form after it, "bücher.example (xn--bcher-kva.example)", when a
+ * label is an A-label; otherwise (or when it does not decode) a copy.
+ */
+char	*dns_name_both(const char *name);
+/*
+ * 0 when name, in presentation form with or without the final dot, is at
+ * most 253 octets without that dot and no label is over 63; -1 with err
+ * naming the name and its length otherwise.
+ */
+int	dns_name_length_check(const char *name, struct err *);
 
 /*
  * TXT values.  txt_decode() appends to out the text of one Route 53 TXT

@@ -17,6 +17,8 @@
 
 #define TTL_MIN		60
 #define TTL_MAX		172800
+#define NAME_MAX_TEXT	253	/* a DNS name, no final dot */
+#define SES_TOKEN_LEN	32	/* an Easy DKIM token */
 
 static const char *const root_keys[] = { "version", "defaults", "domains" };
 static const char *const defaults_keys[] = { "ttl" };
@@ -34,7 +36,7 @@ load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
 	const char	*s;
 	struct zone_ref	 ref;
 	struct err	 err;
-	char		*zone;
+	char		*zone, *ascii, *shown, *dshown;
 	size_t		 dl, zl;
 
 	if ((s = cfg_get_str(c, n, path)) == NULL)
@@ -45,26 +47,90 @@ load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
 		dom->zone = xstrdup(ref.value);
 		return;
 	}
+	if ((ascii = cfg_name_ascii(c, n, path, s)) == NULL)
+		return;
 	err_clear(&err);
-	if (dns_hostname_check(s, &err) == -1) {
+	if (dns_hostname_check(ascii, &err) == -1) {
 		cfg_error_at(c, n, path, "%s; expected a zone name or a hosted "
 		    "zone id (1 to 32 capital letters or digits, "
 		    "optionally after /hostedzone/)",
 		    err.msg);
+		free(ascii);
 		return;
 	}
-	zone = cfg_name_norm(s);
+	zone = cfg_name_norm(ascii);
 	dl = strlen(dom->name);
 	zl = strlen(zone);
 	if (name_ok && !(strcmp(dom->name, zone) == 0 || (dl > zl &&
 	    strcmp(dom->name + dl - zl, zone) == 0 &&
 	    dom->name[dl - zl - 1] == '.'))) {
+		shown = cfg_name_shown(s, zone);
+		dshown = dns_name_both(dom->name);
 		cfg_error_at(c, n, path, "'%s' does not contain '%s'; the zone "
-		    "must be the domain or a parent of it", s, dom->name);
+		    "must be the domain or a parent of it", shown, dshown);
+		free(dshown);
+		free(shown);
 		free(zone);
-		return;
+		zone = NULL;
 	}
+	free(ascii);
 	dom->zone = zone;
+}
+
+/*
+ * The key path of the domain written as key, whose A-label form is ascii
+ * (NULL: not valid IDNA): as written when it is ASCII, else in A-labels,
+ * the name the records get, or in printable ASCII when it has none.
+ */
+static char *
+domain_path(const char *key, const char *ascii)
+{
+	char	*s, *p;
+
+	if (ascii == NULL) {
+		s = cfg_printable(key);
+		p = cfg_join("domains", s);
+		free(s);
+		return p;
+	}
+	return cfg_join_name("domains", key, ascii);
+}
+
+/*
+ * Checks that every name the domain's records get fits in DNS: _dmarc.D
+ * (at the dmarc key) and the Easy DKIM names TOKEN._domainkey.D of an SES
+ * identity of the domain (at the ses key; SES tokens are 32 characters).
+ * The DKIM selectors check their own names, the MAIL FROM name is checked
+ * as a host name.
+ */
+static void
+check_lengths(struct ctx *c, const struct cfg_domain *dom,
+    const struct node *dmarc, const struct node *ses, const char *path)
+{
+	struct err	 err;
+	size_t		 n;
+	char		*name, *p;
+
+	if (dmarc != NULL) {
+		name = xasprintf("_dmarc.%s", dom->name);
+		err_clear(&err);
+		if (dns_name_length_check(name, &err) == -1) {
+			p = cfg_join(path, "dmarc");
+			cfg_error_at(c, dmarc, p, "the DMARC record's name %s",
+			    err.msg);
+			free(p);
+		}
+		free(name);
+	}
+	n = SES_TOKEN_LEN + strlen("._domainkey.") + strlen(dom->name);
+	if (ses != NULL && n > NAME_MAX_TEXT) {
+		p = cfg_join(path, "ses");
+		cfg_error_at(c, ses, p, "the Easy DKIM records' names "
+		    "TOKEN._domainkey.%s (a token is %d characters) would be "
+		    "%zu characters long; a DNS name holds at most %d",
+		    dom->name, SES_TOKEN_LEN, n, NAME_MAX_TEXT);
+		free(p);
+	}
 }
 
 /* Returns 1 when the domain name is valid (for the duplicate check). */
@@ -78,20 +144,30 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 	struct err		 err;
 	long			 l;
 	int			 name_ok = 1;
-	char			*path, *p;
+	char			*path, *p, *ascii;
 
-	path = cfg_join("domains", key->str);
+	err_clear(&err);
+	ascii = dns_name_to_ascii(key->str, &err);
+	path = domain_path(key->str, ascii);
 	dom = xappend(&cfg->domains, &cfg->ndomains, sizeof(*dom));
-	dom->name = cfg_name_norm(key->str);
 	dom->ttl = cfg->default_ttl;
 	dom->pos = cfg_pos_of(key);
 	dom->dmarc.spec.testing = -1;
 	dom->dmarc.spec.pct = -1;
 	dom->dmarc.spec.ri = -1;
-	err_clear(&err);
-	if (dns_hostname_check(key->str, &err) == -1) {
+	if (ascii == NULL) {
 		cfg_error_at(c, key, path, "%s", err.msg);
+		p = cfg_printable(key->str);
+		dom->name = cfg_name_norm(p);
+		free(p);
 		name_ok = 0;
+	} else {
+		dom->name = cfg_name_norm(ascii);
+		if (dns_hostname_check(ascii, &err) == -1) {
+			cfg_error_at(c, key, path, "%s", err.msg);
+			name_ok = 0;
+		}
+		free(ascii);
 	}
 	if (cfg_is_null(n)) {
 		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
@@ -136,6 +212,8 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 	    v[D_SES] == NULL)
 		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
 		    "dmarc or ses");
+	if (name_ok)
+		check_lengths(c, dom, k[D_DMARC], k[D_SES], path);
 out:
 	free(path);
 	return name_ok;

@@ -150,6 +150,22 @@ void	cfg_strlist_add(char ***v, size_t *n, const char *s);
 void	cfg_strlist_release(char ***v, size_t *n);
 /* Lower case, without the trailing dot; the caller frees it. */
 char	*cfg_name_norm(const char *s);
+/* The domain, zone or MAIL FROM name s (the value of n) in A-labels, as
+ * DNS holds it (dns_name_to_ascii()): an ASCII name as it is.  NULL after
+ * reporting at n that it is not valid IDNA.  The caller frees it. */
+char	*cfg_name_ascii(struct ctx *c, const struct node *n, const char *path,
+	    const char *s);
+/* How a message quotes the name written as s, whose A-label form is ascii:
+ * s itself when it is ASCII, else both forms, "bücher.example
+ * (xn--bcher-kva.example)".  The caller frees it. */
+char	*cfg_name_shown(const char *s, const char *ascii);
+/* The key path of the name key below path: key as written when it is
+ * ASCII, else ascii, its A-label form (the name the records get).  The
+ * caller frees it. */
+char	*cfg_join_name(const char *path, const char *key, const char *ascii);
+/* s as one line of printable ASCII (buf_add_clean()), for a message that
+ * quotes bytes that did not make a name.  The caller frees it. */
+char	*cfg_printable(const char *s);
 struct cfg_pos cfg_pos_of(const struct node *n);
 /* The warning for pct and ri, tags that RFC 9989 removed. */
 void	cfg_legacy(struct ctx *c, const struct node *key, const char *path);

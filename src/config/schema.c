@@ -146,12 +146,47 @@ check_uri(const char *s, struct err *err)
 	domain = xstrndup(at + 1, (size_t)(bang - at - 1));
 	rc = dns_hostname_check(domain, &e);
 	free(domain);
-	if (rc == -1)
-		return err_set(err, "'%s': %s", s, e.msg);
+	if (rc == -1) {
+		/* s has no white space or control characters by now: only a
+		 * byte outside ASCII changes when made printable. */
+		domain = cfg_printable(s);
+		err_set(err, "'%s': %s", domain, e.msg);
+		free(domain);
+		return -1;
+	}
 	return 0;
 badbang:
 	return err_set(err, "'%s': '!' may only introduce a size limit at "
 	    "the end, such as '!10m'", s);
+}
+
+/* A host name that may be written in Unicode: valid IDNA, and a host name
+ * in A-labels (an ASCII name is checked as it is). */
+static int
+check_host(const char *s, struct err *err)
+{
+	char	*ascii;
+	int	 rc;
+
+	if ((ascii = dns_name_to_ascii(s, err)) == NULL)
+		return -1;
+	rc = dns_hostname_check(ascii, err);
+	free(ascii);
+	return rc;
+}
+
+/* Puts the n names of v, which check_host() passed, in A-labels. */
+static void
+names_to_ascii(char **v, size_t n)
+{
+	size_t	 i;
+	char	*ascii;
+
+	for (i = 0; i < n; i++)
+		if ((ascii = dns_name_to_ascii(v[i], NULL)) != NULL) {
+			free(v[i]);
+			v[i] = ascii;
+		}
 }
 
 /* A DKIM selector: labels of letters, digits, '-' and '_' joined by dots,
@@ -271,8 +306,9 @@ cfg_load_spf(struct ctx *c, struct cfg_spf *spf, const struct node *key,
 		return;
 	if (v[S_INCLUDE] != NULL) {
 		p = cfg_join(path, "include");
-		cfg_str_list(c, v[S_INCLUDE], p, dns_hostname_check,
+		cfg_str_list(c, v[S_INCLUDE], p, check_host,
 		    &spf->spec.include, &spf->spec.ninclude);
+		names_to_ascii(spf->spec.include, spf->spec.ninclude);
 		free(p);
 	}
 	if (v[S_IP4] != NULL) {
@@ -375,10 +411,10 @@ load_selector(struct ctx *c, struct cfg_dkim *dk, const struct node *key,
 		break;
 	case K_CNAME:
 		dk->kind = DKIM_CNAME;
-		if (dns_hostname_check(s, &err) == -1)
+		if (check_host(s, &err) == -1)
 			cfg_error_at(c, v[i], p, "%s", err.msg);
 		else
-			dk->value = xstrdup(s);
+			dk->value = dns_name_to_ascii(s, NULL);
 		break;
 	}
 out:
@@ -587,7 +623,7 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 	struct cfg_ses		*ses = &dom->ses;
 	const char		*s;
 	struct err		 err;
-	char			*p, *name;
+	char			*p, *name, *ascii = NULL, *shown, *dshown;
 
 	ses->present = 1;
 	ses->pos = cfg_pos_of(key);
@@ -618,10 +654,14 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 			    "'%s' is an email address "
 			    "identity, which publishes no DNS records; give "
 			    "a domain identity", s);
-		else if (dns_hostname_check(s, &err) == -1)
+		else if ((ascii = cfg_name_ascii(c, v[E_IDENTITY], p,
+		    s)) == NULL)
+			;
+		else if (dns_hostname_check(ascii, &err) == -1)
 			cfg_error_at(c, v[E_IDENTITY], p, "%s", err.msg);
 		else
-			ses->identity = cfg_name_norm(s);
+			ses->identity = cfg_name_norm(ascii);
+		free(ascii);
 		free(p);
 	}
 	if (ses->identity == NULL)
@@ -630,23 +670,32 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 		p = cfg_join(path, "mail_from");
 		err_clear(&err);
 		ses->mail_from_pos = cfg_pos_of(k[E_MAIL_FROM]);
+		ascii = NULL;
 		if ((s = cfg_get_str(c, v[E_MAIL_FROM], p)) == NULL)
 			;
-		else if (dns_hostname_check(s, &err) == -1)
+		else if ((ascii = cfg_name_ascii(c, v[E_MAIL_FROM], p,
+		    s)) == NULL)
+			;
+		else if (dns_hostname_check(ascii, &err) == -1)
 			cfg_error_at(c, v[E_MAIL_FROM], p, "%s", err.msg);
 		else {
-			name = cfg_name_norm(s);
+			name = cfg_name_norm(ascii);
 			if (name_below(name, dom->name))
 				ses->mail_from = name;
 			else {
+				shown = cfg_name_shown(s, name);
+				dshown = dns_name_both(dom->name);
 				cfg_error_at(c, v[E_MAIL_FROM], p,
 				    "'%s' is not "
 				    "below '%s'; the MAIL FROM domain must be "
 				    "a subdomain of the domain, e.g. "
-				    "bounce.%s", s, dom->name, dom->name);
+				    "bounce.%s", shown, dshown, dom->name);
+				free(dshown);
+				free(shown);
 				free(name);
 			}
 		}
+		free(ascii);
 		free(p);
 	}
 	if (v[E_PRUNE] != NULL) {

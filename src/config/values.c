@@ -10,6 +10,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "internal.h"
 
@@ -295,6 +296,50 @@ cfg_name_norm(const char *s)
 	return out;
 }
 
+char *
+cfg_name_ascii(struct ctx *c, const struct node *n, const char *path,
+    const char *s)
+{
+	struct err	 err;
+	char		*out;
+
+	err_clear(&err);
+	if ((out = dns_name_to_ascii(s, &err)) == NULL)
+		cfg_error_at(c, n, path, "%s", err.msg);
+	return out;
+}
+
+/* 1 when s holds a byte outside ASCII. */
+static int
+has_8bit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+char *
+cfg_name_shown(const char *s, const char *ascii)
+{
+	return has_8bit(s) ? dns_name_both(ascii) : xstrdup(s);
+}
+
+char *
+cfg_join_name(const char *path, const char *key, const char *ascii)
+{
+	return cfg_join(path, has_8bit(key) ? ascii : key);
+}
+
+char *
+cfg_printable(const char *s)
+{
+	struct buf	 b = BUF_INIT;
+
+	buf_add_clean(&b, s, strlen(s), NULL, 0, 0);
+	return buf_detach(&b);
+}
+
 struct cfg_pos
 cfg_pos_of(const struct node *n)
 {
@@ -382,7 +427,7 @@ cfg_report_dups(struct ctx *c, struct named *v, size_t n, const char *path,
 			first = i;
 			continue;
 		}
-		kpath = cfg_join(path, v[i].key->str);
+		kpath = cfg_join_name(path, v[i].key->str, v[i].name);
 		cfg_error_at(c, v[i].key, kpath,
 		    "duplicate %s (first at line %d)",
 		    what, v[first].key->line);

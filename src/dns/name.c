@@ -1,18 +1,32 @@
 /*
  * name.c - DNS names in Route 53's canonical form, Route 53's order of
- * names, and host name checks.
+ * names, host name checks, and internationalized names (IDNA2008 with
+ * libidn2, the only <idn2.h> user).
  */
 #include <ctype.h>
+#include <idn2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 
 #define NAME_MAX_WIRE	255
+#define NAME_MAX_TEXT	253	/* presentation form, no final dot */
 #define LABEL_MAX	63
 #define LABELS_MAX	128	/* in a name of 255 bytes */
+
+/* 1 when s holds a byte outside ASCII. */
+static int
+eight_bit(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
 
 /* Route 53 leaves these bytes as they are; it escapes every other one. */
 static int
@@ -252,6 +266,16 @@ dns_hostname_check(const char *name, struct err *err)
 		return err_set(err, "empty domain name");
 	if (len > 253)
 		return err_set(err, "'%s': longer than 253 characters", name);
+	if (eight_bit(name)) {
+		struct buf	 shown = BUF_INIT;
+
+		buf_add_clean(&shown, name, strlen(name), NULL, 0, 0);
+		err_set(err, "'%s': characters outside ASCII; write an "
+		    "internationalized name in A-labels (xn--...)",
+		    buf_str(&shown));
+		buf_release(&shown);
+		return -1;
+	}
 	for (label = p = name; ; p++) {
 		if (p < name + len && *p != '.') {
 			unsigned char	c = (unsigned char)*p;
@@ -279,5 +303,82 @@ dns_hostname_check(const char *name, struct err *err)
 	if (labels < 2)
 		return err_set(err, "'%s': a mail domain needs at least two "
 		    "labels, e.g. example.com", name);
+	return 0;
+}
+
+/* 1 when name needs IDNA: a byte outside ASCII or a label "xn--". */
+static int
+needs_idna(const char *name)
+{
+	const char	*p;
+
+	if (eight_bit(name))
+		return 1;
+	for (p = name; ; p++) {
+		if (strncasecmp(p, "xn--", 4) == 0)
+			return 1;
+		if ((p = strchr(p, '.')) == NULL)
+			return 0;
+	}
+}
+
+char *
+dns_name_to_ascii(const char *name, struct err *err)
+{
+	struct buf	 shown = BUF_INIT;
+	char		*idn = NULL, *out;
+	int		 rc;
+
+	if (!needs_idna(name))
+		return xstrdup(name);
+	rc = idn2_to_ascii_8z(name, &idn, IDN2_NFC_INPUT |
+	    IDN2_NONTRANSITIONAL);
+	if (rc == IDN2_OK) {
+		out = xstrdup(idn);
+		idn2_free(idn);
+		return out;
+	}
+	buf_add_clean(&shown, name, strlen(name), NULL, 0, 0);
+	err_set(err, "'%s' is not a valid internationalized domain name "
+	    "(IDNA2008): %s", buf_str(&shown), idn2_strerror(rc));
+	buf_release(&shown);
+	return NULL;
+}
+
+char *
+dns_name_both(const char *name)
+{
+	char	*u = NULL, *out;
+
+	if (!needs_idna(name) ||
+	    idn2_to_unicode_8z8z(name, &u, 0) != IDN2_OK)
+		return xstrdup(name);
+	out = strcmp(u, name) == 0 ? xstrdup(name) :
+	    xasprintf("%s (%s)", u, name);
+	idn2_free(u);
+	return out;
+}
+
+int
+dns_name_length_check(const char *name, struct err *err)
+{
+	const char	*p, *label;
+	size_t		 len = strlen(name);
+
+	if (len > 0 && name[len - 1] == '.')
+		len--;
+	if (len > NAME_MAX_TEXT)
+		return err_set(err, "'%.*s' is %zu characters long; a DNS name "
+		    "holds at most %d", (int)len, name, len, NAME_MAX_TEXT);
+	for (label = p = name; p <= name + len; p++) {
+		if (p < name + len && *p != '.')
+			continue;
+		if ((size_t)(p - label) > LABEL_MAX)
+			return err_set(err, "'%.*s': label '%.*s' is %zu "
+			    "characters long; a label holds at most %d",
+			    (int)len, name, (int)(p - label), label,
+			    (size_t)(p - label), LABEL_MAX);
+		label = p + 1;
+	}
 	return 0;
 }

@@ -135,9 +135,13 @@ render_change(const struct plan_change *c, const struct style *st,
 	buf_addf(out, " %s", name);
 	if (rs->name != NULL)
 		buf_addf(out, " %s", rs->type);
-	if (c->domain != NULL)
-		buf_addf(out, ": %s for %s", record_kind_name(c->kind),
-		    c->domain);
+	if (c->domain != NULL) {
+		/* An IDN shows as people write it and as DNS holds it. */
+		char	*dom = dns_name_both(c->domain);
+
+		buf_addf(out, ": %s for %s", record_kind_name(c->kind), dom);
+		free(dom);
+	}
 	if (c->zone != NULL)
 		buf_addf(out, " (zone %s)", c->zone->id);
 	buf_addc(out, '\n');
@@ -433,10 +437,13 @@ static void
 md_domain(const struct plan *p, size_t first, struct buf *out)
 {
 	size_t	 i;
+	char	*dom;
 
 	buf_adds(out, "### ");
-	md_text(out, p->changes[first].domain != NULL ?
-	    p->changes[first].domain : "?");
+	dom = p->changes[first].domain != NULL ?
+	    dns_name_both(p->changes[first].domain) : xstrdup("?");
+	md_text(out, dom);
+	free(dom);
 	buf_adds(out, "\n\n");
 	md_zones(p, first, out);
 	buf_adds(out, "| Action | Name | Type | TTL | Before | After | Note |\n"
