@@ -1,6 +1,7 @@
 /*
- * internal.h - private to src/live: what zones.c (zone discovery) gives live.c
- * (reading record sets).
+ * internal.h - private to src/live: what zones.c (zone discovery) gives
+ * live.c (reading record sets), and the delegation checks of delegation.c
+ * that live.c runs on what it read.
  */
 #ifndef MAILAUTH_LIVE_INTERNAL_H
 #define MAILAUTH_LIVE_INTERNAL_H
