@@ -400,8 +400,9 @@ START_TEST(test_restart_at_next_name)
 		seed_many(z, "www%04zu.example.com", extra[i]);
 		domain(&w, "example.com", NULL, "s1", "s2", NULL);
 		ck_assert_int_eq(read_live(&w), 0);
-		/* apex, _dmarc, then s1 and s2 in one page */
-		ck_assert_uint_eq(w.fake.rrsets, 3);
+		/* apex, _dmarc, _domainkey (where an NS set would delegate
+		 * the selectors), then s1 and s2 in one page */
+		ck_assert_uint_eq(w.fake.rrsets, 4);
 		assert_same_as_rrsets_at(&w);
 		world_release(&w);
 	}
@@ -485,9 +486,10 @@ START_TEST(test_full_listing_threshold)
 		size_t	 requests;
 		size_t	 maxitems;
 	} cases[] = {
+		/* A domain's names: apex, _dmarc, _domainkey, s1. */
 		{ 600 - 8, 0, 2, 300 },
-		{ 601 - 8, 0, 2, PAGE_SLACK + 3 },
-		{ 100, 1, 2, PAGE_SLACK + 3 },
+		{ 601 - 8, 0, 2, PAGE_SLACK + 4 },
+		{ 100, 1, 2, PAGE_SLACK + 4 },
 	};
 	size_t	 i;
 
@@ -710,8 +712,9 @@ END_TEST
 
 /*
  * A private zone below the zone, or of the zone's own name, loses to the
- * public zone unless zone: names it; named, it is answered from the
- * listing already made.
+ * public zone unless zone: names it (test_private_zone_refused); named
+ * by the public zone's name, the public one is answered from the listing
+ * already made.
  */
 START_TEST(test_private_subzone_loses)
 {
@@ -722,7 +725,6 @@ START_TEST(test_private_subzone_loses)
 	fake_zone(&w.fake, "ZAPRIV", "example.com.")->private_zone = 1;
 	fake_zone(&w.fake, "ZPRIV", "priv.example.com.")->private_zone = 1;
 	domain(&w, "a.priv.example.com", NULL, NULL);
-	domain(&w, "b.priv.example.com", "priv.example.com", NULL);
 	domain(&w, "priv.example.com", NULL, NULL);
 	domain(&w, "d.example.com", NULL, NULL);
 	domain(&w, "e.example.com", "example.com", NULL);
@@ -731,12 +733,173 @@ START_TEST(test_private_subzone_loses)
 	 * example.com.: its listing ends after priv.example.com., a zone
 	 * below it, so it holds the subtree. */
 	ck_assert_uint_eq(w.fake.by_name, 3);
+	ck_assert_uint_eq(w.d.n, 0);
 	ck_assert_str_eq(zone_at(&w, "a.priv.example.com"), "ZPUB");
-	ck_assert_str_eq(zone_at(&w, "b.priv.example.com"), "ZPRIV");
 	ck_assert_str_eq(zone_at(&w, "priv.example.com"), "ZPUB");
 	ck_assert_str_eq(zone_at(&w, "d.example.com"), "ZPUB");
 	ck_assert_str_eq(zone_at(&w, "e.example.com"), "ZPUB");
 	world_release(&w);
+}
+END_TEST
+
+/*
+ * zone: naming a private zone, by name (no public zone of that name) or
+ * by id, is refused: receivers never see it.  Nothing is read.
+ */
+START_TEST(test_private_zone_refused)
+{
+	struct world	 w;
+
+	world_init(&w);
+	fake_zone(&w.fake, "ZPUB", "example.com.");
+	fake_zone(&w.fake, "ZAPRIV", "example.com.")->private_zone = 1;
+	fake_zone(&w.fake, "ZPRIV", "priv.example.com.")->private_zone = 1;
+	domain(&w, "b.priv.example.com", "priv.example.com", NULL);
+	domain(&w, "c.example.com", "ZAPRIV", NULL);
+	domain(&w, "d.example.com", "ZPUB", NULL);
+	ck_assert_int_eq(read_live(&w), -1);
+	ck_assert_uint_eq(w.d.nerrors, 2);
+	ck_assert_str_eq(w.d.v[0].msg, "domains.b.priv.example.com.zone: "
+	    "hosted zone 'priv.example.com' is private: mail authentication "
+	    "records must be public, and receivers never see a private zone; "
+	    "set zone: to the id of the public hosted zone of "
+	    "'b.priv.example.com', or remove zone: to use the longest public "
+	    "one");
+	ck_assert_ptr_nonnull(strstr(w.d.v[1].msg, "domains.c.example.com."
+	    "zone: hosted zone 'ZAPRIV' is private: "));
+	ck_assert_uint_eq(w.fake.rrsets, 0);
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * An NS record set below the apex, at or above a managed name, hands the
+ * name to other name servers: the domain is refused, once, naming the
+ * delegation nearest the apex and its name servers.  The apex's own NS
+ * set and NS sets elsewhere do not count.  The names between a domain
+ * and the apex are read in the same pages when they are close.
+ */
+START_TEST(test_delegated_refused)
+{
+	struct world	 w;
+	struct fzone	*z;
+
+	world_init(&w);
+	z = fake_zone(&w.fake, "ZEX", "example.com.");
+	fake_add(z, "example.com", "NS", "ns-1.awsdns-00.com.");
+	seed_domain(z, "example.com", 1);
+	fake_add(z, "mail.example.com", "NS",
+	    "ns1.elsewhere.net.\nns2.elsewhere.net.");
+	fake_add(z, "mail.example.com", "TXT", "\"v=spf1 -all\"");
+	fake_add(z, "b.example.com", "NS", "ns.b.example.org.");
+	fake_add(z, "x.a.b.example.com", "NS", "ns.deeper.example.org.");
+	fake_add(z, "_domainkey.c.example.com", "NS", "ns.dkim.example.org.");
+	fake_add(z, "other.example.com", "NS", "ns.other.example.org.");
+	domain(&w, "example.com", NULL, "s1", NULL);
+	domain(&w, "mail.example.com", NULL, "s1", NULL);
+	domain(&w, "a.b.example.com", NULL, NULL);
+	domain(&w, "x.a.b.example.com", NULL, NULL);
+	domain(&w, "c.example.com", NULL, "s1", NULL);
+	domain(&w, "ok.example.com", NULL, "s1", NULL);
+	ck_assert_int_eq(read_live(&w), -1);
+	ck_assert_uint_eq(w.d.nerrors, 4);
+	ck_assert_str_eq(w.d.v[0].msg, "domains.mail.example.com: "
+	    "'mail.example.com' is delegated to other name servers "
+	    "(ns1.elsewhere.net., ns2.elsewhere.net.) by an NS record set in "
+	    "hosted zone 'example.com.', so records written there are never "
+	    "queried; manage 'mail.example.com' in the hosted zone those name "
+	    "servers serve, or remove the delegation");
+	ck_assert_ptr_nonnull(strstr(w.d.v[1].msg, "domains.a.b.example.com: "
+	    "'b.example.com' is delegated to other name servers "
+	    "(ns.b.example.org.)"));
+	ck_assert_ptr_nonnull(strstr(w.d.v[2].msg, "domains.x.a.b.example.com:"
+	    " 'b.example.com' is delegated"));
+	ck_assert_ptr_nonnull(strstr(w.d.v[3].msg, "domains.c.example.com: "
+	    "'_domainkey.c.example.com' is delegated to other name servers "
+	    "(ns.dkim.example.org.)"));
+	/* One zone of 13 record sets, six domains: one whole listing. */
+	ck_assert_uint_eq(w.fake.rrsets, 1);
+	world_release(&w);
+}
+END_TEST
+
+/* The same in a zone read in targeted pages: the names between a domain
+ * and the apex cost nothing when they are close. */
+START_TEST(test_delegated_targeted)
+{
+	struct world	 w;
+	struct fzone	*z;
+
+	world_init(&w);
+	z = fake_zone(&w.fake, "ZEX", "example.com.");
+	z->hide_count = 1;
+	seed_domain(z, "a.b.example.com", 1);
+	fake_add(z, "b.example.com", "NS", "ns.b.example.org.");
+	seed_many(z, "host%04zu.example.com", 2000);
+	domain(&w, "a.b.example.com", NULL, "s1", NULL);
+	ck_assert_int_eq(read_live(&w), -1);
+	ck_assert_uint_eq(w.d.nerrors, 1);
+	ck_assert_ptr_nonnull(strstr(w.d.v[0].msg, "'b.example.com' is "
+	    "delegated"));
+	/* b.example.com.'s page holds a.b and its names. */
+	ck_assert_uint_eq(w.fake.rrsets, 1);
+	world_release(&w);
+}
+END_TEST
+
+/*
+ * A hosted subzone whose parent zone, also in the account, holds no NS
+ * set at it, or one naming other servers than the subzone's
+ * (GetHostedZone's DelegationSet), is warned about; the plan goes on.
+ * One GetHostedZone and one ListResourceRecordSets per subzone.
+ */
+START_TEST(test_subzone_not_delegated)
+{
+	/* None, another server, the subzone's own (any case, any dot) */
+	static const char *const ns[] = { NULL, "ns.elsewhere.net.",
+	    "ns-1.ZSUB.test.\nns-2.zsub.test" };
+	size_t	 i;
+
+	for (i = 0; i < 3; i++) {
+		struct world	 w;
+		struct fzone	*z;
+
+		world_init(&w);
+		z = fake_zone(&w.fake, "ZPARENT", "example.com.");
+		fake_zone(&w.fake, "ZSUB", "mail.example.com.");
+		fake_zone(&w.fake, "ZNET", "example.net.");
+		if (ns[i] != NULL)
+			fake_add(z, "mail.example.com", "NS", ns[i]);
+		domain(&w, "mail.example.com", NULL, "s1", NULL);
+		ck_assert_int_eq(read_live(&w), 0);
+		ck_assert_str_eq(zone_at(&w, "mail.example.com"), "ZSUB");
+		ck_assert_uint_eq(w.d.nerrors, 0);
+		ck_assert_uint_eq(w.fake.get_zone, 1);
+		/* mail.example.com.'s one page, then the parent's NS */
+		ck_assert_uint_eq(w.fake.rrsets, 2);
+		if (i == 2) {
+			ck_assert_uint_eq(w.d.n, 0);
+			world_release(&w);
+			continue;
+		}
+		ck_assert_uint_eq(w.d.nwarnings, 1);
+		ck_assert_int_eq(w.d.v[0].level, DIAG_WARNING);
+		ck_assert_str_eq(w.d.v[0].msg, i == 0 ?
+		    "domains.mail.example.com: hosted zone 'mail.example.com.' "
+		    "is not delegated from its parent zone 'example.com.' (no NS "
+		    "record set there): receivers see what 'example.com.' holds "
+		    "at these names, not these records; set the NS record set at "
+		    "'mail.example.com.' in 'example.com.' to the zone's name "
+		    "servers (ns-1.zsub.test., ns-2.zsub.test.)" :
+		    "domains.mail.example.com: hosted zone 'mail.example.com.' "
+		    "is not delegated from its parent zone 'example.com.' (its "
+		    "NS record set there names ns.elsewhere.net., not this "
+		    "zone's name servers): receivers see what 'example.com.' "
+		    "holds at these names, not these records; set the NS record "
+		    "set at 'mail.example.com.' in 'example.com.' to the zone's "
+		    "name servers (ns-1.zsub.test., ns-2.zsub.test.)");
+		world_release(&w);
+	}
 }
 END_TEST
 
@@ -1052,8 +1215,9 @@ START_TEST(test_other_order_falls_back)
 	domain(&w, "example.com", NULL, "s1", "s1-old", NULL);
 	ck_assert_int_eq(read_live(&w), 0);
 	ck_assert_uint_eq(w.ls.lives[3].nsets, 1);
-	/* The page from the apex, then the four names one by one. */
-	ck_assert_uint_eq(w.fake.rrsets, 5);
+	/* The page from the apex, then the five names (_domainkey
+	 * included) one by one. */
+	ck_assert_uint_eq(w.fake.rrsets, 6);
 	assert_same_as_rrsets_at(&w);
 	world_release(&w);
 }
@@ -1161,6 +1325,10 @@ live_suite(void)
 	tcase_add_test(tc, test_lookups_constant_per_zone);
 	tcase_add_test(tc, test_subzone_wins);
 	tcase_add_test(tc, test_private_subzone_loses);
+	tcase_add_test(tc, test_private_zone_refused);
+	tcase_add_test(tc, test_delegated_refused);
+	tcase_add_test(tc, test_delegated_targeted);
+	tcase_add_test(tc, test_subzone_not_delegated);
 	tcase_add_test(tc, test_escaped_zone_names);
 	tcase_add_test(tc, test_subtree_pages);
 	tcase_add_test(tc, test_subtree_page_error);

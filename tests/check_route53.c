@@ -245,8 +245,43 @@ START_TEST(test_zone_get)
 	ck_assert_str_eq(z.id, ZONE);
 	ck_assert_str_eq(z.name, "example.com.");
 	ck_assert_int_eq(z.record_count, 17);
+	ck_assert_int_eq(z.private_zone, 0);
+	/* The DelegationSet, canonical: what the parent's NS set should
+	 * name. */
+	ck_assert_uint_eq(z.nname_servers, 4);
+	ck_assert_str_eq(z.name_servers[0], "ns-2048.awsdns-64.com.");
+	ck_assert_str_eq(z.name_servers[3], "ns-2051.awsdns-67.co.uk.");
 	r53_zones_release(&z, 1);
 	teardown(&f);
+}
+END_TEST
+
+/* A private zone has no DelegationSet; a bad NameServer fails the
+ * parse. */
+START_TEST(test_zone_name_servers_xml)
+{
+	static const char priv[] = "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/ZP</Id><Name>example.com.</Name><Config>"
+	    "<PrivateZone>true</PrivateZone></Config></HostedZone>"
+	    "<VPCs><VPC><VPCRegion>us-east-1</VPCRegion><VPCId>vpc-1</VPCId>"
+	    "</VPC></VPCs></GetHostedZoneResponse>";
+	static const char bad[] = "<GetHostedZoneResponse><HostedZone><Id>"
+	    "/hostedzone/Z1</Id><Name>example.com.</Name></HostedZone>"
+	    "<DelegationSet><NameServers><NameServer>a..b</NameServer>"
+	    "</NameServers></DelegationSet></GetHostedZoneResponse>";
+	struct r53_zone	 z;
+	struct err	 err;
+
+	ck_assert_int_eq(r53_xml_parse_zone(priv, sizeof(priv) - 1, &z,
+	    &err), 0);
+	ck_assert_int_eq(z.private_zone, 1);
+	ck_assert_uint_eq(z.nname_servers, 0);
+	ck_assert_ptr_null(z.name_servers);
+	r53_zones_release(&z, 1);
+	ck_assert_int_eq(r53_xml_parse_zone(bad, sizeof(bad) - 1, &z, &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "NameServer"));
+	ck_assert_ptr_null(z.id);
 }
 END_TEST
 
@@ -1004,6 +1039,7 @@ route53_suite(void)
 	tc = tcase_create("client");
 	tcase_add_test(tc, test_zones_by_name);
 	tcase_add_test(tc, test_zone_get);
+	tcase_add_test(tc, test_zone_name_servers_xml);
 	tcase_add_test(tc, test_bad_ids);
 	tcase_add_test(tc, test_rrsets_stop_at_other_name);
 	tcase_add_test(tc, test_rrsets_continue_same_name);

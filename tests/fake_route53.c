@@ -274,6 +274,8 @@ out:
 static void
 add_set_xml(struct buf *b, const struct fset *s)
 {
+	const char	*v, *nl;
+
 	buf_addf(b, "<ResourceRecordSet><Name>%s</Name><Type>%s</Type>",
 	    s->name, s->type);
 	if (s->ident != NULL)
@@ -283,10 +285,16 @@ add_set_xml(struct buf *b, const struct fset *s)
 		buf_addf(b, "<AliasTarget><HostedZoneId>Z2</HostedZoneId>"
 		    "<DNSName>%s</DNSName><EvaluateTargetHealth>false"
 		    "</EvaluateTargetHealth></AliasTarget>", s->alias);
-	else
-		buf_addf(b, "<TTL>%ld</TTL><ResourceRecords><ResourceRecord>"
-		    "<Value>%s</Value></ResourceRecord></ResourceRecords>",
-		    s->ttl, s->value);
+	else {
+		buf_addf(b, "<TTL>%ld</TTL><ResourceRecords>", s->ttl);
+		for (v = s->value; v != NULL; v = nl != NULL ? nl + 1 : NULL) {
+			nl = strchr(v, '\n');
+			buf_addf(b, "<ResourceRecord><Value>%.*s</Value>"
+			    "</ResourceRecord>", nl != NULL ? (int)(nl - v) :
+			    (int)strlen(v), v);
+		}
+		buf_adds(b, "</ResourceRecords>");
+	}
 	buf_adds(b, "</ResourceRecordSet>");
 }
 
@@ -402,6 +410,12 @@ fake_send(void *ctx, const struct http_request *req,
 		}
 		buf_adds(&resp->body, "<GetHostedZoneResponse>");
 		add_zone_xml(&resp->body, z);
+		/* Route 53 gives a public zone four name servers. */
+		if (!z->private_zone)
+			buf_addf(&resp->body, "<DelegationSet><NameServers>"
+			    "<NameServer>ns-1.%s.test</NameServer><NameServer>"
+			    "ns-2.%s.test</NameServer></NameServers>"
+			    "</DelegationSet>", z->id, z->id);
 		buf_adds(&resp->body, "</GetHostedZoneResponse>");
 		return 0;
 	}

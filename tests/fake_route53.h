@@ -21,10 +21,12 @@ struct fset {
 	char	*type;
 	char	*ident;		/* SetIdentifier, or NULL */
 	long	 ttl;
-	char	*value;
+	char	*value;	/* several: separated by newlines */
 	char	*alias;		/* alias DNSName, or NULL */
 };
 
+/* A public zone's name servers (GetHostedZone's DelegationSet) are
+ * ns-1.ID.test. and ns-2.ID.test. */
 struct fzone {
 	char		 id[16];
 	char		 name[64];	/* canonical */
@@ -64,7 +66,8 @@ struct fake {
 void	 fake_open(struct fake *f, struct http_transport *http,
 	    struct aws_creds *creds, struct r53_client *c);
 struct fzone *fake_zone(struct fake *, const char *id, const char *name);
-/* A record set of one value (as Route 53 writes it) and TTL 300. */
+/* A record set of one value (as Route 53 writes it; several separated by
+ * newlines) and TTL 300. */
 struct fset *fake_add(struct fzone *, const char *name, const char *type,
 	    const char *value);
 void	 fake_release(struct fake *);

@@ -55,20 +55,29 @@ struct live_state {
 
 /*
  * Finds the hosted zone of every domain (the config's zone: id or name, or
- * else the longest matching public zone) and reads the record sets at every
- * desired name: each live gets every type at its name, exactly what
- * r53_rrsets_at() gives.  Each zone lookup is sent once, however many
+ * else the longest matching public zone; a private zone named by zone: is
+ * an error) and reads the record sets at every desired name: each live
+ * gets every type at its name, exactly what r53_rrsets_at() gives.  Each zone lookup is sent once, however many
  * domains need it; each zone is read either in ListResourceRecordSets
  * pages from its domains' managed names (the requests do not grow with
  * the unrelated records in the zone: at most one per managed name, plus
  * one per further page of a name with that many record sets) or, when its
  * ResourceRecordSetCount says that costs no more requests than one per
- * domain of the zone, as one whole listing.  Then, when below is not NULL
+ * domain of the zone, as one whole listing.  The names between each
+ * desired name and its zone's apex are read with them, as further managed
+ * names of its domain: an NS record set at one of them, or at a desired
+ * name below the apex, delegates the name elsewhere, and that domain is
+ * an error in d.  Each zone found that has a public parent zone in the
+ * account (looked up as the domains' zones are, sharing the listings)
+ * costs one GetHostedZone (its name servers) and one
+ * ListResourceRecordSets at its name in the parent: when the parent holds
+ * no NS record set there, or one naming other name servers, d receives a
+ * warning (the subzone is not delegated).  Then, when below is not NULL
  * (cfg->ndomains entries), for each domain i whose below[i] (canonical)
  * is not NULL, every record set strictly below that name in the domain's
  * zone is read as live_read_below() reads it, into ls->belows.  Problems
  * that are the user's to fix (no zone for a domain, a zone that does not
- * contain the domain) go to d as errors, all of them; a failed API call
+ * contain the domain, a private zone, a delegated name) go to d as errors, all of them; a failed API call
  * fails at once with err.  Returns -1 when either happened.
  */
 int	live_read(const struct r53_client *, const struct cfg *,
@@ -77,8 +86,8 @@ int	live_read(const struct r53_client *, const struct cfg *,
 void	live_release(struct live_state *);
 /*
  * Finds the hosted zone of every domain of cfg exactly as live_read() does
- * (the same requests, the same errors in d and err) and reads no record
- * set.  ls receives the zones only (lives stay NULL); zone_of, which the
+ * (the same lookups, the same errors in d and err) and reads no record
+ * set: no delegation is checked, so no parent zone is looked up.  ls receives the zones only (lives stay NULL); zone_of, which the
  * caller allocates with cfg->ndomains entries, receives each domain's
  * index in ls->zones.  Returns -1 when d received an error or an API call
  * failed (err); ls then holds nothing.  Release ls with live_release().

@@ -49,6 +49,10 @@ struct r53_zone {
 	char	*name;		/* canonical, trailing dot */
 	int	 private_zone;
 	long	 record_count;	/* -1 when the response does not say */
+	/* GetHostedZone only: its DelegationSet's name servers,
+	 * canonical (none for a private zone or a listing). */
+	char	**name_servers;
+	size_t	  nname_servers;
 };
 
 /* Frees what each of the n zones holds, not the array itself. */
@@ -78,7 +82,8 @@ int	r53_zones_page(const struct r53_client *, const char *dnsname,
 	    const char *zone_id, int maxitems, struct r53_zone **zones,
 	    size_t *nzones, int *truncated, struct err *);
 
-/* GetHostedZone: fills zone; release it with r53_zones_release(zone, 1). */
+/* GetHostedZone: fills zone, its name servers included; release it with
+ * r53_zones_release(zone, 1). */
 int	r53_zone_get(const struct r53_client *, const char *zone_id,
 	    struct r53_zone *zone, struct err *);
 
@@ -173,7 +178,7 @@ const char *r53_action_name(enum r53_action);
  */
 int	r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **,
 	    size_t *, int *truncated, struct err *);
-/* GetHostedZoneResponse. */
+/* GetHostedZoneResponse, with the DelegationSet's NameServers. */
 int	r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *,
 	    struct err *);
 /*

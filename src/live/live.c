@@ -22,6 +22,10 @@
  *
  * Either way, each managed name gets exactly the record sets
  * r53_rrsets_at() would give: every type at that name, in Route 53's order.
+ * The names between a managed name and its zone's apex count as managed
+ * names of the same domain (delegation.c looks for NS record sets there);
+ * in Route 53's order each sorts just before the names below it, so it
+ * usually shares their page.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -371,13 +375,44 @@ out:
 	return rc;
 }
 
+/* The names strictly between name and the apex of zone z, nearest first,
+ * as pointers into name (canonical, in z): where an NS record set would
+ * delegate name away from z.  Returns how many were put in out, which has
+ * room for the labels of name. */
+static size_t
+between(const char *name, const struct zone *z, const char **out)
+{
+	const char	*p = name;
+	size_t		 n = 0;
+
+	while ((p = strchr(p, '.')) != NULL && *++p != '\0' &&
+	    strcmp(p, z->name) != 0 && dns_name_in_zone(p, z->name))
+		out[n++] = p;
+	return n;
+}
+
+/* Labels of a canonical name, an upper bound of between()'s count. */
+static size_t
+labels(const char *name)
+{
+	size_t	 n = 0;
+
+	for (; *name != '\0'; name++)
+		n += *name == '.';
+	return n;
+}
+
 /*
- * Reads the names of the lives in zone zi and gives each live a copy of
- * the record sets at its name.
+ * Reads the names of the lives in zone zi, and the names between each of
+ * them and the apex, which only an NS record set there matters at (read in
+ * the same pages: they sort just before the names below them), gives
+ * each live a copy of the record sets at its name, and refuses in d the
+ * domains delegated elsewhere.
  */
 static int
-read_zone(const struct r53_client *c, struct live_state *ls,
-    const long *counts, size_t zi, struct err *err)
+read_zone(const struct r53_client *c, const struct cfg *cfg,
+    struct live_state *ls, const long *counts, size_t zi, struct diags *d,
+    struct err *err)
 {
 	const struct zone	 *z = &ls->zones[zi];
 	const char		**names = NULL;
@@ -385,12 +420,12 @@ read_zone(const struct r53_client *c, struct live_state *ls,
 	struct live		**lives = NULL;
 	struct rrset		**sets;
 	size_t			 *nsets;
-	size_t			  n = 0, i;
+	size_t			  n = 0, nlives, i, k, m;
 	int			  rc;
 
 	for (i = 0; i < ls->nlives; i++)
 		if (ls->lives[i].zone == z)
-			n++;
+			n += 1 + labels(ls->lives[i].desired->name);
 	names = xcalloc(n + 1, sizeof(*names));
 	groups = xcalloc(n + 1, sizeof(*groups));
 	lives = xcalloc(n + 1, sizeof(*lives));
@@ -404,12 +439,23 @@ read_zone(const struct r53_client *c, struct live_state *ls,
 			groups[n] = lives[n]->desired->domain;
 			n++;
 		}
+	nlives = n;
+	for (i = 0; i < nlives; i++) {
+		m = between(names[i], z, &names[n]);
+		for (k = 0; k < m; k++)
+			groups[n + k] = groups[i];
+		n += m;
+	}
 	rc = live_read_names(c, z, counts[zi], names, groups, n, sets, nsets,
 	    err);
-	for (i = 0; i < n; i++) {
+	if (rc == 0)
+		delegation_refuse(cfg, z, names, groups, sets, nsets, n, d);
+	for (i = 0; i < nlives; i++) {
 		lives[i]->sets = sets[i];
 		lives[i]->nsets = nsets[i];
 	}
+	for (; i < n; i++)
+		r53_rrsets_release(sets[i], nsets[i]);
 	free(names);
 	free(groups);
 	free(lives);
@@ -447,17 +493,18 @@ live_read(const struct r53_client *c, const struct cfg *cfg,
     const char *const *below, struct live_state *ls, struct diags *d,
     struct err *err)
 {
+	struct subzone	*subs = NULL;
 	size_t		*zone_of = NULL;
 	long		*counts = NULL;
-	size_t		 i, j, nerrors = d->nerrors;
+	size_t		 i, j, nsubs = 0, nerrors = d->nerrors;
 	int		 rc = -1;
 
 	memset(ls, 0, sizeof(*ls));
 	zone_of = xcalloc(cfg->ndomains, sizeof(*zone_of));
 	/* Every zone first, so that all the domains without one are
 	 * reported together and nothing is read before they are fixed. */
-	if (zones_find(c, cfg, ls, zone_of, &counts, d, err) == -1 ||
-	    d->nerrors > nerrors)
+	if (zones_find(c, cfg, ls, zone_of, &counts, &subs, &nsubs, d,
+	    err) == -1 || d->nerrors > nerrors)
 		goto out;
 
 	ls->lives = xcalloc(ndesired, sizeof(*ls->lives));
@@ -469,13 +516,17 @@ live_read(const struct r53_client *c, const struct cfg *cfg,
 				ls->lives[i].zone = &ls->zones[zone_of[j]];
 	}
 	for (i = 0; i < ls->nzones; i++)
-		if (read_zone(c, ls, counts, i, err) == -1)
+		if (read_zone(c, cfg, ls, counts, i, d, err) == -1)
 			goto out;
+	if (delegation_subzones(c, cfg, ls, subs, nsubs, d, err) == -1 ||
+	    d->nerrors > nerrors)
+		goto out;
 	if (below != NULL && read_belows(c, cfg, below, zone_of, ls,
 	    err) == -1)
 		goto out;
 	rc = 0;
 out:
+	subzones_release(subs, nsubs);
 	free(counts);
 	free(zone_of);
 	return rc;

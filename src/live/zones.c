@@ -14,6 +14,11 @@
  * account's first page takes its place when it holds every zone, or else
  * each name is looked up on its own.  Either way each name gets exactly the
  * zones of that name.
+ *
+ * A private zone is never chosen by name and is refused when zone: names
+ * it.  For live_read(), each zone found then gets the nearest public zone
+ * above it from the same lookups, and its name servers (GetHostedZone),
+ * for delegation.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -441,6 +446,19 @@ later_below(const struct cfg *cfg, const struct cfg_domain *dom,
 	return 0;
 }
 
+/* A private zone answers only inside its VPCs, never to a receiver. */
+static void
+private_error(const struct cfg *cfg, const struct cfg_domain *dom,
+    struct diags *d)
+{
+	diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line, dom->pos.col,
+	    "domains.%s.zone: hosted zone '%s' is private: mail "
+	    "authentication records must be public, and receivers never see "
+	    "a private zone; set zone: to the id of the public hosted zone "
+	    "of '%s', or remove zone: to use the longest public one",
+	    dom->name, dom->zone, dom->name);
+}
+
 static int
 find_zone(struct reader *r, const struct cfg *cfg,
     const struct cfg_domain *dom, size_t *out, struct diags *d,
@@ -478,6 +496,11 @@ find_zone(struct reader *r, const struct cfg *cfg,
 			rc = 0;
 			goto out;
 		}
+		if (z->private_zone) {
+			private_error(cfg, dom, d);
+			rc = 0;
+			goto out;
+		}
 		*out = remember(r, z->id, z->name, z->record_count);
 		rc = 0;
 		goto out;
@@ -499,6 +522,8 @@ find_zone(struct reader *r, const struct cfg *cfg,
 			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
 			    dom->pos.col, "domains.%s.zone: no hosted zone "
 			    "named '%s' in this account", dom->name, dom->zone);
+		else if (z->private_zone)
+			private_error(cfg, dom, d);
 		else if (ambiguous)
 			diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
 			    dom->pos.col, "domains.%s.zone: several public "
@@ -544,13 +569,78 @@ out:
 	return rc;
 }
 
+/*
+ * The nearest public zone above zone zi, looked up as find_zone() looks
+ * (two public zones of one name: none is known to serve), and zi's name
+ * servers: a new entry of *subs when there is one.
+ */
+static int
+find_parent(struct reader *r, const struct cfg_domain *dom, size_t zi,
+    struct subzone **subs, size_t *nsubs, struct err *err)
+{
+	const struct r53_zone	*z;
+	struct subzone		*s;
+	const char		*p;
+	char			*pid = NULL, *pname = NULL;
+	size_t			 i;
+	int			 found, ambiguous;
+
+	p = strchr(r->ls->zones[zi].name, '.');
+	for (p = p != NULL ? p + 1 : ""; strchr(p, '.') != strrchr(p, '.');
+	    p = strchr(p, '.') + 1) {
+		if ((found = zone_by_name(r, p, &z, &ambiguous, err)) == -1)
+			return -1;
+		if (!found || z->private_zone)
+			continue;
+		if (ambiguous)
+			return 0;
+		pid = xstrdup(z->id);
+		pname = xstrdup(p);
+		break;
+	}
+	if (pid == NULL)
+		return 0;
+	if (zone_with_id(r, r->ls->zones[zi].id, &z, err) == -1) {
+		free(pid);
+		free(pname);
+		return -1;
+	}
+	s = xappend(subs, nsubs, sizeof(**subs));
+	s->zone = zi;
+	s->domain = dom;
+	s->parent_id = pid;
+	s->parent_name = pname;
+	for (i = 0; i < z->nname_servers; i++)
+		*(char **)xappend(&s->name_servers, &s->nname_servers,
+		    sizeof(*s->name_servers)) = xstrdup(z->name_servers[i]);
+	return 0;
+}
+
+/* find_parent() of each zone found, once, in the order of its first
+ * domain. */
+static int
+find_parents(struct reader *r, const struct cfg *cfg, const size_t *zone_of,
+    struct subzone **subs, size_t *nsubs, struct err *err)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < cfg->ndomains; i++) {
+		for (j = 0; j < i && zone_of[j] != zone_of[i]; j++)
+			;
+		if (j == i && zone_of[i] != NO_ZONE && find_parent(r,
+		    &cfg->domains[i], zone_of[i], subs, nsubs, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 zones_find(const struct r53_client *c, const struct cfg *cfg,
-    struct live_state *ls, size_t *zone_of, long **counts, struct diags *d,
-    struct err *err)
+    struct live_state *ls, size_t *zone_of, long **counts,
+    struct subzone **subs, size_t *nsubs, struct diags *d, struct err *err)
 {
 	struct reader	 r;
-	size_t		 i;
+	size_t		 i, nerrors = d->nerrors;
 	int		 rc = -1;
 
 	memset(&r, 0, sizeof(r));
@@ -562,11 +652,29 @@ zones_find(const struct r53_client *c, const struct cfg *cfg,
 		if (find_zone(&r, cfg, &cfg->domains[i], &zone_of[i], d,
 		    err) == -1)
 			goto out;
+	if (subs != NULL && d->nerrors == nerrors &&
+	    find_parents(&r, cfg, zone_of, subs, nsubs, err) == -1)
+		goto out;
 	rc = 0;
 out:
 	lookups_release(&r);
 	*counts = r.counts;
 	return rc;
+}
+
+void
+subzones_release(struct subzone *subs, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++) {
+		free(subs[i].parent_id);
+		free(subs[i].parent_name);
+		for (j = 0; j < subs[i].nname_servers; j++)
+			free(subs[i].name_servers[j]);
+		free(subs[i].name_servers);
+	}
+	free(subs);
 }
 
 int
@@ -579,7 +687,8 @@ live_zones(const struct r53_client *c, const struct cfg *cfg,
 	int	 rc = -1;
 
 	memset(ls, 0, sizeof(*ls));
-	if (zones_find(c, cfg, ls, zone_of, &counts, d, err) == 0 &&
+	if (zones_find(c, cfg, ls, zone_of, &counts, NULL, NULL, d,
+	    err) == 0 &&
 	    d->nerrors == nerrors)
 		rc = 0;
 	free(counts);

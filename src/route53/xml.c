@@ -193,11 +193,14 @@ out:
 void
 r53_zones_release(struct r53_zone *zones, size_t n)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	for (i = 0; i < n; i++) {
 		free(zones[i].id);
 		free(zones[i].name);
+		for (j = 0; j < zones[i].nname_servers; j++)
+			free(zones[i].name_servers[j]);
+		free(zones[i].name_servers);
 		memset(&zones[i], 0, sizeof(zones[i]));
 	}
 }
@@ -249,6 +252,27 @@ out:
 	return rc;
 }
 
+/* DelegationSet/NameServers of a GetHostedZoneResponse (none for a
+ * private zone), canonicalised. */
+static int
+name_servers_from(const xmlNode *root, struct r53_zone *z, struct err *err)
+{
+	xmlNode	*ns;
+	char	*t, *c;
+
+	ns = xml_child(xml_child(root, "DelegationSet"), "NameServers");
+	for (ns = xml_child(ns, "NameServer"); ns != NULL; ns = next_named(ns)) {
+		t = text(ns);
+		c = canon_or_err("NameServer", t, err);
+		free(t);
+		if (c == NULL)
+			return -1;
+		*(char **)xappend(&z->name_servers, &z->nname_servers,
+		    sizeof(*z->name_servers)) = c;
+	}
+	return 0;
+}
+
 int
 r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *z,
     struct err *err)
@@ -268,7 +292,9 @@ r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *z,
 		    (const char *)root->name);
 		goto out;
 	}
-	rc = zone_from(hz, z, err);
+	if ((rc = zone_from(hz, z, err)) == 0 &&
+	    (rc = name_servers_from(root, z, err)) == -1)
+		r53_zones_release(z, 1);
 out:
 	xmlFreeDoc(doc);
 	return rc;
