@@ -167,6 +167,24 @@ debug_transport(const struct http_curl *hc, const struct aws_retry *r)
 	buf_release(&q);
 }
 
+/* One line of --debug on the region and where Route 53 requests go. */
+static void
+debug_region(const struct cli_aws *a)
+{
+	struct buf	 r = BUF_INIT, u = BUF_INIT;
+
+	if (a->region != NULL)
+		buf_add_clean(&r, a->region, strlen(a->region), NULL, 0, 64);
+	else
+		buf_adds(&r, "not set");
+	http_url_log(a->endpoint, &u);
+	fprintf(stderr, "debug: region %s, partition %s: Route 53 at %s, "
+	    "signed for %s\n", buf_str(&r), a->partition->name, buf_str(&u),
+	    a->r53.region);
+	buf_release(&r);
+	buf_release(&u);
+}
+
 /*
  * The transport half: endpoint, libcurl, timeouts, TLS, proxies, pacing
  * and retries.  Prints and returns -1 on a problem, before any request.
@@ -231,9 +249,7 @@ open_transport(const struct cli_global *o, struct cli_aws *a)
 	pc->retry.debug = o->debug ? stderr : NULL;
 	pc->retry.allow_insecure = o->allow_insecure;
 	if (o->debug) {
-		fprintf(stderr, "debug: region %s, partition %s: Route 53 at "
-		    "%s, signed for %s\n", a->region != NULL ? a->region :
-		    "not set", a->partition->name, a->endpoint, a->r53.region);
+		debug_region(a);
 		debug_transport(&a->curl, &pc->retry);
 	}
 
