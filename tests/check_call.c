@@ -114,6 +114,16 @@ static const struct {
 	  "https://email.eu-west-1.amazonaws.com", "eu-west-1", 0 },
 	{ AWS_ROUTE53, NULL, "http://127.0.0.1:1", env_ignored,
 	  "http://127.0.0.1:1", "us-east-1", 1 },
+	/* An override changes where Route 53 requests go, never the region
+	 * of the partition they are signed for. */
+	{ AWS_ROUTE53, "cn-north-1", "https://r53.example/", env_none,
+	  "https://r53.example", "cn-northwest-1", 1 },
+	{ AWS_ROUTE53, "cn-northwest-1", NULL, env_r53,
+	  "http://127.0.0.1:5000", "cn-northwest-1", 1 },
+	{ AWS_ROUTE53, "us-gov-west-1", NULL, env_r53,
+	  "http://127.0.0.1:5000", "us-gov-west-1", 1 },
+	{ AWS_ROUTE53, "eu-west-1", "https://r53.example", env_none,
+	  "https://r53.example", "us-east-1", 1 },
 	{ AWS_STS, "eu-west-1", NULL, env_ignored_upper,
 	  "https://sts.eu-west-1.amazonaws.com", "eu-west-1", 0 },
 	{ AWS_STS, "eu-west-1", NULL, env_not_ignored, "https://sts.example",
@@ -160,6 +170,12 @@ START_TEST(endpoint_partitions)
 	    "aws-us-gov");
 	ck_assert_str_eq(aws_partition_of("us-east-1")->route53_host,
 	    "route53.amazonaws.com");
+	/* Route 53 has public hosted zones in aws and aws-cn only. */
+	ck_assert_int_eq(aws_partition_of(NULL)->route53_public, 1);
+	ck_assert_int_eq(aws_partition_of("cn-northwest-1")->route53_public,
+	    1);
+	ck_assert_int_eq(aws_partition_of("us-gov-east-1")->route53_public,
+	    0);
 	/* No environment, no override: STS's regional endpoint. */
 	ck_assert_int_eq(aws_endpoint_resolve(AWS_STS, "eu-west-1", NULL, NULL,
 	    NULL, &ep, NULL), 0);
@@ -702,6 +718,65 @@ START_TEST(resigned_signature_redacted)
 }
 END_TEST
 
+/* The Route 53 client as src/cli builds it for a region: the request goes
+ * to the partition's endpoint, or the override, and is signed for the
+ * partition's Route 53 region either way. */
+static const struct {
+	const char	*region;
+	const char	*override;
+	const char	*url;		/* the start of the request's */
+	const char	*scope;		/* of the Credential */
+} signed_for[] = {
+	{ NULL, NULL, "https://route53.amazonaws.com/2013-04-01/change/C1",
+	  "/us-east-1/route53/aws4_request" },
+	{ "eu-west-1", NULL, "https://route53.amazonaws.com/",
+	  "/us-east-1/route53/aws4_request" },
+	{ "cn-north-1", NULL, "https://route53.amazonaws.com.cn/2013-04-01/",
+	  "/cn-northwest-1/route53/aws4_request" },
+	{ "cn-northwest-1", NULL, "https://route53.amazonaws.com.cn/",
+	  "/cn-northwest-1/route53/aws4_request" },
+	{ "cn-north-1", "http://127.0.0.1:5000", "http://127.0.0.1:5000/",
+	  "/cn-northwest-1/route53/aws4_request" },
+	{ "eu-west-1", "http://127.0.0.1:5000", "http://127.0.0.1:5000/",
+	  "/us-east-1/route53/aws4_request" },
+};
+
+START_TEST(route53_signed_for_partition)
+{
+	struct peer		 p;
+	struct http_transport	 http = { peer_send, &p };
+	struct aws_endpoint	 ep;
+	struct r53_client	 c;
+	struct err		 err;
+	char			*status = NULL;
+
+	memset(&p, 0, sizeof(p));
+	p.body = "<GetChangeResponse><ChangeInfo><Id>/change/C1</Id>"
+	    "<Status>INSYNC</Status></ChangeInfo></GetChangeResponse>";
+	err_clear(&err);
+	ck_assert_int_eq(aws_endpoint_resolve(AWS_ROUTE53,
+	    signed_for[_i].region, signed_for[_i].override, NULL, NULL, &ep,
+	    &err), 0);
+	memset(&c, 0, sizeof(c));
+	c.http = &http;
+	c.endpoint = ep.url;
+	c.region = ep.region;
+	c.creds = &creds;
+	c.clock = fake_clock;
+	ck_assert_msg(r53_change_status(&c, "C1", &status, &err) == 0, "%s",
+	    err.msg);
+	ck_assert_str_eq(status, "INSYNC");
+	ck_assert_uint_eq(p.n, 1);
+	ck_assert_msg(strncmp(p.url[0], signed_for[_i].url,
+	    strlen(signed_for[_i].url)) == 0, "%s", p.url[0]);
+	ck_assert_msg(strstr(p.auth[0], signed_for[_i].scope) != NULL, "%s",
+	    p.auth[0]);
+	free(status);
+	aws_endpoint_release(&ep);
+	peer_release(&p);
+}
+END_TEST
+
 Suite *
 call_suite(void)
 {
@@ -724,6 +799,8 @@ call_suite(void)
 	tcase_add_test(tc, redacted_s3);
 	tcase_add_test(tc, resigned_on_retry);
 	tcase_add_test(tc, resigned_signature_redacted);
+	tcase_add_loop_test(tc, route53_signed_for_partition, 0,
+	    (int)(sizeof(signed_for) / sizeof(signed_for[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,12 +6,13 @@
  * itself with a source made here.
  *
  * The environment is a table; no request leaves: the transport records
- * the URL and answers nothing.
+ * the URL and answers nothing.  Also the region the chain reads, alone.
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mailauth/buf.h"
@@ -275,6 +276,76 @@ START_TEST(test_shared_files)
 	unlink(path);
 	rmdir(dir);
 	buf_release(&b);
+}
+END_TEST
+
+/* The region as the chain reads it for STS, alone: the shared files only,
+ * nothing sent, no credential looked for.  Route 53's partition follows
+ * it. */
+static char *
+chain_region(const char *const *env, const char *profile, int rc,
+    struct err *err)
+{
+	struct aws_chain_opts	 o;
+	char			*r = (char *)"unset";
+
+	memset(&o, 0, sizeof(o));
+	o.env = table;
+	o.env_ctx = (void *)env;
+	o.profile = profile;
+	err_clear(err);
+	ck_assert_msg(aws_chain_region(&o, &r, err) == rc, "%s", err->msg);
+	if (rc == -1)
+		ck_assert_ptr_null(r);
+	return r;
+}
+
+START_TEST(test_chain_region)
+{
+	char		 dir[] = "/tmp/mailauth-region-XXXXXX";
+	char		 path[64];
+	const char	*files[] = { "HOME", dir, NULL };
+	const char	*by_env[] = { "HOME", dir, "AWS_PROFILE", "cn", NULL };
+	const char	*dflt[] = { "HOME", dir, "AWS_PROFILE", "cn",
+	    "AWS_DEFAULT_REGION", "cn-northwest-1", NULL };
+	const char	*both[] = { "HOME", dir, "AWS_DEFAULT_REGION",
+	    "cn-northwest-1", "AWS_REGION", "us-gov-west-1", NULL };
+	struct err	 err;
+	char		*r;
+	FILE		*f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_null(chain_region(files, NULL, 0, &err));
+	snprintf(path, sizeof(path), "%s/.aws", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/.aws/config", dir);
+	f = fopen(path, "w");
+	fputs("[default]\nregion = eu-central-1\n"
+	    "[profile cn]\nregion = cn-north-1\n", f);
+	fclose(f);
+	r = chain_region(files, NULL, 0, &err);
+	ck_assert_str_eq(r, "eu-central-1");
+	free(r);
+	r = chain_region(files, "cn", 0, &err);
+	ck_assert_str_eq(r, "cn-north-1");
+	free(r);
+	r = chain_region(by_env, NULL, 0, &err);
+	ck_assert_str_eq(r, "cn-north-1");
+	free(r);
+	r = chain_region(dflt, NULL, 0, &err);
+	ck_assert_str_eq(r, "cn-northwest-1");
+	free(r);
+	r = chain_region(both, "cn", 0, &err);
+	ck_assert_str_eq(r, "us-gov-west-1");
+	free(r);
+	/* A profile asked for by name must exist, as for the chain. */
+	chain_region(files, "nope", -1, &err);
+	ck_assert_ptr_nonnull(strstr(err.msg, "profile 'nope' (from "
+	    "--profile)"));
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.aws", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 END_TEST
 
@@ -595,6 +666,7 @@ cred_sources_suite(void)
 	tcase_add_test(tc, test_token_file);
 	tcase_add_test(tc, test_role_settings);
 	tcase_add_test(tc, test_shared_files);
+	tcase_add_test(tc, test_chain_region);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sources");

@@ -42,20 +42,27 @@ load(struct world *w, const char *text)
 	diags_release(&d);
 }
 
-/* Builds the policy with ids (one per domain) and parses it back. */
+/* Builds the policy of partition (NULL: the default) with ids (one per
+ * domain) and parses it back. */
 static void
-build(struct world *w, const char *const *ids)
+build_in(struct world *w, const char *const *ids, const char *partition)
 {
 	struct buf	 out = BUF_INIT;
 	struct err	 err;
 
 	err_clear(&err);
 	ck_assert_msg(iam_policy_build(&w->cfg, w->desired, w->ndesired, ids,
-	    &out, &err) == 0, "%s", err.msg);
+	    partition, &out, &err) == 0, "%s", err.msg);
 	ck_assert(out.len > 0 && buf_str(&out)[out.len - 1] == '\n');
 	w->doc = cJSON_Parse(buf_str(&out));
 	ck_assert_ptr_nonnull(w->doc);
 	buf_release(&out);
+}
+
+static void
+build(struct world *w, const char *const *ids)
+{
+	build_in(w, ids, NULL);
 }
 
 static void
@@ -278,7 +285,7 @@ START_TEST(bad_zone_ids)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err_clear(&err);
 		ck_assert_int_eq(iam_policy_build(&w.cfg, w.desired,
-		    w.ndesired, cases[i], &out, &err), -1);
+		    w.ndesired, cases[i], NULL, &out, &err), -1);
 		ck_assert_msg(strncmp(err.msg, "domains.example.com: '", 22) ==
 		    0 && strstr(err.msg, "is not a hosted zone id") != NULL,
 		    "%s", err.msg);
@@ -358,6 +365,44 @@ START_TEST(ses_identity)
 }
 END_TEST
 
+/* Every ARN is of the partition given: "aws" by default, "aws-cn" in the
+ * China regions. */
+static const struct {
+	const char	*partition;
+	const char	*zone, *change, *ses;
+} partitions[] = {
+	{ NULL, "arn:aws:route53:::hostedzone/Z1",
+	  "arn:aws:route53:::change/*",
+	  "arn:aws:ses:eu-west-1:*:identity/example.com" },
+	{ "aws", "arn:aws:route53:::hostedzone/Z1",
+	  "arn:aws:route53:::change/*",
+	  "arn:aws:ses:eu-west-1:*:identity/example.com" },
+	{ "aws-cn", "arn:aws-cn:route53:::hostedzone/Z1",
+	  "arn:aws-cn:route53:::change/*",
+	  "arn:aws-cn:ses:eu-west-1:*:identity/example.com" },
+};
+
+START_TEST(partition_arns)
+{
+	static const char *const ids[] = { "Z1" };
+	struct world	 w;
+
+	load(&w, "version: 1\ndomains:\n  example.com:\n"
+	    "    dmarc: { policy: none }\n"
+	    "    ses: { region: eu-west-1 }\n");
+	build_in(&w, ids, partitions[_i].partition);
+	expect(cJSON_GetObjectItem(find_sid(&w, "ReadManagedZones"),
+	    "Resource"), partitions[_i].zone);
+	expect(cJSON_GetObjectItem(find_sid(&w, "ChangeManagedRecordsInZ1"),
+	    "Resource"), partitions[_i].zone);
+	expect(cJSON_GetObjectItem(find_sid(&w, "WaitForInsync"),
+	    "Resource"), partitions[_i].change);
+	expect(cJSON_GetObjectItem(find_sid(&w, "ReadSesIdentities"),
+	    "Resource"), partitions[_i].ses);
+	release(&w);
+}
+END_TEST
+
 Suite *
 iam_suite(void)
 {
@@ -372,6 +417,8 @@ iam_suite(void)
 	tcase_add_test(tc, bad_zone_ids);
 	tcase_add_test(tc, offline_ids);
 	tcase_add_test(tc, ses_identity);
+	tcase_add_loop_test(tc, partition_arns, 0,
+	    (int)(sizeof(partitions) / sizeof(partitions[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -26,12 +26,15 @@ struct http_transport;
 /* ---- endpoints ----------------------------------------------------------- */
 
 /*
- * An AWS partition: the regions it holds (by name prefix), its DNS suffix,
- * and its one global Route 53 endpoint with the region Route 53 is signed
- * for there.  A partition is one row of the table in src/aws/call.c:
+ * An AWS partition: its name (the second field of its ARNs: "arn:aws-cn:"),
+ * the regions it holds (by name prefix), its DNS suffix, its one global
+ * Route 53 endpoint with the region Route 53 is signed for there, and
+ * whether Route 53 serves public hosted zones there.  A partition is one
+ * row of the table in src/aws/call.c:
  *   aws         amazonaws.com     route53.amazonaws.com          us-east-1
  *   aws-cn      amazonaws.com.cn  route53.amazonaws.com.cn       cn-northwest-1
  *   aws-us-gov  amazonaws.com     route53.us-gov.amazonaws.com   us-gov-west-1
+ *               (no public hosted zones)
  */
 struct aws_partition {
 	const char	*name;
@@ -39,6 +42,7 @@ struct aws_partition {
 	const char	*dns_suffix;
 	const char	*route53_host;
 	const char	*route53_region;
+	int		 route53_public; /* public hosted zones exist there */
 };
 
 /* The partition of region ("aws" for NULL or any region of no other). */

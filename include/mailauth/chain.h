@@ -293,6 +293,17 @@ struct aws_chain_opts {
 struct aws_creds_provider *aws_chain_open(const struct aws_chain_opts *,
 	    struct err *);
 /*
+ * The region the chain reads, as aws_chain_open() reads it for STS
+ * (docs/credentials.md): AWS_REGION, AWS_DEFAULT_REGION, the region of
+ * the profile it selects (--profile, AWS_PROFILE, default).  Only the
+ * shared files are read; nothing is sent and no credential is looked for
+ * (of o, only env, env_ctx and profile are used).  0 with *region
+ * malloc'd, or NULL when none is set; -1 with err when a shared file
+ * cannot be read or a profile asked for by name is not in them.
+ */
+int	aws_chain_region(const struct aws_chain_opts *o, char **region,
+	    struct err *);
+/*
  * The STS client of a provider made by aws_chain_open() (its endpoint and
  * region, resolved as docs/credentials.md says), or NULL for another
  * provider.  Owned by the provider.

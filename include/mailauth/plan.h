@@ -83,12 +83,14 @@ int	iam_zone_ids_offline(const struct cfg *, const char **ids,
  * where there is a DKIM selector, which can switch between them) and the
  * actions CREATE and DELETE; GetChange on change/ *.  desired is what
  * desired_build() made of cfg; zone_ids[i] is the hosted zone id of
- * cfg->domains[i].  Returns -1 with err when a zone id is missing or not
- * capital letters and digits (nothing is appended then).
+ * cfg->domains[i].  Every ARN is of partition ("aws", "aws-cn": "arn:
+ * aws-cn:route53:::hostedzone/Z..."; NULL: "aws").  Returns -1 with err
+ * when a zone id is missing or not capital letters and digits (nothing is
+ * appended then).
  */
 int	iam_policy_build(const struct cfg *, const struct desired *,
-	    size_t, const char *const *zone_ids, struct buf *out,
-	    struct err *);
+	    size_t, const char *const *zone_ids, const char *partition,
+	    struct buf *out, struct err *);
 
 /* --- plan (src/plan/diff.c) --- */
 

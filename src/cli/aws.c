@@ -1,8 +1,9 @@
 /*
- * aws.c - the AWS side of the command line: the Route 53 endpoint, the
- * HTTP transport (libcurl, timeouts, pacing, retries) and the credentials
- * chain, built from the options and the environment.  This is where
- * getenv() and the clock are handed to the layers below.
+ * aws.c - the AWS side of the command line: the region and its partition,
+ * the Route 53 endpoint, the HTTP transport (libcurl, timeouts, pacing,
+ * retries) and the credentials chain, built from the options and the
+ * environment.  This is where getenv() and the clock are handed to the
+ * layers below.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -166,6 +167,24 @@ debug_transport(const struct http_curl *hc, const struct aws_retry *r)
 	buf_release(&q);
 }
 
+/* One line of --debug on the region and where Route 53 requests go. */
+static void
+debug_region(const struct cli_aws *a)
+{
+	struct buf	 r = BUF_INIT, u = BUF_INIT;
+
+	if (a->region != NULL)
+		buf_add_clean(&r, a->region, strlen(a->region), NULL, 0, 64);
+	else
+		buf_adds(&r, "not set");
+	http_url_log(a->endpoint, &u);
+	fprintf(stderr, "debug: region %s, partition %s: Route 53 at %s, "
+	    "signed for %s\n", buf_str(&r), a->partition->name, buf_str(&u),
+	    a->r53.region);
+	buf_release(&r);
+	buf_release(&u);
+}
+
 /*
  * The transport half: endpoint, libcurl, timeouts, TLS, proxies, pacing
  * and retries.  Prints and returns -1 on a problem, before any request.
@@ -179,11 +198,12 @@ open_transport(const struct cli_global *o, struct cli_aws *a)
 	const char		*ca;
 	long			 attempts;
 
-	/* --endpoint-url, then the AWS SDKs' variables, then Route 53
-	 * itself. */
+	/* --endpoint-url, then the AWS SDKs' variables, then Route 53 of
+	 * the region's partition; signed for the partition's Route 53
+	 * region whichever URL it is. */
 	err_clear(&err);
-	if (aws_endpoint_resolve(AWS_ROUTE53, NULL, o->endpoint_url, env_lookup,
-	    NULL, &ep, &err) == -1 ||
+	if (aws_endpoint_resolve(AWS_ROUTE53, a->region, o->endpoint_url,
+	    env_lookup, NULL, &ep, &err) == -1 ||
 	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
 		cli_error("%s", err.msg);
 		aws_endpoint_release(&ep);
@@ -228,8 +248,10 @@ open_transport(const struct cli_global *o, struct cli_aws *a)
 	pc->retry.on_retry = announce_retry;
 	pc->retry.debug = o->debug ? stderr : NULL;
 	pc->retry.allow_insecure = o->allow_insecure;
-	if (o->debug)
+	if (o->debug) {
+		debug_region(a);
 		debug_transport(&a->curl, &pc->retry);
+	}
 
 	a->http.send = aws_retry_send;
 	a->http.ctx = &pc->retry;
@@ -309,17 +331,95 @@ open_creds(const struct cli_global *o, struct cli_aws *a)
 	return 0;
 }
 
-int
-cli_aws_open(const struct cli_global *o, struct cli_aws *a)
+/*
+ * The region as the credentials chain reads it (AWS_REGION,
+ * AWS_DEFAULT_REGION, the selected profile's region), malloc'd into
+ * *region, or NULL when none is set; -1 after printing.
+ */
+static int
+find_region(const struct cli_global *o, char **region)
+{
+	struct aws_chain_opts	 co;
+	struct err		 err;
+
+	memset(&co, 0, sizeof(co));
+	co.env = env_lookup;
+	co.clock = now;
+	co.profile = o->profile;
+	err_clear(&err);
+	if (aws_chain_region(&co, region, &err) == -1) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The partition of region, or NULL after printing when Route 53 has no
+ * public hosted zones there. */
+static const struct aws_partition *
+route53_partition(const char *region)
+{
+	const struct aws_partition	*pt = aws_partition_of(region);
+	struct buf			 r = BUF_INIT;
+
+	if (pt->route53_public)
+		return pt;
+	buf_add_clean(&r, region, strlen(region), NULL, 0, 64);
+	cli_error("region '%s' is in the %s partition, where Route 53 has no "
+	    "public hosted zones; mail authentication records must be public: "
+	    "use an account and region of the aws or aws-cn partition",
+	    buf_str(&r), pt->name);
+	buf_release(&r);
+	return NULL;
+}
+
+const struct aws_partition *
+cli_aws_partition(const struct cli_global *o)
+{
+	const struct aws_partition	*pt;
+	char				*region;
+
+	if (find_region(o, &region) == -1)
+		return NULL;
+	pt = route53_partition(region);
+	free(region);
+	return pt;
+}
+
+/* cli_aws_open(), refusing first a partition without public hosted zones
+ * when route53 is set. */
+static int
+open_aws(const struct cli_global *o, struct cli_aws *a, int route53)
 {
 	memset(a, 0, sizeof(*a));
-	if (open_transport(o, a) == -1)
+	if (find_region(o, &a->region) == -1)
 		return -1;
+	a->partition = aws_partition_of(a->region);
+	if ((route53 && route53_partition(a->region) == NULL) ||
+	    open_transport(o, a) == -1) {
+		free(a->region);
+		a->region = NULL;
+		return -1;
+	}
 	if (open_creds(o, a) == -1) {
 		cli_aws_close(a);
 		return -1;
 	}
 	return 0;
+}
+
+int
+cli_aws_open(const struct cli_global *o, struct cli_aws *a)
+{
+	return open_aws(o, a, 0);
+}
+
+int
+cli_aws_open_route53(const struct cli_global *o, struct cli_aws *a)
+{
+	if (a->endpoint != NULL)
+		return route53_partition(a->region) != NULL ? 0 : -1;
+	return open_aws(o, a, 1);
 }
 
 void
@@ -330,6 +430,7 @@ cli_aws_close(struct cli_aws *a)
 	aws_creds_release(&a->creds);
 	aws_creds_provider_free(a->r53.creds_provider);
 	free(a->endpoint);
+	free(a->region);
 	free(a->http.ctx);	/* the struct paced */
 	http_curl_global_cleanup();
 	memset(a, 0, sizeof(*a));

@@ -223,17 +223,42 @@ char	*cli_templates_dir(const struct cli_global *);
  * in UTC when at is -1. */
 long	 cli_day(long at);
 
+struct aws_partition;
+
 /* Everything a Route 53 call needs, built from the options and the
- * environment. */
+ * environment (src/cli/aws.c). */
 struct cli_aws {
 	struct aws_creds	creds;
 	struct http_curl	curl;
 	struct http_transport	http;
 	char			*endpoint;
 	struct r53_client	r53;
+	/* AWS_REGION, AWS_DEFAULT_REGION or the profile's region, as the
+	 * credentials chain reads it (NULL: none), and its partition,
+	 * which Route 53's endpoint and signing region follow. */
+	char			*region;
+	const struct aws_partition *partition;
 };
 
+/*
+ * Opens the AWS side (the transport, the credentials chain, the Route 53
+ * client of the region's partition); -1 after printing.  Commands that
+ * read or write Route 53 call cli_aws_open_route53() instead.
+ */
 int	 cli_aws_open(const struct cli_global *, struct cli_aws *);
+/*
+ * cli_aws_open() for a command that reads or writes Route 53: a partition
+ * where Route 53 has no public hosted zones (aws-us-gov) is refused first,
+ * before any request.  When aws is open already (the gate read reports
+ * from S3), only its partition is checked.  -1 after printing.
+ */
+int	 cli_aws_open_route53(const struct cli_global *, struct cli_aws *);
+/*
+ * The partition of the region, taken as cli_aws_open() takes it, and
+ * refused as cli_aws_open_route53() refuses it, without opening anything
+ * or sending any request (iam-policy --offline).  NULL after printing.
+ */
+const struct aws_partition *cli_aws_partition(const struct cli_global *);
 void	 cli_aws_close(struct cli_aws *);
 
 struct report_reader;

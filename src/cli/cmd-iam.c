@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/call.h"
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
@@ -44,6 +45,7 @@ cmd_iam_exec(const struct cli_global *g, const void *opts, int nargs,
 	struct err		 err;
 	struct buf		 out = BUF_INIT;
 	struct desired		*desired = NULL;
+	const struct aws_partition *pt;
 	const char		**ids = NULL;
 	size_t			*zone_of = NULL;
 	size_t			 ndesired = 0, i, size;
@@ -65,6 +67,9 @@ cmd_iam_exec(const struct cli_global *g, const void *opts, int nargs,
 	}
 	ids = xcalloc(cfg.ndomains + 1, sizeof(*ids));
 	if (o->offline) {
+		/* The ARNs' partition is the region's, found as online. */
+		if ((pt = cli_aws_partition(g)) == NULL)
+			goto out;
 		if (iam_zone_ids_offline(&cfg, ids, &d) == -1) {
 			cli_diags(&d);
 			cli_error("%zu error%s; nothing was sent to AWS",
@@ -72,9 +77,10 @@ cmd_iam_exec(const struct cli_global *g, const void *opts, int nargs,
 			goto out;
 		}
 	} else {
-		if (cli_aws_open(g, &aws) == -1)
+		if (cli_aws_open_route53(g, &aws) == -1)
 			goto out;
 		aws_open = 1;
+		pt = aws.partition;
 		zone_of = xcalloc(cfg.ndomains + 1, sizeof(*zone_of));
 		if (live_zones(&aws.r53, &cfg, &ls, zone_of, &d,
 		    &err) == -1) {
@@ -90,7 +96,7 @@ cmd_iam_exec(const struct cli_global *g, const void *opts, int nargs,
 			ids[i] = ls.zones[zone_of[i]].id;
 	}
 	cli_diags(&d);
-	if (iam_policy_build(&cfg, desired, ndesired, ids, &out,
+	if (iam_policy_build(&cfg, desired, ndesired, ids, pt->name, &out,
 	    &err) == -1) {
 		cli_error("%s", err.msg);
 		goto out;

@@ -89,19 +89,29 @@ chain_free(void *ctx)
 	free(c);
 }
 
+/* The region as the AWS SDKs take it: AWS_REGION, AWS_DEFAULT_REGION,
+ * the selected profile's region; NULL when none is set. */
+static const char *
+region_of(const struct chain *c)
+{
+	const char	*region;
+
+	if ((region = env(c, "AWS_REGION")) == NULL &&
+	    (region = env(c, "AWS_DEFAULT_REGION")) == NULL)
+		region = aws_profile_get(aws_profiles_find(&c->files.profiles,
+		    c->profile), "region");
+	return region;
+}
+
 /* The region and endpoint of STS: AWS_ENDPOINT_URL_STS and the other
  * endpoint settings are read by the one resolver (mailauth/call.h). */
 static int
 sts_setup(struct chain *c, struct err *err)
 {
-	const struct aws_profile	*p;
 	const char			*region;
 	struct aws_endpoint		 ep;
 
-	p = aws_profiles_find(&c->files.profiles, c->profile);
-	if ((region = env(c, "AWS_REGION")) == NULL &&
-	    (region = env(c, "AWS_DEFAULT_REGION")) == NULL &&
-	    (region = aws_profile_get(p, "region")) == NULL)
+	if ((region = region_of(c)) == NULL)
 		region = STS_DEFAULT_REGION;
 	if (aws_endpoint_resolve(AWS_STS, region, NULL, c->o.env, c->o.env_ctx,
 	    &ep, err) == -1)
@@ -219,6 +229,29 @@ fail:
 	buf_release(&tried);
 	buf_release(&why);
 	return NULL;
+}
+
+int
+aws_chain_region(const struct aws_chain_opts *o, char **region,
+    struct err *err)
+{
+	struct chain	*c;
+	const char	*r;
+	int		 rc = -1;
+
+	*region = NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->o = *o;
+	c->o.owned_free = NULL;		/* the caller's, not handed over */
+	if (aws_shared_files_load(&c->files, o->env, o->env_ctx, err) == -1 ||
+	    select_profile(c, err) == -1)
+		goto out;
+	if ((r = region_of(c)) != NULL)
+		*region = xstrdup(r);
+	rc = 0;
+out:
+	chain_free(c);
+	return rc;
 }
 
 const struct sts_client *

@@ -17,8 +17,7 @@
 #include "mailauth/plan.h"
 #include "mailauth/zoneref.h"
 
-#define ZONE_ARN	"arn:aws:route53:::hostedzone/"
-#define CHANGE_ARN	"arn:aws:route53:::change/*"
+#define DEFAULT_PARTITION "aws"
 
 /* A hosted zone of the policy and what apply may change in it. */
 struct pzone {
@@ -28,6 +27,13 @@ struct pzone {
 	int		 txt, cname, mx;
 	int		 like;		/* a name is a pattern (SES tokens) */
 };
+
+/* The ARN of hosted zone id in partition, malloc'd. */
+static char *
+zone_arn(const char *partition, const char *id)
+{
+	return xasprintf("arn:%s:route53:::hostedzone/%s", partition, id);
+}
 
 /* The domain's zone: when it is a hosted zone id (borrowed), else NULL. */
 static const char *
@@ -124,21 +130,22 @@ add_strings(cJSON *obj, const char *key, const char *const *v)
 }
 
 static void
-add_zone_arns(cJSON *obj, const struct pzone *z, size_t n)
+add_zone_arns(cJSON *obj, const char *partition, const struct pzone *z,
+    size_t n)
 {
 	cJSON	*a = cJSON_AddArrayToObject(obj, "Resource");
 	char	*arn;
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		arn = xasprintf(ZONE_ARN "%s", z[i].id);
+		arn = zone_arn(partition, z[i].id);
 		cJSON_AddItemToArray(a, cJSON_CreateString(arn));
 		free(arn);
 	}
 }
 
 static void
-change_statement(cJSON *list, const struct pzone *z)
+change_statement(cJSON *list, const char *partition, const struct pzone *z)
 {
 	static const char *const action[] = {
 		"route53:ChangeResourceRecordSets", NULL
@@ -153,7 +160,7 @@ change_statement(cJSON *list, const struct pzone *z)
 	sid = xasprintf("ChangeManagedRecordsIn%s", z->id);
 	st = statement(list, sid);
 	add_strings(st, "Action", action);
-	arn = xasprintf(ZONE_ARN "%s", z->id);
+	arn = zone_arn(partition, z->id);
 	cJSON_AddStringToObject(st, "Resource", arn);
 	cond = cJSON_AddObjectToObject(st, "Condition");
 	/* Every name must be one of the list: exact names, or with SES a
@@ -211,7 +218,7 @@ add_ses(struct pzone *z, const struct cfg_domain *dom)
 }
 
 static void
-ses_statement(cJSON *list, const struct cfg *cfg)
+ses_statement(cJSON *list, const char *partition, const struct cfg *cfg)
 {
 	static const char *const action[] = { "ses:GetEmailIdentity", NULL };
 	cJSON	*st = NULL, *res = NULL;
@@ -228,8 +235,8 @@ ses_statement(cJSON *list, const struct cfg *cfg)
 			add_strings(st, "Action", action);
 			res = cJSON_AddArrayToObject(st, "Resource");
 		}
-		arn = xasprintf("arn:aws:ses:%s:*:identity/%s", ses->region,
-		    ses->identity);
+		arn = xasprintf("arn:%s:ses:%s:*:identity/%s", partition,
+		    ses->region, ses->identity);
 		if (!has_string(res, arn))
 			cJSON_AddItemToArray(res, cJSON_CreateString(arn));
 		free(arn);
@@ -254,8 +261,8 @@ zone_of(struct pzone **zs, size_t *n, const char *id)
 
 int
 iam_policy_build(const struct cfg *cfg, const struct desired *desired,
-    size_t ndesired, const char *const *zone_ids, struct buf *out,
-    struct err *err)
+    size_t ndesired, const char *const *zone_ids, const char *partition,
+    struct buf *out, struct err *err)
 {
 	static const char *const find[] = {
 		"route53:ListHostedZonesByName", NULL
@@ -270,10 +277,12 @@ iam_policy_build(const struct cfg *cfg, const struct desired *desired,
 	cJSON_Hooks	 hooks = { xmalloc, free };
 	struct pzone	*zs = NULL, *z;
 	cJSON		*doc = NULL, *list, *st;
-	char		*name, *text;
+	char		*name, *text, *arn;
 	size_t		 nz = 0, nses = 0, i, j;
 	int		 by_name = 0, by_id = 0, rc = -1;
 
+	if (partition == NULL)
+		partition = DEFAULT_PARTITION;
 	/* cJSON allocates through xmalloc(), as src/plan/json.h has it. */
 	cJSON_InitHooks(&hooks);
 	for (i = 0; i < cfg->ndomains; i++) {
@@ -329,16 +338,18 @@ iam_policy_build(const struct cfg *cfg, const struct desired *desired,
 	if (nz > 0) {
 		st = statement(list, "ReadManagedZones");
 		add_strings(st, "Action", by_id ? read_by_id : read);
-		add_zone_arns(st, zs, nz);
+		add_zone_arns(st, partition, zs, nz);
 	}
 	for (i = 0; i < nz; i++)
 		if (cJSON_GetArraySize(zs[i].names) > 0)
-			change_statement(list, &zs[i]);
-	ses_statement(list, cfg);
+			change_statement(list, partition, &zs[i]);
+	ses_statement(list, partition, cfg);
 	if (ndesired > 0 || nses > 0) {
 		st = statement(list, "WaitForInsync");
 		add_strings(st, "Action", wait);
-		cJSON_AddStringToObject(st, "Resource", CHANGE_ARN);
+		arn = xasprintf("arn:%s:route53:::change/*", partition);
+		cJSON_AddStringToObject(st, "Resource", arn);
+		free(arn);
 	}
 	text = cJSON_Print(doc);
 	buf_adds(out, text);
