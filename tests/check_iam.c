@@ -380,6 +380,9 @@ static const struct {
 	{ "aws-cn", "arn:aws-cn:route53:::hostedzone/Z1",
 	  "arn:aws-cn:route53:::change/*",
 	  "arn:aws-cn:ses:eu-west-1:*:identity/example.com" },
+	{ "aws-us-gov", "arn:aws-us-gov:route53:::hostedzone/Z1",
+	  "arn:aws-us-gov:route53:::change/*",
+	  "arn:aws-us-gov:ses:eu-west-1:*:identity/example.com" },
 };
 
 START_TEST(partition_arns)

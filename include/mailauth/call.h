@@ -34,7 +34,6 @@ struct http_transport;
  *   aws         amazonaws.com     route53.amazonaws.com          us-east-1
  *   aws-cn      amazonaws.com.cn  route53.amazonaws.com.cn       cn-northwest-1
  *   aws-us-gov  amazonaws.com     route53.us-gov.amazonaws.com   us-gov-west-1
- *               (no public hosted zones)
  */
 struct aws_partition {
 	const char	*name;
@@ -42,7 +41,6 @@ struct aws_partition {
 	const char	*dns_suffix;
 	const char	*route53_host;
 	const char	*route53_region;
-	int		 route53_public; /* public hosted zones exist there */
 };
 
 /* The partition of region ("aws" for NULL or any region of no other). */

@@ -37,11 +37,10 @@
 /* The first row whose prefix starts the region wins; "aws" is last. */
 static const struct aws_partition partitions[] = {
 	{ "aws-cn", "cn-", "amazonaws.com.cn", "route53.amazonaws.com.cn",
-	  "cn-northwest-1", 1 },
+	  "cn-northwest-1" },
 	{ "aws-us-gov", "us-gov-", "amazonaws.com",
-	  "route53.us-gov.amazonaws.com", "us-gov-west-1", 0 },
-	{ "aws", "", "amazonaws.com", "route53.amazonaws.com", "us-east-1",
-	  1 },
+	  "route53.us-gov.amazonaws.com", "us-gov-west-1" },
+	{ "aws", "", "amazonaws.com", "route53.amazonaws.com", "us-east-1" },
 };
 
 /* Each service (by enum aws_service): its AWS_ENDPOINT_URL_ variable and

@@ -354,25 +354,6 @@ find_region(const struct cli_global *o, char **region)
 	return 0;
 }
 
-/* The partition of region, or NULL after printing when Route 53 has no
- * public hosted zones there. */
-static const struct aws_partition *
-route53_partition(const char *region)
-{
-	const struct aws_partition	*pt = aws_partition_of(region);
-	struct buf			 r = BUF_INIT;
-
-	if (pt->route53_public)
-		return pt;
-	buf_add_clean(&r, region, strlen(region), NULL, 0, 64);
-	cli_error("region '%s' is in the %s partition, where Route 53 has no "
-	    "public hosted zones; mail authentication records must be public: "
-	    "use an account and region of the aws or aws-cn partition",
-	    buf_str(&r), pt->name);
-	buf_release(&r);
-	return NULL;
-}
-
 const struct aws_partition *
 cli_aws_partition(const struct cli_global *o)
 {
@@ -381,22 +362,19 @@ cli_aws_partition(const struct cli_global *o)
 
 	if (find_region(o, &region) == -1)
 		return NULL;
-	pt = route53_partition(region);
+	pt = aws_partition_of(region);
 	free(region);
 	return pt;
 }
 
-/* cli_aws_open(), refusing first a partition without public hosted zones
- * when route53 is set. */
-static int
-open_aws(const struct cli_global *o, struct cli_aws *a, int route53)
+int
+cli_aws_open(const struct cli_global *o, struct cli_aws *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (find_region(o, &a->region) == -1)
 		return -1;
 	a->partition = aws_partition_of(a->region);
-	if ((route53 && route53_partition(a->region) == NULL) ||
-	    open_transport(o, a) == -1) {
+	if (open_transport(o, a) == -1) {
 		free(a->region);
 		a->region = NULL;
 		return -1;
@@ -406,20 +384,6 @@ open_aws(const struct cli_global *o, struct cli_aws *a, int route53)
 		return -1;
 	}
 	return 0;
-}
-
-int
-cli_aws_open(const struct cli_global *o, struct cli_aws *a)
-{
-	return open_aws(o, a, 0);
-}
-
-int
-cli_aws_open_route53(const struct cli_global *o, struct cli_aws *a)
-{
-	if (a->endpoint != NULL)
-		return route53_partition(a->region) != NULL ? 0 : -1;
-	return open_aws(o, a, 1);
 }
 
 void

@@ -242,21 +242,13 @@ struct cli_aws {
 
 /*
  * Opens the AWS side (the transport, the credentials chain, the Route 53
- * client of the region's partition); -1 after printing.  Commands that
- * read or write Route 53 call cli_aws_open_route53() instead.
+ * client of the region's partition); -1 after printing.
  */
 int	 cli_aws_open(const struct cli_global *, struct cli_aws *);
 /*
- * cli_aws_open() for a command that reads or writes Route 53: a partition
- * where Route 53 has no public hosted zones (aws-us-gov) is refused first,
- * before any request.  When aws is open already (the gate read reports
- * from S3), only its partition is checked.  -1 after printing.
- */
-int	 cli_aws_open_route53(const struct cli_global *, struct cli_aws *);
-/*
- * The partition of the region, taken as cli_aws_open() takes it, and
- * refused as cli_aws_open_route53() refuses it, without opening anything
- * or sending any request (iam-policy --offline).  NULL after printing.
+ * The partition of the region, taken as cli_aws_open() takes it, without
+ * opening anything or sending any request (iam-policy --offline).  NULL
+ * after printing.
  */
 const struct aws_partition *cli_aws_partition(const struct cli_global *);
 void	 cli_aws_close(struct cli_aws *);

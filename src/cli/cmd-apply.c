@@ -258,7 +258,7 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 			    "changed");
 			goto out;
 		}
-		if (cli_aws_open_route53(g, &aws) == -1)
+		if (cli_aws_open(g, &aws) == -1)
 			goto out;
 		plan = &saved;
 		pmeta = &meta;

@@ -77,7 +77,7 @@ cmd_iam_exec(const struct cli_global *g, const void *opts, int nargs,
 			goto out;
 		}
 	} else {
-		if (cli_aws_open_route53(g, &aws) == -1)
+		if (cli_aws_open(g, &aws) == -1)
 			goto out;
 		aws_open = 1;
 		pt = aws.partition;

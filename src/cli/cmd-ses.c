@@ -197,7 +197,7 @@ cmd_ses_exec(const struct cli_global *g, const void *opts, int nargs,
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (cli_aws_open_route53(g, &aws) == -1)
+	if (cli_aws_open(g, &aws) == -1)
 		goto out;
 	if (cli_ses_identities(g, &aws, &cfg, &ids) == -1)
 		goto out;

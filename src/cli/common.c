@@ -325,7 +325,7 @@ plan_connect(void *ctx, const struct r53_client **r53,
 	struct connect	*c = ctx;
 
 	/* Open already when the gate read reports from S3. */
-	if (cli_aws_open_route53(c->o, c->aws) == -1)
+	if (c->aws->endpoint == NULL && cli_aws_open(c->o, c->aws) == -1)
 		return -1;
 	if (cli_ses_has(c->p->cfg) && cli_ses_identities(c->o, c->aws,
 	    c->p->cfg, &c->p->ses) == -1) {
