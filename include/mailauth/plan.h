@@ -152,6 +152,20 @@ const char *plan_change_name(const struct plan_change *);
 /* Recounts nadd, nchange and ndestroy from the changes' ops. */
 void	plan_count(struct plan *);
 
+/* --- record sets with a routing policy (src/plan/routing.c) --- */
+
+/*
+ * Refuses a managed name that holds a record set with a routing policy
+ * (rrset_policy() not NULL) of a type mailauth would write there for want
+ * (MX at a MAIL FROM domain, else TXT and CNAME): one error in d naming
+ * the first such set (name, type, SetIdentifier, policy), how many more
+ * there are, and what to do.  plan_diff() calls it for every name it
+ * would write, so such a plan stops with nothing sent.  Returns -1 when
+ * it added the error, else 0.
+ */
+int	plan_routing_check(const struct desired *want, const struct live *l,
+	    struct diags *d);
+
 /* --- safety guard (src/plan/guard.c) --- */
 
 /*
