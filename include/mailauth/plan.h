@@ -193,10 +193,12 @@ void	plan_render_markdown(const struct plan *, struct buf *out);
 /* --- saved plans (src/plan/json_write.c, json_read.c; the format is
  * docs/plan-json.md) --- */
 
-#define PLAN_FORMAT_VERSION	2	/* 2: changes[].stage */
+#define PLAN_FORMAT_VERSION	3	/* 2: changes[].stage; 3: the
+					 * routing of before and after */
 
 struct plan_meta {
-	int	 format_version;	/* PLAN_FORMAT_VERSION */
+	int	 format_version;	/* PLAN_FORMAT_VERSION, or 2 for a
+					 * plan read from version 2 */
 	char	*mailauth_version;
 	char	*config_path;		/* as given with -c */
 	char	 config_sha256[65];	/* lower-case hex of the file's bytes */
@@ -209,8 +211,9 @@ void	plan_meta_release(struct plan_meta *);
 void	plan_to_json(const struct plan *, const struct plan_meta *,
 	    struct buf *out);
 /*
- * Parses a saved plan.  The text is untrusted: anything but a document of
- * a known format version with every field present and well-typed fails
+ * Parses a saved plan, of version PLAN_FORMAT_VERSION or 2 (whose sets
+ * are simple ones: it has no routing fields).  The text is untrusted:
+ * anything but a document of a known format version with every field present and well-typed fails
  * with err naming the field ("changes[3].before.ttl: expected an
  * integer").  On success p and meta are filled (p's counts recomputed);
  * on failure they hold nothing to free.
