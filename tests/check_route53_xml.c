@@ -158,7 +158,7 @@ static const struct {
 	  "eu-west-1" },
 	{ "s5._domainkey.example.com.", "geoproximity",
 	  RRSET_GEOPROX_LOCAL_ZONE, "us-west-2-lax-1" },
-	{ "www.example.com.", "traffic policy", RRSET_TRAFFIC_POLICY,
+	{ "www.example.com.", "traffic flow", RRSET_TRAFFIC_POLICY,
 	  "12345678-abcd-abcd-abcd-123456789012" },
 	{ "cdn.example.com.", "weighted", RRSET_WEIGHT, "1" },
 	{ "plain.example.com.", NULL, RRSET_SET_IDENTIFIER, NULL },

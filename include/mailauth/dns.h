@@ -3,7 +3,9 @@
  *
  * Pure code, no I/O.  A struct rrset is one Route 53 resource record set:
  * a name, a type, a TTL and values in Route 53's presentation format (a TXT
- * value is one or more quoted character-strings, e.g. "\"v=DMARC1; p=none\"").
+ * value is one or more quoted character-strings, e.g. "\"v=DMARC1; p=none\""),
+ * and every other field Route 53 returns (alias target, routing fields),
+ * so that a DELETE can name exactly the set Route 53 holds.
  *
  * Names: Route 53 returns names in lower case with a trailing dot, and every
  * character outside a-z, 0-9, '-' and '_' as a "\ooo" octal escape ('*' is
@@ -90,9 +92,9 @@ int	rrset_routing_equal(const struct rrset *, const struct rrset *);
 /*
  * NULL for a simple record set (no routing field); else its routing
  * policy as people name it: "weighted", "latency", "geolocation",
- * "failover", "multivalue answer", "traffic policy", "IP-based",
+ * "failover", "multivalue answer", "traffic flow", "IP-based",
  * "geoproximity", or "health-checked" for a set with only a health check
- * or "routing" with only a SetIdentifier.
+ * or "non-simple" with only a SetIdentifier.
  */
 const char *rrset_policy(const struct rrset *);
 

@@ -23,7 +23,7 @@ static const struct rrset_field_name names[RRSET_NFIELDS] = {
 	[RRSET_HEALTH_CHECK]	= { "HealthCheckId", "health_check_id", NULL },
 	[RRSET_TRAFFIC_POLICY]	= { "TrafficPolicyInstanceId",
 				    "traffic_policy_instance_id",
-				    "traffic policy" },
+				    "traffic flow" },
 	[RRSET_CIDR_COLLECTION]	= { "CidrRoutingConfig/CollectionId",
 				    "cidr_collection_id", "IP-based" },
 	[RRSET_CIDR_LOCATION]	= { "CidrRoutingConfig/LocationName",
@@ -161,6 +161,6 @@ rrset_policy(const struct rrset *rs)
 	if (rs->routing[RRSET_HEALTH_CHECK] != NULL)
 		return "health-checked";
 	if (rs->routing[RRSET_SET_IDENTIFIER] != NULL)
-		return "routing";
+		return "non-simple";
 	return NULL;
 }

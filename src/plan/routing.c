@@ -3,7 +3,7 @@
  *
  * mailauth manages simple record sets only.  A weighted, latency,
  * failover, geolocation, geoproximity, multivalue answer, IP-based or
- * traffic-policy set is one of several sets at its name that together
+ * traffic flow set is one of several sets at its name that together
  * answer queries; replacing one of them as if it were the only one would
  * change how the name answers (moto) or be refused by Route 53 for good
  * (a DELETE without the set's routing fields matches no set).  So such a
@@ -18,7 +18,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/plan.h"
 
-#define IDENT_SHOWN	64	/* characters of a SetIdentifier in a message */
+#define IDENT_SHOWN	64	/* SetIdentifier characters in a message */
 
 /* 1 when mailauth would write a set of rs's type for want. */
 static int
@@ -54,10 +54,10 @@ plan_routing_check(const struct desired *want, const struct live *l,
 		buf_addf(&more, " (and %zu more set%s there)", n - 1,
 		    n == 2 ? "" : "s");
 	display = dns_name_display(want->name);
-	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the %s record set%s has a %s "
-	    "routing policy%s; mailauth manages only simple record sets: make "
-	    "it a simple record set in the Route 53 console, or drop %s from "
-	    "the config", display, first->type, buf_str(&ident),
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the %s record set%s has "
+	    "the %s routing policy%s; mailauth manages only simple record "
+	    "sets: make it a simple record set in the Route 53 console, or "
+	    "drop %s from the config", display, first->type, buf_str(&ident),
 	    rrset_policy(first), buf_str(&more), record_kind_name(want->kind));
 	free(display);
 	buf_release(&ident);

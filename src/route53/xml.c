@@ -7,6 +7,9 @@
  * declares a DTD at all is refused as soon as the parser reaches it, before
  * any entity can be declared.  Elements are found by local name so that
  * documents of older API versions (other namespaces) parse the same way.
+ * A record set is read whole (routing fields and AliasTarget included) and
+ * written back in the order of Route 53's schema, so a DELETE of a set
+ * read from Route 53 matches it.
  */
 #include <errno.h>
 #include <limits.h>
