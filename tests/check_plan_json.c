@@ -529,6 +529,18 @@ static const char RSET_SPF_BEFORE[] = "{\"name\": \"example.com.\", "
 #define STAGE_0		STAGE_JSON("0", "null", "null", "false", "null", \
 			    "\"2026-12-01\"")
 
+/* A routing object of a weighted set. */
+#define ROUTING_W	"{\"set_identifier\": \"a\", \"weight\": \"1\", " \
+	"\"region\": null, \"geo_continent_code\": null, " \
+	"\"geo_country_code\": null, \"geo_subdivision_code\": null, " \
+	"\"failover\": null, \"multivalue_answer\": null, " \
+	"\"health_check_id\": null, \"traffic_policy_instance_id\": null, " \
+	"\"cidr_collection_id\": null, \"cidr_location_name\": null, " \
+	"\"geoproximity_aws_region\": null, " \
+	"\"geoproximity_local_zone_group\": null, " \
+	"\"geoproximity_latitude\": null, \"geoproximity_longitude\": null, " \
+	"\"geoproximity_bias\": null}"
+
 static const struct bad_case bad_cases[] = {
 	/* the version, first */
 	{ { { "format_version", "1" } },
@@ -784,6 +796,14 @@ static const struct bad_case bad_cases[] = {
 	  "changes[6].after: differs from before, but the action is 'none'" },
 	{ { { "changes[6].after.routing", "null" } },
 	  "changes[6].after: differs from before, but the action is 'none'" },
+	/* routing only on a set deleted or left alone */
+	{ { { "changes[0].after.routing", ROUTING_W } },
+	  "changes[0].after.routing: expected null for action 'create'" },
+	{ { { "changes[1].after.routing", ROUTING_W } },
+	  "changes[1].after.routing: expected null for action 'update'" },
+	{ { { "changes[1].before.routing", ROUTING_W } },
+	  "changes[1].before.routing: expected null for action 'update'" },
+	{ { { "changes[3].before.routing", ROUTING_W } }, NULL },
 	/* nesting */
 	{ { { "changes[0].note", "[[[[1]]]]" } },
 	  "changes[0].note: expected a string or null" },

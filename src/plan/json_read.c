@@ -549,6 +549,33 @@ out:
 	return rc;
 }
 
+/*
+ * Routing fields only where a plan can have them: on the set a delete
+ * removes and on a set left as it is (a stale Easy DKIM token).  A set
+ * mailauth creates, and both sides of an update, are simple: plan refuses
+ * to replace a set with a routing policy.
+ */
+static int
+check_routing(struct rd *r, const struct plan_change *c)
+{
+	size_t	 mark;
+
+	if (c->op == PLAN_UPDATE && rrset_policy(&c->before) != NULL) {
+		mark = enter(r, ".before.routing");
+		fail(r, "expected null for action 'update'");
+		leave(r, mark);
+		return -1;
+	}
+	if ((c->op == PLAN_UPDATE || c->op == PLAN_CREATE) &&
+	    rrset_policy(&c->after) != NULL) {
+		mark = enter(r, ".after.routing");
+		fail(r, "expected null for action '%s'", plan_json_op_name(c->op));
+		leave(r, mark);
+		return -1;
+	}
+	return 0;
+}
+
 /* before and after as the action wants them. */
 static int
 check_action(struct rd *r, const struct plan_change *c, const char *action)
@@ -832,6 +859,7 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 	    read_rrset(r, o, "before", &c->before) == -1 ||
 	    read_rrset(r, o, "after", &c->after) == -1 ||
 	    check_action(r, c, action) == -1 ||
+	    check_routing(r, c) == -1 ||
 	    check_shown(r, c, name, type, ttl, ttlnull) == -1)
 		goto out;
 	if (name != NULL && !dns_name_in_zone(name, p->zones[*idx].name)) {
