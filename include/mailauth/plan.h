@@ -213,10 +213,11 @@ void	plan_to_json(const struct plan *, const struct plan_meta *,
 /*
  * Parses a saved plan, of version PLAN_FORMAT_VERSION or 2 (whose sets
  * are simple ones: it has no routing fields).  The text is untrusted:
- * anything but a document of a known format version with every field present and well-typed fails
- * with err naming the field ("changes[3].before.ttl: expected an
- * integer").  On success p and meta are filled (p's counts recomputed);
- * on failure they hold nothing to free.
+ * anything but a document of a known format version with every field
+ * present and well-typed fails with err naming the field
+ * ("changes[3].before.ttl: expected an integer").  On success p and meta
+ * are filled (p's counts recomputed); on failure they hold nothing to
+ * free.
  */
 int	plan_from_json(const char *json, size_t len, struct plan *,
 	    struct plan_meta *, struct err *);
