@@ -21,6 +21,8 @@
 
 #define DOC		"docs/plan-json.md"
 #define SHA		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+#define TOKEN_NOTE	"a stale Easy DKIM token, kept: ses.prune_stale_tokens " \
+			"is not set"
 #define SPF_NOTE	"the live SPF record is equivalent (it differs only in " \
 			"spacing, case, order or string splitting) and is left " \
 			"as it is"
@@ -123,6 +125,23 @@ fixture(struct plan *p)
 	    "\"v=spf1  -all\"", NULL);
 	set(&c->after, "example.org.", "TXT", 900, "\"v=spf1  -all\"", NULL);
 	add_change(p, 1, PLAN_NONE, RECORD_DKIM, "example.org", NULL);
+	/* Stale Easy DKIM tokens with routing policies: one kept, one
+	 * deleted, whose DELETE must repeat every routing field. */
+	c = add_change(p, 1, PLAN_NONE, RECORD_DKIM, "example.org", TOKEN_NOTE);
+	set(&c->before, "tok1._domainkey.example.org.", "CNAME", 1800,
+	    "tok1.dkim.amazonses.com", NULL);
+	rrset_field_set(&c->before, RRSET_SET_IDENTIFIER, "blue");
+	rrset_field_set(&c->before, RRSET_WEIGHT, "10");
+	rrset_copy(&c->after, &c->before);
+	c = add_change(p, 1, PLAN_DELETE, RECORD_DKIM, "example.org", NULL);
+	set(&c->before, "tok2._domainkey.example.org.", "CNAME", 300,
+	    "tok2.dkim.amazonses.com", NULL);
+	rrset_field_set(&c->before, RRSET_SET_IDENTIFIER, "near");
+	rrset_field_set(&c->before, RRSET_GEOPROX_LATITUDE, "49.22");
+	rrset_field_set(&c->before, RRSET_GEOPROX_LONGITUDE, "-74.01");
+	rrset_field_set(&c->before, RRSET_GEOPROX_BIAS, "-20");
+	rrset_field_set(&c->before, RRSET_HEALTH_CHECK,
+	    "abcdef11-2222-3333-4444-555555fedcba");
 	plan_count(p);
 }
 
@@ -229,7 +248,7 @@ START_TEST(round_trip)
 	ck_assert_uint_eq(q.nchanges, p.nchanges);
 	ck_assert_uint_eq(q.nadd, 1);
 	ck_assert_uint_eq(q.nchange, 2);
-	ck_assert_uint_eq(q.ndestroy, 1);
+	ck_assert_uint_eq(q.ndestroy, 2);
 	for (i = 0; i < p.nchanges; i++) {
 		const struct plan_change	*a = &p.changes[i];
 		const struct plan_change	*b = &q.changes[i];
@@ -493,10 +512,12 @@ put_raw(struct buf *b, const char *mark, const char *text)
 }
 
 static const char RSET_CREATE[] = "{\"name\": \"_dmarc.example.com.\", "
-    "\"type\": \"TXT\", \"ttl\": 1, \"values\": [\"\\\"x\\\"\"]}";
+    "\"type\": \"TXT\", \"ttl\": 1, \"values\": [\"\\\"x\\\"\"], "
+    "\"routing\": null}";
 static const char RSET_SPF_BEFORE[] = "{\"name\": \"example.com.\", "
     "\"type\": \"TXT\", \"ttl\": 300, \"values\": "
-    "[\"\\\"google-site-verification=abc\\\"\", \"\\\"v=spf1 ~all\\\"\"]}";
+    "[\"\\\"google-site-verification=abc\\\"\", \"\\\"v=spf1 ~all\\\"\"], "
+    "\"routing\": null}";
 
 /* A stage, in full, for the cases that put one where it does not belong. */
 #define STAGE_JSON(number, from, policy, testing, pct, next) \
@@ -508,14 +529,26 @@ static const char RSET_SPF_BEFORE[] = "{\"name\": \"example.com.\", "
 #define STAGE_0		STAGE_JSON("0", "null", "null", "false", "null", \
 			    "\"2026-12-01\"")
 
+/* A routing object of a weighted set. */
+#define ROUTING_W	"{\"set_identifier\": \"a\", \"weight\": \"1\", " \
+	"\"region\": null, \"geo_continent_code\": null, " \
+	"\"geo_country_code\": null, \"geo_subdivision_code\": null, " \
+	"\"failover\": null, \"multivalue_answer\": null, " \
+	"\"health_check_id\": null, \"traffic_policy_instance_id\": null, " \
+	"\"cidr_collection_id\": null, \"cidr_location_name\": null, " \
+	"\"geoproximity_aws_region\": null, " \
+	"\"geoproximity_local_zone_group\": null, " \
+	"\"geoproximity_latitude\": null, \"geoproximity_longitude\": null, " \
+	"\"geoproximity_bias\": null}"
+
 static const struct bad_case bad_cases[] = {
 	/* the version, first */
 	{ { { "format_version", "1" } },
 	  "format_version: unsupported version 1 (this mailauth reads "
-	  "version 2)" },
-	{ { { "format_version", "3" }, { "+future", "true" } },
-	  "format_version: unsupported version 3 (this mailauth reads "
-	  "version 2)" },
+	  "versions 2 and 3)" },
+	{ { { "format_version", "4" }, { "+future", "true" } },
+	  "format_version: unsupported version 4 (this mailauth reads "
+	  "versions 2 and 3)" },
 	{ { { "format_version", NULL } }, "format_version: missing" },
 	{ { { "format_version", "\"1\"" } },
 	  "format_version: expected an integer" },
@@ -571,7 +604,7 @@ static const struct bad_case bad_cases[] = {
 	{ { { "summary.add", "5" } },
 	  "summary.add: 5, but 1 change has action 'create'" },
 	{ { { "summary.destroy", "0" } },
-	  "summary.destroy: 0, but 1 change has action 'delete'" },
+	  "summary.destroy: 0, but 2 changes have action 'delete'" },
 	{ { { "summary.change", "-2" } },
 	  "summary.change: out of range (0 to 2147483647)" },
 	/* names, kinds, actions */
@@ -742,6 +775,35 @@ static const struct bad_case bad_cases[] = {
 	    { "changes[4].stage", STAGE_JSON("0", "null", "null", "false",
 	    "0", "\"2026-12-01\"") } },
 	  "changes[4].stage.pct: expected null when number is 0" },
+	/* routing fields (changes[6] is a weighted set, kept) */
+	{ { { "changes[6].before.routing", NULL } },
+	  "changes[6].before.routing: missing" },
+	{ { { "changes[6].before.routing", "[]" } },
+	  "changes[6].before.routing: expected an object or null" },
+	{ { { "changes[6].before.routing.weight", "7" } },
+	  "changes[6].before.routing.weight: expected a string or null" },
+	{ { { "changes[6].before.routing.weight", "\"\"" } },
+	  "changes[6].before.routing.weight: expected a non-empty string" },
+	{ { { "changes[6].before.routing.region", NULL } },
+	  "changes[6].before.routing.region: missing" },
+	{ { { "changes[6].before.routing.+colour", "1" } },
+	  "changes[6].before.routing: unknown field 'colour'" },
+	{ { { "changes[6].before.routing.set_identifier", "null" },
+	    { "changes[6].before.routing.weight", "null" } },
+	  "changes[6].before.routing: no routing field is set (a simple "
+	  "record set has routing null)" },
+	{ { { "changes[6].after.routing.weight", "\"20\"" } },
+	  "changes[6].after: differs from before, but the action is 'none'" },
+	{ { { "changes[6].after.routing", "null" } },
+	  "changes[6].after: differs from before, but the action is 'none'" },
+	/* routing only on a set deleted or left alone */
+	{ { { "changes[0].after.routing", ROUTING_W } },
+	  "changes[0].after.routing: expected null for action 'create'" },
+	{ { { "changes[1].after.routing", ROUTING_W } },
+	  "changes[1].after.routing: expected null for action 'update'" },
+	{ { { "changes[1].before.routing", ROUTING_W } },
+	  "changes[1].before.routing: expected null for action 'update'" },
+	{ { { "changes[3].before.routing", ROUTING_W } }, NULL },
 	/* nesting */
 	{ { { "changes[0].note", "[[[[1]]]]" } },
 	  "changes[0].note: expected a string or null" },
@@ -786,6 +848,63 @@ START_TEST(malformed_fields)
 	cJSON_Delete(root);
 	buf_release(&doc);
 	free(text);
+}
+END_TEST
+
+/*
+ * A version 2 plan (no routing fields) is read, its sets simple ones; in
+ * version 2 a routing field is unknown.
+ */
+START_TEST(version_2_read)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 one = BUF_INIT, two = BUF_INIT;
+	struct err	 err;
+	const char	*s, *at;
+	size_t		 i;
+
+	fixture(&p);
+	/* Without the routing-policy sets, which version 2 cannot hold. */
+	for (i = 6; i < p.nchanges; i++) {
+		rrset_release(&p.changes[i].before);
+		rrset_release(&p.changes[i].after);
+		free(p.changes[i].note);
+		free(p.changes[i].domain);
+	}
+	p.nchanges = 6;
+	plan_count(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &one);
+	/* Version 2's text: no "routing" lines, its version number. */
+	for (s = buf_str(&one); (at = strstr(s, ",\n\t\t\t\t\"routing\":\tnull"))
+	    != NULL; s = at + strlen(",\n\t\t\t\t\"routing\":\tnull"))
+		buf_add(&two, s, (size_t)(at - s));
+	buf_adds(&two, s);
+	at = strstr(buf_str(&two), "\"format_version\":\t3");
+	ck_assert_ptr_nonnull(at);
+	two.data[at - two.data + strlen("\"format_version\":\t")] = '2';
+	ck_assert_ptr_null(strstr(buf_str(&two), "routing"));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(two.data, two.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(n.format_version, 2);
+	ck_assert_uint_eq(q.nchanges, 6);
+	for (i = 0; i < 6; i++) {
+		assert_rrset_eq(&p.changes[i].before, &q.changes[i].before);
+		assert_rrset_eq(&p.changes[i].after, &q.changes[i].after);
+	}
+	plan_release(&q);
+	plan_meta_release(&n);
+	/* A routing field in a version 2 plan is refused. */
+	at = strstr(buf_str(&one), "\"format_version\":\t3");
+	one.data[at - one.data + strlen("\"format_version\":\t")] = '2';
+	assert_fails(one.data, one.len,
+	    "changes[0].after: unknown field 'routing'", "version 2");
+	buf_release(&one);
+	buf_release(&two);
+	plan_release(&p);
+	plan_meta_release(&m);
 }
 END_TEST
 
@@ -907,8 +1026,13 @@ START_TEST(markdown_small_plan)
 	    "`\"v=spf1  -all\"` | `\"v=spf1  -all\"` | the live SPF record "
 	    "is equivalent (it differs only in spacing, case, order or "
 	    "string splitting) and is left as it is |\n"
+	    "| `= no change` | `tok1._domainkey.example.org` | CNAME | 1800 | "
+	    "`tok1.dkim.amazonses.com` | `tok1.dkim.amazonses.com` | a stale "
+	    "Easy DKIM token, kept\\: ses.prune\\_stale\\_tokens is not set |\n"
+	    "| **`- delete`** | `tok2._domainkey.example.org` | CNAME | 300 | "
+	    "`tok2.dkim.amazonses.com` |  |  |\n"
 	    "\n"
-	    "**Plan:** 1 to add, 2 to change, **1 to destroy**.\n");
+	    "**Plan:** 1 to add, 2 to change, **2 to destroy**.\n");
 	assert_tables_whole(buf_str(&out));
 	buf_release(&out);
 	plan_release(&p);
@@ -1223,6 +1347,7 @@ plan_json_suite(void)
 	tcase_add_test(tc, round_trip_escapes);
 	tcase_add_test(tc, round_trip_stages);
 	tcase_add_test(tc, empty_plan);
+	tcase_add_test(tc, version_2_read);
 	tcase_add_loop_test(tc, malformed_fields, 0,
 	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, malformed_documents);

@@ -130,6 +130,180 @@ parse_all(const char *body, size_t len, struct err *err)
 	return mask;
 }
 
+/* ---- routing policies ------------------------------------------------ */
+
+/* What rrsets_routing.xml holds: per set, its policy and one field. */
+static const struct {
+	const char		*name;
+	const char		*policy;	/* NULL: simple */
+	enum rrset_field	 field;
+	const char		*value;
+} routing_expect[] = {
+	{ "_dmarc.example.com.", "weighted", RRSET_WEIGHT, "10" },
+	{ "_dmarc.example.com.", "weighted", RRSET_HEALTH_CHECK,
+	  "abcdef11-2222-3333-4444-555555fedcba" },
+	{ "example.com.", "latency", RRSET_REGION, "ap-northeast-1" },
+	{ "example.com.", "geolocation", RRSET_GEO_COUNTRY, "DE" },
+	{ "example.com.", "geolocation", RRSET_GEO_SUBDIVISION, "WA" },
+	{ "example.com.", "geolocation", RRSET_GEO_CONTINENT, "EU" },
+	{ "mail.example.com.", "failover", RRSET_FAILOVER, "PRIMARY" },
+	{ "mail.example.com.", "failover", RRSET_SET_IDENTIFIER, "secondary" },
+	{ "s1._domainkey.example.com.", "multivalue answer", RRSET_MULTIVALUE,
+	  "true" },
+	{ "s2._domainkey.example.com.", "IP-based", RRSET_CIDR_LOCATION,
+	  "office" },
+	{ "s3._domainkey.example.com.", "geoproximity", RRSET_GEOPROX_LONGITUDE,
+	  "-74.01" },
+	{ "s4._domainkey.example.com.", "geoproximity", RRSET_GEOPROX_REGION,
+	  "eu-west-1" },
+	{ "s5._domainkey.example.com.", "geoproximity",
+	  RRSET_GEOPROX_LOCAL_ZONE, "us-west-2-lax-1" },
+	{ "www.example.com.", "traffic flow", RRSET_TRAFFIC_POLICY,
+	  "12345678-abcd-abcd-abcd-123456789012" },
+	{ "cdn.example.com.", "weighted", RRSET_WEIGHT, "1" },
+	{ "plain.example.com.", NULL, RRSET_SET_IDENTIFIER, NULL },
+};
+#define NROUTING	(sizeof(routing_expect) / sizeof(routing_expect[0]))
+
+static void
+load_routing(struct buf *b, struct rrset **sets, size_t *n)
+{
+	struct err	 err;
+	char		*a, *t, *c;
+	int		 truncated;
+
+	buf_reset(b);
+	ck_assert_int_eq(test_slurp(FIX "rrsets_routing.xml", b), 0);
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(r53_xml_parse_rrsets(b->data, b->len, sets, n,
+	    &truncated, &a, &t, &c, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(*n, NROUTING);
+}
+
+/* The i-th "<ResourceRecordSet>...</ResourceRecordSet>" of xml. */
+static char *
+nth_set(const char *xml, size_t i)
+{
+	const char	*p = xml, *end;
+
+	for (;;) {
+		p = strstr(p, "<ResourceRecordSet>");
+		ck_assert_ptr_nonnull(p);
+		end = strstr(p, "</ResourceRecordSet>");
+		ck_assert_ptr_nonnull(end);
+		end += strlen("</ResourceRecordSet>");
+		if (i-- == 0)
+			return xstrndup(p, (size_t)(end - p));
+		p = end;
+	}
+}
+
+/* s with xmlTextWriter's "&quot;" back as '"' (the same XML text). */
+static char *
+unquot(char *s)
+{
+	char	*p;
+
+	while ((p = strstr(s, "&quot;")) != NULL) {
+		*p = '"';
+		memmove(p + 1, p + 6, strlen(p + 6) + 1);
+	}
+	return s;
+}
+
+START_TEST(test_xml_routing_parse)
+{
+	struct buf	 b = BUF_INIT;
+	struct rrset	*sets;
+	size_t		 n, i;
+
+	load_routing(&b, &sets, &n);
+	for (i = 0; i < n; i++) {
+		const char	*policy = rrset_policy(&sets[i]);
+
+		ck_assert_str_eq(sets[i].name, routing_expect[i].name);
+		if (routing_expect[i].policy == NULL)
+			ck_assert_ptr_null(policy);
+		else
+			ck_assert_msg(policy != NULL &&
+			    strcmp(policy, routing_expect[i].policy) == 0,
+			    "set %zu: policy %s, want %s", i,
+			    policy != NULL ? policy : "none",
+			    routing_expect[i].policy);
+		if (routing_expect[i].value == NULL)
+			ck_assert_ptr_null(
+			    sets[i].routing[routing_expect[i].field]);
+		else
+			ck_assert_pstr_eq(
+			    sets[i].routing[routing_expect[i].field],
+			    routing_expect[i].value);
+	}
+	/* The rest of what a few sets hold. */
+	ck_assert_str_eq(sets[0].routing[RRSET_SET_IDENTIFIER], "blue");
+	ck_assert_ptr_null(sets[0].routing[RRSET_HEALTH_CHECK]);
+	ck_assert_str_eq(sets[4].routing[RRSET_GEO_COUNTRY], "US");
+	ck_assert_ptr_null(sets[4].routing[RRSET_GEO_CONTINENT]);
+	ck_assert_str_eq(sets[9].routing[RRSET_CIDR_COLLECTION],
+	    "c8c02a84-aaaa-bbbb-cccc-ddddeeeeffff");
+	ck_assert_str_eq(sets[10].routing[RRSET_GEOPROX_LATITUDE], "49.22");
+	ck_assert_str_eq(sets[10].routing[RRSET_GEOPROX_BIAS], "-20");
+	ck_assert_str_eq(sets[14].alias_target,
+	    "d111111abcdef8.cloudfront.net.");
+	ck_assert_str_eq(sets[14].alias_zone, "Z2FDTNDATAQYW2");
+	ck_assert_str_eq(sets[14].alias_health, "false");
+	/* Sets that differ only in a routing field are different sets. */
+	ck_assert(!rrset_equal(&sets[3], &sets[4]));
+	r53_rrsets_release(sets, n);
+	buf_release(&b);
+}
+END_TEST
+
+/*
+ * A DELETE repeats every field Route 53 returned, in its schema's order:
+ * each set written is, byte for byte, the set as the response had it, and
+ * reads back equal.
+ */
+START_TEST(test_xml_routing_write)
+{
+	struct buf		 b = BUF_INIT, batch = BUF_INIT, again = BUF_INIT;
+	struct r53_change	 changes[NROUTING];
+	struct rrset		*sets, *back;
+	struct err		 err;
+	size_t			 n, nback, i;
+	char			*want, *got, *a, *t, *c;
+	int			 truncated;
+
+	load_routing(&b, &sets, &n);
+	for (i = 0; i < n; i++) {
+		changes[i].action = R53_DELETE;
+		changes[i].rrset = &sets[i];
+	}
+	r53_xml_build_change_batch(NULL, changes, n, &batch);
+	buf_adds(&again, "<ListResourceRecordSetsResponse><ResourceRecordSets>");
+	for (i = 0; i < n; i++) {
+		want = nth_set(buf_str(&b), i);
+		got = unquot(nth_set(buf_str(&batch), i));
+		ck_assert_str_eq(got, want);
+		buf_adds(&again, got);
+		free(want);
+		free(got);
+	}
+	buf_adds(&again, "</ResourceRecordSets><IsTruncated>false</IsTruncated>"
+	    "</ListResourceRecordSetsResponse>");
+	memset(&err, 0, sizeof(err));
+	ck_assert_msg(r53_xml_parse_rrsets(again.data, again.len, &back, &nback,
+	    &truncated, &a, &t, &c, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(nback, n);
+	for (i = 0; i < n; i++)
+		ck_assert_msg(rrset_equal(&sets[i], &back[i]), "set %zu", i);
+	r53_rrsets_release(back, nback);
+	r53_rrsets_release(sets, n);
+	buf_release(&b);
+	buf_release(&batch);
+	buf_release(&again);
+}
+END_TEST
+
 static const struct {
 	const char	*body;
 	int		 mask;
@@ -622,6 +796,8 @@ route53_xml_suite(void)
 	tcase_add_loop_test(tc, test_xml_rrsets_bad, 0,
 	    sizeof(rrsets_bad) / sizeof(rrsets_bad[0]));
 	tcase_add_test(tc, test_xml_rrsets_values);
+	tcase_add_test(tc, test_xml_routing_parse);
+	tcase_add_test(tc, test_xml_routing_write);
 	tcase_add_loop_test(tc, test_xml_error_shapes, 0,
 	    sizeof(error_shapes) / sizeof(error_shapes[0]));
 	tcase_add_test(tc, test_xml_corpus);

@@ -3,7 +3,9 @@
  *
  * Pure code, no I/O.  A struct rrset is one Route 53 resource record set:
  * a name, a type, a TTL and values in Route 53's presentation format (a TXT
- * value is one or more quoted character-strings, e.g. "\"v=DMARC1; p=none\"").
+ * value is one or more quoted character-strings, e.g. "\"v=DMARC1; p=none\""),
+ * and every other field Route 53 returns (alias target, routing fields),
+ * so that a DELETE can name exactly the set Route 53 holds.
  *
  * Names: Route 53 returns names in lower case with a trailing dot, and every
  * character outside a-z, 0-9, '-' and '_' as a "\ooo" octal escape ('*' is
@@ -20,13 +22,59 @@ struct err;
 
 #define TXT_STRING_MAX	255	/* bytes in one character-string (RFC 1035) */
 
+/*
+ * The routing fields of a record set, in the order Route 53's schema
+ * places them (RRSET_TTL_AFTER: those before that one come before TTL and
+ * ResourceRecords, the others after AliasTarget).  A simple record set has
+ * none; a set with a routing policy has SetIdentifier and the field of its
+ * policy.  Each is kept as the text Route 53 returned, so a DELETE can
+ * repeat it exactly.
+ */
+enum rrset_field {
+	RRSET_SET_IDENTIFIER,
+	RRSET_WEIGHT,
+	RRSET_REGION,
+	RRSET_GEO_CONTINENT,
+	RRSET_GEO_COUNTRY,
+	RRSET_GEO_SUBDIVISION,
+	RRSET_FAILOVER,
+	RRSET_MULTIVALUE,
+	RRSET_HEALTH_CHECK,	/* = RRSET_TTL_AFTER */
+	RRSET_TRAFFIC_POLICY,
+	RRSET_CIDR_COLLECTION,
+	RRSET_CIDR_LOCATION,
+	RRSET_GEOPROX_REGION,
+	RRSET_GEOPROX_LOCAL_ZONE,
+	RRSET_GEOPROX_LATITUDE,
+	RRSET_GEOPROX_LONGITUDE,
+	RRSET_GEOPROX_BIAS,
+	RRSET_NFIELDS
+};
+#define RRSET_TTL_AFTER	RRSET_HEALTH_CHECK
+
+/* What one routing field is called where it is written. */
+struct rrset_field_name {
+	const char	*xml;		/* Route 53's element path, e.g.
+					 * "GeoLocation/CountryCode" */
+	const char	*json;		/* the saved plan's key, e.g.
+					 * "geo_country_code" */
+	const char	*policy;	/* the routing policy it makes, e.g.
+					 * "geolocation"; NULL for none */
+};
+
+/* The names of field f (f < RRSET_NFIELDS). */
+const struct rrset_field_name *rrset_field_name(enum rrset_field f);
+
 struct rrset {
 	char	 *name;		/* canonical (see dns_name_canon) */
 	char	 *type;		/* "TXT", "CNAME", "MX", ... */
 	long	  ttl;		/* -1 for alias records, which have none */
 	char	**values;	/* presentation format, as Route 53 has them */
 	size_t	  nvalues;
-	char	 *alias_target;	/* NULL unless an alias record */
+	char	 *alias_target;	/* NULL unless an alias record: DNSName */
+	char	 *alias_zone;	/* its AliasTarget HostedZoneId, or NULL */
+	char	 *alias_health;	/* its EvaluateTargetHealth text, or NULL */
+	char	 *routing[RRSET_NFIELDS];	/* NULL when absent */
 };
 
 void	rrset_init(struct rrset *, const char *name, const char *type,
@@ -34,8 +82,21 @@ void	rrset_init(struct rrset *, const char *name, const char *type,
 void	rrset_value_add(struct rrset *, const char *value);
 void	rrset_copy(struct rrset *dst, const struct rrset *src);
 void	rrset_release(struct rrset *);
-/* 1 when both have the same name, type, TTL and values in the same order. */
+/* Sets field f to value (copied; NULL clears it). */
+void	rrset_field_set(struct rrset *, enum rrset_field f, const char *value);
+/* 1 when both have the same name, type, TTL, values in the same order,
+ * alias target and routing fields. */
 int	rrset_equal(const struct rrset *, const struct rrset *);
+/* 1 when both have the same alias target and routing fields. */
+int	rrset_routing_equal(const struct rrset *, const struct rrset *);
+/*
+ * NULL for a simple record set (no routing field); else its routing
+ * policy as people name it: "weighted", "latency", "geolocation",
+ * "failover", "multivalue answer", "traffic flow", "IP-based",
+ * "geoproximity", or "health-checked" for a set with only a health check
+ * or "non-simple" with only a SetIdentifier.
+ */
+const char *rrset_policy(const struct rrset *);
 
 /*
  * Returns the canonical form of name (malloc'd): lower case, one trailing

@@ -152,6 +152,20 @@ const char *plan_change_name(const struct plan_change *);
 /* Recounts nadd, nchange and ndestroy from the changes' ops. */
 void	plan_count(struct plan *);
 
+/* --- record sets with a routing policy (src/plan/routing.c) --- */
+
+/*
+ * Refuses a managed name that holds a record set with a routing policy
+ * (rrset_policy() not NULL) of a type mailauth would write there for want
+ * (MX at a MAIL FROM domain, else TXT and CNAME): one error in d naming
+ * the first such set (name, type, SetIdentifier, policy), how many more
+ * there are, and what to do.  plan_diff() calls it for every name it
+ * would write, so such a plan stops with nothing sent.  Returns -1 when
+ * it added the error, else 0.
+ */
+int	plan_routing_check(const struct desired *want, const struct live *l,
+	    struct diags *d);
+
 /* --- safety guard (src/plan/guard.c) --- */
 
 /*
@@ -179,10 +193,12 @@ void	plan_render_markdown(const struct plan *, struct buf *out);
 /* --- saved plans (src/plan/json_write.c, json_read.c; the format is
  * docs/plan-json.md) --- */
 
-#define PLAN_FORMAT_VERSION	2	/* 2: changes[].stage */
+#define PLAN_FORMAT_VERSION	3	/* 2: changes[].stage; 3: the
+					 * routing of before and after */
 
 struct plan_meta {
-	int	 format_version;	/* PLAN_FORMAT_VERSION */
+	int	 format_version;	/* PLAN_FORMAT_VERSION, or 2 for a
+					 * plan read from version 2 */
 	char	*mailauth_version;
 	char	*config_path;		/* as given with -c */
 	char	 config_sha256[65];	/* lower-case hex of the file's bytes */
@@ -195,11 +211,13 @@ void	plan_meta_release(struct plan_meta *);
 void	plan_to_json(const struct plan *, const struct plan_meta *,
 	    struct buf *out);
 /*
- * Parses a saved plan.  The text is untrusted: anything but a document of
- * a known format version with every field present and well-typed fails
- * with err naming the field ("changes[3].before.ttl: expected an
- * integer").  On success p and meta are filled (p's counts recomputed);
- * on failure they hold nothing to free.
+ * Parses a saved plan, of version PLAN_FORMAT_VERSION or 2 (whose sets
+ * are simple ones: it has no routing fields).  The text is untrusted:
+ * anything but a document of a known format version with every field
+ * present and well-typed fails with err naming the field
+ * ("changes[3].before.ttl: expected an integer").  On success p and meta
+ * are filled (p's counts recomputed); on failure they hold nothing to
+ * free.
  */
 int	plan_from_json(const char *json, size_t len, struct plan *,
 	    struct plan_meta *, struct err *);

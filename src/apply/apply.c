@@ -35,8 +35,7 @@ same_set(const struct rrset *a, const struct rrset *b)
 	int	 same = 1;
 
 	if (strcmp(a->type, b->type) != 0 || a->ttl != b->ttl ||
-	    a->nvalues != b->nvalues || (a->alias_target == NULL) !=
-	    (b->alias_target == NULL))
+	    a->nvalues != b->nvalues || !rrset_routing_equal(a, b))
 		return 0;
 	used = xcalloc(a->nvalues + 1, 1);
 	for (i = 0; i < a->nvalues && same; i++) {

@@ -350,7 +350,8 @@ diff_one(const struct desired *want, const struct live *l,
 		rc = 0;
 		goto out;
 	}
-	if (classify(want, l, display, &at, d) == -1)
+	if (plan_routing_check(want, l, d) == -1 ||
+	    classify(want, l, display, &at, d) == -1)
 		goto out;
 	if (want->kind == RECORD_MAIL_FROM)
 		rc = want_mx(want, l, display, c, d);

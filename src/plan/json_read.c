@@ -50,6 +50,10 @@ static const char *const stage_fields[] = {
 };
 static const char *const zone_fields[] = { "id", "name", NULL };
 static const char *const rrset_fields[] = {
+	"name", "type", "ttl", "values", "routing", NULL
+};
+/* Version 2 had no routing fields: a set in it is a simple one. */
+static const char *const rrset_fields_v2[] = {
 	"name", "type", "ttl", "values", NULL
 };
 
@@ -74,6 +78,7 @@ struct rd {
 	struct err	*err;
 	char		 path[256];
 	size_t		 len;
+	long		 version;	/* the document's format_version */
 };
 
 static size_t
@@ -413,6 +418,37 @@ check_type(struct rd *r, const char *type)
 	return -1;
 }
 
+/*
+ * The routing fields of a set (v3): null for a simple set, else an object
+ * with every field, each a non-empty string or null, at least one set.
+ */
+static int
+read_routing(struct rd *r, const cJSON *o, struct rrset *rs)
+{
+	const char	*names[RRSET_NFIELDS + 1];
+	const cJSON	*v;
+	size_t		 mark, i;
+
+	for (i = 0; i < RRSET_NFIELDS; i++)
+		names[i] = rrset_field_name(i)->json;
+	names[RRSET_NFIELDS] = NULL;
+	if ((v = enter_object(r, o, "routing", 1, names, &mark)) == NULL)
+		return -1;
+	if (cJSON_IsNull(v)) {
+		leave(r, mark);
+		return 0;
+	}
+	for (i = 0; i < RRSET_NFIELDS; i++)
+		if (get_str(r, v, names[i], F_NULL | F_NONEMPTY,
+		    &rs->routing[i]) == -1)
+			return -1;
+	if (rrset_policy(rs) == NULL)
+		return fail(r, "no routing field is set (a simple record set "
+		    "has routing null)");
+	leave(r, mark);
+	return 0;
+}
+
 /* The record set at key of o into rs; rs->name stays NULL for null. */
 static int
 read_rrset(struct rd *r, const cJSON *o, const char *key, struct rrset *rs)
@@ -421,7 +457,8 @@ read_rrset(struct rd *r, const cJSON *o, const char *key, struct rrset *rs)
 	size_t		 mark, mark2, i;
 	char		*s;
 
-	if ((v = enter_object(r, o, key, 1, rrset_fields, &mark)) == NULL)
+	if ((v = enter_object(r, o, key, 1, r->version == 2 ? rrset_fields_v2 :
+	    rrset_fields, &mark)) == NULL)
 		return -1;
 	if (cJSON_IsNull(v)) {
 		leave(r, mark);
@@ -452,6 +489,9 @@ read_rrset(struct rd *r, const cJSON *o, const char *key, struct rrset *rs)
 	}
 	if (strcmp(rs->type, "CNAME") == 0 && rs->nvalues != 1)
 		return fail(r, "a CNAME record set holds exactly one value");
+	leave(r, mark2);
+	if (r->version != 2 && read_routing(r, v, rs) == -1)
+		return -1;
 	leave(r, mark);
 	return 0;
 }
@@ -507,6 +547,33 @@ out:
 	free(id);
 	free(name);
 	return rc;
+}
+
+/*
+ * Routing fields only where a plan can have them: on the set a delete
+ * removes and on a set left as it is (a stale Easy DKIM token).  A set
+ * mailauth creates, and both sides of an update, are simple: plan refuses
+ * to replace a set with a routing policy.
+ */
+static int
+check_routing(struct rd *r, const struct plan_change *c)
+{
+	size_t	 mark;
+
+	if (c->op == PLAN_UPDATE && rrset_policy(&c->before) != NULL) {
+		mark = enter(r, ".before.routing");
+		fail(r, "expected null for action 'update'");
+		leave(r, mark);
+		return -1;
+	}
+	if ((c->op == PLAN_UPDATE || c->op == PLAN_CREATE) &&
+	    rrset_policy(&c->after) != NULL) {
+		mark = enter(r, ".after.routing");
+		fail(r, "expected null for action '%s'", plan_json_op_name(c->op));
+		leave(r, mark);
+		return -1;
+	}
+	return 0;
 }
 
 /* before and after as the action wants them. */
@@ -792,6 +859,7 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 	    read_rrset(r, o, "before", &c->before) == -1 ||
 	    read_rrset(r, o, "after", &c->after) == -1 ||
 	    check_action(r, c, action) == -1 ||
+	    check_routing(r, c) == -1 ||
 	    check_shown(r, c, name, type, ttl, ttlnull) == -1)
 		goto out;
 	if (name != NULL && !dns_name_in_zone(name, p->zones[*idx].name)) {
@@ -992,12 +1060,14 @@ plan_from_json(const char *json, size_t len, struct plan *p,
 	if (get_int(&r, root, "format_version", TTL_MAX, &version,
 	    NULL) == -1)
 		goto out;
-	if (version != PLAN_FORMAT_VERSION) {
+	if (version != PLAN_FORMAT_VERSION && version != 2) {
 		fail(&r, "format_version: unsupported version %ld (this "
-		    "mailauth reads version %d)", version, PLAN_FORMAT_VERSION);
+		    "mailauth reads versions 2 and %d)", version,
+		    PLAN_FORMAT_VERSION);
 		goto out;
 	}
-	meta->format_version = PLAN_FORMAT_VERSION;
+	r.version = version;
+	meta->format_version = (int)version;
 	if (check_fields(&r, root, top_fields) == -1 ||
 	    read_meta(&r, root, meta) == -1 ||
 	    read_changes(&r, root, p) == -1)

@@ -65,6 +65,21 @@ add_str_or_null(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 }
 
+/* The routing fields of rs, or null for a simple record set. */
+static cJSON *
+routing_json(const struct rrset *rs)
+{
+	cJSON	*o;
+	size_t	 i;
+
+	if (rrset_policy(rs) == NULL)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	for (i = 0; i < RRSET_NFIELDS; i++)
+		add_str_or_null(o, rrset_field_name(i)->json, rs->routing[i]);
+	return o;
+}
+
 static cJSON *
 rrset_json(const struct rrset *rs)
 {
@@ -80,6 +95,7 @@ rrset_json(const struct rrset *rs)
 	values = cJSON_AddArrayToObject(o, "values");
 	for (i = 0; i < rs->nvalues; i++)
 		cJSON_AddItemToArray(values, cJSON_CreateString(rs->values[i]));
+	cJSON_AddItemToObject(o, "routing", routing_json(rs));
 	return o;
 }
 

@@ -7,6 +7,9 @@
  * declares a DTD at all is refused as soon as the parser reaches it, before
  * any entity can be declared.  Elements are found by local name so that
  * documents of older API versions (other namespaces) parse the same way.
+ * A record set is read whole (routing fields and AliasTarget included) and
+ * written back in the order of Route 53's schema, so a DELETE of a set
+ * read from Route 53 matches it.
  */
 #include <errno.h>
 #include <limits.h>
@@ -300,6 +303,39 @@ out:
 	return rc;
 }
 
+/* The element at path ("A/B/C", local names) below n, or NULL. */
+static xmlNode *
+at_path(const xmlNode *n, const char *path)
+{
+	char	 part[64];
+	size_t	 len;
+
+	while (n != NULL && *path != '\0') {
+		len = strcspn(path, "/");
+		if (len >= sizeof(part))
+			return NULL;
+		memcpy(part, path, len);
+		part[len] = '\0';
+		n = xml_child(n, part);
+		path += len + (path[len] == '/');
+	}
+	return (xmlNode *)n;
+}
+
+/* The routing fields and the rest of AliasTarget, as Route 53 wrote them. */
+static void
+routing_from(const xmlNode *n, const xmlNode *alias, struct rrset *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < RRSET_NFIELDS; i++)
+		rs->routing[i] = text(at_path(n, rrset_field_name(i)->xml));
+	if (alias != NULL) {
+		rs->alias_zone = child_text(alias, "HostedZoneId");
+		rs->alias_health = child_text(alias, "EvaluateTargetHealth");
+	}
+}
+
 static int
 rrset_from(const xmlNode *n, struct rrset *rs, struct err *err)
 {
@@ -333,6 +369,7 @@ rrset_from(const xmlNode *n, struct rrset *rs, struct err *err)
 			goto out;
 		}
 	}
+	routing_from(n, alias, rs);
 	for (rr = xml_child(xml_child(n, "ResourceRecords"), "ResourceRecord");
 	    rr != NULL; rr = next_named(rr)) {
 		if ((v = xml_child(rr, "Value")) == NULL)
@@ -486,6 +523,63 @@ element(xmlTextWriter *w, const char *name, const char *content)
 	wr(xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST content));
 }
 
+/* The number of leading path components ("A/B/") a and b share. */
+static size_t
+shared_parents(const char *a, const char *b)
+{
+	size_t	 n = 0, i;
+
+	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
+		if (a[i] == '/')
+			n++;
+	return n;
+}
+
+static size_t
+parents(const char *path)
+{
+	size_t	 n = 0;
+
+	for (; *path != '\0'; path++)
+		n += *path == '/';
+	return n;
+}
+
+/*
+ * Writes the routing fields [from, to) that are set, opening and closing
+ * their parent elements (GeoLocation, Coordinates, ...) as the paths go.
+ */
+static void
+write_routing(xmlTextWriter *w, const struct rrset *rs, size_t from,
+    size_t to)
+{
+	const char	*open = "", *path, *p;
+	size_t		 i, depth = 0, keep, k;
+
+	for (i = from; i < to; i++) {
+		if (rs->routing[i] == NULL)
+			continue;
+		path = rrset_field_name(i)->xml;
+		keep = shared_parents(open, path);
+		for (; depth > keep; depth--)
+			wr(xmlTextWriterEndElement(w));
+		for (p = path, k = 0; k < depth; k++)
+			p = strchr(p, '/') + 1;
+		for (; depth < parents(path); depth++) {
+			char	 part[64];
+			size_t	 len = strcspn(p, "/");
+
+			snprintf(part, sizeof(part), "%.*s", (int)len, p);
+			wr(xmlTextWriterStartElement(w, BAD_CAST part));
+			p += len + 1;
+		}
+		element(w, p, rs->routing[i]);
+		open = path;
+	}
+	for (; depth > 0; depth--)
+		wr(xmlTextWriterEndElement(w));
+}
+
 static void
 write_rrset(xmlTextWriter *w, const struct rrset *rs)
 {
@@ -495,6 +589,7 @@ write_rrset(xmlTextWriter *w, const struct rrset *rs)
 	wr(xmlTextWriterStartElement(w, BAD_CAST "ResourceRecordSet"));
 	element(w, "Name", rs->name);
 	element(w, "Type", rs->type);
+	write_routing(w, rs, 0, RRSET_TTL_AFTER);
 	if (rs->ttl >= 0) {
 		snprintf(ttl, sizeof(ttl), "%ld", rs->ttl);
 		element(w, "TTL", ttl);
@@ -509,6 +604,16 @@ write_rrset(xmlTextWriter *w, const struct rrset *rs)
 		}
 		wr(xmlTextWriterEndElement(w));
 	}
+	if (rs->alias_target != NULL) {
+		wr(xmlTextWriterStartElement(w, BAD_CAST "AliasTarget"));
+		if (rs->alias_zone != NULL)
+			element(w, "HostedZoneId", rs->alias_zone);
+		element(w, "DNSName", rs->alias_target);
+		if (rs->alias_health != NULL)
+			element(w, "EvaluateTargetHealth", rs->alias_health);
+		wr(xmlTextWriterEndElement(w));
+	}
+	write_routing(w, rs, RRSET_TTL_AFTER, RRSET_NFIELDS);
 	wr(xmlTextWriterEndElement(w));
 }
 

@@ -30,7 +30,7 @@ MAN = os.path.join(TOP, "docs", "mailauth.1")
 # option parser (src/cli/cli.c) and commands that make no AWS request.
 MESSAGE_FILES = ["src/route53/*.c", "src/aws/*.c", "src/creds/*.c", "src/sts/*.c", "src/s3/*.c",
                  "src/http/*.c", "src/apply/*.c", "src/live/*.c", "src/plan/build.c",
-                 "src/cli/aws.c", "src/cli/common.c",
+                 "src/plan/routing.c", "src/cli/aws.c", "src/cli/common.c",
                  "src/cli/cmd-plan.c", "src/cli/cmd-apply.c", "src/cli/cmd-whoami.c"]
 DOC_FILES = ["docs/troubleshooting.md", "docs/credentials.md", "docs/network.md", "docs/commands.md"]
 
