@@ -47,25 +47,10 @@ next_named(const xmlNode *n)
 	return NULL;
 }
 
-/* The text of n, malloc'd, exactly as written; NULL when n is NULL. */
-static char *
-text(const xmlNode *n)
-{
-	xmlChar	*t;
-	char	*s;
-
-	if (n == NULL)
-		return NULL;
-	t = xmlNodeGetContent(n);
-	s = xstrdup(t != NULL ? (const char *)t : "");
-	xmlFree(t);
-	return s;
-}
-
 static char *
 child_text(const xmlNode *parent, const char *name)
 {
-	return text(xml_child(parent, name));
+	return xml_text(xml_child(parent, name));
 }
 
 /* The root element if its local name is one of names (NULL-terminated). */
@@ -265,7 +250,7 @@ name_servers_from(const xmlNode *root, struct r53_zone *z, struct err *err)
 
 	ns = xml_child(xml_child(root, "DelegationSet"), "NameServers");
 	for (ns = xml_child(ns, "NameServer"); ns != NULL; ns = next_named(ns)) {
-		t = text(ns);
+		t = xml_text(ns);
 		c = canon_or_err("NameServer", t, err);
 		free(t);
 		if (c == NULL)
@@ -329,7 +314,7 @@ routing_from(const xmlNode *n, const xmlNode *alias, struct rrset *rs)
 	size_t	 i;
 
 	for (i = 0; i < RRSET_NFIELDS; i++)
-		rs->routing[i] = text(at_path(n, rrset_field_name(i)->xml));
+		rs->routing[i] = xml_text(at_path(n, rrset_field_name(i)->xml));
 	if (alias != NULL) {
 		rs->alias_zone = child_text(alias, "HostedZoneId");
 		rs->alias_health = child_text(alias, "EvaluateTargetHealth");
@@ -374,7 +359,7 @@ rrset_from(const xmlNode *n, struct rrset *rs, struct err *err)
 	    rr != NULL; rr = next_named(rr)) {
 		if ((v = xml_child(rr, "Value")) == NULL)
 			continue;
-		value = text(v);
+		value = xml_text(v);
 		rrset_value_add(rs, value);
 		free(value);
 	}
