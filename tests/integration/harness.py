@@ -20,6 +20,8 @@ import urllib.request
 
 import boto3
 
+from strict import StrictPeer
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("MAILAUTH_BIN", os.path.join(TOP, "build", "mailauth")))
 
@@ -34,11 +36,13 @@ def free_port():
 
 
 class Moto:
-    """A moto server on a free loopback port, for the whole run."""
+    """A moto server on a free loopback port, for the whole run, behind
+    the strict peer (strict.py): .url is the peer, which refuses what
+    Route 53 refuses; .direct is moto itself."""
 
     def __init__(self):
         self.port = free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.direct = "http://127.0.0.1:%d" % self.port
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
@@ -46,19 +50,22 @@ class Moto:
         deadline = time.time() + 60
         while True:
             try:
-                urllib.request.urlopen(self.url + "/moto-api/", timeout=2).read()
+                urllib.request.urlopen(self.direct + "/moto-api/", timeout=2).read()
                 break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.proc.poll() is not None or time.time() > deadline:
                     self.log.seek(0)
                     raise RuntimeError("moto server did not start:\n" + self.log.read().decode(errors="replace"))
                 time.sleep(0.2)
+        self.peer = StrictPeer(self.direct)
+        self.url = self.peer.url
 
     def reset(self):
-        req = urllib.request.Request(self.url + "/moto-api/reset", method="POST", data=b"")
+        req = urllib.request.Request(self.direct + "/moto-api/reset", method="POST", data=b"")
         urllib.request.urlopen(req, timeout=10).read()
 
     def stop(self):
+        self.peer.stop()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
