@@ -2,9 +2,11 @@
 inspect it, the real mailauth binary in between.
 
 moto is an independent Route 53 implementation: tests seed zones and check
-results through boto3, never by reading mailauth's own output back.  A small
-recording proxy sits in front of moto when a test must count requests, see
-headers, or inject a Route 53 error response.
+results through boto3, never by reading mailauth's own output back.  Every
+request, boto3's included, goes through the strict peer (strict.py), which
+refuses what Route 53 refuses and moto would let through.  A small recording
+proxy sits in front of it when a test must count requests, see headers, or
+inject a Route 53 error response.
 """
 import http.server
 import os
