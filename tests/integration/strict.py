@@ -15,9 +15,9 @@ Everything else goes to moto unchanged.
 """
 import http.client
 import http.server
+import re
 import threading
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
@@ -28,8 +28,6 @@ ZONES_PAGE = 100        # ListHostedZonesByName's default and largest MaxItems
 TXT_STRING_MAX = 255
 HOP_HEADERS = ("content-length", "transfer-encoding", "connection", "keep-alive", "date", "server")
 
-# The fields that, beside name and type, make a record set what it is; a
-# DELETE must name each as the live set holds it.
 XML = [("Content-Type", "text/xml")]
 # moto tells services and accounts apart by the credential in the
 # Authorization header, whose signature it does not check: the peer reads
@@ -37,6 +35,8 @@ XML = [("Content-Type", "text/xml")]
 MOTO_AUTH = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/route53/aws4_request, "
              "SignedHeaders=host, Signature=0")
 
+# The fields that, beside name, type, SetIdentifier, TTL and values, make a
+# record set what it is; a DELETE must name each as the live set holds it.
 ROUTING = ("Weight", "Region", "Failover", "GeoLocation", "GeoProximityLocation", "MultiValueAnswer",
            "HealthCheckId", "CidrRoutingConfig", "AliasTarget", "TrafficPolicyInstanceId")
 
@@ -58,8 +58,9 @@ def _text(el, name):
 
 
 def dns_name(name):
-    """A name as Route 53 compares it: lower case, one trailing dot."""
-    name = name.strip().lower()
+    """A name as Route 53 compares it: its octal escapes decoded ("\\052"
+    is "*"), lower case, one trailing dot."""
+    name = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), name.strip()).lower()
     return name if name.endswith(".") else name + "."
 
 

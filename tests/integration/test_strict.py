@@ -224,6 +224,9 @@ def test_strict_rules_as_route53_states_them(e):
     a = xml_set("a.example.com.", "TXT", ['"1"', '"2"'])
     # A DELETE names the values as a set, the name in any case.
     check(verdict([a], ("DELETE", xml_set("A.Example.COM", "TXT", ['"2"', '"1"']))) is None, "set, case")
+    # Route 53 writes a wildcard as its octal escape.
+    star = xml_set("*.example.com.", "TXT", ['"1"'])
+    check(verdict([star], ("DELETE", xml_set(r"\052.example.com.", "TXT", ['"1"']))) is None, "\\052")
     # Each change meets the state the earlier ones of the batch leave.
     check(verdict([], ("CREATE", a), ("DELETE", a), ("CREATE", a)) is None, "create, delete, create")
     check(verdict([a], ("DELETE", a), ("CREATE", xml_set("a.example.com.", "CNAME", ["t.example.net."]))) is None,
