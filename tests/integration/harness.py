@@ -2,9 +2,11 @@
 inspect it, the real mailauth binary in between.
 
 moto is an independent Route 53 implementation: tests seed zones and check
-results through boto3, never by reading mailauth's own output back.  A small
-recording proxy sits in front of moto when a test must count requests, see
-headers, or inject a Route 53 error response.
+results through boto3, never by reading mailauth's own output back.  Every
+request, boto3's included, goes through the strict peer (strict.py), which
+refuses what Route 53 refuses and moto would let through.  A small recording
+proxy sits in front of it when a test must count requests, see headers, or
+inject a Route 53 error response.
 """
 import http.server
 import os
@@ -20,6 +22,8 @@ import urllib.request
 
 import boto3
 
+from strict import StrictPeer
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("MAILAUTH_BIN", os.path.join(TOP, "build", "mailauth")))
 
@@ -34,11 +38,13 @@ def free_port():
 
 
 class Moto:
-    """A moto server on a free loopback port, for the whole run."""
+    """A moto server on a free loopback port, for the whole run, behind
+    the strict peer (strict.py): .url is the peer, which refuses what
+    Route 53 refuses; .direct is moto itself."""
 
     def __init__(self):
         self.port = free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.direct = "http://127.0.0.1:%d" % self.port
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
@@ -46,19 +52,22 @@ class Moto:
         deadline = time.time() + 60
         while True:
             try:
-                urllib.request.urlopen(self.url + "/moto-api/", timeout=2).read()
+                urllib.request.urlopen(self.direct + "/moto-api/", timeout=2).read()
                 break
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.proc.poll() is not None or time.time() > deadline:
                     self.log.seek(0)
                     raise RuntimeError("moto server did not start:\n" + self.log.read().decode(errors="replace"))
                 time.sleep(0.2)
+        self.peer = StrictPeer(self.direct)
+        self.url = self.peer.url
 
     def reset(self):
-        req = urllib.request.Request(self.url + "/moto-api/reset", method="POST", data=b"")
+        req = urllib.request.Request(self.direct + "/moto-api/reset", method="POST", data=b"")
         urllib.request.urlopen(req, timeout=10).read()
 
     def stop(self):
+        self.peer.stop()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
