@@ -515,7 +515,7 @@ START_TEST(read_errors)
 	ck_assert_int_eq(cfg_load(&cfg, FIXTURES "/config", &d), -1);
 	format_all(&d, &got);
 	ck_assert_str_eq(buf_str(&got), "cannot read '" FIXTURES
-	    "/config': Is a directory\n");
+	    "/config': it is a folder, not a regular file\n");
 	diags_release(&d);
 
 	/* Over 1 MiB: refused before parsing, from memory and from a file. */

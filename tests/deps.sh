@@ -4,7 +4,7 @@
 # boto3 for the Route 53 emulator (pip, only where no Python has them).
 set -eu
 
-pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev check ca-certificates openssl man-db"
+pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev check ca-certificates openssl man-db git"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -14,6 +14,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/apply.h"
+#include "mailauth/file.h"
 #include "mailauth/plan.h"
 #include "cli.h"
 
@@ -84,17 +85,19 @@ load_saved(const struct cli_global *g, const char *path, struct plan *plan,
 	const char	*config;
 	char		 now[65], chunk[65536];
 	size_t		 n;
-	int		 rc = -1;
+	int		 fd = -1, rc = -1;
 
 	err_clear(&err);
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) == -1) {
+	if ((fd = file_open_read(path, &err)) == -1) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	if ((f = fdopen(fd, "rb")) == NULL || fstat(fd, &st) == -1) {
 		cli_error("cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > PLAN_FILE_MAX) {
-		cli_error("'%s' is not a saved plan: %s", path,
-		    S_ISREG(st.st_mode) ? "larger than 64 MiB" :
-		    "not a regular file");
+	if (st.st_size > PLAN_FILE_MAX) {
+		cli_error("'%s' is not a saved plan: larger than 64 MiB", path);
 		goto out;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -126,6 +129,8 @@ load_saved(const struct cli_global *g, const char *path, struct plan *plan,
 out:
 	if (f != NULL)
 		fclose(f);
+	else if (fd != -1)
+		close(fd);
 	buf_release(&text);
 	return rc;
 }

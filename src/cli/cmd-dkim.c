@@ -4,11 +4,14 @@
  * the key generation itself is dkim_keygen() (src/dns/dkim-key.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/dkim.h"
 #include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "cli.h"
 
 struct cmd_dkim_opts {
@@ -50,6 +53,41 @@ parse_type(const char *s, enum dkim_key_type *type)
 	return 0;
 }
 
+/*
+ * Makes sure dir (NULL: the current folder) exists, creating it 0700, and
+ * refuses to put the private key of selector where "git add -A" would
+ * stage it.  *made says whether dir was created here (and is removed again
+ * on refusal).
+ */
+static int
+prepare_dir(const char *dir, const char *selector, int *made)
+{
+	struct err	 err;
+	char		*name;
+	int		 exposed;
+
+	*made = 0;
+	err_clear(&err);
+	if (dir != NULL && *dir != '\0' &&
+	    file_dir_ensure(dir, made, &err) == -1) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	name = xasprintf("%s.private.pem", selector);
+	exposed = file_git_exposed(dir != NULL && *dir != '\0' ? dir : ".",
+	    name);
+	if (exposed) {
+		cli_error("'%s' is in a git work tree and git does not ignore "
+		    "'%s': add the line '%s' to a .gitignore there, or give "
+		    "--out a folder outside the work tree", dir != NULL &&
+		    *dir != '\0' ? dir : ".", name, "*.private.pem");
+		if (*made)
+			rmdir(dir);
+	}
+	free(name);
+	return exposed ? -1 : 0;
+}
+
 static int
 cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
     char **args)
@@ -59,6 +97,7 @@ cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
 	struct err		 err;
 	struct buf		 path = BUF_INIT;
 	enum dkim_key_type	 type;
+	int			 made = 0;
 
 	(void)g;
 	if (nargs == 0 || strcmp(args[0], "keygen") != 0) {
@@ -84,9 +123,13 @@ cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
 		return EXIT_ERROR;
 	}
 	err_clear(&err);
+	if (prepare_dir(o->out, o->selector, &made) == -1)
+		return EXIT_ERROR;
 	if (dkim_keygen(o->out, o->selector, type, (int)o->bits, &kg,
 	    &err) == -1) {
 		cli_error("%s", err.msg);
+		if (made)
+			rmdir(o->out);
 		return EXIT_ERROR;
 	}
 	if (type == DKIM_KEY_RSA && o->bits != 0 &&
@@ -116,7 +159,8 @@ static const struct cli_option dkim_options[] = {
 	CLI_OPT_NUMBER("bits", struct cmd_dkim_opts, bits, "N", 1, 16384,
 	    "bits", "the RSA key size (default 2048, at least 1024)"),
 	CLI_OPT_STRING("out", struct cmd_dkim_opts, out, "DIR",
-	    "the folder the key files are written to (default .)"),
+	    "the folder the key files are written to (default .; made "
+	    "0700 when missing)"),
 	CLI_OPT_END
 };
 
@@ -131,7 +175,9 @@ const struct cmd_entry cmd_dkim_entry = {
 	"DIR (default: the current folder), then prints the dkim: entry that\n"
 	"publishes the public key.  RSA keys are 2048 bits unless --bits says\n"
 	"otherwise (1024 to 4096); Ed25519 keys (RFC 8463) take no --bits.\n"
-	"Never overwrites: if either file exists, nothing is written.",
+	"Never overwrites: if either file exists, nothing is written.  DIR is\n"
+	"created (mode 0700) when missing; inside a git work tree, git must\n"
+	"ignore the private key's path (a '*.private.pem' line in .gitignore).",
 	CLI_OPTIONS(dkim_options, dkim_defaults),
 	1,
 	cmd_dkim_exec

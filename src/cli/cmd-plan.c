@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "mailauth/plan.h"
 #include "cli.h"
 
@@ -18,39 +20,34 @@ struct cmd_plan_opts {
 	struct cli_gate_opts	 gate;			/* --reports, ... */
 };
 
-/* Writes the saved plan to path: a new file, replacing any old one only
- * once the new one is complete. */
+/* Writes the saved plan to path ("-": standard output), replacing any
+ * old file only once the new one is complete. */
 static int
 save(const char *path, const struct plan *plan, const struct plan_meta *m)
 {
-	struct buf	 json = BUF_INIT, tmp = BUF_INIT;
-	FILE		*f;
+	struct buf	 json = BUF_INIT;
+	struct err	 err;
 	int		 rc = -1;
 
 	plan_to_json(plan, m, &json);
-	buf_addf(&tmp, "%s.tmp", path);
-	if ((f = fopen(buf_str(&tmp), "w")) == NULL) {
-		cli_error("cannot write '%s': %s", buf_str(&tmp),
-		    strerror(errno));
+	if (strcmp(path, "-") == 0) {
+		if (fwrite(json.data, 1, json.len, stdout) != json.len ||
+		    fflush(stdout) != 0) {
+			cli_error("cannot write the plan to standard output: "
+			    "%s", strerror(errno));
+			goto out;
+		}
+		rc = 0;
 		goto out;
 	}
-	if (fwrite(json.data, 1, json.len, f) != json.len || fflush(f) != 0) {
-		cli_error("cannot write '%s': %s", buf_str(&tmp),
-		    strerror(errno));
-		fclose(f);
-		remove(buf_str(&tmp));
-		goto out;
-	}
-	fclose(f);
-	if (rename(buf_str(&tmp), path) == -1) {
-		cli_error("cannot write '%s': %s", path, strerror(errno));
-		remove(buf_str(&tmp));
+	err_clear(&err);
+	if (file_replace(path, json.data, json.len, &err) == -1) {
+		cli_error("%s", err.msg);
 		goto out;
 	}
 	rc = 0;
 out:
 	buf_release(&json);
-	buf_release(&tmp);
 	return rc;
 }
 
@@ -66,15 +63,22 @@ cmd_plan_exec(const struct cli_global *g, const void *opts, int nargs,
 
 	(void)nargs;
 	(void)args;
+	if (o->out != NULL && strcmp(o->out, "-") == 0 && o->format != NULL) {
+		cli_error("option '--format' cannot be used with '--out -', "
+		    "which prints the saved plan's JSON alone");
+		return EXIT_ERROR;
+	}
 	if (cli_plan_make(g, o->at, &o->gate, &aws, &p) == -1)
 		goto out;
 	plan = &p.built.plan;
-	cli_plan_print(g, o->format, plan, &p.built.meta);
+	if (o->out == NULL || strcmp(o->out, "-") != 0)
+		cli_plan_print(g, o->format, plan, &p.built.meta);
 	if (o->out != NULL) {
 		if (save(o->out, plan, &p.built.meta) == -1)
 			goto out;
-		fprintf(stderr, "mailauth: plan saved to '%s'; apply it with "
-		    "'mailauth apply %s'\n", o->out, o->out);
+		if (strcmp(o->out, "-") != 0)
+			fprintf(stderr, "mailauth: plan saved to '%s'; apply "
+			    "it with 'mailauth apply %s'\n", o->out, o->out);
 	}
 	if (plan_has_changes(plan) && o->detailed_exitcode)
 		rc = EXIT_CHANGES;
@@ -91,7 +95,8 @@ static const struct cli_option plan_options[] = {
 	    detailed_exitcode,
 	    "exit 0 when there are no changes, 2 when there are, 1 on error"),
 	CLI_OPT_STRING("out", struct cmd_plan_opts, out, "FILE",
-	    "also save the plan as JSON to FILE, for 'mailauth apply FILE'"),
+	    "also save the plan as JSON to FILE, for 'mailauth apply FILE' "
+	    "(-: print that JSON alone on standard output)"),
 	CLI_OPT_WORD("format", struct cmd_plan_opts, format,
 	    "text|json|markdown", "how the plan is printed (default text)"),
 	CLI_OPT_AT(struct cmd_plan_opts, at),

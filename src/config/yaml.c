@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yaml.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "mailauth/diag.h"
 #include "internal.h"
 
@@ -480,14 +483,22 @@ cfg_read_tree(struct ctx *c)
 int
 cfg_read_file(const char *path, struct buf *text, struct diags *d)
 {
-	char	 chunk[8192];
-	FILE	*f;
-	size_t	 n;
-	int	 rc = -1, saved;
+	struct err	 err;
+	char		 chunk[8192];
+	FILE		*f;
+	size_t		 n;
+	int		 fd, rc = -1, saved;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	err_clear(&err);
+	if ((fd = file_open_read(path, &err)) == -1) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s", err.msg);
+		return -1;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		saved = errno;
+		close(fd);
 		diags_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read '%s': %s",
-		    path, strerror(errno));
+		    path, strerror(saved));
 		return -1;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {

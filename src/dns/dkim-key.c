@@ -30,6 +30,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
 #include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "internal.h"
 
 /* --- making a record from a public key --- */
@@ -414,47 +415,6 @@ key_path(const char *dir, const char *selector, const char *suffix)
 	    selector, suffix);
 }
 
-/* Creates path (never an existing one) holding [p, p + n). */
-static int
-write_new(const char *path, mode_t mode, const char *p, size_t n,
-    struct err *err)
-{
-	ssize_t	 w;
-	int	 fd;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, mode)) == -1) {
-		if (errno == EEXIST)
-			return err_set(err, "'%s' already exists; mailauth "
-			    "never overwrites a key", path);
-		return err_set(err, "cannot create '%s': %s", path,
-		    strerror(errno));
-	}
-	/* The umask may only take bits away; the owner must read it. */
-	if (fchmod(fd, mode) == -1)
-		goto fail;
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-fail:
-	err_set(err, "cannot write '%s': %s", path, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(path);
-	return -1;
-}
-
 static int
 absent(const char *path, struct err *err)
 {
@@ -555,9 +515,10 @@ dkim_keygen(const char *dir, const char *selector, enum dkim_key_type type,
 	}
 	privlen = BIO_get_mem_data(priv, &pp);
 	publen = BIO_get_mem_data(pub, &bp);
-	if (write_new(out->private_path, 0600, pp, (size_t)privlen, err) == -1)
+	if (file_create(out->private_path, 0600, pp, (size_t)privlen,
+	    err) == -1)
 		goto out;
-	if (write_new(out->public_path, 0644, bp, (size_t)publen, err) == -1) {
+	if (file_create(out->public_path, 0644, bp, (size_t)publen, err) == -1) {
 		unlink(out->private_path);
 		goto out;
 	}

@@ -1,0 +1,216 @@
+/*
+ * file.c - files named by the user: read only when they are regular files,
+ * written through a temporary from mkstemp or created exclusively, and the
+ * check that a secret is not about to land in a git work tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mailauth/buf.h"
+#include "mailauth/err.h"
+#include "mailauth/file.h"
+
+extern char	**environ;
+
+const char *
+file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISDIR(mode))
+		return "a folder";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+int
+file_open_read(const char *path, struct err *err)
+{
+	struct stat	 st;
+	int		 fd, flags, saved;
+
+	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
+	    -1)
+		return err_set(err, "cannot read '%s': %s", path,
+		    strerror(errno));
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(err, "cannot read '%s': it is %s, not a "
+		    "regular file", path, file_kind(st.st_mode));
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	return err_set(err, "cannot read '%s': %s", path, strerror(saved));
+}
+
+/* Writes all of [p, p + n) to fd; -1 with errno. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The mode a new file gets from open(..., 0666): 0666 less the umask. */
+static mode_t
+default_mode(void)
+{
+	mode_t	 mask = umask(0);
+
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+int
+file_replace(const char *path, const void *p, size_t n, struct err *err)
+{
+	struct stat	 st;
+	struct buf	 tmp = BUF_INIT;
+	const char	*slash;
+	int		 fd = -1, rc = -1, saved;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		err_set(err, "'%s' is %s: mailauth writes only a regular "
+		    "file there and leaves this one as it is", path,
+		    file_kind(st.st_mode));
+		goto out;
+	}
+	if ((slash = strrchr(path, '/')) != NULL)
+		buf_add(&tmp, path, (size_t)(slash - path) + 1);
+	buf_adds(&tmp, ".mailauth-XXXXXX");
+	if ((fd = mkstemp(tmp.data)) == -1) {
+		err_set(err, "cannot write '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, default_mode()) == -1 ||
+	    write_all(fd, p, n) == -1 || fsync(fd) == -1)
+		goto fail;
+	saved = close(fd);
+	fd = -1;
+	if (saved == -1 || rename(tmp.data, path) == -1)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp.data);
+	err_set(err, "cannot write '%s': %s", path, strerror(saved));
+out:
+	buf_release(&tmp);
+	return rc;
+}
+
+int
+file_create(const char *path, mode_t mode, const void *p, size_t n,
+    struct err *err)
+{
+	int	 fd, saved;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode)) == -1) {
+		if (errno == EEXIST)
+			return err_set(err, "'%s' already exists; mailauth "
+			    "never overwrites a key", path);
+		return err_set(err, "cannot create '%s': %s", path,
+		    strerror(errno));
+	}
+	/* The umask may only take bits away; the owner must read it. */
+	if (fchmod(fd, mode) == -1 || write_all(fd, p, n) == -1 ||
+	    fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(path);
+	return err_set(err, "cannot write '%s': %s", path, strerror(saved));
+}
+
+int
+file_dir_ensure(const char *dir, int *made, struct err *err)
+{
+	struct stat	 st;
+
+	*made = 0;
+	if (mkdir(dir, 0700) == 0) {
+		*made = 1;
+		return 0;
+	}
+	if (errno != EEXIST)
+		return err_set(err, "cannot create '%s': %s", dir,
+		    strerror(errno));
+	if (stat(dir, &st) == -1)
+		return err_set(err, "cannot create '%s': %s", dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, "'%s' is not a folder (it is %s)", dir,
+		    file_kind(st.st_mode));
+	return 0;
+}
+
+int
+file_git_exposed(const char *dir, const char *name)
+{
+	posix_spawn_file_actions_t	 fa;
+	pid_t				 pid;
+	char				*argv[] = { "git", "-C", NULL,
+					    "check-ignore", "-q", "--", NULL,
+					    NULL };
+	int				 status, rc;
+
+	argv[2] = (char *)dir;
+	argv[6] = (char *)name;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return 0;
+	/* git speaks only through its exit status here. */
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return 0;
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	/* 0: ignored; 1: in a work tree, not ignored; 128: no work tree. */
+	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
