@@ -928,6 +928,70 @@ START_TEST(apply_zones_are_independent)
 }
 END_TEST
 
+/* A plan over nz zones ZMANY0.. (zoneN.example.), one create in each but
+ * the last, which has nothing to change. */
+static void
+plan_many_zones(struct plan *p, size_t nz)
+{
+	struct plan_change	*c;
+	size_t			 z;
+	char			*name;
+
+	memset(p, 0, sizeof(*p));
+	p->nzones = nz;
+	p->zones = xcalloc(nz, sizeof(*p->zones));
+	for (z = 0; z < nz; z++) {
+		p->zones[z].id = xasprintf("ZMANY%zu", z);
+		p->zones[z].name = xasprintf("zone%zu.example.", z);
+	}
+	for (z = 0; z + 1 < nz; z++) {
+		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
+		name = xasprintf("n.%s", p->zones[z].name);
+		c->op = PLAN_CREATE;
+		c->kind = RECORD_DKIM;
+		c->domain = xstrdup(p->zones[z].name);
+		c->zone = &p->zones[z];
+		rrset_init(&c->after, name, "TXT", 300);
+		rrset_value_add(&c->after, "\"x\"");
+		free(name);
+	}
+	plan_count(p);
+}
+
+/* The wait after the sends finds each batch's own zone result, in an array
+ * that grew with every zone (ASan watches for a stale pointer into it):
+ * the first change waited on stays PENDING, a refused zone is not waited
+ * on, the others are INSYNC; the last zone, with nothing to send, has no
+ * result. */
+START_TEST(apply_waits_on_each_zone_of_many)
+{
+	struct plan	 p;
+	struct fake	 f = { .bodies = BUF_INIT, .refuse_zone = "ZMANY3",
+			    .pending = 1 };
+	struct applied	 a;
+	size_t		 z;
+
+	plan_many_zones(&p, 8);
+	run_apply(&p, &f, 0, &a);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_uint_eq(a.n, 7);
+	for (z = 0; z < a.n; z++) {
+		ck_assert_ptr_eq(a.r[z].zone, &p.zones[z]);
+		ck_assert_uint_eq(a.r[z].nbatches, 1);
+		ck_assert_int_eq(a.r[z].outcome, z == 0 ? APPLY_PENDING :
+		    z == 3 ? APPLY_FAILED : APPLY_DONE);
+	}
+	ck_assert_ptr_nonnull(strstr(a.r[0].msg, "zone0.example (ZMANY0): "
+	    "change C42 is still PENDING"));
+	ck_assert_ptr_nonnull(strstr(a.r[3].msg, "InvalidChangeBatch"));
+	ck_assert_int_eq(f.posts, 7);
+	ck_assert_int_eq(f.polls, 6);
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	plan_release(&p);
+}
+END_TEST
+
 static int
 drift_of(struct plan *plan, const char *live_xml, struct diags *d)
 {
@@ -1017,6 +1081,7 @@ plan_suite(void)
 	tcase_add_test(tc, apply_lost_answer_and_someone_elses_change_fails);
 	tcase_add_test(tc, apply_waits_with_backoff_and_gives_up_pending);
 	tcase_add_test(tc, apply_zones_are_independent);
+	tcase_add_test(tc, apply_waits_on_each_zone_of_many);
 	tcase_add_test(tc, drift_is_found_and_named);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("batches");

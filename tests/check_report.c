@@ -1119,6 +1119,37 @@ START_TEST(run_goes_on)
 }
 END_TEST
 
+/* An empty folder, or one with hidden files only, reads as no reports
+ * and no rejections (it once passed a NULL array to qsort(), which
+ * UBSan's nonnull check catches). */
+START_TEST(empty_folder)
+{
+	char			 dir[] = "/tmp/mailauth-report-XXXXXX";
+	struct report_reader	 rd;
+	struct got		 g;
+	FILE			*f;
+	char			*p;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	read_path(dir, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_uint_eq(rd.stats.nrejected, 0);
+	report_reader_release(&rd);
+	got_release(&g);
+	p = xasprintf("%s/.hidden.xml", dir);
+	ck_assert_ptr_nonnull(f = fopen(p, "w"));
+	fclose(f);
+	read_path(dir, NULL, &g, &rd);
+	ck_assert_uint_eq(g.n, 0);
+	ck_assert_uint_eq(rd.stats.nrejected, 0);
+	report_reader_release(&rd);
+	got_release(&g);
+	unlink(p);
+	free(p);
+	rmdir(dir);
+}
+END_TEST
+
 /* --- de-duplication, windows, filters, counting --- */
 
 START_TEST(dedup)
@@ -1182,6 +1213,7 @@ report_suite(void)
 	tcase_add_loop_test(tc, malformed_reports, 0, (int)NELEM(malformed));
 	tcase_add_test(tc, value_too_long);
 	tcase_add_test(tc, run_goes_on);
+	tcase_add_test(tc, empty_folder);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dedup");
 	tcase_add_test(tc, dedup);

@@ -340,6 +340,73 @@ START_TEST(test_check_messages)
 }
 END_TEST
 
+/* spf_check_bytes reads only its len bytes: each case is copied into a
+ * buffer of exactly that size, with no NUL after it, for ASan to watch. */
+START_TEST(test_check_bounds)
+{
+	static const struct {
+		const char	*text;
+		size_t		 nerrors;
+	} cases[] = {
+		/* A macro's digits running to the end of the buffer. */
+		{ "v=spf1 a:%{d00", 1 },
+		{ "v=spf1 a:%{d0", 1 },
+		{ "v=spf1 a:%{d12", 1 },
+		{ "v=spf1 exists:%{i0", 1 },
+		{ "v=spf1 redirect=%{d00", 1 },
+		{ "v=spf1 a:%", 1 },
+		{ "v=spf1 a:%{", 1 },
+		{ "v=spf1 ip4:1.2.3.4/", 1 },
+		{ "v=spf1 a/2", 0 },
+	};
+	struct diags	 d = DIAGS_INIT;
+	size_t		 i, len;
+	char		*b;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = strlen(cases[i].text);
+		b = xmalloc(len);
+		memcpy(b, cases[i].text, len);
+		spf_check_bytes(b, len, "x", SPF_CHECK_SYNTAX, &d);
+		ck_assert_msg(d.nerrors == cases[i].nerrors, "'%s': %zu errors",
+		    cases[i].text, d.nerrors);
+		diags_release(&d);
+		free(b);
+	}
+}
+END_TEST
+
+/* Numbers too long for an int are refused before they are summed (UBSan
+ * watches the sums). */
+START_TEST(test_check_long_numbers)
+{
+	struct diags	 d = DIAGS_INIT;
+
+	spf_check_syntax("v=spf1 ip4:1.2.3.99999999999 -all", "x", &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].msg, "x: 'ip4:1.2.3.99999999999': "
+	    "'1.2.3.99999999999' is not an IPv4 address (four numbers 0-255, "
+	    "no leading zeros, no port) (RFC 7208 §5.6)");
+	diags_release(&d);
+	spf_check_syntax("v=spf1 ip4:99999999999.1.2.3 -all", "x", &d);
+	ck_assert_uint_eq(d.nerrors, 1);
+	diags_release(&d);
+	spf_check_syntax("v=spf1 ip4:1.2.3.4/99999999999 -all", "x", &d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.v[0].msg, "x: 'ip4:1.2.3.4/99999999999': "
+	    "'/99999999999' is not a prefix length (/0 to /32, no leading "
+	    "zero) (RFC 7208 §5.6)");
+	diags_release(&d);
+	spf_check_syntax("v=spf1 a/99999999999 mx//99999999999 -all", "x", &d);
+	ck_assert_uint_eq(d.nerrors, 2);
+	diags_release(&d);
+	spf_check_syntax("v=spf1 a:%{d99999999999999999999}.example -all",
+	    "x", &d);
+	ck_assert_uint_eq(d.nerrors, 0);
+	diags_release(&d);
+}
+END_TEST
+
 START_TEST(test_check_size)
 {
 	struct diags	 d = DIAGS_INIT;
@@ -812,6 +879,8 @@ spf_suite(void)
 	tcase_add_test(tc, test_is_record);
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_check_messages);
+	tcase_add_test(tc, test_check_bounds);
+	tcase_add_test(tc, test_check_long_numbers);
 	tcase_add_test(tc, test_check_size);
 	tcase_add_test(tc, test_equivalent);
 	tcase_add_test(tc, test_txt_encode);

@@ -357,6 +357,20 @@ wait_change(const struct r53_client *client, const char *id,
 	}
 }
 
+/* The result of zone in v, or NULL.  Looked up afresh for each batch: a
+ * pointer kept from an earlier batch, or from before the array grew,
+ * would be another zone's or stale. */
+static struct apply_zone_result *
+result_of(struct apply_zone_result *v, size_t n, const struct zone *zone)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].zone == zone)
+			return &v[i];
+	return NULL;
+}
+
 static void
 result_fail(struct apply_zone_result *r, enum apply_outcome outcome,
     const char *msg)
@@ -428,10 +442,10 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 	}
 
 	for (i = 0; i < nbatches && o->wait; i++) {
-		for (z = 0; z < *nresults; z++)
-			if ((*results)[z].zone == batches[i].zone)
-				r = &(*results)[z];
-		if (ids[i] == NULL || r->outcome == APPLY_FAILED)
+		/* A batch with a change id was sent, so its zone has a
+		 * result; the check keeps that visible to the analysers. */
+		if (ids[i] == NULL || (r = result_of(*results, *nresults,
+		    batches[i].zone)) == NULL || r->outcome == APPLY_FAILED)
 			continue;
 		err_clear(&err);
 		free(zname);

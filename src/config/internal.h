@@ -170,8 +170,9 @@ struct cfg_pos cfg_pos_of(const struct node *n);
 /* The warning for pct and ri, tags that RFC 9989 removed. */
 void	cfg_legacy(struct ctx *c, const struct node *key, const char *path);
 /* The policy named by the value of n (key below path): none, quarantine
- * or reject, written in lower case. */
-void	cfg_load_policy(struct ctx *c, const struct node *n, const char *path,
+ * or reject, written in lower case.  Returns -1, *out untouched, when the
+ * value is refused (reported, or an alias reported when read). */
+int	cfg_load_policy(struct ctx *c, const struct node *n, const char *path,
 	    const char *key, enum dmarc_policy *out);
 
 /* A name that must be unique among its siblings, as a DNS name is. */

@@ -87,7 +87,10 @@ pct_warning(struct ctx *c, const struct node *key, const char *path,
 
 /*
  * One stage at n (a template's when tmpl).  Fills st and at; at->ok says
- * whether the stage can take part in the checks of the whole list.
+ * whether the stage can take part in the checks of the whole list: every
+ * value it gave was taken.  That is judged by what each value returned, not
+ * by the count of errors, which misses an alias (reported when the YAML was
+ * read): a refused value leaves its field unset, which those checks read.
  */
 static void
 load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
@@ -96,6 +99,7 @@ load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
 	const struct node	*k[G_MAX], *v[G_MAX];
 	size_t			 nerrors = c->d.nerrors;
 	long			 l;
+	int			 bad = 0;
 	char			*p;
 
 	/* A template's stage has no rollback, which cfg_map_fields() then
@@ -113,8 +117,9 @@ load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
 	if (v[G_POLICY] == NULL)
 		cfg_missing(c, n, path, "policy",
 		    "one of none, quarantine, reject");
-	else
-		cfg_load_policy(c, v[G_POLICY], path, "policy", &st->policy);
+	else if (cfg_load_policy(c, v[G_POLICY], path, "policy",
+	    &st->policy) == -1)
+		bad = 1;
 	if (v[G_WHEN] == NULL)
 		cfg_missing(c, n, path, tmpl ? "day" : "from", tmpl ?
 		    "the days after the rollout's start when the stage begins" :
@@ -125,27 +130,31 @@ load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
 		if (tmpl) {
 			if (cfg_get_int(c, v[G_WHEN], p, 0, 36500, &l) == 0)
 				st->from = l;
-		} else
-			get_date(c, v[G_WHEN], p, &st->from);
+			else
+				bad = 1;
+		} else if (get_date(c, v[G_WHEN], p, &st->from) == -1)
+			bad = 1;
 		free(p);
 	}
-	if (v[G_SP] != NULL)
-		cfg_load_policy(c, v[G_SP], path, "subdomain_policy",
-		    &st->subdomain_policy);
-	if (v[G_NP] != NULL)
-		cfg_load_policy(c, v[G_NP], path,
-		    "nonexistent_subdomain_policy",
-		    &st->nonexistent_subdomain_policy);
+	if (v[G_SP] != NULL && cfg_load_policy(c, v[G_SP], path,
+	    "subdomain_policy", &st->subdomain_policy) == -1)
+		bad = 1;
+	if (v[G_NP] != NULL && cfg_load_policy(c, v[G_NP], path,
+	    "nonexistent_subdomain_policy",
+	    &st->nonexistent_subdomain_policy) == -1)
+		bad = 1;
 	if (v[G_ROLLBACK] != NULL) {
 		at->rollback = k[G_ROLLBACK];
 		p = cfg_join(path, "rollback");
-		cfg_get_bool(c, v[G_ROLLBACK], p, &st->rollback);
+		if (cfg_get_bool(c, v[G_ROLLBACK], p, &st->rollback) == -1)
+			bad = 1;
 		free(p);
 	}
 	if (v[G_TESTING] != NULL) {
 		p = cfg_join(path, "testing");
-		if (cfg_get_bool(c, v[G_TESTING], p, &st->testing) == 0 &&
-		    st->testing && st->policy == DMARC_POLICY_NONE)
+		if (cfg_get_bool(c, v[G_TESTING], p, &st->testing) == -1)
+			bad = 1;
+		else if (st->testing && st->policy == DMARC_POLICY_NONE)
 			cfg_error_at(c, v[G_TESTING], p, "testing: true needs "
 			    "policy quarantine or reject; there is nothing "
 			    "to test with policy none");
@@ -160,10 +169,11 @@ load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
 			st->pct = (int)l;
 			if (st->policy != DMARC_POLICY_UNSET)
 				pct_warning(c, k[G_PCT], p, st);
-		}
+		} else
+			bad = 1;
 		free(p);
 	}
-	at->ok = c->d.nerrors == nerrors;
+	at->ok = !bad && c->d.nerrors == nerrors;
 }
 
 /* What a stage asks of receivers, ordered as the guard orders records

@@ -383,20 +383,24 @@ cfg_legacy(struct ctx *c, const struct node *key, const char *path)
 	    "removed by RFC 9989; receivers that follow RFC 9989 ignore it");
 }
 
-void
+int
 cfg_load_policy(struct ctx *c, const struct node *n, const char *path,
     const char *key, enum dmarc_policy *out)
 {
 	const char	*names[DMARC_POLICY_REJECT];
 	char		*p = cfg_join(path, key);
 	size_t		 idx;
+	int		 rc = -1;
 
 	for (idx = 0; idx < nitems(names); idx++)
 		names[idx] = dmarc_policy_name(
 		    (enum dmarc_policy)(DMARC_POLICY_NONE + idx));
-	if (cfg_get_enum(c, n, p, names, nitems(names), &idx) == 0)
+	if (cfg_get_enum(c, n, p, names, nitems(names), &idx) == 0) {
 		*out = (enum dmarc_policy)(DMARC_POLICY_NONE + idx);
+		rc = 0;
+	}
 	free(p);
+	return rc;
 }
 
 static int

@@ -326,7 +326,7 @@ static int
 macro_string(const char *s, size_t n, int domain, size_t *macro_end,
     const char **why)
 {
-	size_t	 i = 0, d;
+	size_t	 i = 0, d, z;
 	char	 l;
 
 	*macro_end = 0;
@@ -361,7 +361,10 @@ macro_string(const char *s, size_t n, int domain, size_t *macro_end,
 		i++;
 		for (d = i; i < n && isdigit((unsigned char)s[i]); i++)
 			;
-		if (i > d && strspn(s + d, "0") == i - d) {
+		/* Not strspn: the digits may end the buffer, with no NUL. */
+		for (z = d; z < i && s[z] == '0'; z++)
+			;
+		if (i > d && z == i) {
 			*why = "a macro's number of parts must not be zero "
 			    "(RFC 7208 §7.3)";
 			return -1;
@@ -552,9 +555,12 @@ ip4_network(const char *s, size_t n)
 				return 0;
 			i++;
 		}
+		/* Summed up to four digits, enough to refuse the number,
+		 * so a long run cannot overflow v. */
 		for (digits = 0, v = 0; i < n && isdigit((unsigned char)s[i]);
 		    i++, digits++)
-			v = v * 10 + (s[i] - '0');
+			if (digits < 4)
+				v = v * 10 + (s[i] - '0');
 		if (digits == 0 || digits > 3 || v > 255 ||
 		    (digits > 1 && s[i - digits] == '0'))
 			return 0;
