@@ -1,6 +1,7 @@
 /*
- * process.c - the real credential_process runner: /bin/sh -c COMMAND with
- * its standard output captured through a pipe, bounded in size and time.
+ * process.c - the real credential_process runner: /bin/sh -c COMMAND in a
+ * process group of its own, with its standard output captured through a
+ * pipe, bounded in size and time (the group is killed when it is late).
  *
  * The time bound uses the monotonic clock, as a transport's timeout does;
  * it is not the wall clock the rest of this layer is handed.
@@ -47,10 +48,13 @@ cloexec_pipe(int fd[2])
 	return 0;
 }
 
+/* The command runs in a process group of its own (setpgid(0, 0) in the
+ * child), so that a timeout kills whatever it started too. */
 static int
 spawn(const char *command, int fd[2], pid_t *pid, struct err *err)
 {
 	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
 	char				*argv[4];
 	int				 e;
 
@@ -60,10 +64,19 @@ spawn(const char *command, int fd[2], pid_t *pid, struct err *err)
 	argv[3] = NULL;
 	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
 		return err_set(err, "cannot run the command: %s", strerror(e));
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return err_set(err, "cannot run the command: %s", strerror(e));
+	}
 	/* dup2() leaves the new descriptor 1 open across exec. */
 	e = posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
 	if (e == 0)
-		e = posix_spawn(pid, "/bin/sh", &fa, NULL, argv, environ);
+		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	if (e == 0)
+		e = posix_spawnattr_setpgroup(&attr, 0);
+	if (e == 0)
+		e = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (e != 0)
 		return err_set(err, "cannot run /bin/sh: %s", strerror(e));
@@ -98,10 +111,12 @@ reap(pid_t pid, long long deadline, int *status)
 	return 0;
 }
 
+/* Kills the command's whole process group: a shell killed alone would
+ * leave what it started (a `sleep 30 &`) running, holding our pipe. */
 static void
 kill_and_reap(pid_t pid)
 {
-	kill(pid, SIGKILL);
+	kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
 }
