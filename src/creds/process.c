@@ -83,6 +83,22 @@ spawn(const char *command, int fd[2], pid_t *pid, struct err *err)
 	return 0;
 }
 
+/* Makes pgrp the terminal's foreground process group.  The command runs in
+ * a group of its own, and a background group that reads the terminal is
+ * stopped (SIGTTIN): a command that prompts (an MFA code) must have it. */
+static void
+terminal_to(pid_t pgrp)
+{
+	sigset_t	 block, old;
+
+	/* Our group may be in the background by now: not stopped for it. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	(void)tcsetpgrp(STDIN_FILENO, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* Waits for pid until deadline; 0 with *status, or -1 when it is late. */
 static int
 reap(pid_t pid, long long deadline, int *status)
@@ -131,7 +147,7 @@ aws_process_run(void *ctx, const char *command, size_t max_out,
 	long long	 left;
 	ssize_t		 n;
 	pid_t		 pid;
-	int		 fd[2], rc = -1;
+	int		 fd[2], fg, rc = -1;
 
 	(void)ctx;
 	*status = 0;
@@ -144,6 +160,10 @@ aws_process_run(void *ctx, const char *command, size_t max_out,
 		return -1;
 	}
 	close(fd[1]);
+	/* The terminal goes with the command while it runs, when it is ours. */
+	fg = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	if (fg)
+		terminal_to(pid);
 	pfd.fd = fd[0];
 	pfd.events = POLLIN;
 	for (;;) {
@@ -183,6 +203,8 @@ late:
 killed:
 	kill_and_reap(pid);
 out:
+	if (fg)
+		terminal_to(getpgrp());
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 	close(fd[0]);
 	return rc;
