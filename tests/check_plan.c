@@ -829,14 +829,23 @@ plan_two_zones(struct plan *p, size_t n, size_t nv, size_t len, int update)
 static void
 expect_batches(struct plan *p, const size_t *sizes, size_t nsizes)
 {
-	struct plan_batch	*b;
-	struct diags		 d = DIAGS_INIT;
-	size_t			 nb, i, seen = 0;
+	struct plan_batch		*b;
+	struct diags			 d = DIAGS_INIT;
+	const struct plan_change	*last = NULL;
+	size_t				 nb, i, k, seen = 0;
 
 	ck_assert_int_eq(plan_batches(p, &b, &nb, &d), 0);
 	ck_assert_uint_eq(nb, nsizes);
 	for (i = 0; i < nb; i++) {
 		ck_assert_uint_eq(b[i].nchanges, sizes[i]);
+		/* A zone's changes in plan order (the plan interleaves the
+		 * two zones' changes). */
+		if (i == nb / 2)
+			last = NULL;
+		for (k = 0; k < b[i].nchanges; k++) {
+			ck_assert(last == NULL || b[i].changes[k] > last);
+			last = b[i].changes[k];
+		}
 		ck_assert_uint_le(b[i].nrecords, BATCH_MAX_RECORDS);
 		ck_assert_uint_le(b[i].nchars, BATCH_MAX_CHARS);
 		/* Zone one's batches first, all of a batch in one zone. */

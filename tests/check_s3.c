@@ -212,6 +212,74 @@ START_TEST(s3_list_pages_path_style)
 }
 END_TEST
 
+static const char ENDLESS[] =
+    "<ListBucketResult><IsTruncated>true</IsTruncated>"
+    "<NextContinuationToken>t</NextContinuationToken>"
+    "<Contents><Key>rua/a</Key><Size>1</Size></Contents>"
+    "</ListBucketResult>";
+
+/* s3_list_next() reads every page, and stops a listing that never ends
+ * after S3_LIST_MAX_PAGES pages without asking for one more. */
+START_TEST(s3_list_next_pages_capped)
+{
+	struct exchange		*x;
+	struct fixture		 f;
+	struct s3_listing	 ls;
+	struct s3_list		 page;
+	size_t			 i, n = S3_LIST_MAX_PAGES;
+	int			 rc;
+
+	x = xcalloc(n, sizeof(*x));
+	x[0].url = "http://127.0.0.1:5000/dmarc-in/?list-type=2&max-keys=1000"
+	    "&prefix=rua%2F";
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			x[i].url = "http://127.0.0.1:5000/dmarc-in/?list-type=2"
+			    "&continuation-token=t&max-keys=1000&prefix=rua%2F";
+		x[i].status = 200;
+		x[i].body = ENDLESS;
+	}
+	setup(&f, x, n, "http://127.0.0.1:5000/");
+	memset(&ls, 0, sizeof(ls));
+	ls.bucket = "dmarc-in";
+	ls.prefix = "rua/";
+	do {
+		rc = s3_list_next(&f.c, &ls, &page, &f.err);
+		if (rc == 0) {
+			ck_assert_uint_eq(page.nobjects, 1);
+			s3_list_release(&page);
+		}
+	} while (rc == 0 && !ls.done);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_str_eq(f.err.msg, "S3 ListObjectsV2 's3://dmarc-in/rua/': "
+	    "more than 10000 pages of objects");
+	ck_assert_uint_eq(f.replay.done, S3_LIST_MAX_PAGES);
+	ck_assert_uint_eq(ls.pages, S3_LIST_MAX_PAGES);
+	s3_listing_release(&ls);
+
+	/* A listing that ends: done after its last page. */
+	setup(&f, (const struct exchange[]){
+		{ "http://127.0.0.1:5000/dmarc-in/?list-type=2&max-keys=1000"
+		  "&prefix=rua%2F", 200, PAGE1 },
+		{ "http://127.0.0.1:5000/dmarc-in/?list-type=2&continuation-"
+		  "token=1ueGcxLPRx1Tr%2FXYExHnhbYLgveDs2J%2Fwm36Hy4vbOwM%3D"
+		  "&max-keys=1000&prefix=rua%2F", 200, PAGE2 } }, 2,
+	    "http://127.0.0.1:5000/");
+	memset(&ls, 0, sizeof(ls));
+	ls.bucket = "dmarc-in";
+	ls.prefix = "rua/";
+	ck_assert_int_eq(s3_list_next(&f.c, &ls, &page, &f.err), 0);
+	ck_assert_int_eq(ls.done, 0);
+	s3_list_release(&page);
+	ck_assert_int_eq(s3_list_next(&f.c, &ls, &page, &f.err), 0);
+	ck_assert_int_eq(ls.done, 1);
+	ck_assert_uint_eq(page.nobjects, 1);
+	s3_list_release(&page);
+	s3_listing_release(&ls);
+	free(x);
+}
+END_TEST
+
 START_TEST(s3_errors_virtual_hosted)
 {
 	static const struct exchange	 x[] = {
@@ -262,6 +330,7 @@ s3_suite(void)
 	tcase_add_test(tc, s3_url);
 	tcase_add_test(tc, s3_xml);
 	tcase_add_test(tc, s3_list_pages_path_style);
+	tcase_add_test(tc, s3_list_next_pages_capped);
 	tcase_add_test(tc, s3_errors_virtual_hosted);
 	suite_add_tcase(s, tc);
 	return s;

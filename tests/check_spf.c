@@ -94,6 +94,28 @@ START_TEST(test_render)
 }
 END_TEST
 
+/* Duplicates are found by sorting (render_list): the first of equal names
+ * (any case) stays, in its place; the later ones go. */
+START_TEST(test_render_duplicates)
+{
+	static char	*v[] = { "b.example", "A.example", "a.example",
+	    "c.example", "B.example", "a.EXAMPLE", "d.example", "c.example" };
+	struct spf_spec	 c;
+	struct buf	 out = BUF_INIT;
+
+	memset(&c, 0, sizeof(c));
+	c.include = v;
+	c.ninclude = NELEM(v);
+	c.ip4 = ip4s;
+	c.nip4 = NELEM(ip4s);
+	spf_render(&c, &out);
+	ck_assert_str_eq(buf_str(&out), "v=spf1 ip4:192.0.2.0/24 "
+	    "ip4:198.51.100.7 include:b.example include:A.example "
+	    "include:c.example include:d.example");
+	buf_release(&out);
+}
+END_TEST
+
 START_TEST(test_is_record)
 {
 	static const struct {
@@ -876,6 +898,7 @@ spf_suite(void)
 	TCase	*tc = tcase_create("core");
 
 	tcase_add_test(tc, test_render);
+	tcase_add_test(tc, test_render_duplicates);
 	tcase_add_test(tc, test_is_record);
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_check_messages);

@@ -31,6 +31,9 @@ struct http_transport;
 
 #define S3_DEFAULT_REGION	"us-east-1"
 #define S3_LIST_MAX_KEYS	1000
+#define S3_LIST_MAX_PAGES	10000	/* 10 million keys: no DMARC bucket
+					 * comes near; a listing that goes on
+					 * is not S3 */
 
 struct s3_client {
 	const struct http_transport	*http;
@@ -79,6 +82,25 @@ int	s3_url_parse(const char *src, char **bucket, char **prefix,
 int	s3_list_objects(const struct s3_client *, const char *bucket,
 	    const char *prefix, const char *token, struct s3_list *out,
 	    struct err *);
+
+/* Where a listing of every page stands: zero it, set bucket and prefix. */
+struct s3_listing {
+	const char	*bucket;
+	const char	*prefix;
+	char		*token;		/* the next page's; NULL: first */
+	size_t		 pages;		/* read so far */
+	int		 done;		/* the last page was read */
+};
+
+/*
+ * The next page of the listing l into out (s3_list_objects()); sets
+ * l->done after the last.  -1 with err when the request fails or the
+ * listing would go past S3_LIST_MAX_PAGES pages.  s3_listing_release()
+ * frees the token.
+ */
+int	s3_list_next(const struct s3_client *, struct s3_listing *l,
+	    struct s3_list *out, struct err *);
+void	s3_listing_release(struct s3_listing *);
 
 /*
  * GetObject of key into out (appended).  A body larger than max bytes

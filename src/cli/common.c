@@ -28,7 +28,7 @@ void
 cli_diags(const struct diags *d)
 {
 	struct buf	 line = BUF_INIT;
-	size_t		 i;
+	size_t		 i, kept_errors = 0, more_errors, more_warnings;
 
 	for (i = 0; i < d->n; i++) {
 		buf_reset(&line);
@@ -36,6 +36,21 @@ cli_diags(const struct diags *d)
 		fprintf(stderr, "%s\n", buf_str(&line));
 	}
 	buf_release(&line);
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == DIAG_ERROR)
+			kept_errors++;
+	more_errors = d->nerrors - kept_errors;
+	more_warnings = d->nwarnings - (d->n - kept_errors);
+	/* The rest were only counted (diags_add): one line says how many. */
+	if (more_errors > 0 && more_warnings > 0)
+		fprintf(stderr, "... and %zu more error%s and %zu more "
+		    "warning%s\n", more_errors, more_errors == 1 ? "" : "s",
+		    more_warnings, more_warnings == 1 ? "" : "s");
+	else if (more_errors > 0 || more_warnings > 0)
+		fprintf(stderr, "... and %zu more %s%s\n",
+		    more_errors + more_warnings,
+		    more_errors > 0 ? "error" : "warning",
+		    more_errors + more_warnings == 1 ? "" : "s");
 }
 
 int

@@ -55,22 +55,23 @@ static int
 read_s3(const struct s3_client *c, const char *src, struct report_reader *rd,
     struct err *err)
 {
-	struct s3_list	 page;
-	struct buf	 body = BUF_INIT;
-	struct err	 oerr;
-	char		*bucket = NULL, *prefix = NULL, *token = NULL, *name;
-	uint64_t	 max = 2 * rd->limits.max_size;
-	size_t		 i;
-	int		 rc = -1;
+	struct s3_listing	 ls;
+	struct s3_list		 page;
+	struct buf		 body = BUF_INIT;
+	struct err		 oerr;
+	char			*bucket = NULL, *prefix = NULL, *name;
+	uint64_t		 max = 2 * rd->limits.max_size;
+	size_t			 i;
+	int			 rc = -1;
 
+	memset(&ls, 0, sizeof(ls));
 	if (s3_url_parse(src, &bucket, &prefix, err) == -1)
 		return -1;
+	ls.bucket = bucket;
+	ls.prefix = prefix;
 	do {
-		if (s3_list_objects(c, bucket, prefix, token, &page,
-		    err) == -1)
+		if (s3_list_next(c, &ls, &page, err) == -1)
 			goto out;
-		free(token);
-		token = page.truncated ? xstrdup(page.next_token) : NULL;
 		for (i = 0; i < page.nobjects; i++) {
 			const struct s3_object	*ob = &page.objects[i];
 			size_t			 n = strlen(ob->key);
@@ -100,11 +101,11 @@ read_s3(const struct s3_client *c, const char *src, struct report_reader *rd,
 			free(name);
 		}
 		s3_list_release(&page);
-	} while (token != NULL);
+	} while (!ls.done);
 	rc = 0;
 out:
 	buf_release(&body);
-	free(token);
+	s3_listing_release(&ls);
 	free(bucket);
 	free(prefix);
 	return rc;

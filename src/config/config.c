@@ -338,6 +338,8 @@ out:
 			diags_add(d, g->level, g->file, g->line, g->col, "%s",
 			    g->msg);
 		}
+	for (i = 0; i < c.ntmpls; i++)
+		diags_count_dropped(d, &c.tmpls[i].d);
 	cfg_tmpls_release(&c);
 	cfg_node_free(root);
 	if (rc == 0)

@@ -153,16 +153,17 @@ cfg_join_names(struct buf *b, const char *const *names, size_t n)
 }
 
 /* The key path of key below path; control characters become '?' so the
- * message stays on one line. */
+ * message stays on one line, and a long key is cut (diag_add_key). */
 char *
 cfg_join(const char *path, const char *key)
 {
-	char	*s, *p;
+	struct buf	 b = BUF_INIT;
+	char		*s, *p;
 
-	if (path == NULL || *path == '\0')
-		s = xstrdup(key);
-	else
-		s = xasprintf("%s.%s", path, key);
+	if (path != NULL && *path != '\0')
+		buf_addf(&b, "%s.", path);
+	diag_add_key(&b, key);
+	s = buf_detach(&b);
 	for (p = s; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
@@ -199,6 +200,7 @@ cfg_flush(struct ctx *c, struct diags *d)
 	for (i = 0; i < c->d.n; i++)
 		diags_add(d, v[i]->level, v[i]->file, v[i]->line, v[i]->col,
 		    "%s", v[i]->msg);
+	diags_count_dropped(d, &c->d);
 	free(v);
 	diags_release(&c->d);
 }

@@ -58,6 +58,13 @@ diags_add(struct diags *d, enum diag_level level, const char *file, int line,
 	struct buf	 msg = BUF_INIT;
 	va_list		 ap;
 
+	if (level == DIAG_ERROR)
+		d->nerrors++;
+	else
+		d->nwarnings++;
+	/* Past the cap only count: no message is built to be dropped. */
+	if (d->n >= DIAGS_MAX)
+		return;
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
@@ -67,10 +74,35 @@ diags_add(struct diags *d, enum diag_level level, const char *file, int line,
 	e->line = line;
 	e->col = col;
 	e->msg = buf_detach(&msg);
-	if (level == DIAG_ERROR)
-		d->nerrors++;
-	else
-		d->nwarnings++;
+}
+
+void
+diags_count_dropped(struct diags *to, const struct diags *from)
+{
+	size_t	 i, kept_errors = 0;
+
+	for (i = 0; i < from->n; i++)
+		if (from->v[i].level == DIAG_ERROR)
+			kept_errors++;
+	to->nerrors += from->nerrors - kept_errors;
+	to->nwarnings += from->nwarnings - (from->n - kept_errors);
+}
+
+void
+diag_add_key(struct buf *b, const char *key)
+{
+	size_t	 len = strlen(key);
+
+	if (len <= DIAG_KEY_MAX) {
+		buf_add(b, key, len);
+		return;
+	}
+	/* Cut before a UTF-8 continuation byte, not inside a character. */
+	len = DIAG_KEY_MAX - 3;
+	while (len > 0 && ((unsigned char)key[len] & 0xc0) == 0x80)
+		len--;
+	buf_add(b, key, len);
+	buf_adds(b, "...");
 }
 
 void

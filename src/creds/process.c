@@ -1,6 +1,7 @@
 /*
- * process.c - the real credential_process runner: /bin/sh -c COMMAND with
- * its standard output captured through a pipe, bounded in size and time.
+ * process.c - the real credential_process runner: /bin/sh -c COMMAND in a
+ * process group of its own, with its standard output captured through a
+ * pipe, bounded in size and time (the group is killed when it is late).
  *
  * The time bound uses the monotonic clock, as a transport's timeout does;
  * it is not the wall clock the rest of this layer is handed.
@@ -47,10 +48,13 @@ cloexec_pipe(int fd[2])
 	return 0;
 }
 
+/* The command runs in a process group of its own (setpgid(0, 0) in the
+ * child), so that a timeout kills whatever it started too. */
 static int
 spawn(const char *command, int fd[2], pid_t *pid, struct err *err)
 {
 	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
 	char				*argv[4];
 	int				 e;
 
@@ -60,14 +64,39 @@ spawn(const char *command, int fd[2], pid_t *pid, struct err *err)
 	argv[3] = NULL;
 	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
 		return err_set(err, "cannot run the command: %s", strerror(e));
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return err_set(err, "cannot run the command: %s", strerror(e));
+	}
 	/* dup2() leaves the new descriptor 1 open across exec. */
 	e = posix_spawn_file_actions_adddup2(&fa, fd[1], STDOUT_FILENO);
 	if (e == 0)
-		e = posix_spawn(pid, "/bin/sh", &fa, NULL, argv, environ);
+		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	if (e == 0)
+		e = posix_spawnattr_setpgroup(&attr, 0);
+	if (e == 0)
+		e = posix_spawn(pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (e != 0)
 		return err_set(err, "cannot run /bin/sh: %s", strerror(e));
 	return 0;
+}
+
+/* Makes pgrp the terminal's foreground process group.  The command runs in
+ * a group of its own, and a background group that reads the terminal is
+ * stopped (SIGTTIN): a command that prompts (an MFA code) must have it. */
+static void
+terminal_to(pid_t pgrp)
+{
+	sigset_t	 block, old;
+
+	/* Our group may be in the background by now: not stopped for it. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	(void)tcsetpgrp(STDIN_FILENO, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Waits for pid until deadline; 0 with *status, or -1 when it is late. */
@@ -98,10 +127,12 @@ reap(pid_t pid, long long deadline, int *status)
 	return 0;
 }
 
+/* Kills the command's whole process group: a shell killed alone would
+ * leave what it started (a `sleep 30 &`) running, holding our pipe. */
 static void
 kill_and_reap(pid_t pid)
 {
-	kill(pid, SIGKILL);
+	kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
 }
@@ -116,7 +147,7 @@ aws_process_run(void *ctx, const char *command, size_t max_out,
 	long long	 left;
 	ssize_t		 n;
 	pid_t		 pid;
-	int		 fd[2], rc = -1;
+	int		 fd[2], fg, rc = -1;
 
 	(void)ctx;
 	*status = 0;
@@ -129,6 +160,10 @@ aws_process_run(void *ctx, const char *command, size_t max_out,
 		return -1;
 	}
 	close(fd[1]);
+	/* The terminal goes with the command while it runs, when it is ours. */
+	fg = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	if (fg)
+		terminal_to(pid);
 	pfd.fd = fd[0];
 	pfd.events = POLLIN;
 	for (;;) {
@@ -168,6 +203,8 @@ late:
 killed:
 	kill_and_reap(pid);
 out:
+	if (fg)
+		terminal_to(getpgrp());
 	OPENSSL_cleanse(chunk, sizeof(chunk));
 	close(fd[0]);
 	return rc;

@@ -25,20 +25,50 @@
 /* Indexed by enum spf_all. */
 static const char *const all_terms[] = { NULL, "-all", "~all", "?all" };
 
+/* An item and its place, sorted to find equal ones in n log n: comparing
+ * each item with all before it took n squared (55,000 includes: 5 s). */
+struct item {
+	const char	*s;
+	size_t		 i;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item	*x = a, *y = b;
+	int			 c = strcasecmp(x->s, y->s);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 /* Appends the n items of v, each but the first of equal ones (case
  * ignored), as "PREFIXitem". */
 static void
 render_list(struct buf *out, const char *prefix, char *const *v, size_t n)
 {
-	size_t	 i, j;
+	struct item	*t;
+	char		*dup;
+	size_t		 i;
 
+	if (n == 0)
+		return;
+	t = xcalloc(n, sizeof(*t));
+	dup = xcalloc(n, 1);
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++)
-			if (strcasecmp(v[i], v[j]) == 0)
-				break;
-		if (j == i)
-			buf_addf(out, " %s%s", prefix, v[i]);
+		t[i].s = v[i];
+		t[i].i = i;
 	}
+	qsort(t, n, sizeof(*t), item_cmp);
+	for (i = 1; i < n; i++)
+		if (strcasecmp(t[i].s, t[i - 1].s) == 0)
+			dup[t[i].i] = 1;
+	for (i = 0; i < n; i++)
+		if (!dup[i])
+			buf_addf(out, " %s%s", prefix, v[i]);
+	free(dup);
+	free(t);
 }
 
 void

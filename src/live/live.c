@@ -27,6 +27,7 @@
  * in Route 53's order each sorts just before the names below it, so it
  * usually shares their page.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,16 +92,31 @@ wanted_find(struct wanted *w, size_t n, const char *name)
 	return NULL;
 }
 
-/* The managed name equal to name, or NULL; w in any order. */
-static struct wanted *
-wanted_find_unsorted(struct wanted *w, size_t n, const char *name)
-{
-	size_t	 i;
+/* A name or a group and where it was: sorting these finds equal ones in
+ * n log n, where comparing each with all before it took n squared. */
+struct ref {
+	const char	*name;
+	uintptr_t	 group;
+	size_t		 i;
+};
 
-	for (i = 0; i < n; i++)
-		if (strcmp(w[i].name, name) == 0)
-			return &w[i];
-	return NULL;
+static int
+ref_name_cmp(const void *a, const void *b)
+{
+	const struct ref	*x = a, *y = b;
+	int			 c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+ref_group_cmp(const void *a, const void *b)
+{
+	const struct ref	*x = a, *y = b;
+
+	return x->group < y->group ? -1 : x->group > y->group;
 }
 
 /* Moves the page's record sets at managed names to them, in order. */
@@ -314,20 +330,25 @@ static int
 read_wanted(const struct r53_client *c, const struct zone *z, long count,
     struct wanted *w, size_t n, struct err *err)
 {
-	size_t	 i, j, ngroups = 0;
-	int	 got;
+	struct ref	*r;
+	size_t		 i, j, k, ngroups = 0;
+	int		 got;
 
+	/* Runs of one group after sorting: its siblings, one group each. */
+	r = xcalloc(n, sizeof(*r));
 	for (i = 0; i < n; i++) {
-		w[i].siblings = 0;
-		for (j = 0; j < n; j++)
-			if (w[j].group == w[i].group)
-				w[i].siblings++;
-		for (j = 0; j < i; j++)
-			if (w[j].group == w[i].group)
-				break;
-		if (j == i)
-			ngroups++;
+		r[i].group = (uintptr_t)w[i].group;
+		r[i].i = i;
 	}
+	qsort(r, n, sizeof(*r), ref_group_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && r[j].group == r[i].group; j++)
+			;
+		ngroups++;
+		for (k = i; k < j; k++)
+			w[r[k].i].siblings = j - i;
+	}
+	free(r);
 	qsort(w, n, sizeof(*w), wanted_cmp);
 	if (count >= 0 && (size_t)(count + R53_RRSETS_PAGE_MAX - 1) /
 	    R53_RRSETS_PAGE_MAX <= ngroups)
@@ -343,18 +364,31 @@ live_read_names(const struct r53_client *c, const struct zone *z,
     size_t n, struct rrset **sets, size_t *nsets, struct err *err)
 {
 	struct wanted	*w = NULL, *t;
+	struct ref	*r = NULL;
 	size_t		 i, nw = 0, k;
 	int		 rc = -1;
 
+	/* Each name once, with the group of its first mention. */
+	if (n > 0) {
+		r = xcalloc(n, sizeof(*r));
+		w = xcalloc(n, sizeof(*w));
+	}
 	for (i = 0; i < n; i++) {
 		sets[i] = NULL;
 		nsets[i] = 0;
-		if (wanted_find_unsorted(w, nw, names[i]) != NULL)
-			continue;
-		t = xappend(&w, &nw, sizeof(*w));
-		t->name = names[i];
-		t->group = groups != NULL ? groups[i] : NULL;
+		r[i].name = names[i];
+		r[i].i = i;
 	}
+	if (n > 0)
+		qsort(r, n, sizeof(*r), ref_name_cmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(r[i].name, r[i - 1].name) == 0)
+			continue;
+		t = &w[nw++];
+		t->name = names[r[i].i];
+		t->group = groups != NULL ? groups[r[i].i] : NULL;
+	}
+	free(r);
 	if (nw > 0 && read_wanted(c, z, count, w, nw, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {

@@ -70,17 +70,27 @@ plan_batches(const struct plan *p, struct plan_batch **out, size_t *nout,
     struct diags *d)
 {
 	struct plan_batch	*b = NULL;
-	size_t			 z, i, nerrors = d->nerrors;
+	size_t			*start, *order, z, i, k, nerrors = d->nerrors;
 
 	*out = NULL;
 	*nout = 0;
-	for (z = 0; z < p->nzones; z++) {
+	/* The changes zone by zone, each zone's in plan order (a counting
+	 * sort): scanning every change for every zone took zones x changes. */
+	start = xcalloc(p->nzones + 1, sizeof(*start));
+	order = xcalloc(p->nchanges + 1, sizeof(*order));
+	for (i = 0; i < p->nchanges; i++)
+		start[p->changes[i].zone - p->zones + 1]++;
+	for (z = 0; z < p->nzones; z++)
+		start[z + 1] += start[z];
+	for (i = 0; i < p->nchanges; i++)
+		order[start[p->changes[i].zone - p->zones]++] = i;
+	for (z = 0, k = 0; z < p->nzones; z++) {
 		b = NULL;
-		for (i = 0; i < p->nchanges; i++) {
-			const struct plan_change	*c = &p->changes[i];
+		for (; k < start[z]; k++) {
+			const struct plan_change	*c = &p->changes[order[k]];
 			size_t				 nrec = 0, nch;
 
-			if (c->zone != &p->zones[z] || c->op == PLAN_NONE)
+			if (c->op == PLAN_NONE)
 				continue;
 			if (too_long(c, d))
 				continue;
@@ -111,6 +121,8 @@ plan_batches(const struct plan *p, struct plan_batch **out, size_t *nout,
 			b->nchars += nch;
 		}
 	}
+	free(start);
+	free(order);
 	if (d->nerrors > nerrors) {
 		plan_batches_release(*out, *nout);
 		*out = NULL;

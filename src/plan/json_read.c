@@ -497,17 +497,60 @@ read_rrset(struct rd *r, const cJSON *o, const char *key, struct rrset *rs)
 }
 
 /*
+ * The zones named so far, found by id in a hash table (open addressing):
+ * looking each change's zone up among all the zones before it took time in
+ * the square of the changes.
+ */
+struct seen {
+	size_t	*first;		/* per zone: the change that named it first */
+	size_t	*slot;		/* a zone's index + 1; 0: empty */
+	size_t	 cap;		/* a power of two, at least twice the zones */
+};
+
+static void
+seen_init(struct seen *s, size_t n)
+{
+	s->cap = 1;
+	while (s->cap < 2 * n)
+		s->cap *= 2;
+	s->slot = xcalloc(s->cap, sizeof(*s->slot));
+	s->first = xcalloc(n > 0 ? n : 1, sizeof(*s->first));
+}
+
+static void
+seen_release(struct seen *s)
+{
+	free(s->slot);
+	free(s->first);
+}
+
+/* The slot of zone id in s: its zone's, or the empty one to take. */
+static size_t *
+seen_slot(const struct seen *s, const struct plan *p, const char *id)
+{
+	size_t		 h = 2166136261u;
+	const char	*c;
+
+	for (c = id; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	for (h &= s->cap - 1; s->slot[h] != 0; h = (h + 1) & (s->cap - 1))
+		if (strcmp(p->zones[s->slot[h] - 1].id, id) == 0)
+			break;
+	return &s->slot[h];
+}
+
+/*
  * The zone of change i: an index into p->zones, which gets an entry per
  * distinct zone id.  Nothing points into p->zones yet, so it may move.
  */
 static int
-read_zone(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
+read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
     size_t i, size_t *idx)
 {
 	const cJSON	*v;
 	struct zone	*z;
 	char		*id = NULL, *name = NULL, tmp[64];
-	size_t		 mark, mark2, j;
+	size_t		 mark, mark2, j, *slot;
 	int		 rc = -1;
 
 	if ((v = enter_object(r, o, "zone", 0, zone_fields, &mark)) == NULL)
@@ -523,13 +566,12 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 	}
 	if (get_str(r, v, "name", F_NAME, &name) == -1)
 		goto out;
-	for (j = 0; j < p->nzones; j++)
-		if (strcmp(p->zones[j].id, id) == 0)
-			break;
+	slot = seen_slot(seen, p, id);
+	j = *slot != 0 ? *slot - 1 : p->nzones;
 	if (j < p->nzones && strcmp(p->zones[j].name, name) != 0) {
 		mark2 = enter(r, ".name");
 		fail(r, "zone %s is named '%s' in changes[%zu]", id,
-		    p->zones[j].name, first[j]);
+		    p->zones[j].name, seen->first[j]);
 		leave(r, mark2);
 		goto out;
 	}
@@ -538,7 +580,8 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 		z->id = id;
 		z->name = name;
 		id = name = NULL;
-		first[j] = i;
+		seen->first[j] = i;
+		*slot = j + 1;
 	}
 	*idx = j;
 	leave(r, mark);
@@ -817,7 +860,7 @@ out:
 }
 
 static int
-read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
+read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
     size_t i, size_t *idx)
 {
 	struct plan_change	*c = &p->changes[i];
@@ -832,7 +875,7 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, size_t *first,
 		goto out;
 	}
 	if (check_fields(r, o, change_fields) == -1 ||
-	    read_zone(r, o, p, first, i, idx) == -1 ||
+	    read_zone(r, o, p, seen, i, idx) == -1 ||
 	    get_str(r, o, "domain", F_NONEMPTY, &c->domain) == -1 ||
 	    get_str(r, o, "kind", 0, &kind) == -1)
 		goto out;
@@ -983,7 +1026,8 @@ read_changes(struct rd *r, const cJSON *root, struct plan *p)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(root, "changes");
 	const cJSON	*it;
-	size_t		*idx = NULL, *first = NULL, mark, i, n = 0;
+	struct seen	 seen = { NULL, NULL, 0 };
+	size_t		*idx = NULL, mark, i, n = 0;
 	int		 rc = -1;
 
 	mark = enter(r, ".changes");
@@ -996,12 +1040,12 @@ read_changes(struct rd *r, const cJSON *root, struct plan *p)
 	if (n > 0) {
 		p->changes = xcalloc(n, sizeof(*p->changes));
 		idx = xcalloc(n, sizeof(*idx));
-		first = xcalloc(n, sizeof(*first));
 	}
+	seen_init(&seen, n);
 	p->nchanges = n;
 	for (it = v->child, i = 0; it != NULL; it = it->next, i++) {
 		enter(r, "[%zu]", i);
-		if (read_change(r, it, p, first, i, &idx[i]) == -1)
+		if (read_change(r, it, p, &seen, i, &idx[i]) == -1)
 			goto out;
 		leave(r, mark + strlen(".changes"));
 	}
@@ -1012,7 +1056,7 @@ read_changes(struct rd *r, const cJSON *root, struct plan *p)
 	rc = 0;
 out:
 	free(idx);
-	free(first);
+	seen_release(&seen);
 	return rc;
 }
 

@@ -287,6 +287,32 @@ out:
 }
 
 int
+s3_list_next(const struct s3_client *c, struct s3_listing *l,
+    struct s3_list *out, struct err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (l->pages >= S3_LIST_MAX_PAGES)
+		return err_set(err, "S3 ListObjectsV2 's3://%s/%s': more than "
+		    "%d pages of objects", l->bucket, l->prefix,
+		    S3_LIST_MAX_PAGES);
+	if (s3_list_objects(c, l->bucket, l->prefix, l->token, out,
+	    err) == -1)
+		return -1;
+	l->pages++;
+	free(l->token);
+	l->token = out->truncated ? xstrdup(out->next_token) : NULL;
+	l->done = l->token == NULL;
+	return 0;
+}
+
+void
+s3_listing_release(struct s3_listing *l)
+{
+	free(l->token);
+	l->token = NULL;
+}
+
+int
 s3_get_object(const struct s3_client *c, const char *bucket, const char *key,
     uint64_t max, struct buf *out, struct err *err)
 {

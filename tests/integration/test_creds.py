@@ -10,7 +10,9 @@ key moto handed out with AssumeRole."""
 import http.server
 import json
 import os
+import pty
 import re
+import select
 import stat
 import threading
 import time
@@ -19,7 +21,7 @@ import urllib.request
 
 import boto3
 
-from harness import DMARC_CFG, WANT_NONE, check, dmarc, ok
+from harness import BIN, DMARC_CFG, WANT_NONE, check, dmarc, ok
 
 SECRET_BASE = "baseSECRETb4seSECRETbaseSECRET000000001"
 SECRET_DEV = "devSECRETd3vSECRETdevSECRETdev000000002"
@@ -394,6 +396,41 @@ def test_creds_web_identity_through_sts(e):
 
 
 # --- credential_process ------------------------------------------------------------------------
+
+def test_creds_credential_process_prompts_on_the_terminal(e):
+    """The command runs in a process group of its own (so that a timeout kills
+    what it started) and has the terminal while it runs: it can prompt and
+    read an answer (an MFA code) instead of being stopped by SIGTTIN."""
+    write(e, "ask.sh", "#!/bin/sh\nprintf 'MFA code: ' >&2\nread code\n"
+          "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIAASKED%s\", "
+          "\"SecretAccessKey\": \"%s\"}' \"$code\"\n" % ("%s", PROCESS_SECRET), mode=stat.S_IRWXU)
+    write(e, ".aws/config", "[profile ask]\ncredential_process = %s/ask.sh\n" % e.dir)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(e.dir)
+        os.execve(BIN, ["mailauth", "whoami", "--profile", "ask"], cenv(e))
+    out, sent = b"", False
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], 1)
+        if not r:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if not sent and b"MFA code:" in out:
+            os.write(fd, b"1234567890\n")
+            sent = True
+    if time.time() >= deadline:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    text = out.decode(errors="replace")
+    check(os.waitstatus_to_exitcode(status) == 0, "exit %r:\n%s" % (status, text))
+    check("credential_process (profile ask)" in text, text)
 
 def test_creds_credential_process(e):
     zid = e.zone("example.com")
