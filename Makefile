@@ -2,7 +2,9 @@
 #
 #   make          build build/mailauth
 #   make deps     install the Debian packages and the Python emulator it needs
-#   make check    unit tests, the same under ASan+UBSan, integration tests (moto)
+#   make check    unit tests, the same under ASan+UBSan, the fuzz harnesses
+#                 over their seed corpora, integration tests (moto)
+#   make fuzz     every fuzz harness under libFuzzer (clang) for FUZZ_SECONDS
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
 #   make install  the binary, the man page, bash completion and the DMARC
 #                 rollout templates under PREFIX (default /usr/local); DESTDIR
@@ -33,10 +35,12 @@ LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/creds/
               src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/cli/*.c))
 MAIN_SRC  = src/main.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c tests/fake_*.c))
+FUZZ_SRC  = $(sort $(wildcard tests/fuzz/*.c))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  = $(TEST_SRC:%.c=$(BUILD)/%.o)
-DEPS      = $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/src/main.d
+FUZZ_OBJ  = $(FUZZ_SRC:%.c=$(BUILD)/%.o)
+DEPS      = $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BUILD)/src/main.d
 
 PYTHON_FIND = sh tests/find-python.sh
 
@@ -121,7 +125,74 @@ check: deps
 	$(MAKE) --no-print-directory all $(BUILD)/unit
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory unit-asan
+	$(MAKE) --no-print-directory fuzz-seeds
 	$(MAKE) --no-print-directory integration
+
+# Fuzzing (tests/fuzz/, docs/development.md): one libFuzzer harness per
+# parser of untrusted input, tests/fuzz/fuzz_NAME.c, with its seed corpus in
+# tests/fuzz/corpus/NAME/.  fuzz-seeds builds each with the project's
+# compiler under ASan+UBSan (the objects of unit-asan) linked to a small
+# driver that runs every seed once: part of check, no clang needed.  fuzz
+# builds them with clang and libFuzzer and runs each for FUZZ_SECONDS; new
+# inputs go to build/fuzz/corpus/NAME, crashes to tests/fuzz/crashes/
+# (ignored by git).  fuzz-deps installs clang for it, as deps does for check.
+FUZZ_NAMES   = $(patsubst tests/fuzz/fuzz_%.c,%,$(filter tests/fuzz/fuzz_%,$(FUZZ_SRC)))
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_DEFS    = -DFUZZ_TEMPLATES='"$(CURDIR)/policies/dmarc"'
+FUZZ_OPTIONS = ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
+               UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+.PHONY: fuzz fuzz-seeds fuzz-deps fuzz-bins fuzz-seed-bins
+
+$(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += $(FUZZ_DEFS)
+.SECONDARY: $(FUZZ_OBJ)
+
+$(BUILD)/fuzz-seeds/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/util.o \
+    $(BUILD)/tests/fuzz/driver.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/util.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+fuzz-seed-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz-seeds/%)
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/bin/%)
+
+fuzz-seeds:
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SAN_FLAGS)" fuzz-seed-bins
+	@for n in $(FUZZ_NAMES); do \
+		$(FUZZ_OPTIONS) build/asan/fuzz-seeds/$$n tests/fuzz/corpus/$$n || \
+		    { echo "fuzz-seeds: harness '$$n' failed" >&2; exit 1; }; \
+	done
+
+fuzz: fuzz-deps
+	$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(SAN_FLAGS)" fuzz-bins
+	@mkdir -p tests/fuzz/crashes; failed=""; \
+	for n in $(FUZZ_NAMES); do \
+		mkdir -p build/fuzz/corpus/$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+		if $(FUZZ_OPTIONS) build/fuzz/bin/$$n -max_total_time=$(FUZZ_SECONDS) \
+		    -timeout=25 -print_final_stats=1 \
+		    -artifact_prefix=tests/fuzz/crashes/$$n- \
+		    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n \
+		    >build/fuzz/$$n.log 2>&1; then \
+			grep -E '^stat::number_of_executed_units' build/fuzz/$$n.log; \
+		else \
+			grep -E '^==[0-9]+==ERROR|runtime error|^SUMMARY|Test unit written' \
+			    build/fuzz/$$n.log; \
+			failed="$$failed $$n"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz: failed:$$failed (build/fuzz/NAME.log, tests/fuzz/crashes/)" >&2; \
+		exit 1; \
+	fi
+
+fuzz-deps:
+	@sh tests/deps.sh fuzz
 
 # Route 53 requests, time and memory of plan against moto, beside listing
 # the whole zone; not part of check (docs/performance.md).

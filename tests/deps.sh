@@ -2,9 +2,17 @@
 # Installs what building and testing mailauth needs on Debian: the -dev
 # packages (apt-get, as root or through sudo), and a Python with moto and
 # boto3 for the Route 53 emulator (pip, only where no Python has them).
+#
+# "deps.sh fuzz" (make fuzz-deps) installs only what `make fuzz` needs on
+# top: clang and its libFuzzer and sanitizer runtimes.  `make check` needs
+# none of them: it runs the fuzz harnesses over their seeds with gcc.
 set -eu
 
-pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev check ca-certificates openssl man-db git"
+if [ "${1:-}" = fuzz ]; then
+	pkgs="clang libclang-rt-14-dev"
+else
+	pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev check ca-certificates openssl man-db git"
+fi
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -16,6 +24,10 @@ if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+fi
+
+if [ "${1:-}" = fuzz ]; then
+	exit 0
 fi
 
 here=$(dirname "$0")
