@@ -15,29 +15,18 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/call.h"
-#include "mailauth/creds.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
 #include "mailauth/route53.h"
 #include "testutil.h"
 
-#define ENDPOINT	"https://route53.amazonaws.com"
 #define FIX		FIXTURES "/route53/"
-#define AKID		"AKIDEXAMPLE"
-#define SECRET		"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-#define TOKEN		"IQoJb3JpZ2luX2VjEXAMPLEsessionTOKENvalue"
-#define NOW		1700000000	/* 2023-11-14T22:13:20Z */
-#define AUTH_PREFIX	"AWS4-HMAC-SHA256 Credential=" AKID \
-			    "/20231114/us-east-1/route53/aws4_request"
-#define ZONE		"Z1PA6795UKMFR9"
-#define CHANGE		"C2682N5HXP0BZ4"
-#define RRSET		"/2013-04-01/hostedzone/" ZONE "/rrset"
-#define GETCHANGE	"/2013-04-01/change/" CHANGE
 
 Suite	*route53_xml_suite(void);
 
 /* ---- helpers ---------------------------------------------------------- */
+
 /* Element local names and texts, one "path=text" line per leaf. */
 static void
 flatten(xmlNode *n, const char *path, struct buf *out)

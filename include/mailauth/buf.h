@@ -24,6 +24,9 @@ struct buf {
 void	 buf_init(struct buf *);
 /* Frees the storage and leaves the buffer empty and reusable. */
 void	 buf_release(struct buf *);
+/* buf_release() after overwriting the whole storage (OPENSSL_cleanse): for
+ * buffers that held a secret. */
+void	 buf_release_wiped(struct buf *);
 /* Empties the buffer but keeps its storage. */
 void	 buf_reset(struct buf *);
 void	 buf_add(struct buf *, const void *, size_t);

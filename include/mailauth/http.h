@@ -104,6 +104,10 @@ void	http_request_body_set(struct http_request *, const char *, size_t);
 void	http_request_copy(struct http_request *dst,
 	    const struct http_request *src);
 void	http_request_release(struct http_request *);
+/* http_request_release() after overwriting every header value (a session
+ * token) and the body (a web-identity token): for requests that carry
+ * secrets. */
+void	http_request_release_wiped(struct http_request *);
 
 void	http_response_init(struct http_response *);
 /* The value of the first header of that name (compared without case), or
@@ -116,6 +120,8 @@ void	http_response_header_add(struct http_response *, const char *name,
 /* Removes every header, keeping status and body. */
 void	http_response_headers_clear(struct http_response *);
 void	http_response_release(struct http_response *);
+/* http_response_release() after overwriting the body (credentials). */
+void	http_response_release_wiped(struct http_response *);
 
 /*
  * Whether the value of a header of that name must never be logged: names

@@ -272,30 +272,6 @@ json_message(const char *body, size_t len)
 
 /* ---- the request --------------------------------------------------------- */
 
-static void
-wipe_buf(struct buf *b)
-{
-	if (b->data != NULL)
-		OPENSSL_cleanse(b->data, b->cap);
-	buf_release(b);
-}
-
-/* Releases req after wiping its header values (X-Amz-Security-Token) and
- * body (a web-identity token). */
-static void
-wipe_request(struct http_request *req)
-{
-	size_t	 i;
-
-	for (i = 0; i < req->nheaders; i++)
-		if (req->headers[i].value != NULL)
-			OPENSSL_cleanse(req->headers[i].value,
-			    strlen(req->headers[i].value));
-	if (req->body != NULL)
-		OPENSSL_cleanse(req->body, req->body_len);
-	http_request_release(req);
-}
-
 /* Signs req for the call at the call's time: the first attempt, and each
  * retry (the transport's req->sign hook). */
 static int
@@ -424,7 +400,7 @@ redact_signatures(struct buf *b)
 			i += n;
 		}
 	}
-	wipe_buf(b);
+	buf_release_wiped(b);
 	*b = out;
 }
 
@@ -494,10 +470,10 @@ response_error(const struct aws_call *c, const struct http_request *req,
 	free(raw_code);
 	free(msg);
 	free(sec);
-	wipe_buf(&body);
-	wipe_buf(&txt);
+	buf_release_wiped(&body);
+	buf_release_wiped(&txt);
 	buf_release(&code);
-	wipe_buf(&line);
+	buf_release_wiped(&line);
 }
 
 /* Prefixes err with what the call is and takes every secret out of it (a
@@ -517,7 +493,7 @@ failed(const struct aws_call *c, const struct http_request *req,
 	snprintf(err->msg, sizeof(err->msg), "%s", buf_str(&b));
 	err_prefix(err, "%s", c->what != NULL ? c->what : c->op);
 	free(sec);
-	wipe_buf(&b);
+	buf_release_wiped(&b);
 }
 
 int
@@ -569,12 +545,12 @@ aws_call_send(const struct http_transport *http, const struct aws_call *c,
 	rc = 0;
 out:
 	if (rc == -1) {
-		wipe_buf(&resp->body);
+		buf_release_wiped(&resp->body);
 		http_response_release(resp);
 		http_response_init(resp);
 	}
-	wipe_request(&req);
-	wipe_buf(&form);
+	http_request_release_wiped(&req);
+	buf_release_wiped(&form);
 	buf_release(&url);
 	return rc;
 }

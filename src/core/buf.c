@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "mailauth/buf.h"
 
 static void
@@ -96,6 +98,14 @@ buf_release(struct buf *b)
 {
 	free(b->data);
 	buf_init(b);
+}
+
+void
+buf_release_wiped(struct buf *b)
+{
+	if (b->data != NULL)
+		OPENSSL_cleanse(b->data, b->cap);
+	buf_release(b);
 }
 
 void
@@ -212,7 +222,6 @@ buf_add_clean(struct buf *b, const char *s, size_t len,
     const char *const *sec, size_t nsec, size_t max)
 {
 	struct buf	 r = BUF_INIT;
-	volatile char	*w;
 	size_t		 i, n = 0;
 	int		 space = 0;
 
@@ -237,9 +246,7 @@ buf_add_clean(struct buf *b, const char *s, size_t len,
 		n++;
 	}
 	/* The copy may hold what was around a secret: wipe it. */
-	for (w = r.data, i = 0; w != NULL && i < r.cap; i++)
-		w[i] = 0;
-	buf_release(&r);
+	buf_release_wiped(&r);
 }
 
 void

@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-#include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/chain.h"
@@ -55,8 +54,6 @@ aws_creds_process_get(const struct aws_creds_setup *s, time_t now,
 	}
 	rc = 1;
 out:
-	if (out.data != NULL)
-		OPENSSL_cleanse(out.data, out.cap);
-	buf_release(&out);
+	buf_release_wiped(&out);
 	return rc;
 }

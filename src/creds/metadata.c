@@ -8,7 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/chain.h"
@@ -93,26 +92,6 @@ aws_container_url_allowed(const char *url)
 	return 0;
 }
 
-static void
-wipe_response(struct http_response *resp)
-{
-	if (resp->body.data != NULL)
-		OPENSSL_cleanse(resp->body.data, resp->body.cap);
-	http_response_release(resp);
-	http_response_init(resp);
-}
-
-static void
-wipe_request(struct http_request *req)
-{
-	size_t	 i;
-
-	for (i = 0; i < req->nheaders; i++)
-		OPENSSL_cleanse(req->headers[i].value,
-		    strlen(req->headers[i].value));
-	http_request_release(req);
-}
-
 /* "HTTP N" and a printable excerpt of the body, token replaced. */
 static void
 status_text(const struct http_response *resp, const char *token,
@@ -163,7 +142,7 @@ aws_container_fetch(const struct http_transport *http, const char *url,
 		http_request_header_set(&req, "Authorization", auth_token);
 	http_response_init(&resp);
 	for (attempt = 1; attempt <= CONTAINER_ATTEMPTS; attempt++) {
-		wipe_response(&resp);
+		http_response_release_wiped(&resp);
 		if (http->send(http->ctx, &req, &resp, err) == -1) {
 			if (attempt < CONTAINER_ATTEMPTS)
 				continue;
@@ -187,8 +166,8 @@ aws_container_fetch(const struct http_transport *http, const char *url,
 	}
 	rc = 0;
 out:
-	wipe_response(&resp);
-	wipe_request(&req);
+	http_response_release_wiped(&resp);
+	http_request_release_wiped(&req);
 	buf_release(&b);
 	return rc;
 }
@@ -218,7 +197,7 @@ imds(const struct http_transport *http, const char *method, const char *base,
 		http_request_header_set(&req, "X-aws-ec2-metadata-token",
 		    token);
 	rc = http->send(http->ctx, &req, resp, err);
-	wipe_request(&req);
+	http_request_release_wiped(&req);
 	buf_release(&url);
 	return rc;
 }
@@ -279,7 +258,7 @@ aws_imds_fetch(const struct http_transport *http, const char *base,
 		goto out;
 	}
 	token = first_line(&resp);
-	wipe_response(&resp);
+	http_response_release_wiped(&resp);
 	if (imds(http, "GET", base, CREDS_PATH, token, &resp, err) == -1)
 		goto out;
 	if (resp.status == 404) {
@@ -294,7 +273,7 @@ aws_imds_fetch(const struct http_transport *http, const char *base,
 		goto out;
 	}
 	role = first_line(&resp);
-	wipe_response(&resp);
+	http_response_release_wiped(&resp);
 	if (!role_name_ok(role)) {
 		err_set(err, "'%s%s' answered no usable role name", base,
 		    CREDS_PATH);
@@ -317,7 +296,7 @@ aws_imds_fetch(const struct http_transport *http, const char *base,
 	}
 	rc = 1;
 out:
-	wipe_response(&resp);
+	http_response_release_wiped(&resp);
 	aws_secret_free(token);
 	free(role);
 	buf_release(&path);

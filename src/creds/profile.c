@@ -321,9 +321,7 @@ aws_profiles_load(struct aws_profiles *ps, const char *path,
 out:
 	fclose(f);
 	OPENSSL_cleanse(chunk, sizeof(chunk));
-	if (b.data != NULL)
-		OPENSSL_cleanse(b.data, b.cap);
-	buf_release(&b);
+	buf_release_wiped(&b);
 	return rc;
 }
 

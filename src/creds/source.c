@@ -92,9 +92,7 @@ out:
 	if (f != NULL)
 		fclose(f);
 	OPENSSL_cleanse(chunk, sizeof(chunk));
-	if (b.data != NULL)
-		OPENSSL_cleanse(b.data, b.cap);
-	buf_release(&b);
+	buf_release_wiped(&b);
 	free(path);
 	return tok;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "mailauth/buf.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
@@ -143,6 +145,20 @@ http_request_release(struct http_request *req)
 }
 
 void
+http_request_release_wiped(struct http_request *req)
+{
+	size_t	 i;
+
+	for (i = 0; i < req->nheaders; i++)
+		if (req->headers[i].value != NULL)
+			OPENSSL_cleanse(req->headers[i].value,
+			    strlen(req->headers[i].value));
+	if (req->body != NULL)
+		OPENSSL_cleanse(req->body, req->body_len);
+	http_request_release(req);
+}
+
+void
 http_response_init(struct http_response *resp)
 {
 	memset(resp, 0, sizeof(*resp));
@@ -189,6 +205,13 @@ http_response_release(struct http_response *resp)
 	http_response_headers_clear(resp);
 	buf_release(&resp->body);
 	memset(resp, 0, sizeof(*resp));
+}
+
+void
+http_response_release_wiped(struct http_response *resp)
+{
+	buf_release_wiped(&resp->body);
+	http_response_release(resp);
 }
 
 /* Whether little occurs in big, compared without case. */

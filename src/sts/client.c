@@ -11,7 +11,6 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <openssl/crypto.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/call.h"
@@ -146,15 +145,6 @@ sts_identity_release(struct sts_identity *id)
 
 /* ---- requests ---------------------------------------------------------- */
 
-static void
-wipe_response(struct http_response *resp)
-{
-	if (resp->body.data != NULL)
-		OPENSSL_cleanse(resp->body.data, resp->body.cap);
-	http_response_release(resp);
-	http_response_init(resp);
-}
-
 /* At most: Action, Version, RoleArn, RoleSessionName, ExternalId,
  * DurationSeconds, WebIdentityToken. */
 #define NPARAMS		7
@@ -243,7 +233,7 @@ session_call(const struct sts_client *c, const char *op,
 		err_prefix(err, "STS %s: unexpected response", op);
 	else
 		rc = 0;
-	wipe_response(&resp);
+	http_response_release_wiped(&resp);
 out:
 	buf_release(&result);
 	return rc;
@@ -306,6 +296,6 @@ sts_get_caller_identity(const struct sts_client *c,
 		err_prefix(err, "STS GetCallerIdentity: unexpected response");
 	else
 		rc = 0;
-	wipe_response(&resp);
+	http_response_release_wiped(&resp);
 	return rc;
 }
