@@ -3,7 +3,8 @@
 #   make          build build/mailauth
 #   make deps     install the Debian packages and the Python emulator it needs
 #   make check    unit tests, the same under ASan+UBSan, the fuzz harnesses
-#                 over their seed corpora, integration tests (moto)
+#                 over their seed corpora, integration tests (moto), the
+#                 same against a binary built with ASan+UBSan
 #   make fuzz     every fuzz harness under libFuzzer (clang) for FUZZ_SECONDS
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
 #   make install  the binary, the man page, bash completion and the DMARC
@@ -61,7 +62,7 @@ INSTALL_PROGRAM = $(INSTALL)
 INSTALL_DATA = $(INSTALL) -m 644
 DMARC_TEMPLATES = $(sort $(wildcard policies/dmarc/*.yaml))
 
-.PHONY: all deps check unit unit-asan integration demo clean install uninstall
+.PHONY: all deps check unit unit-asan integration integration-asan demo clean install uninstall
 
 all: $(BUILD)/mailauth
 
@@ -121,12 +122,34 @@ integration: $(BUILD)/mailauth
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" tests/integration/run.py
 
+# The integration tests again, against the binary built with ASan+UBSan
+# from the objects of unit-asan.  It sits beside build/mailauth (as
+# build/mailauth-asan) so that it finds ../policies the same way.  A
+# sanitizer report goes to a file under build/sanitizer/, whatever exit
+# code the test expected: any such file fails the run.
+SAN_LOG = $(CURDIR)/build/sanitizer
+integration-asan:
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SAN_FLAGS)" build/asan/mailauth
+	@mkdir -p build && cp build/asan/mailauth build/mailauth-asan
+	@rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG)
+	@py=$$($(PYTHON_FIND)) || exit 1; \
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$(SAN_LOG)/report \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SAN_LOG)/report \
+	MAILAUTH_BIN=build/mailauth-asan "$$py" tests/integration/run.py; rc=$$?; \
+	if [ -n "$$(ls $(SAN_LOG))" ]; then \
+		cat $(SAN_LOG)/* >&2; \
+		echo "integration-asan: sanitizer reports above ($(SAN_LOG))" >&2; \
+		exit 1; \
+	fi; \
+	exit $$rc
+
 check: deps
 	$(MAKE) --no-print-directory all $(BUILD)/unit
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory unit-asan
 	$(MAKE) --no-print-directory fuzz-seeds
 	$(MAKE) --no-print-directory integration
+	$(MAKE) --no-print-directory integration-asan
 
 # Fuzzing (tests/fuzz/, docs/development.md): one libFuzzer harness per
 # parser of untrusted input, tests/fuzz/fuzz_NAME.c, with its seed corpus in
