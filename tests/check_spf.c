@@ -279,11 +279,80 @@ static const struct {
 	{ "v=spf1 all -all", 1, 1, "lets every host" },
 	{ "v=spf1 mx ~all redirect=x.example", 0, 1,
 	  "'redirect=' is ignored because the record has 'all'" },
-	/* Names that DNS cannot hold. */
+	/* The whole address space with pass is +all (RFC 7208 §5.1, §5.6):
+	 * one rule, an error; any other qualifier, or /1, is not. */
+	{ "v=spf1 ip4:0.0.0.0/0 -all", 1, 0, "'ip4:0.0.0.0/0' lets every "
+	  "IPv4 host on the internet send mail as the domain: receivers pass "
+	  "mail from any of them, forged or not; list only your senders and "
+	  "end with -all or ~all (RFC 7208 §5.6)" },
+	{ "v=spf1 +ip4:192.0.2.1/0 -all", 1, 0, "every IPv4 host" },
+	{ "v=spf1 ip6:::/0 -all", 1, 0, "'ip6:::/0' lets every IPv6 host" },
+	{ "v=spf1 +ip6:2001:db8::/0 ~all", 1, 0, "every IPv6 host" },
+	{ "v=spf1 a/0 -all", 1, 0, "'a/0' lets every IPv4 host" },
+	{ "v=spf1 mx//0 -all", 1, 0, "'mx//0' lets every IPv6 host" },
+	{ "v=spf1 a:mail.example.com/0//0 -all", 1, 0,
+	  "every IPv4 and IPv6 host on the internet" },
+	{ "v=spf1 -ip4:0.0.0.0/0 ~ip6:::/0 ?a/0 -all", 0, 0, NULL },
+	{ "v=spf1 ip4:0.0.0.0/1 ip4:128.0.0.0/1 ip6:::/1 a/1 -all", 0, 0,
+	  NULL },
+	{ "v=spf1 ip4:0.0.0.0/00 -all", 1, 0, "not a prefix length" },
+
+	/* An include or redirect that evaluates the record itself: %{d} is
+	 * the current domain, %{o} the sender's, where the evaluation began
+	 * (RFC 7208 §7.3): a loop, permerror at the lookup limit. */
+	{ "v=spf1 include:%{d} -all", 1, 0, "'include:%{d}' includes this "
+	  "record itself: the evaluation loops until the DNS lookup limit and "
+	  "receivers return permerror for every message that reaches it "
+	  "(RFC 7208 §5.2, §4.6.4)" },
+	{ "v=spf1 ip4:192.0.2.1 include:%{O} -all", 1, 0,
+	  "includes this record itself" },
+	{ "v=spf1 redirect=%{d}", 1, 0, "'redirect=%{d}' redirects to this "
+	  "record itself: the evaluation loops until the DNS lookup limit and "
+	  "receivers return permerror for every message that reaches it "
+	  "(RFC 7208 §6.1, §4.6.4)" },
+	{ "v=spf1 mx REDIRECT=%{o}", 1, 0, "redirects to this record" },
+	/* With all, receivers ignore redirect (§5.1): only that warning. */
+	{ "v=spf1 redirect=%{d} -all", 0, 1, "'redirect=' is ignored" },
+	/* Other macros of d are other names. */
+	{ "v=spf1 include:%{d2} include:_spf.%{d} redirect=%{d1r}", 0, 0,
+	  NULL },
+
+	/* Names that DNS cannot hold: include and redirect give permerror
+	 * (§4.3: check_host returns none, §5.2, §6.1), other terms never
+	 * match (§4.8), as the suite's invalid-domain tests expect. */
+	{ "v=spf1 include:mail.example..com -all", 1, 0, "'include:mail."
+	  "example..com': the name has an empty label; receivers cannot look "
+	  "it up and return permerror for every message that reaches it "
+	  "(RFC 7208 §4.3, §5.2)" },
+	{ "v=spf1 include:a123456789012345678901234567890123456789012345678901"
+	  "234567890123.example.com -all", 1, 0, "has a label over 63 bytes" },
+	{ "v=spf1 redirect=.example.com", 1, 0, "'redirect=.example.com': the "
+	  "name has an empty label; receivers cannot look it up and return "
+	  "permerror for every message that reaches it (RFC 7208 §4.3, "
+	  "§6.1)" },
+	{ "v=spf1 redirect=a..example.com ~all", 0, 1, "is ignored" },
+	{ "v=spf1 include:%{l}..example.com -all", 0, 0, NULL },
+	{ "v=spf1 exists:a..example.com -all", 0, 1, "never matches" },
+	{ "v=spf1 mx:a..example.com -all", 0, 1, "never matches" },
+	{ "v=spf1 ptr:a..example.com -all", 0, 2, "never matches" },
+	{ "v=spf1 -all exp=a..example.com", 0, 1, "never matches" },
 	{ "v=spf1 a:mail.example...com -all", 0, 1, "has an empty label" },
 	{ "v=spf1 a:a123456789012345678901234567890123456789012345678901234567"
 	  "890123.example.com -all", 0, 1, "has a label over 63 bytes" },
 	{ "v=spf1 a:%{H}.bar -all", 0, 0, NULL },
+
+	/* %{p} is ptr's lookup in a macro: the same advice (§5.5, §7.3). */
+	{ "v=spf1 exists:%{p}.x.example -all", 0, 1, "'exists:%{p}.x.example':"
+	  " do not use the %{p} macro: like ptr it is slow and unreliable, "
+	  "and receivers expand it to 'unknown' when the lookups fail "
+	  "(RFC 7208 §5.5, §7.3)" },
+	{ "v=spf1 a:%{P}.example.com include:%{p2r}.x.example -all", 0, 2,
+	  "the %{p} macro" },
+	{ "v=spf1 ptr:%{p} -all", 0, 2, "the %{p} macro" },
+	{ "v=spf1 -all exp=%{p}.x.example", 0, 1, "the %{p} macro" },
+	{ "v=spf1 redirect=%{p}.x.example", 0, 1, "the %{p} macro" },
+	/* Unknown modifiers are never expanded. */
+	{ "v=spf1 -all note=%{p}", 0, 0, NULL },
 };
 
 START_TEST(test_check)
@@ -328,8 +397,9 @@ START_TEST(test_check_messages)
 	    "port) (RFC 7208 §5.6)");
 	ck_assert_int_eq(d.v[0].level, DIAG_ERROR);
 	ck_assert_str_eq(d.v[1].msg, "SPF record: '+all' lets every host on "
-	    "the internet send mail as the domain; use -all or ~all "
-	    "(RFC 7208 §5.1)");
+	    "the internet send mail as the domain: receivers pass mail from "
+	    "any of them, forged or not; list only your senders and end with "
+	    "-all or ~all (RFC 7208 §5.1)");
 	diags_release(&d);
 
 	/* Syntax only: +all, ptr, the limit, no all are not syntax. */
@@ -356,8 +426,17 @@ START_TEST(test_check_messages)
 	spf_check_bytes("v=spf1 a:foo.example.com\0", 25, "x",
 	    SPF_CHECK_SYNTAX, &d);
 	ck_assert_uint_eq(d.nerrors, 1);
-	ck_assert_str_eq(d.v[0].msg, "x: control character 0x00 at offset "
-	    "24: terms are separated by spaces only (RFC 7208 §4.6.1)");
+	ck_assert_str_eq(d.v[0].msg, "x: NUL byte at offset 24: receivers "
+	    "return permerror, or cut the record there and read only what "
+	    "comes before it (RFC 7208 §4.6.1, §7.1)");
+	diags_release(&d);
+
+	/* The issue's record: a NUL does not cut it, so the +all after it
+	 * is seen; the term holding the NUL is not checked further. */
+	spf_check_bytes("v=spf1 -all\0 +all", 17, "x", SPF_CHECK_ALL, &d);
+	ck_assert_uint_eq(d.nerrors, 2);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "NUL byte at offset 11"));
+	ck_assert_ptr_nonnull(strstr(d.v[1].msg, "'+all' lets every host"));
 	diags_release(&d);
 }
 END_TEST
@@ -426,6 +505,99 @@ START_TEST(test_check_long_numbers)
 	    "x", &d);
 	ck_assert_uint_eq(d.nerrors, 0);
 	diags_release(&d);
+}
+END_TEST
+
+/* With the domain known (validate, plan), an include or a redirect of the
+ * domain itself is the loop of include:%{d} (RFC 7208 §5.2, §6.1). */
+START_TEST(test_check_at_domain)
+{
+	static const struct {
+		const char	*domain, *text;
+		size_t		 nerrors;
+		const char	*first;
+	} cases[] = {
+		{ "example.com", "v=spf1 include:example.com -all", 1,
+		  "d: 'include:example.com' includes this record itself" },
+		{ "example.com", "v=spf1 include:EXAMPLE.Com. -all", 1,
+		  "includes this record itself" },
+		{ "example.com.", "v=spf1 mx redirect=Example.COM", 1,
+		  "d: 'redirect=Example.COM' redirects to this record itself" },
+		/* The suite's redirect-loop record, at its own name. */
+		{ "e1.example.com", "v=spf1 ip4:1.1.1.1 redirect=e1.example.com",
+		  1, "redirects to this record itself" },
+		/* Ignored beside all; other names, and a, are fine. */
+		{ "example.com", "v=spf1 redirect=example.com -all", 0, NULL },
+		{ "example.com", "v=spf1 a:example.com mx:example.com "
+		  "include:_spf.example.com include:example.co -all", 0, NULL },
+		{ "example.com", "v=spf1 include:xexample.com "
+		  "include:example.com.x -all", 0, NULL },
+		{ NULL, "v=spf1 include:example.com -all", 0, NULL },
+	};
+	struct diags	 d = DIAGS_INIT;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		spf_check_at(cases[i].domain, cases[i].text,
+		    strlen(cases[i].text), "d", SPF_CHECK_ALL, &d);
+		ck_assert_msg(d.nerrors == cases[i].nerrors, "'%s' at %s: %zu "
+		    "errors, first '%s'", cases[i].text, cases[i].domain,
+		    d.nerrors, d.n > 0 ? d.v[0].msg : "");
+		if (cases[i].first != NULL)
+			ck_assert_msg(strstr(d.v[0].msg, cases[i].first) ==
+			    d.v[0].msg || strstr(d.v[0].msg, cases[i].first)
+			    != NULL, "'%s'", d.v[0].msg);
+		diags_release(&d);
+	}
+	/* Only the policy set holds it: the syntax is fine. */
+	spf_check_at("example.com", "v=spf1 include:example.com -all", 31,
+	    "d", SPF_CHECK_SYNTAX, &d);
+	ck_assert_uint_eq(d.n, 0);
+	diags_release(&d);
+}
+END_TEST
+
+/* The limits of a name an include may target, exactly at and past them:
+ * a label of 63 bytes and a name of 253 (a final '.' not counted). */
+START_TEST(test_check_name_limits)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	for (i = 63; i <= 64; i++) {
+		buf_reset(&b);
+		buf_adds(&b, "v=spf1 include:");
+		while (b.len < 15 + i)
+			buf_addc(&b, 'a');
+		buf_adds(&b, ".example -all");
+		spf_check(buf_str(&b), NULL, &d);
+		ck_assert_msg(d.nerrors == (i == 64), "label of %zu", i);
+		if (i == 64)
+			ck_assert_ptr_nonnull(strstr(d.v[0].msg,
+			    "has a label over 63 bytes"));
+		diags_release(&d);
+	}
+	for (i = 253; i <= 254; i++) {
+		buf_reset(&b);
+		buf_adds(&b, "v=spf1 include:");
+		while (b.len < 15 + i - 7)
+			buf_adds(&b, b.len % 2 ? "a" : ".");
+		buf_adds(&b, "example");
+		ck_assert_uint_eq(b.len, 15 + i);
+		/* A final '.' is the root, not part of the 253. */
+		if (i == 253)
+			buf_addc(&b, '.');
+		buf_adds(&b, " -all");
+		spf_check(buf_str(&b), NULL, &d);
+		ck_assert_msg(d.nerrors == (i == 254), "name of %zu: %s", i,
+		    d.n > 0 ? d.v[0].msg : "");
+		if (i == 254)
+			ck_assert_ptr_nonnull(strstr(d.v[0].msg,
+			    "is over 253 bytes"));
+		diags_release(&d);
+	}
+	buf_release(&b);
 }
 END_TEST
 
@@ -905,6 +1077,8 @@ spf_suite(void)
 	tcase_add_test(tc, test_check_bounds);
 	tcase_add_test(tc, test_check_long_numbers);
 	tcase_add_test(tc, test_check_size);
+	tcase_add_test(tc, test_check_at_domain);
+	tcase_add_test(tc, test_check_name_limits);
 	tcase_add_test(tc, test_equivalent);
 	tcase_add_test(tc, test_txt_encode);
 	tcase_add_test(tc, test_rfc7208_suite);
