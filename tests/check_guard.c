@@ -345,6 +345,9 @@ START_TEST(test_spf_all)
 		{ Q("v=spf1 redirect=_spf.example.com"), Q("v=spf1 ?all"),
 		  NULL },
 		{ Q("v=spf1 redirect=_spf.example.com"), Q("v=spf1 mx"), NULL },
+		/* A NUL: receivers return permerror or read "-all" only, so
+		 * there is no -all to weaken (issue 16). */
+		{ "\"v=spf1 -all\\000 +all\"", Q("v=spf1 ~all"), NULL },
 	};
 
 	run_pairs(RECORD_SPF, cases, NELEM(cases));

@@ -63,10 +63,16 @@ START_TEST(test_check_and_encode)
 	struct buf	 b = BUF_INIT, spf = BUF_INIT;
 	size_t		 n;
 
-	record_kind_check(RECORD_SPF, "v=spf1 +all", "x", &d);
+	record_kind_check(RECORD_SPF, "v=spf1 +all", 11, "x", &d);
 	ck_assert_uint_gt(d.n, 0);
 	diags_release(&d);
-	record_kind_check(RECORD_MAIL_FROM, "anything", "x", &d);
+	/* The whole length is checked: the NUL does not cut off the +all
+	 * (issue 16). */
+	record_kind_check(RECORD_SPF, "v=spf1 -all\0 +all", 17, "x", &d);
+	ck_assert_uint_eq(d.nerrors, 2);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "NUL byte at offset 11"));
+	diags_release(&d);
+	record_kind_check(RECORD_MAIL_FROM, "anything", 8, "x", &d);
 	ck_assert_uint_eq(d.n, 0);
 	diags_release(&d);
 	/* A long SPF record is split between terms, any other value at

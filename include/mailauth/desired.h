@@ -122,8 +122,9 @@ int	record_kind_parse(const char *, enum record_kind *);
 int	record_kind_owns(enum record_kind, const char *text);
 /* 1 when two texts of kind mean the same to a receiver. */
 int	record_kind_equivalent(enum record_kind, const char *a, const char *b);
-/* Checks a record text of kind, adding findings that start with where. */
-void	record_kind_check(enum record_kind, const char *text,
+/* Checks a record text of kind, len bytes that may hold a NUL (decoded
+ * from a TXT value), adding findings that start with where. */
+void	record_kind_check(enum record_kind, const char *text, size_t len,
 	    const char *where, struct diags *);
 /* Appends text as one Route 53 TXT value, split as kind wants. */
 void	record_kind_encode(enum record_kind, const char *text, struct buf *);

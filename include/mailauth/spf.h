@@ -70,11 +70,16 @@ int	spf_is_record(const char *text);
  *
  * Policy: more than SPF_DNS_TERMS_MAX terms among include, a, mx, ptr,
  * exists and redirect (error; 9 or 10 warns, since included records count
- * too); ptr (warning); +all or a bare all (error); neither all nor redirect
- * (warning); terms after all, or redirect beside all, which receivers
- * ignore (warning); a literal target name with an empty label or a label
- * over 63 bytes, which can never match (warning); over SPF_SIZE_WARN bytes
- * (warning).
+ * too); ptr and the %{p} macro in a domain (warning); a term that passes
+ * every host, whether +all, a bare all, or a pass ip4, ip6, a or mx with a
+ * prefix length of 0 (error, one rule); an include, or a redirect of a
+ * record without all, whose target is the record itself (%{d}, %{o}, or
+ * the domain when known: a loop, error) or a literal name with an empty
+ * label, a label over 63 bytes or over 253 bytes (permerror, error);
+ * neither all nor redirect (warning); terms after all, or redirect beside
+ * all, which receivers ignore (warning); such a literal name after a, mx,
+ * ptr, exists or exp, which can never match (warning); over SPF_SIZE_WARN
+ * bytes (warning).
  */
 void	spf_check(const char *text, const char *where, struct diags *d);
 
@@ -86,9 +91,16 @@ void	spf_check_syntax(const char *text, const char *where, struct diags *d);
 #define SPF_CHECK_ALL		(SPF_CHECK_SYNTAX | SPF_CHECK_POLICY)
 
 /* The same on len bytes that may hold NUL bytes (an error), as a TXT value
- * decodes; what is either SPF_CHECK_* set of findings. */
+ * decodes; what is either SPF_CHECK_* set of findings.  Every check of a
+ * decoded TXT value goes through here or spf_check_at(), never through a
+ * NUL-terminated copy. */
 void	spf_check_bytes(const char *text, size_t len, const char *where,
 	    unsigned int what, struct diags *d);
+
+/* spf_check_bytes() of the record published at domain (NULL: unknown),
+ * so that an include or redirect of the domain itself is found too. */
+void	spf_check_at(const char *domain, const char *text, size_t len,
+	    const char *where, unsigned int what, struct diags *d);
 
 /*
  * 1 when a and b are the same record to mailauth: both SPF records whose

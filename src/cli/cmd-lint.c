@@ -69,7 +69,12 @@ cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
 	} else
 		buf_adds(&text, args[1]);
 
-	kinds[k].check(buf_str(&text), kinds[k].name, &d);
+	/* SPF is checked on the decoded bytes: a NUL must not cut it. */
+	if (kinds[k].check == spf_check)
+		spf_check_bytes(buf_str(&text), text.len, kinds[k].name,
+		    SPF_CHECK_ALL, &d);
+	else
+		kinds[k].check(buf_str(&text), kinds[k].name, &d);
 	for (i = 0; i < d.n; i++)
 		printf("%s: %s\n", d.v[i].level == DIAG_ERROR ? "error" :
 		    "warning", d.v[i].msg);

@@ -235,7 +235,8 @@ desired_build_gated(const struct cfg *cfg, long day,
 			spf_render(&dom->spf.spec, &text);
 			w->type = xstrdup("TXT");
 			w->text = xstrdup(buf_str(&text));
-			spf_check(w->text, key, &found);
+			spf_check_at(dom->name, w->text, strlen(w->text), key,
+			    SPF_CHECK_ALL, &found);
 			relocate(&found, cfg, w, 0, d);
 			free(key);
 		}

@@ -21,19 +21,43 @@ struct kind {
 	int		(*is_record)(const char *);
 	/* NULL: equal bytes only. */
 	int		(*equivalent)(const char *, const char *);
-	/* NULL: nothing to check. */
-	void		(*check)(const char *, const char *, struct diags *);
+	/* NULL: nothing to check.  The text is len bytes, which may hold
+	 * a NUL (decoded from a live TXT value). */
+	void		(*check)(const char *, size_t, const char *,
+			    struct diags *);
 	void		(*encode)(const char *, struct buf *);
 };
 
+static void
+check_spf(const char *text, size_t len, const char *where, struct diags *d)
+{
+	spf_check_bytes(text, len, where, SPF_CHECK_ALL, d);
+}
+
+/* Until their checks take a length: up to the first NUL. */
+static void
+check_dmarc(const char *text, size_t len, const char *where,
+    struct diags *d)
+{
+	(void)len;
+	dmarc_check(text, where, d);
+}
+
+static void
+check_dkim(const char *text, size_t len, const char *where, struct diags *d)
+{
+	(void)len;
+	dkim_check(text, where, d);
+}
+
 static const struct kind kinds[] = {
 	[RECORD_DMARC] = { "DMARC", dmarc_is_record, dmarc_equivalent,
-	    dmarc_check, txt_encode },
+	    check_dmarc, txt_encode },
 	/* SPF values are split at term boundaries. */
-	[RECORD_SPF] = { "SPF", spf_is_record, spf_equivalent, spf_check,
+	[RECORD_SPF] = { "SPF", spf_is_record, spf_equivalent, check_spf,
 	    spf_txt_encode },
 	[RECORD_DKIM] = { "DKIM", dkim_is_record, dkim_equivalent,
-	    dkim_check, txt_encode },
+	    check_dkim, txt_encode },
 	[RECORD_MAIL_FROM] = { "MAIL FROM", NULL, NULL, NULL, txt_encode },
 };
 
@@ -85,13 +109,13 @@ record_kind_equivalent(enum record_kind k, const char *a, const char *b)
 }
 
 void
-record_kind_check(enum record_kind k, const char *text, const char *where,
-    struct diags *d)
+record_kind_check(enum record_kind k, const char *text, size_t len,
+    const char *where, struct diags *d)
 {
 	const struct kind	*t = kind_of(k);
 
 	if (t != NULL && t->check != NULL)
-		t->check(text, where, d);
+		t->check(text, len, where, d);
 }
 
 void

@@ -304,6 +304,9 @@ struct chk {
 	int		 nexp;
 	int		 seen_all;
 	int		 after_all;	/* reported a mechanism after all */
+	const char	*domain;	/* where the record is published, or NULL */
+	const char	*redirect;	/* the first redirect= term, when valid */
+	size_t		 redirect_n;
 };
 
 static void
@@ -354,12 +357,13 @@ has_bad_byte(const char *s, size_t n)
  */
 static int
 macro_string(const char *s, size_t n, int domain, size_t *macro_end,
-    const char **why)
+    int *has_p, const char **why)
 {
 	size_t	 i = 0, d, z;
 	char	 l;
 
 	*macro_end = 0;
+	*has_p = 0;
 	while (i < n) {
 		if (s[i] != '%') {
 			i++;
@@ -388,6 +392,8 @@ macro_string(const char *s, size_t n, int domain, size_t *macro_end,
 			    "text, not in a domain (RFC 7208 §7.2)";
 			return -1;
 		}
+		if (l == 'p')
+			*has_p = 1;
 		i++;
 		for (d = i; i < n && isdigit((unsigned char)s[i]); i++)
 			;
@@ -437,26 +443,90 @@ toplabel(const char *s, size_t n)
 	return alpha;
 }
 
-/* Policy: a name without macros that DNS cannot hold never matches. */
-static void
-literal_name(struct chk *c, const char *term, size_t tn, const char *s,
-    size_t n)
+/* Why the literal name [s, s + n) cannot be a DNS name (RFC 1035 §2.3.4),
+ * or NULL when it can be one. */
+static const char *
+name_fault(const char *s, size_t n)
 {
-	const char	*why = NULL, *p = s, *e = s + n, *dot;
+	const char	*p = s, *e = s + n, *dot;
 
 	if (n > 0 && s[n - 1] == '.')
 		e--;
 	if (e - s > 253)
-		why = "is over 253 bytes";
-	for (; why == NULL && p <= e; p = dot + 1) {
+		return "is over 253 bytes";
+	for (; p <= e; p = dot + 1) {
 		if ((dot = memchr(p, '.', (size_t)(e - p))) == NULL)
 			dot = e;
 		if (dot == p)
-			why = "has an empty label";
-		else if (dot - p > 63)
-			why = "has a label over 63 bytes";
+			return "has an empty label";
+		if (dot - p > 63)
+			return "has a label over 63 bytes";
 	}
-	if (why != NULL)
+	return NULL;
+}
+
+/*
+ * 1 when the domain-spec [s, s + n) names the record's own domain, so that
+ * an include or a redirect to it evaluates this record again: %{d} is the
+ * current domain and %{o} the sender's, which is where the evaluation that
+ * reached this record began (RFC 7208 §7.3); a literal name only when the
+ * domain is known.  Case and a final '.' are ignored, as in DNS.
+ */
+static int
+is_self(const struct chk *c, const char *s, size_t n)
+{
+	size_t	 dn;
+
+	if (n == 4 && s[0] == '%' && s[1] == '{' && s[3] == '}' &&
+	    (s[2] == 'd' || s[2] == 'D' || s[2] == 'o' || s[2] == 'O'))
+		return 1;
+	if (c->domain == NULL || memchr(s, '%', n) != NULL)
+		return 0;
+	dn = strlen(c->domain);
+	if (dn > 0 && c->domain[dn - 1] == '.')
+		dn--;
+	if (n > 0 && s[n - 1] == '.')
+		n--;
+	return n == dn && n > 0 && strncasecmp(s, c->domain, n) == 0;
+}
+
+/*
+ * Policy findings on the target [s, s + n) of an include (redirect is
+ * include == 0, and seen only when the record has no all): a target that
+ * is this record itself loops until the lookup limit, and a literal name
+ * that DNS cannot hold makes check_host() return none (§4.3), which an
+ * include (§5.2) and a redirect (§6.1) turn into permerror.
+ */
+static void
+include_target(struct chk *c, const char *term, size_t tn, const char *s,
+    size_t n, int include)
+{
+	const char	*why;
+
+	if (is_self(c, s, n))
+		report(c, SPF_CHECK_POLICY, DIAG_ERROR, "'%.*s' %s this "
+		    "record itself: the evaluation loops until the DNS lookup "
+		    "limit and receivers return permerror for every message "
+		    "that reaches it (RFC 7208 §%s, §4.6.4)", (int)tn, term,
+		    include ? "includes" : "redirects to",
+		    include ? "5.2" : "6.1");
+	else if (memchr(s, '%', n) == NULL && (why = name_fault(s, n)) != NULL)
+		report(c, SPF_CHECK_POLICY, DIAG_ERROR, "'%.*s': the name %s; "
+		    "receivers cannot look it up and return permerror for "
+		    "every message that reaches it (RFC 7208 §4.3, §%s)",
+		    (int)tn, term, why, include ? "5.2" : "6.1");
+}
+
+/* Policy: a literal name of a, mx, ptr, exists or exp that DNS cannot
+ * hold never matches: receivers treat it as a name with no records, as
+ * the RFC 7208 suite's invalid-domain tests expect. */
+static void
+lookup_target(struct chk *c, const char *term, size_t tn, const char *s,
+    size_t n)
+{
+	const char	*why;
+
+	if (memchr(s, '%', n) == NULL && (why = name_fault(s, n)) != NULL)
 		report(c, SPF_CHECK_POLICY, DIAG_WARNING, "'%.*s': the name "
 		    "%s; receivers cannot look it up, so the term never "
 		    "matches (RFC 7208 §4.8)", (int)tn, term, why);
@@ -466,25 +536,33 @@ literal_name(struct chk *c, const char *term, size_t tn, const char *s,
  * Checks the domain-spec [s, s + n) of the term [term, term + tn):
  *   domain-spec = macro-string domain-end
  *   domain-end  = ( "." toplabel [ "." ] ) / macro-expand
+ * Returns 0 when it is one, -1 after reporting why not.  A %{p} in it is
+ * a policy warning, as ptr is.
  */
-static void
+static int
 domain_spec(struct chk *c, const char *term, size_t tn, const char *s,
     size_t n, const char *section)
 {
 	const char	*why = NULL, *t;
 	size_t		 me, end, dot;
+	int		 has_p;
 
 	if (n == 0) {
 		SYNTAX(c, "'%.*s': the domain is empty (RFC 7208 §%s)",
 		    (int)tn, term, section);
-		return;
+		return -1;
 	}
-	if (macro_string(s, n, 1, &me, &why) == -1) {
+	if (macro_string(s, n, 1, &me, &has_p, &why) == -1) {
 		SYNTAX(c, "'%.*s': %s", (int)tn, term, why);
-		return;
+		return -1;
 	}
+	if (has_p)
+		report(c, SPF_CHECK_POLICY, DIAG_WARNING, "'%.*s': do not use "
+		    "the %%{p} macro: like ptr it is slow and unreliable, and "
+		    "receivers expand it to 'unknown' when the lookups fail "
+		    "(RFC 7208 §5.5, §7.3)", (int)tn, term);
 	if (me == n)
-		return;		/* ends in a macro */
+		return 0;	/* ends in a macro */
 	/* The literal tail after the last macro must end in ".toplabel",
 	 * optionally followed by a '.'. */
 	t = s + me;
@@ -498,10 +576,9 @@ domain_spec(struct chk *c, const char *term, size_t tn, const char *s,
 		    "'.' and a top-level label (letters, digits and '-', not "
 		    "all digits) or in a macro (RFC 7208 §7.1)", (int)tn,
 		    term, (int)n, s);
-		return;
+		return -1;
 	}
-	if (memchr(s, '%', n) == NULL)
-		literal_name(c, term, tn, s, n);
+	return 0;
 }
 
 /* Parses "/N" digits [s, s + n) as a CIDR length of at most max, with no
@@ -533,12 +610,19 @@ cidr_suffix(const char *s, size_t n)
 	return i < n && i > 0 && s[i - 1] == '/' ? i : n;
 }
 
-/* a and mx: [ ":" domain-spec ] [ "/" ip4-cidr ] [ "//" ip6-cidr ] */
-static void
+/* What a term with a prefix length of 0 covers (RFC 7208 §5.6). */
+#define WHOLE_IP4	0x01
+#define WHOLE_IP6	0x02
+
+/* a and mx: [ ":" domain-spec ] [ "/" ip4-cidr ] [ "//" ip6-cidr ].
+ * Returns -1 after a syntax error, else the WHOLE_* of the lengths that
+ * are 0: any address of the name then covers every host of its family. */
+static int
 check_a_mx(struct chk *c, const char *term, size_t tn, const char *r,
     size_t rn, const char *name, const char *section)
 {
 	size_t	 d;
+	int	 whole = 0;
 
 	d = cidr_suffix(r, rn);
 	if (d < rn && d >= 2 && r[d - 2] == '/') {
@@ -547,8 +631,10 @@ check_a_mx(struct chk *c, const char *term, size_t tn, const char *r,
 			    "length (0 to 128, no leading zero) (RFC 7208 "
 			    "§%s)", (int)tn, term, (int)(rn - d), r + d,
 			    section);
-			return;
+			return -1;
 		}
+		if (cidr_len(r + d, rn - d, 128) == 0)
+			whole |= WHOLE_IP6;
 		rn = d - 2;
 		d = cidr_suffix(r, rn);
 	}
@@ -557,19 +643,24 @@ check_a_mx(struct chk *c, const char *term, size_t tn, const char *r,
 			SYNTAX(c, "'%.*s': '/%.*s' is not an IPv4 prefix "
 			    "length (0 to 32, no leading zero) (RFC 7208 §%s)",
 			    (int)tn, term, (int)(rn - d), r + d, section);
-			return;
+			return -1;
 		}
+		if (cidr_len(r + d, rn - d, 32) == 0)
+			whole |= WHOLE_IP4;
 		rn = d - 1;
 	}
 	if (rn == 0)
-		return;
+		return whole;
 	if (r[0] != ':') {
 		SYNTAX(c, "'%.*s': expected '%s', '%s:DOMAIN' and optional "
 		    "'/N' and '//N' (RFC 7208 §%s)", (int)tn, term, name,
 		    name, section);
-		return;
+		return -1;
 	}
-	domain_spec(c, term, tn, r + 1, rn - 1, section);
+	if (domain_spec(c, term, tn, r + 1, rn - 1, section) == -1)
+		return -1;
+	lookup_target(c, term, tn, r + 1, rn - 1);
+	return whole;
 }
 
 /* 1 when [s, s + n) is a dotted quad with no leading zeros. */
@@ -613,19 +704,22 @@ ip6_network(const char *s, size_t n)
 	return ok;
 }
 
-/* ip4 and ip6: ":" network [ "/" cidr-length ] */
-static void
+/* ip4 and ip6: ":" network [ "/" cidr-length ].  Returns -1 after a
+ * syntax error, else WHOLE_IP4 or WHOLE_IP6 for a length of 0 (any
+ * address: the network is the whole family), else 0. */
+static int
 check_ip(struct chk *c, const char *term, size_t tn, const char *r,
     size_t rn, int v6)
 {
 	const char	*slash;
 	size_t		 an;
+	int		 len;
 
 	if (rn == 0 || r[0] != ':') {
 		SYNTAX(c, "'%.*s': expected 'ip%d:%s' (RFC 7208 §5.6)",
 		    (int)tn, term, v6 ? 6 : 4, v6 ? "2001:db8::/32" :
 		    "192.0.2.0/24");
-		return;
+		return -1;
 	}
 	r++;
 	rn--;
@@ -636,13 +730,43 @@ check_ip(struct chk *c, const char *term, size_t tn, const char *r,
 		    "§5.6)", (int)tn, term, (int)an, r, v6 ? "IPv6" : "IPv4",
 		    v6 ? "" : " (four numbers 0-255, no leading zeros, "
 		    "no port)");
-		return;
+		return -1;
 	}
-	if (slash != NULL && cidr_len(slash + 1, rn - an - 1,
-	    v6 ? 128 : 32) == -1)
+	if (slash == NULL)
+		return 0;
+	if ((len = cidr_len(slash + 1, rn - an - 1, v6 ? 128 : 32)) == -1) {
 		SYNTAX(c, "'%.*s': '%.*s' is not a prefix length (/0 to /%d, "
 		    "no leading zero) (RFC 7208 §5.6)", (int)tn, term,
 		    (int)(rn - an), slash, v6 ? 128 : 32);
+		return -1;
+	}
+	return len > 0 ? 0 : v6 ? WHOLE_IP6 : WHOLE_IP4;
+}
+
+/*
+ * The one rule for a term that gives pass to every host: +all, a bare
+ * all, and a pass mechanism whose prefix length of 0 covers a whole
+ * address family (whole: WHOLE_*; 0 for all).  Receivers then pass
+ * forged mail from anywhere (RFC 7208 §5.1, §5.6).
+ */
+static void
+passes_everyone(struct chk *c, const char *term, size_t tn, int whole,
+    const char *section)
+{
+	const char	*who;
+
+	if (whole == 0)
+		who = "host on the internet";
+	else if (whole == (WHOLE_IP4 | WHOLE_IP6))
+		who = "IPv4 and IPv6 host on the internet";
+	else if (whole == WHOLE_IP4)
+		who = "IPv4 host on the internet";
+	else
+		who = "IPv6 host on the internet";
+	report(c, SPF_CHECK_POLICY, DIAG_ERROR, "'%.*s' lets every %s send "
+	    "mail as the domain: receivers pass mail from any of them, forged "
+	    "or not; list only your senders and end with -all or ~all "
+	    "(RFC 7208 §%s)", (int)tn, term, who, section);
 }
 
 static void
@@ -652,6 +776,7 @@ check_mechanism(struct chk *c, const char *term, size_t tn)
 	size_t		 n = tn, k, rn;
 	enum mech	 m;
 	char		 q = '+';
+	int		 whole;
 
 	if (n > 0 && is_qualifier(s[0])) {
 		q = s[0];
@@ -688,38 +813,44 @@ check_mechanism(struct chk *c, const char *term, size_t tn)
 			SYNTAX(c, "'%.*s': 'all' takes no argument (RFC 7208 "
 			    "§5.1)", (int)tn, term);
 		else if (q == '+')
-			report(c, SPF_CHECK_POLICY, DIAG_ERROR, "'%.*s' lets "
-			    "every host on the internet send mail as the "
-			    "domain; use -all or ~all (RFC 7208 §5.1)",
-			    (int)tn, term);
+			passes_everyone(c, term, tn, 0, "5.1");
 		break;
 	case M_INCLUDE:
 	case M_EXISTS:
 		if (rn == 0 || r[0] != ':')
 			SYNTAX(c, "'%.*s': expected '%s:DOMAIN' (RFC 7208 §%s)",
 			    (int)tn, term, mechs[m].name, mechs[m].section);
+		else if (domain_spec(c, term, tn, r + 1, rn - 1,
+		    mechs[m].section) == -1)
+			break;
+		else if (m == M_INCLUDE)
+			include_target(c, term, tn, r + 1, rn - 1, 1);
 		else
-			domain_spec(c, term, tn, r + 1, rn - 1,
-			    mechs[m].section);
+			lookup_target(c, term, tn, r + 1, rn - 1);
 		break;
 	case M_A:
 	case M_MX:
-		check_a_mx(c, term, tn, r, rn, mechs[m].name,
+		whole = check_a_mx(c, term, tn, r, rn, mechs[m].name,
 		    mechs[m].section);
+		if (whole > 0 && q == '+')
+			passes_everyone(c, term, tn, whole, mechs[m].section);
 		break;
 	case M_PTR:
 		if (rn > 0 && r[0] != ':')
 			SYNTAX(c, "'%.*s': expected 'ptr' or 'ptr:DOMAIN' "
 			    "(RFC 7208 §5.5)", (int)tn, term);
-		else if (rn > 0)
-			domain_spec(c, term, tn, r + 1, rn - 1, "5.5");
+		else if (rn > 0 && domain_spec(c, term, tn, r + 1, rn - 1,
+		    "5.5") == 0)
+			lookup_target(c, term, tn, r + 1, rn - 1);
 		report(c, SPF_CHECK_POLICY, DIAG_WARNING, "'%.*s': do not use "
 		    "ptr: it is slow, unreliable, and some receivers ignore "
 		    "it (RFC 7208 §5.5)", (int)tn, term);
 		break;
 	case M_IP4:
 	case M_IP6:
-		check_ip(c, term, tn, r, rn, m == M_IP6);
+		whole = check_ip(c, term, tn, r, rn, m == M_IP6);
+		if (whole > 0 && q == '+')
+			passes_everyone(c, term, tn, whole, "5.6");
 		break;
 	case M_UNKNOWN:
 		break;
@@ -731,7 +862,7 @@ check_modifier(struct chk *c, const char *term, size_t tn, size_t k)
 {
 	const char	*v = term + k + 1, *why = NULL;
 	size_t		 vn = tn - k - 1, me;
-	int		*count = NULL;
+	int		*count = NULL, has_p;
 	const char	*section = NULL;
 
 	if (k == 8 && strncasecmp(term, "redirect", k) == 0) {
@@ -745,14 +876,23 @@ check_modifier(struct chk *c, const char *term, size_t tn, size_t k)
 	if (count == NULL) {
 		/* Unknown modifiers are allowed, receivers ignore them; only
 		 * their macro syntax must hold. */
-		if (macro_string(v, vn, 0, &me, &why) == -1)
+		if (macro_string(v, vn, 0, &me, &has_p, &why) == -1)
 			SYNTAX(c, "'%.*s': %s", (int)tn, term, why);
 		return;
 	}
 	if (++*count == 2)
 		SYNTAX(c, "'%.*s': the %.*s modifier is given more than once "
 		    "(RFC 7208 §6)", (int)tn, term, (int)k, term);
-	domain_spec(c, term, tn, v, vn, section);
+	if (domain_spec(c, term, tn, v, vn, section) == -1)
+		return;
+	if (count == &c->nexp)
+		lookup_target(c, term, tn, v, vn);
+	else if (*count == 1) {
+		/* Its target is judged at the end: an all anywhere in the
+		 * record makes receivers ignore it (§5.1). */
+		c->redirect = term;
+		c->redirect_n = tn;
+	}
 }
 
 static void
@@ -791,7 +931,11 @@ check_bytes(struct chk *c, const char *text, size_t len)
 
 		if (b == ' ' || !bad_byte(b))
 			continue;
-		if (b > 0x7e && b != 0x7f)
+		if (b == 0)
+			SYNTAX(c, "NUL byte at offset %zu: receivers return "
+			    "permerror, or cut the record there and read only "
+			    "what comes before it (RFC 7208 §4.6.1, §7.1)", i);
+		else if (b > 0x7e && b != 0x7f)
 			SYNTAX(c, "byte 0x%02x at offset %zu: an SPF record "
 			    "is US-ASCII (RFC 7208 §3)", b, i);
 		else
@@ -822,6 +966,9 @@ check_policy(struct chk *c, size_t len)
 	else if (c->seen_all && c->nredirect > 0)
 		report(c, SPF_CHECK_POLICY, DIAG_WARNING, "'redirect=' is "
 		    "ignored because the record has 'all' (RFC 7208 §6.1)");
+	else if (c->redirect != NULL)
+		include_target(c, c->redirect, c->redirect_n, c->redirect + 9,
+		    c->redirect_n - 9, 0);
 	if (len > SPF_SIZE_WARN)
 		report(c, SPF_CHECK_POLICY, DIAG_WARNING, "the record is %zu "
 		    "bytes, over %d: with other records at the name the DNS "
@@ -830,8 +977,8 @@ check_policy(struct chk *c, size_t len)
 }
 
 void
-spf_check_bytes(const char *text, size_t len, const char *where,
-    unsigned int what, struct diags *d)
+spf_check_at(const char *domain, const char *text, size_t len,
+    const char *where, unsigned int what, struct diags *d)
 {
 	struct chk	 c;
 	const char	*p, *end = text + len, *s;
@@ -841,6 +988,7 @@ spf_check_bytes(const char *text, size_t len, const char *where,
 	c.d = d;
 	c.where = where != NULL ? where : "SPF record";
 	c.what = what;
+	c.domain = domain;
 	if (!is_record_n(text, len)) {
 		SYNTAX(&c, "not an SPF record: it must start with 'v=spf1' "
 		    "followed by a space or the end (RFC 7208 §4.5)");
@@ -854,13 +1002,20 @@ spf_check_bytes(const char *text, size_t len, const char *where,
 }
 
 void
+spf_check_bytes(const char *text, size_t len, const char *where,
+    unsigned int what, struct diags *d)
+{
+	spf_check_at(NULL, text, len, where, what, d);
+}
+
+void
 spf_check(const char *text, const char *where, struct diags *d)
 {
-	spf_check_bytes(text, strlen(text), where, SPF_CHECK_ALL, d);
+	spf_check_at(NULL, text, strlen(text), where, SPF_CHECK_ALL, d);
 }
 
 void
 spf_check_syntax(const char *text, const char *where, struct diags *d)
 {
-	spf_check_bytes(text, strlen(text), where, SPF_CHECK_SYNTAX, d);
+	spf_check_at(NULL, text, strlen(text), where, SPF_CHECK_SYNTAX, d);
 }

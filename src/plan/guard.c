@@ -24,6 +24,7 @@
 /* The decoded texts of the values kind owns in a TXT set. */
 struct owned {
 	char	**v;
+	size_t	 *len;		/* of each v, which may hold a NUL */
 	size_t	  n;
 };
 
@@ -33,7 +34,7 @@ owned_collect(enum record_kind kind, const struct rrset *rs,
 {
 	struct buf	 text = BUF_INIT;
 	char		**slot;
-	size_t		 i;
+	size_t		 i, nlen;
 
 	memset(o, 0, sizeof(*o));
 	if (rs->type == NULL || strcmp(rs->type, "TXT") != 0)
@@ -44,6 +45,8 @@ owned_collect(enum record_kind kind, const struct rrset *rs,
 		if (txt_decode(rs->values[i], &text, NULL) == -1 ||
 		    !record_kind_owns(kind, buf_str(&text)))
 			continue;
+		nlen = o->n;
+		*(size_t *)xappend(&o->len, &nlen, sizeof(*o->len)) = text.len;
 		slot = xappend(&o->v, &o->n, sizeof(*o->v));
 		*slot = buf_detach(&text);
 	}
@@ -58,6 +61,7 @@ owned_release(struct owned *o)
 	for (i = 0; i < o->n; i++)
 		free(o->v[i]);
 	free(o->v);
+	free(o->len);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -253,14 +257,15 @@ spf_strength(const char *text, char *q)
 	return spf_has_redirect(text) ? SPF_UNKNOWN : 0;
 }
 
-/* 1 when receivers can evaluate text: no syntax error (permerror). */
+/* 1 when receivers can evaluate the len bytes of text: no syntax error
+ * (permerror), a NUL included. */
 static int
-spf_usable(const char *text)
+spf_usable(const char *text, size_t len)
 {
 	struct diags	 d = DIAGS_INIT;
 	int		 ok;
 
-	spf_check_syntax(text, NULL, &d);
+	spf_check_bytes(text, len, NULL, SPF_CHECK_SYNTAX, &d);
 	ok = d.nerrors == 0;
 	diags_release(&d);
 	return ok;
@@ -284,7 +289,7 @@ spf_weakens(const struct owned *before, const struct owned *after)
 	char		 bq = '\0', q, aq;
 
 	for (i = 0; i < before->n; i++) {
-		if (!spf_usable(before->v[i]))
+		if (!spf_usable(before->v[i], before->len[i]))
 			continue;
 		nread++;
 		if ((s = spf_strength(before->v[i], &q)) > b) {
@@ -299,7 +304,7 @@ spf_weakens(const struct owned *before, const struct owned *after)
 	if (after->n > 1)
 		return xasprintf("SPF record replaced by %zu records, for "
 		    "which receivers return permerror", after->n);
-	if (!spf_usable(after->v[0]))
+	if (!spf_usable(after->v[0], after->len[0]))
 		return xstrdup("SPF record replaced by one with a syntax "
 		    "error, for which receivers return permerror");
 	a = spf_strength(after->v[0], &aq);

@@ -20,6 +20,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	spf_check_bytes((const char *)data, size, "fuzz", SPF_CHECK_ALL, &d);
 	diags_release(&d);
+	/* With a domain: the include/redirect of the record itself. */
+	spf_check_at("Example.com.", (const char *)data, size, "fuzz",
+	    SPF_CHECK_ALL, &d);
+	diags_release(&d);
 	s = fuzz_cstr(data, size);
 	spf_check(s, NULL, &d);
 	diags_release(&d);
