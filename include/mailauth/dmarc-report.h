@@ -48,4 +48,21 @@ void	dmarc_report_auths_release(struct dmarc_report_auth *, size_t);
 /* The text mailauth publishes at an authorization name. */
 #define DMARC_REPORT_AUTH_TEXT	"v=DMARC1"
 
+struct diags;
+
+/*
+ * The record at an authorization name, as the record-kind table uses it
+ * (src/desired/kinds.c).  Owned values are those dmarc_is_record() takes:
+ * they start with "v=DMARC1".  Two are equivalent when both parse
+ * (dmarc_parse()) and carry the same rua= and ruf= (both absent, or equal
+ * after white space around them is dropped): RFC 9990 §4 lets the report
+ * domain name other addresses there, and receivers read no other tag.
+ * The check reports, with a message that starts with where, a value that
+ * does not parse as an error: receivers discard it, so the report domain
+ * has not authorized anything.
+ */
+int	dmarc_report_auth_equivalent(const char *a, const char *b);
+void	dmarc_report_auth_check(const char *text, const char *where,
+	    struct diags *);
+
 #endif

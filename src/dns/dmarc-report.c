@@ -8,8 +8,11 @@
 #include <strings.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/diag.h"
+#include "mailauth/dmarc.h"
 #include "mailauth/dmarc-report.h"
 #include "mailauth/dns.h"
+#include "mailauth/err.h"
 #include "mailauth/orgdomain.h"
 
 /* name as an ASCII host name in lower case without the final dot
@@ -115,4 +118,50 @@ dmarc_report_auths_release(struct dmarc_report_auth *v, size_t n)
 		free(v[i].report_domain);
 	}
 	free(v);
+}
+
+/* 1 when a and b are both NULL or the same text. */
+static int
+same_tag(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+dmarc_report_auth_equivalent(const char *a, const char *b)
+{
+	struct dmarc_record	 ra, rb;
+	int			 same;
+
+	if (dmarc_parse(a, &ra, NULL) == -1)
+		return 0;
+	if (dmarc_parse(b, &rb, NULL) == -1) {
+		dmarc_record_release(&ra);
+		return 0;
+	}
+	same = same_tag(dmarc_tag_get(&ra, "rua"), dmarc_tag_get(&rb, "rua")) &&
+	    same_tag(dmarc_tag_get(&ra, "ruf"), dmarc_tag_get(&rb, "ruf"));
+	dmarc_record_release(&ra);
+	dmarc_record_release(&rb);
+	return same;
+}
+
+void
+dmarc_report_auth_check(const char *text, const char *where,
+    struct diags *d)
+{
+	struct dmarc_record	 rec;
+	struct err		 err;
+
+	err_clear(&err);
+	if (dmarc_parse(text, &rec, &err) == -1) {
+		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %s; receivers discard "
+		    "the authorization record (RFC 9990 §4)",
+		    where != NULL ? where : "report authorization record",
+		    err.msg);
+		return;
+	}
+	dmarc_record_release(&rec);
 }
