@@ -151,9 +151,10 @@ START_TEST(test_same_org_needs_nothing)
 }
 END_TEST
 
-/* Before a rollout's first stage mailauth publishes no DMARC record, so
- * it publishes no authorization either; from the first stage it does,
- * and a stage change keeps it. */
+/* Before a rollout's first stage mailauth leaves the _dmarc record as it
+ * is, and the authorization too (its name still managed, for the IAM
+ * policy); from the first stage it publishes it, and a stage change keeps
+ * it. */
 START_TEST(test_rollout_stages)
 {
 	static const char text[] =
@@ -169,9 +170,9 @@ START_TEST(test_rollout_stages)
 	    "    spf: { all: fail }\n";
 	static const struct {
 		const char	*day;
-		size_t		 n;
+		int		 leave;
 	} days[] = {
-		{ "2026-12-31", 0 }, { "2027-01-01", 1 }, { "2027-02-01", 1 },
+		{ "2026-12-31", 1 }, { "2027-01-01", 0 }, { "2027-02-01", 0 },
 	};
 	struct cfg		 cfg;
 	size_t			 i;
@@ -185,13 +186,17 @@ START_TEST(test_rollout_stages)
 
 		ck_assert_int_eq(desired_build(&cfg, day_of(days[i].day), &w,
 		    &n, &d), 0);
-		ck_assert_msg(count_kind(w, n, RECORD_REPORT_AUTH, &a) ==
-		    days[i].n, "%s", days[i].day);
-		if (a != NULL) {
-			ck_assert_str_eq(a->name,
-			    "example.com._report._dmarc.example.org.");
-			ck_assert_ptr_null(a->stage);
-		}
+		ck_assert_msg(count_kind(w, n, RECORD_REPORT_AUTH, &a) == 1,
+		    "%s", days[i].day);
+		ck_assert_str_eq(a->name,
+		    "example.com._report._dmarc.example.org.");
+		ck_assert_ptr_null(a->stage);
+		ck_assert_int_eq(a->leave, days[i].leave);
+		if (days[i].leave) {
+			ck_assert_ptr_null(a->type);
+			ck_assert_ptr_null(a->text);
+		} else
+			ck_assert_str_eq(a->text, "v=DMARC1");
 		ck_assert_uint_eq(d.nwarnings, 0);
 		desired_release(w, n);
 		diags_release(&d);

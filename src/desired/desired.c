@@ -218,27 +218,28 @@ cfg_domain_named(const struct cfg *cfg, const char *name)
 	return NULL;
 }
 
-/* The rua= and ruf= values of a DMARC record text, each added to *v. */
+/* The authorizations the rua and ruf of dom's DMARC config need: the
+ * same for every stage of a rollout, which changes only the policy. */
 static void
-record_auths(const char *domain, const char *text,
-    struct dmarc_report_auth **v, size_t *n)
+spec_auths(const struct cfg_domain *dom, struct dmarc_report_auth **v,
+    size_t *n)
 {
-	struct dmarc_record	 rec;
-	const char		*uris;
+	const struct dmarc_spec	*sp = &dom->dmarc.spec;
+	size_t			 i;
 
-	if (dmarc_parse(text, &rec, NULL) == -1)
-		return;
-	if ((uris = dmarc_tag_get(&rec, "rua")) != NULL)
-		dmarc_report_auths(domain, uris, v, n);
-	if ((uris = dmarc_tag_get(&rec, "ruf")) != NULL)
-		dmarc_report_auths(domain, uris, v, n);
-	dmarc_record_release(&rec);
+	for (i = 0; i < sp->nrua; i++)
+		dmarc_report_auths(dom->name, sp->rua[i], v, n);
+	for (i = 0; i < sp->nruf; i++)
+		dmarc_report_auths(dom->name, sp->ruf[i], v, n);
 }
 
 /*
  * The report authorization records the DMARC record of (*out)[i] needs
  * (RFC 9990 §4): a desired record in the report domain's zone when that
- * domain is in cfg, else a warning at the DMARC key.
+ * domain is in cfg, else a warning at the DMARC key.  Before a rollout's
+ * first stage the _dmarc record is left as it is, and so is the
+ * authorization: its name is still managed (read, shown, and in the IAM
+ * policy that must allow the stage to come).
  */
 static void
 build_report_auths(const struct cfg *cfg, struct desired **out,
@@ -247,7 +248,7 @@ build_report_auths(const struct cfg *cfg, struct desired **out,
 	struct dmarc_report_auth	*v = NULL;
 	size_t				 n = 0, j;
 
-	record_auths((*out)[i].domain->name, (*out)[i].text, &v, &n);
+	spec_auths((*out)[i].domain, &v, &n);
 	for (j = 0; j < n; j++) {
 		const struct desired	*dm = &(*out)[i];
 		const struct cfg_domain	*rd;
@@ -283,9 +284,11 @@ build_report_auths(const struct cfg *cfg, struct desired **out,
 		w->col = dm->col;
 		if ((w->name = dns_name_canon(v[j].name, NULL)) == NULL)
 			w->name = xstrdup(v[j].name);
-		w->type = xstrdup("TXT");
 		w->ttl = rd->ttl;
-		w->text = xstrdup(DMARC_REPORT_AUTH_TEXT);
+		if ((w->leave = dm->leave) == 0) {
+			w->type = xstrdup("TXT");
+			w->text = xstrdup(DMARC_REPORT_AUTH_TEXT);
+		}
 	}
 	dmarc_report_auths_release(v, n);
 }
@@ -334,7 +337,7 @@ desired_build_gated(const struct cfg *cfg, long day,
 	/* The DMARC records published on day, once every domain is
 	 * known: a report domain may come later in the config. */
 	for (i = 0, n = *nout; i < n; i++)
-		if ((*out)[i].kind == RECORD_DMARC && (*out)[i].text != NULL)
+		if ((*out)[i].kind == RECORD_DMARC)
 			build_report_auths(cfg, out, nout, i, d);
 	buf_release(&text);
 	return d->nerrors > nerrors ? -1 : 0;

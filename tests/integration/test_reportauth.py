@@ -123,3 +123,51 @@ def test_saved_plan_carries_the_kind(e):
         check('"DMARC report authorization"' in f.read(), "kind not saved")
     ok(e.run("apply", "--auto-approve", "p.json"))
     check(auth(e, com) == (3600, ['"v=DMARC1"']), "live: %r" % (auth(e, com),))
+
+
+def test_before_rollout_leaves_it_then_the_stage_publishes_it(e):
+    # Before the first stage the _dmarc record is left as it is, and so is
+    # the authorization; the stage's plan publishes it.
+    com = e.zone("example.com")
+    e.zone("example.org")
+    e.put(com, AUTH, "TXT", ['"v=DMARC1; rua=mailto:x@example.net"'], ttl=300)
+    cfg = """\
+version: 1
+domains:
+  example.com:
+    dmarc: { policy: none }
+  example.org:
+    dmarc:
+      rua: [mailto:dmarc@example.com]
+      rollout:
+        - { policy: none, from: 2027-01-01 }
+"""
+    e.config(cfg)
+    ok(e.run("apply", "--auto-approve", "--at", "2026-12-31"))
+    check(auth(e, com) == (300, ['"v=DMARC1; rua=mailto:x@example.net"']), "live: %r" % (auth(e, com),))
+    ok(e.run("apply", "--auto-approve", "--at", "2027-01-01"))
+    check(auth(e, com) == (3600, ['"v=DMARC1"']), "live: %r" % (auth(e, com),))
+
+
+def test_iam_policy_allows_it_before_the_rollout(e):
+    # The policy made before the first stage must let the stage's apply
+    # write the authorization, in the report domain's zone.
+    import json
+    com = e.zone("example.com")
+    e.zone("example.org")
+    e.config("""\
+version: 1
+domains:
+  example.com:
+    dmarc: { policy: none }
+  example.org:
+    dmarc:
+      rua: [mailto:dmarc@example.com]
+      rollout:
+        - { policy: none, from: 2099-01-01 }
+""")
+    doc = json.loads(ok(e.run("iam-policy")).stdout)
+    st = {s["Sid"]: s for s in doc["Statement"]}
+    eq = st["ChangeManagedRecordsIn" + com]["Condition"]["ForAllValues:StringEquals"]
+    check("example.org._report._dmarc.example.com" in eq["route53:ChangeResourceRecordSetsNormalizedRecordNames"],
+          eq)
