@@ -238,6 +238,13 @@ START_TEST(test_kind)
 	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "receivers discard"));
 	ck_assert(strncmp(d.v[0].msg, "n: ", 3) == 0);
 	diags_release(&d);
+	/* The cause quotes live text: made printable. */
+	record_kind_check(RECORD_REPORT_AUTH, "v=DMARC1; r\033ua=x", 17,
+	    "n", &d);
+	ck_assert_uint_eq(d.nerrors, 1);
+	ck_assert_ptr_null(strchr(d.v[0].msg, '\033'));
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "'r ua'"));
+	diags_release(&d);
 }
 END_TEST
 

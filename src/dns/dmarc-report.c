@@ -154,14 +154,17 @@ dmarc_report_auth_check(const char *text, const char *where,
 {
 	struct dmarc_record	 rec;
 	struct err		 err;
+	struct buf		 why = BUF_INIT;
 
 	err_clear(&err);
-	if (dmarc_parse(text, &rec, &err) == -1) {
-		diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %s; receivers discard "
-		    "the authorization record (RFC 9990 §4)",
-		    where != NULL ? where : "report authorization record",
-		    err.msg);
+	if (dmarc_parse(text, &rec, &err) == 0) {
+		dmarc_record_release(&rec);
 		return;
 	}
-	dmarc_record_release(&rec);
+	/* The cause quotes the live text: printable only. */
+	buf_add_clean(&why, err.msg, strlen(err.msg), NULL, 0, 0);
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %s; receivers discard the "
+	    "authorization record (RFC 9990 §4)", where != NULL ? where :
+	    "report authorization record", buf_str(&why));
+	buf_release(&why);
 }
