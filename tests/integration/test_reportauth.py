@@ -21,6 +21,18 @@ domains:
       rua: [{rua}]
 """
 
+ROLLOUT_CFG = """\
+version: 1
+domains:
+  example.com:
+    dmarc: {{ policy: none }}
+  example.org:
+    dmarc:
+      rua: [mailto:dmarc@example.com]
+      rollout:
+        - {{ policy: none, from: {start} }}
+"""
+
 
 def auth(e, zid, name=AUTH):
     return e.records(zid).get((name, "TXT"))
@@ -131,18 +143,7 @@ def test_before_rollout_leaves_it_then_the_stage_publishes_it(e):
     com = e.zone("example.com")
     e.zone("example.org")
     e.put(com, AUTH, "TXT", ['"v=DMARC1; rua=mailto:x@example.net"'], ttl=300)
-    cfg = """\
-version: 1
-domains:
-  example.com:
-    dmarc: { policy: none }
-  example.org:
-    dmarc:
-      rua: [mailto:dmarc@example.com]
-      rollout:
-        - { policy: none, from: 2027-01-01 }
-"""
-    e.config(cfg)
+    e.config(ROLLOUT_CFG.format(start="2027-01-01"))
     ok(e.run("apply", "--auto-approve", "--at", "2026-12-31"))
     check(auth(e, com) == (300, ['"v=DMARC1; rua=mailto:x@example.net"']), "live: %r" % (auth(e, com),))
     ok(e.run("apply", "--auto-approve", "--at", "2027-01-01"))
@@ -155,17 +156,7 @@ def test_iam_policy_allows_it_before_the_rollout(e):
     import json
     com = e.zone("example.com")
     e.zone("example.org")
-    e.config("""\
-version: 1
-domains:
-  example.com:
-    dmarc: { policy: none }
-  example.org:
-    dmarc:
-      rua: [mailto:dmarc@example.com]
-      rollout:
-        - { policy: none, from: 2099-01-01 }
-""")
+    e.config(ROLLOUT_CFG.format(start="2099-01-01"))
     doc = json.loads(ok(e.run("iam-policy")).stdout)
     st = {s["Sid"]: s for s in doc["Statement"]}
     eq = st["ChangeManagedRecordsIn" + com]["Condition"]["ForAllValues:StringEquals"]
