@@ -11,7 +11,7 @@ set -eu
 if [ "${1:-}" = fuzz ]; then
 	pkgs="clang libclang-rt-14-dev"
 else
-	pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev check ca-certificates openssl man-db git"
+	pkgs="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev libpsl-dev check ca-certificates openssl man-db git"
 fi
 missing=""
 for p in $pkgs; do

@@ -52,15 +52,21 @@ enum record_kind {
 	RECORD_DMARC,		/* TXT at _dmarc.<domain> */
 	RECORD_SPF,		/* TXT at <domain> */
 	RECORD_DKIM,		/* TXT or CNAME at <selector>._domainkey.<domain> */
-	RECORD_MAIL_FROM	/* the MX set at an SES MAIL FROM domain */
+	RECORD_MAIL_FROM,	/* the MX set at an SES MAIL FROM domain */
+	/* TXT at <domain>._report._dmarc.<report domain>, in the report
+	 * domain's zone (RFC 9990 §4, mailauth/dmarc-report.h) */
+	RECORD_REPORT_AUTH
 };
 
 /*
  * What mailauth wants at one name.  kind decides which live values it
  * owns there: the DMARC record among the TXT values at _dmarc, the SPF
- * record among the apex TXT values, and at a DKIM selector named in the
+ * record among the apex TXT values, at a report authorization name the
+ * value that starts with "v=DMARC1", and at a DKIM selector named in the
  * config its key record and its CNAME (so a selector can move between
- * TXT and CNAME).  Every other value is someone else's.
+ * TXT and CNAME).  Every other value is someone else's.  domain is the
+ * domain whose zone holds the name: for RECORD_REPORT_AUTH, the report
+ * domain; key then names the DMARC record that sends reports there.
  */
 struct desired {
 	const struct cfg_domain	*domain;	/* borrowed from the config */

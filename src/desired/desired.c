@@ -12,6 +12,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/dmarc-report.h"
 #include "mailauth/gate.h"
 #include "mailauth/desired.h"
 #include "mailauth/spf.h"
@@ -204,6 +205,94 @@ out:
 	free(key);
 }
 
+/* The domain of cfg named name (lower case, A-labels, no final dot), or
+ * NULL. */
+static const struct cfg_domain *
+cfg_domain_named(const struct cfg *cfg, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->ndomains; i++)
+		if (strcmp(cfg->domains[i].name, name) == 0)
+			return &cfg->domains[i];
+	return NULL;
+}
+
+/* The authorizations the rua and ruf of dom's DMARC config need: the
+ * same for every stage of a rollout, which changes only the policy. */
+static void
+spec_auths(const struct cfg_domain *dom, struct dmarc_report_auth **v,
+    size_t *n)
+{
+	const struct dmarc_spec	*sp = &dom->dmarc.spec;
+	size_t			 i;
+
+	for (i = 0; i < sp->nrua; i++)
+		dmarc_report_auths(dom->name, sp->rua[i], v, n);
+	for (i = 0; i < sp->nruf; i++)
+		dmarc_report_auths(dom->name, sp->ruf[i], v, n);
+}
+
+/*
+ * The report authorization records the DMARC record of (*out)[i] needs
+ * (RFC 9990 §4): a desired record in the report domain's zone when that
+ * domain is in cfg, else a warning at the DMARC key.  Before a rollout's
+ * first stage the _dmarc record is left as it is, and so is the
+ * authorization: its name is still managed (read, shown, and in the IAM
+ * policy that must allow the stage to come).
+ */
+static void
+build_report_auths(const struct cfg *cfg, struct desired **out,
+    size_t *nout, size_t i, struct diags *d)
+{
+	struct dmarc_report_auth	*v = NULL;
+	size_t				 n = 0, j;
+
+	spec_auths((*out)[i].domain, &v, &n);
+	for (j = 0; j < n; j++) {
+		const struct desired	*dm = &(*out)[i];
+		const struct cfg_domain	*rd;
+		struct desired		*w;
+
+		rd = cfg_domain_named(cfg, v[j].report_domain);
+		if (v[j].too_long) {
+			diags_add(d, DIAG_WARNING, cfg->path, dm->line, dm->col,
+			    "%s: the report authorization name '%s' is longer "
+			    "than a DNS name can be, so no report domain can "
+			    "publish it: receivers ignore the report addresses "
+			    "at '%s' (RFC 9990 §4)", dm->key, v[j].name,
+			    v[j].report_domain);
+			continue;
+		}
+		if (rd == NULL) {
+			diags_add(d, DIAG_WARNING, cfg->path, dm->line, dm->col,
+			    "%s: reports go to '%s', another organisation: "
+			    "receivers ignore those addresses unless '%s' "
+			    "publishes TXT \"" DMARC_REPORT_AUTH_TEXT "\" at "
+			    "'%s' (RFC 9990 §4); mailauth publishes it only "
+			    "for a domain of this config", dm->key,
+			    v[j].report_domain, v[j].report_domain,
+			    v[j].name);
+			continue;
+		}
+		w = xappend(out, nout, sizeof(**out));
+		dm = &(*out)[i];
+		w->domain = rd;
+		w->kind = RECORD_REPORT_AUTH;
+		w->key = xstrdup(dm->key);
+		w->line = dm->line;
+		w->col = dm->col;
+		if ((w->name = dns_name_canon(v[j].name, NULL)) == NULL)
+			w->name = xstrdup(v[j].name);
+		w->ttl = rd->ttl;
+		if ((w->leave = dm->leave) == 0) {
+			w->type = xstrdup("TXT");
+			w->text = xstrdup(DMARC_REPORT_AUTH_TEXT);
+		}
+	}
+	dmarc_report_auths_release(v, n);
+}
+
 int
 desired_build(const struct cfg *cfg, long day, struct desired **out,
     size_t *nout, struct diags *d)
@@ -218,7 +307,7 @@ desired_build_gated(const struct cfg *cfg, long day,
 {
 	struct diags	 found = DIAGS_INIT;
 	struct buf	 text = BUF_INIT;
-	size_t		 i, nerrors = d->nerrors;
+	size_t		 i, n, nerrors = d->nerrors;
 
 	*out = NULL;
 	*nout = 0;
@@ -245,6 +334,11 @@ desired_build_gated(const struct cfg *cfg, long day,
 			build_dmarc(cfg, dom, day, gates != NULL ?
 			    &gates[i] : NULL, out, nout, d);
 	}
+	/* The DMARC records published on day, once every domain is
+	 * known: a report domain may come later in the config. */
+	for (i = 0, n = *nout; i < n; i++)
+		if ((*out)[i].kind == RECORD_DMARC)
+			build_report_auths(cfg, out, nout, i, d);
 	buf_release(&text);
 	return d->nerrors > nerrors ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/dmarc-report.h"
 #include "mailauth/dns.h"
 #include "mailauth/spf.h"
 
@@ -50,6 +51,14 @@ check_dkim(const char *text, size_t len, const char *where, struct diags *d)
 	dkim_check(text, where, d);
 }
 
+static void
+check_report_auth(const char *text, size_t len, const char *where,
+    struct diags *d)
+{
+	(void)len;
+	dmarc_report_auth_check(text, where, d);
+}
+
 static const struct kind kinds[] = {
 	[RECORD_DMARC] = { "DMARC", dmarc_is_record, dmarc_equivalent,
 	    check_dmarc, txt_encode },
@@ -59,6 +68,9 @@ static const struct kind kinds[] = {
 	[RECORD_DKIM] = { "DKIM", dkim_is_record, dkim_equivalent,
 	    check_dkim, txt_encode },
 	[RECORD_MAIL_FROM] = { "MAIL FROM", NULL, NULL, NULL, txt_encode },
+	[RECORD_REPORT_AUTH] = { "DMARC report authorization",
+	    dmarc_is_record, dmarc_report_auth_equivalent,
+	    check_report_auth, txt_encode },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
