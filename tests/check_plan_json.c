@@ -1070,7 +1070,7 @@ START_TEST(markdown_escapes)
 	/* The long value is whole, on its row, with its line break
 	 * escaped. */
 	ck_assert_ptr_nonnull(strstr(buf_str(&out), "``ab\\|`\\ab\\|`\\"));
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\\012\\| x \\|`` |"));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\\n\\| x \\|`` |"));
 	assert_tables_whole(buf_str(&out));
 	buf_release(&out);
 	buf_release(&big);

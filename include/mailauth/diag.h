@@ -46,19 +46,25 @@ struct diags {
 #define DIAGS_INIT { NULL, 0, 0, 0 }
 
 /* Keeps the diagnostic while fewer than DIAGS_MAX are kept, else only counts
- * it (the message is not even formatted). */
+ * it (the message is not even formatted).  The message is made printable
+ * (buf_add_printable_msg()): quote input with buf_add_printable() or
+ * diag_add_key() for an unambiguous message; a control character that was
+ * not escaped there is escaped here. */
 void	diags_add(struct diags *, enum diag_level, const char *file,
 	    int line, int col, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
 /* Adds to the counts of to the diagnostics from counted but did not keep;
  * for code that copies the kept ones of from into to one by one. */
 void	diags_count_dropped(struct diags *to, const struct diags *from);
-/* Appends key to b, cut to DIAG_KEY_MAX bytes ending in "..." when longer,
- * so a key path in a message stays short whatever the file holds. */
+/* Appends key to b made printable (buf_add_printable()) and cut to
+ * DIAG_KEY_MAX bytes ending in "..." when longer, so a key path in a
+ * message stays short and harmless whatever the file holds. */
 void	diag_add_key(struct buf *b, const char *key);
 void	diags_release(struct diags *);
 /* Appends "file:line:col: msg" for an error, "file:line:col: warning: msg"
- * for a warning, omitting the location parts that are unknown. */
+ * for a warning, omitting the location parts that are unknown; the file
+ * name and the message made printable (buf_add_printable(),
+ * buf_add_printable_msg()). */
 void	diag_format(const struct diag *, struct buf *out);
 
 #endif

@@ -19,10 +19,15 @@ struct err {
 
 void	err_clear(struct err *);
 /* Formats the message and returns -1, so callers can write
- * "return err_set(err, ...);".  err may be NULL. */
+ * "return err_set(err, ...);".  err may be NULL.  The message is made
+ * printable (buf_add_printable_msg(): control characters and bad UTF-8
+ * escaped, backslashes kept) and cut to fit, ending in "..." when cut;
+ * quote input with buf_add_printable() where the message must be
+ * unambiguous about backslashes. */
 int	err_set(struct err *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* Prefixes the existing message with "PREFIX: ", keeping the rest. */
+/* Prefixes the existing message with "PREFIX: ", keeping the rest; made
+ * printable and cut as err_set() does. */
 int	err_prefix(struct err *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

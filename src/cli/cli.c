@@ -79,13 +79,18 @@ static const struct cli_option global_options[] = {
 void
 cli_error(const char *fmt, ...)
 {
-	va_list	 ap;
+	struct buf	 raw = BUF_INIT, line = BUF_INIT;
+	va_list		 ap;
 
-	fputs("mailauth: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&raw, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Whatever a caller quoted, no control character reaches stderr. */
+	buf_adds(&line, "mailauth: ");
+	buf_add_printable_msg(&line, buf_str(&raw), raw.len, 0);
+	fprintf(stderr, "%s\n", buf_str(&line));
+	buf_release(&raw);
+	buf_release(&line);
 }
 
 void

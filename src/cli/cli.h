@@ -202,7 +202,8 @@ const struct cmd_entry *cli_find_command(const char *name);
 void	 cli_usage(FILE *, const struct cmd_entry *);
 void	 cli_help(FILE *, const struct cmd_entry *);
 
-/* Printing: errors and warnings go to stderr as "mailauth: ...". */
+/* Printing: errors and warnings go to stderr as "mailauth: ...", made
+ * printable (buf_add_printable_msg()). */
 void	 cli_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 cli_diags(const struct diags *);
 int	 cli_color(const struct cli_global *, FILE *);

@@ -75,9 +75,15 @@ cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
 		    SPF_CHECK_ALL, &d);
 	else
 		kinds[k].check(buf_str(&text), kinds[k].name, &d);
-	for (i = 0; i < d.n; i++)
+	for (i = 0; i < d.n; i++) {
+		/* The findings quote the record: nothing raw reaches the
+		 * terminal. */
+		buf_reset(&text);
+		buf_add_printable_msg(&text, d.v[i].msg, strlen(d.v[i].msg),
+		    0);
 		printf("%s: %s\n", d.v[i].level == DIAG_ERROR ? "error" :
-		    "warning", d.v[i].msg);
+		    "warning", buf_str(&text));
+	}
 	if (d.n == 0)
 		printf("%s OK\n", kinds[k].name);
 	rc = d.nerrors == 0 ? EXIT_OK : EXIT_ERROR;

@@ -24,6 +24,18 @@
 #include "mailauth/ses.h"
 #include "cli.h"
 
+/* Prints prefix and line, a line built from names and values that came
+ * from the config, Route 53 or SES, made printable. */
+static void
+print_line(FILE *f, const char *prefix, const struct buf *line)
+{
+	struct buf	 shown = BUF_INIT;
+
+	buf_add_printable_msg(&shown, buf_str(line), line->len, 0);
+	fprintf(f, "%s%s\n", prefix, buf_str(&shown));
+	buf_release(&shown);
+}
+
 void
 cli_diags(const struct diags *d)
 {
@@ -32,7 +44,7 @@ cli_diags(const struct diags *d)
 
 	for (i = 0; i < d->n; i++) {
 		buf_reset(&line);
-		diag_format(&d->v[i], &line);
+		diag_format(&d->v[i], &line);	/* printable already */
 		fprintf(stderr, "%s\n", buf_str(&line));
 	}
 	buf_release(&line);
@@ -230,7 +242,7 @@ print_alignment(const struct cli_plan *p)
 			continue;
 		buf_reset(&line);
 		ses_alignment(&p->cfg->domains[i], &p->ses[i], &line);
-		fprintf(stderr, "%s\n", buf_str(&line));
+		print_line(stderr, "", &line);
 	}
 	buf_release(&line);
 }
@@ -273,7 +285,7 @@ print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
 			    v->next,
 			    w->domain->dmarc.rollout.nstages,
 			    gate_state_name(v->state));
-		fprintf(stderr, "rollout gate: %s\n", buf_str(&line));
+		print_line(stderr, "rollout gate: ", &line);
 	}
 	buf_release(&line);
 }
@@ -427,8 +439,11 @@ cli_plan_weakens(const struct plan *plan, struct buf *out, int markdown)
 			    "these unless --allow-weaken is given):\n");
 		name = dns_name_display(c->op == PLAN_CREATE ? c->after.name :
 		    c->before.name);
-		buf_addf(out, markdown ? "- `%s`: %s" : "  ! %s: %s", name,
-		    why);
+		/* The name and why quote what Route 53 holds. */
+		buf_adds(out, markdown ? "- `" : "  ! ");
+		buf_add_printable_msg(out, name, strlen(name), 0);
+		buf_adds(out, markdown ? "`: " : ": ");
+		buf_add_printable_msg(out, why, strlen(why), 0);
 		if (c->stage != NULL && c->stage->rollback)
 			buf_addf(out, " (stage %d of %d is a rollback)",
 			    c->stage->number, c->stage->count);

@@ -61,24 +61,20 @@ cfg_error_at(struct ctx *c, const struct node *n, const char *path,
 static void
 show_raw(struct buf *b, const char *s, size_t len)
 {
-	size_t	 i, n = len;
+	size_t	 i, j, n = len;
 
 	if (n > SHOW_MAX) {
 		n = SHOW_MAX;
 		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 			n--;
 	}
-	for (i = 0; i < n; i++) {
-		unsigned char	ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\')
-			buf_addf(b, "\\%c", ch);
-		else if (ch == '\n')
-			buf_adds(b, "\\n");
-		else if (ch < 0x20 || ch == 0x7f)
-			buf_addf(b, "\\x%02x", ch);
-		else
-			buf_addc(b, (char)ch);
+	/* The one printable-text scheme, and \" for a quote. */
+	for (i = 0; i < n; i = j + 1) {
+		for (j = i; j < n && s[j] != '"'; j++)
+			continue;
+		buf_add_printable(b, s + i, j - i, 0);
+		if (j < n)
+			buf_adds(b, "\\\"");
 	}
 	if (n < len)
 		buf_adds(b, "...");
@@ -152,22 +148,17 @@ cfg_join_names(struct buf *b, const char *const *names, size_t n)
 		buf_addf(b, "%s%s", i > 0 ? ", " : "", names[i]);
 }
 
-/* The key path of key below path; control characters become '?' so the
- * message stays on one line, and a long key is cut (diag_add_key). */
+/* The key path of key below path; the key made printable, so the message
+ * stays on one line, and cut when long (diag_add_key). */
 char *
 cfg_join(const char *path, const char *key)
 {
 	struct buf	 b = BUF_INIT;
-	char		*s, *p;
 
 	if (path != NULL && *path != '\0')
 		buf_addf(&b, "%s.", path);
 	diag_add_key(&b, key);
-	s = buf_detach(&b);
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return s;
+	return buf_detach(&b);
 }
 
 static int

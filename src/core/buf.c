@@ -217,34 +217,161 @@ buf_add_redacted(struct buf *b, const char *s, size_t len,
 	}
 }
 
+/* What one character of untrusted text is, for a terminal. */
+enum chr {
+	CHR_PRINT,		/* printable: shown as it is */
+	CHR_CONTROL,		/* a control character: escaped */
+	CHR_BAD			/* a byte that starts no valid UTF-8 character */
+};
+
+/*
+ * The class of the character at s[0, len) (len > 0), its length in bytes
+ * (1 for CHR_BAD: each bad byte stands alone) and its code point.  UTF-8
+ * as RFC 3629 has it: no overlong form, no surrogate, nothing past
+ * U+10FFFF.
+ */
+static enum chr
+chr_class(const unsigned char *s, size_t len, size_t *n, unsigned long *cp)
+{
+	unsigned long	 c;
+	size_t		 need, i;
+
+	*n = 1;
+	*cp = s[0];
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return CHR_CONTROL;
+	if (s[0] < 0x80)
+		return CHR_PRINT;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		need = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 4;
+		c = s[0] & 0x07;
+	} else
+		return CHR_BAD;
+	if (len < need)
+		return CHR_BAD;
+	for (i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return CHR_BAD;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((need == 3 && c < 0x800) || (need == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return CHR_BAD;
+	*n = need;
+	*cp = c;
+	/* C1 controls; the bidirectional marks, embeddings, overrides and
+	 * isolates, which reorder what follows them on the screen. */
+	if (c <= 0x9f || c == 0x61c || c == 0x200e || c == 0x200f ||
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+		return CHR_CONTROL;
+	return CHR_PRINT;
+}
+
+/* The escape of one character or bad byte into e (at most 7 bytes). */
+static size_t
+chr_escape(enum chr k, size_t n, unsigned long cp, char e[8])
+{
+	if (k == CHR_CONTROL && n > 1)
+		return (size_t)snprintf(e, 8, "\\u%04lx", cp);
+	switch (cp) {
+	case '\t':
+		return (size_t)snprintf(e, 8, "\\t");
+	case '\n':
+		return (size_t)snprintf(e, 8, "\\n");
+	case '\r':
+		return (size_t)snprintf(e, 8, "\\r");
+	default:
+		return (size_t)snprintf(e, 8, "\\x%02lx", cp);
+	}
+}
+
+static void
+printable(struct buf *b, const char *s, size_t len, size_t max, int keep_bs)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 start = b->len, cut = (size_t)-1, i, n, elen;
+	size_t			 room = max > 3 ? max - 3 : 0;
+	unsigned long		 cp;
+	enum chr		 k;
+	const char		*piece;
+	char			 e[8];
+
+	for (i = 0; i < len; i += n) {
+		k = chr_class(u + i, len - i, &n, &cp);
+		if (k != CHR_PRINT) {
+			elen = chr_escape(k, n, cp, e);
+			piece = e;
+		} else if (u[i] == '\\' && !keep_bs) {
+			elen = 2;
+			piece = "\\\\";
+		} else {
+			elen = n;
+			piece = s + i;
+		}
+		/* Where "..." would go if the rest does not fit in max. */
+		if (max > 0 && cut == (size_t)-1 && b->len - start + elen > room)
+			cut = b->len - start;
+		buf_add(b, piece, elen);
+		if (max > 0 && b->len - start > max) {
+			b->len = start + cut;
+			buf_adds(b, max > 3 ? "..." : "");
+			return;
+		}
+	}
+}
+
+void
+buf_add_printable(struct buf *b, const char *s, size_t len, size_t max)
+{
+	printable(b, s, len, max, 0);
+}
+
+void
+buf_add_printable_msg(struct buf *b, const char *s, size_t len, size_t max)
+{
+	printable(b, s, len, max, 1);
+}
+
 void
 buf_add_clean(struct buf *b, const char *s, size_t len,
     const char *const *sec, size_t nsec, size_t max)
 {
 	struct buf	 r = BUF_INIT;
-	size_t		 i, n = 0;
+	size_t		 i, j, k, n = 0;
+	unsigned long	 cp;
 	int		 space = 0;
 
 	buf_add_redacted(&r, s, len, sec, nsec);
-	for (i = 0; i < r.len; i++) {
-		unsigned char	c = (unsigned char)r.data[i];
+	for (i = 0; i < r.len; i += k) {
+		const unsigned char	*u = (const unsigned char *)r.data + i;
 
-		if (c <= 0x20 || c == 0x7f) {
+		if (chr_class(u, r.len - i, &k, &cp) == CHR_CONTROL ||
+		    *u == ' ') {
 			space = n > 0;
 			continue;
 		}
-		if (max > 0 && n + space >= max) {
-			buf_adds(b, "...");
-			break;
-		}
-		if (space) {
-			buf_addc(b, ' ');
+		/* A character outside ASCII is a '?' per byte. */
+		for (j = 0; j < k; j++) {
+			if (max > 0 && n + space >= max) {
+				buf_adds(b, "...");
+				goto out;
+			}
+			if (space) {
+				buf_addc(b, ' ');
+				n++;
+				space = 0;
+			}
+			buf_addc(b, u[j] < 0x7f ? (char)u[j] : '?');
 			n++;
-			space = 0;
 		}
-		buf_addc(b, c < 0x7f ? (char)c : '?');
-		n++;
 	}
+out:
 	/* The copy may hold what was around a secret: wipe it. */
 	buf_release_wiped(&r);
 }

@@ -16,16 +16,36 @@ err_clear(struct err *err)
 	memset(err, 0, sizeof(*err));
 }
 
+/*
+ * Stores text as the message: made printable (buf_add_printable_msg(), so
+ * whatever input a caller quoted, no control character gets through, and
+ * what was escaped where it was quoted is not escaped twice), cut to fit
+ * between two characters.
+ */
+static void
+store(struct err *err, const struct buf *text)
+{
+	struct buf	 shown = BUF_INIT;
+
+	buf_add_printable_msg(&shown, buf_str(text), text->len,
+	    sizeof(err->msg) - 1);
+	memcpy(err->msg, buf_str(&shown), shown.len + 1);
+	buf_release(&shown);
+}
+
 int
 err_set(struct err *err, const char *fmt, ...)
 {
-	va_list	 ap;
+	struct buf	 b = BUF_INIT;
+	va_list		 ap;
 
 	if (err == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
+	store(err, &b);
+	buf_release(&b);
 	return -1;
 }
 
@@ -34,7 +54,6 @@ err_prefix(struct err *err, const char *fmt, ...)
 {
 	struct buf	 b = BUF_INIT;
 	va_list		 ap;
-	size_t		 n;
 
 	if (err == NULL)
 		return -1;
@@ -42,10 +61,7 @@ err_prefix(struct err *err, const char *fmt, ...)
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
 	buf_addf(&b, ": %s", err->msg);
-	/* Longer messages are cut, as err_set() cuts them. */
-	n = b.len < sizeof(err->msg) - 1 ? b.len : sizeof(err->msg) - 1;
-	memcpy(err->msg, b.data, n);
-	err->msg[n] = '\0';
+	store(err, &b);
 	buf_release(&b);
 	return -1;
 }
@@ -55,7 +71,7 @@ diags_add(struct diags *d, enum diag_level level, const char *file, int line,
     int col, const char *fmt, ...)
 {
 	struct diag	*e;
-	struct buf	 msg = BUF_INIT;
+	struct buf	 raw = BUF_INIT, msg = BUF_INIT;
 	va_list		 ap;
 
 	if (level == DIAG_ERROR)
@@ -66,8 +82,12 @@ diags_add(struct diags *d, enum diag_level level, const char *file, int line,
 	if (d->n >= DIAGS_MAX)
 		return;
 	va_start(ap, fmt);
-	buf_vaddf(&msg, fmt, ap);
+	buf_vaddf(&raw, fmt, ap);
 	va_end(ap);
+	/* Whoever prints it, no control character from the input gets
+	 * through (diag_format() does it again, which changes nothing). */
+	buf_add_printable_msg(&msg, buf_str(&raw), raw.len, 0);
+	buf_release(&raw);
 	e = xappend(&d->v, &d->n, sizeof(*d->v));
 	e->level = level;
 	e->file = file != NULL ? xstrdup(file) : NULL;
@@ -91,18 +111,7 @@ diags_count_dropped(struct diags *to, const struct diags *from)
 void
 diag_add_key(struct buf *b, const char *key)
 {
-	size_t	 len = strlen(key);
-
-	if (len <= DIAG_KEY_MAX) {
-		buf_add(b, key, len);
-		return;
-	}
-	/* Cut before a UTF-8 continuation byte, not inside a character. */
-	len = DIAG_KEY_MAX - 3;
-	while (len > 0 && ((unsigned char)key[len] & 0xc0) == 0x80)
-		len--;
-	buf_add(b, key, len);
-	buf_adds(b, "...");
+	buf_add_printable(b, key, strlen(key), DIAG_KEY_MAX);
 }
 
 void
@@ -122,7 +131,7 @@ void
 diag_format(const struct diag *e, struct buf *out)
 {
 	if (e->file != NULL) {
-		buf_adds(out, e->file);
+		buf_add_printable(out, e->file, strlen(e->file), 0);
 		if (e->line > 0) {
 			buf_addf(out, ":%d", e->line);
 			if (e->col > 0)
@@ -132,5 +141,5 @@ diag_format(const struct diag *e, struct buf *out)
 	}
 	if (e->level == DIAG_WARNING)
 		buf_adds(out, "warning: ");
-	buf_adds(out, e->msg);
+	buf_add_printable_msg(out, e->msg, strlen(e->msg), 0);
 }

@@ -5,6 +5,12 @@
  * The same as GitHub-flavoured Markdown for a pull-request comment: a
  * table per domain.  A DMARC change of a rollout names its stage, a rollback
  * stage loudly.
+ *
+ * Names, types, zone ids and values come from the config and from Route
+ * 53: each is made printable where it is written (buf_add_printable_msg():
+ * values and names are in Route 53's presentation form, whose backslashes
+ * are escapes already).  The JSON of saved plans (json_write.c) escapes
+ * with cJSON instead and keeps every byte.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +30,23 @@ struct style {
 	int	 color;
 };
 
+/* s, which came from the config or Route 53, made printable. */
+static void
+shown(struct buf *out, const char *s)
+{
+	buf_add_printable_msg(out, s, strlen(s), 0);
+}
+
+/* text (made printable) in the colour ansi when colours are on. */
 static void
 paint(struct buf *out, const struct style *st, const char *ansi,
     const char *text)
 {
 	if (st->color)
-		buf_addf(out, "%s%s%s", ansi, text, RESET);
-	else
-		buf_adds(out, text);
+		buf_adds(out, ansi);
+	shown(out, text);
+	if (st->color)
+		buf_adds(out, RESET);
 }
 
 static int
@@ -51,7 +66,8 @@ value_line(struct buf *out, const struct style *st, const char *mark,
 {
 	buf_adds(out, "      ");
 	paint(out, st, ansi, mark);
-	buf_addf(out, " %s", value);
+	buf_addc(out, ' ');
+	shown(out, value);
 	if (suffix != NULL)
 		paint(out, st, DIM, suffix);
 	buf_addc(out, '\n');
@@ -122,6 +138,18 @@ stage_line(const struct plan_stage *s, const struct style *st,
 	buf_addc(out, '\n');
 }
 
+/* " NAME TYPE" (the type only when there is one), made printable. */
+static void
+head(struct buf *out, const char *name, const char *type)
+{
+	buf_addc(out, ' ');
+	shown(out, name);
+	if (type != NULL) {
+		buf_addc(out, ' ');
+		shown(out, type);
+	}
+}
+
 static void
 render_change(const struct plan_change *c, const struct style *st,
     struct buf *out)
@@ -132,43 +160,49 @@ render_change(const struct plan_change *c, const struct style *st,
 
 	buf_adds(out, "  ");
 	paint(out, st, BOLD, "#");
-	buf_addf(out, " %s", name);
-	if (rs->name != NULL)
-		buf_addf(out, " %s", rs->type);
+	buf_addc(out, ' ');
+	shown(out, name);
+	if (rs->name != NULL) {
+		buf_addc(out, ' ');
+		shown(out, rs->type);
+	}
 	if (c->domain != NULL) {
 		/* An IDN shows as people write it and as DNS holds it. */
 		char	*dom = dns_name_both(c->domain);
 
-		buf_addf(out, ": %s for %s", record_kind_name(c->kind), dom);
+		buf_addf(out, ": %s for ", record_kind_name(c->kind));
+		shown(out, dom);
 		free(dom);
 	}
-	if (c->zone != NULL)
-		buf_addf(out, " (zone %s)", c->zone->id);
+	if (c->zone != NULL) {
+		buf_adds(out, " (zone ");
+		shown(out, c->zone->id);
+		buf_addc(out, ')');
+	}
 	buf_addc(out, '\n');
 
 	switch (c->op) {
 	case PLAN_NONE:
 		buf_adds(out, "  ");
 		paint(out, st, DIM, "=");
-		if (rs->name != NULL)
-			buf_addf(out, " %s %s: no change", name, rs->type);
-		else
-			buf_addf(out, " %s: nothing published, no change",
-			    name);
+		head(out, name, rs->name != NULL ? rs->type : NULL);
+		buf_adds(out, rs->name != NULL ? ": no change" :
+		    ": nothing published, no change");
 		break;
 	case PLAN_CREATE:
 		buf_adds(out, "  ");
 		paint(out, st, GREEN, "+");
-		buf_addf(out, " %s %s ttl %ld", name, rs->type, rs->ttl);
+		head(out, name, rs->type);
+		buf_addf(out, " ttl %ld", rs->ttl);
 		break;
 	case PLAN_UPDATE:
 		buf_adds(out, "  ");
 		paint(out, st, YELLOW, "~");
-		if (strcmp(c->before.type, c->after.type) != 0)
-			buf_addf(out, " %s %s -> %s", name, c->before.type,
-			    c->after.type);
-		else
-			buf_addf(out, " %s %s", name, rs->type);
+		head(out, name, c->before.type);
+		if (strcmp(c->before.type, c->after.type) != 0) {
+			buf_adds(out, " -> ");
+			shown(out, c->after.type);
+		}
 		if (c->before.ttl != c->after.ttl)
 			buf_addf(out, " ttl %ld -> %ld", c->before.ttl,
 			    c->after.ttl);
@@ -178,7 +212,8 @@ render_change(const struct plan_change *c, const struct style *st,
 	case PLAN_DELETE:
 		buf_adds(out, "  ");
 		paint(out, st, RED, "-");
-		buf_addf(out, " %s %s ttl %ld", name, rs->type, rs->ttl);
+		head(out, name, rs->type);
+		buf_addf(out, " ttl %ld", rs->ttl);
 		break;
 	}
 	buf_addc(out, '\n');
@@ -244,36 +279,43 @@ plan_render_text(const struct plan *p, int color, struct buf *out)
  */
 #define MD_SPECIAL	"\\`*_[]<>|~&#!$:@"
 
+/* s, made printable, with what Markdown would read as markup escaped. */
 static void
 md_text(struct buf *out, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
-			buf_addc(out, ' ');
-			continue;
-		}
-		if (strchr(MD_SPECIAL, *s) != NULL)
+	struct buf	 t = BUF_INIT;
+	size_t		 i;
+
+	shown(&t, s);
+	for (i = 0; i < t.len; i++) {
+		if (strchr(MD_SPECIAL, t.data[i]) != NULL)
 			buf_addc(out, '\\');
-		buf_addc(out, *s);
+		buf_addc(out, t.data[i]);
 	}
+	buf_release(&t);
 }
 
 /*
- * s as a code span in a table cell.  The fence is one backtick longer than
- * the longest run of backticks in s, with a space inside it when s starts
- * or ends with a backtick or a space (CommonMark strips one from each
- * side).  A '|' would end the cell even inside the span, so it is written
- * "\|", which GitHub's tables turn back into '|' before reading the span;
- * a control character would end the row, so it is written "\ooo".
+ * s, made printable, as a code span in a table cell.  The fence is one
+ * backtick longer than the longest run of backticks in s, with a space
+ * inside it when s starts or ends with a backtick or a space (CommonMark
+ * strips one from each side).  A '|' would end the cell even inside the
+ * span, so it is written "\|", which GitHub's tables turn back into '|'
+ * before reading the span; a control character would end the row, and is
+ * escaped as everywhere ("\n", "\x1b").
  */
 static void
-md_code(struct buf *out, const char *s)
+md_code(struct buf *out, const char *raw)
 {
-	size_t	 n = strlen(s), i, run = 0, longest = 0;
-	int	 pad;
+	struct buf	 t = BUF_INIT;
+	const char	*s;
+	size_t		 n, i, run = 0, longest = 0;
+	int		 pad;
 
-	if (n == 0)
-		return;
+	shown(&t, raw);
+	s = buf_str(&t);
+	if ((n = t.len) == 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
 		if (run > longest)
@@ -287,8 +329,6 @@ md_code(struct buf *out, const char *s)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '|')
 			buf_adds(out, "\\|");
-		else if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			buf_addf(out, "\\%03o", (unsigned char)s[i]);
 		else
 			buf_addc(out, s[i]);
 	}
@@ -296,6 +336,8 @@ md_code(struct buf *out, const char *s)
 		buf_addc(out, ' ');
 	for (i = 0; i <= longest; i++)
 		buf_addc(out, '`');
+out:
+	buf_release(&t);
 }
 
 static void

@@ -3,10 +3,11 @@
  * request or an issue), JSON (docs/report-json.md) and CSV (a row per
  * domain and source).
  *
- * Everything shown comes from strangers' reports: control characters are
- * never written as they are (text: '?'; Markdown: escaped; JSON: cJSON's
- * escapes; CSV: quoted), Markdown markup is escaped, and a CSV cell that
- * a spreadsheet would read as a formula starts with a quote.
+ * Everything shown comes from strangers' reports: control characters
+ * (C0, C1, the bidirectional overrides) and bad UTF-8 are never written as
+ * they are (text and Markdown: buf_add_printable()'s escapes; JSON:
+ * cJSON's escapes; CSV: quoted), Markdown markup is escaped, and a CSV
+ * cell that a spreadsheet would read as a formula starts with a quote.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,21 +24,29 @@
 
 #define JSON_FORMAT_VERSION	1
 #define REPORTERS_SHOWN		10	/* per domain, in text and Markdown */
+#define IP_SHOWN		64	/* bytes of a source IP in text */
 
 
 /* --- shared --- */
 
-/* s with control characters as '?', at most max bytes ("..." after). */
+/* s made printable, at most max bytes ("..." at the end of a cut). */
 static void
 safe(struct buf *out, const char *s, size_t max)
 {
-	size_t	 i;
+	buf_add_printable(out, s, strlen(s), max);
+}
 
-	for (i = 0; i < max && s[i] != '\0'; i++)
-		buf_addc(out, (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
-		    '?' : s[i]);
-	if (s[i] != '\0')
-		buf_adds(out, "...");
+/* The width of the source IP column: the longest address as shown. */
+static int
+ip_width(const char *ip)
+{
+	struct buf	 t = BUF_INIT;
+	int		 w;
+
+	safe(&t, ip, IP_SHOWN);
+	w = (int)t.len;
+	buf_release(&t);
+	return w;
 }
 
 static void
@@ -116,7 +125,7 @@ text_source(struct buf *out, const struct report_source *src, int ipw,
 
 	start = out->len;
 	buf_adds(out, "    ");
-	safe(out, src->ip, 64);
+	safe(out, src->ip, IP_SHOWN);
 	buf_addf(out, "%*s", (int)(ipw - (int)(out->len - start - 4)), "");
 	buf_addf(out, " %10" PRIu64, src->n.messages);
 	buf_reset(&cell);
@@ -153,8 +162,8 @@ text_sources(struct buf *out, const struct report_domain *d)
 	if (n > REPORT_TEXT_SOURCES)
 		n = REPORT_TEXT_SOURCES;
 	for (i = 0; i < n; i++) {
-		if ((int)strlen(d->sources[i].ip) > ipw)
-			ipw = (int)strlen(d->sources[i].ip);
+		if (ip_width(d->sources[i].ip) > ipw)
+			ipw = ip_width(d->sources[i].ip);
 		buf_reset(&cell);
 		join(&cell, d->sources[i].dkim_domains, d->sources[i].ndkim,
 		    ",", 80);
@@ -247,7 +256,9 @@ report_render_text(const struct report_summary *s,
 		buf_adds(out, "  ");
 		safe(out, st->rejected[i].file, 4096);
 		buf_adds(out, ": ");
-		safe(out, st->rejected[i].reason, 4096);
+		/* A message: what it quotes is escaped already. */
+		buf_add_printable_msg(out, st->rejected[i].reason,
+		    strlen(st->rejected[i].reason), 4096);
 		buf_addc(out, '\n');
 	}
 }
@@ -257,36 +268,44 @@ report_render_text(const struct report_summary *s,
 /* What Markdown (GitHub's) could read as markup in plain text. */
 #define MD_SPECIAL	"\\`*_[]<>|~&#!$:@()"
 
+/* s made printable (at most 4096 bytes), with markup escaped; msg: s is a
+ * message, whose backslashes are escapes already. */
 static void
-md_text(struct buf *out, const char *s)
+md_text(struct buf *out, const char *s, int msg)
 {
-	size_t	 i;
+	struct buf	 t = BUF_INIT;
+	size_t		 i;
 
-	for (i = 0; i < 4096 && s[i] != '\0'; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			buf_addc(out, ' ');
-		else {
-			if (strchr(MD_SPECIAL, s[i]) != NULL)
-				buf_addc(out, '\\');
-			buf_addc(out, s[i]);
-		}
+	if (msg)
+		buf_add_printable_msg(&t, s, strlen(s), 4096);
+	else
+		safe(&t, s, 4096);
+	for (i = 0; i < t.len; i++) {
+		if (strchr(MD_SPECIAL, t.data[i]) != NULL)
+			buf_addc(out, '\\');
+		buf_addc(out, t.data[i]);
 	}
+	buf_release(&t);
 }
 
 /*
- * s as a code span in a table cell: backticks in s lengthen the fence, a
- * space pads it when s starts or ends with a backtick or a space
- * (CommonMark strips one from each side), '|' is escaped (GitHub undoes
- * that before reading the span).
+ * s made printable (at most 4096 bytes) as a code span in a table cell:
+ * backticks in s lengthen the fence, a space pads it when s starts or
+ * ends with a backtick or a space (CommonMark strips one from each side),
+ * '|' is escaped (GitHub undoes that before reading the span).
  */
 static void
-md_code(struct buf *out, const char *s)
+md_code(struct buf *out, const char *raw)
 {
-	size_t	 i, run = 0, longest = 0, n = strlen(s);
-	int	 pad;
+	struct buf	 t = BUF_INIT;
+	const char	*s;
+	size_t		 i, run = 0, longest = 0, n;
+	int		 pad;
 
-	if (n == 0)
-		return;
+	safe(&t, raw, 4096);
+	s = buf_str(&t);
+	if ((n = t.len) == 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		run = s[i] == '`' ? run + 1 : 0;
 		if (run > longest)
@@ -297,11 +316,9 @@ md_code(struct buf *out, const char *s)
 		buf_addc(out, '`');
 	if (pad)
 		buf_addc(out, ' ');
-	for (i = 0; i < n && i < 4096; i++) {
+	for (i = 0; i < n; i++) {
 		if (s[i] == '|')
 			buf_adds(out, "\\|");
-		else if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			buf_addc(out, '?');
 		else
 			buf_addc(out, s[i]);
 	}
@@ -309,6 +326,8 @@ md_code(struct buf *out, const char *s)
 		buf_addc(out, ' ');
 	for (i = 0; i <= longest; i++)
 		buf_addc(out, '`');
+out:
+	buf_release(&t);
 }
 
 static void
@@ -345,13 +364,13 @@ md_domain(struct buf *out, const struct report_domain *d)
 	size_t				 i, n = d->nsources;
 
 	buf_adds(out, "\n#### ");
-	md_text(out, d->name);
+	md_text(out, d->name, 0);
 	buf_adds(out, "\n\nReporters: ");
 	for (i = 0; i < d->nreporters && i < REPORTERS_SHOWN; i++) {
 		if (i > 0)
 			buf_adds(out, ", ");
 		md_text(out, *d->reporters[i].org_name != '\0' ?
-		    d->reporters[i].org_name : "(no org_name)");
+		    d->reporters[i].org_name : "(no org_name)", 0);
 		buf_addf(out, " (%zu report%s, %" PRIu64 " message%s)",
 		    d->reporters[i].reports,
 		    d->reporters[i].reports == 1 ? "" : "s",
@@ -421,7 +440,7 @@ report_render_markdown(const struct report_summary *s,
 		buf_adds(out, "| ");
 		md_code(out, st->rejected[i].file);
 		buf_adds(out, " | ");
-		md_text(out, st->rejected[i].reason);
+		md_text(out, st->rejected[i].reason, 1);
 		buf_adds(out, " |\n");
 	}
 }
