@@ -243,7 +243,7 @@ START_TEST(test_kind)
 	    "n", &d);
 	ck_assert_uint_eq(d.nerrors, 1);
 	ck_assert_ptr_null(strchr(d.v[0].msg, '\033'));
-	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "'r ua'"));
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "'r\\x1bua'"));
 	diags_release(&d);
 }
 END_TEST

@@ -154,17 +154,14 @@ dmarc_report_auth_check(const char *text, const char *where,
 {
 	struct dmarc_record	 rec;
 	struct err		 err;
-	struct buf		 why = BUF_INIT;
 
 	err_clear(&err);
 	if (dmarc_parse(text, &rec, &err) == 0) {
 		dmarc_record_release(&rec);
 		return;
 	}
-	/* The cause quotes the live text: printable only. */
-	buf_add_clean(&why, err.msg, strlen(err.msg), NULL, 0, 0);
+	/* err_set() and diags_add() make the quoted live text printable. */
 	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: %s; receivers discard the "
 	    "authorization record (RFC 9990 §4)", where != NULL ? where :
-	    "report authorization record", buf_str(&why));
-	buf_release(&why);
+	    "report authorization record", err.msg);
 }
