@@ -279,6 +279,66 @@ START_TEST(test_shared_files)
 }
 END_TEST
 
+/* A FIFO (or a folder) where a shared file or a token file is named: an
+ * error naming it, at once; opening the FIFO for reading would wait for a
+ * writer forever. */
+START_TEST(test_files_not_regular)
+{
+	char			 dir[] = "/tmp/mailauth-fifo-XXXXXX";
+	char			 cfg[64], creds[64], want[128];
+	const char		*env[] = {
+		"HOME", dir, "AWS_CONFIG_FILE", cfg,
+		"AWS_SHARED_CREDENTIALS_FILE", creds, NULL
+	};
+	struct aws_shared_files	 files;
+	struct err		 err;
+	FILE			*f;
+
+	err_clear(&err);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cfg, sizeof(cfg), "%s/config", dir);
+	snprintf(creds, sizeof(creds), "%s/credentials", dir);
+	ck_assert_int_eq(mkfifo(cfg, 0600), 0);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), -1);
+	snprintf(want, sizeof(want), "cannot read '%s': it is a FIFO, not a "
+	    "regular file", cfg);
+	ck_assert_str_eq(err.msg, want);
+	aws_shared_files_release(&files);
+	/* The credentials file too, after a good config file. */
+	unlink(cfg);
+	f = fopen(cfg, "w");
+	fputs("[default]\nregion = eu-west-1\n", f);
+	fclose(f);
+	ck_assert_int_eq(mkfifo(creds, 0600), 0);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), -1);
+	snprintf(want, sizeof(want), "cannot read '%s': it is a FIFO, not a "
+	    "regular file", creds);
+	ck_assert_str_eq(err.msg, want);
+	aws_shared_files_release(&files);
+	unlink(creds);
+	ck_assert_int_eq(mkdir(creds, 0700), 0);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), -1);
+	snprintf(want, sizeof(want), "cannot read '%s': it is a folder, not a "
+	    "regular file", creds);
+	ck_assert_str_eq(err.msg, want);
+	aws_shared_files_release(&files);
+	rmdir(creds);
+	/* A token file (web identity, container). */
+	ck_assert_int_eq(mkfifo(creds, 0600), 0);
+	ck_assert_ptr_null(aws_token_file_read(table, env, creds, "WHAT",
+	    &err));
+	snprintf(want, sizeof(want), "cannot read '%s' (WHAT): it is a FIFO, "
+	    "not a regular file", creds);
+	ck_assert_str_eq(err.msg, want);
+	/* Both gone: no files, no error. */
+	unlink(creds);
+	unlink(cfg);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), 0);
+	aws_shared_files_release(&files);
+	rmdir(dir);
+}
+END_TEST
+
 /* The region as the chain reads it for STS, alone: the shared files only,
  * nothing sent, no credential looked for.  Route 53's partition follows
  * it. */
@@ -666,6 +726,7 @@ cred_sources_suite(void)
 	tcase_add_test(tc, test_token_file);
 	tcase_add_test(tc, test_role_settings);
 	tcase_add_test(tc, test_shared_files);
+	tcase_add_test(tc, test_files_not_regular);
 	tcase_add_test(tc, test_chain_region);
 	suite_add_tcase(s, tc);
 

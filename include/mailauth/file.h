@@ -27,6 +27,23 @@ const char	*file_kind(mode_t);
  */
 int	file_open_read(const char *path, struct err *);
 
+struct buf;
+/*
+ * Appends the whole of path, opened as file_open_read() does (a FIFO, a
+ * folder or a device is refused at once, never waited on), to out: at
+ * most max bytes, refused past them without reading further.  what, when
+ * not NULL, names the file's role in messages: "'PATH' (WHAT)".  The
+ * read buffer is wiped (the file may hold secrets); what was appended
+ * before a failure stays in out, for the caller to wipe and release.
+ * Returns 0, or -1 with err and errno: "cannot read 'PATH': REASON"
+ * (errno as open() left it, ENOENT when there is no such file), "cannot
+ * read 'PATH': it is a FIFO, not a regular file" (EINVAL), "'PATH' is
+ * larger than 1 MiB" (EFBIG; the limit as KiB or MiB when a whole number
+ * of them).
+ */
+int	file_read_all(const char *path, const char *what, size_t max,
+	    struct buf *out, struct err *);
+
 /*
  * Replaces path with [p, p + n): written to a temporary file that mkstemp
  * makes in path's folder, synced, then renamed over path, so readers see
