@@ -217,6 +217,34 @@ START_TEST(replace_writes_and_replaces)
 }
 END_TEST
 
+/* The folder is synced after the rename: a relative name's too; a folder
+ * that cannot be opened as one is an error. */
+START_TEST(replace_syncs_folder)
+{
+	struct err	 err;
+	char		 cwd[512], *want;
+
+	err_clear(&err);
+	ck_assert_int_eq(file_dir_sync(dir, &err), 0);
+	ck_assert_int_eq(file_dir_sync("/", &err), 0);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(file_replace("rel.json", "r", 1, &err), 0);
+	ck_assert_int_eq(chdir(cwd), 0);
+	expect_text(at("rel.json"), "r");
+	ck_assert_int_eq(file_dir_sync(at("rel.json"), &err), -1);
+	want = xasprintf("cannot sync the folder '%s': Not a directory",
+	    at("rel.json"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	ck_assert_int_eq(file_dir_sync(at("gone"), &err), -1);
+	want = xasprintf("cannot sync the folder '%s': No such file or "
+	    "directory", at("gone"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+}
+END_TEST
+
 START_TEST(replace_refuses_non_regular)
 {
 	struct err	 err;
@@ -361,6 +389,7 @@ file_suite(void)
 	tcase_add_test(tc, read_refuses_other_kinds);
 	tcase_add_test(tc, read_all_bounded);
 	tcase_add_test(tc, replace_writes_and_replaces);
+	tcase_add_test(tc, replace_syncs_folder);
 	tcase_add_test(tc, replace_refuses_non_regular);
 	tcase_add_test(tc, create_is_exclusive);
 	tcase_add_test(tc, dir_made_when_missing);

@@ -182,6 +182,24 @@ default_mode(void)
 }
 
 int
+file_dir_sync(const char *dir, struct err *err)
+{
+	int	 fd, saved;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return err_set(err, "cannot sync the folder '%s': %s", dir,
+		    strerror(errno));
+	if (fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		return err_set(err, "cannot sync the folder '%s': %s", dir,
+		    strerror(saved));
+	}
+	close(fd);
+	return 0;
+}
+
+int
 file_replace(const char *path, const void *p, size_t n, struct err *err)
 {
 	struct stat	 st;
@@ -209,6 +227,17 @@ file_replace(const char *path, const void *p, size_t n, struct err *err)
 	fd = -1;
 	if (saved == -1 || rename(tmp.data, path) == -1)
 		goto fail;
+	/* The rename is durable once the folder's entry is on disk. */
+	buf_reset(&tmp);
+	if (slash != NULL)
+		buf_add(&tmp, path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		buf_addc(&tmp, '.');
+	if (file_dir_sync(buf_str(&tmp), err) == -1) {
+		err_prefix(err, "'%s' was replaced, but it may not survive a "
+		    "crash", path);
+		goto out;
+	}
 	rc = 0;
 	goto out;
 fail:
