@@ -177,14 +177,8 @@ START_TEST(test_bad_encoding_report)
 }
 END_TEST
 
-#if LIBXML_VERSION >= 21200
-#define XMLERROR	const xmlError
-#else
-#define XMLERROR	xmlError
-#endif
-
 static void
-prior_handler(void *arg, XMLERROR *e)
+prior_handler(void *arg, XML_ERROR_T *e)
 {
 	(void)e;
 	(*(int *)arg)++;

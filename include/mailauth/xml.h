@@ -13,6 +13,13 @@ struct err;
 
 #define XML_ERRTEXT_MAX	200	/* characters of libxml2's message kept */
 
+/* What a structured error handler is handed: const since libxml2 2.12. */
+#if LIBXML_VERSION >= 21200
+#define XML_ERROR_T	const xmlError
+#else
+#define XML_ERROR_T	xmlError
+#endif
+
 /*
  * What libxml2 reports while a parse runs.  libxml2 prints some errors
  * itself, whatever XML_PARSE_NOERROR says: those raised without a parser

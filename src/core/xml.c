@@ -16,12 +16,6 @@
 #include "mailauth/err.h"
 #include "mailauth/xml.h"
 
-#if LIBXML_VERSION >= 21200
-#define XMLERROR	const xmlError
-#else
-#define XMLERROR	xmlError
-#endif
-
 /* Keeps msg (up to its first line break) as xe's first error. */
 static void
 keep(struct xml_errors *xe, const char *msg, int line)
@@ -53,7 +47,7 @@ keep(struct xml_errors *xe, const char *msg, int line)
 }
 
 static void
-on_structured(void *arg, XMLERROR *e)
+on_structured(void *arg, XML_ERROR_T *e)
 {
 	struct xml_errors	*xe = arg;
 
