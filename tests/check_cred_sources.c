@@ -279,6 +279,66 @@ START_TEST(test_shared_files)
 }
 END_TEST
 
+/* A FIFO (or a folder) where a shared file or a token file is named: an
+ * error naming it, at once; opening the FIFO for reading would wait for a
+ * writer forever. */
+START_TEST(test_files_not_regular)
+{
+	char			 dir[] = "/tmp/mailauth-fifo-XXXXXX";
+	char			 cfg[64], creds[64], want[128];
+	const char		*env[] = {
+		"HOME", dir, "AWS_CONFIG_FILE", cfg,
+		"AWS_SHARED_CREDENTIALS_FILE", creds, NULL
+	};
+	struct aws_shared_files	 files;
+	struct err		 err;
+	FILE			*f;
+
+	err_clear(&err);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(cfg, sizeof(cfg), "%s/config", dir);
+	snprintf(creds, sizeof(creds), "%s/credentials", dir);
+	ck_assert_int_eq(mkfifo(cfg, 0600), 0);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), -1);
+	snprintf(want, sizeof(want), "cannot read '%s': it is a FIFO, not a "
+	    "regular file", cfg);
+	ck_assert_str_eq(err.msg, want);
+	aws_shared_files_release(&files);
+	/* The credentials file too, after a good config file. */
+	unlink(cfg);
+	f = fopen(cfg, "w");
+	fputs("[default]\nregion = eu-west-1\n", f);
+	fclose(f);
+	ck_assert_int_eq(mkfifo(creds, 0600), 0);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), -1);
+	snprintf(want, sizeof(want), "cannot read '%s': it is a FIFO, not a "
+	    "regular file", creds);
+	ck_assert_str_eq(err.msg, want);
+	aws_shared_files_release(&files);
+	unlink(creds);
+	ck_assert_int_eq(mkdir(creds, 0700), 0);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), -1);
+	snprintf(want, sizeof(want), "cannot read '%s': it is a folder, not a "
+	    "regular file", creds);
+	ck_assert_str_eq(err.msg, want);
+	aws_shared_files_release(&files);
+	rmdir(creds);
+	/* A token file (web identity, container). */
+	ck_assert_int_eq(mkfifo(creds, 0600), 0);
+	ck_assert_ptr_null(aws_token_file_read(table, env, creds, "WHAT",
+	    &err));
+	snprintf(want, sizeof(want), "cannot read '%s' (WHAT): it is a FIFO, "
+	    "not a regular file", creds);
+	ck_assert_str_eq(err.msg, want);
+	/* Both gone: no files, no error. */
+	unlink(creds);
+	unlink(cfg);
+	ck_assert_int_eq(aws_shared_files_load(&files, table, env, &err), 0);
+	aws_shared_files_release(&files);
+	rmdir(dir);
+}
+END_TEST
+
 /* The region as the chain reads it for STS, alone: the shared files only,
  * nothing sent, no credential looked for.  Route 53's partition follows
  * it. */
@@ -533,6 +593,75 @@ START_TEST(test_container_source)
 }
 END_TEST
 
+/* Instance metadata that hands out a session token, then answers the
+ * role list with an error status and a hostile body. */
+struct imds_bad {
+	long		 status;
+	const char	*body;
+	size_t		 len;
+};
+
+static int
+imds_bad_send(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *err)
+{
+	const struct imds_bad	*b = ctx;
+
+	(void)err;
+	http_response_init(resp);
+	if (strcmp(req->method, "PUT") == 0) {
+		resp->status = 200;
+		buf_adds(&resp->body, "imds-SECRET-token");
+	} else {
+		resp->status = b->status;
+		buf_add(&resp->body, b->body, b->len);
+	}
+	return 0;
+}
+
+/* The body of an error answer is quoted through buf_add_clean(): one line
+ * of printable ASCII, the session token redacted, at most 120 characters. */
+START_TEST(test_imds_error_excerpt)
+{
+	static const char	 body[] = "\x1b[31mboom\x1b[0m\r\n\t "
+	    "imds-SECRET-token \x7f\xc3\xa9 ";
+	struct imds_bad		 bad;
+	struct http_transport	 http = { imds_bad_send, &bad };
+	struct aws_creds	 creds;
+	struct buf		 b = BUF_INIT, want = BUF_INIT;
+	struct err		 err;
+	time_t			 exp;
+
+	buf_add(&b, body, sizeof(body) - 1);
+	while (b.len < 400)
+		buf_addc(&b, 'y');
+	bad.status = 500;
+	bad.body = b.data;
+	bad.len = b.len;
+	memset(&creds, 0, sizeof(creds));
+	err_clear(&err);
+	ck_assert_int_eq(aws_imds_fetch(&http, "http://169.254.169.254",
+	    &creds, &exp, &err), -1);
+	buf_adds(&want, "'http://169.254.169.254/latest/meta-data/iam/"
+	    "security-credentials/' answered HTTP 500: [31mboom [0m "
+	    "[redacted] ?? ");
+	while (b.len > 0 && want.len < strlen("'http://169.254.169.254/latest/"
+	    "meta-data/iam/security-credentials/' answered HTTP 500: ") + 120)
+		buf_addc(&want, 'y');
+	buf_adds(&want, "...");
+	ck_assert_str_eq(err.msg, buf_str(&want));
+	/* Nothing but white space and controls: no excerpt at all. */
+	bad.body = "\r\n\x1b \t";
+	bad.len = 5;
+	ck_assert_int_eq(aws_imds_fetch(&http, "http://169.254.169.254",
+	    &creds, &exp, &err), -1);
+	ck_assert_str_eq(err.msg, "'http://169.254.169.254/latest/meta-data/"
+	    "iam/security-credentials/' answered HTTP 500");
+	buf_release(&b);
+	buf_release(&want);
+}
+END_TEST
+
 START_TEST(test_imds_source)
 {
 	static const char *const	 off[] = {
@@ -666,6 +795,7 @@ cred_sources_suite(void)
 	tcase_add_test(tc, test_token_file);
 	tcase_add_test(tc, test_role_settings);
 	tcase_add_test(tc, test_shared_files);
+	tcase_add_test(tc, test_files_not_regular);
 	tcase_add_test(tc, test_chain_region);
 	suite_add_tcase(s, tc);
 
@@ -675,6 +805,7 @@ cred_sources_suite(void)
 	tcase_add_test(tc, test_profile_source);
 	tcase_add_test(tc, test_container_source);
 	tcase_add_test(tc, test_imds_source);
+	tcase_add_test(tc, test_imds_error_excerpt);
 	tcase_add_test(tc, test_source_ask);
 	suite_add_tcase(s, tc);
 	return s;

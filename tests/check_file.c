@@ -146,6 +146,54 @@ START_TEST(read_refuses_other_kinds)
 }
 END_TEST
 
+/* The whole file, at most max bytes, exactly; other kinds refused at once,
+ * named with their role when one is given; errno says a file is missing. */
+START_TEST(read_all_bounded)
+{
+	struct buf	 b = BUF_INIT;
+	struct err	 err;
+	char		*want;
+	size_t		 i;
+
+	err_clear(&err);
+	put("a", "");
+	ck_assert_int_eq(file_read_all(at("a"), NULL, 0, &b, &err), 0);
+	ck_assert_uint_eq(b.len, 0);
+	for (i = 0; i < 10000; i++)
+		buf_addc(&b, (char)('a' + i % 26));
+	put("a", buf_str(&b));
+	buf_reset(&b);
+	ck_assert_int_eq(file_read_all(at("a"), NULL, 10000, &b, &err), 0);
+	ck_assert_uint_eq(b.len, 10000);
+	ck_assert_int_eq(b.data[9999], 'a' + 9999 % 26);
+	buf_reset(&b);
+	ck_assert_int_eq(file_read_all(at("a"), NULL, 9999, &b, &err), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	want = xasprintf("'%s' is larger than 9999 bytes", at("a"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	buf_reset(&b);
+	ck_assert_int_eq(file_read_all(at("a"), "ROLE", 8192, &b, &err), -1);
+	want = xasprintf("'%s' (ROLE) is larger than 8 KiB", at("a"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	ck_assert_int_eq(mkfifo(at("fifo"), 0600), 0);
+	ck_assert_int_eq(file_read_all(at("fifo"), "ROLE", 1 << 20, &b, &err),
+	    -1);
+	want = xasprintf("cannot read '%s' (ROLE): it is a FIFO, not a "
+	    "regular file", at("fifo"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	ck_assert_int_eq(file_read_all(at("missing"), NULL, 1, &b, &err), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	want = xasprintf("cannot read '%s': No such file or directory",
+	    at("missing"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	buf_release(&b);
+}
+END_TEST
+
 START_TEST(replace_writes_and_replaces)
 {
 	struct err	 err;
@@ -166,6 +214,34 @@ START_TEST(replace_writes_and_replaces)
 	/* No temporary is left behind: p.json and p.json.tmp only. */
 	ck_assert_int_eq(entries(), 2);
 	umask(old);
+}
+END_TEST
+
+/* The folder is synced after the rename: a relative name's too; a folder
+ * that cannot be opened as one is an error. */
+START_TEST(replace_syncs_folder)
+{
+	struct err	 err;
+	char		 cwd[512], *want;
+
+	err_clear(&err);
+	ck_assert_int_eq(file_dir_sync(dir, &err), 0);
+	ck_assert_int_eq(file_dir_sync("/", &err), 0);
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(file_replace("rel.json", "r", 1, &err), 0);
+	ck_assert_int_eq(chdir(cwd), 0);
+	expect_text(at("rel.json"), "r");
+	ck_assert_int_eq(file_dir_sync(at("rel.json"), &err), -1);
+	want = xasprintf("cannot sync the folder '%s': Not a directory",
+	    at("rel.json"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
+	ck_assert_int_eq(file_dir_sync(at("gone"), &err), -1);
+	want = xasprintf("cannot sync the folder '%s': No such file or "
+	    "directory", at("gone"));
+	ck_assert_str_eq(err.msg, want);
+	free(want);
 }
 END_TEST
 
@@ -311,7 +387,9 @@ file_suite(void)
 	tcase_add_test(tc, kinds_named);
 	tcase_add_test(tc, read_regular_and_link);
 	tcase_add_test(tc, read_refuses_other_kinds);
+	tcase_add_test(tc, read_all_bounded);
 	tcase_add_test(tc, replace_writes_and_replaces);
+	tcase_add_test(tc, replace_syncs_folder);
 	tcase_add_test(tc, replace_refuses_non_regular);
 	tcase_add_test(tc, create_is_exclusive);
 	tcase_add_test(tc, dir_made_when_missing);

@@ -282,6 +282,107 @@ START_TEST(shipped_templates)
 }
 END_TEST
 
+/* The template fixture name, from memory: the number of stages, or -1
+ * and its diagnostics, one a line, in out. */
+static int
+template_from_memory(const char *name, struct buf *out)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct buf	 text = BUF_INIT;
+	char		*path = xasprintf(USER_DIR "/%s.yaml", name);
+	size_t		 i;
+	int		 rc;
+
+	ck_assert_int_eq(test_slurp(path, &text), 0);
+	rc = cfg_template_load_string(path, text.data, text.len, &d);
+	for (i = 0; i < d.n; i++) {
+		diag_format(&d.v[i], out);
+		buf_addc(out, '\n');
+	}
+	diags_release(&d);
+	buf_release(&text);
+	free(path);
+	return rc;
+}
+
+/* The lines of the .err file of ROLLOUT/bad/err that name the template
+ * fixture name. */
+static void
+template_golden(const char *err, const char *name, struct buf *out)
+{
+	struct buf	 all = BUF_INIT;
+	char		*path = xasprintf(ROLLOUT "/bad/%s.err", err);
+	char		*prefix = xasprintf(USER_DIR "/%s.yaml", name);
+	const char	*p, *nl;
+
+	ck_assert_int_eq(test_slurp(path, &all), 0);
+	for (p = buf_str(&all); *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		if (strncmp(p, prefix, strlen(prefix)) == 0)
+			buf_add(out, p, (size_t)(nl - p) + 1);
+	}
+	buf_release(&all);
+	free(path);
+	free(prefix);
+}
+
+#define ONE_STAGE	"stages:\n  - { day: 0, policy: none }\n"
+
+/* A template from memory goes the way a template file a config names
+ * goes: the same diagnostics, word for word, as the golden files hold. */
+START_TEST(template_from_memory_same_path)
+{
+	static const struct {
+		const char	*name;
+		const char	*err;
+	} bad[] = {
+		{ "bad-order", "broken-templates" },
+		{ "empty", "broken-templates" },
+		{ "syntax", "broken-templates" },
+		{ "no-stages", "broken-templates" },
+		{ "alias", "alias" },
+	};
+	struct buf	 got = BUF_INIT, want = BUF_INIT;
+	struct diags	 d = DIAGS_INIT;
+	char		*big;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		buf_reset(&got);
+		buf_reset(&want);
+		ck_assert_int_eq(template_from_memory(bad[i].name, &got), -1);
+		template_golden(bad[i].err, bad[i].name, &want);
+		ck_assert_uint_gt(want.len, 0);
+		ck_assert_str_eq(buf_str(&got), buf_str(&want));
+	}
+	/* A good one: its stages, and only the warning it has. */
+	buf_reset(&got);
+	ck_assert_int_eq(template_from_memory("quick", &got), 3);
+	ck_assert_ptr_nonnull(strstr(buf_str(&got), "quick.yaml:6:"));
+	/* No name, NUL bytes, and the size limit of a file. */
+	ck_assert_int_eq(cfg_template_load_string(NULL, ONE_STAGE,
+	    strlen(ONE_STAGE), &d), 1);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(cfg_template_load_string("t.yaml",
+	    "stages: [\0]", 11, &d), -1);
+	ck_assert_uint_ge(d.nerrors, 1);
+	diags_release(&d);
+	big = xcalloc(1, 1024 * 1024 + 1);
+	memset(big, '#', 1024 * 1024 + 1);
+	ck_assert_int_eq(cfg_template_load_string("big.yaml", big,
+	    1024 * 1024 + 1, &d), -1);
+	buf_reset(&got);
+	diag_format(&d.v[0], &got);
+	ck_assert_str_eq(buf_str(&got), "big.yaml: larger than 1 MiB, the "
+	    "limit for a template");
+	diags_release(&d);
+	free(big);
+	buf_release(&got);
+	buf_release(&want);
+}
+END_TEST
+
 START_TEST(template_name_clash)
 {
 	struct cfg_load_opts	 lo = { ROLLOUT "/clash", BUILTIN_DIR };
@@ -659,6 +760,7 @@ rollout_suite(void)
 	tcase_add_test(tc, template_expansion);
 	tcase_add_test(tc, shipped_templates);
 	tcase_add_test(tc, template_name_clash);
+	tcase_add_test(tc, template_from_memory_same_path);
 	tcase_add_test(tc, template_folder_empty);
 	tcase_add_test(tc, fixtures);
 	suite_add_tcase(s, tc);

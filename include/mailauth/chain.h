@@ -69,7 +69,8 @@ char	*aws_path_expand_home(env_lookup_fn, void *ctx, const char *path);
  * Reads the token in file ("~" expanded) into a malloc'd string without
  * its trailing white space; what names the setting that named the file,
  * for messages.  NULL with err: "cannot read 'FILE' (WHAT): REASON"
- * ("HOME is not set" for a "~" without HOME), "'FILE' (WHAT) is larger
+ * ("HOME is not set" for a "~" without HOME, "it is a FIFO, not a regular
+ * file": never waited on), "'FILE' (WHAT) is larger
  * than 64 KiB", "'FILE' (WHAT) holds no token" (empty, or a NUL byte in
  * it).  Every copy but the one returned is wiped; wipe that with
  * aws_secret_free().

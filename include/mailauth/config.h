@@ -207,6 +207,16 @@ int	cfg_load_string_with(struct cfg *, const char *path, const char *text,
  * parses with cfg_load_string_with()); -1 after adding why not to d
  * ("cannot read 'PATH': ..."). */
 int	cfg_read_file(const char *path, struct buf *text, struct diags *d);
+/*
+ * Reads and checks one dmarc.rollout template from len bytes in memory
+ * (what a NAME.yaml of policies/dmarc or --policies holds: description,
+ * stages with day and policy), through the code that reads the template
+ * files a config names; path names it in diagnostics (NULL: no file
+ * name).  Diagnostics are appended to d in file order.  Returns the number
+ * of stages (1 or more) when there were no errors, else -1.
+ */
+int	cfg_template_load_string(const char *path, const char *text,
+	    size_t len, struct diags *d);
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
 

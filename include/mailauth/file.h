@@ -27,16 +27,39 @@ const char	*file_kind(mode_t);
  */
 int	file_open_read(const char *path, struct err *);
 
+struct buf;
+/*
+ * Appends the whole of path, opened as file_open_read() does (a FIFO, a
+ * folder or a device is refused at once, never waited on), to out: at
+ * most max bytes, refused past them without reading further.  what, when
+ * not NULL, names the file's role in messages: "'PATH' (WHAT)".  The
+ * read buffer is wiped (the file may hold secrets); what was appended
+ * before a failure stays in out, for the caller to wipe and release.
+ * Returns 0, or -1 with err and errno: "cannot read 'PATH': REASON"
+ * (errno as open() left it, ENOENT when there is no such file), "cannot
+ * read 'PATH': it is a FIFO, not a regular file" (EINVAL), "'PATH' is
+ * larger than 1 MiB" (EFBIG; the limit as KiB or MiB when a whole number
+ * of them).
+ */
+int	file_read_all(const char *path, const char *what, size_t max,
+	    struct buf *out, struct err *);
+
 /*
  * Replaces path with [p, p + n): written to a temporary file that mkstemp
  * makes in path's folder, synced, then renamed over path, so readers see
  * the old file or the new one, never a part, and two runs never share a
- * temporary.  A path that exists and is not a regular file (checked with
- * lstat: a symbolic link, a FIFO, a device, a folder) is refused and left
- * as it is.  The new file has mode 0666 less the umask.  Returns 0, or -1
- * with err ("cannot write 'PATH': REASON", "'PATH' is a FIFO: ...").
+ * temporary; the folder is synced after the rename, so that the new name
+ * survives a crash too.  A path that exists and is not a regular file
+ * (checked with lstat: a symbolic link, a FIFO, a device, a folder) is
+ * refused and left as it is.  The new file has mode 0666 less the umask.
+ * Returns 0, or -1 with err ("cannot write 'PATH': REASON", "'PATH' is a
+ * FIFO: ...", and once the file is in place "'PATH' was replaced, but it
+ * may not survive a crash: cannot sync the folder 'DIR': REASON").
  */
 int	file_replace(const char *path, const void *p, size_t n, struct err *);
+/* fsync()s the folder dir, so that names made or renamed in it are on
+ * disk.  Returns 0, or -1 with err "cannot sync the folder 'DIR': REASON". */
+int	file_dir_sync(const char *dir, struct err *);
 
 /*
  * Creates path, which must not exist (O_EXCL, never following a symbolic

@@ -67,9 +67,12 @@ struct aws_profiles {
 int	aws_profiles_parse(struct aws_profiles *, const char *text, size_t len,
 	    const char *path, enum aws_file, struct err *);
 /*
- * Reads and parses a file.  A file that does not exist is no error:
- * *found is then 0 and nothing is added.  Other failures: "cannot read
- * 'PATH': REASON", "'PATH' is larger than 1 MiB", or a parse error.
+ * Reads and parses a file, opened as file_read_all() does: a FIFO, a
+ * folder or a device there is an error at once ("cannot read 'PATH': it
+ * is a FIFO, not a regular file"), never a wait.  A file that does not
+ * exist is no error: *found is then 0 and nothing is added.  Other
+ * failures: "cannot read 'PATH': REASON", "'PATH' is larger than 1 MiB",
+ * or a parse error.
  */
 int	aws_profiles_load(struct aws_profiles *, const char *path,
 	    enum aws_file, int *found, struct err *);

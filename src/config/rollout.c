@@ -478,24 +478,31 @@ unknown_template(struct ctx *c, const struct node *n, const char *path,
 	cfg_strlist_release(&names, &nnames);
 }
 
-/* Reads and checks the template file of t. */
+/*
+ * Reads and checks the template text[0, len) into t (t->path names it in
+ * diagnostics), which go to d in file order: the one path of every
+ * template, from a file or from memory.
+ */
 static void
-template_read(struct ctx *parent, struct tmpl *t)
+template_parse(struct tmpl *t, const struct cfg_load_opts *opts,
+    const char *text, size_t len, struct diags *d)
 {
 	const struct node	*k[nitems(template_keys)];
 	const struct node	*v[nitems(template_keys)];
 	struct ctx		 c;
-	struct buf		 text = BUF_INIT;
 	struct node		*root = NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.file = t->path;
-	c.opts = parent->opts;
+	c.opts = opts;
+	c.text = text != NULL ? text : "";
+	c.len = len;
 	c.empty_hint = "a template needs \"stages:\"";
-	if (cfg_read_file(t->path, &text, &c.d) == -1)
+	if (len > CFG_MAX_SIZE) {
+		cfg_report(&c, DIAG_ERROR, 0, 0, NULL, "larger than 1 MiB, the "
+		    "limit for a template");
 		goto out;
-	c.text = buf_str(&text);
-	c.len = text.len;
+	}
 	root = cfg_read_tree(&c);
 	if (root == NULL)
 		goto out;
@@ -518,9 +525,37 @@ template_read(struct ctx *parent, struct tmpl *t)
 		    &t->nstages);
 out:
 	t->ok = c.d.nerrors == 0 && t->nstages > 0;
-	cfg_flush(&c, &t->d);
+	cfg_flush(&c, d);
 	cfg_node_free(root);
+}
+
+/* Reads and checks the template file of t. */
+static void
+template_read(struct ctx *parent, struct tmpl *t)
+{
+	struct buf	 text = BUF_INIT;
+
+	t->ok = 0;
+	if (cfg_read_file(t->path, &text, &t->d) == 0)
+		template_parse(t, parent->opts, buf_str(&text), text.len,
+		    &t->d);
 	buf_release(&text);
+}
+
+int
+cfg_template_load_string(const char *path, const char *text, size_t len,
+    struct diags *d)
+{
+	struct tmpl	 t;
+	int		 rc;
+
+	memset(&t, 0, sizeof(t));
+	t.path = path != NULL ? xstrdup(path) : NULL;
+	template_parse(&t, NULL, text, len, d);
+	rc = t.ok ? (int)t.nstages : -1;
+	free(t.path);
+	free(t.stages);
+	return rc;
 }
 
 /*

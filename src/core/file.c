@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "mailauth/buf.h"
 #include "mailauth/err.h"
 #include "mailauth/file.h"
@@ -37,23 +39,43 @@ file_kind(mode_t mode)
 	return "not a regular file";
 }
 
-int
-file_open_read(const char *path, struct err *err)
+/* "'PATH'" or "'PATH' (WHAT)", for messages (malloc'd). */
+static char *
+named(const char *path, const char *what)
+{
+	return what != NULL ? xasprintf("'%s' (%s)", path, what) :
+	    xasprintf("'%s'", path);
+}
+
+/* file_open_read(), naming the file "'PATH' (WHAT)" when what is set;
+ * errno is open()'s when the open failed. */
+static int
+open_regular(const char *path, const char *what, struct err *err)
 {
 	struct stat	 st;
+	char		*who;
 	int		 fd, flags, saved;
 
 	/* O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) ==
-	    -1)
-		return err_set(err, "cannot read '%s': %s", path,
-		    strerror(errno));
+	    -1) {
+		saved = errno;
+		who = named(path, what);
+		err_set(err, "cannot read %s: %s", who, strerror(saved));
+		free(who);
+		errno = saved;
+		return -1;
+	}
 	if (fstat(fd, &st) == -1)
 		goto fail;
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_set(err, "cannot read '%s': it is %s, not a "
-		    "regular file", path, file_kind(st.st_mode));
+		who = named(path, what);
+		err_set(err, "cannot read %s: it is %s, not a regular file",
+		    who, file_kind(st.st_mode));
+		free(who);
+		errno = EINVAL;
+		return -1;
 	}
 	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
@@ -62,7 +84,73 @@ file_open_read(const char *path, struct err *err)
 fail:
 	saved = errno;
 	close(fd);
-	return err_set(err, "cannot read '%s': %s", path, strerror(saved));
+	who = named(path, what);
+	err_set(err, "cannot read %s: %s", who, strerror(saved));
+	free(who);
+	errno = saved;
+	return -1;
+}
+
+int
+file_open_read(const char *path, struct err *err)
+{
+	return open_regular(path, NULL, err);
+}
+
+/* "1 MiB", "64 KiB", "100 bytes". */
+static void
+size_text(char *out, size_t outlen, size_t n)
+{
+	if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+		snprintf(out, outlen, "%zu MiB", n / (1024 * 1024));
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, outlen, "%zu KiB", n / 1024);
+	else
+		snprintf(out, outlen, "%zu bytes", n);
+}
+
+int
+file_read_all(const char *path, const char *what, size_t max,
+    struct buf *out, struct err *err)
+{
+	char		 chunk[4096], limit[32], *who;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd, saved, rc = -1;
+
+	if ((fd = open_regular(path, what, err)) == -1)
+		return -1;
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			who = named(path, what);
+			err_set(err, "cannot read %s: %s", who,
+			    strerror(saved));
+			free(who);
+			errno = saved;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((size_t)n > max - got) {
+			size_text(limit, sizeof(limit), max);
+			who = named(path, what);
+			err_set(err, "%s is larger than %s", who, limit);
+			free(who);
+			errno = EFBIG;
+			goto out;
+		}
+		buf_add(out, chunk, (size_t)n);
+		got += (size_t)n;
+	}
+	rc = 0;
+out:
+	close(fd);
+	/* The file may hold secrets (AWS credentials, tokens). */
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	return rc;
 }
 
 /* Writes all of [p, p + n) to fd; -1 with errno. */
@@ -94,6 +182,24 @@ default_mode(void)
 }
 
 int
+file_dir_sync(const char *dir, struct err *err)
+{
+	int	 fd, saved;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return err_set(err, "cannot sync the folder '%s': %s", dir,
+		    strerror(errno));
+	if (fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		return err_set(err, "cannot sync the folder '%s': %s", dir,
+		    strerror(saved));
+	}
+	close(fd);
+	return 0;
+}
+
+int
 file_replace(const char *path, const void *p, size_t n, struct err *err)
 {
 	struct stat	 st;
@@ -121,6 +227,17 @@ file_replace(const char *path, const void *p, size_t n, struct err *err)
 	fd = -1;
 	if (saved == -1 || rename(tmp.data, path) == -1)
 		goto fail;
+	/* The rename is durable once the folder's entry is on disk. */
+	buf_reset(&tmp);
+	if (slash != NULL)
+		buf_add(&tmp, path, slash == path ? 1 : (size_t)(slash - path));
+	else
+		buf_addc(&tmp, '.');
+	if (file_dir_sync(buf_str(&tmp), err) == -1) {
+		err_prefix(err, "'%s' was replaced, but it may not survive a "
+		    "crash", path);
+		goto out;
+	}
 	rc = 0;
 	goto out;
 fail:

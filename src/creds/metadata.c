@@ -92,31 +92,21 @@ aws_container_url_allowed(const char *url)
 	return 0;
 }
 
-/* "HTTP N" and a printable excerpt of the body, token replaced. */
+/* "HTTP N" and a printable excerpt of the body (buf_add_clean(): one
+ * line, bounded), the token redacted. */
 static void
 status_text(const struct http_response *resp, const char *token,
     struct buf *b)
 {
-	size_t	 i, n = 0, tl = token != NULL ? strlen(token) : 0;
+	const char *const	 secrets[] = { token };
+	struct buf		 text = BUF_INIT;
 
 	buf_addf(b, "HTTP %ld", resp->status);
-	if (resp->body.len == 0)
-		return;
-	buf_adds(b, ": ");
-	for (i = 0; i < resp->body.len && n < EXCERPT_MAX; n++) {
-		unsigned char	c = (unsigned char)resp->body.data[i];
-
-		if (tl >= 4 && resp->body.len - i >= tl &&
-		    memcmp(resp->body.data + i, token, tl) == 0) {
-			buf_adds(b, "[redacted]");
-			i += tl;
-			continue;
-		}
-		buf_addc(b, c >= 0x20 && c < 0x7f ? (char)c : ' ');
-		i++;
-	}
-	if (i < resp->body.len)
-		buf_adds(b, "...");
+	buf_add_clean(&text, resp->body.data, resp->body.len, secrets, 1,
+	    EXCERPT_MAX);
+	if (text.len > 0)
+		buf_addf(b, ": %s", buf_str(&text));
+	buf_release(&text);
 }
 
 int

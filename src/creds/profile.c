@@ -15,6 +15,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/chain.h"
 #include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "mailauth/profile.h"
 
 /* Where the parser stands: the profile being filled, if any. */
@@ -287,40 +288,23 @@ aws_profiles_load(struct aws_profiles *ps, const char *path,
     enum aws_file file, int *found, struct err *err)
 {
 	struct buf	 b = BUF_INIT;
-	struct stat	 st;
-	FILE		*f;
-	char		 chunk[4096];
-	size_t		 n;
 	int		 rc = -1;
 
 	*found = 0;
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		return err_set(err, "cannot read '%s': %s", path,
-		    strerror(errno));
+	/* Read as any file named by the user is: a FIFO or a device there
+	 * is an error naming it, never a wait (a missing file is no file). */
+	if (file_read_all(path, NULL, (size_t)AWS_FILE_MAX, &b, err) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			err_clear(err);
+			rc = 0;
+		} else
+			*found = 1;
+		goto out;
 	}
 	*found = 1;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		err_set(err, "cannot read '%s': %s", path, strerror(EISDIR));
-		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + n > (size_t)AWS_FILE_MAX) {
-			err_set(err, "'%s' is larger than 1 MiB", path);
-			goto out;
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(f)) {
-		err_set(err, "cannot read '%s': %s", path, strerror(errno));
-		goto out;
-	}
 	rc = aws_profiles_parse(ps, b.data != NULL ? b.data : "", b.len, path,
 	    file, err);
 out:
-	fclose(f);
-	OPENSSL_cleanse(chunk, sizeof(chunk));
 	buf_release_wiped(&b);
 	return rc;
 }

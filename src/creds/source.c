@@ -15,6 +15,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/chain.h"
 #include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "mailauth/profile.h"
 #include "mailauth/sts.h"
 
@@ -54,33 +55,15 @@ aws_token_file_read(env_lookup_fn fn, void *ctx, const char *file,
     const char *what, struct err *err)
 {
 	struct buf	 b = BUF_INIT;
-	FILE		*f = NULL;
-	char		*path, chunk[4096], *tok = NULL;
-	size_t		 n;
+	char		*path, *tok = NULL;
 
 	if ((path = aws_path_expand_home(fn, ctx, file)) == NULL) {
 		err_set(err, "cannot read '%s' (%s): HOME is not set", file,
 		    what);
 		return NULL;
 	}
-	if ((f = fopen(path, "r")) == NULL) {
-		err_set(err, "cannot read '%s' (%s): %s", path, what,
-		    strerror(errno));
+	if (file_read_all(path, what, AWS_TOKEN_MAX, &b, err) == -1)
 		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b.len + n > AWS_TOKEN_MAX) {
-			err_set(err, "'%s' (%s) is larger than %d KiB", path,
-			    what, AWS_TOKEN_MAX / 1024);
-			goto out;
-		}
-		buf_add(&b, chunk, n);
-	}
-	if (ferror(f)) {
-		err_set(err, "cannot read '%s' (%s): %s", path, what,
-		    strerror(errno));
-		goto out;
-	}
 	while (b.len > 0 && strchr(" \t\r\n", b.data[b.len - 1]) != NULL)
 		b.data[--b.len] = '\0';
 	if (b.len == 0 || memchr(b.data, '\0', b.len) != NULL) {
@@ -89,9 +72,6 @@ aws_token_file_read(env_lookup_fn fn, void *ctx, const char *file,
 	}
 	tok = xstrdup(b.data);
 out:
-	if (f != NULL)
-		fclose(f);
-	OPENSSL_cleanse(chunk, sizeof(chunk));
 	buf_release_wiped(&b);
 	free(path);
 	return tok;

@@ -8,8 +8,11 @@
  * max_size, or an e-mail larger than twice that, is refused unread; every
  * report stops being read once it has decompressed to more than max_size,
  * and so do all the reports of one object together; a zip is read up to
- * max_members members.  A refusal is a rejection of that report or that
- * object; the reading goes on.
+ * max_members members.  An e-mail is scanned before GMime parses it
+ * (mail_scan()): GMime builds the whole tree first, at many times the
+ * size of a deep nesting or a long header, so that the limits on those
+ * must hold before it starts.  A refusal is a rejection of that report or
+ * that object; the reading goes on.
  *
  * What is found goes to the callbacks of a struct report_found (internal.h):
  * this file knows nothing of where objects come from (source.c).
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -30,6 +34,9 @@
 #include "internal.h"
 
 #define MAIL_DEPTH_MAX	8	/* multiparts and messages nested */
+#define MAIL_FIELD_MAX	(64 * 1024)	/* bytes of a header field, folded */
+#define MAIL_FIELDS_MAX	1000	/* header fields of one part */
+#define MAIL_TYPES_MAX	1000	/* Content-Type lines of one e-mail */
 #define GZ_CHUNK	16384
 
 enum kind {
@@ -503,14 +510,277 @@ mail_part(struct object *o, GMimeObject *part, int depth)
 	g_object_unref(mem);
 }
 
+/*
+ * The pre-scan of an e-mail: one linear pass over its lines that follows
+ * the MIME structure as GMime will (headers, Content-Type, boundaries) and
+ * refuses, before GMime builds anything, what the limits forbid: parts
+ * nested more than MAIL_DEPTH_MAX deep (multiparts and attached messages;
+ * mail_part() never looks deeper), a header field longer than
+ * MAIL_FIELD_MAX with its folded lines, more than MAIL_FIELDS_MAX fields
+ * in one header.  Whatever it cannot follow, GMime must not either: more
+ * than MAIL_TYPES_MAX lines anywhere that start "Content-Type" (each
+ * nesting needs one) and a boundary parameter it cannot read are refused.
+ */
+struct mscan {
+	struct {
+		char	*boundary;	/* NULL: an attached message */
+		int	 digest;	/* its parts are messages by default */
+	} open[MAIL_DEPTH_MAX];
+	size_t		 n;
+	int		 header;	/* in a header */
+	size_t		 field;		/* bytes of the field being read */
+	size_t		 nfields;
+	size_t		 ntypes;
+	int		 in_type;	/* the field is Content-Type */
+	struct buf	 type;		/* its value, unfolded */
+	int		 have_type;
+};
+
+/* Whether line is "--BOUNDARY" (*close 0) or "--BOUNDARY--" (*close 1),
+ * maybe followed by white space. */
+static int
+is_delimiter(const char *line, size_t len, const char *b, int *close)
+{
+	size_t	 bl = strlen(b), i;
+
+	if (len < bl + 2 || line[0] != '-' || line[1] != '-' ||
+	    memcmp(line + 2, b, bl) != 0)
+		return 0;
+	i = bl + 2;
+	*close = len - i >= 2 && line[i] == '-' && line[i + 1] == '-';
+	for (i += *close ? 2 : 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* Whether s[0, n) holds word, in any case. */
+static const char *
+find_word(const char *s, size_t n, const char *word)
+{
+	size_t	 wl = strlen(word), i;
+
+	for (i = 0; i + wl <= n; i++)
+		if (strncasecmp(s + i, word, wl) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* The boundary parameter of a Content-Type value (malloc'd), NULL when
+ * there is none; -1 when there is one it cannot read. */
+static int
+boundary_of(const char *v, size_t n, char **out)
+{
+	const char	*p = v, *e = v + n;
+	struct buf	 b = BUF_INIT;
+
+	*out = NULL;
+	while ((p = find_word(p, (size_t)(e - p), "boundary")) != NULL) {
+		if (p > v && p[-1] != ';' && p[-1] != ' ' && p[-1] != '\t') {
+			p += 8;
+			continue;
+		}
+		for (p += 8; p < e && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (p == e || *p != '=')
+			return -1;	/* boundary*=, boundary*0*= ... */
+		for (p++; p < e && (*p == ' ' || *p == '\t'); p++)
+			;
+		if (p < e && *p == '"') {
+			for (p++; p < e && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < e)
+					p++;
+				buf_addc(&b, *p);
+			}
+			if (p == e) {
+				buf_release(&b);
+				return -1;
+			}
+		} else
+			for (; p < e && *p != ';' && *p != ' ' && *p != '\t';
+			    p++)
+				buf_addc(&b, *p);
+		if (b.len == 0 || b.len > 200) {
+			buf_release(&b);
+			return -1;
+		}
+		*out = buf_detach(&b);
+		return 0;
+	}
+	return 0;
+}
+
+static void
+mscan_new_part(struct mscan *m)
+{
+	m->header = 1;
+	m->nfields = 0;
+	m->field = 0;
+	m->in_type = 0;
+	m->have_type = 0;
+	buf_reset(&m->type);
+}
+
+static int
+mscan_push(struct mscan *m, char *boundary, int digest, struct err *err)
+{
+	if (m->n == MAIL_DEPTH_MAX) {
+		free(boundary);
+		return err_set(err, "refused: the e-mail nests multiparts and "
+		    "attached messages more than %d deep", MAIL_DEPTH_MAX);
+	}
+	m->open[m->n].boundary = boundary;
+	m->open[m->n].digest = digest;
+	m->n++;
+	return 0;
+}
+
+static void
+mscan_pop(struct mscan *m, size_t to)
+{
+	while (m->n > to)
+		free(m->open[--m->n].boundary);
+}
+
+/* The end of a part's header: what its Content-Type makes of the body. */
+static int
+mscan_body(struct mscan *m, struct err *err)
+{
+	const char	*v = buf_str(&m->type);
+	size_t		 n = strcspn(v, ";");
+	char		*b;
+	int		 digest, message;
+
+	m->header = 0;
+	if (!m->have_type) {
+		/* A part of a multipart/digest is a message by default. */
+		if (m->n == 0 || !m->open[m->n - 1].digest ||
+		    m->open[m->n - 1].boundary == NULL)
+			return 0;
+		message = 1;
+	} else if (find_word(v, n, "multipart") != NULL) {
+		digest = find_word(v, n, "digest") != NULL;
+		if (boundary_of(v + n, m->type.len - n, &b) == -1)
+			return err_set(err, "refused: the e-mail has a "
+			    "multipart boundary mailauth cannot read");
+		if (b == NULL)
+			return 0;	/* GMime finds no parts in it either */
+		return mscan_push(m, b, digest, err);
+	} else
+		message = find_word(v, n, "message/") != NULL &&
+		    find_word(v, n, "partial") == NULL &&
+		    find_word(v, n, "external-body") == NULL;
+	if (!message)
+		return 0;
+	if (mscan_push(m, NULL, 0, err) == -1)
+		return -1;
+	mscan_new_part(m);
+	return 0;
+}
+
+static int
+mscan_header_line(struct mscan *m, const char *line, size_t len,
+    struct err *err)
+{
+	const char	*colon;
+	size_t		 name;
+
+	if (line[0] == ' ' || line[0] == '\t') {
+		m->field += len;
+		if (m->in_type && m->type.len <= MAIL_FIELD_MAX)
+			buf_add(&m->type, line, len);
+	} else {
+		if (++m->nfields > MAIL_FIELDS_MAX)
+			return err_set(err, "refused: a part of the e-mail "
+			    "has more than %d header fields", MAIL_FIELDS_MAX);
+		m->field = len;
+		m->in_type = 0;
+		if ((colon = memchr(line, ':', len)) != NULL) {
+			for (name = (size_t)(colon - line); name > 0 &&
+			    (line[name - 1] == ' ' || line[name - 1] == '\t');
+			    name--)
+				;
+			if (name == 12 && strncasecmp(line, "content-type",
+			    12) == 0) {
+				m->in_type = m->have_type = 1;
+				buf_reset(&m->type);
+				buf_add(&m->type, colon + 1,
+				    len - (size_t)(colon - line) - 1);
+			}
+		}
+	}
+	if (m->field > MAIL_FIELD_MAX)
+		return err_set(err, "refused: the e-mail has a header field "
+		    "longer than %d KiB", MAIL_FIELD_MAX / 1024);
+	return 0;
+}
+
+static int
+mscan_line(struct mscan *m, const char *line, size_t len, struct err *err)
+{
+	size_t	 i;
+	int	 close;
+
+	if (len >= 12 && strncasecmp(line, "content-type", 12) == 0 &&
+	    ++m->ntypes > MAIL_TYPES_MAX)
+		return err_set(err, "refused: the e-mail has more than %d "
+		    "Content-Type lines", MAIL_TYPES_MAX);
+	if (len >= 2 && line[0] == '-' && line[1] == '-')
+		for (i = m->n; i-- > 0; )
+			if (m->open[i].boundary != NULL &&
+			    is_delimiter(line, len, m->open[i].boundary,
+			    &close)) {
+				mscan_pop(m, close ? i : i + 1);
+				if (close)
+					m->header = 0;
+				else
+					mscan_new_part(m);
+				return 0;
+			}
+	if (!m->header)
+		return 0;
+	if (len == 0)
+		return mscan_body(m, err);
+	return mscan_header_line(m, line, len, err);
+}
+
+static int
+mail_scan(const char *data, size_t len, struct err *err)
+{
+	struct mscan	 m;
+	const char	*p = data, *e = data + len, *nl;
+	size_t		 n;
+	int		 rc = 0;
+
+	memset(&m, 0, sizeof(m));
+	buf_init(&m.type);
+	mscan_new_part(&m);
+	while (p < e && rc == 0) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		n = (size_t)((nl != NULL ? nl : e) - p);
+		rc = mscan_line(&m, p, n > 0 && p[n - 1] == '\r' ? n - 1 : n,
+		    err);
+		p += n + 1;
+	}
+	mscan_pop(&m, 0);
+	buf_release(&m.type);
+	return rc;
+}
+
 static void
 mail(struct object *o, const void *data, size_t len)
 {
 	GMimeStream	*s;
 	GMimeParser	*ps;
 	GMimeMessage	*m;
+	struct err	 err;
 	size_t		 before = o->found;
 
+	err_clear(&err);
+	if (mail_scan(data, len, &err) == -1) {
+		reject(o, "%s", err.msg);
+		return;
+	}
 	s = g_mime_stream_mem_new_with_buffer(data, len);
 	ps = g_mime_parser_new_with_stream(s);
 	if (len >= 5 && memcmp(data, "From ", 5) == 0)

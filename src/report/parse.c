@@ -30,6 +30,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/err.h"
+#include "mailauth/xml.h"
 #include "internal.h"
 
 #define NS_RFC9990	"urn:ietf:params:xml:ns:dmarc-2.0"
@@ -38,12 +39,6 @@
 #define TIME_MAX	253402300799LL	/* 9999-12-31T23:59:59Z */
 #define PARSE_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOERROR | \
 			XML_PARSE_NOWARNING)
-
-#if LIBXML_VERSION >= 21200
-#define XMLERROR	const xmlError
-#else
-#define XMLERROR	xmlError
-#endif
 
 enum field {
 	F_NONE,
@@ -98,8 +93,7 @@ struct parser {
 	int		 doctype;	/* <!DOCTYPE met */
 	struct err	 err;		/* why the report is refused */
 	int		 failed;
-	char		 xmlerr[256];	/* libxml2's first error */
-	int		 xmlline;
+	struct xml_errors xe;		/* libxml2's reports */
 
 	struct report	*r;
 	int		 seen_feedback;
@@ -183,27 +177,6 @@ io_close(void *arg)
 {
 	(void)arg;
 	return 0;
-}
-
-static void
-on_error(void *arg, XMLERROR *e)
-{
-	struct parser	*p = arg;
-	size_t		 n;
-
-	if (e == NULL || e->level < XML_ERR_ERROR || p->xmlerr[0] != '\0')
-		return;
-	snprintf(p->xmlerr, sizeof(p->xmlerr), "%s",
-	    e->message != NULL ? e->message : "unknown error");
-	/* libxml2's messages end in a newline and may run on over lines. */
-	p->xmlerr[strcspn(p->xmlerr, "\r\n")] = '\0';
-	n = strlen(p->xmlerr);
-	while (n > 0 && (p->xmlerr[n - 1] == ' ' || p->xmlerr[n - 1] == '!'))
-		p->xmlerr[--n] = '\0';
-	if (p->xmlerr[0] >= 'A' && p->xmlerr[0] <= 'Z' &&
-	    !(p->xmlerr[1] >= 'A' && p->xmlerr[1] <= 'Z'))
-		p->xmlerr[0] = (char)(p->xmlerr[0] - 'A' + 'a');
-	p->xmlline = e->line;
 }
 
 /* --- values --- */
@@ -653,9 +626,11 @@ why_not(struct parser *p, struct err *err)
 		return err_set(err, "%s", p->err.msg);
 	if (p->io_failed)
 		return err_set(err, "%s", p->ioerr.msg);
-	if (p->xmlerr[0] != '\0')
+	if (p->xe.first[0] != '\0' && p->xe.line > 0)
 		return err_set(err, "malformed XML at line %d: %s",
-		    p->xmlline, p->xmlerr);
+		    p->xe.line, p->xe.first);
+	if (p->xe.first[0] != '\0')
+		return err_set(err, "malformed XML: %s", p->xe.first);
 	if (!p->seen_feedback)
 		return err_set(err, "not a DMARC aggregate report: no "
 		    "<feedback> element");
@@ -719,7 +694,9 @@ report_parse(struct rstream *in, struct report *out, struct err *err)
 	sax.characters = on_text;
 	sax.cdataBlock = on_text;
 	sax.internalSubset = on_doctype;
-	sax.serror = on_error;
+	/* No sax.serror: every report goes to p.xe, those without a parser
+	 * context too (libxml2 would print them). */
+	xml_errors_begin(&p.xe);
 	p.ctxt = xmlCreateIOParserCtxt(&sax, &p, io_read, io_close, &p,
 	    XML_CHAR_ENCODING_NONE);
 	if (p.ctxt == NULL) {
@@ -729,6 +706,7 @@ report_parse(struct rstream *in, struct report *out, struct err *err)
 			err_set(err, "cannot start the XML parser");
 		goto out;
 	}
+	p.xe.ctxt = p.ctxt;
 	xmlCtxtUseOptions(p.ctxt, PARSE_OPTIONS);
 	xmlParseDocument(p.ctxt);
 	if (!p.done || p.failed) {
@@ -741,6 +719,7 @@ report_parse(struct rstream *in, struct report *out, struct err *err)
 out:
 	if (p.ctxt != NULL)
 		xmlFreeParserCtxt(p.ctxt);
+	xml_errors_end(&p.xe);
 	row_free(&p.row);
 	free(p.version);
 	buf_release(&p.path);

@@ -605,3 +605,34 @@ def test_creds_source_order(e):
         check(me["source"] == "profile default (static keys)", me)
     finally:
         srv.stop()
+
+
+# --- shared files that are not files ---------------------------------------------------------
+
+def test_creds_shared_file_fifo_is_an_error(e):
+    """A FIFO where ~/.aws/config or the credentials file is (a mistake, or
+    someone else's doing) is an error naming it, at once: opening it for
+    reading would wait for a writer for ever (the timeout fails a regression
+    instead of hanging the suite)."""
+    e.zone("example.com")
+    e.config(DMARC_CFG.format(policy="none"))
+    p = e.proxy()
+    os.makedirs(os.path.join(e.dir, ".aws"))
+    fifo = os.path.join(e.dir, ".aws", "config")
+    os.mkfifo(fifo)
+    r = ok(e.run("plan", env=cenv(e, p.url), timeout=20), 1)
+    check("cannot read '%s': it is a FIFO, not a regular file" % fifo in r.stderr, r.stderr)
+    r = ok(e.run("whoami", env=cenv(e), timeout=20), 1)
+    check("cannot read '%s': it is a FIFO, not a regular file" % fifo in r.stderr, r.stderr)
+    os.unlink(fifo)
+    creds = os.path.join(e.dir, "creds-fifo")
+    os.mkfifo(creds)
+    r = ok(e.run("whoami", env=cenv(e, AWS_SHARED_CREDENTIALS_FILE=creds), timeout=20), 1)
+    check("cannot read '%s': it is a FIFO, not a regular file" % creds in r.stderr, r.stderr)
+    token = os.path.join(e.dir, "token-fifo")
+    os.mkfifo(token)
+    r = ok(e.run("whoami", env=cenv(e, AWS_WEB_IDENTITY_TOKEN_FILE=token,
+                                    AWS_ROLE_ARN="arn:aws:iam::123456789012:role/r"), timeout=20), 1)
+    check("cannot read '%s' (AWS_WEB_IDENTITY_TOKEN_FILE): it is a FIFO, not a regular file" % token
+          in r.stderr, r.stderr)
+    check(p.requests == [], "requests were sent")

@@ -202,3 +202,30 @@ def test_report_exit_statuses(e):
           why)
     check(why["google-again.xml"] == "refused: XML of 1.1 KiB is larger than 1 KiB (--max-report-size)", why)
     check(sorted(d["domain"] for d in doc["domains"]) == ["example.com", "news.example.org"], doc["domains"])
+
+
+def test_report_bad_encoding_only_mailauth_speaks(e):
+    """libxml2 prints "encoding error" and "I/O error" lines itself for bytes
+    the declared encoding cannot convert: every line on stderr is mailauth's,
+    with libxml2's reason folded into it."""
+    folder = os.path.join(e.dir, "enc")
+    os.makedirs(folder)
+    bad = (b'<?xml version="1.0" encoding="ISO-2022-JP"?>\n'
+           b'<feedback><version>\x1b$B\xff\xff</version></feedback>\n')
+    with open(os.path.join(folder, "bad.xml"), "wb") as f:
+        f.write(bad)
+    with open(os.path.join(folder, "bad.xml.gz"), "wb") as f:
+        f.write(gzip.compress(bad))
+    r = ok(e.run("report", folder), 1)
+    lines = r.stderr.splitlines()
+    check(all(x.startswith("mailauth: ") for x in lines), r.stderr)
+    why = "': malformed XML at line 1: input conversion failed due to input error, bytes 0xFF 0xFF 0x3C 0x2F"
+    check(("bad.xml" + why) in r.stderr and ("bad.xml.gz" + why) in r.stderr, r.stderr)
+    check(lines[-1] == "mailauth: no DMARC report could be read from the source given", r.stderr)
+    # Beside a good report: read, the bad ones listed, stderr still mailauth's.
+    with open(os.path.join(folder, "good.xml"), "wb") as f:
+        f.write(report("google.com", "g-1", MAR1, [SES]))
+    r = ok(e.run("report", "--format", "json", folder))
+    check(all(x.startswith("mailauth: ") for x in r.stderr.splitlines()), r.stderr)
+    doc = json.loads(r.stdout)
+    check(doc["reports"]["read"] == 1 and len(doc["reports"]["rejected"]) == 2, doc["reports"])
