@@ -152,6 +152,8 @@ def gitlab_jobs(e, source, changed):
     """The jobs gitlab-ci-local says GitLab runs for a pipeline of SOURCE on
     a project whose default branch is main, with mailauth.yaml changed by
     the commit or not."""
+    tool = os.path.join(LINT_BIN, "gitlab-ci-local")
+    check(os.access(tool, os.X_OK), "no %s: run 'make test-deps'" % tool)
     work = os.path.join(e.dir, "gl-%s-%d" % (source, changed))
     os.makedirs(work)
     shutil.copy(GITLAB, os.path.join(work, ".gitlab-ci.yml"))
@@ -165,7 +167,7 @@ def gitlab_jobs(e, source, changed):
         f.write("version: 1\n")
     subprocess.run(git + ["add", "."], cwd=work, check=True)
     subprocess.run(git + ["commit", "-q", "-m", "change"], cwd=work, check=True)
-    r = subprocess.run([os.path.join(LINT_BIN, "gitlab-ci-local"), "--list-json",
+    r = subprocess.run([tool, "--list-json",
                         "--variable", "CI_PIPELINE_SOURCE=" + source, "--ignore-predefined-vars", "CI_PIPELINE_SOURCE"],
                        cwd=work, capture_output=True, text=True, timeout=120)
     check(r.returncode == 0, "gitlab-ci-local: %s" % r.stderr[-2000:])
