@@ -1,10 +1,13 @@
 # mailauth - email-authentication records (SPF, DKIM, DMARC) on Amazon Route 53.
 #
 #   make          build build/mailauth
-#   make deps     install the Debian packages and the Python emulator it needs
+#   make deps     install what building needs: the Debian -dev packages
+#   make test-deps  install what check and demo need on top: test tools, the
+#                 Route 53 emulator (moto, in build/venv when no Python has
+#                 it), the CI example linters (npm, in build/lint)
 #   make check    unit tests, the same under ASan+UBSan, the fuzz harnesses
-#                 over their seed corpora, integration tests (moto), the
-#                 same against a binary built with ASan+UBSan
+#                 over their seed corpora, the CI examples linted, integration
+#                 tests (moto), the same against a binary built with ASan+UBSan
 #   make fuzz     every fuzz harness under libFuzzer (clang) for FUZZ_SECONDS
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
 #   make install  the binary, the man page, bash completion and the DMARC
@@ -62,7 +65,7 @@ INSTALL_PROGRAM = $(INSTALL)
 INSTALL_DATA = $(INSTALL) -m 644
 DMARC_TEMPLATES = $(sort $(wildcard policies/dmarc/*.yaml))
 
-.PHONY: all deps check unit unit-asan integration integration-asan demo clean install uninstall
+.PHONY: all deps test-deps lint-ci check unit unit-asan integration integration-asan demo clean install uninstall
 
 all: $(BUILD)/mailauth
 
@@ -108,6 +111,15 @@ $(BUILD)/unit: $(LIB_OBJ) $(TEST_OBJ)
 deps:
 	@sh tests/deps.sh
 
+test-deps: deps
+	@sh tests/deps.sh test
+
+# The pipeline examples, linted (tests/lint/lint-ci.sh): yamllint, then
+# actionlint for GitHub Actions and gitlab-ci-local for GitLab CI.
+lint-ci:
+	@sh tests/lint/lint-ci.sh --github examples/ci/github-actions.yml \
+	    --gitlab examples/ci/gitlab-ci.yml
+
 # The unit tests run twice: as built, and under AddressSanitizer and UBSan
 # in one process (CK_FORK=no) so that leaks and reports stop the run.
 unit: $(BUILD)/unit
@@ -143,8 +155,9 @@ integration-asan:
 	fi; \
 	exit $$rc
 
-check: deps
+check: test-deps
 	$(MAKE) --no-print-directory all $(BUILD)/unit
+	$(MAKE) --no-print-directory lint-ci
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory unit-asan
 	$(MAKE) --no-print-directory fuzz-seeds
@@ -224,7 +237,7 @@ bench: $(BUILD)/mailauth
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" tests/bench/bench.py
 
-demo: deps
+demo: test-deps
 	$(MAKE) --no-print-directory all
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" examples/demo.py

@@ -237,9 +237,15 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	memset(&saved, 0, sizeof(saved));
 	memset(&meta, 0, sizeof(meta));
 	if (!o->auto_approve && !isatty(STDIN_FILENO)) {
-		cli_error("apply asks for confirmation, but standard input is "
-		    "not a terminal; review 'mailauth plan' and run 'mailauth "
-		    "apply --auto-approve'");
+		if (nargs == 1)
+			cli_error("apply asks for confirmation, but standard "
+			    "input is not a terminal; review the plan saved in "
+			    "'%s' and run 'mailauth apply --auto-approve %s'",
+			    args[0], args[0]);
+		else
+			cli_error("apply asks for confirmation, but standard "
+			    "input is not a terminal; review 'mailauth plan' "
+			    "and run 'mailauth apply --auto-approve'");
 		return EXIT_ERROR;
 	}
 	if (nargs == 1 && o->at >= 0) {

@@ -32,6 +32,28 @@ def test_saved_plan_applies_exactly_without_replanning(e):
     check("Apply complete: 0 added, 1 changed, 0 destroyed." in r.stdout, r.stdout)
 
 
+def test_saved_plan_without_a_terminal_names_the_file(e):
+    zid = e.zone("example.com")
+    e.put(zid, "_dmarc.example.com.", "TXT", [WANT_NONE], ttl=3600)
+    e.config(DMARC_CFG.format(policy="quarantine"))
+    r = ok(e.run("plan", "--out", "reviewed-plan.json"))
+    check("plan saved to 'reviewed-plan.json'" in r.stderr, r.stderr)
+    p = e.proxy()
+    # A pipeline step without --auto-approve: standard input is no terminal.
+    r = ok(e.run("apply", "reviewed-plan.json", endpoint=p.url), 1)
+    check("apply asks for confirmation, but standard input is not a terminal; "
+          "review the plan saved in 'reviewed-plan.json' and run "
+          "'mailauth apply --auto-approve reviewed-plan.json'\n" in r.stderr, r.stderr)
+    check(p.requests == [], "requests were sent")
+    r = ok(e.run("apply", endpoint=p.url), 1)
+    check("review 'mailauth plan' and run 'mailauth apply --auto-approve'\n" in r.stderr, r.stderr)
+    check(p.requests == [], "requests were sent")
+    check(dmarc(e, zid) == (3600, [WANT_NONE]), "zone changed")
+    # The command it names applies the plan.
+    ok(e.run("apply", "--auto-approve", "reviewed-plan.json"))
+    check(dmarc(e, zid) == (3600, [WANT_QUARANTINE]), "live: %r" % (dmarc(e, zid),))
+
+
 def test_saved_plan_refused_when_record_changed_since(e):
     zid = e.zone("example.com")
     e.put(zid, "_dmarc.example.com.", "TXT", [WANT_NONE], ttl=3600)
