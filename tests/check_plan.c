@@ -601,7 +601,7 @@ run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
 				    .endpoint = "http://127.0.0.1:1",
 				    .creds = &creds, .clock = fixed_clock,
 				    .sleep = count_sleep };
-	struct apply_opts	 o = { 1, timeout, NULL, NULL, NULL };
+	struct apply_opts	 o = { 1, timeout, NULL, NULL, NULL, NULL };
 	struct plan_batch	*b;
 	struct diags		 d = DIAGS_INIT;
 	size_t			 nb;
@@ -1015,7 +1015,7 @@ drift_of(struct plan *plan, const char *live_xml, struct diags *d)
 	int			 rc;
 
 	err_clear(&err);
-	rc = plan_check_drift(&c, plan, d, &err);
+	rc = plan_check_drift(&c, plan, NULL, d, &err);
 	ck_assert_int_eq(f.posts, 0);
 	return rc;
 }
