@@ -480,7 +480,7 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 	struct err			 err;
 	char				**ids;
 	char				*zname = NULL;
-	size_t				 i, k, z;
+	size_t				 i, k, z, pre;
 	unsigned int			 waited = 0;
 	int				 w, rc = 0;
 
@@ -524,26 +524,24 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 		zname = dns_name_display(batches[i].zone->name);
 		w = interrupt_requested() ? 2 :
 		    wait_change(client, ids[i], o, &waited, &err);
+		/* The zone's message is the line without the zone: the
+		 * summary names the zone itself. */
+		buf_addf(&line, "%s (%s): ", zname, batches[i].zone->id);
+		pre = line.len;
 		if (w == 0)
-			buf_addf(&line, "%s (%s): change %s is INSYNC", zname,
-			    batches[i].zone->id, ids[i]);
-		else if (w == 1) {
-			buf_addf(&line, "%s (%s): change %s is still PENDING "
-			    "after %u s; Route 53 accepted it and will "
-			    "still apply it", zname, batches[i].zone->id,
+			buf_addf(&line, "change %s is INSYNC", ids[i]);
+		else if (w == 1)
+			buf_addf(&line, "change %s is still PENDING after %u s; "
+			    "Route 53 accepted it and will still apply it",
 			    ids[i], waited);
-			result_fail(r, APPLY_PENDING, buf_str(&line));
-		} else if (w == 2) {
-			buf_addf(&line, "%s (%s): change %s was accepted and "
-			    "is propagating: Route 53 applies it whatever "
-			    "happens now (not waited for: interrupted)", zname,
-			    batches[i].zone->id, ids[i]);
-			result_fail(r, APPLY_PENDING, buf_str(&line));
-		} else {
-			buf_addf(&line, "%s (%s): change %s: %s", zname,
-			    batches[i].zone->id, ids[i], err.msg);
-			result_fail(r, APPLY_PENDING, buf_str(&line));
-		}
+		else if (w == 2)
+			buf_addf(&line, "change %s was accepted and is "
+			    "propagating: Route 53 applies it whatever happens "
+			    "now (not waited for: interrupted)", ids[i]);
+		else
+			buf_addf(&line, "change %s: %s", ids[i], err.msg);
+		if (w != 0)
+			result_fail(r, APPLY_PENDING, buf_str(&line) + pre);
 		say(o, &line);
 	}
 

@@ -1,0 +1,671 @@
+/*
+ * check_interrupt.c - Ctrl-C and SIGTERM during apply: the handlers (in a
+ * child process: a real signal, the lines on stderr, exit 130 on the
+ * second), the sleep the flag ends, the retry transport that retries
+ * nothing once it is up, and plan_apply() stopping between batches,
+ * settling the one in flight and skipping what a saved plan finds already
+ * applied.
+ */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailauth/apply.h"
+#include "mailauth/buf.h"
+#include "mailauth/creds.h"
+#include "mailauth/diag.h"
+#include "mailauth/err.h"
+#include "mailauth/http.h"
+#include "mailauth/interrupt.h"
+#include "mailauth/plan.h"
+#include "mailauth/retry.h"
+#include "mailauth/route53.h"
+#include "testutil.h"
+
+Suite	*interrupt_suite(void);
+
+static double
+mono_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the flag and the sleep ---- */
+
+START_TEST(flag_set_and_cleared)
+{
+	interrupt_clear();
+	ck_assert_int_eq(interrupt_requested(), 0);
+	interrupt_request();
+	ck_assert_int_eq(interrupt_requested(), 1);
+	interrupt_clear();
+	ck_assert_int_eq(interrupt_requested(), 0);
+}
+END_TEST
+
+START_TEST(sleep_full_without_the_flag)
+{
+	double	 t;
+
+	interrupt_clear();
+	t = mono_s();
+	ck_assert_int_eq(interrupt_sleep_ms(30), 0);
+	ck_assert(mono_s() - t >= 0.029);
+	ck_assert_int_eq(interrupt_sleep_ms(0), 0);
+}
+END_TEST
+
+START_TEST(sleep_ends_at_once_with_the_flag)
+{
+	double	 t;
+
+	interrupt_request();
+	t = mono_s();
+	/* An hour, were the flag not up: the test would time out. */
+	ck_assert_int_eq(interrupt_sleep_ms(3600000), 1);
+	ck_assert(mono_s() - t < 1.0);
+	interrupt_clear();
+}
+END_TEST
+
+/* ---- real signals, in a child ---- */
+
+struct child {
+	int	 err[2];	/* the child's stderr */
+	int	 ready[2];	/* the child says it is ready */
+	int	 what;
+};
+
+/* The child's stderr, read to its end. */
+static void
+read_all(int fd, struct buf *out)
+{
+	char	 chunk[512];
+	ssize_t	 n;
+
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 ||
+	    (n == -1 && errno == EINTR))
+		if (n > 0)
+			buf_add(out, chunk, (size_t)n);
+}
+
+enum { ONE_SIGNAL, TWO_SIGNALS, SLEEPER, BROKEN_PIPE, UNINSTALLED };
+
+static void
+child_main(struct child *c)
+{
+	struct sigaction sa;
+	int		 p[2];
+	double		 t;
+
+	dup2(c->err[1], STDERR_FILENO);
+	close(c->err[0]);
+	close(c->ready[0]);
+	if (interrupt_install() == -1)
+		_exit(2);
+	switch (c->what) {
+	case ONE_SIGNAL:
+		raise(SIGINT);
+		/* Still here, with the flag up. */
+		_exit(interrupt_requested() ? 0 : 3);
+	case TWO_SIGNALS:
+		raise(SIGTERM);
+		if (!interrupt_requested())
+			_exit(3);
+		raise(SIGINT);
+		_exit(4);		/* not reached: _exit(130) in the handler */
+	case SLEEPER:
+		t = mono_s();
+		(void)write(c->ready[1], "r", 1);
+		/* Woken by the parent's SIGINT, whenever it comes. */
+		if (interrupt_sleep_ms(15000) != 1)
+			_exit(3);
+		_exit(mono_s() - t < 14 ? 0 : 4);
+	case BROKEN_PIPE:
+		if (pipe(p) == -1)
+			_exit(3);
+		close(p[0]);
+		/* SIGPIPE is ignored: the write fails instead. */
+		_exit(write(p[1], "x", 1) == -1 && errno == EPIPE ? 0 : 4);
+	case UNINSTALLED:
+		interrupt_uninstall();
+		sigaction(SIGINT, NULL, &sa);
+		if (sa.sa_handler != SIG_DFL)
+			_exit(3);
+		sigaction(SIGPIPE, NULL, &sa);
+		_exit(sa.sa_handler == SIG_DFL ? 0 : 4);
+	}
+	_exit(5);
+}
+
+/* Runs child_main(what); returns its exit status, its stderr in out. */
+static int
+run_child(int what, struct buf *out)
+{
+	struct child	 c;
+	sigset_t	 all, old;
+	char		 r;
+	pid_t		 pid;
+	int		 status, sig;
+
+	memset(&c, 0, sizeof(c));
+	c.what = what;
+	ck_assert_int_eq(pipe(c.err), 0);
+	ck_assert_int_eq(pipe(c.ready), 0);
+	/* As test_child_start(), but the status is the test's to read:
+	 * signals blocked across the fork, every handler reset in the
+	 * child before it unblocks them. */
+	fflush(stdout);
+	fflush(stderr);
+	sigfillset(&all);
+	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &all, &old), 0);
+	if ((pid = fork()) == 0) {
+		for (sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		alarm(20);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		child_main(&c);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	ck_assert_int_ne(pid, -1);
+	close(c.err[1]);
+	close(c.ready[1]);
+	if (what == SLEEPER) {
+		ck_assert_int_eq(read(c.ready[0], &r, 1), 1);
+		ck_assert_int_eq(kill(pid, SIGINT), 0);
+	}
+	read_all(c.err[0], out);
+	while (waitpid(pid, &status, 0) == -1)
+		ck_assert_int_eq(errno, EINTR);
+	close(c.err[0]);
+	close(c.ready[0]);
+	ck_assert_msg(WIFEXITED(status), "the child was killed by signal %d",
+	    WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(first_signal_sets_the_flag_and_says_so)
+{
+	struct buf	 err = BUF_INIT;
+
+	ck_assert_int_eq(run_child(ONE_SIGNAL, &err), 0);
+	ck_assert_str_eq(buf_str(&err), INTERRUPT_FIRST_LINE);
+	buf_release(&err);
+}
+END_TEST
+
+START_TEST(second_signal_exits_130_at_once)
+{
+	struct buf	 err = BUF_INIT;
+
+	ck_assert_int_eq(run_child(TWO_SIGNALS, &err), INTERRUPT_EXIT);
+	ck_assert_str_eq(buf_str(&err), INTERRUPT_FIRST_LINE
+	    INTERRUPT_AGAIN_LINE);
+	buf_release(&err);
+}
+END_TEST
+
+START_TEST(signal_wakes_the_sleep)
+{
+	struct buf	 err = BUF_INIT;
+
+	ck_assert_int_eq(run_child(SLEEPER, &err), 0);
+	ck_assert_str_eq(buf_str(&err), INTERRUPT_FIRST_LINE);
+	buf_release(&err);
+}
+END_TEST
+
+START_TEST(sigpipe_ignored_and_restored)
+{
+	struct buf	 err = BUF_INIT;
+
+	ck_assert_int_eq(run_child(BROKEN_PIPE, &err), 0);
+	ck_assert_int_eq(run_child(UNINSTALLED, &err), 0);
+	ck_assert_str_eq(buf_str(&err), "");
+	buf_release(&err);
+}
+END_TEST
+
+/* ---- the retry transport ---- */
+
+struct rfake {
+	int	 sent;
+	int	 raise_in_sleep;	/* the flag rises during the delay */
+	int	 slept;
+};
+
+static int
+rfake_send(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *err)
+{
+	struct rfake	*f = ctx;
+
+	(void)req;
+	(void)err;
+	http_response_init(resp);
+	f->sent++;
+	resp->status = 400;
+	http_response_header_add(resp, "x-amzn-ErrorType", "Throttling");
+	buf_adds(&resp->body, "<throttled/>");
+	return 0;
+}
+
+static double
+rfake_now(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static void
+rfake_sleep(void *ctx, unsigned long ms)
+{
+	struct rfake	*f = ctx;
+
+	(void)ms;
+	f->slept++;
+	if (f->raise_in_sleep)
+		interrupt_request();
+}
+
+static double
+rfake_random(void *ctx)
+{
+	(void)ctx;
+	return 0.5;
+}
+
+/* Sends one throttled GET through the retry transport; returns attempts. */
+static int
+throttled_get(int flag_before, int raise_in_sleep, int *slept)
+{
+	struct rfake		 f = { 0, raise_in_sleep, 0 };
+	struct http_transport	 next = { rfake_send, &f };
+	struct aws_retry	 r;
+	struct http_request	 req;
+	struct http_response	 resp;
+	struct err		 err;
+	int			 rc;
+
+	interrupt_clear();
+	if (flag_before)
+		interrupt_request();
+	aws_retry_init(&r, &next);
+	r.now = rfake_now;
+	r.sleep_ms = rfake_sleep;
+	r.random = rfake_random;
+	r.ctx = &f;
+	http_request_init(&req, "GET", "https://route53.amazonaws.com/x");
+	err_clear(&err);
+	rc = aws_retry_send(&r, &req, &resp, &err);
+	/* The last attempt's answer stands, whole. */
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(resp.status, 400);
+	ck_assert_str_eq(buf_str(&resp.body), "<throttled/>");
+	http_response_release(&resp);
+	http_request_release(&req);
+	interrupt_clear();
+	*slept = f.slept;
+	return f.sent;
+}
+
+START_TEST(retry_nothing_once_interrupted)
+{
+	int	 slept;
+
+	ck_assert_int_eq(throttled_get(0, 0, &slept),
+	    AWS_RETRY_ATTEMPTS_DEFAULT);
+	ck_assert_int_eq(slept, AWS_RETRY_ATTEMPTS_DEFAULT - 1);
+	/* Up before: one attempt, no delay. */
+	ck_assert_int_eq(throttled_get(1, 0, &slept), 1);
+	ck_assert_int_eq(slept, 0);
+	/* Up during the first delay: no second attempt. */
+	ck_assert_int_eq(throttled_get(0, 1, &slept), 1);
+	ck_assert_int_eq(slept, 1);
+}
+END_TEST
+
+/* ---- apply ---- */
+
+#define R53NS	"xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\""
+#define ZA	"ZAAAA"
+#define ZB	"ZBBBB"
+#define VA	"\"v=DMARC1; p=none\""
+
+/* Route 53 for two zones, one TXT set each to create. */
+struct afake {
+	int		 posts, lists, polls;
+	int		 landed[2];	/* per zone: ZA, ZB */
+	int		 raise_at_post;	/* the flag rises during POST n */
+	int		 drop_post;	/* POST n gets no answer... */
+	int		 drop_lands;	/* ...after landing */
+	int		 pending;	/* GetChange says PENDING */
+	int		 raise_in_sleep;
+};
+
+static int
+zone_of(const char *url)
+{
+	return strstr(url, ZB) != NULL;
+}
+
+static int
+afake_send(void *ctx, const struct http_request *req,
+    struct http_response *resp, struct err *err)
+{
+	struct afake	*f = ctx;
+	int		 z = zone_of(req->url);
+
+	http_response_init(resp);
+	resp->status = 200;
+	if (strcmp(req->method, "POST") == 0) {
+		f->posts++;
+		if (f->raise_at_post == f->posts)
+			interrupt_request();
+		if (f->drop_post == f->posts) {
+			f->landed[z] = f->drop_lands;
+			resp->failure = HTTP_FAILURE_LOST;
+			return err_set(err, "cannot reach '%s': Empty reply "
+			    "from server", req->url);
+		}
+		f->landed[z] = 1;
+		buf_addf(&resp->body, "<ChangeResourceRecordSetsResponse "
+		    R53NS "><ChangeInfo><Id>/change/C%d</Id><Status>PENDING"
+		    "</Status><SubmittedAt>2026-11-28T00:00:00Z</SubmittedAt>"
+		    "</ChangeInfo></ChangeResourceRecordSetsResponse>",
+		    f->posts);
+	} else if (strstr(req->url, "/rrset") != NULL) {
+		f->lists++;
+		buf_addf(&resp->body, "<ListResourceRecordSetsResponse " R53NS
+		    "><ResourceRecordSets>");
+		if (f->landed[z])
+			buf_addf(&resp->body, "<ResourceRecordSet><Name>"
+			    "_dmarc.%s.</Name><Type>TXT</Type><TTL>3600</TTL>"
+			    "<ResourceRecords><ResourceRecord><Value>" VA
+			    "</Value></ResourceRecord></ResourceRecords>"
+			    "</ResourceRecordSet>", z ? "b.example" :
+			    "a.example");
+		buf_addf(&resp->body, "</ResourceRecordSets><IsTruncated>false"
+		    "</IsTruncated><MaxItems>300</MaxItems>"
+		    "</ListResourceRecordSetsResponse>");
+	} else {
+		f->polls++;
+		buf_addf(&resp->body, "<GetChangeResponse " R53NS "><ChangeInfo>"
+		    "<Id>/change/C1</Id><Status>%s</Status><SubmittedAt>"
+		    "2026-11-28T00:00:00Z</SubmittedAt></ChangeInfo>"
+		    "</GetChangeResponse>", f->pending ? "PENDING" : "INSYNC");
+	}
+	return 0;
+}
+
+static struct afake	*sleeping;
+
+static void
+afake_sleep(unsigned int s)
+{
+	(void)s;
+	if (sleeping != NULL && sleeping->raise_in_sleep)
+		interrupt_request();
+}
+
+static time_t
+afake_clock(void)
+{
+	return 1764288000;
+}
+
+#define CHANGE(zid, zname, name)					\
+	"{\"zone\":{\"id\":\"" zid "\",\"name\":\"" zname "\"},"	\
+	"\"domain\":\"" zname "\",\"kind\":\"DMARC\","			\
+	"\"action\":\"create\",\"name\":\"" name "\",\"type\":\"TXT\","	\
+	"\"ttl\":3600,\"note\":null,\"stage\":null,\"before\":null,"	\
+	"\"after\":{\"name\":\"" name "\",\"type\":\"TXT\",\"ttl\":3600,"	\
+	"\"values\":[\"\\\"v=DMARC1; p=none\\\"\"],\"routing\":null}}"
+
+static const char	 two_zones[] =
+	"{\"format_version\":3,\"mailauth_version\":\"0.1.0\","
+	"\"config\":{\"path\":\"mailauth.yaml\",\"sha256\":"
+	"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"},"
+	"\"created\":\"2026-11-29T01:02:03Z\","
+	"\"summary\":{\"add\":2,\"change\":0,\"destroy\":0},\"changes\":["
+	CHANGE(ZA, "a.example.", "_dmarc.a.example.") ","
+	CHANGE(ZB, "b.example.", "_dmarc.b.example.") "]}";
+
+struct arun {
+	struct plan			 plan;
+	struct plan_meta		 meta;
+	struct apply_zone_result	*r;
+	size_t				 n;
+	struct buf			 lines;
+	int				 rc;
+};
+
+static void
+collect(void *ctx, const char *line)
+{
+	struct buf	*b = ctx;
+
+	buf_addf(b, "%s\n", line);
+}
+
+static void
+arun_load(struct arun *a)
+{
+	struct err	 err;
+
+	memset(a, 0, sizeof(*a));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(two_zones, sizeof(two_zones) - 1,
+	    &a->plan, &a->meta, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(a->plan.nchanges, 2);
+}
+
+static void
+arun_apply(struct arun *a, struct afake *f, const unsigned char *applied)
+{
+	struct http_transport	 http = { afake_send, f };
+	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
+	struct r53_client	 c = { .http = &http,
+				    .endpoint = "http://127.0.0.1:1",
+				    .creds = &creds, .clock = afake_clock,
+				    .sleep = afake_sleep };
+	struct apply_opts	 o;
+	struct plan_batch	*b;
+	struct diags		 d = DIAGS_INIT;
+	size_t			 nb;
+
+	memset(&o, 0, sizeof(o));
+	o.wait = 1;
+	o.wait_timeout_s = 60;
+	o.progress = collect;
+	o.ctx = &a->lines;
+	o.applied = applied;
+	sleeping = f;
+	ck_assert_int_eq(plan_batches(&a->plan, &b, &nb, &d), 0);
+	ck_assert_uint_eq(nb, 2);
+	a->rc = plan_apply(&c, &a->plan, b, nb, &o, &a->r, &a->n);
+	plan_batches_release(b, nb);
+	diags_release(&d);
+	sleeping = NULL;
+	interrupt_clear();
+}
+
+static void
+arun_release(struct arun *a)
+{
+	apply_results_release(a->r, a->n);
+	plan_release(&a->plan);
+	plan_meta_release(&a->meta);
+	buf_release(&a->lines);
+}
+
+static void
+has(const struct arun *a, const char *text)
+{
+	ck_assert_msg(strstr(buf_str(&a->lines), text) != NULL,
+	    "no '%s' in:\n%s", text, buf_str(&a->lines));
+}
+
+START_TEST(apply_interrupted_during_the_first_batch)
+{
+	struct afake	 f = { .raise_at_post = 1 };
+	struct arun	 a;
+
+	arun_load(&a);
+	arun_apply(&a, &f, NULL);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_int_eq(f.posts, 1);		/* no second batch */
+	ck_assert_int_eq(f.polls, 0);		/* nothing waited for */
+	ck_assert_uint_eq(a.n, 2);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_PENDING);
+	ck_assert_uint_eq(a.r[0].nsent, 1);
+	ck_assert_int_eq(a.r[1].outcome, APPLY_INTERRUPTED);
+	ck_assert_uint_eq(a.r[1].nsent, 0);
+	has(&a, "a.example (ZAAAA): batch 1 of 1 (1 record sets): change "
+	    "C1 submitted\n");
+	has(&a, "b.example (ZBBBB): batch 1 of 1 (1 record sets): not sent: "
+	    "interrupted\n");
+	has(&a, "a.example (ZAAAA): change C1 was accepted and is "
+	    "propagating: Route 53 applies it whatever happens now (not "
+	    "waited for: interrupted)\n");
+	ck_assert_str_eq(a.r[1].msg, "interrupted before its first batch was "
+	    "sent: nothing was applied");
+	arun_release(&a);
+
+	/* Without the interrupt, the same run sends and waits for both. */
+	memset(&f, 0, sizeof(f));
+	arun_load(&a);
+	arun_apply(&a, &f, NULL);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_int_eq(f.posts, 2);
+	ck_assert_int_eq(f.polls, 2);
+	arun_release(&a);
+}
+END_TEST
+
+START_TEST(apply_interrupted_lost_answer_is_read_not_resent)
+{
+	struct afake	 f = { .raise_at_post = 1, .drop_post = 1 };
+	struct arun	 a;
+
+	/* Lost and not landed: not sent again, the zone is interrupted. */
+	arun_load(&a);
+	arun_apply(&a, &f, NULL);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(f.lists, 1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_INTERRUPTED);
+	ck_assert_int_eq(a.r[1].outcome, APPLY_INTERRUPTED);
+	has(&a, "a.example (ZAAAA): batch 1 of 1 failed: not applied: the "
+	    "records are as before, and it was not sent again because of the "
+	    "interrupt");
+	arun_release(&a);
+
+	/* Lost and landed: recognised, and the zone is applied. */
+	memset(&f, 0, sizeof(f));
+	f.raise_at_post = 1;
+	f.drop_post = 1;
+	f.drop_lands = 1;
+	arun_load(&a);
+	arun_apply(&a, &f, NULL);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
+	ck_assert_int_eq(a.r[1].outcome, APPLY_INTERRUPTED);
+	has(&a, "a.example (ZAAAA): batch 1 of 1 (1 record sets): landed, "
+	    "although Route 53's answer was lost");
+	arun_release(&a);
+}
+END_TEST
+
+START_TEST(apply_interrupted_while_waiting_stops_waiting)
+{
+	struct afake	 f = { .pending = 1, .raise_in_sleep = 1 };
+	struct arun	 a;
+
+	arun_load(&a);
+	arun_apply(&a, &f, NULL);
+	ck_assert_int_eq(f.posts, 2);		/* both sent before */
+	ck_assert_int_eq(f.polls, 1);		/* one poll, then stop */
+	ck_assert_int_eq(a.r[0].outcome, APPLY_PENDING);
+	ck_assert_int_eq(a.r[1].outcome, APPLY_PENDING);
+	has(&a, "a.example (ZAAAA): change C1 was accepted and is "
+	    "propagating");
+	has(&a, "b.example (ZBBBB): change C2 was accepted and is "
+	    "propagating");
+	arun_release(&a);
+}
+END_TEST
+
+START_TEST(apply_skips_batches_already_applied)
+{
+	struct afake	 f = { .landed = { 1, 0 } };
+	struct arun	 a;
+	struct diags	 d = DIAGS_INIT;
+	struct http_transport http = { afake_send, &f };
+	struct aws_creds creds = { "AKIDEXAMPLE", "secret", NULL };
+	struct r53_client c = { .http = &http, .endpoint = "http://127.0.0.1:1",
+			    .creds = &creds, .clock = afake_clock,
+			    .sleep = afake_sleep };
+	struct err	 err;
+	unsigned char	 applied[2] = { 0, 0 };
+
+	arun_load(&a);
+	/* Without applied[], the zone already applied is drift. */
+	err_clear(&err);
+	ck_assert_int_eq(plan_check_drift(&c, &a.plan, NULL, &d, &err), 0);
+	ck_assert_uint_eq(d.nerrors, 1);
+	diags_release(&d);
+	/* With it, it is marked and is no drift. */
+	ck_assert_int_eq(plan_check_drift(&c, &a.plan, applied, &d, &err), 0);
+	ck_assert_uint_eq(d.nerrors, 0);
+	ck_assert_int_eq(applied[0], 1);
+	ck_assert_int_eq(applied[1], 0);
+	diags_release(&d);
+	arun_apply(&a, &f, applied);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
+	ck_assert_uint_eq(a.r[0].nsent, 1);
+	has(&a, "a.example (ZAAAA): batch 1 of 1 (1 record sets): already "
+	    "applied (the records are as planned); nothing sent\n");
+	has(&a, "b.example (ZBBBB): batch 1 of 1 (1 record sets): change C1 "
+	    "submitted\n");
+	arun_release(&a);
+}
+END_TEST
+
+Suite *
+interrupt_suite(void)
+{
+	Suite	*s = suite_create("interrupt");
+	TCase	*tc = tcase_create("flag");
+
+	tcase_add_test(tc, flag_set_and_cleared);
+	tcase_add_test(tc, sleep_full_without_the_flag);
+	tcase_add_test(tc, sleep_ends_at_once_with_the_flag);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("signals");
+	tcase_add_test(tc, first_signal_sets_the_flag_and_says_so);
+	tcase_add_test(tc, second_signal_exits_130_at_once);
+	tcase_add_test(tc, signal_wakes_the_sleep);
+	tcase_add_test(tc, sigpipe_ignored_and_restored);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("retry");
+	tcase_add_test(tc, retry_nothing_once_interrupted);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("apply");
+	tcase_add_test(tc, apply_interrupted_during_the_first_batch);
+	tcase_add_test(tc, apply_interrupted_lost_answer_is_read_not_resent);
+	tcase_add_test(tc, apply_interrupted_while_waiting_stops_waiting);
+	tcase_add_test(tc, apply_skips_batches_already_applied);
+	suite_add_tcase(s, tc);
+	return s;
+}
