@@ -7,11 +7,13 @@
  * applied.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,7 @@
 #include "mailauth/creds.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "mailauth/http.h"
 #include "mailauth/interrupt.h"
 #include "mailauth/plan.h"
@@ -80,9 +83,10 @@ END_TEST
 /* ---- real signals, in a child ---- */
 
 struct child {
-	int	 err[2];	/* the child's stderr */
-	int	 ready[2];	/* the child says it is ready */
-	int	 what;
+	int		 err[2];	/* the child's stderr */
+	int		 ready[2];	/* the child says it is ready */
+	int		 what;
+	const char	*path;		/* REPLACER's file */
 };
 
 /* The child's stderr, read to its end. */
@@ -98,7 +102,10 @@ read_all(int fd, struct buf *out)
 			buf_add(out, chunk, (size_t)n);
 }
 
-enum { ONE_SIGNAL, TWO_SIGNALS, SLEEPER, BROKEN_PIPE, UNINSTALLED };
+enum { ONE_SIGNAL, TWO_SIGNALS, SLEEPER, BROKEN_PIPE, UNINSTALLED,
+    REPLACER, CREATOR };
+
+#define KEY_SIZE	(256 * 1024)
 
 static void
 child_main(struct child *c)
@@ -110,6 +117,29 @@ child_main(struct child *c)
 	dup2(c->err[1], STDERR_FILENO);
 	close(c->err[0]);
 	close(c->ready[0]);
+	if (c->what == REPLACER) {
+		/* Rewrites a file until SIGTERM (the default: death) comes. */
+		(void)write(c->ready[1], "r", 1);
+		for (;;)
+			if (file_replace(c->path, "{}\n", 3, NULL) == -1)
+				_exit(3);
+	}
+	if (c->what == CREATOR) {
+		/* Creates KEY_SIZE-byte files key0, key1, ... until then. */
+		static char	 key[KEY_SIZE];
+		char		 name[256];
+		int		 i;
+
+		memset(key, 'k', sizeof(key));
+		(void)write(c->ready[1], "r", 1);
+		for (i = 0; i < 100000; i++) {
+			snprintf(name, sizeof(name), "%s/key%d", c->path, i);
+			if (file_create(name, 0600, key, sizeof(key),
+			    NULL) == -1)
+				_exit(3);
+		}
+		_exit(4);
+	}
 	if (interrupt_install() == -1)
 		_exit(2);
 	switch (c->what) {
@@ -147,9 +177,10 @@ child_main(struct child *c)
 	_exit(5);
 }
 
-/* Runs child_main(what); returns its exit status, its stderr in out. */
+/* Runs child_main(what); returns its exit status, or minus the signal
+ * that killed it; its stderr in out. */
 static int
-run_child(int what, struct buf *out)
+run_child_at(int what, const char *path, struct buf *out)
 {
 	struct child	 c;
 	sigset_t	 all, old;
@@ -159,6 +190,7 @@ run_child(int what, struct buf *out)
 
 	memset(&c, 0, sizeof(c));
 	c.what = what;
+	c.path = path;
 	ck_assert_int_eq(pipe(c.err), 0);
 	ck_assert_int_eq(pipe(c.ready), 0);
 	/* As test_child_start(), but the status is the test's to read:
@@ -179,18 +211,23 @@ run_child(int what, struct buf *out)
 	ck_assert_int_ne(pid, -1);
 	close(c.err[1]);
 	close(c.ready[1]);
-	if (what == SLEEPER) {
+	if (what == SLEEPER || what == REPLACER || what == CREATOR) {
 		ck_assert_int_eq(read(c.ready[0], &r, 1), 1);
-		ck_assert_int_eq(kill(pid, SIGINT), 0);
+		ck_assert_int_eq(kill(pid, what == SLEEPER ? SIGINT : SIGTERM),
+		    0);
 	}
 	read_all(c.err[0], out);
 	while (waitpid(pid, &status, 0) == -1)
 		ck_assert_int_eq(errno, EINTR);
 	close(c.err[0]);
 	close(c.ready[0]);
-	ck_assert_msg(WIFEXITED(status), "the child was killed by signal %d",
-	    WTERMSIG(status));
-	return WEXITSTATUS(status);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+static int
+run_child(int what, struct buf *out)
+{
+	return run_child_at(what, NULL, out);
 }
 
 START_TEST(first_signal_sets_the_flag_and_says_so)
@@ -231,6 +268,73 @@ START_TEST(sigpipe_ignored_and_restored)
 	ck_assert_int_eq(run_child(BROKEN_PIPE, &err), 0);
 	ck_assert_int_eq(run_child(UNINSTALLED, &err), 0);
 	ck_assert_str_eq(buf_str(&err), "");
+	buf_release(&err);
+}
+END_TEST
+
+/* plan --out (file_replace): a SIGTERM (or Ctrl-C) that comes while the
+ * temporary exists waits until it is renamed, so none is left behind.
+ * The child rewrites the file in a loop, most of its time with a
+ * temporary; without the signals held, one of these runs leaves one. */
+START_TEST(replace_leaves_no_temporary)
+{
+	struct buf	 err = BUF_INIT;
+	struct dirent	*de;
+	char		 dir[] = "/tmp/mailauth-check-XXXXXX", path[64];
+	DIR		*d;
+	int		 i, n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/plan.json", dir);
+	for (i = 0; i < 20; i++) {
+		ck_assert_int_eq(run_child_at(REPLACER, path, &err), -SIGTERM);
+		ck_assert_ptr_nonnull(d = opendir(dir));
+		n = 0;
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.' || strncmp(de->d_name,
+			    ".mailauth-", 10) == 0) {
+				ck_assert_msg(strcmp(de->d_name, "plan.json") ==
+				    0, "run %d left '%s'", i, de->d_name);
+				n++;
+			}
+		closedir(d);
+		ck_assert_int_le(n, 1);
+	}
+	ck_assert_str_eq(buf_str(&err), "");
+	unlink(path);
+	ck_assert_int_eq(rmdir(dir), 0);
+	buf_release(&err);
+}
+END_TEST
+
+/* dkim keygen (file_create): a key file is whole or absent, however a
+ * SIGTERM falls. */
+START_TEST(create_leaves_no_part)
+{
+	struct buf	 err = BUF_INIT;
+	struct dirent	*de;
+	struct stat	 st;
+	char		 dir[] = "/tmp/mailauth-check-XXXXXX", path[320];
+	DIR		*d;
+	int		 i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < 10; i++) {
+		ck_assert_int_eq(run_child_at(CREATOR, dir, &err), -SIGTERM);
+		ck_assert_ptr_nonnull(d = opendir(dir));
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			ck_assert_int_eq(stat(path, &st), 0);
+			ck_assert_msg(st.st_size == KEY_SIZE, "run %d left "
+			    "'%s' of %lld bytes", i, de->d_name,
+			    (long long)st.st_size);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
 	buf_release(&err);
 }
 END_TEST
@@ -657,6 +761,8 @@ interrupt_suite(void)
 	tcase_add_test(tc, second_signal_exits_130_at_once);
 	tcase_add_test(tc, signal_wakes_the_sleep);
 	tcase_add_test(tc, sigpipe_ignored_and_restored);
+	tcase_add_test(tc, replace_leaves_no_temporary);
+	tcase_add_test(tc, create_leaves_no_part);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("retry");
 	tcase_add_test(tc, retry_nothing_once_interrupted);
