@@ -320,12 +320,13 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	summary(plan, results, nresults, failed);
 	if (!failed)
 		rc = EXIT_OK;
-	if (interrupt_requested())
+	else if (interrupt_requested())
 		cli_error("apply was interrupted: what was not sent can be "
 		    "sent by running apply again (a saved plan skips what it "
 		    "finds already applied)");
 out:
-	if (interrupt_requested())
+	/* An interrupt that came too late to stop anything is no error. */
+	if (rc == EXIT_ERROR && interrupt_requested())
 		rc = INTERRUPT_EXIT;
 	interrupt_uninstall();
 	free(applied);
