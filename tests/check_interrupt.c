@@ -108,8 +108,10 @@ enum { ONE_SIGNAL, TWO_SIGNALS, SLEEPER, BROKEN_PIPE, UNINSTALLED,
 #define KEY_SIZE	(256 * 1024)
 
 static void
-child_main(struct child *c)
+child_main(void *arg)
 {
+	struct child	*c = arg;
+
 	struct sigaction sa;
 	int		 p[2];
 	double		 t;
@@ -183,32 +185,16 @@ static int
 run_child_at(int what, const char *path, struct buf *out)
 {
 	struct child	 c;
-	sigset_t	 all, old;
+	siginfo_t	 info;
 	char		 r;
 	pid_t		 pid;
-	int		 status, sig;
 
 	memset(&c, 0, sizeof(c));
 	c.what = what;
 	c.path = path;
 	ck_assert_int_eq(pipe(c.err), 0);
 	ck_assert_int_eq(pipe(c.ready), 0);
-	/* As test_child_start(), but the status is the test's to read:
-	 * signals blocked across the fork, every handler reset in the
-	 * child before it unblocks them. */
-	fflush(stdout);
-	fflush(stderr);
-	sigfillset(&all);
-	ck_assert_int_eq(sigprocmask(SIG_SETMASK, &all, &old), 0);
-	if ((pid = fork()) == 0) {
-		for (sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		alarm(20);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		child_main(&c);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	ck_assert_int_ne(pid, -1);
+	pid = test_child_start(child_main, &c);
 	close(c.err[1]);
 	close(c.ready[1]);
 	if (what == SLEEPER || what == REPLACER || what == CREATOR) {
@@ -217,11 +203,14 @@ run_child_at(int what, const char *path, struct buf *out)
 		    0);
 	}
 	read_all(c.err[0], out);
-	while (waitpid(pid, &status, 0) == -1)
+	/* The status, leaving the child to test_child_stop() to reap. */
+	memset(&info, 0, sizeof(info));
+	while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) == -1)
 		ck_assert_int_eq(errno, EINTR);
+	test_child_stop(pid);
 	close(c.err[0]);
 	close(c.ready[0]);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+	return info.si_code == CLD_EXITED ? info.si_status : -info.si_status;
 }
 
 static int
@@ -230,33 +219,26 @@ run_child(int what, struct buf *out)
 	return run_child_at(what, NULL, out);
 }
 
-START_TEST(first_signal_sets_the_flag_and_says_so)
+/* One signal, two, one during the sleep: the exit status and stderr. */
+START_TEST(signals_flag_lines_and_exit)
 {
+	static const struct {
+		int		 what, status;
+		const char	*err;
+	} t[] = {
+		{ ONE_SIGNAL, 0, INTERRUPT_FIRST_LINE },
+		{ TWO_SIGNALS, INTERRUPT_EXIT, INTERRUPT_FIRST_LINE
+		    INTERRUPT_AGAIN_LINE },
+		{ SLEEPER, 0, INTERRUPT_FIRST_LINE }
+	};
 	struct buf	 err = BUF_INIT;
+	size_t		 i;
 
-	ck_assert_int_eq(run_child(ONE_SIGNAL, &err), 0);
-	ck_assert_str_eq(buf_str(&err), INTERRUPT_FIRST_LINE);
-	buf_release(&err);
-}
-END_TEST
-
-START_TEST(second_signal_exits_130_at_once)
-{
-	struct buf	 err = BUF_INIT;
-
-	ck_assert_int_eq(run_child(TWO_SIGNALS, &err), INTERRUPT_EXIT);
-	ck_assert_str_eq(buf_str(&err), INTERRUPT_FIRST_LINE
-	    INTERRUPT_AGAIN_LINE);
-	buf_release(&err);
-}
-END_TEST
-
-START_TEST(signal_wakes_the_sleep)
-{
-	struct buf	 err = BUF_INIT;
-
-	ck_assert_int_eq(run_child(SLEEPER, &err), 0);
-	ck_assert_str_eq(buf_str(&err), INTERRUPT_FIRST_LINE);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&err);
+		ck_assert_int_eq(run_child(t[i].what, &err), t[i].status);
+		ck_assert_str_eq(buf_str(&err), t[i].err);
+	}
 	buf_release(&err);
 }
 END_TEST
@@ -573,15 +555,33 @@ arun_load(struct arun *a)
 	ck_assert_uint_eq(a->plan.nchanges, 2);
 }
 
+/* A Route 53 client of f. */
+struct aclient {
+	struct http_transport	 http;
+	struct aws_creds	 creds;
+	struct r53_client	 c;
+};
+
+static const struct r53_client *
+aclient_open(struct aclient *ac, struct afake *f)
+{
+	memset(ac, 0, sizeof(*ac));
+	ac->http.send = afake_send;
+	ac->http.ctx = f;
+	ac->creds.access_key_id = (char *)"AKIDEXAMPLE";
+	ac->creds.secret_access_key = (char *)"secret";
+	ac->c.http = &ac->http;
+	ac->c.endpoint = "http://127.0.0.1:1";
+	ac->c.creds = &ac->creds;
+	ac->c.clock = afake_clock;
+	ac->c.sleep = afake_sleep;
+	return &ac->c;
+}
+
 static void
 arun_apply(struct arun *a, struct afake *f, const unsigned char *applied)
 {
-	struct http_transport	 http = { afake_send, f };
-	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client	 c = { .http = &http,
-				    .endpoint = "http://127.0.0.1:1",
-				    .creds = &creds, .clock = afake_clock,
-				    .sleep = afake_sleep };
+	struct aclient		 ac;
 	struct apply_opts	 o;
 	struct plan_batch	*b;
 	struct diags		 d = DIAGS_INIT;
@@ -596,7 +596,8 @@ arun_apply(struct arun *a, struct afake *f, const unsigned char *applied)
 	sleeping = f;
 	ck_assert_int_eq(plan_batches(&a->plan, &b, &nb, &d), 0);
 	ck_assert_uint_eq(nb, 2);
-	a->rc = plan_apply(&c, &a->plan, b, nb, &o, &a->r, &a->n);
+	a->rc = plan_apply(aclient_open(&ac, f), &a->plan, b, nb, &o, &a->r,
+	    &a->n);
 	plan_batches_release(b, nb);
 	diags_release(&d);
 	sleeping = NULL;
@@ -713,22 +714,20 @@ START_TEST(apply_skips_batches_already_applied)
 	struct afake	 f = { .landed = { 1, 0 } };
 	struct arun	 a;
 	struct diags	 d = DIAGS_INIT;
-	struct http_transport http = { afake_send, &f };
-	struct aws_creds creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client c = { .http = &http, .endpoint = "http://127.0.0.1:1",
-			    .creds = &creds, .clock = afake_clock,
-			    .sleep = afake_sleep };
+	struct aclient	 ac;
 	struct err	 err;
 	unsigned char	 applied[2] = { 0, 0 };
 
 	arun_load(&a);
 	/* Without applied[], the zone already applied is drift. */
 	err_clear(&err);
-	ck_assert_int_eq(plan_check_drift(&c, &a.plan, NULL, &d, &err), 0);
+	ck_assert_int_eq(plan_check_drift(aclient_open(&ac, &f), &a.plan, NULL,
+	    &d, &err), 0);
 	ck_assert_uint_eq(d.nerrors, 1);
 	diags_release(&d);
 	/* With it, it is marked and is no drift. */
-	ck_assert_int_eq(plan_check_drift(&c, &a.plan, applied, &d, &err), 0);
+	ck_assert_int_eq(plan_check_drift(&ac.c, &a.plan, applied, &d, &err),
+	    0);
 	ck_assert_uint_eq(d.nerrors, 0);
 	ck_assert_int_eq(applied[0], 1);
 	ck_assert_int_eq(applied[1], 0);
@@ -757,9 +756,8 @@ interrupt_suite(void)
 	tcase_add_test(tc, sleep_ends_at_once_with_the_flag);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("signals");
-	tcase_add_test(tc, first_signal_sets_the_flag_and_says_so);
-	tcase_add_test(tc, second_signal_exits_130_at_once);
-	tcase_add_test(tc, signal_wakes_the_sleep);
+	tcase_add_checked_fixture(tc, NULL, test_children_stop);
+	tcase_add_test(tc, signals_flag_lines_and_exit);
 	tcase_add_test(tc, sigpipe_ignored_and_restored);
 	tcase_add_test(tc, replace_leaves_no_temporary);
 	tcase_add_test(tc, create_leaves_no_part);
