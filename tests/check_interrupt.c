@@ -517,14 +517,22 @@ afake_clock(void)
 	"\"after\":{\"name\":\"" name "\",\"type\":\"TXT\",\"ttl\":3600,"	\
 	"\"values\":[\"\\\"v=DMARC1; p=none\\\"\"],\"routing\":null}}"
 
-static const char	 two_zones[] =
-	"{\"format_version\":3,\"mailauth_version\":\"0.1.0\","
-	"\"config\":{\"path\":\"mailauth.yaml\",\"sha256\":"
-	"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"},"
-	"\"created\":\"2026-11-29T01:02:03Z\","
-	"\"summary\":{\"add\":2,\"change\":0,\"destroy\":0},\"changes\":["
+#define SAVED(changes)							\
+	"{\"format_version\":3,\"mailauth_version\":\"0.1.0\","		\
+	"\"config\":{\"path\":\"mailauth.yaml\",\"sha256\":"		\
+	"\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"},"	\
+	"\"created\":\"2026-11-29T01:02:03Z\","				\
+	"\"summary\":{\"add\":2,\"change\":0,\"destroy\":0},"		\
+	"\"changes\":[" changes "]}"
+
+/* One batch in each of two zones. */
+static const char	 two_zones[] = SAVED(
 	CHANGE(ZA, "a.example.", "_dmarc.a.example.") ","
-	CHANGE(ZB, "b.example.", "_dmarc.b.example.") "]}";
+	CHANGE(ZB, "b.example.", "_dmarc.b.example."));
+/* One batch of two changes in one zone. */
+static const char	 one_batch[] = SAVED(
+	CHANGE(ZA, "a.example.", "_dmarc.a.example.") ","
+	CHANGE(ZA, "a.example.", "_dmarc.c.a.example."));
 
 struct arun {
 	struct plan			 plan;
@@ -544,15 +552,21 @@ collect(void *ctx, const char *line)
 }
 
 static void
-arun_load(struct arun *a)
+arun_load_json(struct arun *a, const char *json)
 {
 	struct err	 err;
 
 	memset(a, 0, sizeof(*a));
 	err_clear(&err);
-	ck_assert_msg(plan_from_json(two_zones, sizeof(two_zones) - 1,
-	    &a->plan, &a->meta, &err) == 0, "%s", err.msg);
+	ck_assert_msg(plan_from_json(json, strlen(json), &a->plan, &a->meta,
+	    &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(a->plan.nchanges, 2);
+}
+
+static void
+arun_load(struct arun *a)
+{
+	arun_load_json(a, two_zones);
 }
 
 /* A Route 53 client of f. */
@@ -595,7 +609,7 @@ arun_apply(struct arun *a, struct afake *f, const unsigned char *applied)
 	o.applied = applied;
 	sleeping = f;
 	ck_assert_int_eq(plan_batches(&a->plan, &b, &nb, &d), 0);
-	ck_assert_uint_eq(nb, 2);
+	ck_assert_uint_eq(nb, a->plan.nzones);
 	a->rc = plan_apply(aclient_open(&ac, f), &a->plan, b, nb, &o, &a->r,
 	    &a->n);
 	plan_batches_release(b, nb);
@@ -745,6 +759,38 @@ START_TEST(apply_skips_batches_already_applied)
 }
 END_TEST
 
+/* A batch half in place is someone else's doing: not sent, and said so. */
+START_TEST(apply_refuses_a_batch_half_applied)
+{
+	struct afake	 f;
+	struct arun	 a;
+	unsigned char	 applied[2] = { 1, 0 };
+
+	memset(&f, 0, sizeof(f));
+	arun_load_json(&a, one_batch);
+	arun_apply(&a, &f, applied);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_int_eq(f.posts, 0);
+	ck_assert_uint_eq(a.n, 1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+	ck_assert_str_eq(a.r[0].msg, "batch 1 of 1 (2 record sets): not sent: "
+	    "some of its record sets are already as planned and others are "
+	    "not; run 'mailauth plan' again");
+	has(&a, "a.example (ZAAAA): batch 1 of 1 (2 record sets): not sent: "
+	    "some of its");
+	arun_release(&a);
+
+	/* Both in place: nothing to send. */
+	applied[1] = 1;
+	arun_load_json(&a, one_batch);
+	arun_apply(&a, &f, applied);
+	ck_assert_int_eq(a.rc, 0);
+	ck_assert_int_eq(f.posts, 0);
+	has(&a, "already applied");
+	arun_release(&a);
+}
+END_TEST
+
 Suite *
 interrupt_suite(void)
 {
@@ -770,6 +816,7 @@ interrupt_suite(void)
 	tcase_add_test(tc, apply_interrupted_lost_answer_is_read_not_resent);
 	tcase_add_test(tc, apply_interrupted_while_waiting_stops_waiting);
 	tcase_add_test(tc, apply_skips_batches_already_applied);
+	tcase_add_test(tc, apply_refuses_a_batch_half_applied);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -428,11 +428,13 @@ send_one(const struct r53_client *client, const struct plan *p,
 {
 	struct buf	 line = BUF_INIT;
 	struct err	 err;
-	size_t		 done = count_applied(p, b, o);
+	size_t		 done = count_applied(p, b, o), pre;
 	int		 sent, rc = -1;
 
-	buf_addf(&line, "%s (%s): batch %zu of %zu (%zu record sets): ",
-	    zname, b->zone->id, k, r->nbatches, b->nchanges);
+	buf_addf(&line, "%s (%s): ", zname, b->zone->id);
+	pre = line.len;		/* the zone's message leaves the zone out */
+	buf_addf(&line, "batch %zu of %zu (%zu record sets): ", k,
+	    r->nbatches, b->nchanges);
 	err_clear(&err);
 	if (interrupt_requested()) {
 		buf_adds(&line, "not sent: interrupted");
@@ -448,7 +450,7 @@ send_one(const struct r53_client *client, const struct plan *p,
 	} else if (done > 0) {
 		buf_adds(&line, "not sent: some of its record sets are already "
 		    "as planned and others are not; run 'mailauth plan' again");
-		result_fail(r, APPLY_FAILED, buf_str(&line));
+		result_fail(r, APPLY_FAILED, buf_str(&line) + pre);
 	} else if ((sent = send_batch(client, b, id, &err)) < 0) {
 		buf_reset(&line);
 		buf_addf(&line, "%s (%s): batch %zu of %zu failed: %s", zname,
