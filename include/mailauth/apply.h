@@ -20,11 +20,15 @@ struct r53_client;
  * Re-reads every record set p touches and compares it with the plan's
  * before-values (and, where a change creates a type, that the type is
  * still absent).  Each difference is an error in d saying what the plan
- * saw and what is live now.  Returns -1 on an API error (err), else 0;
- * the caller checks d for drift.
+ * saw and what is live now.  When applied is not NULL (p->nchanges
+ * entries), a change whose names already stand as it would leave them (a
+ * saved plan applied again after an interrupted apply sent some of it) is
+ * not drift: applied[i] is set to 1 for it and nothing is added to d.
+ * Returns -1 on an API error (err), else 0; the caller checks d for
+ * drift.
  */
 int	plan_check_drift(const struct r53_client *, const struct plan *,
-	    struct diags *d, struct err *);
+	    unsigned char *applied, struct diags *d, struct err *);
 
 /* What apply reports, one line at a time, and how it waits. */
 struct apply_opts {
@@ -36,19 +40,25 @@ struct apply_opts {
 	 * far; may be NULL. */
 	void		(*waiting)(void *ctx, unsigned int elapsed_s);
 	void		*ctx;
+	/* From plan_check_drift(), or NULL: changes already in place. */
+	const unsigned char *applied;
 };
 
 /* Per zone, what became of its batches. */
 enum apply_outcome {
 	APPLY_DONE,		/* sent and INSYNC (or sent, with wait 0) */
-	APPLY_PENDING,		/* sent, not INSYNC within the timeout */
+	APPLY_PENDING,		/* sent, not INSYNC within the timeout (or
+				 * not waited for: interrupted) */
+	APPLY_INTERRUPTED,	/* interrupted before every batch was sent:
+				 * nsent of nbatches went, the rest did not */
 	APPLY_FAILED		/* not (completely) applied: see msg */
 };
 
 struct apply_zone_result {
 	const struct zone	*zone;
 	enum apply_outcome	 outcome;
-	size_t			 nbatches, nsent;
+	size_t			 nbatches, nsent;	/* nsent: sent, or
+							 * already applied */
 	char			*msg;		/* why, when not DONE */
 };
 
@@ -61,7 +71,19 @@ struct apply_zone_result {
  * again; one that left every name as it was is sent once more; anything
  * else fails the zone.  Then, unless o->wait is 0, waits for every change
  * to be INSYNC (GetChange, 1 s doubling to 10 s, at most wait_timeout_s in
- * all).  Fills one result per zone with changes (*results, release with
+ * all).  A batch whose changes o->applied marks all applied is not sent
+ * ("already applied"); one that has some marked and some not fails its
+ * zone, unsent.
+ *
+ * Interruption (interrupt_requested(), mailauth/interrupt.h): no batch is
+ * sent once the flag is up; the request in flight is settled first (its
+ * answer, or the re-read of a lost one; a batch found not to have landed
+ * is not sent again).  Batches not sent are said so, one line each, and
+ * their zones are APPLY_INTERRUPTED.  Nothing is waited for: a change
+ * Route 53 accepted is said to be propagating and its zone is
+ * APPLY_PENDING.
+ *
+ * Fills one result per zone with changes (*results, release with
  * apply_results_release()); returns 0 when every zone is DONE, else -1.
  */
 int	plan_apply(const struct r53_client *, const struct plan *,

@@ -52,6 +52,8 @@ int	file_read_all(const char *path, const char *what, size_t max,
  * survives a crash too.  A path that exists and is not a regular file
  * (checked with lstat: a symbolic link, a FIFO, a device, a folder) is
  * refused and left as it is.  The new file has mode 0666 less the umask.
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT are held while the temporary exists,
+ * so that an interrupt never leaves one behind.
  * Returns 0, or -1 with err ("cannot write 'PATH': REASON", "'PATH' is a
  * FIFO: ...", and once the file is in place "'PATH' was replaced, but it
  * may not survive a crash: cannot sync the folder 'DIR': REASON").
@@ -65,7 +67,8 @@ int	file_dir_sync(const char *dir, struct err *);
  * Creates path, which must not exist (O_EXCL, never following a symbolic
  * link), with mode and the content [p, p + n), synced.  Returns 0, or -1
  * with err ("'PATH' already exists; mailauth never overwrites a key",
- * "cannot create 'PATH': REASON"); a part written is removed.
+ * "cannot create 'PATH': REASON"); a part written is removed.  Signals
+ * are held as by file_replace() until the file is whole (or removed).
  */
 int	file_create(const char *path, mode_t mode, const void *p, size_t n,
 	    struct err *);

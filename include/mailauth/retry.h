@@ -201,7 +201,12 @@ void	aws_retry_init(struct aws_retry *,
  * HTTP_FAILURE_NONE.  Between attempts it waits
  * aws_retry_backoff_ms() (and x-amz-retry-after), having announced the
  * retry, and re-signs a copy of req with req->sign; req itself is never
- * changed.  When re-signing fails, that error is returned.
+ * changed.  When re-signing fails, that error is returned.  Once the run
+ * is interrupted (interrupt_requested(), mailauth/interrupt.h) nothing is
+ * retried: the outcome of the attempt made stands, whether the flag was
+ * up before the retry or rose during its delay (r->sleep_ms is expected
+ * to end early then, as interrupt_sleep_ms() does); a pacing wait cut
+ * short that way lets its attempt go at once.
  */
 int	aws_retry_send(void *ctx, const struct http_request *,
 	    struct http_response *, struct err *);

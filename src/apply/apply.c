@@ -9,6 +9,10 @@
  * overwriting their change.  Before anything is sent, every touched set is
  * read again and compared with the plan (plan_check_drift), which catches
  * the same change earlier and says what it was.
+ *
+ * A first Ctrl-C or SIGTERM (mailauth/interrupt.h) stops the sending
+ * between batches: the request in flight is settled, nothing new is sent
+ * or waited for, and each batch's line says what became of it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
+#include "mailauth/interrupt.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
 
@@ -136,10 +141,11 @@ release_read(struct rrset **sets, size_t *nsets, size_t n)
 	free(nsets);
 }
 
-/* Adds to d what changed at c's name since the plan, if anything. */
+/* Adds to d what changed at c's name since the plan, if anything; a name
+ * already as c leaves it is *applied when applied is not NULL. */
 static void
 drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
-    struct diags *d)
+    unsigned char *applied, struct diags *d)
 {
 	struct buf		 then = BUF_INIT, now = BUF_INIT;
 	const struct rrset	*live;
@@ -148,6 +154,10 @@ drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
 
 	if (name_is(sets, n, &c->before, &c->after))
 		return;
+	if (applied != NULL && name_is(sets, n, &c->after, &c->before)) {
+		*applied = 1;
+		return;
+	}
 	/* Say what was seen of the type that differs. */
 	type = c->before.name != NULL &&
 	    ((live = set_of_type(sets, n, c->before.type)) == NULL ||
@@ -166,7 +176,7 @@ drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
 
 int
 plan_check_drift(const struct r53_client *client, const struct plan *p,
-    struct diags *d, struct err *err)
+    unsigned char *applied, struct diags *d, struct err *err)
 {
 	const struct plan_change	**changes = NULL;
 	struct rrset			**sets = NULL;
@@ -187,7 +197,8 @@ plan_check_drift(const struct r53_client *client, const struct plan *p,
 		    &nsets, err) == -1)
 			goto out;
 		for (i = 0; i < n; i++)
-			drift_of(changes[i], sets[i], nsets[i], d);
+			drift_of(changes[i], sets[i], nsets[i], applied != NULL ?
+			    &applied[changes[i] - p->changes] : NULL, d);
 		release_read(sets, nsets, n);
 		sets = NULL;
 		nsets = NULL;
@@ -280,7 +291,9 @@ outcome_unknown(const struct err *err)
 /*
  * Sends one batch; on success *id is the change id, or NULL when the batch
  * is known to have landed although its answer was lost.  -1 with err when
- * it did not (or may not have) landed.
+ * it did not (or may not have) landed; -2 with err when its request was
+ * lost, it did not land, and the run was interrupted before it could be
+ * sent again.
  */
 static int
 send_batch(const struct r53_client *client, const struct plan_batch *b,
@@ -309,7 +322,13 @@ send_batch(const struct r53_client *client, const struct plan_batch *b,
 			rc = 0;
 			goto out;
 		case LANDED_NO:
-			continue;	/* nothing happened: send it again */
+			if (!interrupt_requested())
+				continue;	/* nothing happened: again */
+			err_prefix(err, "not applied: the records are as "
+			    "before, and it was not sent again because of "
+			    "the interrupt");
+			rc = -2;
+			goto out;
 		case LANDED_UNKNOWN:
 			err_prefix(err, "the outcome of the request is unknown "
 			    "and the records %s; run 'mailauth plan' to see "
@@ -329,8 +348,9 @@ out:
 	return rc;
 }
 
-/* Waits for one change; 0 INSYNC, 1 still PENDING at the deadline, -1 on
- * an error.  *waited counts the seconds slept across all changes. */
+/* Waits for one change; 0 INSYNC, 1 still PENDING at the deadline, 2
+ * still PENDING when interrupted, -1 on an error.  *waited counts the
+ * seconds slept across all changes. */
 static int
 wait_change(const struct r53_client *client, const char *id,
     const struct apply_opts *o, unsigned int *waited, struct err *err)
@@ -350,6 +370,8 @@ wait_change(const struct r53_client *client, const char *id,
 		if (step > o->wait_timeout_s - *waited)
 			step = o->wait_timeout_s - *waited;
 		client->sleep(step);
+		if (interrupt_requested())
+			return 2;
 		*waited += step;
 		if (o->waiting != NULL)
 			o->waiting(o->ctx, *waited);
@@ -371,13 +393,82 @@ result_of(struct apply_zone_result *v, size_t n, const struct zone *zone)
 	return NULL;
 }
 
+/* A zone keeps the worst of its outcomes, and the first message. */
 static void
 result_fail(struct apply_zone_result *r, enum apply_outcome outcome,
     const char *msg)
 {
-	r->outcome = outcome;
+	if (outcome > r->outcome)
+		r->outcome = outcome;
 	if (r->msg == NULL)
 		r->msg = xstrdup(msg);
+}
+
+/* How many of b's changes o->applied marks as already in place. */
+static size_t
+count_applied(const struct plan *p, const struct plan_batch *b,
+    const struct apply_opts *o)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; o->applied != NULL && i < b->nchanges; i++)
+		n += o->applied[b->changes[i] - p->changes] != 0;
+	return n;
+}
+
+/*
+ * Sends b, the k-th batch of its zone (result r), unless it is already in
+ * place or the run is interrupted; says what became of it.  Returns 0
+ * when the zone may go on with its next batch.
+ */
+static int
+send_one(const struct r53_client *client, const struct plan *p,
+    const struct plan_batch *b, const struct apply_opts *o,
+    struct apply_zone_result *r, size_t k, const char *zname, char **id)
+{
+	struct buf	 line = BUF_INIT;
+	struct err	 err;
+	size_t		 done = count_applied(p, b, o), pre;
+	int		 sent, rc = -1;
+
+	buf_addf(&line, "%s (%s): ", zname, b->zone->id);
+	pre = line.len;		/* the zone's message leaves the zone out */
+	buf_addf(&line, "batch %zu of %zu (%zu record sets): ", k,
+	    r->nbatches, b->nchanges);
+	err_clear(&err);
+	if (interrupt_requested()) {
+		buf_adds(&line, "not sent: interrupted");
+		result_fail(r, APPLY_INTERRUPTED, r->nsent == 0 ? "interrupted "
+		    "before its first batch was sent: nothing was applied" :
+		    "interrupted: the batches after the last one sent were "
+		    "not sent");
+	} else if (done == b->nchanges && done > 0) {
+		buf_adds(&line, "already applied (the records are as planned); "
+		    "nothing sent");
+		r->nsent++;
+		rc = 0;
+	} else if (done > 0) {
+		buf_adds(&line, "not sent: some of its record sets are already "
+		    "as planned and others are not; run 'mailauth plan' again");
+		result_fail(r, APPLY_FAILED, buf_str(&line) + pre);
+	} else if ((sent = send_batch(client, b, id, &err)) < 0) {
+		buf_reset(&line);
+		buf_addf(&line, "%s (%s): batch %zu of %zu failed: %s", zname,
+		    b->zone->id, k, r->nbatches, err.msg);
+		result_fail(r, sent == -2 ? APPLY_INTERRUPTED : APPLY_FAILED,
+		    err.msg);
+	} else {
+		r->nsent++;
+		if (*id != NULL)
+			buf_addf(&line, "change %s submitted", *id);
+		else
+			buf_adds(&line, "landed, although Route 53's answer "
+			    "was lost; its change id is unknown");
+		rc = 0;
+	}
+	say(o, &line);
+	buf_release(&line);
+	return rc;
 }
 
 int
@@ -391,7 +482,7 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 	struct err			 err;
 	char				**ids;
 	char				*zname = NULL;
-	size_t				 i, z;
+	size_t				 i, k, z, pre;
 	unsigned int			 waited = 0;
 	int				 w, rc = 0;
 
@@ -414,30 +505,13 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 			continue;
 		free(zname);
 		zname = dns_name_display(p->zones[z].name);
-		for (i = 0; i < nbatches; i++) {
-			const struct plan_batch	*b = &batches[i];
-
-			if (b->zone != &p->zones[z])
+		for (i = 0, k = 0; i < nbatches; i++) {
+			if (batches[i].zone != &p->zones[z])
 				continue;
-			err_clear(&err);
-			if (send_batch(client, b, &ids[i], &err) == -1) {
-				result_fail(r, APPLY_FAILED, err.msg);
-				buf_addf(&line, "%s (%s): batch %zu of %zu "
-				    "failed: %s", zname, b->zone->id,
-				    r->nsent + 1, r->nbatches, err.msg);
-				say(o, &line);
+			/* An interrupted zone lists each batch not sent. */
+			if (send_one(client, p, &batches[i], o, r, ++k, zname,
+			    &ids[i]) == -1 && r->outcome == APPLY_FAILED)
 				break;
-			}
-			r->nsent++;
-			buf_addf(&line, "%s (%s): batch %zu of %zu (%zu "
-			    "record sets): ", zname, b->zone->id, r->nsent,
-			    r->nbatches, b->nchanges);
-			if (ids[i] != NULL)
-				buf_addf(&line, "change %s submitted", ids[i]);
-			else
-				buf_adds(&line, "landed, although Route 53's "
-				    "answer was lost; its change id is unknown");
-			say(o, &line);
 		}
 	}
 
@@ -450,21 +524,26 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 		err_clear(&err);
 		free(zname);
 		zname = dns_name_display(batches[i].zone->name);
-		w = wait_change(client, ids[i], o, &waited, &err);
+		w = interrupt_requested() ? 2 :
+		    wait_change(client, ids[i], o, &waited, &err);
+		/* The zone's message is the line without the zone: the
+		 * summary names the zone itself. */
+		buf_addf(&line, "%s (%s): ", zname, batches[i].zone->id);
+		pre = line.len;
 		if (w == 0)
-			buf_addf(&line, "%s (%s): change %s is INSYNC", zname,
-			    batches[i].zone->id, ids[i]);
-		else if (w == 1) {
-			buf_addf(&line, "%s (%s): change %s is still PENDING "
-			    "after %u s; Route 53 accepted it and will "
-			    "still apply it", zname, batches[i].zone->id,
+			buf_addf(&line, "change %s is INSYNC", ids[i]);
+		else if (w == 1)
+			buf_addf(&line, "change %s is still PENDING after %u s; "
+			    "Route 53 accepted it and will still apply it",
 			    ids[i], waited);
-			result_fail(r, APPLY_PENDING, buf_str(&line));
-		} else {
-			buf_addf(&line, "%s (%s): change %s: %s", zname,
-			    batches[i].zone->id, ids[i], err.msg);
-			result_fail(r, APPLY_PENDING, buf_str(&line));
-		}
+		else if (w == 2)
+			buf_addf(&line, "change %s was accepted and is "
+			    "propagating: Route 53 applies it whatever happens "
+			    "now (not waited for: interrupted)", ids[i]);
+		else
+			buf_addf(&line, "change %s: %s", ids[i], err.msg);
+		if (w != 0)
+			result_fail(r, APPLY_PENDING, buf_str(&line) + pre);
 		say(o, &line);
 	}
 

@@ -15,6 +15,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
+#include "mailauth/interrupt.h"
 #include "mailauth/retry.h"
 #include "mailauth/sigv4.h"
 
@@ -609,6 +610,13 @@ aws_retry_send(void *ctx, const struct http_request *req0,
 			    "processed", buf_str(&op), buf_str(&why));
 			break;
 		}
+		/* Interrupted (mailauth/interrupt.h): the run is stopping and
+		 * starts nothing new; the last outcome stands. */
+		if (interrupt_requested()) {
+			debugf(r, "%s: %s; not retried: interrupted",
+			    buf_str(&op), buf_str(&why));
+			break;
+		}
 		if (attempt >= max) {
 			debugf(r, "%s: %s; giving up after %u attempts",
 			    buf_str(&op), buf_str(&why), attempt);
@@ -636,8 +644,13 @@ aws_retry_send(void *ctx, const struct http_request *req0,
 		ev.delay_ms = delay;
 		if (r->on_retry != NULL)
 			r->on_retry(r->ctx, &ev);
-		http_response_release(resp);
 		r->sleep_ms(r->ctx, delay);
+		if (interrupt_requested()) {
+			debugf(r, "%s: %s; not retried: interrupted during "
+			    "the delay", buf_str(&op), buf_str(&why));
+			break;
+		}
+		http_response_release(resp);
 	}
 	if (copied)
 		release_copy(&copy);

@@ -18,6 +18,7 @@
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
+#include "mailauth/interrupt.h"
 #include "mailauth/process.h"
 #include "mailauth/retry.h"
 #include "mailauth/route53.h"
@@ -30,10 +31,11 @@ env_lookup(void *ctx, const char *name)
 	return getenv(name);
 }
 
+/* Both sleeps end early when apply is interrupted (interrupt.h). */
 static void
 sleep_s(unsigned int s)
 {
-	sleep(s);
+	interrupt_sleep_ms((unsigned long)s * 1000);
 }
 
 static time_t
@@ -66,13 +68,8 @@ mono_now(void *ctx)
 static void
 sleep_ms(void *ctx, unsigned long ms)
 {
-	struct timespec	 ts, rem;
-
 	(void)ctx;
-	ts.tv_sec = (time_t)(ms / 1000);
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &rem) == -1 && errno == EINTR)
-		ts = rem;
+	interrupt_sleep_ms(ms);
 }
 
 /* Jitter only spreads clients apart: drand48() is enough. */

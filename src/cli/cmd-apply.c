@@ -15,6 +15,7 @@
 #include "mailauth/err.h"
 #include "mailauth/apply.h"
 #include "mailauth/file.h"
+#include "mailauth/interrupt.h"
 #include "mailauth/plan.h"
 #include "cli.h"
 
@@ -153,15 +154,18 @@ guard(const struct cmd_apply_opts *o, const struct plan *plan)
 	return -1;
 }
 
+/* Refuses a plan whose records changed since; applied[] marks the changes
+ * already in place (an interrupted apply of a saved plan sent them). */
 static int
-drift(const struct cli_aws *aws, const struct plan *plan)
+drift(const struct cli_aws *aws, const struct plan *plan,
+    unsigned char *applied)
 {
 	struct diags	 d = DIAGS_INIT;
 	struct err	 err;
 	int		 rc = -1;
 
 	err_clear(&err);
-	if (plan_check_drift(&aws->r53, plan, &d, &err) == -1) {
+	if (plan_check_drift(&aws->r53, plan, applied, &d, &err) == -1) {
 		cli_error("%s; nothing was sent", err.msg);
 		goto out;
 	}
@@ -190,14 +194,16 @@ summary(const struct plan *plan, const struct apply_zone_result *r,
 		    "destroyed.\n", plan->nadd, plan->nchange, plan->ndestroy);
 		return;
 	}
-	printf("\nApply incomplete:\n");
+	printf("\nApply %s:\n", interrupt_requested() ? "interrupted" :
+	    "incomplete");
 	for (i = 0; i < n; i++) {
 		zname = dns_name_display(r[i].zone->name);
 		printf("  %s (%s): %s", zname, r[i].zone->id,
 		    r[i].outcome == APPLY_DONE ? "applied" :
 		    r[i].outcome == APPLY_PENDING ? "applied, not yet in sync" :
+		    r[i].outcome == APPLY_INTERRUPTED ? "INTERRUPTED" :
 		    "FAILED");
-		if (r[i].outcome == APPLY_FAILED)
+		if (r[i].outcome >= APPLY_INTERRUPTED)
 			printf(" after %zu of %zu batch%s", r[i].nsent,
 			    r[i].nbatches, r[i].nbatches == 1 ? "" : "es");
 		printf("\n");
@@ -229,6 +235,7 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	const struct plan		*plan;
 	const struct plan_meta		*pmeta;
 	struct plan_batch		*batches = NULL;
+	unsigned char			*applied = NULL;
 	size_t				 nbatches = 0, nresults = 0;
 	int				 rc = EXIT_ERROR, failed;
 
@@ -294,8 +301,15 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	}
 	printf("\n");
 	fflush(stdout);
-	if (drift(&aws, plan) == -1)
+	/* From here a Ctrl-C stops between batches (interrupt.h). */
+	applied = xcalloc(plan->nchanges + 1, 1);
+	if (interrupt_install() == -1)
+		cli_error("cannot handle interrupts: %s", strerror(errno));
+	if (drift(&aws, plan, applied) == -1 || interrupt_requested()) {
+		if (interrupt_requested())
+			cli_error("interrupted; nothing was sent");
 		goto out;
+	}
 
 	memset(&pr, 0, sizeof(pr));
 	pr.tty = isatty(STDOUT_FILENO);
@@ -306,12 +320,22 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	ao.progress = progress;
 	ao.waiting = waiting;
 	ao.ctx = &pr;
+	ao.applied = applied;
 	failed = plan_apply(&aws.r53, plan, batches, nbatches, &ao, &results,
 	    &nresults) == -1;
 	summary(plan, results, nresults, failed);
 	if (!failed)
 		rc = EXIT_OK;
+	else if (interrupt_requested())
+		cli_error("apply was interrupted: what was not sent can be "
+		    "sent by running apply again (a saved plan skips what it "
+		    "finds already applied)");
 out:
+	/* An interrupt that came too late to stop anything is no error. */
+	if (rc == EXIT_ERROR && interrupt_requested())
+		rc = INTERRUPT_EXIT;
+	interrupt_uninstall();
+	free(applied);
 	if (nargs == 1)
 		plan_batches_release(batches, nbatches);
 	apply_results_release(results, nresults);

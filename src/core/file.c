@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,22 @@ default_mode(void)
 	return 0666 & ~mask;
 }
 
+/* Holds the signals that end a run (SIGINT, SIGTERM, SIGHUP, SIGQUIT)
+ * until sigprocmask(SIG_SETMASK, old): a file is then never left half
+ * made by one. */
+static int
+hold_signals(sigset_t *old)
+{
+	sigset_t	 stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
+	return sigprocmask(SIG_BLOCK, &stop, old);
+}
+
 int
 file_dir_sync(const char *dir, struct err *err)
 {
@@ -204,8 +221,9 @@ file_replace(const char *path, const void *p, size_t n, struct err *err)
 {
 	struct stat	 st;
 	struct buf	 tmp = BUF_INIT;
+	sigset_t	 old;
 	const char	*slash;
-	int		 fd = -1, rc = -1, saved;
+	int		 fd = -1, rc = -1, saved, blocked = 0;
 
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		err_set(err, "'%s' is %s: mailauth writes only a regular "
@@ -216,6 +234,9 @@ file_replace(const char *path, const void *p, size_t n, struct err *err)
 	if ((slash = strrchr(path, '/')) != NULL)
 		buf_add(&tmp, path, (size_t)(slash - path) + 1);
 	buf_adds(&tmp, ".mailauth-XXXXXX");
+	/* A Ctrl-C while the temporary exists waits until it is renamed or
+	 * removed: it never leaves one behind. */
+	blocked = hold_signals(&old) == 0;
 	if ((fd = mkstemp(tmp.data)) == -1) {
 		err_set(err, "cannot write '%s': %s", path, strerror(errno));
 		goto out;
@@ -247,6 +268,8 @@ fail:
 	unlink(tmp.data);
 	err_set(err, "cannot write '%s': %s", path, strerror(saved));
 out:
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	buf_release(&tmp);
 	return rc;
 }
@@ -255,15 +278,21 @@ int
 file_create(const char *path, mode_t mode, const void *p, size_t n,
     struct err *err)
 {
-	int	 fd, saved;
+	sigset_t	 old;
+	int		 fd, saved, blocked, rc = -1;
 
+	/* Created whole or not at all, even if interrupted meanwhile: a
+	 * part of a key would stop the next run ("already exists"). */
+	blocked = hold_signals(&old) == 0;
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, mode)) == -1) {
 		if (errno == EEXIST)
-			return err_set(err, "'%s' already exists; mailauth "
-			    "never overwrites a key", path);
-		return err_set(err, "cannot create '%s': %s", path,
-		    strerror(errno));
+			err_set(err, "'%s' already exists; mailauth never "
+			    "overwrites a key", path);
+		else
+			err_set(err, "cannot create '%s': %s", path,
+			    strerror(errno));
+		goto out;
 	}
 	/* The umask may only take bits away; the owner must read it. */
 	if (fchmod(fd, mode) == -1 || write_all(fd, p, n) == -1 ||
@@ -273,13 +302,18 @@ file_create(const char *path, mode_t mode, const void *p, size_t n,
 		fd = -1;
 		goto fail;
 	}
-	return 0;
+	rc = 0;
+	goto out;
 fail:
 	saved = errno;
 	if (fd != -1)
 		close(fd);
 	unlink(path);
-	return err_set(err, "cannot write '%s': %s", path, strerror(saved));
+	err_set(err, "cannot write '%s': %s", path, strerror(saved));
+out:
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }
 
 int

@@ -162,8 +162,12 @@ aws_process_run(void *ctx, const char *command, size_t max_out,
 	close(fd[1]);
 	/* The terminal goes with the command while it runs, when it is ours. */
 	fg = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
-	if (fg)
+	if (fg) {
 		terminal_to(pid);
+		/* A command quick to read the terminal may have done so
+		 * before it had it, and been stopped (SIGTTIN): go on. */
+		kill(-pid, SIGCONT);
+	}
 	pfd.fd = fd[0];
 	pfd.events = POLLIN;
 	for (;;) {

@@ -39,7 +39,24 @@ def plain(status, text):
 # The other actions: None forwards to moto; "reset" resets the connection
 # once the request's head is read (before any body); ("late", s) forwards
 # to moto, then waits s seconds before answering (the change lands, the
-# answer comes too late); ("stall", s) waits s seconds, then forwards.
+# answer comes too late); ("stall", s) waits s seconds, then forwards;
+# ("hold", gate) forwards to moto, then holds the answer until the test
+# releases the Gate (see there).
+
+
+class Gate:
+    """Holds one answer for ("hold", gate): .received is set once the
+    request has reached moto (so a change has landed), and the answer
+    waits until release() (at most SOCKET_TIMEOUT); with drop=True the
+    connection is then closed without an answer (a lost answer)."""
+
+    def __init__(self, drop=False):
+        self.received = threading.Event()
+        self.released = threading.Event()
+        self.drop = drop
+
+    def release(self):
+        self.released.set()
 
 
 def make_cert(folder, names=("route53.mailauth.test",)):
@@ -120,6 +137,12 @@ class Faults:
                 status, ctype, data = self.forward(body)
                 if isinstance(action, tuple) and action[0] == "late":
                     time.sleep(min(action[1], MAX_DELAY))
+                if isinstance(action, tuple) and action[0] == "hold":
+                    action[1].received.set()
+                    action[1].released.wait(SOCKET_TIMEOUT)
+                    if action[1].drop:
+                        self.close_connection = True
+                        return
                 try:
                     self.reply(status, ctype, data)
                 except OSError:
