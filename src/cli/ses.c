@@ -37,8 +37,8 @@ cli_ses_endpoint(const struct cli_global *o, const char *region)
 	struct err		 err;
 
 	err_clear(&err);
-	if (aws_endpoint_resolve(AWS_SESV2, region, NULL, env_lookup, NULL, &ep,
-	    &err) == -1 ||
+	if (aws_endpoint_resolve(AWS_SESV2, region, o->endpoint_url, env_lookup,
+	    NULL, &ep, &err) == -1 ||
 	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
 		cli_error("%s", err.msg);
 		aws_endpoint_release(&ep);
