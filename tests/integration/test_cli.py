@@ -9,16 +9,19 @@ recording proxy (harness.Proxy) and by boto3 asking moto the same
 question; any request that would leave for AWS goes to a closed loopback
 port instead (https_proxy), so nothing here touches the network.
 """
+import difflib
 import json
 import os
 import pty
+import re
 import select
+import shutil
 import sys
 import time
 
 import boto3
 
-from harness import BIN, DMARC_CFG, FAKE_KEY_ID, FAKE_SECRET, WANT_NONE, WANT_QUARANTINE, check, dmarc, ok
+from harness import BIN, DMARC_CFG, TOP, FAKE_KEY_ID, FAKE_SECRET, WANT_NONE, WANT_QUARANTINE, check, dmarc, ok
 
 DEAD = "http://127.0.0.1:1"	# nothing listens: a request sent here fails at once
 RED = "\033[31m"
@@ -201,6 +204,33 @@ def test_cli_color(e):
     check(pipe("--no-color", "--color=always"), "--color=always after --no-color")
     r = ok(e.run("plan", "--color=sometimes", env=base), 1)
     check(lines(r)[0] == "mailauth: option '--color' takes auto, always or never, got 'sometimes'", r.stderr)
+
+
+# --- the README -------------------------------------------------------------------------------
+
+def test_cli_readme_sample_is_a_real_plan(e):
+    """README's first config, planned against a zone whose apex holds the one
+    TXT value the sample shows unchanged, prints exactly README's sample (the
+    zone id aside); and the tour runs no config a fresh clone lacks."""
+    with open(os.path.join(TOP, "README.md")) as f:
+        readme = f.read()
+    cfg = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    sample = re.search(r"```console\n\$ mailauth plan\n(.*?)\$ mailauth apply\n```", readme, re.S).group(1)
+    zid = e.zone("example.com")
+    e.put(zid, "example.com.", "TXT", ['"google-site-verification=3x4mpl3"'])
+    e.config(cfg)
+    for key in re.findall(r"public_key_file: (\S+) ", cfg):
+        os.makedirs(os.path.join(e.dir, os.path.dirname(key)), exist_ok=True)
+        shutil.copy(os.path.join(TOP, "examples", key), os.path.join(e.dir, key))
+    r = ok(e.run("plan"))
+    got = r.stdout.replace(zid, "Z0123456789ABC")
+    check(got.rstrip("\n") == sample.rstrip("\n"), "README's sample differs from the real plan:\n%s" % "".join(
+        difflib.unified_diff(sample.splitlines(True), got.splitlines(True), "README.md", "mailauth plan")))
+    tour = re.search(r"## A short tour\n\n```sh\n(.*?)```", readme, re.S).group(1)
+    runs = [l.split("#")[0] for l in tour.splitlines() if l.startswith("build/mailauth")]
+    check(len(runs) >= 8, runs)
+    for m in re.finditer(r"-c (\S+)", "\n".join(runs)):
+        check(os.path.exists(os.path.join(TOP, m.group(1))), "the tour runs -c %s, which a clone lacks" % m.group(1))
 
 
 if __name__ == "__main__":
