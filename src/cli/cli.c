@@ -216,8 +216,8 @@ cli_help(FILE *f, const struct cmd_entry *cmd)
 	    "lists them.\n", f);
 }
 
-static const struct cmd_entry *
-find_command(const struct cmd_entry *const *table, const char *name)
+const struct cmd_entry *
+cli_command_in(const struct cmd_entry *const *table, const char *name)
 {
 	size_t	 i;
 
@@ -230,7 +230,7 @@ find_command(const struct cmd_entry *const *table, const char *name)
 const struct cmd_entry *
 cli_find_command(const char *name)
 {
-	return find_command(cmd_table, name);
+	return cli_command_in(cmd_table, name);
 }
 
 /* The entry of t named name (len bytes), or with c not 0, the entry
@@ -564,7 +564,7 @@ split(struct cli_line *l, const struct cmd_entry *const *table, int argc,
 			continue;
 		}
 		if (l->noperands > 0)
-			cmd = find_command(table, l->operands[0]);
+			cmd = cli_command_in(table, l->operands[0]);
 		cli_word_read(table, cmd, a, &w);
 		if ((def = w.def) == NULL) {
 			unknown = a;
@@ -611,7 +611,7 @@ next:
 			only_operands = 1;
 	}
 	if (l->noperands > 0)
-		l->cmd = find_command(table, l->operands[0]);
+		l->cmd = cli_command_in(table, l->operands[0]);
 	if (unknown != NULL) {
 		near = near_option(table, l->cmd, unknown + 1 +
 		    (unknown[1] == '-'), unknown_len - 1 - (unknown[1] == '-'));
@@ -687,7 +687,8 @@ cli_line_read(struct cli_line *l, const struct cmd_entry *const *table,
 			cli_usage(stderr, NULL);
 			return -1;
 		}
-		l->cmd = find_command(table, l->g.version ? "version" : "help");
+		l->cmd = cli_command_in(table, l->g.version ? "version" :
+		    "help");
 		l->g.help = 0;
 	}
 	if (l->g.help)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/http.h"
 #include "mailauth/plan.h"
@@ -240,6 +241,9 @@ int	 cli_line_read(struct cli_line *l, const struct cmd_entry *const *table,
 	    int argc, char **argv);
 void	 cli_line_release(struct cli_line *);
 const struct cmd_entry *cli_find_command(const char *name);
+/* The command of table named name, or NULL. */
+const struct cmd_entry *cli_command_in(const struct cmd_entry *const *table,
+	    const char *name);
 /* Prints "unknown command 'NAME'", with the closest command's name when
  * one is close ("; did you mean 'plan'?"). */
 void	 cli_unknown_command(const char *name);
@@ -296,6 +300,15 @@ int	 cli_aws_open(const struct cli_global *, struct cli_aws *);
  * after printing.
  */
 const struct aws_partition *cli_aws_partition(const struct cli_global *);
+/*
+ * Where the requests of service go for region: --endpoint-url, else the
+ * service's AWS_ENDPOINT_URL_* variable, else AWS_ENDPOINT_URL, else AWS's
+ * own (aws_endpoint_resolve()), refused when it is plain http:// off
+ * loopback without --allow-insecure-endpoint.  -1 after printing; release
+ * ep with aws_endpoint_release().
+ */
+int	 cli_aws_endpoint(const struct cli_global *, enum aws_service service,
+	    const char *region, struct aws_endpoint *ep);
 void	 cli_aws_close(struct cli_aws *);
 
 struct report_reader;
@@ -337,8 +350,9 @@ void	 cli_gate_why(const struct cfg_domain *, const struct gate_verdict *v,
 	    size_t stays, struct buf *out);
 
 /*
- * Amazon SES (src/cli/ses.c).  The SESv2 endpoint of region (malloc'd):
- * --endpoint-url, else AWS_ENDPOINT_URL_SESV2, else AWS_ENDPOINT_URL (neither when
+ * Amazon SES (src/cli/ses.c).  The SESv2 endpoint of region (malloc'd),
+ * as cli_aws_endpoint() finds it: --endpoint-url, else
+ * AWS_ENDPOINT_URL_SESV2, else AWS_ENDPOINT_URL (neither when
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else
  * https://email.REGION.amazonaws.com; NULL after printing when it may not
  * be used.

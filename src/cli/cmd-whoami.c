@@ -12,16 +12,8 @@
 #include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
-#include "mailauth/http.h"
 #include "mailauth/sts.h"
 #include "cli.h"
-
-static const char *
-env_lookup(void *ctx, const char *name)
-{
-	(void)ctx;
-	return getenv(name);
-}
 
 /*
  * The STS client GetCallerIdentity goes through: the chain's (its endpoint
@@ -33,20 +25,13 @@ whoami_sts(const struct cli_global *g, const struct sts_client *chain,
     struct sts_client *sts, char **url)
 {
 	struct aws_endpoint	 ep;
-	struct err		 err;
 
 	*sts = *chain;
 	*url = NULL;
 	if (g->endpoint_url == NULL)
 		return 0;
-	err_clear(&err);
-	if (aws_endpoint_resolve(AWS_STS, chain->region, g->endpoint_url,
-	    env_lookup, NULL, &ep, &err) == -1 ||
-	    http_endpoint_check(ep.url, g->allow_insecure, &err) == -1) {
-		cli_error("%s", err.msg);
-		aws_endpoint_release(&ep);
+	if (cli_aws_endpoint(g, AWS_STS, chain->region, &ep) == -1)
 		return -1;
-	}
 	sts->endpoint = *url = ep.url;
 	return 0;
 }

@@ -29,17 +29,6 @@ enum what {
 	YAML
 };
 
-static const struct cmd_entry *
-command(const struct cmd_entry *const *table, const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; table[i] != NULL; i++)
-		if (strcmp(table[i]->name, name) == 0)
-			return table[i];
-	return NULL;
-}
-
 /* How a value named arg ("FILE", "text|json") of option name (or an
  * operand, name "") is completed. */
 static enum what
@@ -218,7 +207,8 @@ cli_complete(const struct cmd_entry *const *table, int nwords, char **w,
 		const char	*a = w[i];
 
 		if (only_operands || a[0] != '-' || a[1] == '\0') {
-			if (nops++ == 0 && (cmd = command(table, a)) == NULL)
+			if (nops++ == 0 &&
+			    (cmd = cli_command_in(table, a)) == NULL)
 				goto out;	/* an unknown command */
 			continue;
 		}
