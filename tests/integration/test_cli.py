@@ -12,16 +12,14 @@ port instead (https_proxy), so nothing here touches the network.
 import difflib
 import json
 import os
-import pty
 import re
-import select
 import shutil
 import sys
-import time
 
 import boto3
 
-from harness import BIN, DMARC_CFG, TOP, FAKE_KEY_ID, FAKE_SECRET, WANT_NONE, WANT_QUARANTINE, check, dmarc, ok
+from harness import (BIN, DMARC_CFG, FAKE_KEY_ID, FAKE_SECRET, TOP, WANT_NONE, WANT_QUARANTINE, check, dmarc, ok,
+                     on_terminal)
 
 DEAD = "http://127.0.0.1:1"	# nothing listens: a request sent here fails at once
 RED = "\033[31m"
@@ -148,31 +146,6 @@ def test_cli_report_s3_endpoint_url(e):
 
 # --- colour ------------------------------------------------------------------------------------
 
-def on_tty(e, args, env):
-    """Runs mailauth with a terminal as its standard output; (exit, output)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(e.dir)
-        os.execve(BIN, ["mailauth"] + args, env)
-    out = b""
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 1)
-        if not r:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    if time.time() >= deadline:
-        os.kill(pid, 9)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
-
-
 def test_cli_color(e):
     zid = e.zone("example.com")
     e.put(zid, "_dmarc.example.com.", "TXT", [WANT_NONE], ttl=3600)
@@ -181,7 +154,7 @@ def test_cli_color(e):
     base["TERM"] = "xterm"
 
     def tty(*args, **env):
-        rc, out = on_tty(e, ["plan"] + list(args), dict(base, **env))
+        rc, out = on_terminal([BIN, "plan"] + list(args), dict(base, **env), e.dir)
         check(rc == 0, "exit %d: %s" % (rc, out))
         return RED in out
 
