@@ -72,8 +72,17 @@ static const struct cmd_entry u_entry = {
 	"u", "U-USAGE", "u", "u", CLI_OPTIONS(u_options, u_defaults), 1, t_exec
 };
 
+/* A usage line with nested brackets, as verify's. */
+static const struct cmd_entry v_entry = {
+	"v", "[-c FILE] [--resolver HOST[:PORT]]... [--x N] go|stop [PLANFILE]",
+	"v", "v", CLI_NO_OPTIONS, 2, t_exec
+};
+
 static const struct cmd_entry *const table[] = {
 	&t_entry, &u_entry, &cmd_help_entry, &cmd_version_entry, NULL
+};
+static const struct cmd_entry *const vtable[] = {
+	&v_entry, &cmd_help_entry, &cmd_version_entry, NULL
 };
 
 #define GENERIC_USAGE	"usage: mailauth [-c FILE] [--endpoint-url URL] " \
@@ -565,6 +574,9 @@ static const struct {
 	{ T, ARGS("help", "v"), "version\tprint the version (also: mailauth "
 	  "--version)\n" },
 	{ T, ARGS("help", "t", ""), "" },
+	{ vtable, ARGS("v", ""), "go\nstop\n" },
+	{ vtable, ARGS("v", "go", "p"), ":files\n" },
+	{ vtable, ARGS("v", "go", "p", ""), "" },
 	/* The real commands' operands, from their usage lines. */
 	{ R, ARGS("rollout", ""), "status\ncheck\n" },
 	{ R, ARGS("rollout", "-c", "x", "c"), "check\n" },

@@ -154,7 +154,7 @@ operand(const struct cmd_entry *cmd, size_t k, struct buf *ph)
 {
 	const char	*p = cmd->usage, *end, *last = NULL;
 	size_t		 n, i = 0, lastn = 0;
-	int		 skip_value = 0;
+	int		 skip_value = 0, depth;
 
 	while (*p != '\0') {
 		while (*p == ' ')
@@ -164,9 +164,12 @@ operand(const struct cmd_entry *cmd, size_t k, struct buf *ph)
 		end = strchr(p, ' ');
 		n = end != NULL ? (size_t)(end - p) : strlen(p);
 		if (*p == '[' && p[1] == '-') {
-			/* An option group, up to its ']' (and any "..."). */
-			end = strchr(p, ']');
-			p = end != NULL ? end + 1 : p + n;
+			/* An option group, up to its own ']' (brackets nest:
+			 * "[--resolver HOST[:PORT]]...") and any "...". */
+			for (depth = 0; *p != '\0'; p++)
+				if ((depth += (*p == '[') - (*p == ']')) == 0)
+					break;
+			p += *p != '\0';
 			while (*p == '.')
 				p++;
 			continue;
