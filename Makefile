@@ -10,7 +10,7 @@
 #                 tests (moto), the same against a binary built with ASan+UBSan
 #   make fuzz     every fuzz harness under libFuzzer (clang) for FUZZ_SECONDS
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
-#   make install  the binary, the man page, bash completion and the DMARC
+#   make install  the binary, the man page, bash, zsh and fish completion, the DMARC
 #                 rollout templates under PREFIX (default /usr/local); DESTDIR
 #                 stages them for a package; make uninstall removes them
 
@@ -60,6 +60,8 @@ datadir  = $(datarootdir)
 mandir   = $(datarootdir)/man
 man1dir  = $(mandir)/man1
 bashcompdir = $(datarootdir)/bash-completion/completions
+zshcompdir = $(datarootdir)/zsh/site-functions
+fishcompdir = $(datarootdir)/fish/vendor_completions.d
 INSTALL  = install
 INSTALL_PROGRAM = $(INSTALL)
 INSTALL_DATA = $(INSTALL) -m 644
@@ -244,17 +246,21 @@ demo: test-deps
 
 install: $(BUILD)/mailauth
 	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) \
-	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(datadir)/mailauth/policies/dmarc
+	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(zshcompdir) $(DESTDIR)$(fishcompdir) \
+	    $(DESTDIR)$(datadir)/mailauth/policies/dmarc
 	$(INSTALL_PROGRAM) $(BUILD)/mailauth $(DESTDIR)$(bindir)/mailauth
 	$(INSTALL_DATA) docs/mailauth.1 $(DESTDIR)$(man1dir)/mailauth.1
 	$(INSTALL_DATA) completions/mailauth.bash $(DESTDIR)$(bashcompdir)/mailauth
+	$(INSTALL_DATA) completions/_mailauth $(DESTDIR)$(zshcompdir)/_mailauth
+	$(INSTALL_DATA) completions/mailauth.fish $(DESTDIR)$(fishcompdir)/mailauth.fish
 	$(INSTALL_DATA) $(DMARC_TEMPLATES) $(DESTDIR)$(datadir)/mailauth/policies/dmarc
 
 # Removes what install put there, then the folders of mailauth's own that
 # are left empty; shared folders (bindir, man1dir, ...) stay.
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/mailauth $(DESTDIR)$(man1dir)/mailauth.1 \
-	    $(DESTDIR)$(bashcompdir)/mailauth
+	    $(DESTDIR)$(bashcompdir)/mailauth $(DESTDIR)$(zshcompdir)/_mailauth \
+	    $(DESTDIR)$(fishcompdir)/mailauth.fish
 	rm -f $(DMARC_TEMPLATES:policies/dmarc/%=$(DESTDIR)$(datadir)/mailauth/policies/dmarc/%)
 	rmdir $(DESTDIR)$(datadir)/mailauth/policies/dmarc \
 	    $(DESTDIR)$(datadir)/mailauth/policies \

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailauth/suggest.h"
 #include "../src/cli/cli.h"
 
 /* --- a test command with every kind of option --- */
@@ -71,8 +72,17 @@ static const struct cmd_entry u_entry = {
 	"u", "U-USAGE", "u", "u", CLI_OPTIONS(u_options, u_defaults), 1, t_exec
 };
 
+/* A usage line with nested brackets, as verify's. */
+static const struct cmd_entry v_entry = {
+	"v", "[-c FILE] [--resolver HOST[:PORT]]... [--x N] go|stop [PLANFILE]",
+	"v", "v", CLI_NO_OPTIONS, 2, t_exec
+};
+
 static const struct cmd_entry *const table[] = {
 	&t_entry, &u_entry, &cmd_help_entry, &cmd_version_entry, NULL
+};
+static const struct cmd_entry *const vtable[] = {
+	&v_entry, &cmd_help_entry, &cmd_version_entry, NULL
 };
 
 #define GENERIC_USAGE	"usage: mailauth [-c FILE] [--endpoint-url URL] " \
@@ -189,6 +199,46 @@ static const struct {
 	  "'--flag'\nusage: mailauth t T-USAGE\n" },
 	{ T, ARGS("nope", "--flag"), "mailauth: unknown command 'nope'\n"
 	  GENERIC_USAGE },
+	/* "Did you mean", on the first line: among the command's options
+	 * and the global ones (every command's before it is known), at most
+	 * 2 edits away and fewer than the word has characters. */
+	{ T, ARGS("tt"), "mailauth: unknown command 'tt'; did you mean "
+	  "'t'?\n" GENERIC_USAGE },
+	{ T, ARGS("t", "--flagg"), "mailauth: unknown option '--flagg'; did "
+	  "you mean '--flag'?\nusage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--xxag"), "mailauth: unknown option '--xxag'; did "
+	  "you mean '--flag'?\nusage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--xxxg"), "mailauth: unknown option '--xxxg'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "--s"), "mailauth: unknown option '--s'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("u", "--fla"), "mailauth: unknown option '--fla'\n"
+	  "usage: mailauth u U-USAGE\n" },
+	{ T, ARGS("--fla=1", "t"), "mailauth: unknown option '--fla'; did "
+	  "you mean '--flag'?\nusage: mailauth t T-USAGE\n" },
+	{ T, ARGS("--fla"), "mailauth: unknown option '--fla'; did you mean "
+	  "'--flag'?\n" GENERIC_USAGE },
+	{ T, ARGS("t", "--colr=never"), "mailauth: unknown option '--colr'; "
+	  "did you mean '--color'?\nusage: mailauth t T-USAGE\n" },
+	/* Terraform's single dash: the whole long name, or a short one. */
+	{ T, ARGS("t", "-flagg"), "mailauth: unknown option '-flagg'; did "
+	  "you mean '--flag'?\nusage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "-flag=1"), "mailauth: option '--flag' takes no "
+	  "value\nusage: mailauth t T-USAGE\n" },
+	{ T, ARGS("t", "-x=1"), "mailauth: unknown option '-x'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("u", "-flag"), "mailauth: option '--flag' is not taken by "
+	  "'u'\nusage: mailauth u U-USAGE\n" },
+	{ T, ARGS("t", "-str"), "mailauth: option '--str' needs a value (S)\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ T, ARGS("--color", "sometimes", "t"), "mailauth: option '--color' "
+	  "takes auto, always or never, got 'sometimes'\n"
+	  "usage: mailauth t T-USAGE\n" },
+	{ R, ARGS("plan", "--detailed-exit-code"), "mailauth: unknown option "
+	  "'--detailed-exit-code'; did you mean '--detailed-exitcode'?\n"
+	  PLAN_USAGE },
+	{ R, ARGS("plann"), "mailauth: unknown command 'plann'; did you mean "
+	  "'plan'?\n" GENERIC_USAGE },
 	{ T, ARGS("--no-color"), GENERIC_USAGE },
 	/* The same option name, each command's own value name and words. */
 	{ R, ARGS("plan", "--out"), "mailauth: option '--out' needs a value "
@@ -258,6 +308,7 @@ START_TEST(every_kind_stored)
 	ck_assert_str_eq(l.g.config, "X.yaml");
 	ck_assert_int_eq(l.g.config_given, 1);
 	ck_assert_int_eq(l.g.no_color, 1);
+	ck_assert_str_eq(l.g.color, "never");
 	ck_assert_int_eq(l.g.timeout, 5);
 	ck_assert_ptr_nonnull(o = l.opts);
 	ck_assert_int_eq(o->flag, 1);
@@ -337,6 +388,236 @@ START_TEST(help_and_version)
 }
 END_TEST
 
+/* Terraform's habit: "-NAME" is "--NAME" when NAME is a whole long name;
+ * "-cFILE" stays -c with its value; the last of --color and --no-color
+ * wins. */
+START_TEST(single_dash_long_options)
+{
+	struct cli_line		 l;
+	const struct t_opts	*o;
+	char			*err;
+	int			 rc;
+
+	err = read_line(&l, table, ARGS("-flag", "t", "-str=v", "-num", "3",
+	    "-no-color", "-color=always", "-config", "Y.yaml", "-word", "b"),
+	    &rc);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(o = l.opts);
+	ck_assert_int_eq(o->flag, 1);
+	ck_assert_str_eq(o->str, "v");
+	ck_assert_int_eq(o->num, 3);
+	ck_assert_str_eq(o->word, "b");
+	ck_assert_str_eq(l.g.color, "always");
+	ck_assert_str_eq(l.g.config, "Y.yaml");
+	cli_line_release(&l);
+	free(err);
+	/* Not a long name: the short option and its value, as before. */
+	err = read_line(&l, table, ARGS("t", "-cflag.yaml", "-c", "x"), &rc);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(l.g.config, "x");
+	cli_line_release(&l);
+	free(err);
+	err = read_line(&l, table, ARGS("t", "-cflag.yaml"), &rc);
+	ck_assert_str_eq(l.g.config, "flag.yaml");
+	ck_assert_ptr_null(l.g.color);
+	cli_line_release(&l);
+	free(err);
+}
+END_TEST
+
+/* The one "did you mean" of the config and the command line. */
+START_TEST(suggest)
+{
+	static const char *const names[] = { "plan", "apply", "policies",
+	    "polices", "at" };
+	char	 long_word[SUGGEST_MAX + 2];
+
+	ck_assert_str_eq(suggest_closest("plann", names, 5), "plan");
+	ck_assert_str_eq(suggest_closest("PLAN", names, 5), "plan");
+	ck_assert_str_eq(suggest_closest("aplpy", names, 5), "apply");
+	ck_assert_str_eq(suggest_closest("appxx", names, 5), "apply");
+	ck_assert_ptr_null(suggest_closest("axxxx", names, 5));
+	/* Equally close: the first wins. */
+	ck_assert_str_eq(suggest_closest("policis", names, 5), "policies");
+	ck_assert_str_eq(suggest_closest("ta", names, 5), "at");
+	ck_assert_ptr_null(suggest_closest("t", names, 5));
+	ck_assert_ptr_null(suggest_closest("", names, 5));
+	ck_assert_ptr_null(suggest_closest("plan", names, 0));
+	ck_assert_uint_eq(suggest_distance("ab", "ba"), 1);
+	ck_assert_uint_eq(suggest_distance("", "abc"), 3);
+	memset(long_word, 'a', sizeof(long_word) - 1);
+	long_word[SUGGEST_MAX] = '\0';
+	ck_assert_uint_eq(suggest_distance(long_word, long_word), 0);
+	long_word[SUGGEST_MAX] = 'a';
+	long_word[SUGGEST_MAX + 1] = '\0';
+	ck_assert_uint_eq(suggest_distance(long_word, "a"), SIZE_MAX);
+}
+END_TEST
+
+/* What cli_help() prints, as a string (malloc'd). */
+static char *
+help_text(const struct cmd_entry *cmd)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	cli_help(f, cmd);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * "help CMD": the command's options in one column, wrapped within 79
+ * columns, and one line pointing at "help" for the global options
+ * instead of all of them again.
+ */
+START_TEST(help_layout)
+{
+	const char	*line, *nl;
+	char		*text;
+	size_t		 i, col;
+
+	/* Each command's, then (at the table's NULL) the list's. */
+	for (i = 0;; i++) {
+		const struct cmd_entry *c = cmd_table[i];
+
+		text = help_text(c);
+		col = 0;
+		for (line = text; *line != '\0'; line = nl + 1) {
+			nl = strchr(line, '\n');
+			ck_assert_ptr_nonnull(nl);
+			/* The usage line and the help text are the entry's. */
+			if (strncmp(line, "usage:", 6) != 0 &&
+			    strncmp(line, "       mailauth", 15) != 0)
+				ck_assert_msg(nl - line <= 79, "%s: %.*s", c ?
+				    c->name : "help", (int)(nl - line), line);
+			/* Every option's text starts in the same column. */
+			if (strncmp(line, "  -", 3) == 0) {
+				char	*one = strndup(line, (size_t)(nl - line));
+				char	*gap = strstr(one + 2, "  ");
+				size_t	 at;
+
+				if (gap != NULL) {
+					at = (size_t)(gap - one);
+					while (one[at] == ' ')
+						at++;
+					ck_assert_msg(col == 0 || at == col,
+					    "%s: %s", c ? c->name : "help", one);
+					col = at;
+				}
+				free(one);
+			}
+		}
+		if (c != NULL) {
+			ck_assert_ptr_null(strstr(text, "global options:"));
+			ck_assert_ptr_null(strstr(text, "--allow-insecure"));
+			ck_assert_ptr_nonnull(strstr(text, "\"mailauth help\" "
+			    "lists them"));
+		} else
+			ck_assert_ptr_nonnull(strstr(text, "  --color "
+			    "auto|always|never  "));
+		free(text);
+		if (c == NULL)
+			break;
+	}
+	text = help_text(&t_entry);
+	ck_assert_str_eq(text, "usage: mailauth t T-USAGE\n\nt\n\noptions:\n"
+	    "  --flag                  a flag\n"
+	    "  --str S                 a string\n"
+	    "  --word a|b|c            a word\n"
+	    "  --list L                a list\n"
+	    "  --num N                 a number\n"
+	    "  --real R                a real number\n"
+	    "  --day YYYY-MM-DD        a day\n"
+	    "  --max-report-size SIZE  refuse a report larger than this once "
+	    "decompressed\n"
+	    "                          (default 64M; K, M or G)\n"
+	    "\nThe global options (-c FILE, --profile NAME, --endpoint-url "
+	    "URL, --color,\n--debug, ...) are taken too: \"mailauth help\" "
+	    "lists them.\n");
+	free(text);
+}
+END_TEST
+
+/* "mailauth __complete WORD... CURRENT": what the shells offer. */
+static const struct {
+	const struct cmd_entry *const	*tbl;
+	const char *const		*argv;
+	size_t				 n;
+	const char			*out;
+} completions[] = {
+	{ T, ARGS(""), "t\tt\nu\tu\nhelp\tshow the commands, or one "
+	  "command's options\nversion\tprint the version (also: mailauth "
+	  "--version)\n" },
+	{ T, ARGS("-cx.yaml", "--timeout", "5", "u"), "u\tu\n" },
+	{ T, ARGS("nope", "") , "" },
+	{ T, ARGS("t", "--fl"), "--flag\ta flag\n" },
+	{ T, ARGS("--fl"), "" },
+	{ T, ARGS("t", "--w"), "--word\ta word\n" },
+	{ T, ARGS("t", "--word", ""), "a\nb\nc\n" },
+	{ T, ARGS("t", "-word", "b"), "b\n" },
+	{ T, ARGS("t", "--word=c"), "--word=c\n" },
+	{ T, ARGS("t", "--word=", "--fl"), "--flag\ta flag\n" },
+	{ T, ARGS("--co"), "--config\tthe configuration file\n"
+	  "--connect-timeout\tgive up connecting after this long\n"
+	  "--color\tcolor the output\n" },
+	{ T, ARGS("-c", ""), ":yaml\n" },
+	{ T, ARGS("--config=a"), ":yaml\n" },
+	{ T, ARGS("--policies", ""), ":dirs\n" },
+	{ T, ARGS("--color", "a"), "auto\nalways\n" },
+	{ T, ARGS("t", "--str", ""), "" },
+	{ T, ARGS("t", "--flag", ""), "" },
+	{ T, ARGS("t", "--", "--"), "" },
+	{ T, ARGS("help", "v"), "version\tprint the version (also: mailauth "
+	  "--version)\n" },
+	{ T, ARGS("help", "t", ""), "" },
+	{ vtable, ARGS("v", ""), "go\nstop\n" },
+	{ vtable, ARGS("v", "go", "p"), ":files\n" },
+	{ vtable, ARGS("v", "go", "p", ""), "" },
+	/* The real commands' operands, from their usage lines. */
+	{ R, ARGS("rollout", ""), "status\ncheck\n" },
+	{ R, ARGS("rollout", "-c", "x", "c"), "check\n" },
+	{ R, ARGS("rollout", "status", ""), "" },
+	{ R, ARGS("ses", ""), "status\n" },
+	{ R, ARGS("dkim", ""), "keygen\n" },
+	{ R, ARGS("dkim", "keygen", "--out", ""), ":dirs\n" },
+	{ R, ARGS("dkim", "keygen", "--type", ""), "rsa\ned25519\n" },
+	{ R, ARGS("dkim", "keygen", "--selector", "s", ""), "" },
+	{ R, ARGS("lint", ""), "spf\ndmarc\ndkim\n" },
+	{ R, ARGS("lint", "spf", ""), "" },
+	{ R, ARGS("plan", "--out", ""), ":files\n" },
+	{ R, ARGS("plan", "--out=p"), ":files\n" },
+	{ R, ARGS("plan", "--reports", ""), ":files\n" },
+	{ R, ARGS("plan", "--format=m"), "--format=markdown\n" },
+	{ R, ARGS("plan", "x", ""), "" },
+	{ R, ARGS("apply", "--auto-approve", ""), ":files\n" },
+	{ R, ARGS("apply", "plan.json", ""), "" },
+	{ R, ARGS("report", ""), ":files\n" },
+	{ R, ARGS("report", "a", "b", ""), ":files\n" },
+	{ R, ARGS("report", "--format", ""), "text\njson\nmarkdown\ncsv\n" },
+	{ R, ARGS("iam-policy", ""), "" },
+};
+
+START_TEST(complete_words)
+{
+	char	*argv[32], *buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*f;
+
+	for (i = 0; i < completions[_i].n; i++)
+		argv[i] = (char *)completions[_i].argv[i];
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	ck_assert_int_eq(cli_complete(completions[_i].tbl,
+	    (int)completions[_i].n, argv, f), EXIT_OK);
+	fclose(f);
+	ck_assert_str_eq(buf, completions[_i].out);
+	free(buf);
+}
+END_TEST
+
 /* --- the real commands' tables --- */
 
 static int
@@ -404,6 +685,11 @@ cli_suite(void)
 	tcase_add_test(tc, every_kind_stored);
 	tcase_add_test(tc, defaults_kept);
 	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, single_dash_long_options);
+	tcase_add_test(tc, suggest);
+	tcase_add_test(tc, help_layout);
+	tcase_add_loop_test(tc, complete_words, 0, (int)(sizeof(completions) /
+	    sizeof(completions[0])));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("commands");
 	tcase_add_test(tc, command_tables);

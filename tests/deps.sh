@@ -28,7 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 
 BUILD_PKGS="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libcjson-dev libxml2-dev zlib1g-dev libarchive-dev libgmime-3.0-dev libidn2-dev libc-ares-dev libpsl-dev ca-certificates"
-TEST_PKGS="check dnsmasq-base openssl man-db git bash curl jq yamllint python3-venv"
+TEST_PKGS="check dnsmasq-base openssl man-db git bash curl jq yamllint python3-venv zsh fish"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
 # Installs each Debian package named that is not installed yet.

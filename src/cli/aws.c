@@ -199,13 +199,8 @@ open_transport(const struct cli_global *o, struct cli_aws *a)
 	 * the region's partition; signed for the partition's Route 53
 	 * region whichever URL it is. */
 	err_clear(&err);
-	if (aws_endpoint_resolve(AWS_ROUTE53, a->region, o->endpoint_url,
-	    env_lookup, NULL, &ep, &err) == -1 ||
-	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
-		cli_error("%s", err.msg);
-		aws_endpoint_release(&ep);
+	if (cli_aws_endpoint(o, AWS_ROUTE53, a->region, &ep) == -1)
 		return -1;
-	}
 	/* The URL is kept in a->endpoint, freed by cli_aws_close(). */
 	a->endpoint = ep.url;
 	a->r53.region = ep.region;
@@ -333,6 +328,23 @@ open_creds(const struct cli_global *o, struct cli_aws *a)
  * AWS_DEFAULT_REGION, the selected profile's region), malloc'd into
  * *region, or NULL when none is set; -1 after printing.
  */
+int
+cli_aws_endpoint(const struct cli_global *o, enum aws_service service,
+    const char *region, struct aws_endpoint *ep)
+{
+	struct err	 err;
+
+	err_clear(&err);
+	if (aws_endpoint_resolve(service, region, o->endpoint_url, env_lookup,
+	    NULL, ep, &err) == -1 ||
+	    http_endpoint_check(ep->url, o->allow_insecure, &err) == -1) {
+		cli_error("%s", err.msg);
+		aws_endpoint_release(ep);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 find_region(const struct cli_global *o, char **region)
 {

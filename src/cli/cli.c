@@ -8,6 +8,12 @@
  * declares its own options in its cmd-*.c (cli.h says how); a value is
  * read where it stands, whatever the command, and an option the command
  * does not take is refused once the command is known.
+ *
+ * Terraform's habit is kept: a long option may be written with one dash
+ * ("-auto-approve", "-out=plan.json") when what follows the dash is the
+ * whole name of an option; "-cFILE" stays the short option with its value
+ * for any other FILE.  An unknown command or option is refused with the
+ * closest known name ("did you mean") on the same line.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,8 +23,8 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/date.h"
-#include "mailauth/date.h"
 #include "mailauth/err.h"
+#include "mailauth/suggest.h"
 #include "cli.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -40,12 +46,13 @@ const struct cmd_entry *const cmd_table[] = {
 #define G(field, ctype)	CLI_FIELD(struct cli_global, field, ctype)
 
 /* The options every command takes; each command's own are in its file. */
-static const struct cli_option global_options[] = {
+const struct cli_option cli_global_options[] = {
 	{ "config", 'c', CLI_STRING, G(config, const char *), "FILE", NULL,
 	  0, 0, "the configuration file (default: ./" DEFAULT_CONFIG ")" },
 	CLI_OPT_STRING("endpoint-url", struct cli_global, endpoint_url, "URL",
-	    "the Route 53 endpoint (default: AWS_ENDPOINT_URL_ROUTE_53, "
-	    "AWS_ENDPOINT_URL, then " R53_DEFAULT_ENDPOINT ")"),
+	    "send the command's AWS requests (Route 53, SES, S3, STS "
+	    "GetCallerIdentity) to URL (default: AWS_ENDPOINT_URL_<SERVICE>, "
+	    "AWS_ENDPOINT_URL, then AWS's own)"),
 	CLI_OPT_STRING("profile", struct cli_global, profile, "NAME",
 	    "the AWS profile of ~/.aws/config and ~/.aws/credentials to use "
 	    "(wins over environment keys; default: AWS_PROFILE, then "
@@ -62,8 +69,12 @@ static const struct cli_option global_options[] = {
 	CLI_OPT_FLAG("allow-insecure-endpoint", struct cli_global,
 	    allow_insecure, "accept a plain http:// endpoint that is not on a "
 	    "loopback address"),
+	CLI_OPT_WORD("color", struct cli_global, color, "auto|always|never",
+	    "color the output: auto (the default) colors a terminal unless "
+	    "NO_COLOR is set to a non-empty value or TERM is dumb; always "
+	    "and never win over both"),
 	CLI_OPT_FLAG("no-color", struct cli_global, no_color,
-	    "never color the output (NO_COLOR=1 does the same)"),
+	    "the same as --color=never"),
 	CLI_OPT_FLAG("debug", struct cli_global, debug,
 	    "log each HTTP exchange to stderr, with credentials redacted"),
 	{ "help", 'h', CLI_FLAG, G(help, int), NULL, NULL, 0, 0,
@@ -105,44 +116,90 @@ cli_usage(FILE *f, const struct cmd_entry *cmd)
 		    *cmd->usage ? " " : "", cmd->usage);
 }
 
-static void
-option_help(FILE *f, const struct cli_option *o)
-{
-	struct buf	 b = BUF_INIT;
+#define HELP_WIDTH	79	/* columns of a help line */
+#define HELP_LEFT_MAX	26	/* widest option column before the text
+				 * goes to a line of its own */
 
+/* "-c, --config FILE": an option as help shows it. */
+static void
+option_left(const struct cli_option *o, struct buf *b)
+{
 	if (o->shrt)
-		buf_addf(&b, "-%c, ", o->shrt);
-	buf_addf(&b, "--%s", o->name);
+		buf_addf(b, "-%c, ", o->shrt);
+	buf_addf(b, "--%s", o->name);
 	if (o->kind != CLI_FLAG)
-		buf_addf(&b, " %s", o->arg);
-	fprintf(f, "  %-24s %s\n", buf_str(&b), o->help);
-	buf_release(&b);
+		buf_addf(b, " %s", o->arg);
 }
 
+/* Prints text from column col (the cursor stands there) to HELP_WIDTH,
+ * wrapped at spaces, each further line indented to col. */
+static void
+wrap(FILE *f, const char *text, size_t col)
+{
+	size_t	 room = HELP_WIDTH > col + 20 ? HELP_WIDTH - col : 20, n;
+
+	while (strlen(text) > room) {
+		for (n = room; n > 0 && text[n] != ' '; n--)
+			;
+		if (n == 0)
+			n = strcspn(text, " ");
+		fprintf(f, "%.*s\n%*s", (int)n, text, (int)col, "");
+		text += n;
+		while (*text == ' ')
+			text++;
+	}
+	fprintf(f, "%s\n", text);
+}
+
+/* The options of t, their texts in one column after the widest name. */
 static void
 options_help(FILE *f, const struct cli_option *t)
 {
-	for (; t->name != NULL; t++)
-		option_help(f, t);
+	const struct cli_option	*o;
+	struct buf		 b = BUF_INIT;
+	size_t			 width = 0;
+
+	for (o = t; o->name != NULL; o++) {
+		buf_reset(&b);
+		option_left(o, &b);
+		if (b.len > width)
+			width = b.len;
+	}
+	if (width > HELP_LEFT_MAX)
+		width = HELP_LEFT_MAX;
+	for (o = t; o->name != NULL; o++) {
+		buf_reset(&b);
+		option_left(o, &b);
+		if (b.len > width)
+			fprintf(f, "  %s\n%*s", buf_str(&b), (int)width + 4, "");
+		else
+			fprintf(f, "  %-*s  ", (int)width, buf_str(&b));
+		wrap(f, o->help, width + 4);
+	}
+	buf_release(&b);
 }
 
 void
 cli_help(FILE *f, const struct cmd_entry *cmd)
 {
-	size_t	 i;
+	size_t	 i, width = 0;
 
 	if (cmd == NULL) {
 		fputs("mailauth keeps the SPF, DKIM and DMARC records of mail "
-		    "domains on Amazon Route 53\nin step with mailauth.yaml.\n\n",
+		    "domains on Amazon\nRoute 53 in step with mailauth.yaml.\n\n",
 		    f);
 		cli_usage(f, NULL);
 		fputs("\ncommands:\n", f);
 		for (i = 0; cmd_table[i] != NULL; i++)
-			fprintf(f, "  %-10s %s\n", cmd_table[i]->name,
-			    cmd_table[i]->summary);
+			if (strlen(cmd_table[i]->name) > width)
+				width = strlen(cmd_table[i]->name);
+		for (i = 0; cmd_table[i] != NULL; i++) {
+			fprintf(f, "  %-*s  ", (int)width, cmd_table[i]->name);
+			wrap(f, cmd_table[i]->summary, width + 4);
+		}
 		fputs("\nglobal options (taken by every command, anywhere on "
 		    "the line):\n", f);
-		options_help(f, global_options);
+		options_help(f, cli_global_options);
 		fputs("\n\"mailauth help COMMAND\" tells more; docs/ is the "
 		    "reference.\n", f);
 		return;
@@ -153,12 +210,14 @@ cli_help(FILE *f, const struct cmd_entry *cmd)
 		fputs("\noptions:\n", f);
 		options_help(f, cmd->options);
 	}
-	fputs("\nglobal options:\n", f);
-	options_help(f, global_options);
+	/* As git and Terraform do: the global options once, in "help". */
+	fputs("\nThe global options (-c FILE, --profile NAME, --endpoint-url "
+	    "URL, --color,\n--debug, ...) are taken too: \"mailauth help\" "
+	    "lists them.\n", f);
 }
 
-static const struct cmd_entry *
-find_command(const struct cmd_entry *const *table, const char *name)
+const struct cmd_entry *
+cli_command_in(const struct cmd_entry *const *table, const char *name)
 {
 	size_t	 i;
 
@@ -171,7 +230,7 @@ find_command(const struct cmd_entry *const *table, const char *name)
 const struct cmd_entry *
 cli_find_command(const char *name)
 {
-	return find_command(cmd_table, name);
+	return cli_command_in(cmd_table, name);
 }
 
 /* The entry of t named name (len bytes), or with c not 0, the entry
@@ -199,7 +258,7 @@ find_option(const struct cmd_entry *const *table,
 	const struct cli_option	*def;
 	size_t			 i;
 
-	if ((def = find_in(global_options, name, len, c)) != NULL)
+	if ((def = find_in(cli_global_options, name, len, c)) != NULL)
 		return def;
 	if (cmd != NULL && (def = find_in(cmd->options, name, len, c)) != NULL)
 		return def;
@@ -212,7 +271,8 @@ find_option(const struct cmd_entry *const *table,
 static int
 is_global(const struct cli_option *def)
 {
-	return find_in(global_options, def->name, strlen(def->name), 0) == def;
+	return find_in(cli_global_options, def->name, strlen(def->name),
+	    0) == def;
 }
 
 /* "65536", "64K", "64M", "1G" (KiB, MiB, GiB too): 1K to 16G bytes. */
@@ -346,10 +406,11 @@ store(const struct cli_option *def, void *base, const union value *v)
 
 /*
  * The value of a CLI_WORD option, against its words ("text|json"); -1
- * after printing the problem.
+ * with problem filled when it is none of them.
  */
 static int
-check_word(const struct cli_option *def, const char *value)
+check_word(const struct cli_option *def, const char *value, char *problem,
+    size_t len)
 {
 	const char	*w, *bar;
 	struct buf	 list = BUF_INIT;
@@ -368,10 +429,103 @@ check_word(const struct cli_option *def, const char *value)
 		if (bar == NULL)
 			break;
 	}
-	cli_error("option '--%s' takes %s, got '%s'", def->name,
-	    buf_str(&list), value);
+	snprintf(problem, len, "option '--%s' takes %s, got '%.200s'",
+	    def->name, buf_str(&list), value);
 	buf_release(&list);
 	return -1;
+}
+
+/* The command of table named name, else the closest name (NULL: none). */
+static const char *
+near_command(const struct cmd_entry *const *table, const char *name)
+{
+	const char	**names = NULL, *near;
+	size_t		  n = 0, i;
+
+	for (i = 0; table[i] != NULL; i++)
+		*(const char **)xappend(&names, &n, sizeof(*names)) =
+		    table[i]->name;
+	near = suggest_closest(name, names, n);
+	free(names);
+	return near;
+}
+
+static void
+unknown_command(const struct cmd_entry *const *table, const char *name)
+{
+	const char	*near = near_command(table, name);
+
+	if (near != NULL)
+		cli_error("unknown command '%s'; did you mean '%s'?", name,
+		    near);
+	else
+		cli_error("unknown command '%s'", name);
+}
+
+void
+cli_unknown_command(const char *name)
+{
+	unknown_command(cmd_table, name);
+}
+
+/*
+ * The long option closest to name (len bytes, without dashes) among the
+ * global ones and cmd's, or every command's when cmd is NULL; NULL when
+ * none is close.
+ */
+static const char *
+near_option(const struct cmd_entry *const *table,
+    const struct cmd_entry *cmd, const char *name, size_t len)
+{
+	const struct cli_option	*t;
+	const char		**names = NULL, *near;
+	char			 word[SUGGEST_MAX + 1];
+	size_t			 n = 0, i;
+
+	if (len > SUGGEST_MAX)
+		return NULL;
+	memcpy(word, name, len);
+	word[len] = '\0';
+	for (t = cli_global_options; t->name != NULL; t++)
+		*(const char **)xappend(&names, &n, sizeof(*names)) = t->name;
+	for (i = 0; table[i] != NULL; i++)
+		for (t = cmd == NULL || table[i] == cmd ? table[i]->options :
+		    NULL; t != NULL && t->name != NULL; t++)
+			*(const char **)xappend(&names, &n, sizeof(*names)) =
+			    t->name;
+	near = suggest_closest(word, names, n);
+	free(names);
+	return near;
+}
+
+void
+cli_word_read(const struct cmd_entry *const *table,
+    const struct cmd_entry *cmd, const char *a, struct cli_word *w)
+{
+	const char	*name = a + 1 + (a[1] == '-');
+	const char	*eq = strchr(name, '=');
+	size_t		 len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+
+	memset(w, 0, sizeof(*w));
+	w->len = (size_t)(name - a) + len;
+	if (a[1] == '-' || len >= 2)
+		w->def = find_option(table, cmd, name, len, 0);
+	if (w->def != NULL) {
+		w->val = eq != NULL ? eq + 1 : NULL;
+		w->bad = eq != NULL && w->def->kind == CLI_FLAG;
+		return;
+	}
+	if (a[1] == '-')
+		return;
+	/* A one-letter name, its value after it. */
+	if ((w->def = find_option(table, cmd, NULL, 0, a[1])) == NULL ||
+	    a[2] == '\0')
+		return;
+	if (w->def->kind == CLI_FLAG)
+		w->def = NULL;	/* "-hx": no such option */
+	else
+		w->val = a + 2;
+	w->len = strlen(a);
 }
 
 /*
@@ -380,21 +534,25 @@ check_word(const struct cli_option *def, const char *value)
  * stored at once, the command's kept in l->given till the command is
  * known.  -1 after printing the problem: after the first one, the rest of
  * the line is only looked at for the command, so that the usage line
- * printed is the command's.
+ * printed is the command's (and an unknown option's "did you mean" looks
+ * among its options).
  */
 static int
 split(struct cli_line *l, const struct cmd_entry *const *table, int argc,
     char **argv)
 {
-	char	  problem[512] = "";
-	int	  i, only_operands = 0;
+	char		  problem[512] = "";
+	const char	 *unknown = NULL, *near;
+	size_t		  unknown_len = 0;
+	int		  i, only_operands = 0;
 
 	l->operands = xcalloc((size_t)argc + 1, sizeof(*l->operands));
 	l->given = xcalloc((size_t)argc + 1, sizeof(*l->given));
 	for (i = 1; i < argc; i++) {
-		const char		*a = argv[i], *val = NULL;
+		const char		*a = argv[i], *val;
 		const struct cli_option	*def;
 		const struct cmd_entry	*cmd = NULL;
+		struct cli_word		 w;
 		union value		 v;
 
 		if (only_operands || a[0] != '-' || a[1] == '\0') {
@@ -406,40 +564,20 @@ split(struct cli_line *l, const struct cmd_entry *const *table, int argc,
 			continue;
 		}
 		if (l->noperands > 0)
-			cmd = find_command(table, l->operands[0]);
-		if (a[1] == '-') {
-			const char	*eq = strchr(a + 2, '=');
-			size_t		 len = eq ? (size_t)(eq - a - 2) :
-					    strlen(a + 2);
-
-			def = find_option(table, cmd, a + 2, len, 0);
-			if (def == NULL) {
-				snprintf(problem, sizeof(problem),
-				    "unknown option '%.*s'", (int)len + 2, a);
-				goto next;
-			}
-			if (eq != NULL && def->kind == CLI_FLAG) {
-				snprintf(problem, sizeof(problem),
-				    "option '--%s' takes no value", def->name);
-				goto next;
-			}
-			val = eq ? eq + 1 : NULL;
-		} else {
-			def = find_option(table, cmd, NULL, 0, a[1]);
-			if (def == NULL) {
-				snprintf(problem, sizeof(problem),
-				    "unknown option '-%c'", a[1]);
-				goto next;
-			}
-			if (a[2] != '\0') {
-				if (def->kind == CLI_FLAG) {
-					snprintf(problem, sizeof(problem),
-					    "unknown option '%s'", a);
-					goto next;
-				}
-				val = a + 2;
-			}
+			cmd = cli_command_in(table, l->operands[0]);
+		cli_word_read(table, cmd, a, &w);
+		if ((def = w.def) == NULL) {
+			unknown = a;
+			unknown_len = w.len;
+			only_operands = 1;
+			continue;
 		}
+		if (w.bad) {
+			snprintf(problem, sizeof(problem),
+			    "option '--%s' takes no value", def->name);
+			goto next;
+		}
+		val = w.val;
 		if (def->kind != CLI_FLAG && val == NULL) {
 			if (i + 1 >= argc) {
 				snprintf(problem, sizeof(problem),
@@ -456,24 +594,41 @@ split(struct cli_line *l, const struct cmd_entry *const *table, int argc,
 		}
 		if (read_value(def, val, &v, problem, sizeof(problem)) == -1)
 			goto next;
-		if (is_global(def))
-			store(def, &l->g, &v);
-		else {
+		if (!is_global(def)) {
 			l->given[l->ngiven].def = def;
 			l->given[l->ngiven++].v = v;
+			goto next;
 		}
+		if (def->kind == CLI_WORD && check_word(def, v.s, problem,
+		    sizeof(problem)) == -1)
+			goto next;
+		store(def, &l->g, &v);
+		/* --no-color is --color=never: the last one given wins. */
+		if (def->offset == G(no_color, int))
+			l->g.color = "never";
 next:
 		if (problem[0] != '\0')
 			only_operands = 1;
 	}
 	if (l->noperands > 0)
-		l->cmd = find_command(table, l->operands[0]);
+		l->cmd = cli_command_in(table, l->operands[0]);
+	if (unknown != NULL) {
+		near = near_option(table, l->cmd, unknown + 1 +
+		    (unknown[1] == '-'), unknown_len - 1 - (unknown[1] == '-'));
+		if (near != NULL)
+			cli_error("unknown option '%.*s'; did you mean '--%s'?",
+			    (int)unknown_len, unknown, near);
+		else
+			cli_error("unknown option '%.*s'", (int)unknown_len,
+			    unknown);
+		return -1;
+	}
 	if (problem[0] != '\0') {
 		cli_error("%s", problem);
 		return -1;
 	}
 	if (l->noperands > 0 && l->cmd == NULL) {
-		cli_error("unknown command '%s'", l->operands[0]);
+		unknown_command(table, l->operands[0]);
 		return -1;
 	}
 	return 0;
@@ -488,6 +643,7 @@ take_options(struct cli_line *l)
 {
 	const struct cmd_entry	*cmd = l->cmd;
 	const struct cli_option	*def;
+	char			 problem[512];
 	size_t			 i;
 
 	if (cmd->size > 0) {
@@ -509,8 +665,10 @@ take_options(struct cli_line *l)
 		if (def->kind == CLI_WORD &&
 		    *(const char **)((char *)l->opts + def->offset) != NULL &&
 		    check_word(def, *(const char **)((char *)l->opts +
-		    def->offset)) == -1)
+		    def->offset), problem, sizeof(problem)) == -1) {
+			cli_error("%s", problem);
 			return -1;
+		}
 	return 0;
 }
 
@@ -529,7 +687,8 @@ cli_line_read(struct cli_line *l, const struct cmd_entry *const *table,
 			cli_usage(stderr, NULL);
 			return -1;
 		}
-		l->cmd = find_command(table, l->g.version ? "version" : "help");
+		l->cmd = cli_command_in(table, l->g.version ? "version" :
+		    "help");
 		l->g.help = 0;
 	}
 	if (l->g.help)
@@ -572,6 +731,8 @@ cli_main(int argc, char **argv)
 	struct cli_line	 l;
 	int		 rc = EXIT_ERROR;
 
+	if (argc >= 2 && strcmp(argv[1], "__complete") == 0)
+		return cli_complete(cmd_table, argc - 2, argv + 2, stdout);
 	if (cli_line_read(&l, cmd_table, argc, argv) == -1)
 		goto out;
 	if (l.g.help) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "mailauth/call.h"
 #include "mailauth/creds.h"
 #include "mailauth/http.h"
 #include "mailauth/plan.h"
@@ -30,13 +31,19 @@ struct cli_global {
 	const char	*config;		/* -c, --config; DEFAULT_CONFIG
 						 * when not given */
 	int		 config_given;		/* -c was on the command line */
-	const char	*endpoint_url;		/* --endpoint-url */
+	const char	*endpoint_url;		/* --endpoint-url: of every
+						 * service a command calls
+						 * (not the credentials
+						 * chain's STS) */
 	const char	*profile;		/* --profile */
 	double		 max_rps;		/* --max-rps; 0 unset */
 	long		 connect_timeout;	/* --connect-timeout; 0 unset */
 	long		 timeout;		/* --timeout; 0 unset */
 	int		 allow_insecure;	/* --allow-insecure-endpoint */
-	int		 no_color;		/* --no-color */
+	const char	*color;			/* --color: "auto", "always",
+						 * "never" (--no-color); NULL
+						 * when not given: auto */
+	int		 no_color;		/* --no-color was given */
 	int		 debug;			/* --debug */
 	int		 help;			/* -h, --help: cli_main() shows
 						 * the help instead */
@@ -166,7 +173,42 @@ extern const struct cmd_entry cmd_version_entry;
 /* The command table, NULL-terminated, in the order "help" lists it. */
 extern const struct cmd_entry *const cmd_table[];
 
+/* The options every command takes, CLI_OPT_END-terminated (cli.c). */
+extern const struct cli_option cli_global_options[];
+
 int	 cli_main(int argc, char **argv);
+
+/* An option word as the parser reads it: its entry and the value it
+ * holds. */
+struct cli_word {
+	const struct cli_option	*def;	/* NULL: unknown */
+	const char		*val;	/* "--out=F", "-cF": F; else NULL */
+	size_t			 len;	/* of the word up to any '=' */
+	int			 bad;	/* a flag with a value after it */
+};
+
+/*
+ * Reads the option word a (it starts with '-' and is not "-" or "--")
+ * against the global options, cmd's (NULL: none known yet) and table's:
+ * "--NAME[=V]", "-NAME[=V]" when NAME is a whole long name of two or more
+ * characters (Terraform's habit), else "-X[V]" with X a one-letter name.
+ */
+void	 cli_word_read(const struct cmd_entry *const *table,
+	    const struct cmd_entry *cmd, const char *a, struct cli_word *w);
+
+/*
+ * "mailauth __complete WORD... CURRENT" (complete.c), which the bash, zsh
+ * and fish completions in completions/ call: what may stand at CURRENT
+ * after the words before it, read as the parser reads them, one per line
+ * on out: a candidate that starts with CURRENT, with a tab and its
+ * description when it has one ("plan\tshow what apply would change"), or
+ * one directive for the shell to complete file names itself: ":files",
+ * ":dirs" or ":yaml" (YAML files and folders), the value being what
+ * follows any "--NAME=" in CURRENT.  Hidden: no help lists it.  Returns
+ * EXIT_OK.
+ */
+int	 cli_complete(const struct cmd_entry *const *table, int nwords,
+	    char **words, FILE *out);
 
 /*
  * One command line, read by cli_line_read(): the global options, the
@@ -199,6 +241,12 @@ int	 cli_line_read(struct cli_line *l, const struct cmd_entry *const *table,
 	    int argc, char **argv);
 void	 cli_line_release(struct cli_line *);
 const struct cmd_entry *cli_find_command(const char *name);
+/* The command of table named name, or NULL. */
+const struct cmd_entry *cli_command_in(const struct cmd_entry *const *table,
+	    const char *name);
+/* Prints "unknown command 'NAME'", with the closest command's name when
+ * one is close ("; did you mean 'plan'?"). */
+void	 cli_unknown_command(const char *name);
 void	 cli_usage(FILE *, const struct cmd_entry *);
 void	 cli_help(FILE *, const struct cmd_entry *);
 
@@ -252,6 +300,15 @@ int	 cli_aws_open(const struct cli_global *, struct cli_aws *);
  * after printing.
  */
 const struct aws_partition *cli_aws_partition(const struct cli_global *);
+/*
+ * Where the requests of service go for region: --endpoint-url, else the
+ * service's AWS_ENDPOINT_URL_* variable, else AWS_ENDPOINT_URL, else AWS's
+ * own (aws_endpoint_resolve()), refused when it is plain http:// off
+ * loopback without --allow-insecure-endpoint.  -1 after printing; release
+ * ep with aws_endpoint_release().
+ */
+int	 cli_aws_endpoint(const struct cli_global *, enum aws_service service,
+	    const char *region, struct aws_endpoint *ep);
 void	 cli_aws_close(struct cli_aws *);
 
 struct report_reader;
@@ -293,7 +350,8 @@ void	 cli_gate_why(const struct cfg_domain *, const struct gate_verdict *v,
 	    size_t stays, struct buf *out);
 
 /*
- * Amazon SES (src/cli/ses.c).  The SESv2 endpoint of region (malloc'd):
+ * Amazon SES (src/cli/ses.c).  The SESv2 endpoint of region (malloc'd),
+ * as cli_aws_endpoint() finds it: --endpoint-url, else
  * AWS_ENDPOINT_URL_SESV2, else AWS_ENDPOINT_URL (neither when
  * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true), else
  * https://email.REGION.amazonaws.com; NULL after printing when it may not

@@ -18,7 +18,7 @@ cmd_help_exec(const struct cli_global *g, const void *opts, int nargs,
 	(void)g;
 	(void)opts;
 	if (nargs == 1 && (cmd = cli_find_command(args[0])) == NULL) {
-		cli_error("unknown command '%s'", args[0]);
+		cli_unknown_command(args[0]);
 		cli_usage(stderr, NULL);
 		return EXIT_ERROR;
 	}

@@ -4,14 +4,37 @@
  * chain supplied the credentials.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "mailauth/call.h"
 #include "mailauth/chain.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/sts.h"
 #include "cli.h"
+
+/*
+ * The STS client GetCallerIdentity goes through: the chain's (its endpoint
+ * from AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL), or with --endpoint-url
+ * the same one sent there; *url holds what to free.  -1 after printing.
+ */
+static int
+whoami_sts(const struct cli_global *g, const struct sts_client *chain,
+    struct sts_client *sts, char **url)
+{
+	struct aws_endpoint	 ep;
+
+	*sts = *chain;
+	*url = NULL;
+	if (g->endpoint_url == NULL)
+		return 0;
+	if (cli_aws_endpoint(g, AWS_STS, chain->region, &ep) == -1)
+		return -1;
+	sts->endpoint = *url = ep.url;
+	return 0;
+}
 
 static int
 cmd_whoami_exec(const struct cli_global *g, const void *opts, int nargs,
@@ -21,8 +44,8 @@ cmd_whoami_exec(const struct cli_global *g, const void *opts, int nargs,
 	struct sts_identity	 id;
 	struct err		 err;
 	const struct aws_creds	*creds;
-	const struct sts_client	*sts;
-	char			 when[21];
+	struct sts_client	 sts;
+	char			 when[21], *url = NULL;
 	int			 rc = EXIT_ERROR;
 
 	(void)opts;
@@ -32,9 +55,11 @@ cmd_whoami_exec(const struct cli_global *g, const void *opts, int nargs,
 	err_clear(&err);
 	if (cli_aws_open(g, &aws) == -1)
 		return EXIT_ERROR;
-	sts = aws_chain_sts(aws.r53.creds_provider);
+	if (whoami_sts(g, aws_chain_sts(aws.r53.creds_provider), &sts,
+	    &url) == -1)
+		goto out;
 	if (aws_creds_provider_get(aws.r53.creds_provider, time(NULL), &creds,
-	    &err) == -1 || sts_get_caller_identity(sts, creds, &id,
+	    &err) == -1 || sts_get_caller_identity(&sts, creds, &id,
 	    &err) == -1) {
 		cli_error("%s", err.msg);
 		goto out;
@@ -50,6 +75,7 @@ cmd_whoami_exec(const struct cli_global *g, const void *opts, int nargs,
 	}
 	rc = EXIT_OK;
 out:
+	free(url);
 	sts_identity_release(&id);
 	cli_aws_close(&aws);
 	return rc;
@@ -66,7 +92,9 @@ const struct cmd_entry cmd_whoami_entry = {
 	"ARN, the user id, which source of the chain supplied the credentials\n"
 	"and, for temporary ones, when they expire.  Reads nothing from Route 53\n"
 	"and needs no permission: STS answers GetCallerIdentity for any valid\n"
-	"credentials.",
+	"credentials.  --endpoint-url sends GetCallerIdentity there; credentials\n"
+	"that come from STS (a role, web identity) are still asked of the STS of\n"
+	"AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or AWS.",
 	CLI_NO_OPTIONS,
 	0,
 	cmd_whoami_exec

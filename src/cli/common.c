@@ -65,12 +65,21 @@ cli_diags(const struct diags *d)
 		    more_errors + more_warnings == 1 ? "" : "s");
 }
 
+/*
+ * --color=always and --color=never (--no-color) win; auto, the default,
+ * colors a terminal unless NO_COLOR is set to a non-empty value
+ * (no-color.org: an empty one does not count) or TERM is dumb.
+ */
 int
 cli_color(const struct cli_global *o, FILE *f)
 {
-	const char	*term = getenv("TERM");
+	const char	*term = getenv("TERM"), *no = getenv("NO_COLOR");
 
-	if (o->no_color || getenv("NO_COLOR") != NULL)
+	if (o->color != NULL && strcmp(o->color, "always") == 0)
+		return 1;
+	if (o->color != NULL && strcmp(o->color, "never") == 0)
+		return 0;
+	if (no != NULL && *no != '\0')
 		return 0;
 	if (term != NULL && strcmp(term, "dumb") == 0)
 		return 0;

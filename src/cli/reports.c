@@ -135,7 +135,8 @@ cli_reports_read(const struct cli_global *o, struct cli_aws *aws,
 		err_clear(&err);
 		/* A configured endpoint gets path-style requests; AWS's own
 		 * is the S3 client's to build (virtual-hosted). */
-		if (aws_endpoint_resolve(AWS_S3, c.region, NULL, env_lookup,
+		if (aws_endpoint_resolve(AWS_S3, c.region, o->endpoint_url,
+		    env_lookup,
 		    NULL, &ep, &err) == -1 || (ep.configured &&
 		    http_endpoint_check(ep.url, o->allow_insecure,
 		    &err) == -1)) {

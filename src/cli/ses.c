@@ -23,27 +23,13 @@ now(void)
 	return time(NULL);
 }
 
-static const char *
-env_lookup(void *ctx, const char *name)
-{
-	(void)ctx;
-	return getenv(name);
-}
-
 char *
 cli_ses_endpoint(const struct cli_global *o, const char *region)
 {
 	struct aws_endpoint	 ep;
-	struct err		 err;
 
-	err_clear(&err);
-	if (aws_endpoint_resolve(AWS_SESV2, region, NULL, env_lookup, NULL, &ep,
-	    &err) == -1 ||
-	    http_endpoint_check(ep.url, o->allow_insecure, &err) == -1) {
-		cli_error("%s", err.msg);
-		aws_endpoint_release(&ep);
+	if (cli_aws_endpoint(o, AWS_SESV2, region, &ep) == -1)
 		return NULL;
-	}
 	return ep.url;
 }
 

@@ -110,8 +110,6 @@ int	cfg_is_null(const struct node *n);
 
 /* --- values.c: checks of single values and mappings --- */
 
-/* OSA edit distance, ignoring case; large for long strings. */
-size_t	cfg_distance(const char *a, const char *b);
 /* A key the checks can use: a scalar without NUL. */
 int	cfg_key_ok(struct ctx *c, const struct node *key, const char *path);
 /*

@@ -14,6 +14,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/date.h"
 #include "mailauth/err.h"
+#include "mailauth/suggest.h"
 #include "internal.h"
 
 static const char *const gate_keys[] = {
@@ -440,7 +441,8 @@ unknown_template(struct ctx *c, const struct node *n, const char *path,
 	const char		*user = NULL, *builtin = NULL;
 	struct buf		 msg = BUF_INIT;
 	char			**names = NULL;
-	size_t			 nnames = 0, i, best = 0, bestd = 3, dist;
+	const char		*near;
+	size_t			 nnames = 0, i;
 
 	if (c->opts != NULL) {
 		user = c->opts->user_templates;
@@ -461,17 +463,11 @@ unknown_template(struct ctx *c, const struct node *n, const char *path,
 			buf_addf(&msg, "'%s'", builtin);
 	} else {
 		buf_adds(&msg, "; known templates: ");
-		for (i = 0; i < nnames; i++) {
+		for (i = 0; i < nnames; i++)
 			buf_addf(&msg, "%s%s", i > 0 ? ", " : "", names[i]);
-			dist = cfg_distance(name, names[i]);
-			if (dist < bestd) {
-				bestd = dist;
-				best = i + 1;
-			}
-		}
-		if (best > 0)
-			buf_addf(&msg, "; did you mean \"%s\"?",
-			    names[best - 1]);
+		if ((near = suggest_closest(name, (const char *const *)names,
+		    nnames)) != NULL)
+			buf_addf(&msg, "; did you mean \"%s\"?", near);
 	}
 	cfg_error_at(c, n, path, "%s", buf_str(&msg));
 	buf_release(&msg);

@@ -12,59 +12,20 @@
 #include "mailauth/dmarc.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
+#include "mailauth/suggest.h"
 #include "internal.h"
-
-#define SUGGEST_MAX	40	/* longest key worth a "did you mean" */
-
-/* OSA edit distance, ignoring case; large for long strings. */
-size_t
-cfg_distance(const char *a, const char *b)
-{
-	size_t	 d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
-	size_t	 la = strlen(a), lb = strlen(b), i, j, cost, v;
-
-	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
-		return SIZE_MAX;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]);
-			v = d[i - 1][j - 1] + cost;
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
 
 static void
 unknown_key(struct ctx *c, const struct node *key, const char *path,
     const char *const *names, size_t n)
 {
 	struct buf	 msg = BUF_INIT;
-	size_t		 i, best = n, bestd = 3, dist;
+	const char	*near;
 
 	buf_adds(&msg, "unknown key; expected one of ");
 	cfg_join_names(&msg, names, n);
-	for (i = 0; i < n; i++) {
-		dist = cfg_distance(key->str, names[i]);
-		if (dist < bestd) {
-			bestd = dist;
-			best = i;
-		}
-	}
-	if (best < n)
-		buf_addf(&msg, "; did you mean \"%s\"?", names[best]);
+	if ((near = suggest_closest(key->str, names, n)) != NULL)
+		buf_addf(&msg, "; did you mean \"%s\"?", near);
 	cfg_error_at(c, key, path, "%s", buf_str(&msg));
 	buf_release(&msg);
 }

@@ -227,6 +227,38 @@ WANT_NONE = '"v=DMARC1; p=none; rua=mailto:dmarc@example.com"'
 WANT_QUARANTINE = '"v=DMARC1; p=quarantine; rua=mailto:dmarc@example.com"'
 
 
+def on_terminal(argv, env, cwd, reply=None, timeout=60):
+    """Runs argv with a pseudo-terminal as its standard input and output;
+    reply, (prompt, answer) as bytes, types answer once prompt shows.
+    Returns (exit status, what it printed)."""
+    import pty
+    import select
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(cwd)
+        os.execve(argv[0], argv, env)
+    out, sent = b"", False
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r, _, _ = select.select([fd], [], [], 1)
+        if not r:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+        if reply is not None and not sent and reply[0] in out:
+            os.write(fd, reply[1] + b"\n")
+            sent = True
+    if time.time() >= deadline:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+
+
 def check(cond, what):
     if not cond:
         raise AssertionError(what)

@@ -6,15 +6,12 @@ and boto3; prints "ok"/"FAIL" per test and "N passed, N failed" last.
 import base64
 import re
 import os
-import pty
-import select
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (FAKE_SECRET, DMARC_CFG, WANT_NONE, WANT_QUARANTINE, check, dmarc,  # noqa: E402
-                     main, ok, seed_unrelated, tests_of)
+                     main, ok, on_terminal, seed_unrelated, tests_of)
 
 def test_create_dmarc_in_empty_zone(e):
     zid = e.zone("example.com")
@@ -172,28 +169,8 @@ def test_apply_needs_a_terminal_or_auto_approve(e):
 
 
 def run_on_terminal(e, answer, *args):
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(e.dir)
-        os.execve(sys.modules["harness"].BIN, ["mailauth"] + list(args), e.env())
-    out, sent = b"", False
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 1)
-        if not r:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not sent and b"Only 'yes' is accepted:" in out:
-            os.write(fd, answer + b"\n")
-            sent = True
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out.decode(errors="replace")
+    return on_terminal([sys.modules["harness"].BIN] + list(args), e.env(), e.dir,
+                       (b"Only 'yes' is accepted:", answer))
 
 
 def test_apply_asks_on_a_terminal(e):

@@ -10,9 +10,7 @@ key moto handed out with AssumeRole."""
 import http.server
 import json
 import os
-import pty
 import re
-import select
 import stat
 import threading
 import time
@@ -21,7 +19,7 @@ import urllib.request
 
 import boto3
 
-from harness import BIN, DMARC_CFG, WANT_NONE, check, dmarc, ok
+from harness import BIN, DMARC_CFG, WANT_NONE, check, dmarc, ok, on_terminal
 
 SECRET_BASE = "baseSECRETb4seSECRETbaseSECRET000000001"
 SECRET_DEV = "devSECRETd3vSECRETdevSECRETdev000000002"
@@ -405,31 +403,8 @@ def test_creds_credential_process_prompts_on_the_terminal(e):
           "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIAASKED%s\", "
           "\"SecretAccessKey\": \"%s\"}' \"$code\"\n" % ("%s", PROCESS_SECRET), mode=stat.S_IRWXU)
     write(e, ".aws/config", "[profile ask]\ncredential_process = %s/ask.sh\n" % e.dir)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(e.dir)
-        os.execve(BIN, ["mailauth", "whoami", "--profile", "ask"], cenv(e))
-    out, sent = b"", False
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        r, _, _ = select.select([fd], [], [], 1)
-        if not r:
-            continue
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-        if not sent and b"MFA code:" in out:
-            os.write(fd, b"1234567890\n")
-            sent = True
-    if time.time() >= deadline:
-        os.kill(pid, 9)
-    _, status = os.waitpid(pid, 0)
-    text = out.decode(errors="replace")
-    check(os.waitstatus_to_exitcode(status) == 0, "exit %r:\n%s" % (status, text))
+    status, text = on_terminal([BIN, "whoami", "--profile", "ask"], cenv(e), e.dir, (b"MFA code:", b"1234567890"))
+    check(status == 0, "exit %r:\n%s" % (status, text))
     check("credential_process (profile ask)" in text, text)
 
 def test_creds_credential_process(e):

@@ -63,8 +63,10 @@ def help_sections(text):
 
 
 def help_flags(lines):
-    """The option names ("-c", "--config") of help option lines."""
-    return {f for l in lines for f in re.findall(r"(?:^|, )(--?[a-zA-Z][a-z-]*)", l.split("  ")[0])}
+    """The option names ("-c", "--config") of help option lines (not the
+    lines their wrapped texts continue on)."""
+    return {f for l in lines if l.startswith("-")
+            for f in re.findall(r"(?:^|, )(--?[a-zA-Z][a-z-]*)", l.split("  ")[0])}
 
 
 def usage_flags(line):
@@ -120,7 +122,7 @@ def test_man_page_has_no_warnings(e):
 
 def test_man_page_documents_every_option(e):
     top = help_sections(ok_stdout(run("help")))
-    commands = [l.split()[0] for l in top["commands"]]
+    commands = [l.split()[0] for l in top["commands"] if not l.startswith(" ")]
     check(len(commands) >= 8, "commands: %r" % commands)
     man = man_sections()
     glob_help = help_flags(top["global options"])
@@ -134,7 +136,9 @@ def test_man_page_documents_every_option(e):
     seen = 0
     for cmd in commands:
         h = help_sections(ok_stdout(run("help", cmd)))
-        check(help_flags(h["global options"]) == glob_help, "%s: its global options differ" % cmd)
+        # The global options are listed once, by "mailauth help".
+        check("global options" not in h and '"mailauth help" lists them' in
+              " ".join(ok_stdout(run("help", cmd)).split()), "%s: global options repeated" % cmd)
         want = help_flags(h.get("options", []))
         sec = [lines for (k, t), lines in man.items() if k == "Ss" and t.split()[0] == cmd][0]
         got = man_items(sec)

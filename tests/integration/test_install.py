@@ -53,7 +53,8 @@ def check_runs(binary, e):
 def test_install_prefix_then_uninstall(e):
     prefix = os.path.join(e.dir, "prefix")
     make(e, "install", "PREFIX=" + prefix)
-    want = ["bin/mailauth", "share/bash-completion/completions/mailauth", "share/man/man1/mailauth.1"] + \
+    want = ["bin/mailauth", "share/bash-completion/completions/mailauth", "share/man/man1/mailauth.1",
+            "share/zsh/site-functions/_mailauth", "share/fish/vendor_completions.d/mailauth.fish"] + \
         ["share/mailauth/policies/dmarc/" + n for n in TEMPLATES]
     check(files_under(prefix) == sorted(want), "installed: %r" % files_under(prefix))
     check(os.access(os.path.join(prefix, "bin", "mailauth"), os.X_OK), "the binary is not executable")
@@ -67,6 +68,19 @@ def test_install_prefix_then_uninstall(e):
                         os.path.join(prefix, "share/bash-completion/completions/mailauth")],
                        capture_output=True, text=True, timeout=30)
     check(r.returncode == 0 and "_mailauth" in r.stdout, "completion: %r %r" % (r.stdout, r.stderr))
+    # Each installed script completes through the installed binary.
+    from test_completion import bash_complete, fish_complete, zsh_complete
+    env = dict(os.environ, PATH=os.path.join(prefix, "bin") + os.pathsep + os.environ["PATH"])
+    share = os.path.join(prefix, "share")
+    check(bash_complete(["mailauth", "rollout", ""], e.dir, env,
+                        os.path.join(share, "bash-completion/completions/mailauth")) == ["status", "check"],
+          "installed bash completion")
+    check(zsh_complete(["mailauth", "rollout", ""], e.dir, env,
+                       os.path.join(share, "zsh/site-functions/_mailauth")) == ["A:status", "A:check"],
+          "installed zsh completion")
+    check(sorted(fish_complete("mailauth rollout ", e.dir, env,
+                               os.path.join(share, "fish/vendor_completions.d/mailauth.fish"))) == ["check", "status"],
+          "installed fish completion")
     check_runs(os.path.join(prefix, "bin", "mailauth"), e)
     make(e, "uninstall", "PREFIX=" + prefix)
     check(files_under(prefix) == [], "left after uninstall: %r" % files_under(prefix))
@@ -97,7 +111,8 @@ def test_installed_binary_finds_compiled_datadir(e):
 def test_install_destdir_then_uninstall(e):
     stage = os.path.join(e.dir, "stage")
     make(e, "install", "DESTDIR=" + stage, "PREFIX=/usr")
-    want = ["usr/bin/mailauth", "usr/share/bash-completion/completions/mailauth", "usr/share/man/man1/mailauth.1"] + \
+    want = ["usr/bin/mailauth", "usr/share/bash-completion/completions/mailauth", "usr/share/man/man1/mailauth.1",
+            "usr/share/zsh/site-functions/_mailauth", "usr/share/fish/vendor_completions.d/mailauth.fish"] + \
         ["usr/share/mailauth/policies/dmarc/" + n for n in TEMPLATES]
     check(files_under(stage) == sorted(want), "staged: %r" % files_under(stage))
     with open(os.path.join(e.dir, "build", "datadir")) as f:
