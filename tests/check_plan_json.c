@@ -89,6 +89,68 @@ stage(int number, int count, const char *from, enum dmarc_policy policy,
 	return st;
 }
 
+#define GATE_HELD	"held: no reports given: 'example.com' stays at stage 1 " \
+			"of 5 (stage 2 was due on 2027-01-05); give --reports " \
+			"SOURCE to check the gate, or --ignore-gate to take the " \
+			"stage on its date alone"
+#define WARN_LIVE	"warning: live record: _dmarc.example.com: 'ri=3600': " \
+			"ri is not part of DMARC since RFC 9989"
+#define NOTE_OLD	"'old._domainkey.example.com' looks like a DKIM " \
+			"selector but is not in the config; mailauth leaves it " \
+			"alone (remove it by hand or declare it with state: absent)"
+
+/* What plan_review() adds: a gate per domain, warnings and a note. */
+static void
+review(struct plan *p)
+{
+	p->gates = xcalloc(2, sizeof(*p->gates));
+	p->ngates = 2;
+	p->gates[0].domain = xstrdup("example.com");
+	p->gates[0].verdict = PLAN_GATE_HOLD;
+	p->gates[0].reason = xstrdup(GATE_HELD);
+	p->gates[1].domain = xstrdup("example.org");
+	p->gates[1].verdict = PLAN_GATE_NONE;
+	plan_notice_add(&p->warnings, &p->nwarnings, WARN_LIVE, "example.com",
+	    "_dmarc.example.com.");
+	plan_notice_add(&p->warnings, &p->nwarnings, "warning: not read: "
+	    "'r/x.xml': not a DMARC aggregate report", NULL, NULL);
+	plan_notice_add(&p->notes, &p->nnotes, NOTE_OLD, "example.com",
+	    "old._domainkey.example.com.");
+}
+
+/*
+ * The JSON of a version 4 plan as an older version wrote it (3, or 2
+ * without routing): the fields for review removed.
+ */
+static void
+downgrade(const char *json, int version, struct buf *out)
+{
+	cJSON	*root = cJSON_Parse(json), *c, *side;
+	char	*text;
+	int	 k;
+
+	ck_assert_ptr_nonnull(root);
+	cJSON_ReplaceItemInObject(root, "format_version",
+	    cJSON_CreateNumber(version));
+	cJSON_DeleteItemFromObject(root, "domains");
+	cJSON_DeleteItemFromObject(root, "warnings");
+	cJSON_DeleteItemFromObject(root, "notes");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "changes")) {
+		cJSON_DeleteItemFromObject(c, "weakening");
+		for (k = 0; version == 2 && k < 2; k++) {
+			side = cJSON_GetObjectItem(c, k == 0 ? "before" :
+			    "after");
+			if (cJSON_IsObject(side))
+				cJSON_DeleteItemFromObject(side, "routing");
+		}
+	}
+	text = cJSON_Print(root);
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
 /*
  * Every kind of change across two zones: create (DMARC, the first stage
  * of a rollout), update, a TXT -> CNAME switch, delete, an unchanged set
@@ -143,6 +205,7 @@ fixture(struct plan *p)
 	rrset_field_set(&c->before, RRSET_HEALTH_CHECK,
 	    "abcdef11-2222-3333-4444-555555fedcba");
 	plan_count(p);
+	review(p);
 }
 
 static void
@@ -545,10 +608,10 @@ static const struct bad_case bad_cases[] = {
 	/* the version, first */
 	{ { { "format_version", "1" } },
 	  "format_version: unsupported version 1 (this mailauth reads "
-	  "versions 2 and 3)" },
-	{ { { "format_version", "4" }, { "+future", "true" } },
-	  "format_version: unsupported version 4 (this mailauth reads "
-	  "versions 2 and 3)" },
+	  "versions 2 to 4)" },
+	{ { { "format_version", "5" }, { "+future", "true" } },
+	  "format_version: unsupported version 5 (this mailauth reads "
+	  "versions 2 to 4)" },
 	{ { { "format_version", NULL } }, "format_version: missing" },
 	{ { { "format_version", "\"1\"" } },
 	  "format_version: expected an integer" },
@@ -657,6 +720,33 @@ static const struct bad_case bad_cases[] = {
 	    "[\"a.example.net.\", \"b.example.net.\"]" } },
 	  "changes[2].after.values: a CNAME record set holds exactly one "
 	  "value" },
+	/* the fields for review (version 4) */
+	{ { { "changes[0].weakening", "7" } },
+	  "changes[0].weakening: expected a string or null" },
+	{ { { "changes[0].weakening", "\"\"" } },
+	  "changes[0].weakening: expected a non-empty string" },
+	{ { { "changes[0].weakening", NULL } },
+	  "changes[0].weakening: missing" },
+	{ { { "warnings", NULL } }, "warnings: missing" },
+	{ { { "warnings", "{}" } }, "warnings: expected an array" },
+	{ { { "warnings[0]", "\"x\"" } }, "warnings[0]: expected an object" },
+	{ { { "warnings[1].message", "null" } },
+	  "warnings[1].message: expected a string" },
+	{ { { "warnings[0].name", "\"Old.example.com\"" } },
+	  "warnings[0].name: not a DNS name in canonical form (lower case, "
+	  "escaped, with the final dot)" },
+	{ { { "notes[0].message", "\"red \\u001b[31m\"" } },
+	  "notes[0].message: control character in string" },
+	{ { { "notes[0].+colour", "1" } }, "notes[0]: unknown field 'colour'" },
+	{ { { "domains[0].gate.verdict", "\"maybe\"" } },
+	  "domains[0].gate.verdict: unknown verdict 'maybe' (expected none, "
+	  "advance, hold or keep)" },
+	{ { { "domains[1].gate", "null" } },
+	  "domains[1].gate: expected an object" },
+	{ { { "domains[0].gate.reason", "\"\"" } },
+	  "domains[0].gate.reason: expected a non-empty string" },
+	{ { { "domains[1].domain", "\"\"" } },
+	  "domains[1].domain: expected a non-empty string" },
 	/* strings that could hurt */
 	{ { { "changes[1].note", "\"red \\u001b[31m\"" } },
 	  "changes[1].note: control character in string" },
@@ -859,9 +949,9 @@ START_TEST(version_2_read)
 {
 	struct plan	 p, q;
 	struct plan_meta m, n;
-	struct buf	 one = BUF_INIT, two = BUF_INIT;
+	struct buf	 one = BUF_INIT, two = BUF_INIT, four = BUF_INIT;
 	struct err	 err;
-	const char	*s, *at;
+	const char	*s = NULL, *at;
 	size_t		 i;
 
 	fixture(&p);
@@ -875,15 +965,11 @@ START_TEST(version_2_read)
 	p.nchanges = 6;
 	plan_count(&p);
 	meta_fixture(&m);
-	plan_to_json(&p, &m, &one);
+	plan_to_json(&p, &m, &four);
 	/* Version 2's text: no "routing" lines, its version number. */
-	for (s = buf_str(&one); (at = strstr(s, ",\n\t\t\t\t\"routing\":\tnull"))
-	    != NULL; s = at + strlen(",\n\t\t\t\t\"routing\":\tnull"))
-		buf_add(&two, s, (size_t)(at - s));
-	buf_adds(&two, s);
-	at = strstr(buf_str(&two), "\"format_version\":\t3");
-	ck_assert_ptr_nonnull(at);
-	two.data[at - two.data + strlen("\"format_version\":\t")] = '2';
+	downgrade(buf_str(&four), 3, &one);
+	downgrade(buf_str(&four), 2, &two);
+	(void)s;
 	ck_assert_ptr_null(strstr(buf_str(&two), "routing"));
 	err_clear(&err);
 	ck_assert_msg(plan_from_json(two.data, two.len, &q, &n, &err) == 0,
@@ -903,8 +989,155 @@ START_TEST(version_2_read)
 	    "changes[0].after: unknown field 'routing'", "version 2");
 	buf_release(&one);
 	buf_release(&two);
+	buf_release(&four);
 	plan_release(&p);
 	plan_meta_release(&m);
+}
+END_TEST
+
+/* A version 3 plan (no field for review) is read and applied as before;
+ * a field of version 4 in it is refused. */
+START_TEST(version_3_read)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 four = BUF_INIT, three = BUF_INIT;
+	struct err	 err;
+	const char	*at;
+	size_t		 i;
+
+	fixture(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &four);
+	downgrade(buf_str(&four), 3, &three);
+	ck_assert_ptr_null(strstr(buf_str(&three), "weakening"));
+	ck_assert_ptr_null(strstr(buf_str(&three), "\"warnings\""));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(three.data, three.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(n.format_version, 3);
+	ck_assert_uint_eq(q.nchanges, p.nchanges);
+	for (i = 0; i < p.nchanges; i++) {
+		ck_assert_int_eq(q.changes[i].op, p.changes[i].op);
+		assert_rrset_eq(&p.changes[i].before, &q.changes[i].before);
+		assert_rrset_eq(&p.changes[i].after, &q.changes[i].after);
+	}
+	ck_assert_uint_eq(q.nwarnings, 0);
+	ck_assert_uint_eq(q.nnotes, 0);
+	ck_assert_uint_eq(q.ngates, 0);
+	plan_release(&q);
+	plan_meta_release(&n);
+	/* The version 4 text under version 3: its new fields are unknown. */
+	at = strstr(buf_str(&four), "\"format_version\":\t4");
+	ck_assert_ptr_nonnull(at);
+	four.data[at - four.data + strlen("\"format_version\":\t")] = '3';
+	assert_fails(four.data, four.len, "unknown field 'domains'",
+	    "version 3 with version 4 fields");
+	buf_release(&four);
+	buf_release(&three);
+	plan_release(&p);
+	plan_meta_release(&m);
+}
+END_TEST
+
+/* The fields for review come back as written; weakening is the guard's
+ * reason for a weakening change and null for the others. */
+START_TEST(review_round_trip)
+{
+	struct plan		 p, q;
+	struct plan_meta	 m, n;
+	struct plan_change	*c;
+	struct buf		 one = BUF_INIT;
+	struct err		 err;
+	cJSON			*root, *ch;
+	size_t			 i;
+
+	fixture(&p);
+	/* A weakening change: p=reject -> p=none. */
+	c = add_change(&p, 0, PLAN_UPDATE, RECORD_DMARC, "example.com", NULL);
+	set(&c->before, "_dmarc.x.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=reject\"", NULL);
+	set(&c->after, "_dmarc.x.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=none\"", NULL);
+	plan_count(&p);
+	meta_fixture(&m);
+	plan_to_json(&p, &m, &one);
+	root = cJSON_Parse(buf_str(&one));
+	ck_assert_ptr_nonnull(root);
+	i = 0;
+	cJSON_ArrayForEach(ch, cJSON_GetObjectItem(root, "changes")) {
+		const cJSON	*w = cJSON_GetObjectItem(ch, "weakening");
+
+		if (i++ == p.nchanges - 1)
+			ck_assert_str_eq(cJSON_GetStringValue(w),
+			    "DMARC policy p=reject -> p=none");
+		else
+			ck_assert_msg(cJSON_IsNull(w), "change %zu", i - 1);
+	}
+	cJSON_Delete(root);
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_uint_eq(q.ngates, 2);
+	ck_assert_str_eq(q.gates[0].domain, "example.com");
+	ck_assert_int_eq(q.gates[0].verdict, PLAN_GATE_HOLD);
+	ck_assert_str_eq(q.gates[0].reason, GATE_HELD);
+	ck_assert_int_eq(q.gates[1].verdict, PLAN_GATE_NONE);
+	ck_assert_ptr_null(q.gates[1].reason);
+	ck_assert_uint_eq(q.nwarnings, 2);
+	ck_assert_str_eq(q.warnings[0].message, WARN_LIVE);
+	ck_assert_str_eq(q.warnings[0].domain, "example.com");
+	ck_assert_str_eq(q.warnings[0].name, "_dmarc.example.com.");
+	ck_assert_ptr_null(q.warnings[1].domain);
+	ck_assert_ptr_null(q.warnings[1].name);
+	ck_assert_uint_eq(q.nnotes, 1);
+	ck_assert_str_eq(q.notes[0].message, NOTE_OLD);
+	plan_release(&q);
+	plan_meta_release(&n);
+	buf_release(&one);
+	plan_release(&p);
+	plan_meta_release(&m);
+}
+END_TEST
+
+/* Markdown carries the gate's verdicts, the warnings, the notes and a
+ * marker on each weakening change. */
+START_TEST(markdown_review)
+{
+	struct plan		 p;
+	struct plan_change	*c;
+	struct buf		 out = BUF_INIT;
+	const char		*s;
+
+	fixture(&p);
+	c = add_change(&p, 0, PLAN_UPDATE, RECORD_SPF, "example.com", NULL);
+	set(&c->before, "www.example.com.", "TXT", 300, "\"v=spf1 -all\"",
+	    NULL);
+	set(&c->after, "www.example.com.", "TXT", 300, "\"v=spf1 ~all\"",
+	    NULL);
+	plan_count(&p);
+	plan_render_markdown(&p, &out);
+	plan_render_review_markdown(&p, &out);
+	s = buf_str(&out);
+	ck_assert_msg(strstr(s, "**weakens:** SPF all -all -\\> \\~all |\n") !=
+	    NULL, "%s", s);
+	/* Only the weakening change is marked. */
+	ck_assert_ptr_null(strstr(strstr(s, "**weakens:**") + 1,
+	    "**weakens:**"));
+	ck_assert_msg(strstr(s, "\n#### Rollout gate\n\n| Domain | Verdict | "
+	    "Reason |\n|---|---|---|\n| example.com | **hold** | held\\: no "
+	    "reports given\\: 'example.com' stays at stage 1 of 5") != NULL,
+	    "%s", s);
+	/* A domain the gate says nothing of has no row. */
+	ck_assert_ptr_null(strstr(s, "| example.org | none"));
+	ck_assert_msg(strstr(s, "\n#### Warnings\n\n- warning\\: live record\\: "
+	    "\\_dmarc.example.com\\: 'ri=3600'\\: ri is not part of DMARC "
+	    "since RFC 9989\n- warning\\: not read\\: 'r/x.xml'\\: not a "
+	    "DMARC aggregate report\n") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "\n#### Not managed\n\n- 'old.\\_domainkey."
+	    "example.com' looks like a DKIM selector") != NULL, "%s", s);
+	buf_release(&out);
+	plan_release(&p);
 }
 END_TEST
 
@@ -1348,6 +1581,8 @@ plan_json_suite(void)
 	tcase_add_test(tc, round_trip_stages);
 	tcase_add_test(tc, empty_plan);
 	tcase_add_test(tc, version_2_read);
+	tcase_add_test(tc, version_3_read);
+	tcase_add_test(tc, review_round_trip);
 	tcase_add_loop_test(tc, malformed_fields, 0,
 	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, malformed_documents);
@@ -1355,6 +1590,7 @@ plan_json_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("markdown");
 	tcase_add_test(tc, markdown_small_plan);
+	tcase_add_test(tc, markdown_review);
 	tcase_add_test(tc, markdown_escapes);
 	tcase_add_test(tc, markdown_no_changes);
 	tcase_add_test(tc, markdown_destroy_zero_is_plain);

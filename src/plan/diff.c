@@ -477,5 +477,6 @@ plan_release(struct plan *p)
 	}
 	free(p->zones);
 	free(p->changes);
+	plan_review_release(p);
 	memset(p, 0, sizeof(*p));
 }
