@@ -135,6 +135,77 @@ START_TEST(identical_value_is_no_change)
 }
 END_TEST
 
+/* 1 when d holds a warning containing s. */
+static int
+warned(const struct diags *d, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == DIAG_WARNING &&
+		    strstr(d->v[i].msg, s) != NULL)
+			return 1;
+	return 0;
+}
+
+#define TESTING	"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:d@example.com"
+
+/*
+ * A live value mailauth itself wrote is not linted again: the testing
+ * stage's pct=0 would warn every day (issue 18).  The same text written
+ * by hand, where the config asks for another record, still warns.
+ */
+START_TEST(own_value_is_not_linted_again)
+{
+	struct world	 w;
+	struct cfg_stage st[2];
+	char		*rua[] = { "mailto:d@example.com" };
+
+	/* Today's desired record is the testing stage, and it is live. */
+	world_init(&w);
+	w.want.text = TESTING;
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_NONE);
+	ck_assert_uint_eq(w.d.nwarnings, 0);
+	world_release(&w);
+
+	/* Hand-written pct=0 outside the config: the warning stays. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
+	ck_assert_msg(warned(&w.d, "live record: _dmarc.example.com: "
+	    "'pct=0': pct is not part of DMARC"), "no pct warning");
+	world_release(&w);
+
+	/* The step after the testing stage: the live record is the
+	 * rollout's stage 1, which mailauth wrote too. */
+	world_init(&w);
+	memset(st, 0, sizeof(st));
+	st[0].policy = DMARC_POLICY_QUARANTINE;
+	st[0].testing = 1;
+	st[0].pct = -1;
+	st[1].policy = DMARC_POLICY_QUARANTINE;
+	st[1].pct = -1;
+	st[1].from = 10;
+	w.dom.dmarc.present = 1;
+	w.dom.dmarc.spec.testing = -1;
+	w.dom.dmarc.spec.pct = -1;
+	w.dom.dmarc.spec.ri = -1;
+	w.dom.dmarc.spec.rua = rua;
+	w.dom.dmarc.spec.nrua = 1;
+	w.dom.dmarc.rollout.stages = st;
+	w.dom.dmarc.rollout.nstages = 2;
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
+	ck_assert_msg(!warned(&w.d, "pct"), "pct warning on a stage record");
+	ck_assert(plan_text_is_own(&w.want, TESTING, strlen(TESTING)));
+	/* A NUL after the text is not what mailauth writes. */
+	ck_assert(!plan_text_is_own(&w.want, TESTING "\0x",
+	    strlen(TESTING) + 2));
+	world_release(&w);
+}
+END_TEST
+
 START_TEST(update_keeps_other_values_in_place)
 {
 	struct world			 w;
@@ -1066,6 +1137,7 @@ plan_suite(void)
 	tcase_add_test(tc, create_when_nothing_is_live);
 	tcase_add_test(tc, equivalent_value_is_kept);
 	tcase_add_test(tc, identical_value_is_no_change);
+	tcase_add_test(tc, own_value_is_not_linted_again);
 	tcase_add_test(tc, update_keeps_other_values_in_place);
 	tcase_add_test(tc, ttl_difference_is_an_update);
 	tcase_add_test(tc, two_records_become_one);

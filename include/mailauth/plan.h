@@ -224,6 +224,15 @@ const char *plan_gate_verdict_name(enum plan_gate_verdict);
 void	plan_notice_add(struct plan_notice **v, size_t *n, const char *message,
 	    const char *domain, const char *name);
 void	plan_notices_release(struct plan_notice *, size_t);
+/*
+ * 1 when text (len bytes, decoded from a live TXT value) is exactly what
+ * mailauth writes for want: want->text, or, for a DMARC record with a
+ * rollout, the record of any of its stages.  plan_diff() does not lint
+ * such a live value again: its findings were the config's to make (a
+ * testing stage's pct=0 would warn every day).
+ */
+int	plan_text_is_own(const struct desired *want, const char *text,
+	    size_t len);
 /* Frees what plan_review() added to p (plan_release() calls it). */
 void	plan_review_release(struct plan *);
 /*

@@ -12,6 +12,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
+#include "mailauth/dmarc.h"
 #include "mailauth/dns.h"
 #include "mailauth/gate.h"
 #include "mailauth/plan.h"
@@ -71,6 +72,36 @@ plan_review_release(struct plan *p)
 	p->warnings = p->notes = NULL;
 	p->gates = NULL;
 	p->nwarnings = p->nnotes = p->ngates = 0;
+}
+
+/* --- what mailauth itself writes --- */
+
+int
+plan_text_is_own(const struct desired *want, const char *text, size_t len)
+{
+	const struct cfg_rollout	*ro;
+	struct dmarc_spec		 at;
+	struct buf			 b = BUF_INIT;
+	size_t				 i;
+	int				 own = 0;
+
+	if (memchr(text, '\0', len) != NULL)
+		return 0;
+	if (want->text != NULL && strcmp(text, want->text) == 0)
+		return 1;
+	if (want->kind != RECORD_DMARC || want->domain == NULL ||
+	    !want->domain->dmarc.present)
+		return 0;
+	/* Any stage of the rollout: the one before a step, or a held one. */
+	ro = &want->domain->dmarc.rollout;
+	for (i = 0; i < ro->nstages && !own; i++) {
+		buf_reset(&b);
+		cfg_dmarc_at(&want->domain->dmarc, &ro->stages[i], &at);
+		dmarc_render(&at, &b);
+		own = strcmp(buf_str(&b), text) == 0;
+	}
+	buf_release(&b);
+	return own;
 }
 
 /* --- warnings --- */
