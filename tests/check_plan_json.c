@@ -1060,6 +1060,8 @@ START_TEST(review_round_trip)
 	set(&c->after, "_dmarc.x.example.com.", "TXT", 300,
 	    "\"v=DMARC1; p=none\"", NULL);
 	plan_count(&p);
+	plan_notice_add(&p.notes, &p.nnotes, "'a\x1b[31m._domainkey.example.com' "
+	    "looks like a DKIM selector", "example.com", NULL);
 	meta_fixture(&m);
 	plan_to_json(&p, &m, &one);
 	root = cJSON_Parse(buf_str(&one));
@@ -1090,8 +1092,12 @@ START_TEST(review_round_trip)
 	ck_assert_str_eq(q.warnings[0].name, "_dmarc.example.com.");
 	ck_assert_ptr_null(q.warnings[1].domain);
 	ck_assert_ptr_null(q.warnings[1].name);
-	ck_assert_uint_eq(q.nnotes, 1);
+	ck_assert_uint_eq(q.nnotes, 2);
 	ck_assert_str_eq(q.notes[0].message, NOTE_OLD);
+	/* A control character is escaped when the notice is made, so the
+	 * saved plan can be read back. */
+	ck_assert_str_eq(q.notes[1].message, "'a\\x1b[31m._domainkey."
+	    "example.com' looks like a DKIM selector");
 	plan_release(&q);
 	plan_meta_release(&n);
 	buf_release(&one);

@@ -219,8 +219,8 @@ char	*plan_change_weakens(const struct plan_change *);
 
 /* "none", "advance", "hold", "keep". */
 const char *plan_gate_verdict_name(enum plan_gate_verdict);
-/* Appends a notice to *v (the strings copied; domain and name may be
- * NULL). */
+/* Appends a notice to *v (the strings copied, the message made printable
+ * with buf_add_printable_msg(); domain and name may be NULL). */
 void	plan_notice_add(struct plan_notice **v, size_t *n, const char *message,
 	    const char *domain, const char *name);
 void	plan_notices_release(struct plan_notice *, size_t);

@@ -38,8 +38,13 @@ plan_notice_add(struct plan_notice **v, size_t *n, const char *message,
     const char *domain, const char *name)
 {
 	struct plan_notice	*pn = xappend(v, n, sizeof(**v));
+	struct buf		 shown = BUF_INIT;
 
-	pn->message = xstrdup(message);
+	/* Shown on terminals and in pull requests, and read back by the
+	 * strict reader: printable, as on stderr (a no-op on a message
+	 * made printable already). */
+	buf_add_printable_msg(&shown, message, strlen(message), 0);
+	pn->message = buf_detach(&shown);
 	pn->domain = domain != NULL ? xstrdup(domain) : NULL;
 	pn->name = name != NULL ? xstrdup(name) : NULL;
 }
@@ -232,6 +237,10 @@ add_gates(struct plan *p, const struct cfg *cfg,
 		buf_reset(&why);
 		gate_why(&cfg->domains[i], &gates[i], outcome,
 		    (size_t)w->stage->number, &why);
+		g->reason = xstrdup(buf_str(&why));
+		buf_reset(&why);
+		buf_add_printable_msg(&why, g->reason, strlen(g->reason), 0);
+		free(g->reason);
 		g->reason = xstrdup(buf_str(&why));
 	}
 	buf_release(&why);
