@@ -16,6 +16,7 @@
 #include "mailauth/http.h"
 #include "mailauth/apply.h"
 #include "mailauth/plan.h"
+#include "testutil.h"
 #include "mailauth/route53.h"
 
 #define NAME	"_dmarc.example.com."
@@ -135,19 +136,6 @@ START_TEST(identical_value_is_no_change)
 }
 END_TEST
 
-/* 1 when d holds a warning containing s. */
-static int
-warned(const struct diags *d, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->n; i++)
-		if (d->v[i].level == DIAG_WARNING &&
-		    strstr(d->v[i].msg, s) != NULL)
-			return 1;
-	return 0;
-}
-
 #define TESTING	"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:d@example.com"
 
 /*
@@ -173,7 +161,7 @@ START_TEST(own_value_is_not_linted_again)
 	world_init(&w);
 	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
 	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
-	ck_assert_msg(warned(&w.d, "live record: _dmarc.example.com: "
+	ck_assert_msg(test_warned(&w.d, "live record: _dmarc.example.com: "
 	    "'pct=0': pct is not part of DMARC"), "no pct warning");
 	world_release(&w);
 
@@ -197,7 +185,7 @@ START_TEST(own_value_is_not_linted_again)
 	w.dom.dmarc.rollout.nstages = 2;
 	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
 	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
-	ck_assert_msg(!warned(&w.d, "pct"), "pct warning on a stage record");
+	ck_assert_msg(!test_warned(&w.d, "pct"), "pct warning on a stage record");
 	ck_assert(plan_text_is_own(&w.want, TESTING, strlen(TESTING)));
 	/* A NUL after the text is not what mailauth writes. */
 	ck_assert(!plan_text_is_own(&w.want, TESTING "\0x",
