@@ -137,3 +137,27 @@ def test_saved_plans_of_versions_3_and_2_still_apply(e):
             json.dump(old, f)
         r = ok(e.run("apply", "--auto-approve", "bad.json"), 1)
         check("unknown field 'warnings'" in r.stderr, r.stderr)
+
+
+def test_unmanaged_selector_named_in_targeted_pages(e):
+    """In a zone too big to read whole, plan reads pages from the managed
+    names; a selector that left the config is in them, and is named with
+    no request more than without it."""
+    zid = e.zone("example.com")
+    e.r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+        {"Action": "CREATE", "ResourceRecordSet": {"Name": "h%03d.example.com." % i, "Type": "A", "TTL": 300,
+                                                   "ResourceRecords": [{"Value": "192.0.2.1"}]}}
+        for i in range(320)]})
+    e.config("version: 1\ndomains:\n  example.com:\n    dkim:\n      s1: { cname: s1.dkim.example.net }\n")
+    p = e.proxy()
+    ok(e.run("plan", endpoint=p.url))
+    without = len(p.requests)
+    e.put(zid, "old._domainkey.example.com.", "TXT", [OLD_KEY], ttl=3600)
+    e.put(zid, "gone._domainkey.example.com.", "CNAME", ["gone.dkim.example.net."], ttl=3600)
+    p = e.proxy()
+    r = ok(e.run("plan", endpoint=p.url))
+    check("Note: " + NOTE + "\n" in r.stdout, r.stdout)
+    check("Note: 'gone._domainkey.example.com' looks like a DKIM selector" in r.stdout, r.stdout)
+    check(len(p.requests) == without, "%d requests, %d without the selectors" % (len(p.requests), without))
+    lists = [q for q in p.requests if q["path"].endswith("/rrset") or "rrset" in q["path"]]
+    check(all("maxitems=300" not in q["path"] for q in lists) and lists, "not targeted: %r" % lists)
