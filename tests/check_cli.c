@@ -129,7 +129,7 @@ read_line(struct cli_line *l, const struct cmd_entry *const *tbl,
 
 #define PLAN_USAGE	"usage: mailauth plan [-c FILE] [--at YYYY-MM-DD] " \
 			"[--detailed-exitcode] [--format text|json|markdown] " \
-			"[--out FILE] [--reports SOURCE]...\n"
+			"[--out FILE] [--reports SOURCE]... [--ignore-gate]\n"
 
 #define T	table
 #define R	cmd_table	/* the real commands */

@@ -19,6 +19,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "testutil.h"
 
 Suite	*desired_reportauth_suite(void);
 
@@ -57,19 +58,6 @@ count_kind(const struct desired *w, size_t n, enum record_kind k,
 		if (w[i].kind == k && c++ == 0)
 			*first = &w[i];
 	return c;
-}
-
-/* 1 when a warning of d contains s. */
-static int
-warned(const struct diags *d, const char *s)
-{
-	size_t	 i;
-
-	for (i = 0; i < d->n; i++)
-		if (d->v[i].level == DIAG_WARNING &&
-		    strstr(d->v[i].msg, s) != NULL)
-			return 1;
-	return 0;
 }
 
 static const char CFG_TWO[] =
@@ -111,8 +99,8 @@ START_TEST(test_configured_report_domain)
 	/* vendor.example is not in the config: a warning that says what
 	 * receivers do and names the record, nothing published. */
 	ck_assert_uint_eq(d.nwarnings, 1);
-	ck_assert(warned(&d, "'example.com._report._dmarc.vendor.example'"));
-	ck_assert(warned(&d, "receivers ignore those addresses"));
+	ck_assert(test_warned(&d, "'example.com._report._dmarc.vendor.example'"));
+	ck_assert(test_warned(&d, "receivers ignore those addresses"));
 	ck_assert_str_eq(d.v[0].file, "mailauth.yaml");
 	ck_assert_int_gt(d.v[0].line, 0);
 	desired_release(w, n);

@@ -366,6 +366,124 @@ START_TEST(gate_held_desired_and_settle)
 }
 END_TEST
 
+/* The plan's gate verdict for example.com (plan_review()) with the
+ * verdicts v and the settled records s. */
+static const struct plan_gate *
+reviewed(const struct cfg *cfg, const struct gate_verdict *v,
+    struct desired *s, size_t n, struct plan *p)
+{
+	struct plan_inputs	 in;
+	struct plan_built	 b;
+
+	memset(&in, 0, sizeof(in));
+	memset(&b, 0, sizeof(b));
+	memset(p, 0, sizeof(*p));
+	in.cfg = cfg;
+	in.gates = v;
+	b.desired = b.settled = s;
+	b.ndesired = n;
+	plan_review(&in, &b, NULL, p);
+	ck_assert_uint_eq(p->ngates, cfg->ndomains);
+	ck_assert_str_eq(p->gates[1].domain, "plain.example");
+	ck_assert_int_eq(p->gates[1].verdict, PLAN_GATE_NONE);
+	ck_assert_ptr_null(p->gates[1].reason);
+	return &p->gates[0];
+}
+
+#define HELD_NO_REPORTS	"held: no reports given: 'example.com' stays at stage 2 " \
+			"of 4 (stage 3 was due on 2027-02-01); give --reports " \
+			"SOURCE to check the gate, or --ignore-gate to take the " \
+			"stage on its date alone"
+
+/*
+ * Without reports the gate fails closed (issue 18): a stage due is held,
+ * and says why; --ignore-gate takes it on its date; each outcome has its
+ * line, which the plan carries as the domain's gate verdict.
+ */
+START_TEST(gate_fails_closed_and_ignore)
+{
+	static const struct row_in	 ready[] = { { "192.0.2.1", 600, 1 } };
+	struct cfg			 cfg;
+	struct diags			 d = DIAGS_INIT;
+	struct gate_verdict		 v[2];
+	struct desired			*w, *s;
+	struct live_state		 ls;
+	struct plan			 p;
+	struct buf			 why = BUF_INIT;
+	const struct plan_gate		*g;
+	size_t				 n, i;
+	long				 day = day_of("2027-02-02");
+
+	load(&cfg);
+	/* No report given at all: held, "no reports given". */
+	gate_decide(&cfg.domains[0], day, NULL, &v[0]);
+	gate_decide(&cfg.domains[1], day, NULL, &v[1]);
+	ck_assert_int_eq(v[0].state, GATE_NO_DATA);
+	ck_assert_int_eq(v[0].no_reports, 1);
+	ck_assert_str_eq(gate_verdict_name(&v[0]), "no reports given");
+	ck_assert_int_eq(v[1].no_reports, 0);
+	ck_assert_int_eq(desired_build_gated(&cfg, day, v, &w, &n, &d), 0);
+	i = dmarc_index(w, n, "example.com");
+	ck_assert_int_eq(w[i].held, 1);
+	ck_assert_str_eq(w[i].text, STAGE2);
+	g = reviewed(&cfg, v, w, n, &p);
+	ck_assert_int_eq(g->verdict, PLAN_GATE_HOLD);
+	ck_assert_str_eq(g->reason, HELD_NO_REPORTS);
+	ck_assert_str_eq(plan_gate_verdict_name(g->verdict), "hold");
+	plan_release(&p);
+	/* Route 53 already holds the stage due: kept, never stepped back. */
+	live_with(&ls, w, n, i, STAGE3);
+	s = gate_settle(w, n, &ls);
+	g = reviewed(&cfg, v, s, n, &p);
+	ck_assert_int_eq(g->verdict, PLAN_GATE_KEEP);
+	ck_assert_str_eq(g->reason, "'example.com' keeps stage 3 of 4, which "
+	    "Route 53 already holds: a stage taken is never stepped back (the "
+	    "gate says no reports given)");
+	plan_release(&p);
+	live_free(&ls);
+	desired_release(s, n);
+	desired_release(w, n);
+	/* --ignore-gate: taken on its date, not held. */
+	gate_ignore(&v[0]);
+	gate_ignore(&v[1]);
+	ck_assert_int_eq(v[0].state, GATE_IGNORED);
+	ck_assert_int_eq(v[0].no_reports, 0);
+	ck_assert_uint_eq(v[0].next, 3);
+	ck_assert_int_eq(v[1].state, GATE_NONE);
+	ck_assert_int_eq(desired_build_gated(&cfg, day, v, &w, &n, &d), 0);
+	ck_assert_int_eq(w[i].held, 0);
+	ck_assert_str_eq(w[i].text, STAGE3);
+	g = reviewed(&cfg, v, w, n, &p);
+	ck_assert_int_eq(g->verdict, PLAN_GATE_ADVANCE);
+	ck_assert_str_eq(g->reason, "'example.com' takes stage 3 of 4 on its "
+	    "date alone: --ignore-gate was given, so the rollout gate was not "
+	    "checked");
+	plan_release(&p);
+	desired_release(w, n);
+	gate_verdict_release(&v[0]);
+	/* An empty summary is reports given that hold nothing. */
+	decide(&cfg, day, day, NULL, 0, &v[0]);
+	ck_assert_int_eq(v[0].state, GATE_NO_DATA);
+	ck_assert_int_eq(v[0].no_reports, 0);
+	ck_assert_str_eq(gate_verdict_name(&v[0]), "insufficient data");
+	gate_why(&cfg.domains[0], &v[0], GATE_HELD, 2, &why);
+	ck_assert_str_eq(buf_str(&why), "'example.com' stays at stage 2 of 4: "
+	    "stage 3 was due on 2027-02-01, but the reports from 2027-01-20 to "
+	    "2027-02-02 hold 0 messages from it, fewer than the gate's 500");
+	gate_verdict_release(&v[0]);
+	decide(&cfg, day, day, ready, 1, &v[0]);
+	buf_reset(&why);
+	gate_why(&cfg.domains[0], &v[0], GATE_TAKEN, 3, &why);
+	ck_assert_str_eq(buf_str(&why), "'example.com' takes stage 3 of 4: "
+	    "100.00% of its 600 messages passed DMARC (the gate asks 98.00%)");
+	buf_release(&why);
+	gate_verdict_release(&v[0]);
+	gate_verdict_release(&v[1]);
+	diags_release(&d);
+	cfg_release(&cfg);
+}
+END_TEST
+
 Suite *
 gate_suite(void)
 {
@@ -377,6 +495,7 @@ gate_suite(void)
 	tcase_add_test(tc, gate_window_edges);
 	tcase_add_test(tc, gate_which_stages);
 	tcase_add_test(tc, gate_held_desired_and_settle);
+	tcase_add_test(tc, gate_fails_closed_and_ignore);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/diag.h"
 #include "testutil.h"
 
 #define SUITE(name) Suite *name(void);
@@ -38,6 +39,18 @@ test_slurp(const char *path, struct buf *out)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_add(out, chunk, n);
 	fclose(f);
+	return 0;
+}
+
+int
+test_warned(const struct diags *d, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].level == DIAG_WARNING &&
+		    strstr(d->v[i].msg, s) != NULL)
+			return 1;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "mailauth/http.h"
 #include "mailauth/apply.h"
 #include "mailauth/plan.h"
+#include "testutil.h"
 #include "mailauth/route53.h"
 
 #define NAME	"_dmarc.example.com."
@@ -131,6 +132,202 @@ START_TEST(identical_value_is_no_change)
 	c = diff(&w, 0);
 	ck_assert_int_eq(c->op, PLAN_NONE);
 	ck_assert_ptr_null(c->note);
+	world_release(&w);
+}
+END_TEST
+
+#define TESTING	"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:d@example.com"
+
+/*
+ * A live value mailauth itself wrote is not linted again: the testing
+ * stage's pct=0 would warn every day (issue 18).  The same text written
+ * by hand, where the config asks for another record, still warns.
+ */
+START_TEST(own_value_is_not_linted_again)
+{
+	struct world	 w;
+	struct cfg_stage st[2];
+	char		*rua[] = { "mailto:d@example.com" };
+
+	/* Today's desired record is the testing stage, and it is live. */
+	world_init(&w);
+	w.want.text = TESTING;
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_NONE);
+	ck_assert_uint_eq(w.d.nwarnings, 0);
+	world_release(&w);
+
+	/* Hand-written pct=0 outside the config: the warning stays. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
+	ck_assert_msg(test_warned(&w.d, "live record: _dmarc.example.com: "
+	    "'pct=0': pct is not part of DMARC"), "no pct warning");
+	world_release(&w);
+
+	/* The step after the testing stage: the live record is the
+	 * rollout's stage 1, which mailauth wrote too. */
+	world_init(&w);
+	memset(st, 0, sizeof(st));
+	st[0].policy = DMARC_POLICY_QUARANTINE;
+	st[0].testing = 1;
+	st[0].pct = -1;
+	st[1].policy = DMARC_POLICY_QUARANTINE;
+	st[1].pct = -1;
+	st[1].from = 10;
+	w.dom.dmarc.present = 1;
+	w.dom.dmarc.spec.testing = -1;
+	w.dom.dmarc.spec.pct = -1;
+	w.dom.dmarc.spec.ri = -1;
+	w.dom.dmarc.spec.rua = rua;
+	w.dom.dmarc.spec.nrua = 1;
+	w.dom.dmarc.rollout.stages = st;
+	w.dom.dmarc.rollout.nstages = 2;
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
+	ck_assert_msg(!test_warned(&w.d, "pct"), "pct warning on a stage record");
+	ck_assert(plan_text_is_own(&w.want, TESTING, strlen(TESTING)));
+	/* A NUL after the text is not what mailauth writes. */
+	ck_assert(!plan_text_is_own(&w.want, TESTING "\0x",
+	    strlen(TESTING) + 2));
+	world_release(&w);
+}
+END_TEST
+
+static void
+other(struct live_state *ls, const struct zone *z, const char *name,
+    const char *type, const char *value)
+{
+	struct live_other	*o = xappend(&ls->others, &ls->nothers,
+				    sizeof(*ls->others));
+
+	o->zone = z;
+	rrset_init(&o->set, name, type, 300);
+	rrset_value_add(&o->set, value);
+}
+
+#define DKIM_KEY	"\"v=DKIM1; k=ed25519; " \
+			"p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\""
+
+/*
+ * Records plan read that look like mailauth's but that no config entry
+ * manages are named once each (issue 18); desired names, stale tokens,
+ * other domains' names and values that are not records are not.
+ */
+START_TEST(unmanaged_look_alikes_are_named)
+{
+	struct world		 w;
+	struct cfg		 cfg;
+	struct plan_stale	 st;
+	struct rrset		 tok;
+	struct live_below	 b;
+	struct plan_notice	*notes = NULL;
+	size_t			 n = 0;
+
+	world_init(&w);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.domains = &w.dom;
+	cfg.ndomains = 1;
+	other(&w.ls, &w.zone, "old._domainkey.example.com.", "TXT", DKIM_KEY);
+	other(&w.ls, &w.zone, "_dmarc.example.com.", "TXT", QWANT);
+	other(&w.ls, &w.zone, "misc._domainkey.example.com.", "TXT", "\"hi\"");
+	other(&w.ls, &w.zone, "a.b._domainkey.example.com.", "TXT", DKIM_KEY);
+	other(&w.ls, &w.zone, "_dmarc.other.example.", "TXT", QWANT);
+	other(&w.ls, &w.zone, "_dmarc.sub.example.com.", "TXT", QWANT);
+	other(&w.ls, &w.zone, "gone._domainkey.example.com.", "CNAME",
+	    "gone.dkim.example.net.");
+	other(&w.ls, &w.zone, "tok._domainkey.example.com.", "CNAME",
+	    "tok.dkim.amazonses.com");
+	/* Found again below _domainkey (an SES domain): named once. */
+	memset(&b, 0, sizeof(b));
+	b.zone = &w.zone;
+	b.sets = &w.ls.others[0].set;
+	b.nsets = 1;
+	w.ls.belows = &b;
+	w.ls.nbelows = 1;
+	rrset_init(&tok, "tok._domainkey.example.com.", "CNAME", 300);
+	memset(&st, 0, sizeof(st));
+	st.set = &tok;
+	plan_unmanaged(&cfg, &w.want, 1, &w.ls, &st, 1, &notes, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(notes[0].message, "'old._domainkey.example.com' looks "
+	    "like a DKIM selector but is not in the config; mailauth leaves it "
+	    "alone (remove it by hand or declare it with state: absent)");
+	ck_assert_str_eq(notes[0].domain, "example.com");
+	ck_assert_str_eq(notes[0].name, "old._domainkey.example.com.");
+	ck_assert_str_eq(notes[1].name, "gone._domainkey.example.com.");
+	plan_notices_release(notes, n);
+	/* Without the desired DMARC record, _dmarc is a look-alike too. */
+	notes = NULL;
+	n = 0;
+	w.want.name = "_dmarc.elsewhere.example.com.";
+	plan_unmanaged(&cfg, &w.want, 1, &w.ls, &st, 1, &notes, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(notes[1].message, "'_dmarc.example.com' looks like a "
+	    "DMARC record but is not in the config; mailauth leaves it alone "
+	    "(remove it by hand or declare dmarc: for 'example.com')");
+	plan_notices_release(notes, n);
+	w.ls.belows = NULL;
+	w.ls.nbelows = 0;
+	rrset_release(&tok);
+	for (n = 0; n < w.ls.nothers; n++)
+		rrset_release(&w.ls.others[n].set);
+	free(w.ls.others);
+	world_release(&w);
+}
+END_TEST
+
+/* A warning names its domain and record where its message does. */
+START_TEST(review_locates_warnings)
+{
+	struct world		 w;
+	struct cfg		 cfg;
+	struct plan_inputs	 in;
+	struct plan_built	 b;
+	struct diags		 before = DIAGS_INIT, d = DIAGS_INIT;
+	struct plan		 p;
+
+	world_init(&w);
+	w.want.key = "domains.example.com.dmarc";
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.domains = &w.dom;
+	cfg.ndomains = 1;
+	diags_add(&before, DIAG_WARNING, "mailauth.yaml", 7, 9,
+	    "domains.example.com.dmarc.ri: legacy tag");
+	diags_add(&before, DIAG_WARNING, NULL, 0, 0, "not read: 'x'");
+	diags_add(&d, DIAG_ERROR, NULL, 0, 0, "an error is no warning");
+	diags_add(&d, DIAG_WARNING, NULL, 0, 0, "live record: "
+	    "_dmarc.example.com: 'pct=5': pct");
+	diags_add(&d, DIAG_WARNING, NULL, 0, 0, "domains.example.com: hosted "
+	    "zone 'example.com.' is not delegated");
+	memset(&in, 0, sizeof(in));
+	memset(&b, 0, sizeof(b));
+	in.cfg = &cfg;
+	in.warned = &before;
+	b.desired = b.settled = &w.want;
+	b.ndesired = 1;
+	memset(&p, 0, sizeof(p));
+	plan_review(&in, &b, &d, &p);
+	ck_assert_uint_eq(p.nwarnings, 4);
+	ck_assert_str_eq(p.warnings[0].message, "mailauth.yaml:7:9: warning: "
+	    "domains.example.com.dmarc.ri: legacy tag");
+	ck_assert_str_eq(p.warnings[0].domain, "example.com");
+	ck_assert_str_eq(p.warnings[0].name, NAME);
+	ck_assert_ptr_null(p.warnings[1].domain);
+	ck_assert_str_eq(p.warnings[2].name, NAME);
+	ck_assert_str_eq(p.warnings[3].domain, "example.com");
+	ck_assert_ptr_null(p.warnings[3].name);
+	plan_release(&p);
+	/* Past DIAGS_MAX, the rest are counted in one last line. */
+	while (d.nwarnings < DIAGS_MAX + 5)
+		diags_add(&d, DIAG_WARNING, NULL, 0, 0, "w");
+	plan_review(&in, &b, &d, &p);
+	ck_assert_uint_eq(p.nwarnings, 2 + (DIAGS_MAX - 1) + 1);
+	ck_assert_str_eq(p.warnings[p.nwarnings - 1].message,
+	    "... and 6 more warnings");
+	plan_release(&p);
+	diags_release(&before);
+	diags_release(&d);
 	world_release(&w);
 }
 END_TEST
@@ -1066,6 +1263,9 @@ plan_suite(void)
 	tcase_add_test(tc, create_when_nothing_is_live);
 	tcase_add_test(tc, equivalent_value_is_kept);
 	tcase_add_test(tc, identical_value_is_no_change);
+	tcase_add_test(tc, own_value_is_not_linted_again);
+	tcase_add_test(tc, unmanaged_look_alikes_are_named);
+	tcase_add_test(tc, review_locates_warnings);
 	tcase_add_test(tc, update_keeps_other_values_in_place);
 	tcase_add_test(tc, ttl_difference_is_an_update);
 	tcase_add_test(tc, two_records_become_one);

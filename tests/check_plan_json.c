@@ -1,9 +1,10 @@
 /*
- * check_plan_json.c - saved plans (plan_to_json, plan_from_json) and the
- * plan as Markdown: the round trip, every class of malformed input with
- * its message (a rollout stage's fields included), the Markdown table and
- * its escaping, what the writer and the reader share (src/plan/json.h),
- * and that docs/plan-json.md documents exactly the fields the writer emits.
+ * check_plan_json.c - saved plans (plan_to_json, plan_from_json): the
+ * round trip, every class of malformed input with its message (a rollout
+ * stage's fields and the fields for review included), versions 3 and 2
+ * read, what the writer and the reader share (src/plan/json.h), and that
+ * docs/plan-json.md documents exactly the fields the writer emits.  The
+ * plan built by hand is fake_plan.c's; the Markdown is check_plan_markdown.c.
  *
  * cJSON is used here only to walk and edit documents the writer made.
  */
@@ -18,178 +19,11 @@
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
 #include "../src/plan/json.h"
+#include "fake_plan.h"
 
 #define DOC		"docs/plan-json.md"
-#define SHA		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-#define TOKEN_NOTE	"a stale Easy DKIM token, kept: ses.prune_stale_tokens " \
-			"is not set"
-#define SPF_NOTE	"the live SPF record is equivalent (it differs only in " \
-			"spacing, case, order or string splitting) and is left " \
-			"as it is"
-
-/* --- a plan built by hand --- */
-
-static struct plan_change *
-add_change(struct plan *p, size_t zone, enum plan_op op,
-    enum record_kind kind, const char *domain, const char *note)
-{
-	struct plan_change	*c = xappend(&p->changes, &p->nchanges,
-				    sizeof(*p->changes));
-
-	c->op = op;
-	c->kind = kind;
-	c->domain = xstrdup(domain);
-	c->zone = &p->zones[zone];
-	c->note = note != NULL ? xstrdup(note) : NULL;
-	return c;
-}
-
-static void
-set(struct rrset *rs, const char *name, const char *type, long ttl,
-    const char *v1, const char *v2)
-{
-	rrset_init(rs, name, type, ttl);
-	rrset_value_add(rs, v1);
-	if (v2 != NULL)
-		rrset_value_add(rs, v2);
-}
-
-static void
-zones(struct plan *p, size_t n)
-{
-	static const char *const	 ids[] = { "Z1EXAMPLE", "Z2OTHER" };
-	static const char *const	 names[] = {
-		"example.com.", "example.org."
-	};
-	size_t				 i;
-
-	memset(p, 0, sizeof(*p));
-	p->zones = xcalloc(n, sizeof(*p->zones));
-	for (i = 0; i < n; i++) {
-		p->zones[i].id = xstrdup(ids[i]);
-		p->zones[i].name = xstrdup(names[i]);
-	}
-	p->nzones = n;
-}
-
-static struct plan_stage *
-stage(int number, int count, const char *from, enum dmarc_policy policy,
-    int testing, int pct, int rollback, const char *next)
-{
-	struct plan_stage	*st = xcalloc(1, sizeof(*st));
-
-	st->number = number;
-	st->count = count;
-	snprintf(st->from, sizeof(st->from), "%s", from);
-	st->policy = policy;
-	st->testing = testing;
-	st->pct = pct;
-	st->rollback = rollback;
-	snprintf(st->next, sizeof(st->next), "%s", next);
-	return st;
-}
-
-/*
- * Every kind of change across two zones: create (DMARC, the first stage
- * of a rollout), update, a TXT -> CNAME switch, delete, an unchanged set
- * with a note, an absent selector with nothing live.
- */
-static void
-fixture(struct plan *p)
-{
-	struct plan_change	*c;
-
-	zones(p, 2);
-	c = add_change(p, 0, PLAN_CREATE, RECORD_DMARC, "example.com", NULL);
-	set(&c->after, "_dmarc.example.com.", "TXT", 3600,
-	    "\"v=DMARC1; p=none; rua=mailto:d@example.com\"", NULL);
-	c->stage = stage(1, 5, "2026-12-01", DMARC_POLICY_NONE, 0, -1, 0,
-	    "2027-01-05");
-	c = add_change(p, 0, PLAN_UPDATE, RECORD_SPF, "example.com", NULL);
-	set(&c->before, "example.com.", "TXT", 300,
-	    "\"google-site-verification=abc\"", "\"v=spf1 ~all\"");
-	set(&c->after, "example.com.", "TXT", 300,
-	    "\"google-site-verification=abc\"", "\"v=spf1 -all\"");
-	c = add_change(p, 0, PLAN_UPDATE, RECORD_DKIM, "example.com",
-	    "the selector's key record is replaced by its CNAME, in one batch");
-	set(&c->before, "s1._domainkey.example.com.", "TXT", 3600,
-	    "\"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"",
-	    NULL);
-	set(&c->after, "s1._domainkey.example.com.", "CNAME", 1800,
-	    "s1.dkim.example.net.", NULL);
-	c = add_change(p, 1, PLAN_DELETE, RECORD_DKIM, "example.org", NULL);
-	set(&c->before, "old._domainkey.example.org.", "TXT", 600,
-	    "\"v=DKIM1; p=MFkwEwYHKoZIzj0CAQ\" \"YIKoZIzj0DAQcDQgAE\"", NULL);
-	c = add_change(p, 1, PLAN_NONE, RECORD_SPF, "example.org", SPF_NOTE);
-	set(&c->before, "example.org.", "TXT", 900,
-	    "\"v=spf1  -all\"", NULL);
-	set(&c->after, "example.org.", "TXT", 900, "\"v=spf1  -all\"", NULL);
-	add_change(p, 1, PLAN_NONE, RECORD_DKIM, "example.org", NULL);
-	/* Stale Easy DKIM tokens with routing policies: one kept, one
-	 * deleted, whose DELETE must repeat every routing field. */
-	c = add_change(p, 1, PLAN_NONE, RECORD_DKIM, "example.org", TOKEN_NOTE);
-	set(&c->before, "tok1._domainkey.example.org.", "CNAME", 1800,
-	    "tok1.dkim.amazonses.com", NULL);
-	rrset_field_set(&c->before, RRSET_SET_IDENTIFIER, "blue");
-	rrset_field_set(&c->before, RRSET_WEIGHT, "10");
-	rrset_copy(&c->after, &c->before);
-	c = add_change(p, 1, PLAN_DELETE, RECORD_DKIM, "example.org", NULL);
-	set(&c->before, "tok2._domainkey.example.org.", "CNAME", 300,
-	    "tok2.dkim.amazonses.com", NULL);
-	rrset_field_set(&c->before, RRSET_SET_IDENTIFIER, "near");
-	rrset_field_set(&c->before, RRSET_GEOPROX_LATITUDE, "49.22");
-	rrset_field_set(&c->before, RRSET_GEOPROX_LONGITUDE, "-74.01");
-	rrset_field_set(&c->before, RRSET_GEOPROX_BIAS, "-20");
-	rrset_field_set(&c->before, RRSET_HEALTH_CHECK,
-	    "abcdef11-2222-3333-4444-555555fedcba");
-	plan_count(p);
-}
-
-static void
-meta_fixture(struct plan_meta *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->format_version = PLAN_FORMAT_VERSION;
-	m->mailauth_version = xstrdup("0.1.0");
-	m->config_path = xstrdup("mailauth.yaml");
-	memcpy(m->config_sha256, SHA, sizeof(m->config_sha256));
-	m->created = xstrdup("2026-11-29T01:02:03Z");
-}
-
-/* The fixture as JSON (free() it). */
-static char *
-fixture_json(void)
-{
-	struct plan	 p;
-	struct plan_meta m;
-	struct buf	 out = BUF_INIT;
-
-	fixture(&p);
-	meta_fixture(&m);
-	plan_to_json(&p, &m, &out);
-	plan_release(&p);
-	plan_meta_release(&m);
-	return buf_detach(&out);
-}
 
 /* --- round trip --- */
-
-/* Like ck_assert_str_eq, with a message short enough for Check: the
- * first line that differs. */
-static void
-assert_same_text(const char *got, const char *want)
-{
-	size_t	 i, line = 1, start = 0;
-
-	for (i = 0; got[i] != '\0' && got[i] == want[i]; i++)
-		if (got[i] == '\n') {
-			line++;
-			start = i + 1;
-		}
-	ck_assert_msg(got[i] == want[i], "line %zu differs: got '%.*s', "
-	    "want '%.*s'", line, (int)strcspn(got + start, "\n"), got + start,
-	    (int)strcspn(want + start, "\n"), want + start);
-}
 
 static void
 assert_stage_eq(const struct plan_stage *a, const struct plan_stage *b)
@@ -228,8 +62,8 @@ START_TEST(round_trip)
 	struct err	 err;
 	size_t		 i;
 
-	fixture(&p);
-	meta_fixture(&m);
+	fx_plan(&p);
+	fx_meta(&m);
 	plan_to_json(&p, &m, &one);
 	err_clear(&err);
 	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
@@ -270,7 +104,7 @@ START_TEST(round_trip)
 	ck_assert_str_eq(q.changes[2].after.type, "CNAME");
 
 	plan_to_json(&q, &n, &two);
-	assert_same_text(buf_str(&two), buf_str(&one));
+	fx_assert_same_text(buf_str(&two), buf_str(&one));
 
 	buf_release(&one);
 	buf_release(&two);
@@ -290,13 +124,13 @@ START_TEST(round_trip_escapes)
 	struct err	 err;
 
 	/* Quotes, backslashes and non-ASCII text survive unchanged. */
-	zones(&p, 1);
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_SPF, "example.com",
+	fx_zones(&p, 1);
+	c = fx_change(&p, 0, PLAN_CREATE, RECORD_SPF, "example.com",
 	    "caf\xc3\xa9 \"quoted\" back\\slash");
-	set(&c->after, "example.com.", "TXT", 0,
+	fx_set(&c->after, "example.com.", "TXT", 0,
 	    "\"v=spf1 a:\\\"x\\\" \\233 -all\"", "\"\"");
 	plan_count(&p);
-	meta_fixture(&m);
+	fx_meta(&m);
 	plan_to_json(&p, &m, &one);
 	err_clear(&err);
 	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
@@ -304,7 +138,7 @@ START_TEST(round_trip_escapes)
 	ck_assert_str_eq(q.changes[0].note, p.changes[0].note);
 	ck_assert(rrset_equal(&q.changes[0].after, &p.changes[0].after));
 	plan_to_json(&q, &n, &two);
-	assert_same_text(buf_str(&two), buf_str(&one));
+	fx_assert_same_text(buf_str(&two), buf_str(&one));
 	buf_release(&one);
 	buf_release(&two);
 	plan_release(&p);
@@ -325,28 +159,28 @@ START_TEST(round_trip_stages)
 	struct err		 err;
 	size_t			 i;
 
-	zones(&p, 1);
-	c = add_change(&p, 0, PLAN_NONE, RECORD_DMARC, "example.com", NULL);
-	c->stage = stage(0, 5, "", DMARC_POLICY_UNSET, 0, -1, 0, "2026-12-01");
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "a.example.com",
+	fx_zones(&p, 1);
+	c = fx_change(&p, 0, PLAN_NONE, RECORD_DMARC, "example.com", NULL);
+	c->stage = fx_stage(0, 5, "", DMARC_POLICY_UNSET, 0, -1, 0, "2026-12-01");
+	c = fx_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "a.example.com",
 	    NULL);
-	set(&c->after, "_dmarc.a.example.com.", "TXT", 300,
+	fx_set(&c->after, "_dmarc.a.example.com.", "TXT", 300,
 	    "\"v=DMARC1; p=quarantine; t=y; pct=0\"", NULL);
-	c->stage = stage(2, 5, "2027-01-05", DMARC_POLICY_QUARANTINE, 1, -1,
+	c->stage = fx_stage(2, 5, "2027-01-05", DMARC_POLICY_QUARANTINE, 1, -1,
 	    0, "2027-02-01");
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "b.example.com",
+	c = fx_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "b.example.com",
 	    NULL);
-	set(&c->after, "_dmarc.b.example.com.", "TXT", 300,
+	fx_set(&c->after, "_dmarc.b.example.com.", "TXT", 300,
 	    "\"v=DMARC1; p=reject; pct=25\"", NULL);
-	c->stage = stage(4, 5, "2027-03-01", DMARC_POLICY_REJECT, 0, 25, 1,
+	c->stage = fx_stage(4, 5, "2027-03-01", DMARC_POLICY_REJECT, 0, 25, 1,
 	    "2027-04-01");
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "c.example.com",
+	c = fx_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "c.example.com",
 	    NULL);
-	set(&c->after, "_dmarc.c.example.com.", "TXT", 300,
+	fx_set(&c->after, "_dmarc.c.example.com.", "TXT", 300,
 	    "\"v=DMARC1; p=reject\"", NULL);
-	c->stage = stage(5, 5, "2027-04-01", DMARC_POLICY_REJECT, 0, -1, 0, "");
+	c->stage = fx_stage(5, 5, "2027-04-01", DMARC_POLICY_REJECT, 0, -1, 0, "");
 	plan_count(&p);
-	meta_fixture(&m);
+	fx_meta(&m);
 	plan_to_json(&p, &m, &one);
 	ck_assert_ptr_nonnull(strstr(buf_str(&one), "\"stage\":\t{\n"
 	    "\t\t\t\t\"number\":\t0,\n\t\t\t\t\"count\":\t5,\n"
@@ -358,7 +192,7 @@ START_TEST(round_trip_stages)
 	for (i = 0; i < 4; i++)
 		assert_stage_eq(p.changes[i].stage, q.changes[i].stage);
 	plan_to_json(&q, &n, &two);
-	assert_same_text(buf_str(&two), buf_str(&one));
+	fx_assert_same_text(buf_str(&two), buf_str(&one));
 	buf_release(&one);
 	buf_release(&two);
 	plan_release(&p);
@@ -376,7 +210,7 @@ START_TEST(empty_plan)
 	struct err	 err;
 
 	memset(&p, 0, sizeof(p));
-	meta_fixture(&m);
+	fx_meta(&m);
 	plan_to_json(&p, &m, &one);
 	ck_assert_ptr_nonnull(strstr(buf_str(&one), "\"changes\":\t[]"));
 	err_clear(&err);
@@ -545,10 +379,10 @@ static const struct bad_case bad_cases[] = {
 	/* the version, first */
 	{ { { "format_version", "1" } },
 	  "format_version: unsupported version 1 (this mailauth reads "
-	  "versions 2 and 3)" },
-	{ { { "format_version", "4" }, { "+future", "true" } },
-	  "format_version: unsupported version 4 (this mailauth reads "
-	  "versions 2 and 3)" },
+	  "versions 2 to 4)" },
+	{ { { "format_version", "5" }, { "+future", "true" } },
+	  "format_version: unsupported version 5 (this mailauth reads "
+	  "versions 2 to 4)" },
 	{ { { "format_version", NULL } }, "format_version: missing" },
 	{ { { "format_version", "\"1\"" } },
 	  "format_version: expected an integer" },
@@ -657,6 +491,33 @@ static const struct bad_case bad_cases[] = {
 	    "[\"a.example.net.\", \"b.example.net.\"]" } },
 	  "changes[2].after.values: a CNAME record set holds exactly one "
 	  "value" },
+	/* the fields for review (version 4) */
+	{ { { "changes[0].weakening", "7" } },
+	  "changes[0].weakening: expected a string or null" },
+	{ { { "changes[0].weakening", "\"\"" } },
+	  "changes[0].weakening: expected a non-empty string" },
+	{ { { "changes[0].weakening", NULL } },
+	  "changes[0].weakening: missing" },
+	{ { { "warnings", NULL } }, "warnings: missing" },
+	{ { { "warnings", "{}" } }, "warnings: expected an array" },
+	{ { { "warnings[0]", "\"x\"" } }, "warnings[0]: expected an object" },
+	{ { { "warnings[1].message", "null" } },
+	  "warnings[1].message: expected a string" },
+	{ { { "warnings[0].name", "\"Old.example.com\"" } },
+	  "warnings[0].name: not a DNS name in canonical form (lower case, "
+	  "escaped, with the final dot)" },
+	{ { { "notes[0].message", "\"red \\u001b[31m\"" } },
+	  "notes[0].message: control character in string" },
+	{ { { "notes[0].+colour", "1" } }, "notes[0]: unknown field 'colour'" },
+	{ { { "domains[0].gate.verdict", "\"maybe\"" } },
+	  "domains[0].gate.verdict: unknown verdict 'maybe' (expected none, "
+	  "advance, hold or keep)" },
+	{ { { "domains[1].gate", "null" } },
+	  "domains[1].gate: expected an object" },
+	{ { { "domains[0].gate.reason", "\"\"" } },
+	  "domains[0].gate.reason: expected a non-empty string" },
+	{ { { "domains[1].domain", "\"\"" } },
+	  "domains[1].domain: expected a non-empty string" },
 	/* strings that could hurt */
 	{ { { "changes[1].note", "\"red \\u001b[31m\"" } },
 	  "changes[1].note: control character in string" },
@@ -812,7 +673,7 @@ static const struct bad_case bad_cases[] = {
 START_TEST(malformed_fields)
 {
 	const struct bad_case	*bc = &bad_cases[_i];
-	char			*text = fixture_json();
+	char			*text = fx_json();
 	cJSON			*root = cJSON_Parse(text);
 	struct buf		 doc = BUF_INIT;
 	struct plan		 p;
@@ -859,12 +720,12 @@ START_TEST(version_2_read)
 {
 	struct plan	 p, q;
 	struct plan_meta m, n;
-	struct buf	 one = BUF_INIT, two = BUF_INIT;
+	struct buf	 one = BUF_INIT, two = BUF_INIT, four = BUF_INIT;
 	struct err	 err;
-	const char	*s, *at;
+	const char	*s = NULL, *at;
 	size_t		 i;
 
-	fixture(&p);
+	fx_plan(&p);
 	/* Without the routing-policy sets, which version 2 cannot hold. */
 	for (i = 6; i < p.nchanges; i++) {
 		rrset_release(&p.changes[i].before);
@@ -874,16 +735,12 @@ START_TEST(version_2_read)
 	}
 	p.nchanges = 6;
 	plan_count(&p);
-	meta_fixture(&m);
-	plan_to_json(&p, &m, &one);
+	fx_meta(&m);
+	plan_to_json(&p, &m, &four);
 	/* Version 2's text: no "routing" lines, its version number. */
-	for (s = buf_str(&one); (at = strstr(s, ",\n\t\t\t\t\"routing\":\tnull"))
-	    != NULL; s = at + strlen(",\n\t\t\t\t\"routing\":\tnull"))
-		buf_add(&two, s, (size_t)(at - s));
-	buf_adds(&two, s);
-	at = strstr(buf_str(&two), "\"format_version\":\t3");
-	ck_assert_ptr_nonnull(at);
-	two.data[at - two.data + strlen("\"format_version\":\t")] = '2';
+	fx_downgrade(buf_str(&four), 3, &one);
+	fx_downgrade(buf_str(&four), 2, &two);
+	(void)s;
 	ck_assert_ptr_null(strstr(buf_str(&two), "routing"));
 	err_clear(&err);
 	ck_assert_msg(plan_from_json(two.data, two.len, &q, &n, &err) == 0,
@@ -903,6 +760,118 @@ START_TEST(version_2_read)
 	    "changes[0].after: unknown field 'routing'", "version 2");
 	buf_release(&one);
 	buf_release(&two);
+	buf_release(&four);
+	plan_release(&p);
+	plan_meta_release(&m);
+}
+END_TEST
+
+/* A version 3 plan (no field for review) is read and applied as before;
+ * a field of version 4 in it is refused. */
+START_TEST(version_3_read)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 four = BUF_INIT, three = BUF_INIT;
+	struct err	 err;
+	const char	*at;
+	size_t		 i;
+
+	fx_plan(&p);
+	fx_meta(&m);
+	plan_to_json(&p, &m, &four);
+	fx_downgrade(buf_str(&four), 3, &three);
+	ck_assert_ptr_null(strstr(buf_str(&three), "weakening"));
+	ck_assert_ptr_null(strstr(buf_str(&three), "\"warnings\""));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(three.data, three.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(n.format_version, 3);
+	ck_assert_uint_eq(q.nchanges, p.nchanges);
+	for (i = 0; i < p.nchanges; i++) {
+		ck_assert_int_eq(q.changes[i].op, p.changes[i].op);
+		assert_rrset_eq(&p.changes[i].before, &q.changes[i].before);
+		assert_rrset_eq(&p.changes[i].after, &q.changes[i].after);
+	}
+	ck_assert_uint_eq(q.nwarnings, 0);
+	ck_assert_uint_eq(q.nnotes, 0);
+	ck_assert_uint_eq(q.ngates, 0);
+	plan_release(&q);
+	plan_meta_release(&n);
+	/* The version 4 text under version 3: its new fields are unknown. */
+	at = strstr(buf_str(&four), "\"format_version\":\t4");
+	ck_assert_ptr_nonnull(at);
+	four.data[at - four.data + strlen("\"format_version\":\t")] = '3';
+	assert_fails(four.data, four.len, "unknown field 'domains'",
+	    "version 3 with version 4 fields");
+	buf_release(&four);
+	buf_release(&three);
+	plan_release(&p);
+	plan_meta_release(&m);
+}
+END_TEST
+
+/* The fields for review come back as written; weakening is the guard's
+ * reason for a weakening change and null for the others. */
+START_TEST(review_round_trip)
+{
+	struct plan		 p, q;
+	struct plan_meta	 m, n;
+	struct plan_change	*c;
+	struct buf		 one = BUF_INIT;
+	struct err		 err;
+	cJSON			*root, *ch;
+	size_t			 i;
+
+	fx_plan(&p);
+	/* A weakening change: p=reject -> p=none. */
+	c = fx_change(&p, 0, PLAN_UPDATE, RECORD_DMARC, "example.com", NULL);
+	fx_set(&c->before, "_dmarc.x.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=reject\"", NULL);
+	fx_set(&c->after, "_dmarc.x.example.com.", "TXT", 300,
+	    "\"v=DMARC1; p=none\"", NULL);
+	plan_count(&p);
+	plan_notice_add(&p.notes, &p.nnotes, "'a\x1b[31m._domainkey.example.com' "
+	    "looks like a DKIM selector", "example.com", NULL);
+	fx_meta(&m);
+	plan_to_json(&p, &m, &one);
+	root = cJSON_Parse(buf_str(&one));
+	ck_assert_ptr_nonnull(root);
+	i = 0;
+	cJSON_ArrayForEach(ch, cJSON_GetObjectItem(root, "changes")) {
+		const cJSON	*w = cJSON_GetObjectItem(ch, "weakening");
+
+		if (i++ == p.nchanges - 1)
+			ck_assert_str_eq(cJSON_GetStringValue(w),
+			    "DMARC policy p=reject -> p=none");
+		else
+			ck_assert_msg(cJSON_IsNull(w), "change %zu", i - 1);
+	}
+	cJSON_Delete(root);
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_uint_eq(q.ngates, 2);
+	ck_assert_str_eq(q.gates[0].domain, "example.com");
+	ck_assert_int_eq(q.gates[0].verdict, PLAN_GATE_HOLD);
+	ck_assert_str_eq(q.gates[0].reason, GATE_HELD);
+	ck_assert_int_eq(q.gates[1].verdict, PLAN_GATE_NONE);
+	ck_assert_ptr_null(q.gates[1].reason);
+	ck_assert_uint_eq(q.nwarnings, 2);
+	ck_assert_str_eq(q.warnings[0].message, WARN_LIVE);
+	ck_assert_str_eq(q.warnings[0].domain, "example.com");
+	ck_assert_str_eq(q.warnings[0].name, "_dmarc.example.com.");
+	ck_assert_ptr_null(q.warnings[1].domain);
+	ck_assert_ptr_null(q.warnings[1].name);
+	ck_assert_uint_eq(q.nnotes, 2);
+	ck_assert_str_eq(q.notes[0].message, NOTE_OLD);
+	/* A control character is escaped when the notice is made, so the
+	 * saved plan can be read back. */
+	ck_assert_str_eq(q.notes[1].message, "'a\\x1b[31m._domainkey."
+	    "example.com' looks like a DKIM selector");
+	plan_release(&q);
+	plan_meta_release(&n);
+	buf_release(&one);
 	plan_release(&p);
 	plan_meta_release(&m);
 }
@@ -910,7 +879,7 @@ END_TEST
 
 START_TEST(malformed_documents)
 {
-	char		*text = fixture_json();
+	char		*text = fx_json();
 	struct buf	 b = BUF_INIT;
 	size_t		 i;
 
@@ -956,183 +925,6 @@ START_TEST(malformed_documents)
 
 	buf_release(&b);
 	free(text);
-}
-END_TEST
-
-/* --- Markdown --- */
-
-/* Every row of every table has the same number of cell separators. */
-static void
-assert_tables_whole(const char *md)
-{
-	const char	*line = md, *end, *p;
-	size_t		 pipes, want = 0;
-
-	for (; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
-		end = strchr(line, '\n');
-		if (end == NULL)
-			end = line + strlen(line);
-		if (*line != '|') {
-			want = 0;
-			continue;
-		}
-		pipes = 0;
-		for (p = line; p < end; p++)
-			if (*p == '|' && (p == line || p[-1] != '\\'))
-				pipes++;
-		if (want == 0)
-			want = pipes;
-		ck_assert_msg(pipes == want, "row with %zu cells, not %zu: "
-		    "%.*s", pipes, want, (int)(end - line), line);
-	}
-}
-
-START_TEST(markdown_small_plan)
-{
-	struct plan	 p;
-	struct buf	 out = BUF_INIT;
-
-	fixture(&p);
-	plan_render_markdown(&p, &out);
-	assert_same_text(buf_str(&out),
-	    "### example.com\n"
-	    "\n"
-	    "Zone `Z1EXAMPLE` (example.com)\n"
-	    "\n"
-	    "| Action | Name | Type | TTL | Before | After | Note |\n"
-	    "|---|---|---|---|---|---|---|\n"
-	    "| `+ create` | `_dmarc.example.com` | TXT | 3600 |  | "
-	    "`\"v=DMARC1; p=none; rua=mailto:d@example.com\"` | stage 1 of "
-	    "5\\: none since 2026-12-01; next stage on 2027-01-05 |\n"
-	    "| `~ update` | `example.com` | TXT | 300 | "
-	    "`\"google-site-verification=abc\"`<br>`\"v=spf1 ~all\"` | "
-	    "`\"google-site-verification=abc\"`<br>`\"v=spf1 -all\"` |  |\n"
-	    "| `~ update` | `s1._domainkey.example.com` | TXT -> CNAME | "
-	    "3600 -> 1800 | `\"v=DKIM1; k=ed25519; "
-	    "p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"` | "
-	    "`s1.dkim.example.net.` | the selector's key record is "
-	    "replaced by its CNAME, in one batch |\n"
-	    "\n"
-	    "### example.org\n"
-	    "\n"
-	    "Zone `Z2OTHER` (example.org)\n"
-	    "\n"
-	    "| Action | Name | Type | TTL | Before | After | Note |\n"
-	    "|---|---|---|---|---|---|---|\n"
-	    "| **`- delete`** | `old._domainkey.example.org` | TXT | 600 | "
-	    "`\"v=DKIM1; p=MFkwEwYHKoZIzj0CAQ\" \"YIKoZIzj0DAQcDQgAE\"` |  "
-	    "|  |\n"
-	    "| `= no change` | `example.org` | TXT | 900 | "
-	    "`\"v=spf1  -all\"` | `\"v=spf1  -all\"` | the live SPF record "
-	    "is equivalent (it differs only in spacing, case, order or "
-	    "string splitting) and is left as it is |\n"
-	    "| `= no change` | `tok1._domainkey.example.org` | CNAME | 1800 | "
-	    "`tok1.dkim.amazonses.com` | `tok1.dkim.amazonses.com` | a stale "
-	    "Easy DKIM token, kept\\: ses.prune\\_stale\\_tokens is not set |\n"
-	    "| **`- delete`** | `tok2._domainkey.example.org` | CNAME | 300 | "
-	    "`tok2.dkim.amazonses.com` |  |  |\n"
-	    "\n"
-	    "**Plan:** 1 to add, 2 to change, **2 to destroy**.\n");
-	assert_tables_whole(buf_str(&out));
-	buf_release(&out);
-	plan_release(&p);
-}
-END_TEST
-
-START_TEST(markdown_escapes)
-{
-	struct plan		 p;
-	struct plan_change	*c;
-	struct buf		 out = BUF_INIT, big = BUF_INIT;
-	size_t			 i;
-
-	zones(&p, 1);
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_SPF, "example.com",
-	    "see *this* | `that` <b>@team :tada: $x$");
-	set(&c->after, "example.com.", "TXT", 300, "\"a|b`c\"",
-	    "`x`` y ");
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_DKIM, "example.com", NULL);
-	/* A long value with pipes, backticks and a line break in it. */
-	for (i = 0; i < 300; i++)
-		buf_adds(&big, "ab|`\\");
-	buf_adds(&big, "\n| x |");
-	set(&c->after, "\\052._domainkey.example.com.", "TXT", 300,
-	    buf_str(&big), NULL);
-	plan_count(&p);
-	plan_render_markdown(&p, &out);
-	ck_assert_msg(strstr(buf_str(&out),
-	    "| `+ create` | `example.com` | TXT | 300 |  | "
-	    "``\"a\\|b`c\"``<br>``` `x`` y  ``` | "
-	    "see \\*this\\* \\| \\`that\\` \\<b\\>\\@team \\:tada\\: "
-	    "\\$x\\$ |\n") != NULL, "%s", buf_str(&out));
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "| `*._domainkey."
-	    "example.com` |"));
-	/* The long value is whole, on its row, with its line break
-	 * escaped. */
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "``ab\\|`\\ab\\|`\\"));
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\\n\\| x \\|`` |"));
-	assert_tables_whole(buf_str(&out));
-	buf_release(&out);
-	buf_release(&big);
-	plan_release(&p);
-}
-END_TEST
-
-START_TEST(markdown_no_changes)
-{
-	struct plan		 p;
-	struct plan_change	*c;
-	struct buf		 out = BUF_INIT;
-
-	zones(&p, 1);
-	plan_render_markdown(&p, &out);
-	ck_assert_str_eq(buf_str(&out), "No changes.\n");
-
-	/* An unchanged set is listed only when it has a note. */
-	c = add_change(&p, 0, PLAN_NONE, RECORD_DMARC, "example.com", NULL);
-	set(&c->before, "_dmarc.example.com.", "TXT", 300, "\"v=DMARC1; "
-	    "p=none\"", NULL);
-	rrset_copy(&c->after, &c->before);
-	plan_count(&p);
-	buf_reset(&out);
-	plan_render_markdown(&p, &out);
-	ck_assert_str_eq(buf_str(&out), "No changes.\n");
-
-	c->note = xstrdup("kept");
-	buf_reset(&out);
-	plan_render_markdown(&p, &out);
-	assert_same_text(buf_str(&out),
-	    "### example.com\n"
-	    "\n"
-	    "Zone `Z1EXAMPLE` (example.com)\n"
-	    "\n"
-	    "| Action | Name | Type | TTL | Before | After | Note |\n"
-	    "|---|---|---|---|---|---|---|\n"
-	    "| `= no change` | `_dmarc.example.com` | TXT | 300 | "
-	    "`\"v=DMARC1; p=none\"` | `\"v=DMARC1; p=none\"` | kept |\n"
-	    "\n"
-	    "No changes.\n");
-	buf_release(&out);
-	plan_release(&p);
-}
-END_TEST
-
-START_TEST(markdown_destroy_zero_is_plain)
-{
-	struct plan		 p;
-	struct plan_change	*c;
-	struct buf		 out = BUF_INIT;
-
-	zones(&p, 1);
-	c = add_change(&p, 0, PLAN_CREATE, RECORD_DMARC, "example.com", NULL);
-	set(&c->after, "_dmarc.example.com.", "TXT", 300, "\"v=DMARC1; "
-	    "p=none\"", NULL);
-	plan_count(&p);
-	plan_render_markdown(&p, &out);
-	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\n\n**Plan:** 1 to add, "
-	    "0 to change, 0 to destroy.\n"));
-	buf_release(&out);
-	plan_release(&p);
 }
 END_TEST
 
@@ -1253,7 +1045,7 @@ doc_fields(const char *doc, struct buf *set)
 
 START_TEST(doc_matches_writer)
 {
-	char		*text = fixture_json(), *doc = read_doc();
+	char		*text = fx_json(), *doc = read_doc();
 	cJSON		*root = cJSON_Parse(text);
 	struct buf	 emitted = BUF_INIT, documented = BUF_INIT;
 	const char	*p, *nl;
@@ -1302,7 +1094,7 @@ START_TEST(doc_example_is_what_the_writer_writes)
 	ck_assert_msg(plan_from_json(example.data, example.len, &p, &m,
 	    &err) == 0, "the example in %s: %s", DOC, err.msg);
 	plan_to_json(&p, &m, &again);
-	assert_same_text(buf_str(&again), buf_str(&example));
+	fx_assert_same_text(buf_str(&again), buf_str(&example));
 	plan_release(&p);
 	plan_meta_release(&m);
 	buf_release(&example);
@@ -1348,16 +1140,12 @@ plan_json_suite(void)
 	tcase_add_test(tc, round_trip_stages);
 	tcase_add_test(tc, empty_plan);
 	tcase_add_test(tc, version_2_read);
+	tcase_add_test(tc, version_3_read);
+	tcase_add_test(tc, review_round_trip);
 	tcase_add_loop_test(tc, malformed_fields, 0,
 	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, malformed_documents);
 	tcase_add_test(tc, shared_op_names_and_shown_set);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("markdown");
-	tcase_add_test(tc, markdown_small_plan);
-	tcase_add_test(tc, markdown_escapes);
-	tcase_add_test(tc, markdown_no_changes);
-	tcase_add_test(tc, markdown_destroy_zero_is_plain);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("doc");
 	tcase_add_test(tc, doc_matches_writer);

@@ -21,6 +21,10 @@ struct buf;
 /* Appends the whole file at path to out; -1 when it cannot be opened. */
 int	test_slurp(const char *path, struct buf *out);
 
+struct diags;
+/* 1 when a warning of d contains s. */
+int	test_warned(const struct diags *d, const char *s);
+
 /* Tests run from the top of the checkout; fixtures live here. */
 #define FIXTURES	"tests/fixtures"
 

@@ -30,7 +30,10 @@ enum gate_state {
 	GATE_NONE,	/* no gate, or no gated stage due: dates decide */
 	GATE_READY,	/* enough messages, pass rate at least the gate's */
 	GATE_HOLD,	/* enough messages, pass rate below the gate's */
-	GATE_NO_DATA	/* fewer messages than min_messages */
+	GATE_NO_DATA,	/* fewer messages than min_messages, or no
+			 * report given (no_reports): held either way */
+	GATE_IGNORED	/* --ignore-gate: the stage due is taken on its
+			 * date, the reports unread */
 };
 
 /* At most this many failing sources are kept in a verdict. */
@@ -45,6 +48,9 @@ struct gate_source {
 
 struct gate_verdict {
 	enum gate_state		 state;
+	int			 no_reports;	/* GATE_NO_DATA because no
+						 * report was given at all:
+						 * the gate fails closed */
 	/* With a gated stage due (state not GATE_NONE): next is the
 	 * 1-based number of the stage the dates make due, current the one
 	 * before it, where a held domain stays. */
@@ -72,8 +78,9 @@ void	gate_window(const struct cfg_gate *, long day, long *since,
  * dmarc.gate and the stage active on day by date is the second or a later
  * one and is not a rollback (a rollback is never held back); otherwise
  * the verdict is GATE_NONE.  sum must be finished and count exactly the
- * reports of gate_window() (its domain filter NULL); NULL counts as no
- * report.  The domain's messages are those whose header_from is dom's
+ * reports of gate_window() (its domain filter NULL); NULL means that no
+ * report was given: GATE_NO_DATA with no_reports set, so that a gated
+ * stage is held.  The domain's messages are those whose header_from is dom's
  * name exactly.  The verdict is GATE_NO_DATA below min_messages, else
  * GATE_HOLD below min_pass_rate, else GATE_READY.  Release out with
  * gate_verdict_release().
@@ -81,8 +88,30 @@ void	gate_window(const struct cfg_gate *, long day, long *since,
 void	gate_decide(const struct cfg_domain *dom, long day,
 	    const struct report_summary *sum, struct gate_verdict *out);
 void	gate_verdict_release(struct gate_verdict *);
-/* "ready", "hold", "insufficient data", "not gated". */
+/* "ready", "hold", "insufficient data" ("no reports given" with
+ * no_reports), "ignored", "not gated". */
 const char *gate_state_name(enum gate_state);
+const char *gate_verdict_name(const struct gate_verdict *);
+/* --ignore-gate: a verdict with a gated stage due becomes GATE_IGNORED
+ * (its counts cleared); the others stay as they are. */
+void	gate_ignore(struct gate_verdict *);
+
+/* How a domain's DMARC stage came out of the gate, for gate_why(). */
+enum gate_outcome {
+	GATE_HELD,	/* held at the stage before the one due */
+	GATE_TAKEN,	/* the stage due is published */
+	GATE_KEPT	/* not met, but Route 53 already holds the stage due */
+};
+/*
+ * Appends one line (no newline) on why dom, whose verdict is v (not
+ * GATE_NONE), has outcome at stage stays (the 1-based stage the plan
+ * publishes), e.g. "'example.com' stays at stage 1 of 2: stage 2 was due on
+ * 2027-01-15, but 80.64% of its 620 messages from 2027-01-02 to 2027-01-15
+ * passed DMARC, below the gate's 98.00%"; a hold for want of reports reads
+ * "held: no reports given: ...".
+ */
+void	gate_why(const struct cfg_domain *dom, const struct gate_verdict *v,
+	    enum gate_outcome outcome, size_t stays, struct buf *out);
 
 /*
  * The desired records v (n of them, ls->lives parallel to them) as the

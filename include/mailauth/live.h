@@ -44,6 +44,14 @@ struct live_below {
 	size_t			 nsets;
 };
 
+/* A record set that came in the pages read for the managed names, at
+ * none of them, whose name looks like one mailauth writes: _dmarc.X or
+ * X._domainkey.Y (plan_unmanaged() says which it does not manage). */
+struct live_other {
+	const struct zone	*zone;		/* borrowed from live_state */
+	struct rrset		 set;
+};
+
 struct live_state {
 	struct zone	*zones;
 	size_t		 nzones;
@@ -51,6 +59,8 @@ struct live_state {
 	size_t		 nlives;
 	struct live_below *belows;	/* in the order of cfg->domains */
 	size_t		 nbelows;
+	struct live_other *others;	/* in the order read */
+	size_t		 nothers;
 };
 
 /*
@@ -63,7 +73,10 @@ struct live_state {
  * the unrelated records in the zone: at most one per managed name, plus
  * one per further page of a name with that many record sets) or, when its
  * ResourceRecordSetCount says that costs no more requests than one per
- * domain of the zone, as one whole listing.  The names between each
+ * domain of the zone, as one whole listing.  The TXT and CNAME sets those
+ * pages hold at other names that look like mailauth's (_dmarc.X,
+ * X._domainkey.Y) are kept in ls->others; nothing more is read for
+ * them.  The names between each
  * desired name and its zone's apex are read with them, as further managed
  * names of its domain: an NS record set at one of them, or at a desired
  * name below the apex, delegates the name elsewhere, and that domain is

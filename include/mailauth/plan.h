@@ -118,6 +118,34 @@ struct plan_change {
 						 * its stage (owned); else NULL */
 };
 
+/*
+ * A line the reviewer of a plan reads beside the changes
+ * (docs/plan-json.md): a warning that plan prints on stderr, or a note
+ * about a record mailauth read and leaves alone.
+ */
+struct plan_notice {
+	char	*message;	/* one line, as printed on stderr */
+	char	*domain;	/* the config's domain name, or NULL */
+	char	*name;		/* the record's name, canonical, or NULL */
+};
+
+/* What the rollout gate did to a domain's stage in this plan. */
+enum plan_gate_verdict {
+	PLAN_GATE_NONE,		/* no gate, or no gated stage due: dates
+				 * decide */
+	PLAN_GATE_ADVANCE,	/* the stage due is taken: the gate is met,
+				 * or --ignore-gate */
+	PLAN_GATE_HOLD,		/* the stage due is held back */
+	PLAN_GATE_KEEP		/* not met, but Route 53 already holds the
+				 * stage due, which is never stepped back */
+};
+
+struct plan_gate {
+	char			*domain;	/* the config's domain name */
+	enum plan_gate_verdict	 verdict;
+	char			*reason;	/* one line; NULL for none */
+};
+
 struct plan {
 	struct zone		*zones;		/* owned copies, never reallocated
 						 * once changes point at them */
@@ -125,6 +153,14 @@ struct plan {
 	struct plan_change	*changes;
 	size_t			 nchanges;
 	size_t			 nadd, nchange, ndestroy;
+	/* For review (plan_review(), format 4; read back from a saved
+	 * plan, empty from versions 2 and 3): apply needs none of them. */
+	struct plan_notice	*warnings;
+	size_t			 nwarnings;
+	struct plan_notice	*notes;		/* unmanaged look-alikes */
+	size_t			 nnotes;
+	struct plan_gate	*gates;		/* one per config domain */
+	size_t			 ngates;
 };
 
 /*
@@ -179,6 +215,39 @@ int	plan_routing_check(const struct desired *want, const struct live *l,
  */
 char	*plan_change_weakens(const struct plan_change *);
 
+/* --- what the reviewer reads beside the changes (src/plan/review.c) --- */
+
+/* "none", "advance", "hold", "keep". */
+const char *plan_gate_verdict_name(enum plan_gate_verdict);
+/* Appends a notice to *v (the strings copied, the message made printable
+ * with buf_add_printable_msg(); domain and name may be NULL). */
+void	plan_notice_add(struct plan_notice **v, size_t *n, const char *message,
+	    const char *domain, const char *name);
+void	plan_notices_release(struct plan_notice *, size_t);
+/*
+ * 1 when text (len bytes, decoded from a live TXT value) is exactly what
+ * mailauth writes for want: want->text, or, for a DMARC record with a
+ * rollout, the record of any of its stages.  plan_diff() does not lint
+ * such a live value again: its findings were the config's to make (a
+ * testing stage's pct=0 would warn every day).
+ */
+int	plan_text_is_own(const struct desired *want, const char *text,
+	    size_t len);
+/* Frees what plan_review() added to p (plan_release() calls it). */
+void	plan_review_release(struct plan *);
+/*
+ * Records that look like mailauth's but that no config entry manages,
+ * among what live_read() read anyway (ls->lives, ls->belows and
+ * ls->others): at a config domain D, a DMARC record at _dmarc.D and a
+ * DKIM key record or a CNAME at <selector>._domainkey.D where nothing of
+ * v is desired, and which is not one of the nstale stale Easy DKIM tokens
+ * (plan_diff() shows those).  One note each, in the order read, about
+ * the domain and the name (src/plan/stale.c).
+ */
+void	plan_unmanaged(const struct cfg *, const struct desired *v, size_t n,
+	    const struct live_state *ls, const struct plan_stale *stale,
+	    size_t nstale, struct plan_notice **notes, size_t *nnotes);
+
 /* --- rendering (src/plan/render.c) --- */
 
 /* Appends the plan as people read it, Terraform-style; color adds ANSI
@@ -189,16 +258,25 @@ void	plan_render_text(const struct plan *, int color, struct buf *out);
 /* Appends the plan as GitHub-flavoured Markdown, for a pull-request
  * comment: a heading per domain and a table of its changes. */
 void	plan_render_markdown(const struct plan *, struct buf *out);
+/* Appends, as Markdown, what the reviewer reads beside the changes (made
+ * by plan_review()): a table of the domains whose rollout gate said
+ * anything (verdict and reason), the warnings and the notes, each a
+ * section of its own when there is one. */
+void	plan_render_review_markdown(const struct plan *, struct buf *out);
+/* Appends the plan's notes (plan_unmanaged()), a line "Note: ..." each. */
+void	plan_render_notes_text(const struct plan *, struct buf *out);
 
 /* --- saved plans (src/plan/json_write.c, json_read.c; the format is
  * docs/plan-json.md) --- */
 
-#define PLAN_FORMAT_VERSION	3	/* 2: changes[].stage; 3: the
-					 * routing of before and after */
+#define PLAN_FORMAT_VERSION	4	/* 2: changes[].stage; 3: the
+					 * routing of before and after; 4:
+					 * weakening, warnings, notes and
+					 * domains[].gate, for review */
 
 struct plan_meta {
-	int	 format_version;	/* PLAN_FORMAT_VERSION, or 2 for a
-					 * plan read from version 2 */
+	int	 format_version;	/* PLAN_FORMAT_VERSION, or 2 or 3
+					 * for a plan read from them */
 	char	*mailauth_version;
 	char	*config_path;		/* as given with -c */
 	char	 config_sha256[65];	/* lower-case hex of the file's bytes */
@@ -211,8 +289,9 @@ void	plan_meta_release(struct plan_meta *);
 void	plan_to_json(const struct plan *, const struct plan_meta *,
 	    struct buf *out);
 /*
- * Parses a saved plan, of version PLAN_FORMAT_VERSION or 2 (whose sets
- * are simple ones: it has no routing fields).  The text is untrusted:
+ * Parses a saved plan, of version PLAN_FORMAT_VERSION (its weakening
+ * fields are checked, not kept: the guard judges again), 3 (without the
+ * fields for review) or 2 (whose sets are simple ones: it has no routing fields).  The text is untrusted:
  * anything but a document of a known format version with every field
  * present and well-typed fails with err naming the field
  * ("changes[3].before.ttl: expected an integer").  On success p and meta
@@ -287,6 +366,10 @@ struct plan_inputs {
 							 * cfg->domains, or
 							 * NULL: dates alone */
 	enum plan_scope			 scope;
+	/* The warnings the caller printed before plan_build() (the
+	 * config's, the gate's), for the plan's warnings list; may be
+	 * NULL. */
+	const struct diags		*warned;
 	/* The caller opens the AWS side (that I/O is its own) and gives
 	 * the Route 53 client and the SES identities (parallel to
 	 * cfg->domains, or NULL without ses:), both outliving the plan;
@@ -342,6 +425,16 @@ struct plan_built {
  */
 int	plan_build(const struct plan_inputs *in, struct plan_built *out,
 	    struct diags *d, struct err *err);
+/*
+ * What the reviewer reads beside the changes, into p (out->plan of
+ * plan_build(), which calls it last in the scope all): the warnings of
+ * in->warned and of d, each as cli_diags() prints it, with the domain and
+ * name its message names; the rollout gate's verdict and reason for each
+ * domain of in->cfg (from in->gates and b->settled); and plan_unmanaged()'s
+ * notes (src/plan/review.c).
+ */
+void	plan_review(const struct plan_inputs *in, const struct plan_built *b,
+	    const struct diags *d, struct plan *p);
 void	plan_built_release(struct plan_built *);
 
 #endif

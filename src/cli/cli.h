@@ -127,7 +127,12 @@ struct cli_option {
 struct cli_gate_opts {
 	unsigned long long	 max_report_size; /* --max-report-size; 0 unset */
 	struct cli_strings	 reports;	/* --reports SOURCE, in order */
+	int			 ignore;	/* --ignore-gate (plan, apply) */
 };
+
+#define CLI_OPT_IGNORE_GATE(type, field)				\
+	CLI_OPT_FLAG("ignore-gate", type, field.ignore, "take each DMARC "	\
+	    "rollout stage on its date, without checking dmarc.gate")
 
 #define CLI_OPT_GATE(type, field)					\
 	CLI_OPT_MAX_REPORT_SIZE(type, field.max_report_size),		\
@@ -334,20 +339,19 @@ struct gate_verdict;
 /*
  * The rollout gate's verdict for every domain of cfg on day
  * (src/cli/gate.c): *out is an array parallel to cfg->domains (free with
- * cli_gate_free()), or NULL when --reports was not given, after a warning
- * for each domain with a gated stage due, which then advances on dates.
- * The reports are read once, with aws (opened here when an s3:// source
- * needs it and it is not open yet; the caller closes it).  -1 after
- * printing when a source cannot be read.
+ * cli_gate_free()).  Without --reports the gate fails closed: a domain
+ * with a gated stage due is held (GATE_NO_DATA, no_reports).  With
+ * --ignore-gate no report is read and each such stage is taken on its
+ * date (GATE_IGNORED), after a warning per domain.  The reports are read
+ * once, with aws (opened here when an s3:// source needs it and it is not
+ * open yet; the caller closes it).  Every warning printed is also added
+ * to warned (may be NULL).  -1 after printing when a source cannot be
+ * read.
  */
 int	 cli_gate_eval(const struct cli_global *, const struct cli_gate_opts *,
 	    const struct cfg *, long day, struct cli_aws *aws,
-	    struct gate_verdict **out);
+	    struct gate_verdict **out, struct diags *warned);
 void	 cli_gate_free(struct gate_verdict *, size_t n);
-/* Appends why dom, held by verdict v, stays at stage stays: one line,
- * without a newline. */
-void	 cli_gate_why(const struct cfg_domain *, const struct gate_verdict *v,
-	    size_t stays, struct buf *out);
 
 /*
  * Amazon SES (src/cli/ses.c).  The SESv2 endpoint of region (malloc'd),

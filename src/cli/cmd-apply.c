@@ -261,6 +261,12 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 		    "plan --at DATE --out %s' instead", args[0]);
 		return EXIT_ERROR;
 	}
+	if (nargs == 1 && o->gate.ignore) {
+		cli_error("option '--ignore-gate' cannot be used with a saved "
+		    "plan, whose stages the gate already decided; run "
+		    "'mailauth plan --ignore-gate --out %s' instead", args[0]);
+		return EXIT_ERROR;
+	}
 	if (nargs == 1 && o->gate.reports.n > 0) {
 		cli_error("option '--reports' cannot be used with a saved plan, "
 		    "whose stages the gate already decided; run 'mailauth "
@@ -359,6 +365,7 @@ static const struct cli_option apply_options[] = {
 	    "wait at most this long for INSYNC (default 300)"),
 	CLI_OPT_AT(struct cmd_apply_opts, at),
 	CLI_OPT_GATE(struct cmd_apply_opts, gate),
+	CLI_OPT_IGNORE_GATE(struct cmd_apply_opts, gate),
 	CLI_OPT_END
 };
 
@@ -371,7 +378,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	"[-c FILE] [--at YYYY-MM-DD] [--auto-approve] [--allow-weaken] "
 	    "[--no-wait] [--wait-timeout SECONDS] [--reports SOURCE]... "
-	    "[PLANFILE]",
+	    "[--ignore-gate] [PLANFILE]",
 	"apply the plan to Route 53 and wait until it is in sync",
 	"Makes the same plan as 'mailauth plan' (or, given PLANFILE, loads exactly\n"
 	"the plan 'mailauth plan --out PLANFILE' saved, refusing it if the\n"
@@ -380,7 +387,8 @@ const struct cmd_entry cmd_apply_entry = {
 	"that weakens DMARC or SPF is refused unless --allow-weaken is given (a\n"
 	"DMARC rollout's rollback stage does).  Without PLANFILE, a DMARC rollout\n"
 	"publishes the stage of --at (default: today, UTC), held back by its\n"
-	"dmarc.gate when --reports SOURCE is given and the reports do not meet it.\n"
+	"dmarc.gate unless the reports of --reports SOURCE meet it (without them\n"
+	"the stage is held; --ignore-gate takes it on its date alone).\n"
 	"Before sending anything, apply reads every record set the plan touches\n"
 	"again and stops, sending nothing, if any has changed since the plan.  It\n"
 	"then sends the changes of each hosted zone in as few ChangeResourceRecordSets\n"

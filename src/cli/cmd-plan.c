@@ -101,6 +101,7 @@ static const struct cli_option plan_options[] = {
 	    "text|json|markdown", "how the plan is printed (default text)"),
 	CLI_OPT_AT(struct cmd_plan_opts, at),
 	CLI_OPT_GATE(struct cmd_plan_opts, gate),
+	CLI_OPT_IGNORE_GATE(struct cmd_plan_opts, gate),
 	CLI_OPT_END
 };
 
@@ -109,7 +110,8 @@ static const struct cmd_plan_opts plan_defaults = { .at = -1 };
 const struct cmd_entry cmd_plan_entry = {
 	"plan",
 	"[-c FILE] [--at YYYY-MM-DD] [--detailed-exitcode] "
-	    "[--format text|json|markdown] [--out FILE] [--reports SOURCE]...",
+	    "[--format text|json|markdown] [--out FILE] [--reports SOURCE]... "
+	    "[--ignore-gate]",
 	"show what apply would change in Route 53",
 	"Reads the configuration, finds the hosted zone of every domain, reads the\n"
 	"record sets mailauth manages there and shows, Terraform-style, what apply\n"
@@ -121,9 +123,12 @@ const struct cmd_entry cmd_plan_entry = {
 	"(docs/plan-json.md), which --out FILE saves for 'mailauth apply FILE'\n"
 	"(--out - prints that JSON alone on standard output).\n"
 	"A domain with a DMARC rollout publishes the stage of --at (default: today,\n"
-	"UTC), and the plan names it.  With dmarc.gate, --reports SOURCE (once per\n"
-	"source: a file, a folder or s3://BUCKET/PREFIX) holds a domain at its stage\n"
-	"until its DMARC reports meet the gate, and one line says why.\n"
+	"UTC), and the plan names it.  With dmarc.gate, a domain stays at its stage\n"
+	"until the DMARC reports of --reports SOURCE (once per source: a file, a\n"
+	"folder or s3://BUCKET/PREFIX) meet the gate, and one line says why; without\n"
+	"--reports the stage is held (\"held: no reports given\"), and --ignore-gate\n"
+	"takes it on its date alone.  --format json and markdown also carry the\n"
+	"warnings, each change's weakening and each domain's gate verdict.\n"
 	"Credentials come from the AWS chain: --profile, the environment, web\n"
 	"identity, ~/.aws files, container and instance metadata (see 'mailauth\n"
 	"whoami' and docs/credentials.md).",

@@ -56,13 +56,29 @@ describe(struct buf *b, const struct cfg_stage *st)
 		buf_addf(b, " (pct=%d)", st->pct);
 }
 
+/* --- the gate, which status cannot check: it reads no report --- */
+
+/*
+ * When dom has a gated stage due on day: the verdict (held, for want of
+ * reports) in v and the stage published instead; else NULL.
+ */
+static const struct cfg_stage *
+held_stage(const struct cfg_domain *dom, long day, struct gate_verdict *v)
+{
+	gate_decide(dom, day, NULL, v);
+	if (v->state == GATE_NONE)
+		return NULL;
+	return &dom->dmarc.rollout.stages[v->current - 1];
+}
+
 /* --- text --- */
 
 static void
 text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 {
 	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
-	const struct cfg_stage		*cur, *next;
+	const struct cfg_stage		*cur, *next, *held;
+	struct gate_verdict		 v;
 	char				 date[11], *rec;
 	size_t				 i;
 
@@ -92,9 +108,14 @@ text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 		buf_addf(out, ": stage %zu of %zu since %s: ", i, ro->nstages,
 		    date);
 		describe(out, cur);
-		rec = stage_record(&dom->dmarc, cur);
+		if ((held = held_stage(dom, day, &v)) != NULL) {
+			buf_adds(out, "\n  held       ");
+			gate_why(dom, &v, GATE_HELD, v.current, out);
+		}
+		rec = stage_record(&dom->dmarc, held != NULL ? held : cur);
 		buf_addf(out, "\n  publishes  %s\n", rec);
 		free(rec);
+		gate_verdict_release(&v);
 	}
 	if (next == NULL) {
 		buf_addf(out, "  next       none: stage %zu is the last\n", i);
@@ -111,6 +132,10 @@ text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 }
 
 /* --- JSON --- */
+
+/* "rollout status --format json" (docs/commands.md): 1 had no
+ * format_version; 2 added it, gate, and record as the gate leaves it. */
+#define ROLLOUT_STATUS_FORMAT_VERSION	2
 
 static void
 add_policy(cJSON *o, const char *key, enum dmarc_policy p)
@@ -150,11 +175,36 @@ stage_json(const struct cfg_dmarc *dm, size_t number,
 	return o;
 }
 
+/* "gate": null without dmarc.gate, else its verdict on a stage due. */
+static void
+add_gate(cJSON *o, const struct cfg_domain *dom, const struct gate_verdict *v)
+{
+	struct buf	 why = BUF_INIT;
+	cJSON		*g;
+
+	if (!dom->dmarc.present || !dom->dmarc.gate.present ||
+	    dom->dmarc.rollout.nstages == 0) {
+		cJSON_AddNullToObject(o, "gate");
+		return;
+	}
+	g = cJSON_AddObjectToObject(o, "gate");
+	if (v->state == GATE_NONE) {
+		cJSON_AddStringToObject(g, "verdict", "none");
+		cJSON_AddNullToObject(g, "reason");
+		return;
+	}
+	gate_why(dom, v, GATE_HELD, v->current, &why);
+	cJSON_AddStringToObject(g, "verdict", "hold");
+	cJSON_AddStringToObject(g, "reason", buf_str(&why));
+	buf_release(&why);
+}
+
 static cJSON *
 json_domain(const struct cfg_domain *dom, long day)
 {
 	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
-	const struct cfg_stage		*cur;
+	const struct cfg_stage		*cur, *held;
+	struct gate_verdict		 v;
 	cJSON				*o, *r;
 	char				 date[11], *rec = NULL;
 	size_t				 i;
@@ -162,8 +212,11 @@ json_domain(const struct cfg_domain *dom, long day)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "domain", dom->name);
 	cur = cfg_rollout_at(ro, day);
+	held = held_stage(dom, day, &v);
 	if (dom->dmarc.present && ro->nstages == 0)
 		rec = static_record(&dom->dmarc);
+	else if (held != NULL)
+		rec = stage_record(&dom->dmarc, held);
 	else if (cur != NULL)
 		rec = stage_record(&dom->dmarc, cur);
 	if (rec != NULL)
@@ -171,6 +224,8 @@ json_domain(const struct cfg_domain *dom, long day)
 	else
 		cJSON_AddNullToObject(o, "record");
 	free(rec);
+	add_gate(o, dom, &v);
+	gate_verdict_release(&v);
 	if (ro->nstages == 0) {
 		cJSON_AddNullToObject(o, "rollout");
 		return o;
@@ -207,6 +262,8 @@ print_json(const struct cli_global *g, const struct cfg *cfg, long day)
 	size_t	 i;
 
 	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "format_version",
+	    ROLLOUT_STATUS_FORMAT_VERSION);
 	date_format(day, date);
 	cJSON_AddStringToObject(root, "date", date);
 	cJSON_AddStringToObject(root, "config", g->config);
@@ -315,7 +372,7 @@ rollout_check(const struct cli_global *g, const struct cmd_rollout_opts *o)
 	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
 	day = cli_day(o->at);
-	if (cli_gate_eval(g, &o->gate, &cfg, day, &aws, &v) == -1)
+	if (cli_gate_eval(g, &o->gate, &cfg, day, &aws, &v, NULL) == -1)
 		goto out;
 	date_format(day, date);
 	buf_addf(&out, "DMARC rollout gate on %s (%s)\n", date, g->config);

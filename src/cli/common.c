@@ -172,10 +172,27 @@ sha256_hex(const char *path, const struct buf *text, char hex[65])
 	return 0;
 }
 
+/* Copies the warnings of from into to, for the plan's warnings list. */
+static void
+keep_warnings(struct diags *to, const struct diags *from)
+{
+	size_t	 i, kept = 0;
+
+	for (i = 0; i < from->n; i++)
+		if (from->v[i].level == DIAG_WARNING) {
+			diags_add(to, DIAG_WARNING, from->v[i].file,
+			    from->v[i].line, from->v[i].col, "%s",
+			    from->v[i].msg);
+			kept++;
+		}
+	to->nwarnings += from->nwarnings - kept;
+}
+
 /* cli_load_config(), also giving the SHA-256 of the bytes parsed (sha256
- * may be NULL). */
+ * may be NULL) and keeping the warnings printed in warned (may be NULL). */
 static int
-load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65])
+load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65],
+    struct diags *warned)
 {
 	struct cfg_load_opts	 lo;
 	struct diags		 d = DIAGS_INIT;
@@ -202,6 +219,8 @@ load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65])
 		rc = cfg_load_string_with(cfg, o->config, buf_str(&text),
 		    text.len, &lo, &d);
 	cli_diags(&d);
+	if (warned != NULL)
+		keep_warnings(warned, &d);
 	if (rc == -1)
 		cli_error("%zu error%s in '%s'; nothing was sent to AWS",
 		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
@@ -219,7 +238,7 @@ load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65])
 int
 cli_load_config(const struct cli_global *o, struct cfg *cfg)
 {
-	return load_config(o, cfg, NULL);
+	return load_config(o, cfg, NULL, NULL);
 }
 
 int
@@ -257,43 +276,21 @@ print_alignment(const struct cli_plan *p)
 }
 
 /*
- * One line per domain whose rollout gate was checked: why a held domain
- * stays where it is, or that the gate is met.
+ * One line per domain whose rollout gate said anything (plan_review()):
+ * why a held domain stays where it is, why one advances, or why one keeps
+ * the stage Route 53 holds.
  */
 static void
-print_gate(const struct cli_plan *p, const struct gate_verdict *gates)
+print_gate(const struct plan *plan)
 {
 	struct buf	 line = BUF_INIT;
-	size_t		 i, k;
+	size_t		 i;
 
-	for (i = 0; i < p->built.ndesired; i++) {
-		const struct desired		*w = &p->built.settled[i];
-		const struct gate_verdict	*v;
-
-		if (w->kind != RECORD_DMARC || w->stage == NULL)
-			continue;
-		k = (size_t)(w->domain - p->cfg->domains);
-		v = &gates[k];
-		if (v->state == GATE_NONE)
+	for (i = 0; i < plan->ngates; i++) {
+		if (plan->gates[i].verdict == PLAN_GATE_NONE)
 			continue;
 		buf_reset(&line);
-		if (w->held)
-			cli_gate_why(w->domain, v, (size_t)w->stage->number,
-			    &line);
-		else if (v->state == GATE_READY)
-			buf_addf(&line, "'%s' takes stage %zu of %zu: %.2f%% "
-			    "of its %llu messages passed DMARC (the gate asks "
-			    "%.2f%%)", w->domain->name, v->next,
-			    w->domain->dmarc.rollout.nstages, v->rate,
-			    (unsigned long long)v->messages,
-			    w->domain->dmarc.gate.min_pass_rate);
-		else
-			buf_addf(&line, "'%s' keeps stage %zu of %zu, which "
-			    "Route 53 already holds: a stage taken is never "
-			    "stepped back (the gate says %s)", w->domain->name,
-			    v->next,
-			    w->domain->dmarc.rollout.nstages,
-			    gate_state_name(v->state));
+		buf_adds(&line, plan->gates[i].reason);
 		print_line(stderr, "rollout gate: ", &line);
 	}
 	buf_release(&line);
@@ -380,7 +377,7 @@ cli_plan_make(const struct cli_global *o, long at,
 	struct gate_verdict	*gates = NULL;
 	struct plan_inputs	 in;
 	struct connect		 c;
-	struct diags		 d = DIAGS_INIT;
+	struct diags		 d = DIAGS_INIT, warned = DIAGS_INIT;
 	struct err		 err;
 	char			 sha256[65], created[32];
 	long			 day;
@@ -390,13 +387,13 @@ cli_plan_make(const struct cli_global *o, long at,
 	memset(aws, 0, sizeof(*aws));
 	err_clear(&err);
 	p->cfg = xcalloc(1, sizeof(*p->cfg));
-	if (load_config(o, p->cfg, sha256) == -1) {
+	if (load_config(o, p->cfg, sha256, &warned) == -1) {
 		free(p->cfg);
 		p->cfg = NULL;
 		goto out;
 	}
 	plan_time(at, &day, created);
-	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates) == -1) {
+	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates, &warned) == -1) {
 		cli_error("nothing was sent to Route 53");
 		goto out;
 	}
@@ -411,11 +408,11 @@ cli_plan_make(const struct cli_global *o, long at,
 	in.created = created;
 	in.gates = gates;
 	in.scope = PLAN_SCOPE_ALL;
+	in.warned = &warned;
 	in.connect = plan_connect;
 	in.ctx = &c;
 	rc = plan_build(&in, &p->built, &d, &err);
-	if (gates != NULL && p->built.settled != NULL)
-		print_gate(p, gates);
+	print_gate(&p->built.plan);
 	if (rc == -1) {
 		print_failure(o, &p->built, &d, &err);
 		goto out;
@@ -425,6 +422,7 @@ cli_plan_make(const struct cli_global *o, long at,
 out:
 	if (gates != NULL)
 		cli_gate_free(gates, p->cfg->ndomains);
+	diags_release(&warned);
 	diags_release(&d);
 	return rc;
 }
@@ -477,9 +475,11 @@ cli_plan_print(const struct cli_global *o, const char *format,
 		plan_to_json(plan, meta, &text);
 	else if (strcmp(format, "markdown") == 0) {
 		plan_render_markdown(plan, &text);
+		plan_render_review_markdown(plan, &text);
 		cli_plan_weakens(plan, &text, 1);
 	} else {
 		plan_render_text(plan, cli_color(o, stdout), &text);
+		plan_render_notes_text(plan, &text);
 		cli_plan_weakens(plan, &text, 0);
 		if (!plan_has_changes(plan))
 			buf_addf(&text, "No changes. Route 53 matches %s.\n",

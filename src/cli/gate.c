@@ -9,6 +9,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/diag.h"
 #include "mailauth/gate.h"
 #include "mailauth/report.h"
 #include "cli.h"
@@ -31,25 +32,36 @@ sink(void *arg, const char *file, const struct report *r)
 		report_summary_add(&w->sums[i], r);
 }
 
+/* Prints a warning and keeps it in w (may be NULL), for the plan's
+ * warnings list. */
 static void
-warn_rejected(const struct report_rejected *rj)
+warn(struct diags *w, const char *msg)
+{
+	cli_error("warning: %s", msg);
+	if (w != NULL)
+		diags_add(w, DIAG_WARNING, NULL, 0, 0, "%s", msg);
+}
+
+static void
+warn_rejected(const struct report_rejected *rj, struct diags *w)
 {
 	struct buf	 b = BUF_INIT;
 	const char	*s;
 
+	buf_adds(&b, "not read: '");
 	for (s = rj->file; *s != '\0'; s++)
 		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
 	buf_adds(&b, "': ");
 	for (s = rj->reason; *s != '\0'; s++)
 		buf_addc(&b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-	cli_error("warning: not read: '%s", buf_str(&b));
+	warn(w, buf_str(&b));
 	buf_release(&b);
 }
 
 /* Reads the reports into a summary per window; -1 after printing. */
 static int
 read_windows(const struct cli_global *o, const struct cli_gate_opts *gate,
-    struct cli_aws *aws, long day, struct windows *w)
+    struct cli_aws *aws, long day, struct windows *w, struct diags *warned)
 {
 	struct report_reader	 rd;
 	struct report_limits	 lim;
@@ -74,7 +86,7 @@ read_windows(const struct cli_global *o, const struct cli_gate_opts *gate,
 	rc = cli_reports_read(o, aws->endpoint != NULL ? aws : NULL, src,
 	    gate->reports.n, &rd, 1);
 	for (i = 0; rc == 0 && i < rd.stats.nrejected; i++)
-		warn_rejected(&rd.stats.rejected[i]);
+		warn_rejected(&rd.stats.rejected[i], warned);
 	/* Nothing read but something refused: a typo in a path, not a
 	 * quiet week. */
 	if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0) {
@@ -88,10 +100,32 @@ read_windows(const struct cli_global *o, const struct cli_gate_opts *gate,
 	return rc;
 }
 
+/* --ignore-gate: every gated stage due is taken on its date, with a
+ * warning saying so. */
+static void
+ignore_all(const struct cfg *cfg, struct gate_verdict *v, struct diags *w)
+{
+	struct buf	 msg = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < cfg->ndomains; i++) {
+		if (v[i].state == GATE_NONE)
+			continue;
+		gate_ignore(&v[i]);
+		buf_reset(&msg);
+		buf_addf(&msg, "'%s': --ignore-gate: stage %zu of %zu is taken "
+		    "on its date alone; the rollout gate was not checked",
+		    cfg->domains[i].name, v[i].next,
+		    cfg->domains[i].dmarc.rollout.nstages);
+		warn(w, buf_str(&msg));
+	}
+	buf_release(&msg);
+}
+
 int
 cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
     const struct cfg *cfg, long day, struct cli_aws *aws,
-    struct gate_verdict **out)
+    struct gate_verdict **out, struct diags *warned)
 {
 	struct gate_verdict	*v;
 	struct windows		 w;
@@ -117,24 +151,17 @@ cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
 			*slot = dom->dmarc.gate.window_days;
 		}
 	}
-	if (gate->reports.n == 0) {
-		for (i = 0; i < cfg->ndomains; i++)
-			if (v[i].state != GATE_NONE)
-				cli_error("warning: '%s': the rollout gate was "
-				    "not checked (no --reports): stage %zu is "
-				    "taken on its date alone",
-				    cfg->domains[i].name, v[i].next);
-		cli_gate_free(v, cfg->ndomains);
-		free(w.days);
-		return 0;
-	}
-	if (due == 0) {
+	if (gate->ignore)
+		ignore_all(cfg, v, warned);
+	/* Without reports the verdicts stay those of gate_decide() with
+	 * none: a gated stage due is held (no_reports). */
+	if (gate->ignore || gate->reports.n == 0 || due == 0) {
 		*out = v;
 		free(w.days);
 		return 0;
 	}
 	w.sums = xcalloc(w.n, sizeof(*w.sums));
-	if (read_windows(o, gate, aws, day, &w) == -1)
+	if (read_windows(o, gate, aws, day, &w, warned) == -1)
 		goto out;
 	for (i = 0; i < cfg->ndomains; i++) {
 		if (v[i].state == GATE_NONE)
@@ -168,28 +195,4 @@ cli_gate_free(struct gate_verdict *v, size_t n)
 	for (i = 0; i < n; i++)
 		gate_verdict_release(&v[i]);
 	free(v);
-}
-
-void
-cli_gate_why(const struct cfg_domain *dom, const struct gate_verdict *v,
-    size_t stays, struct buf *out)
-{
-	char	 a[11], b[11], date[11];
-
-	date_format(v->since, a);
-	date_format(v->until, b);
-	date_format(dom->dmarc.rollout.stages[v->next - 1].from, date);
-	buf_addf(out, "'%s' stays at stage %zu of %zu: stage %zu was due on "
-	    "%s, but ", dom->name, stays, dom->dmarc.rollout.nstages, v->next,
-	    date);
-	if (v->state == GATE_NO_DATA)
-		buf_addf(out, "the reports from %s to %s hold %llu message%s "
-		    "from it, fewer than the gate's %ld", a, b,
-		    (unsigned long long)v->messages, v->messages == 1 ? "" : "s",
-		    dom->dmarc.gate.min_messages);
-	else
-		buf_addf(out, "%.2f%% of its %llu messages from %s to %s "
-		    "passed DMARC, below the gate's %.2f%%", v->rate,
-		    (unsigned long long)v->messages, a, b,
-		    dom->dmarc.gate.min_pass_rate);
 }

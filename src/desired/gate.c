@@ -9,6 +9,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/dns.h"
 #include "mailauth/gate.h"
@@ -32,10 +33,87 @@ gate_state_name(enum gate_state s)
 		return "hold";
 	case GATE_NO_DATA:
 		return "insufficient data";
+	case GATE_IGNORED:
+		return "ignored";
 	case GATE_NONE:
 		break;
 	}
 	return "not gated";
+}
+
+const char *
+gate_verdict_name(const struct gate_verdict *v)
+{
+	if (v->state == GATE_NO_DATA && v->no_reports)
+		return "no reports given";
+	return gate_state_name(v->state);
+}
+
+void
+gate_ignore(struct gate_verdict *v)
+{
+	size_t	 current = v->current, next = v->next;
+	long	 since = v->since, until = v->until;
+
+	if (v->state == GATE_NONE)
+		return;
+	gate_verdict_release(v);
+	v->state = GATE_IGNORED;
+	v->current = current;
+	v->next = next;
+	v->since = since;
+	v->until = until;
+	v->rate = -1;
+}
+
+void
+gate_why(const struct cfg_domain *dom, const struct gate_verdict *v,
+    enum gate_outcome outcome, size_t stays, struct buf *out)
+{
+	const struct cfg_rollout	*ro = &dom->dmarc.rollout;
+	char				 a[11], b[11], due[11];
+
+	date_format(v->since, a);
+	date_format(v->until, b);
+	date_format(ro->stages[v->next - 1].from, due);
+	if (outcome == GATE_HELD && v->no_reports) {
+		buf_addf(out, "held: no reports given: '%s' stays at stage %zu "
+		    "of %zu (stage %zu was due on %s); give --reports SOURCE "
+		    "to check the gate, or --ignore-gate to take the stage on "
+		    "its date alone", dom->name, stays, ro->nstages, v->next,
+		    due);
+		return;
+	}
+	if (outcome == GATE_HELD) {
+		buf_addf(out, "'%s' stays at stage %zu of %zu: stage %zu was "
+		    "due on %s, but ", dom->name, stays, ro->nstages, v->next,
+		    due);
+		if (v->state == GATE_NO_DATA)
+			buf_addf(out, "the reports from %s to %s hold %llu "
+			    "message%s from it, fewer than the gate's %ld", a,
+			    b, (unsigned long long)v->messages,
+			    v->messages == 1 ? "" : "s",
+			    dom->dmarc.gate.min_messages);
+		else
+			buf_addf(out, "%.2f%% of its %llu messages from %s to "
+			    "%s passed DMARC, below the gate's %.2f%%", v->rate,
+			    (unsigned long long)v->messages, a, b,
+			    dom->dmarc.gate.min_pass_rate);
+	} else if (outcome == GATE_TAKEN && v->state == GATE_IGNORED)
+		buf_addf(out, "'%s' takes stage %zu of %zu on its date alone: "
+		    "--ignore-gate was given, so the rollout gate was not "
+		    "checked", dom->name, v->next, ro->nstages);
+	else if (outcome == GATE_TAKEN && v->state == GATE_READY)
+		buf_addf(out, "'%s' takes stage %zu of %zu: %.2f%% of its %llu "
+		    "messages passed DMARC (the gate asks %.2f%%)", dom->name,
+		    v->next, ro->nstages, v->rate,
+		    (unsigned long long)v->messages,
+		    dom->dmarc.gate.min_pass_rate);
+	else
+		buf_addf(out, "'%s' keeps stage %zu of %zu, which Route 53 "
+		    "already holds: a stage taken is never stepped back (the "
+		    "gate says %s)", dom->name, v->next, ro->nstages,
+		    gate_verdict_name(v));
 }
 
 void
@@ -117,7 +195,12 @@ gate_decide(const struct cfg_domain *dom, long day,
 		v->passed = rd->n.dmarc_pass;
 		v->rate = report_rate(v->passed, v->messages);
 	}
-	if (v->messages < (uint64_t)g->min_messages || v->messages == 0)
+	if (sum == NULL) {
+		/* No report given at all: the gate fails closed. */
+		v->state = GATE_NO_DATA;
+		v->no_reports = 1;
+	} else if (v->messages < (uint64_t)g->min_messages ||
+	    v->messages == 0)
 		v->state = GATE_NO_DATA;
 	else if (v->rate < g->min_pass_rate) {
 		v->state = GATE_HOLD;

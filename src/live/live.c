@@ -119,16 +119,45 @@ ref_group_cmp(const void *a, const void *b)
 	return x->group < y->group ? -1 : x->group > y->group;
 }
 
-/* Moves the page's record sets at managed names to them, in order. */
+/* What read_zone() keeps of the sets at no managed name (struct
+ * live_other); NULL for live_read_names(). */
+struct extra {
+	struct rrset	*sets;
+	size_t		 n;
+};
+
+/* 1 for a TXT or CNAME set at _dmarc.X or X._domainkey.Y. */
+static int
+looks_managed(const struct rrset *rs)
+{
+	const char	*dot;
+
+	if (strcmp(rs->type, "TXT") != 0 && strcmp(rs->type, "CNAME") != 0)
+		return 0;
+	if (strncmp(rs->name, "_dmarc.", 7) == 0)
+		return 1;
+	return (dot = strchr(rs->name, '.')) != NULL &&
+	    strncmp(dot + 1, "_domainkey.", 11) == 0;
+}
+
+/* Moves the page's record sets at managed names to them, in order, and
+ * those of the others that look managed to x (may be NULL). */
 static void
-take_sets(struct r53_rrsets_page *pg, struct wanted *w, size_t n)
+take_sets(struct r53_rrsets_page *pg, struct wanted *w, size_t n,
+    struct extra *x)
 {
 	struct wanted	*t;
 	size_t		 i;
 
 	for (i = 0; i < pg->nsets; i++) {
-		if ((t = wanted_find(w, n, pg->sets[i].name)) == NULL)
+		if ((t = wanted_find(w, n, pg->sets[i].name)) == NULL) {
+			if (x == NULL || !looks_managed(&pg->sets[i]))
+				continue;
+			*(struct rrset *)xappend(&x->sets, &x->n,
+			    sizeof(*x->sets)) = pg->sets[i];
+			memset(&pg->sets[i], 0, sizeof(pg->sets[i]));
 			continue;
+		}
 		*(struct rrset *)xappend(&t->sets, &t->nsets,
 		    sizeof(*t->sets)) = pg->sets[i];
 		memset(&pg->sets[i], 0, sizeof(pg->sets[i]));
@@ -182,7 +211,7 @@ start_advance(struct start *s, struct r53_rrsets_page *pg, const char *what,
 /* Every record set of the zone, R53_RRSETS_PAGE_MAX a page. */
 static int
 read_full(const struct r53_client *c, const struct zone *z, struct wanted *w,
-    size_t n, struct err *err)
+    size_t n, struct extra *x, struct err *err)
 {
 	struct r53_rrsets_page	 pg;
 	struct start		 s;
@@ -203,7 +232,7 @@ read_full(const struct r53_client *c, const struct zone *z, struct wanted *w,
 		if (r53_rrsets_page(c, z->id, s.name, s.type, s.ident,
 		    R53_RRSETS_PAGE_MAX, &pg, err) == -1)
 			goto out;
-		take_sets(&pg, w, n);
+		take_sets(&pg, w, n, x);
 		if (!pg.truncated)
 			break;
 		if (start_advance(&s, &pg, what, err) == -1)
@@ -251,7 +280,7 @@ page_size(const struct wanted *w)
  */
 static int
 read_targeted(const struct r53_client *c, const struct zone *z,
-    struct wanted *w, size_t n, struct err *err)
+    struct wanted *w, size_t n, struct extra *x, struct err *err)
 {
 	struct r53_rrsets_page	 pg;
 	struct start		 s;
@@ -279,7 +308,7 @@ read_targeted(const struct r53_client *c, const struct zone *z,
 			rc = 1;
 			goto out;
 		}
-		take_sets(&pg, w, n);
+		take_sets(&pg, w, n, x);
 		if (!pg.truncated)
 			break;
 		while (k < n && dns_name_cmp(w[k].name, pg.next_name) < 0)
@@ -328,7 +357,7 @@ read_each(const struct r53_client *c, const struct zone *z, struct wanted *w,
  */
 static int
 read_wanted(const struct r53_client *c, const struct zone *z, long count,
-    struct wanted *w, size_t n, struct err *err)
+    struct wanted *w, size_t n, struct extra *x, struct err *err)
 {
 	struct ref	*r;
 	size_t		 i, j, k, ngroups = 0;
@@ -352,16 +381,16 @@ read_wanted(const struct r53_client *c, const struct zone *z, long count,
 	qsort(w, n, sizeof(*w), wanted_cmp);
 	if (count >= 0 && (size_t)(count + R53_RRSETS_PAGE_MAX - 1) /
 	    R53_RRSETS_PAGE_MAX <= ngroups)
-		got = read_full(c, z, w, n, err);
-	else if ((got = read_targeted(c, z, w, n, err)) == 1)
+		got = read_full(c, z, w, n, x, err);
+	else if ((got = read_targeted(c, z, w, n, x, err)) == 1)
 		got = read_each(c, z, w, n, err);
 	return got == -1 ? -1 : 0;
 }
 
-int
-live_read_names(const struct r53_client *c, const struct zone *z,
-    long count, const char *const *names, const void *const *groups,
-    size_t n, struct rrset **sets, size_t *nsets, struct err *err)
+static int
+read_names(const struct r53_client *c, const struct zone *z, long count,
+    const char *const *names, const void *const *groups, size_t n,
+    struct rrset **sets, size_t *nsets, struct extra *x, struct err *err)
 {
 	struct wanted	*w = NULL, *t;
 	struct ref	*r = NULL;
@@ -389,7 +418,7 @@ live_read_names(const struct r53_client *c, const struct zone *z,
 		t->group = groups != NULL ? groups[r[i].i] : NULL;
 	}
 	free(r);
-	if (nw > 0 && read_wanted(c, z, count, w, nw, err) == -1)
+	if (nw > 0 && read_wanted(c, z, count, w, nw, x, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
 		t = wanted_find(w, nw, names[i]);
@@ -407,6 +436,15 @@ out:
 		}
 	wanted_release(w, nw);
 	return rc;
+}
+
+int
+live_read_names(const struct r53_client *c, const struct zone *z,
+    long count, const char *const *names, const void *const *groups,
+    size_t n, struct rrset **sets, size_t *nsets, struct err *err)
+{
+	return read_names(c, z, count, names, groups, n, sets, nsets, NULL,
+	    err);
 }
 
 /* The names strictly between name and the apex of zone z, nearest first,
@@ -453,6 +491,8 @@ read_zone(const struct r53_client *c, const struct cfg *cfg,
 	const void		**groups = NULL;
 	struct live		**lives = NULL;
 	struct rrset		**sets;
+	struct extra		  x = { NULL, 0 };
+	struct live_other	 *o;
 	size_t			 *nsets;
 	size_t			  n = 0, nlives, i, k, m;
 	int			  rc;
@@ -480,8 +520,14 @@ read_zone(const struct r53_client *c, const struct cfg *cfg,
 			groups[n + k] = groups[i];
 		n += m;
 	}
-	rc = live_read_names(c, z, counts[zi], names, groups, n, sets, nsets,
+	rc = read_names(c, z, counts[zi], names, groups, n, sets, nsets, &x,
 	    err);
+	for (i = 0; i < x.n; i++) {
+		o = xappend(&ls->others, &ls->nothers, sizeof(*ls->others));
+		o->zone = z;
+		o->set = x.sets[i];
+	}
+	free(x.sets);
 	if (rc == 0)
 		delegation_refuse(cfg, z, names, groups, sets, nsets, n, d);
 	for (i = 0; i < nlives; i++) {
@@ -579,6 +625,9 @@ live_release(struct live_state *ls)
 		r53_rrsets_release(ls->belows[i].sets, ls->belows[i].nsets);
 	}
 	free(ls->belows);
+	for (i = 0; i < ls->nothers; i++)
+		rrset_release(&ls->others[i].set);
+	free(ls->others);
 	for (i = 0; i < ls->nzones; i++) {
 		free(ls->zones[i].id);
 		free(ls->zones[i].name);

@@ -6,7 +6,8 @@
  * for the stale Easy DKIM tokens), the gate's settlement against what is
  * live, the diff, and the change batches.  Each step reads the results of
  * the steps before it and never changes them; nothing reads Route 53
- * after the read.
+ * after the read.  Last, what the reviewer reads beside the changes
+ * (review.c): the warnings, the gate's verdicts, the unmanaged look-alikes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,8 +100,10 @@ plan_build(const struct plan_inputs *in, struct plan_built *out,
 		out->failed = PLAN_STEP_BATCHES;
 		goto out;
 	}
-	if (!status)
+	if (!status) {
 		build_meta(in, &out->meta);
+		plan_review(in, out, d, &out->plan);
+	}
 	rc = 0;
 out:
 	ses_token_tops_release(tops, in->cfg->ndomains);

@@ -34,13 +34,27 @@
 
 static const char *const top_fields[] = {
 	"format_version", "mailauth_version", "config", "created", "summary",
+	"domains", "warnings", "notes", "changes", NULL
+};
+/* Versions 2 and 3 had none of the fields for review. */
+static const char *const top_fields_v3[] = {
+	"format_version", "mailauth_version", "config", "created", "summary",
 	"changes", NULL
 };
+static const char *const notice_fields[] = {
+	"message", "domain", "name", NULL
+};
+static const char *const domain_fields[] = { "domain", "gate", NULL };
+static const char *const gate_fields[] = { "verdict", "reason", NULL };
 static const char *const config_fields[] = { "path", "sha256", NULL };
 static const char *const summary_fields[] = {
 	"add", "change", "destroy", NULL
 };
 static const char *const change_fields[] = {
+	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
+	"weakening", "stage", "before", "after", NULL
+};
+static const char *const change_fields_v3[] = {
 	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
 	"stage", "before", "after", NULL
 };
@@ -859,6 +873,147 @@ out:
 	return rc;
 }
 
+/* --- the fields for review (version 4) --- */
+
+/* weakening: a non-empty string or null.  apply asks the guard again. */
+static int
+check_weakening(struct rd *r, const cJSON *o)
+{
+	char	*why;
+
+	if (get_str(r, o, "weakening", F_NULL | F_NONEMPTY, &why) == -1)
+		return -1;
+	free(why);
+	return 0;
+}
+
+/* Enters the array at key of root; NULL after failing. */
+static const cJSON *
+enter_array(struct rd *r, const cJSON *root, const char *key, size_t *mark)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+	*mark = enter(r, ".%s", key);
+	if (!cJSON_IsArray(v)) {
+		fail(r, "expected an array");
+		return NULL;
+	}
+	return v;
+}
+
+/* warnings, notes: objects of a message and a domain and name or null,
+ * into *out. */
+static int
+read_notices(struct rd *r, const cJSON *root, const char *key,
+    struct plan_notice **out, size_t *nout)
+{
+	const cJSON	*v, *it;
+	char		*msg, *dom, *name;
+	size_t		 mark, i = 0;
+	int		 rc;
+
+	if ((v = enter_array(r, root, key, &mark)) == NULL)
+		return -1;
+	for (it = v->child; it != NULL; it = it->next, i++) {
+		enter(r, "[%zu]", i);
+		msg = dom = name = NULL;
+		if (!cJSON_IsObject(it))
+			return fail(r, "expected an object");
+		rc = check_fields(r, it, notice_fields) == -1 ||
+		    get_str(r, it, "message", F_NONEMPTY, &msg) == -1 ||
+		    get_str(r, it, "domain", F_NULL | F_NONEMPTY, &dom) == -1 ||
+		    get_str(r, it, "name", F_NULL | F_NAME, &name) == -1;
+		if (!rc)
+			plan_notice_add(out, nout, msg, dom, name);
+		free(msg);
+		free(dom);
+		free(name);
+		if (rc)
+			return -1;
+		leave(r, mark + strlen(key) + 1);
+	}
+	leave(r, mark);
+	return 0;
+}
+
+static int
+read_gate(struct rd *r, const cJSON *o, struct plan_gate *pg)
+{
+	static const enum plan_gate_verdict	 all[] = {
+		PLAN_GATE_NONE, PLAN_GATE_ADVANCE, PLAN_GATE_HOLD,
+		PLAN_GATE_KEEP
+	};
+	const cJSON				*g;
+	char					*verdict = NULL, *reason = NULL;
+	char					 tmp[64];
+	size_t					 mark, i;
+	int					 rc = -1;
+
+	if ((g = enter_object(r, o, "gate", 0, gate_fields, &mark)) == NULL ||
+	    get_str(r, g, "verdict", 0, &verdict) == -1 ||
+	    get_str(r, g, "reason", F_NULL | F_NONEMPTY, &reason) == -1)
+		goto out;
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(verdict, plan_gate_verdict_name(all[i])) == 0)
+			break;
+	if (i == sizeof(all) / sizeof(all[0])) {
+		enter(r, ".verdict");
+		fail(r, "unknown verdict '%s' (expected none, advance, hold or "
+		    "keep)", show(verdict, tmp, sizeof(tmp)));
+		goto out;
+	}
+	pg->verdict = all[i];
+	pg->reason = reason;
+	reason = NULL;
+	leave(r, mark);
+	rc = 0;
+out:
+	free(verdict);
+	free(reason);
+	return rc;
+}
+
+/* domains: objects of a domain name and its gate, into p->gates. */
+static int
+read_domains(struct rd *r, const cJSON *root, struct plan *p)
+{
+	const cJSON		*v, *it;
+	struct plan_gate	*pg;
+	size_t			 mark, i = 0;
+
+	if ((v = enter_array(r, root, "domains", &mark)) == NULL)
+		return -1;
+	for (it = v->child; it != NULL; it = it->next, i++) {
+		enter(r, "[%zu]", i);
+		if (!cJSON_IsObject(it))
+			return fail(r, "expected an object");
+		pg = xappend(&p->gates, &p->ngates, sizeof(*p->gates));
+		memset(pg, 0, sizeof(*pg));
+		if (check_fields(r, it, domain_fields) == -1 ||
+		    get_str(r, it, "domain", F_NONEMPTY, &pg->domain) == -1 ||
+		    read_gate(r, it, pg) == -1)
+			return -1;
+		leave(r, mark + strlen(".domains"));
+	}
+	leave(r, mark);
+	return 0;
+}
+
+/* The fields for review (version 4), which apply shows and does not
+ * need: the guard judges each change again. */
+static int
+read_review(struct rd *r, const cJSON *root, struct plan *p)
+{
+	if (r->version < 4)
+		return 0;
+	if (read_domains(r, root, p) == -1 ||
+	    read_notices(r, root, "warnings", &p->warnings,
+	    &p->nwarnings) == -1 ||
+	    read_notices(r, root, "notes", &p->notes, &p->nnotes) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
     size_t i, size_t *idx)
@@ -874,7 +1029,9 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 		fail(r, "expected an object");
 		goto out;
 	}
-	if (check_fields(r, o, change_fields) == -1 ||
+	if (check_fields(r, o, r->version >= 4 ? change_fields :
+	    change_fields_v3) == -1 ||
+	    (r->version >= 4 && check_weakening(r, o) == -1) ||
 	    read_zone(r, o, p, seen, i, idx) == -1 ||
 	    get_str(r, o, "domain", F_NONEMPTY, &c->domain) == -1 ||
 	    get_str(r, o, "kind", 0, &kind) == -1)
@@ -1104,16 +1261,18 @@ plan_from_json(const char *json, size_t len, struct plan *p,
 	if (get_int(&r, root, "format_version", TTL_MAX, &version,
 	    NULL) == -1)
 		goto out;
-	if (version != PLAN_FORMAT_VERSION && version != 2) {
+	if (version != PLAN_FORMAT_VERSION && version != 3 && version != 2) {
 		fail(&r, "format_version: unsupported version %ld (this "
-		    "mailauth reads versions 2 and %d)", version,
+		    "mailauth reads versions 2 to %d)", version,
 		    PLAN_FORMAT_VERSION);
 		goto out;
 	}
 	r.version = version;
 	meta->format_version = (int)version;
-	if (check_fields(&r, root, top_fields) == -1 ||
+	if (check_fields(&r, root, version >= 4 ? top_fields :
+	    top_fields_v3) == -1 ||
 	    read_meta(&r, root, meta) == -1 ||
+	    read_review(&r, root, p) == -1 ||
 	    read_changes(&r, root, p) == -1)
 		goto out;
 	plan_count(p);

@@ -121,6 +121,52 @@ stage_json(const struct plan_stage *st)
 	return o;
 }
 
+/* --- for review (format 4) --- */
+
+/* "weakening": the guard's reason (plan_change_weakens()), or null. */
+static void
+add_weakening(cJSON *o, const struct plan_change *c)
+{
+	char	*why = plan_change_weakens(c);
+
+	add_str_or_null(o, "weakening", why);
+	free(why);
+}
+
+static cJSON *
+notices_json(const struct plan_notice *v, size_t n)
+{
+	cJSON	*a = cJSON_CreateArray(), *o;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "message", v[i].message);
+		add_str_or_null(o, "domain", v[i].domain);
+		add_str_or_null(o, "name", v[i].name);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *
+domains_json(const struct plan *p)
+{
+	cJSON	*a = cJSON_CreateArray(), *o, *g;
+	size_t	 i;
+
+	for (i = 0; i < p->ngates; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "domain", p->gates[i].domain);
+		g = cJSON_AddObjectToObject(o, "gate");
+		cJSON_AddStringToObject(g, "verdict",
+		    plan_gate_verdict_name(p->gates[i].verdict));
+		add_str_or_null(g, "reason", p->gates[i].reason);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
 static cJSON *
 change_json(const struct plan_change *c)
 {
@@ -141,6 +187,7 @@ change_json(const struct plan_change *c)
 	else
 		cJSON_AddNullToObject(o, "ttl");
 	add_str_or_null(o, "note", c->note);
+	add_weakening(o, c);
 	cJSON_AddItemToObject(o, "stage", stage_json(c->stage));
 	cJSON_AddItemToObject(o, "before", rrset_json(&c->before));
 	cJSON_AddItemToObject(o, "after", rrset_json(&c->after));
@@ -167,6 +214,11 @@ plan_to_json(const struct plan *p, const struct plan_meta *meta,
 	cJSON_AddNumberToObject(o, "add", (double)p->nadd);
 	cJSON_AddNumberToObject(o, "change", (double)p->nchange);
 	cJSON_AddNumberToObject(o, "destroy", (double)p->ndestroy);
+	cJSON_AddItemToObject(root, "domains", domains_json(p));
+	cJSON_AddItemToObject(root, "warnings", notices_json(p->warnings,
+	    p->nwarnings));
+	cJSON_AddItemToObject(root, "notes", notices_json(p->notes,
+	    p->nnotes));
 	changes = cJSON_AddArrayToObject(root, "changes");
 	for (i = 0; i < p->nchanges; i++)
 		cJSON_AddItemToArray(changes, change_json(&p->changes[i]));

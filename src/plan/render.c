@@ -393,6 +393,22 @@ same_domain(const struct plan_change *a, const struct plan_change *b)
 	return strcmp(a->domain, b->domain) == 0;
 }
 
+/* The weakening marker of a change in its Note cell: the guard's reason
+ * (plan_change_weakens()), after a line break when the cell holds more. */
+static void
+md_weakening(const struct plan_change *c, int after, struct buf *out)
+{
+	char	*why = plan_change_weakens(c);
+
+	if (why == NULL)
+		return;
+	if (after)
+		buf_adds(out, "<br>");
+	buf_adds(out, "**weakens:** ");
+	md_text(out, why);
+	free(why);
+}
+
 static void
 md_row(const struct plan_change *c, struct buf *out)
 {
@@ -438,6 +454,7 @@ md_row(const struct plan_change *c, struct buf *out)
 		buf_adds(out, "<br>");
 	if (c->note != NULL)
 		md_text(out, c->note);
+	md_weakening(c, c->stage != NULL || c->note != NULL, out);
 	buf_adds(out, " |\n");
 	free(name);
 }
@@ -524,4 +541,64 @@ plan_render_markdown(const struct plan *p, struct buf *out)
 		buf_addf(out, "**%zu to destroy**.\n", p->ndestroy);
 	else
 		buf_adds(out, "0 to destroy.\n");
+}
+
+/* --- what the reviewer reads beside the changes (plan_review()) --- */
+
+static void
+md_notices(const char *title, const struct plan_notice *v, size_t n,
+    struct buf *out)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return;
+	buf_addf(out, "\n#### %s\n\n", title);
+	for (i = 0; i < n; i++) {
+		buf_adds(out, "- ");
+		md_text(out, v[i].message);
+		buf_addc(out, '\n');
+	}
+}
+
+void
+plan_render_review_markdown(const struct plan *p, struct buf *out)
+{
+	size_t	 i, n = 0;
+	char	*dom;
+
+	for (i = 0; i < p->ngates; i++) {
+		if (p->gates[i].verdict == PLAN_GATE_NONE)
+			continue;
+		if (n++ == 0)
+			buf_adds(out, "\n#### Rollout gate\n\n"
+			    "| Domain | Verdict | Reason |\n|---|---|---|\n");
+		buf_adds(out, "| ");
+		dom = dns_name_both(p->gates[i].domain);
+		md_text(out, dom);
+		free(dom);
+		buf_addf(out, " | %s%s%s | ",
+		    p->gates[i].verdict == PLAN_GATE_HOLD ? "**" : "",
+		    plan_gate_verdict_name(p->gates[i].verdict),
+		    p->gates[i].verdict == PLAN_GATE_HOLD ? "**" : "");
+		if (p->gates[i].reason != NULL)
+			md_text(out, p->gates[i].reason);
+		buf_adds(out, " |\n");
+	}
+	md_notices("Warnings", p->warnings, p->nwarnings, out);
+	md_notices("Not managed", p->notes, p->nnotes, out);
+}
+
+void
+plan_render_notes_text(const struct plan *p, struct buf *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nnotes; i++) {
+		buf_adds(out, "Note: ");
+		shown(out, p->notes[i].message);
+		buf_addc(out, '\n');
+	}
+	if (p->nnotes > 0)
+		buf_addc(out, '\n');
 }

@@ -160,3 +160,124 @@ plan_stale_release(struct plan_stale *v, size_t n)
 		free(v[i].note);
 	free(v);
 }
+
+/* --- look-alikes that no config entry manages --- */
+
+/*
+ * What a set found at a name of dom (canonical dcanon) looks like to
+ * mailauth: "a DMARC record" at _dmarc.<domain>, "a DKIM selector" at
+ * <selector>._domainkey.<domain> (a key record or a CNAME); NULL for
+ * anything else.
+ */
+static const char *
+look_alike(const struct rrset *rs, const char *dcanon)
+{
+	struct buf	 text = BUF_INIT;
+	size_t		 n = strlen(rs->name), dn = strlen(dcanon), i;
+	const char	*what = NULL, *dot;
+	enum record_kind kind;
+
+	if (rs->alias_target != NULL || n <= dn ||
+	    strcmp(rs->name + n - dn, dcanon) != 0 ||
+	    rs->name[n - dn - 1] != '.')
+		return NULL;
+	if (n - dn == 7 && strncmp(rs->name, "_dmarc.", 7) == 0)
+		kind = RECORD_DMARC;
+	else if ((dot = strchr(rs->name, '.')) != NULL &&
+	    (size_t)(dot - rs->name) + 12 == n - dn &&
+	    strncmp(dot + 1, "_domainkey.", 11) == 0)
+		kind = RECORD_DKIM;
+	else
+		return NULL;
+	if (kind == RECORD_DKIM && strcmp(rs->type, "CNAME") == 0)
+		return "a DKIM selector";
+	if (strcmp(rs->type, "TXT") != 0)
+		return NULL;
+	for (i = 0; i < rs->nvalues && what == NULL; i++) {
+		buf_reset(&text);
+		if (txt_decode(rs->values[i], &text, NULL) == 0 &&
+		    record_kind_owns(kind, buf_str(&text)))
+			what = kind == RECORD_DMARC ? "a DMARC record" :
+			    "a DKIM selector";
+	}
+	buf_release(&text);
+	return what;
+}
+
+/* 1 when a note, a desired record or a stale token is at name already. */
+static int
+spoken_for(const char *name, const struct desired *v, size_t n,
+    const struct plan_stale *stale, size_t nstale,
+    const struct plan_notice *notes, size_t nnotes)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return 1;
+	for (i = 0; i < nstale; i++)
+		if (strcmp(stale[i].set->name, name) == 0)
+			return 1;
+	for (i = 0; i < nnotes; i++)
+		if (strcmp(notes[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+unmanaged_one(const struct cfg *cfg, const struct zone *z,
+    const struct rrset *rs, const struct desired *v, size_t n,
+    const struct plan_stale *stale, size_t nstale,
+    struct plan_notice **notes, size_t *nnotes)
+{
+	const struct cfg_domain	*dom;
+	const char		*what = NULL;
+	char			*canon, *shown, *msg;
+	size_t			 i, j;
+
+	for (i = 0; i < cfg->ndomains && what == NULL; i++) {
+		dom = &cfg->domains[i];
+		if ((canon = dns_name_canon(dom->name, NULL)) == NULL)
+			continue;
+		/* Only in the zone that holds the domain's records. */
+		for (j = 0; j < n; j++)
+			if (v[j].domain == dom)
+				break;
+		if (dns_name_in_zone(canon, z->name) && j < n)
+			what = look_alike(rs, canon);
+		free(canon);
+	}
+	if (what == NULL || spoken_for(rs->name, v, n, stale, nstale, *notes,
+	    *nnotes))
+		return;
+	dom = &cfg->domains[i - 1];
+	shown = dns_name_display(rs->name);
+	if (strcmp(what, "a DKIM selector") == 0)
+		msg = xasprintf("'%s' looks like %s but is not in the config; "
+		    "mailauth leaves it alone (remove it by hand or declare it "
+		    "with state: absent)", shown, what);
+	else
+		msg = xasprintf("'%s' looks like %s but is not in the config; "
+		    "mailauth leaves it alone (remove it by hand or declare "
+		    "dmarc: for '%s')", shown, what, dom->name);
+	plan_notice_add(notes, nnotes, msg, dom->name, rs->name);
+	free(msg);
+	free(shown);
+}
+
+void
+plan_unmanaged(const struct cfg *cfg, const struct desired *v, size_t n,
+    const struct live_state *ls, const struct plan_stale *stale,
+    size_t nstale, struct plan_notice **notes, size_t *nnotes)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < ls->nothers; i++)
+		unmanaged_one(cfg, ls->others[i].zone, &ls->others[i].set, v, n,
+		    stale, nstale, notes, nnotes);
+	for (i = 0; i < ls->nbelows; i++)
+		for (j = 0; j < ls->belows[i].nsets; j++)
+			unmanaged_one(cfg, ls->belows[i].zone,
+			    &ls->belows[i].sets[j], v, n, stale, nstale, notes,
+			    nnotes);
+}

@@ -1,6 +1,7 @@
 """Integration tests of the rollout gate (dmarc.gate): reports in a moto S3
 bucket read with s3://, `rollout check`, and a gated apply that holds one
 domain and advances another, checked in Route 53 with boto3."""
+import json
 import os
 
 from harness import check, ok
@@ -85,10 +86,14 @@ def test_gate_apply_holds_one_advances_other(e):
     zones = setup(e)
     before = {d: dmarc_of(e, z, d) for d, z in zones.items()}
     check(before["bad.example"] == ['"v=DMARC1; p=none; rua=mailto:dmarc@bad.example"'], before)
-    # Without --reports: a warning, and the dates alone decide.
-    r = ok(run_s3(e, "plan", "--at", "2027-01-15"))
-    check("'good.example': the rollout gate was not checked (no --reports)" in r.stderr, r.stderr)
-    check("2 to change" in r.stdout, r.stdout)
+    # Without --reports the gate fails closed: both are held (before issue
+    # 18 the dates alone decided, with a warning), and apply writes nothing.
+    r = ok(run_s3(e, "plan", "--at", "2027-01-15", "--detailed-exitcode"))
+    check("rollout gate: held: no reports given: 'good.example' stays at stage 1 of 2 (stage 2 was due "
+          "on 2027-01-15)" in r.stderr, r.stderr)
+    check("rollout gate: held: no reports given: 'bad.example'" in r.stderr, r.stderr)
+    ok(run_s3(e, "apply", "--auto-approve", "--at", "2027-01-15"))
+    check({d: dmarc_of(e, z, d) for d, z in zones.items()} == before, "apply without reports wrote")
     r = ok(run_s3(e, "apply", "--auto-approve", "--at", "2027-01-15", "--reports", "s3://%s/rua/" % BUCKET))
     check("rollout gate: 'bad.example' stays at stage 1 of 2: stage 2 was due on 2027-01-15, but 80.64% "
           "of its 620 messages from 2027-01-02 to 2027-01-15 passed DMARC, below the gate's 98.00%"
@@ -112,3 +117,28 @@ def test_gate_apply_holds_one_advances_other(e):
     # A saved plan already carries the gate's decision.
     r = ok(e.run("apply", "--auto-approve", "--reports", folder, "plan.json"), 1)
     check("option '--reports' cannot be used with a saved plan" in r.stderr, r.stderr)
+
+
+def test_ignore_gate_takes_the_stage_on_its_date(e):
+    zones = setup(e)
+    before = {d: dmarc_of(e, z, d) for d, z in zones.items()}
+    r = ok(run_s3(e, "plan", "--at", "2027-01-15", "--ignore-gate", "--format", "json"))
+    check("warning: 'bad.example': --ignore-gate: stage 2 of 2 is taken on its date alone; the rollout "
+          "gate was not checked" in r.stderr, r.stderr)
+    doc = json.loads(r.stdout)
+    gates = {d["domain"]: d["gate"] for d in doc["domains"]}
+    check(gates["bad.example"]["verdict"] == "advance" and "--ignore-gate" in gates["bad.example"]["reason"],
+          repr(gates))
+    check(any("--ignore-gate" in w["message"] and w["message"].startswith("warning: ")
+              for w in doc["warnings"]), repr(doc["warnings"]))
+    check({d: dmarc_of(e, z, d) for d, z in zones.items()} == before, "plan wrote")
+    # With reports given too, the gate is still not checked: bad.example
+    # (80.64%) advances.
+    ok(run_s3(e, "apply", "--auto-approve", "--at", "2027-01-15", "--ignore-gate",
+              "--reports", "s3://%s/rua/" % BUCKET))
+    for d, z in zones.items():
+        check(dmarc_of(e, z, d) == ['"v=DMARC1; p=quarantine; t=y; pct=0; rua=mailto:dmarc@%s"' % d],
+              "%s: %r" % (d, dmarc_of(e, z, d)))
+    ok(e.run("plan", "--out", "p.json", "--at", "2027-01-15", "--ignore-gate"))
+    r = ok(e.run("apply", "--auto-approve", "--ignore-gate", "p.json"), 1)
+    check("option '--ignore-gate' cannot be used with a saved plan" in r.stderr, r.stderr)

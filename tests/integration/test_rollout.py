@@ -122,7 +122,7 @@ def test_saved_plan_keeps_its_stage(e):
     ok(e.run("plan", "--at", "2027-01-10", "--out", "plan.json"))
     with open(os.path.join(e.dir, "plan.json")) as f:
         doc = json.load(f)
-    check(doc["format_version"] == 3, repr(doc["format_version"]))
+    check(doc["format_version"] == 4, repr(doc["format_version"]))
     st = [c["stage"] for c in doc["changes"] if c["kind"] == "DMARC"]
     check(st == [{"number": 2, "count": 5, "from": "2027-01-05", "policy": "quarantine", "testing": True,
                   "pct": None, "rollback": False, "next": "2027-02-01"}], repr(st))
@@ -195,6 +195,7 @@ def test_rollout_status_json(e):
     e.config(STATUS_CFG)
     r = ok(e.run("rollout", "status", "--at", "2027-01-20", "--format", "json"))
     doc = json.loads(r.stdout)
+    check(doc["format_version"] == 2, repr(doc))
     check(doc["date"] == "2027-01-20" and doc["config"] == "mailauth.yaml", repr(doc))
     d = {x["domain"]: x for x in doc["domains"]}
     check(list(d) == ["example.com", "example.org", "example.net", "example.info"], repr(list(d)))
@@ -212,9 +213,10 @@ def test_rollout_status_json(e):
     org = d["example.org"]["rollout"]
     check(org["template"] == "standard" and org["start"] == "2027-01-12" and org["stages"] == 5, repr(org))
     check(org["next"]["days_until"] == 27, repr(org))
-    check(d["example.net"] == {"domain": "example.net", "record": "v=DMARC1; p=reject", "rollout": None},
-          repr(d["example.net"]))
-    check(d["example.info"] == {"domain": "example.info", "record": None, "rollout": None}, repr(d["example.info"]))
+    check(d["example.net"] == {"domain": "example.net", "record": "v=DMARC1; p=reject", "gate": None,
+                               "rollout": None}, repr(d["example.net"]))
+    check(d["example.info"] == {"domain": "example.info", "record": None, "gate": None, "rollout": None},
+          repr(d["example.info"]))
     # Before the start: nothing published, the next stage is the first.
     doc = json.loads(ok(e.run("rollout", "status", "--at", "2026-11-01", "--format", "json")).stdout)
     com = doc["domains"][0]
@@ -310,3 +312,53 @@ def test_builtin_templates_found_from_anywhere(e):
     check(dmarc(e, zid) == (3600, [QUARANTINE_TESTING]), "live: %r" % (dmarc(e, zid),))
     r = ok(e.run("plan", "--at", "2027-01-26", "--detailed-exitcode"), 2)
     check("stage 3 of 5: quarantine since 2027-01-26; next stage on 2027-02-09" in r.stdout, r.stdout)
+
+
+GATED_CFG = """\
+version: 1
+domains:
+  example.com:
+    dmarc:
+      rollout:
+        - { policy: none,                      from: 2026-12-01 }
+        - { policy: quarantine, testing: true, from: 2027-01-05 }
+      gate: { min_pass_rate: 98.0, window_days: 14, min_messages: 500 }
+"""
+
+
+def test_rollout_status_shows_the_gate_holding(e):
+    """status reads no report: a gated stage due is shown held, as plan
+    and apply hold it without --reports (issue 18)."""
+    e.config(GATED_CFG)
+    r = ok(e.run("rollout", "status", "--at", "2027-01-20"))
+    check("example.com: stage 2 of 2 since 2027-01-05: quarantine (testing)\n"
+          "  held       held: no reports given: 'example.com' stays at stage 1 of 2 (stage 2 was due on "
+          "2027-01-05); give --reports SOURCE to check the gate, or --ignore-gate to take the stage on its "
+          "date alone\n"
+          "  publishes  v=DMARC1; p=none\n" in r.stdout, r.stdout)
+    doc = json.loads(ok(e.run("rollout", "status", "--at", "2027-01-20", "--format", "json")).stdout)
+    com = doc["domains"][0]
+    check(com["record"] == "v=DMARC1; p=none" and com["gate"]["verdict"] == "hold"
+          and com["gate"]["reason"].startswith("held: no reports given"), repr(com))
+    check(com["rollout"]["current"]["number"] == 2, repr(com))
+    # Before the gated stage is due: nothing is held.
+    doc = json.loads(ok(e.run("rollout", "status", "--at", "2027-01-04", "--format", "json")).stdout)
+    check(doc["domains"][0]["gate"] == {"verdict": "none", "reason": None}, repr(doc["domains"][0]))
+
+
+def test_testing_stage_mailauth_wrote_is_not_warned_about(e):
+    """The testing stage's pct=0, once applied, is not linted daily; a
+    hand-written pct=0 that the config does not ask for still is."""
+    zid = e.zone("example.com")
+    e.config(RAMP)
+    ok(e.run("apply", "--auto-approve", "--at", "2027-01-10"))
+    check(dmarc(e, zid) == (3600, [QUARANTINE_TESTING]), repr(dmarc(e, zid)))
+    r = ok(e.run("plan", "--at", "2027-01-11", "--detailed-exitcode"))
+    check("pct" not in r.stderr, r.stderr)
+    # The day of the next step: the live testing record is still mailauth's.
+    r = ok(e.run("plan", "--at", "2027-02-01", "--detailed-exitcode"), 2)
+    check("pct" not in r.stderr, r.stderr)
+    e.config("version: 1\ndomains:\n  example.com:\n    dmarc: { policy: none }\n")
+    r = ok(e.run("plan", "--detailed-exitcode"), 2)
+    check("live record: _dmarc.example.com: 'pct=0': pct is not part of DMARC since RFC 9989" in r.stderr,
+          r.stderr)
