@@ -159,6 +159,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_rollout_entry;
 extern const struct cmd_entry cmd_lint_entry;

@@ -1,0 +1,37 @@
+/*
+ * internal.h - what the files of src/verify/ share: verify.c (the checks
+ * of one domain's records, findings) and spf.c (the SPF include tree).
+ */
+#ifndef MAILAUTH_VERIFY_INTERNAL_H
+#define MAILAUTH_VERIFY_INTERNAL_H
+
+#include <stddef.h>
+
+struct resolve;
+struct resolve_answer;
+struct verify_report;
+
+#define SHOWN_MAX	200	/* characters of a record a message shows */
+
+/* len bytes of untrusted text as one printable line (malloc'd), cut at
+ * SHOWN_MAX. */
+char	*verify_shown(const char *s, size_t len);
+/* A canonical name as people write it (malloc'd): no final dot. */
+char	*verify_display(const char *canon);
+/* The could-not-check line for an answer that is none of OK, NODATA and
+ * NXDOMAIN; what names the record ("the TXT record"). */
+void	verify_unchecked(struct verify_report *, const struct resolve_answer *,
+	    const char *what);
+/* 1 when the answer is one to judge: OK, NODATA or NXDOMAIN. */
+int	verify_answered(const struct resolve_answer *);
+
+/*
+ * The include/redirect tree of the SPF record text (len bytes) published
+ * at name (canonical), counted as check_host() counts it: findings
+ * "spf-lookups", "spf-void-lookups", "spf-include-none",
+ * "spf-include-multiple" and "spf-loop" go to out.
+ */
+void	verify_spf_tree(struct resolve *, const char *name, const char *text,
+	    size_t len, struct verify_report *out);
+
+#endif
