@@ -235,8 +235,12 @@ resolve_open(struct resolve **out, const struct resolve_opts *o,
 		goto fail;
 	}
 	memset(&ao, 0, sizeof(ao));
+	/* NOCHECKRESP: a SERVFAIL or REFUSED answer comes back as such;
+	 * otherwise c-ares 1.18 tries the next server and, once all did the
+	 * same, reports it as "connection refused", which would name the
+	 * wrong cause. */
 	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
-	    (o->norecurse ? ARES_FLAG_NORECURSE : 0);
+	    ARES_FLAG_NOCHECKRESP | (o->norecurse ? ARES_FLAG_NORECURSE : 0);
 	ao.timeout = o->timeout_ms > 0 ? o->timeout_ms : RESOLVE_TIMEOUT_MS;
 	ao.tries = r->tries;
 	rc = ares_init_options(&r->channel, &ao, ARES_OPT_FLAGS |

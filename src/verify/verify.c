@@ -454,7 +454,7 @@ verify_delegation(struct resolve *sys, const char *zone, char *const *ns,
 		names(&own, ns, nns);
 		verify_add(out, name, "delegation", 0, "'%s' is not delegated "
 		    "to this hosted zone: the public DNS names %s%s%s, the "
-		    "hosted zone's name servers are %s", name,
+		    "hosted zone's name servers are '%s'", name,
 		    a.nrrs > 0 ? "'" : "", a.nrrs > 0 ? buf_str(&pub) :
 		    "no name server", a.nrrs > 0 ? "'" : "", buf_str(&own));
 	}
