@@ -777,6 +777,12 @@ resolve_query(struct resolve *r, const char *name, int type,
 	send_query(p, ans->name);
 }
 
+/* ares_getsock()'s bits, read without its macros, whose 1 << 31 for the
+ * last socket is undefined behaviour on an int. */
+#define READABLE(bits, i)	(((unsigned)(bits) >> (i)) & 1u)
+#define WRITABLE(bits, i)	(((unsigned)(bits) >> ((i) + \
+				    ARES_GETSOCK_MAXNUM)) & 1u)
+
 void
 resolve_wait(struct resolve *r)
 {
@@ -788,13 +794,11 @@ resolve_wait(struct resolve *r)
 	while (r->pending > 0) {
 		bits = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
 		for (i = n = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			if (!ARES_GETSOCK_READABLE(bits, i) &&
-			    !ARES_GETSOCK_WRITABLE(bits, i))
+			if (!READABLE(bits, i) && !WRITABLE(bits, i))
 				continue;
 			pfd[n].fd = socks[i];
-			pfd[n].events = (short)((ARES_GETSOCK_READABLE(bits, i) ?
-			    POLLIN : 0) | (ARES_GETSOCK_WRITABLE(bits, i) ?
-			    POLLOUT : 0));
+			pfd[n].events = (short)((READABLE(bits, i) ? POLLIN :
+			    0) | (WRITABLE(bits, i) ? POLLOUT : 0));
 			pfd[n++].revents = 0;
 		}
 		tvp = ares_timeout(r->channel, NULL, &tv);
