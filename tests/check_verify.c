@@ -413,6 +413,66 @@ START_TEST(test_equivalent_and_other_values)
 }
 END_TEST
 
+/* --- the DNS-querying terms of a record --- */
+
+START_TEST(test_spf_lookups)
+{
+	static const struct {
+		const char	*text;
+		const char	*want;	/* kind:target each, "" for none */
+	} cases[] = {
+		{ "v=spf1 -all", "" },
+		{ "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 exp=x.test -all",
+		  "" },
+		{ "v=spf1 include:A.test ~include:b.test -all",
+		  "include:a.test. include:b.test." },
+		{ "v=spf1 a mx a/24 mx:m.test/24//64 a:h.test ptr ptr:p.test -all",
+		  "a:- mx:- a:- mx:m.test. a:h.test. ptr:- ptr:-" },
+		{ "v=spf1 exists:%{i}.x.test include:%{d}.y.test -all",
+		  "exists:macro include:macro" },
+		/* redirect is applied only without all; last whatever its
+		 * place. */
+		{ "v=spf1 redirect=r.test a", "a:- redirect:r.test." },
+		{ "v=spf1 redirect=r.test -all", "" },
+		{ "v=spf1 REDIRECT=r.test INCLUDE:i.test",
+		  "include:i.test. redirect:r.test." },
+		{ "v=spf1 include: include:a..test exists", "include:invalid "
+		  "include:invalid exists:invalid" },
+		{ "v=spf1   include:a.test    ", "include:a.test." },
+	};
+	static const char *const kinds[] = { "include", "a", "mx", "ptr",
+	    "exists", "redirect" };
+	struct verify_spf_lookup	*v;
+	struct buf			 got = BUF_INIT;
+	size_t				 i, k, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = verify_spf_lookups(cases[i].text, strlen(cases[i].text),
+		    &v);
+		buf_reset(&got);
+		for (k = 0; k < n; k++)
+			buf_addf(&got, "%s%s:%s", k > 0 ? " " : "",
+			    kinds[v[k].kind], v[k].macro ? "macro" :
+			    v[k].invalid ? "invalid" : v[k].target != NULL ?
+			    v[k].target : "-");
+		ck_assert_msg(strcmp(buf_str(&got), cases[i].want) == 0,
+		    "%s: got '%s'", cases[i].text, buf_str(&got));
+		verify_spf_lookups_release(v, n);
+	}
+	/* A NUL byte is a byte of its term: "a\0a" is no a mechanism, and
+	 * the terms after it are still read. */
+	n = verify_spf_lookups("v=spf1 a\0a include:x.test", 26, &v);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].target, "x.test.");
+	verify_spf_lookups_release(v, n);
+	/* Nor is a NUL a qualifier. */
+	n = verify_spf_lookups("v=spf1 \0a", 9, &v);
+	ck_assert_uint_eq(n, 0);
+	verify_spf_lookups_release(v, n);
+	buf_release(&got);
+}
+END_TEST
+
 Suite *
 verify_suite(void)
 {
@@ -420,6 +480,7 @@ verify_suite(void)
 	TCase	*tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_spf_lookups);
 	tcase_add_test(tc, test_delegation);
 	tcase_add_test(tc, test_budget_spent_is_unchecked);
 	tcase_add_test(tc, test_equivalent_and_other_values);

@@ -62,6 +62,35 @@ void	verify_domain(struct resolve *r, const struct cfg_domain *dom,
 void	verify_delegation(struct resolve *sys, const char *zone,
 	    char *const *ns, size_t nns, struct verify_report *out);
 
+/* The DNS-querying terms of an SPF record (RFC 7208 §4.6.4), as the tree
+ * walk reads them from DNS: pure, for tests and the fuzz harness. */
+enum verify_spf_kind {
+	VERIFY_SPF_INCLUDE,
+	VERIFY_SPF_A,
+	VERIFY_SPF_MX,
+	VERIFY_SPF_PTR,
+	VERIFY_SPF_EXISTS,
+	VERIFY_SPF_REDIRECT	/* only when applied: no all in the record */
+};
+
+struct verify_spf_lookup {
+	enum verify_spf_kind	 kind;
+	/* The target, canonical, its CIDR length cut (a, mx); NULL for the
+	 * record's own domain (a, mx without one), a macro, no name. */
+	char			*target;
+	int			 macro;		/* holds a macro: needs a sender */
+	int			 invalid;	/* not a name */
+};
+
+/*
+ * The terms of the SPF record text (len bytes, NUL bytes allowed) that
+ * query DNS, in order, an applied redirect last, into *v (release with
+ * verify_spf_lookups_release()); returns how many.
+ */
+size_t	verify_spf_lookups(const char *text, size_t len,
+	    struct verify_spf_lookup **v);
+void	verify_spf_lookups_release(struct verify_spf_lookup *, size_t);
+
 /* Appends a finding (unchecked 0) or a could-not-check line. */
 void	verify_add(struct verify_report *, const char *name, const char *check,
 	    int unchecked, const char *fmt, ...)

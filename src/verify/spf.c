@@ -121,6 +121,82 @@ target(const char *s, size_t n, int cidr, int *macro)
 	return c;
 }
 
+void
+verify_spf_lookups_release(struct verify_spf_lookup *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].target);
+	free(v);
+}
+
+static void
+lookup_add(struct verify_spf_lookup **v, size_t *n, enum verify_spf_kind k,
+    const char *arg, size_t len, int cidr)
+{
+	struct verify_spf_lookup	*l = xappend(v, n, sizeof(**v));
+
+	l->kind = k;
+	if (arg == NULL)
+		return;
+	l->target = target(arg, len, cidr, &l->macro);
+	l->invalid = l->target == NULL && !l->macro;
+}
+
+size_t
+verify_spf_lookups(const char *text, size_t len, struct verify_spf_lookup **v)
+{
+	const char	*p = text, *end = text + len, *t, *arg, *redirect = NULL;
+	size_t		 n = 0, tn, namelen, rlen = 0, alen;
+	int		 has_all = 0;
+
+	*v = NULL;
+	while (p < end) {
+		while (p < end && *p == ' ')
+			p++;
+		t = p;
+		while (p < end && *p != ' ')
+			p++;
+		if ((tn = (size_t)(p - t)) == 0)
+			break;
+		if (memchr("+-~?", *t, 4) != NULL) {
+			t++;
+			tn--;
+		}
+		for (namelen = 0; namelen < tn && t[namelen] != ':' &&
+		    t[namelen] != '/' && t[namelen] != '='; namelen++)
+			;
+		/* The argument after ':' or '=' (NULL without one). */
+		arg = namelen < tn && t[namelen] != '/' ? t + namelen + 1 :
+		    NULL;
+		alen = arg != NULL ? tn - namelen - 1 : 0;
+#define IS(s)	(namelen == strlen(s) && strncasecmp(t, s, namelen) == 0)
+		if (IS("all"))
+			has_all = 1;
+		else if (IS("redirect") && arg != NULL && t[namelen] == '=') {
+			redirect = arg;
+			rlen = alen;
+		} else if (IS("include"))
+			lookup_add(v, &n, VERIFY_SPF_INCLUDE, arg != NULL ? arg :
+			    "", alen, 0);
+		else if (IS("a") || IS("mx"))
+			lookup_add(v, &n, IS("a") ? VERIFY_SPF_A : VERIFY_SPF_MX,
+			    arg, alen, 1);
+		else if (IS("exists"))
+			lookup_add(v, &n, VERIFY_SPF_EXISTS, arg != NULL ? arg :
+			    "", alen, 0);
+		else if (IS("ptr"))
+			lookup_add(v, &n, VERIFY_SPF_PTR, NULL, 0, 0);
+#undef IS
+	}
+	/* redirect= is applied only when no all mechanism is there
+	 * (RFC 7208 §6.1). */
+	if (redirect != NULL && !has_all)
+		lookup_add(v, &n, VERIFY_SPF_REDIRECT, redirect, rlen, 0);
+	return n;
+}
+
 static void
 child_add(struct walk *w, size_t parent, const char *via, char *domain)
 {
@@ -154,82 +230,52 @@ child_add(struct walk *w, size_t parent, const char *via, char *domain)
 static void
 terms(struct walk *w, size_t i, const char *text, size_t len)
 {
-	const char	*p = text, *end = text + len, *t, *arg;
-	char		*dom, *redirect = NULL;
-	size_t		 n, namelen;
-	int		 has_all = 0, macro;
-	long		 own = 0;
+	struct verify_spf_lookup	*v = NULL;
+	size_t				 n, k;
+	char				*pd;
+	const char			*dom;
 
-	while (p < end) {
-		while (p < end && *p == ' ')
-			p++;
-		t = p;
-		while (p < end && *p != ' ')
-			p++;
-		if ((n = (size_t)(p - t)) == 0)
-			break;
-		if (strchr("+-~?", *t) != NULL) {
-			t++;
-			n--;
+	n = verify_spf_lookups(text, len, &v);
+	w->nodes[i].own = (long)n;
+	for (k = 0; k < n; k++) {
+		if (v[k].macro) {
+			w->macros++;
+			continue;
 		}
-		for (namelen = 0; namelen < n && t[namelen] != ':' &&
-		    t[namelen] != '/' && t[namelen] != '='; namelen++)
-			;
-		arg = namelen < n ? t + namelen + 1 : NULL;
-		dom = NULL;
-		macro = 0;
-#define IS(s)	(namelen == strlen(s) && strncasecmp(t, s, namelen) == 0)
-		if (IS("all"))
-			has_all = 1;
-		else if (IS("redirect") && arg != NULL && t[namelen] == '=') {
-			free(redirect);
-			redirect = xstrndup(arg, n - namelen - 1);
-		} else if (IS("include") && arg != NULL) {
-			own++;
-			dom = target(arg, n - namelen - 1, 0, &macro);
-			if (dom != NULL)
-				child_add(w, i, "include", dom);
-			else if (!macro) {
-				char	*pd = verify_display(w->nodes[i].domain);
-
-				verify_add(w->rep, pd, "spf-include-none", 0,
-				    "an include: in the SPF record of '%s' is "
-				    "not a valid name: receivers return "
-				    "permerror (RFC 7208 §5.2)", pd);
-				free(pd);
+		switch (v[k].kind) {
+		case VERIFY_SPF_INCLUDE:
+		case VERIFY_SPF_REDIRECT:
+			if (v[k].target != NULL) {
+				child_add(w, i, v[k].kind == VERIFY_SPF_INCLUDE ?
+				    "include" : "redirect", xstrdup(v[k].target));
+				break;
 			}
-		} else if (IS("a") || IS("mx") || IS("exists")) {
-			own++;
-			if (arg != NULL && t[namelen] == ':')
-				dom = target(arg, n - namelen - 1, !IS("exists"),
-				    &macro);
-			else if (!IS("exists"))
-				dom = xstrdup(w->nodes[i].domain);
-			if (dom != NULL) {
-				probe_add(w, dom, IS("mx") ? RESOLVE_MX :
-				    RESOLVE_A);
-				if (IS("a"))
-					probe_add(w, dom, RESOLVE_AAAA);
-				free(dom);
-			}
-		} else if (IS("ptr"))
-			own++;
-#undef IS
-		if (macro)
-			w->macros++;
+			pd = verify_display(w->nodes[i].domain);
+			verify_add(w->rep, pd, "spf-include-none", 0, "an "
+			    "%s in the SPF record of '%s' is not a valid "
+			    "name: receivers return permerror (RFC 7208 "
+			    "§5.2)", v[k].kind == VERIFY_SPF_INCLUDE ?
+			    "include:" : "redirect=", pd);
+			free(pd);
+			break;
+		case VERIFY_SPF_A:
+		case VERIFY_SPF_MX:
+		case VERIFY_SPF_EXISTS:
+			dom = v[k].target != NULL ? v[k].target : v[k].invalid ||
+			    v[k].kind == VERIFY_SPF_EXISTS ? NULL :
+			    w->nodes[i].domain;
+			if (dom == NULL)
+				break;
+			probe_add(w, dom, v[k].kind == VERIFY_SPF_MX ?
+			    RESOLVE_MX : RESOLVE_A);
+			if (v[k].kind == VERIFY_SPF_A)
+				probe_add(w, dom, RESOLVE_AAAA);
+			break;
+		default:
+			break;
+		}
 	}
-	/* redirect= is applied only when no all mechanism is there
-	 * (RFC 7208 §6.1). */
-	if (redirect != NULL && !has_all) {
-		own++;
-		if ((dom = target(redirect, strlen(redirect), 0,
-		    &macro)) != NULL)
-			child_add(w, i, "redirect", dom);
-		if (macro)
-			w->macros++;
-	}
-	free(redirect);
-	w->nodes[i].own = own;
+	verify_spf_lookups_release(v, n);
 }
 
 /* Judges the answer for node i (not the root, whose record the caller
