@@ -12,58 +12,36 @@
 #include "mailauth/buf.h"
 #include "mailauth/err.h"
 #include "mailauth/resolve.h"
+#include "fake_dns.h"
 
 Suite	*resolve_suite(void);
 
 /* --- building answers --- */
 
-static void
-put16(struct buf *b, unsigned v)
-{
-	buf_addc(b, (char)(v >> 8));
-	buf_addc(b, (char)(v & 0xff));
-}
-
-static void
-put_name(struct buf *b, const char *name)
-{
-	const char	*dot;
-	size_t		 n;
-
-	while (*name != '\0') {
-		dot = strchr(name, '.');
-		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
-		buf_addc(b, (char)n);
-		buf_add(b, name, n);
-		name += n + (dot != NULL);
-	}
-	buf_addc(b, 0);
-}
-
 /* The header and the question: ancount records follow. */
 static void
 head(struct buf *b, int rcode, unsigned ancount, const char *qname, int qtype)
 {
-	put16(b, 0x1234);
-	put16(b, 0x8180 | (unsigned)rcode);
-	put16(b, 1);
-	put16(b, ancount);
-	put16(b, 0);
-	put16(b, 0);
-	put_name(b, qname);
-	put16(b, (unsigned)qtype);
-	put16(b, 1);
+	fake_dns_put16(b, 0x1234);
+	fake_dns_put16(b, 0x8180 | (unsigned)rcode);
+	fake_dns_put16(b, 1);
+	fake_dns_put16(b, ancount);
+	fake_dns_put16(b, 0);
+	fake_dns_put16(b, 0);
+	fake_dns_put_name(b, qname);
+	fake_dns_put16(b, (unsigned)qtype);
+	fake_dns_put16(b, 1);
 }
 
 static void
 rr(struct buf *b, const char *owner, int type, const void *rdata, size_t n)
 {
-	put_name(b, owner);
-	put16(b, (unsigned)type);
-	put16(b, 1);
-	put16(b, 0);
-	put16(b, 300);
-	put16(b, (unsigned)n);
+	fake_dns_put_name(b, owner);
+	fake_dns_put16(b, (unsigned)type);
+	fake_dns_put16(b, 1);
+	fake_dns_put16(b, 0);
+	fake_dns_put16(b, 300);
+	fake_dns_put16(b, (unsigned)n);
 	buf_add(b, rdata, n);
 }
 
@@ -72,7 +50,7 @@ rr_cname(struct buf *b, const char *owner, const char *target)
 {
 	struct buf	 t = BUF_INIT;
 
-	put_name(&t, target);
+	fake_dns_put_name(&t, target);
 	rr(b, owner, RESOLVE_CNAME, t.data, t.len);
 	buf_release(&t);
 }
@@ -313,8 +291,8 @@ START_TEST(test_mx_ns_cname_types)
 	struct resolve_answer	 a;
 
 	head(&b, 0, 1, "mail.a.test", RESOLVE_MX);
-	put16(&rd, 10);
-	put_name(&rd, "Feedback-SMTP.eu-west-1.amazonses.com");
+	fake_dns_put16(&rd, 10);
+	fake_dns_put_name(&rd, "Feedback-SMTP.eu-west-1.amazonses.com");
 	rr(&b, "mail.a.test", RESOLVE_MX, rd.data, rd.len);
 	parse(&b, RESOLVE_MX, &a);
 	ck_assert_int_eq(a.status, RESOLVE_OK);
@@ -327,10 +305,10 @@ START_TEST(test_mx_ns_cname_types)
 	buf_release(&rd);
 
 	head(&b, 0, 2, "a.test", RESOLVE_NS);
-	put_name(&rd, "ns-1.awsdns-01.org");
+	fake_dns_put_name(&rd, "ns-1.awsdns-01.org");
 	rr(&b, "a.test", RESOLVE_NS, rd.data, rd.len);
 	buf_reset(&rd);
-	put_name(&rd, "NS-2.awsdns-02.com");
+	fake_dns_put_name(&rd, "NS-2.awsdns-02.com");
 	rr(&b, "a.test", RESOLVE_NS, rd.data, rd.len);
 	parse(&b, RESOLVE_NS, &a);
 	ck_assert_int_eq(a.status, RESOLVE_OK);

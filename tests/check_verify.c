@@ -23,6 +23,7 @@
 #include "mailauth/err.h"
 #include "mailauth/resolve.h"
 #include "mailauth/verify.h"
+#include "fake_dns.h"
 
 Suite	*verify_suite(void);
 
@@ -46,29 +47,6 @@ struct server {
 	pthread_t	 thread;
 	int		 queries;
 };
-
-static void
-put16(struct buf *b, unsigned v)
-{
-	buf_addc(b, (char)(v >> 8));
-	buf_addc(b, (char)(v & 0xff));
-}
-
-static void
-put_name(struct buf *b, const char *name)
-{
-	const char	*dot;
-	size_t		 n;
-
-	while (*name != '\0') {
-		dot = strchr(name, '.');
-		n = dot != NULL ? (size_t)(dot - name) : strlen(name);
-		buf_addc(b, (char)n);
-		buf_add(b, name, n);
-		name += n + (dot != NULL);
-	}
-	buf_addc(b, 0);
-}
 
 /* The question of a query: its name (dotted, lower case) and type; the
  * end of the question in *end.  -1 when it is not one. */
@@ -115,11 +93,11 @@ respond(struct server *s, const unsigned char *q, size_t len,
 	memset(&r, 0, sizeof(r));
 	s->fn(name, type, &r);
 	buf_add(&b, q, 2);
-	put16(&b, 0x8180 | (unsigned)r.rcode);
-	put16(&b, 1);
-	put16(&b, (unsigned)r.n);
-	put16(&b, 0);
-	put16(&b, 0);
+	fake_dns_put16(&b, 0x8180 | (unsigned)r.rcode);
+	fake_dns_put16(&b, 1);
+	fake_dns_put16(&b, (unsigned)r.n);
+	fake_dns_put16(&b, 0);
+	fake_dns_put16(&b, 0);
 	buf_add(&b, q + 12, end - 12);
 	for (i = 0; i < r.n; i++) {
 		buf_reset(&rd);
@@ -131,15 +109,15 @@ respond(struct server *s, const unsigned char *q, size_t len,
 			buf_add(&rd, &a, 4);
 		} else {
 			if (r.type[i] == RESOLVE_MX)
-				put16(&rd, 10);
-			put_name(&rd, r.data[i]);
+				fake_dns_put16(&rd, 10);
+			fake_dns_put_name(&rd, r.data[i]);
 		}
 		buf_add(&b, "\xc0\x0c", 2);
-		put16(&b, (unsigned)r.type[i]);
-		put16(&b, 1);
-		put16(&b, 0);
-		put16(&b, 60);
-		put16(&b, (unsigned)rd.len);
+		fake_dns_put16(&b, (unsigned)r.type[i]);
+		fake_dns_put16(&b, 1);
+		fake_dns_put16(&b, 0);
+		fake_dns_put16(&b, 60);
+		fake_dns_put16(&b, (unsigned)rd.len);
 		buf_add(&b, rd.data, rd.len);
 	}
 	sendto(s->fd, b.data, b.len, 0, (struct sockaddr *)from, fromlen);

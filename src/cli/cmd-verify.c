@@ -210,25 +210,38 @@ out:
 
 /* --- output --- */
 
+/* The domains checked, their findings and names not checked. */
+static void
+totals(const struct run *run, size_t *ndom, size_t *nfind, size_t *nunch)
+{
+	size_t	 i;
+
+	*ndom = *nfind = *nunch = 0;
+	for (i = 0; i < run->cfg.ndomains; i++)
+		if (run->chosen[i]) {
+			(*ndom)++;
+			*nfind += run->reps[i].nfindings;
+			*nunch += run->reps[i].nunchecked;
+		}
+}
+
 static void
 print_text(const struct run *run)
 {
-	size_t	 i, j, ndom = 0, nfind = 0, nunch = 0;
+	size_t	 i, j, ndom, nfind, nunch;
 
 	for (i = 0; i < run->cfg.ndomains; i++) {
 		const struct verify_report	*rep = &run->reps[i];
 
 		if (!run->chosen[i])
 			continue;
-		ndom++;
-		nfind += rep->nfindings;
-		nunch += rep->nunchecked;
 		if (rep->n == 0)
 			printf("%s: ok\n", rep->domain);
 		for (j = 0; j < rep->n; j++)
 			printf("%s: %s: %s\n", rep->domain, rep->v[j].check,
 			    rep->v[j].message);
 	}
+	totals(run, &ndom, &nfind, &nunch);
 	printf("Checked %zu domain%s: %zu finding%s, %zu name%s could not be "
 	    "checked.\n", ndom, ndom == 1 ? "" : "s", nfind,
 	    nfind == 1 ? "" : "s", nunch, nunch == 1 ? "" : "s");
@@ -238,7 +251,7 @@ static void
 print_json(const struct run *run)
 {
 	cJSON	*root = cJSON_CreateObject(), *doms, *dom, *f, *u, *o, *counts;
-	size_t	 i, j, ndom = 0, nfind = 0, nunch = 0;
+	size_t	 i, j, ndom, nfind, nunch;
 	char	*text;
 
 	cJSON_AddNumberToObject(root, "format_version", VERIFY_JSON_VERSION);
@@ -248,9 +261,6 @@ print_json(const struct run *run)
 
 		if (!run->chosen[i])
 			continue;
-		ndom++;
-		nfind += rep->nfindings;
-		nunch += rep->nunchecked;
 		dom = cJSON_CreateObject();
 		cJSON_AddItemToArray(doms, dom);
 		cJSON_AddStringToObject(dom, "domain", rep->domain);
@@ -268,6 +278,7 @@ print_json(const struct run *run)
 		}
 		cJSON_AddNumberToObject(dom, "queries", (double)rep->queries);
 	}
+	totals(run, &ndom, &nfind, &nunch);
 	counts = cJSON_AddObjectToObject(root, "counts");
 	cJSON_AddNumberToObject(counts, "domains", (double)ndom);
 	cJSON_AddNumberToObject(counts, "findings", (double)nfind);
@@ -283,13 +294,9 @@ print_json(const struct run *run)
 static int
 status(const struct run *run)
 {
-	size_t	 i, nfind = 0, nunch = 0;
+	size_t	 ndom, nfind, nunch;
 
-	for (i = 0; i < run->cfg.ndomains; i++)
-		if (run->chosen[i]) {
-			nfind += run->reps[i].nfindings;
-			nunch += run->reps[i].nunchecked;
-		}
+	totals(run, &ndom, &nfind, &nunch);
 	return nfind > 0 ? EXIT_FINDINGS : nunch > 0 ? EXIT_ERROR : EXIT_OK;
 }
 
