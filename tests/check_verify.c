@@ -183,7 +183,7 @@ channel(const struct server *s, long budget)
 {
 	char			 spec[32];
 	const char		*servers[] = { spec };
-	struct resolve_opts	 o = { servers, 1, 1000, 2, budget, 0 };
+	struct resolve_opts	 o = { servers, 1, 1000, 2, budget, 0, 0 };
 	struct resolve		*r;
 	struct err		 err;
 

@@ -95,6 +95,9 @@ struct resolve_opts {
 	long			 budget;	/* 0: RESOLVE_BUDGET_DEFAULT */
 	int			 norecurse;	/* clear RD: for asking a
 						 * zone's own servers */
+	/* Skip a server name that does not resolve while another is left
+	 * (a zone's name servers); else any such name fails the open. */
+	int			 some;
 };
 
 /* Opens a channel; -1 with err filled ("cannot resolve 'ns1.x': ...",

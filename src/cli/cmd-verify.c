@@ -88,6 +88,7 @@ resolver_open(const struct run *run, const char *const *servers, size_t n,
 	ro.nservers = n;
 	ro.timeout_ms = (int)run->o->dns_timeout * 1000;
 	ro.norecurse = norecurse;
+	ro.some = norecurse;
 	err_clear(&err);
 	if (resolve_open(r, &ro, &err) == -1) {
 		cli_error("%s", err.msg);

@@ -224,10 +224,12 @@ resolve_open(struct resolve **out, const struct resolve_opts *o,
 	r->tries = o->tries > 0 ? o->tries : RESOLVE_TRIES;
 	r->left = o->budget > 0 ? o->budget : RESOLVE_BUDGET_DEFAULT;
 	for (i = 0; i < o->nservers; i++)
-		if (server_add(r, o->servers[i], err) == -1)
+		if (server_add(r, o->servers[i], err) == -1 && !o->some)
 			goto fail;
+	/* With some, the last error stands when no server is left. */
 	if (o->nservers > 0 && r->nnodes == 0) {
-		err_set(err, "'%s' has no address", o->servers[0]);
+		if (!o->some || err == NULL || err->msg[0] == '\0')
+			err_set(err, "'%s' has no address", o->servers[0]);
 		goto fail;
 	}
 	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
