@@ -34,4 +34,10 @@ int	verify_answered(const struct resolve_answer *);
 void	verify_spf_tree(struct resolve *, const char *name, const char *text,
 	    size_t len, struct verify_report *out);
 
+/* The report authorization records the DMARC record w (its domain's)
+ * needs, asked together: findings "report-auth" (reportauth.c). */
+struct desired;
+void	verify_report_auths(struct resolve *, const struct desired *w,
+	    struct verify_report *out);
+
 #endif

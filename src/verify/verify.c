@@ -394,6 +394,10 @@ verify_domain(struct resolve *r, const struct cfg_domain *dom,
 			resolve_answer_release(&ans[i]);
 		}
 	free(ans);
+	for (i = 0; i < n; i++)
+		if (v[i].domain == dom && v[i].kind == RECORD_DMARC &&
+		    !v[i].leave && !v[i].absent && v[i].text != NULL)
+			verify_report_auths(r, &v[i], out);
 	out->queries = (size_t)(RESOLVE_BUDGET_DEFAULT -
 	    resolve_budget_left(r));
 }

@@ -90,22 +90,28 @@ class Dns:
 
     def __init__(self, records):
         self.port = free_dns_port()
-        args = [dnsmasq_bin(), "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null",
-                "--port=%d" % self.port, "--listen-address=127.0.0.1", "--bind-interfaces",
-                "--no-resolv", "--no-hosts", "--local=/test/", "--pid-file=",
-                "--user=%s" % getpass.getuser(), "--cache-size=0"]
+        # The records go to a configuration file, where dnsmasq reads
+        # quoted strings (commas and all); on its command line it would not.
+        lines = []
         for r in records:
             if r[0] == "txt":
                 parts = r[2] if isinstance(r[2], list) else \
                     [r[2][i:i + 255] for i in range(0, max(len(r[2]), 1), 255)]
-                check(all("," not in p for p in parts), "dnsmasq splits TXT at commas")
-                args.append("--txt-record=%s,%s" % (r[1], ",".join(parts)))
+                check(all('"' not in p and "\\" not in p for p in parts), "a quote in a TXT string")
+                lines.append("txt-record=%s,%s" % (r[1], ",".join('"%s"' % p for p in parts)))
             elif r[0] == "cname":
-                args.append("--cname=%s,%s" % (r[1], r[2]))
+                lines.append("cname=%s,%s" % (r[1], r[2]))
             elif r[0] == "a":
-                args.append("--host-record=%s,%s" % (r[1], r[2]))
+                lines.append("host-record=%s,%s" % (r[1], r[2]))
             elif r[0] == "mx":
-                args.append("--mx-host=%s,%s,%d" % (r[1], r[2], r[3]))
+                lines.append("mx-host=%s,%s,%d" % (r[1], r[2], r[3]))
+        self.conf = tempfile.NamedTemporaryFile("w", prefix="dnsmasq-", suffix=".conf", delete=False)
+        self.conf.write("\n".join(lines) + "\n")
+        self.conf.close()
+        args = [dnsmasq_bin(), "--keep-in-foreground", "--log-facility=-", "--conf-file=" + self.conf.name,
+                "--port=%d" % self.port, "--listen-address=127.0.0.1", "--bind-interfaces",
+                "--no-resolv", "--no-hosts", "--local=/test/", "--pid-file=",
+                "--user=%s" % getpass.getuser(), "--cache-size=0"]
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         # Ready once it answers (a name it serves NXDOMAIN), not after a sleep.
@@ -121,6 +127,7 @@ class Dns:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
+        os.unlink(self.conf.name)
 
 
 def verify(e, records, cfg=CFG, *args, code=None):
@@ -392,3 +399,26 @@ def test_verify_domain_selects(e):
     r = verify(e, GOOD, two, code=3)
     check(findings(r) == [("dmarc-missing", "b.test")], r.stdout)
     check(r.stdout.endswith("Checked 2 domains: 1 finding, 0 names could not be checked.\n"), r.stdout)
+
+
+REPORT_CFG = CFG.replace("rua: [mailto:dmarc@a.test]", "rua: [mailto:dmarc@a.test, mailto:agg@r.test]\n"
+                         "      ruf: [mailto:f@r.test]")
+
+
+def test_verify_report_authorization(e):
+    # dnsmasq splits TXT at commas: the DMARC record as two strings that
+    # receivers join.
+    base = replace(GOOD, "_dmarc.a.test", ("txt", "_dmarc.a.test", [
+        "v=DMARC1; p=none; rua=mailto:dmarc@a.test", ",mailto:agg@r.test; ruf=mailto:f@r.test"]))
+    r = verify(e, base, REPORT_CFG, "--format", "json", code=3)
+    d = json.loads(r.stdout)["domains"][0]
+    check(d["findings"] == [{"name": "a.test._report._dmarc.r.test", "check": "report-auth",
+                             "message": "'r.test' has not authorised DMARC reports about 'a.test': no TXT "
+                             "record starting 'v=DMARC1' at 'a.test._report._dmarc.r.test' (RFC 9990 §4), "
+                             "so receivers drop the report addresses at 'r.test'"}], d)
+    # Published: nothing to say; rua and ruf at one domain need one record.
+    verify(e, base + [("txt", "a.test._report._dmarc.r.test", "v=DMARC1")], REPORT_CFG, code=0)
+    # A value receivers discard is no authorization.
+    r = verify(e, base + [("txt", "a.test._report._dmarc.r.test", "v=DMARC1; rua")], REPORT_CFG, code=3)
+    check(findings(r) == [("report-auth", "a.test")], r.stdout)
+    check("which receivers discard" in r.stdout, r.stdout)
