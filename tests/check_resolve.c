@@ -336,7 +336,8 @@ START_TEST(test_budget)
 	/* Port 9 (discard) on loopback: whatever comes back, the budget
 	 * decides what is sent. */
 	const char		*servers[] = { "127.0.0.1:9" };
-	struct resolve_opts	 o = { servers, 1, 100, 1, 2, 0, 0 };
+	struct resolve_opts	 o = { .servers = servers, .nservers = 1,
+				    .timeout_ms = 100, .tries = 1, .budget = 2 };
 	struct resolve		*r;
 	struct resolve_answer	 a[3];
 	struct err		 err;
@@ -411,11 +412,13 @@ START_TEST(test_servers)
 END_TEST
 
 /* A zone's name servers: one that cannot be used is skipped while
- * another is left; none left fails with the last reason. */
-START_TEST(test_some_servers)
+ * another is left; none left fails with the last reason.  The
+ * recursive servers stay strict. */
+START_TEST(test_zone_servers)
 {
 	const char		*two[] = { "127.0.0.1:x", "127.0.0.1:5300" };
 	const char		*bad[] = { "127.0.0.1:x", "[::1" };
+	const char		*pub[] = { "127.0.0.1:5301" };
 	struct resolve_opts	 o;
 	struct resolve		*r;
 	struct err		 err;
@@ -425,11 +428,16 @@ START_TEST(test_some_servers)
 	o.nservers = 2;
 	err_clear(&err);
 	ck_assert_int_eq(resolve_open(&r, &o, &err), -1);
-	o.some = 1;
+	o.servers = pub;
+	o.nservers = 1;
+	o.zone = "A.test";
+	o.zone_servers = two;
+	o.nzone_servers = 2;
 	ck_assert_int_eq(resolve_open(&r, &o, &err), 0);
-	ck_assert_str_eq(resolve_servers(r), "127.0.0.1:5300");
+	ck_assert_str_eq(resolve_servers(r), "127.0.0.1:5301");
+	ck_assert_str_eq(resolve_zone_servers(r), "127.0.0.1:5300");
 	resolve_close(r);
-	o.servers = bad;
+	o.zone_servers = bad;
 	err_clear(&err);
 	ck_assert_int_eq(resolve_open(&r, &o, &err), -1);
 	ck_assert_str_eq(err.msg, "'[::1' is not a DNS server as HOST[:PORT]");
@@ -451,7 +459,7 @@ resolve_suite(void)
 	tcase_add_test(tc, test_mx_ns_cname_types);
 	tcase_add_test(tc, test_budget);
 	tcase_add_test(tc, test_servers);
-	tcase_add_test(tc, test_some_servers);
+	tcase_add_test(tc, test_zone_servers);
 	suite_add_tcase(s, tc);
 	return s;
 }

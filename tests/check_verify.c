@@ -183,7 +183,8 @@ channel(const struct server *s, long budget)
 {
 	char			 spec[32];
 	const char		*servers[] = { spec };
-	struct resolve_opts	 o = { servers, 1, 1000, 2, budget, 0, 0 };
+	struct resolve_opts	 o = { .servers = servers, .nservers = 1,
+				    .timeout_ms = 1000, .tries = 2, .budget = budget };
 	struct resolve		*r;
 	struct err		 err;
 
@@ -451,6 +452,89 @@ START_TEST(test_spf_lookups)
 }
 END_TEST
 
+/* --- a zone's own servers beside the recursive ones --- */
+
+/* The zone's server: authoritative for a.test only, so a CNAME out of
+ * the zone comes without its target's records, and a name outside is
+ * refused. */
+static void
+zone_only(const char *qname, int qtype, struct reply *r)
+{
+	(void)qtype;
+	if (strcmp(qname, "s1._domainkey.a.test") == 0)
+		add(r, RESOLVE_CNAME, "tok.dkim.other.test");
+	else if (strcmp(qname, "_dmarc.a.test") == 0)
+		add(r, RESOLVE_TXT, "v=DMARC1; p=reject");
+	else
+		r->rcode = 5;
+}
+
+/* The recursive server: the rest of the world, but a stale copy of the
+ * zone (a cache verify must not be fooled by). */
+static void
+world(const char *qname, int qtype, struct reply *r)
+{
+	(void)qtype;
+	if (strcmp(qname, "tok.dkim.other.test") == 0)
+		add(r, RESOLVE_TXT, "v=DKIM1; k=ed25519; p=1fA0z6fTK1A7i/BKdDtU"
+		    "dx3aht/a0YvL4IRqoGgeY/M=");
+	else if (strcmp(qname, "_dmarc.a.test") == 0)
+		add(r, RESOLVE_TXT, "v=DMARC1; p=none");
+	else
+		r->rcode = 3;
+}
+
+START_TEST(test_zone_and_recursive)
+{
+	struct cfg_domain	 dom;
+	struct desired		 w[2];
+	struct server		 zs, ws;
+	struct resolve		*r;
+	struct resolve_opts	 o;
+	struct verify_report	 rep;
+	struct err		 err;
+	char			 zspec[32], wspec[32];
+	const char		*zv[] = { zspec }, *wv[] = { wspec };
+
+	memset(&dom, 0, sizeof(dom));
+	dom.name = "a.test";
+	memset(w, 0, sizeof(w));
+	w[0].domain = w[1].domain = &dom;
+	w[0].kind = RECORD_DKIM;
+	w[0].name = xstrdup("s1._domainkey.a.test.");
+	w[0].type = xstrdup("CNAME");
+	w[0].text = xstrdup("tok.dkim.other.test.");
+	w[1].kind = RECORD_DMARC;
+	w[1].name = xstrdup("_dmarc.a.test.");
+	w[1].type = xstrdup("TXT");
+	w[1].text = xstrdup("v=DMARC1; p=reject");
+	server_start(&zs, zone_only);
+	server_start(&ws, world);
+	snprintf(zspec, sizeof(zspec), "127.0.0.1:%d", zs.port);
+	snprintf(wspec, sizeof(wspec), "127.0.0.1:%d", ws.port);
+	memset(&o, 0, sizeof(o));
+	o.servers = wv;
+	o.nservers = 1;
+	o.zone = "a.test";
+	o.zone_servers = zv;
+	o.nzone_servers = 1;
+	o.timeout_ms = 1000;
+	ck_assert_msg(resolve_open(&r, &o, &err) == 0, "%s", err.msg);
+	memset(&rep, 0, sizeof(rep));
+	verify_domain(r, &dom, w, 2, &rep);
+	/* _dmarc from the zone's server (p=reject, as configured), the
+	 * CNAME's target from the recursive one. */
+	ck_assert_msg(rep.n == 0, "%s", rep.n > 0 ? rep.v[0].message : "");
+	ck_assert_int_eq(zs.queries, 2);
+	ck_assert_int_eq(ws.queries, 1);
+	verify_report_release(&rep);
+	resolve_close(r);
+	server_stop(&zs);
+	server_stop(&ws);
+	w_release(w, 2);
+}
+END_TEST
+
 Suite *
 verify_suite(void)
 {
@@ -460,6 +544,7 @@ verify_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_spf_lookups);
 	tcase_add_test(tc, test_delegation);
+	tcase_add_test(tc, test_zone_and_recursive);
 	tcase_add_test(tc, test_budget_spent_is_unchecked);
 	tcase_add_test(tc, test_equivalent_and_other_values);
 	suite_add_tcase(s, tc);

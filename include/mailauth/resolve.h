@@ -83,30 +83,36 @@ struct resolve_answer {
 };
 
 struct resolve_opts {
-	/* Servers as "HOST[:PORT]": an IPv4 address, an IPv6 address (in
-	 * brackets when a port follows: "[::1]:53") or a name, which is
-	 * resolved once with the system's resolver (getaddrinfo), every
-	 * address of it used.  n 0: the system's servers
+	/* Recursive servers as "HOST[:PORT]": an IPv4 address, an IPv6
+	 * address (in brackets when a port follows: "[::1]:53") or a name,
+	 * which is resolved once with the system's resolver (getaddrinfo),
+	 * every address of it used.  n 0: the system's servers
 	 * (/etc/resolv.conf). */
 	const char *const	*servers;
 	size_t			 nservers;
 	int			 timeout_ms;	/* 0: RESOLVE_TIMEOUT_MS */
 	int			 tries;		/* 0: RESOLVE_TRIES */
 	long			 budget;	/* 0: RESOLVE_BUDGET_DEFAULT */
-	int			 norecurse;	/* clear RD: for asking a
-						 * zone's own servers */
-	/* Skip a server name that does not resolve while another is left
-	 * (a zone's name servers); else any such name fails the open. */
-	int			 some;
+	/* A zone (any form) whose names are asked of its own servers,
+	 * zone_servers as servers are given, without recursion, so that no
+	 * cache answers; a server that cannot be used is skipped while
+	 * another is left.  Every other name (a CNAME's target elsewhere,
+	 * an SPF include) goes to the recursive servers.  NULL: none. */
+	const char		*zone;
+	const char *const	*zone_servers;
+	size_t			 nzone_servers;
 };
 
-/* Opens a channel; -1 with err filled ("cannot resolve 'ns1.x': ...",
- * "'x:y' is not HOST[:PORT]"). */
+/* Opens the channels (recursive, and the zone's); -1 with err filled
+ * ("cannot resolve the DNS server 'ns1.x': ...", "'x:y' is not a DNS
+ * server as HOST[:PORT]"). */
 int	resolve_open(struct resolve **, const struct resolve_opts *,
 	    struct err *);
 void	resolve_close(struct resolve *);
-/* The servers, as "ADDRESS:PORT" joined by ", " (for messages). */
+/* The recursive servers, as "ADDRESS:PORT" joined by ", " (for
+ * messages); the zone's, or NULL without a zone. */
 const char *resolve_servers(const struct resolve *);
+const char *resolve_zone_servers(const struct resolve *);
 
 /*
  * Queues a query of type for name (any form; a name that is not one

@@ -78,7 +78,7 @@ choose(struct run *run, const char *config)
 
 static int
 resolver_open(const struct run *run, const char *const *servers, size_t n,
-    int norecurse, struct resolve **r)
+    const struct r53_zone *z, struct resolve **r)
 {
 	struct resolve_opts	 ro;
 	struct err		 err;
@@ -87,8 +87,11 @@ resolver_open(const struct run *run, const char *const *servers, size_t n,
 	ro.servers = servers;
 	ro.nservers = n;
 	ro.timeout_ms = (int)run->o->dns_timeout * 1000;
-	ro.norecurse = norecurse;
-	ro.some = norecurse;
+	if (z != NULL) {
+		ro.zone = z->name;
+		ro.zone_servers = (const char *const *)z->name_servers;
+		ro.nzone_servers = z->nname_servers;
+	}
 	err_clear(&err);
 	if (resolve_open(r, &ro, &err) == -1) {
 		cli_error("%s", err.msg);
@@ -128,7 +131,7 @@ verify_with_resolvers(struct run *run)
 	struct resolve	*r = NULL;
 	size_t		 i;
 
-	if (resolver_open(run, run->o->resolvers.v, run->o->resolvers.n, 0,
+	if (resolver_open(run, run->o->resolvers.v, run->o->resolvers.n, NULL,
 	    &r) == -1)
 		return -1;
 	for (i = 0; i < run->cfg.ndomains; i++)
@@ -163,7 +166,7 @@ verify_with_zones(const struct cli_global *g, struct run *run)
 		    "for every domain");
 		goto out;
 	}
-	if (resolver_open(run, NULL, 0, 0, &sys) == -1)
+	if (resolver_open(run, NULL, 0, NULL, &sys) == -1)
 		goto out;
 	for (k = 0; k < run->ls.nzones; k++) {
 		int	 first = 1;
@@ -179,8 +182,7 @@ verify_with_zones(const struct cli_global *g, struct run *run)
 			cli_error("%s", err.msg);
 			goto out;
 		}
-		if (z.nname_servers == 0 || resolver_open(run,
-		    (const char *const *)z.name_servers, z.nname_servers, 1,
+		if (z.nname_servers == 0 || resolver_open(run, NULL, 0, &z,
 		    &r) == -1) {
 			if (z.nname_servers == 0)
 				cli_error("hosted zone '%s' has no name servers",

@@ -26,19 +26,28 @@
 #define DNS_CLASS_IN	1
 #define HEADER_SIZE	12
 
-struct resolve {
-	ares_channel			 channel;
+/* One c-ares channel and its servers. */
+struct chan {
+	ares_channel			 channel;	/* NULL: not open */
 	struct ares_addr_port_node	*nodes;		/* NULL: the system's */
 	size_t				 nnodes;
 	char				*servers;	/* for messages */
-	int				 tries;
-	long				 left;		/* of the budget */
-	size_t				 pending;
+};
+
+struct resolve {
+	struct chan	 pub;		/* recursive: the given servers or
+					 * the system's */
+	struct chan	 zone;		/* the zone's own, for names in it */
+	char		*zone_name;	/* canonical; NULL without zone */
+	int		 tries;
+	long		 left;		/* of the budget */
+	size_t		 pending;
 };
 
 /* One query in flight; the CNAMEs it follows reuse it. */
 struct pending {
 	struct resolve		*r;
+	struct chan		*c;	/* where the last query went */
 	struct resolve_answer	*ans;
 };
 
@@ -85,7 +94,7 @@ canon(const char *name)
 /* --- servers --- */
 
 static void
-node_add(struct resolve *r, int family, const void *addr, int port)
+node_add(struct chan *r, int family, const void *addr, int port)
 {
 	struct ares_addr_port_node	*nd = xcalloc(1, sizeof(*nd));
 	struct ares_addr_port_node	**tail;
@@ -146,7 +155,7 @@ bad:
 }
 
 static int
-server_add(struct resolve *r, const char *spec, struct err *err)
+server_add(struct chan *r, const char *spec, struct err *err)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
 	struct in_addr	 a4;
@@ -189,7 +198,7 @@ server_add(struct resolve *r, const char *spec, struct err *err)
 
 /* r->servers from the channel's list, whoever made it. */
 static void
-servers_text(struct resolve *r)
+servers_text(struct chan *r)
 {
 	struct ares_addr_port_node	*list = NULL, *nd;
 	struct buf			 b = BUF_INIT;
@@ -211,30 +220,26 @@ servers_text(struct resolve *r)
 	r->servers = buf_detach(&b);
 }
 
-int
-resolve_open(struct resolve **out, const struct resolve_opts *o,
-    struct err *err)
+/*
+ * Opens c on the n servers (none: the system's).  With some, a server
+ * that cannot be used is skipped while another is left.
+ */
+static int
+chan_open(struct chan *c, const char *const *servers, size_t n, int some,
+    int norecurse, const struct resolve_opts *o, int tries, struct err *err)
 {
-	struct resolve		*r = xcalloc(1, sizeof(*r));
 	struct ares_options	 ao;
 	size_t			 i;
 	int			 rc;
 
-	*out = NULL;
-	r->tries = o->tries > 0 ? o->tries : RESOLVE_TRIES;
-	r->left = o->budget > 0 ? o->budget : RESOLVE_BUDGET_DEFAULT;
-	for (i = 0; i < o->nservers; i++)
-		if (server_add(r, o->servers[i], err) == -1 && !o->some)
-			goto fail;
+	for (i = 0; i < n; i++)
+		if (server_add(c, servers[i], err) == -1 && !some)
+			return -1;
 	/* With some, the last error stands when no server is left. */
-	if (o->nservers > 0 && r->nnodes == 0) {
-		if (!o->some || err == NULL || err->msg[0] == '\0')
-			err_set(err, "'%s' has no address", o->servers[0]);
-		goto fail;
-	}
-	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS) {
-		err_set(err, "cannot start c-ares: %s", ares_strerror(rc));
-		goto fail;
+	if (n > 0 && c->nnodes == 0) {
+		if (!some || err == NULL || err->msg[0] == '\0')
+			err_set(err, "'%s' has no address", servers[0]);
+		return -1;
 	}
 	memset(&ao, 0, sizeof(ao));
 	/* NOCHECKRESP: a SERVFAIL or REFUSED answer comes back as such;
@@ -242,24 +247,61 @@ resolve_open(struct resolve **out, const struct resolve_opts *o,
 	 * same, reports it as "connection refused", which would name the
 	 * wrong cause. */
 	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
-	    ARES_FLAG_NOCHECKRESP | (o->norecurse ? ARES_FLAG_NORECURSE : 0);
+	    ARES_FLAG_NOCHECKRESP | (norecurse ? ARES_FLAG_NORECURSE : 0);
 	ao.timeout = o->timeout_ms > 0 ? o->timeout_ms : RESOLVE_TIMEOUT_MS;
-	ao.tries = r->tries;
-	rc = ares_init_options(&r->channel, &ao, ARES_OPT_FLAGS |
+	ao.tries = tries;
+	rc = ares_init_options(&c->channel, &ao, ARES_OPT_FLAGS |
 	    ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
 	if (rc != ARES_SUCCESS) {
-		ares_library_cleanup();
-		err_set(err, "cannot start c-ares: %s", ares_strerror(rc));
-		goto fail;
-	}
-	if (r->nodes != NULL &&
-	    (rc = ares_set_servers_ports(r->channel, r->nodes)) != ARES_SUCCESS) {
-		err_set(err, "cannot use the DNS servers: %s",
+		c->channel = NULL;
+		return err_set(err, "cannot start c-ares: %s",
 		    ares_strerror(rc));
-		resolve_close(r);
-		return -1;
 	}
-	servers_text(r);
+	if (c->nodes != NULL &&
+	    (rc = ares_set_servers_ports(c->channel, c->nodes)) != ARES_SUCCESS)
+		return err_set(err, "cannot use the DNS servers: %s",
+		    ares_strerror(rc));
+	servers_text(c);
+	return 0;
+}
+
+static void
+chan_close(struct chan *c)
+{
+	struct ares_addr_port_node	*nd, *next;
+
+	if (c->channel != NULL)
+		ares_destroy(c->channel);
+	for (nd = c->nodes; nd != NULL; nd = next) {
+		next = nd->next;
+		free(nd);
+	}
+	free(c->servers);
+}
+
+int
+resolve_open(struct resolve **out, const struct resolve_opts *o,
+    struct err *err)
+{
+	struct resolve	*r;
+	int		 rc;
+
+	*out = NULL;
+	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
+		return err_set(err, "cannot start c-ares: %s",
+		    ares_strerror(rc));
+	r = xcalloc(1, sizeof(*r));
+	r->tries = o->tries > 0 ? o->tries : RESOLVE_TRIES;
+	r->left = o->budget > 0 ? o->budget : RESOLVE_BUDGET_DEFAULT;
+	if (chan_open(&r->pub, o->servers, o->nservers, 0, 0, o, r->tries,
+	    err) == -1)
+		goto fail;
+	if (o->zone != NULL) {
+		if ((r->zone_name = dns_name_canon(o->zone, err)) == NULL ||
+		    chan_open(&r->zone, o->zone_servers, o->nzone_servers, 1,
+		    1, o, r->tries, err) == -1)
+			goto fail;
+	}
 	*out = r;
 	return 0;
 fail:
@@ -270,26 +312,25 @@ fail:
 void
 resolve_close(struct resolve *r)
 {
-	struct ares_addr_port_node	*nd, *next;
-
 	if (r == NULL)
 		return;
-	if (r->channel != NULL) {
-		ares_destroy(r->channel);
-		ares_library_cleanup();
-	}
-	for (nd = r->nodes; nd != NULL; nd = next) {
-		next = nd->next;
-		free(nd);
-	}
-	free(r->servers);
+	chan_close(&r->pub);
+	chan_close(&r->zone);
+	free(r->zone_name);
 	free(r);
+	ares_library_cleanup();
 }
 
 const char *
 resolve_servers(const struct resolve *r)
 {
-	return r->servers;
+	return r->pub.servers;
+}
+
+const char *
+resolve_zone_servers(const struct resolve *r)
+{
+	return r->zone_name != NULL ? r->zone.servers : NULL;
 }
 
 long
@@ -662,37 +703,42 @@ send_query(struct pending *p, const char *name)
 	}
 	r->left--;
 	r->pending++;
-	ares_query(r->channel, name, DNS_CLASS_IN, p->ans->type, on_answer,
+	/* A name in the zone is asked of the zone's own servers; any other
+	 * (a CNAME's target elsewhere, an include) of the recursive ones. */
+	p->c = r->zone_name != NULL && dns_name_in_zone(name, r->zone_name) ?
+	    &r->zone : &r->pub;
+	ares_query(p->c->channel, name, DNS_CLASS_IN, p->ans->type, on_answer,
 	    p);
 }
 
 /* What c-ares says when no usable answer came. */
 static void
-settle_error(struct resolve *r, struct resolve_answer *a, int status)
+settle_error(struct resolve *r, const struct chan *c,
+    struct resolve_answer *a, int status)
 {
 	struct buf	 b = BUF_INIT;
 
 	switch (status) {
 	case ARES_ETIMEOUT:
-		buf_addf(&b, "no answer from %s after %d tr%s", r->servers,
+		buf_addf(&b, "no answer from %s after %d tr%s", c->servers,
 		    r->tries, r->tries == 1 ? "y" : "ies");
 		set_why(a, RESOLVE_TIMEOUT, buf_str(&b));
 		break;
 	case ARES_ESERVFAIL:
-		buf_addf(&b, "SERVFAIL from %s", r->servers);
+		buf_addf(&b, "SERVFAIL from %s", c->servers);
 		set_why(a, RESOLVE_SERVFAIL, buf_str(&b));
 		break;
 	case ARES_EREFUSED:
-		buf_addf(&b, "REFUSED by %s", r->servers);
+		buf_addf(&b, "REFUSED by %s", c->servers);
 		set_why(a, RESOLVE_REFUSED, buf_str(&b));
 		break;
 	case ARES_ECONNREFUSED:
-		buf_addf(&b, "connection refused by %s", r->servers);
+		buf_addf(&b, "connection refused by %s", c->servers);
 		set_why(a, RESOLVE_UNREACHABLE, buf_str(&b));
 		break;
 	default:
 		buf_addf(&b, "%s (from %s)", ares_strerror(status),
-		    r->servers);
+		    c->servers);
 		set_why(a, RESOLVE_GARBAGE, buf_str(&b));
 		break;
 	}
@@ -732,7 +778,7 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	p->r->pending--;
 	if (abuf == NULL || alen <= 0 || (status != ARES_SUCCESS &&
 	    status != ARES_ENODATA && status != ARES_ENOTFOUND)) {
-		settle_error(p->r, a, status);
+		settle_error(p->r, p->c, a, status);
 		free(p);
 		return;
 	}
@@ -785,35 +831,64 @@ resolve_query(struct resolve *r, const char *name, int type,
 #define WRITABLE(bits, i)	(((unsigned)(bits) >> ((i) + \
 				    ARES_GETSOCK_MAXNUM)) & 1u)
 
+/* Adds c's sockets to pfd (and which channel each is of to of). */
+static int
+chan_fds(struct chan *c, struct pollfd *pfd, struct chan **of, int n)
+{
+	ares_socket_t	 socks[ARES_GETSOCK_MAXNUM];
+	int		 bits, i;
+
+	if (c->channel == NULL)
+		return n;
+	bits = ares_getsock(c->channel, socks, ARES_GETSOCK_MAXNUM);
+	for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+		if (!READABLE(bits, i) && !WRITABLE(bits, i))
+			continue;
+		pfd[n].fd = socks[i];
+		pfd[n].events = (short)((READABLE(bits, i) ? POLLIN : 0) |
+		    (WRITABLE(bits, i) ? POLLOUT : 0));
+		pfd[n].revents = 0;
+		of[n++] = c;
+	}
+	return n;
+}
+
+/* The milliseconds till c's next timeout, at most max. */
+static int
+chan_ms(struct chan *c, int max)
+{
+	struct timeval	 tv, *tvp;
+	int		 ms;
+
+	if (c->channel == NULL ||
+	    (tvp = ares_timeout(c->channel, NULL, &tv)) == NULL)
+		return max;
+	ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+	return ms < max ? ms : max;
+}
+
 void
 resolve_wait(struct resolve *r)
 {
-	ares_socket_t	 socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd	 pfd[ARES_GETSOCK_MAXNUM];
-	struct timeval	 tv, *tvp;
-	int		 bits, i, n, ms;
+	struct pollfd	 pfd[2 * ARES_GETSOCK_MAXNUM];
+	struct chan	*of[2 * ARES_GETSOCK_MAXNUM];
+	int		 i, n;
 
 	while (r->pending > 0) {
-		bits = ares_getsock(r->channel, socks, ARES_GETSOCK_MAXNUM);
-		for (i = n = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			if (!READABLE(bits, i) && !WRITABLE(bits, i))
-				continue;
-			pfd[n].fd = socks[i];
-			pfd[n].events = (short)((READABLE(bits, i) ? POLLIN :
-			    0) | (WRITABLE(bits, i) ? POLLOUT : 0));
-			pfd[n++].revents = 0;
-		}
-		tvp = ares_timeout(r->channel, NULL, &tv);
-		ms = tvp != NULL ? (int)(tvp->tv_sec * 1000 +
-		    (tvp->tv_usec + 999) / 1000) : 1000;
-		if (poll(pfd, (nfds_t)n, ms) <= 0) {
-			ares_process_fd(r->channel, ARES_SOCKET_BAD,
+		n = chan_fds(&r->zone, pfd, of, chan_fds(&r->pub, pfd, of, 0));
+		if (poll(pfd, (nfds_t)n, chan_ms(&r->zone,
+		    chan_ms(&r->pub, 1000))) <= 0) {
+			/* Timeouts, on both channels. */
+			ares_process_fd(r->pub.channel, ARES_SOCKET_BAD,
 			    ARES_SOCKET_BAD);
+			if (r->zone.channel != NULL)
+				ares_process_fd(r->zone.channel,
+				    ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 			continue;
 		}
 		for (i = 0; i < n; i++)
 			if (pfd[i].revents != 0)
-				ares_process_fd(r->channel,
+				ares_process_fd(of[i]->channel,
 				    pfd[i].revents & (POLLIN | POLLERR |
 				    POLLHUP) ? pfd[i].fd : ARES_SOCKET_BAD,
 				    pfd[i].revents & POLLOUT ? pfd[i].fd :
