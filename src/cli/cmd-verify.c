@@ -231,7 +231,8 @@ totals(const struct run *run, size_t *ndom, size_t *nfind, size_t *nunch)
 static void
 print_text(const struct run *run)
 {
-	size_t	 i, j, ndom, nfind, nunch;
+	struct buf	 line = BUF_INIT;
+	size_t		 i, j, ndom, nfind, nunch;
 
 	for (i = 0; i < run->cfg.ndomains; i++) {
 		const struct verify_report	*rep = &run->reps[i];
@@ -240,10 +241,17 @@ print_text(const struct run *run)
 			continue;
 		if (rep->n == 0)
 			printf("%s: ok\n", rep->domain);
-		for (j = 0; j < rep->n; j++)
+		for (j = 0; j < rep->n; j++) {
+			/* The last line of defence: the parts were made
+			 * printable where they were quoted. */
+			buf_reset(&line);
+			buf_add_printable_msg(&line, rep->v[j].message,
+			    strlen(rep->v[j].message), 0);
 			printf("%s: %s: %s\n", rep->domain, rep->v[j].check,
-			    rep->v[j].message);
+			    buf_str(&line));
+		}
 	}
+	buf_release(&line);
 	totals(run, &ndom, &nfind, &nunch);
 	printf("Checked %zu domain%s: %zu finding%s, %zu name%s could not be "
 	    "checked.\n", ndom, ndom == 1 ? "" : "s", nfind,

@@ -13,9 +13,13 @@ struct verify_report;
 
 #define SHOWN_MAX	200	/* characters of a record a message shows */
 
-/* len bytes of untrusted text as one printable line (malloc'd), cut at
+/* len bytes of untrusted text (a record from DNS) made printable by the
+ * one printable-text function, buf_add_printable() (malloc'd), cut at
  * SHOWN_MAX. */
 char	*verify_shown(const char *s, size_t len);
+/* A message made from parts already made printable (a diagnostic),
+ * checked once more without escaping its escapes (malloc'd). */
+char	*verify_shown_msg(const char *msg);
 /* A canonical name as people write it (malloc'd): no final dot. */
 char	*verify_display(const char *canon);
 /* The could-not-check line for an answer that is none of OK, NODATA and

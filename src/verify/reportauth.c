@@ -32,7 +32,7 @@ auth_error(const char *text, size_t len)
 	dmarc_report_auth_check(text, "record", &d);
 	for (i = 0; i < d.n && e == NULL; i++)
 		if (d.v[i].level == DIAG_ERROR)
-			e = verify_shown(d.v[i].msg, strlen(d.v[i].msg));
+			e = verify_shown_msg(d.v[i].msg);
 	if (e == NULL && d.nerrors > 0)
 		e = xstrdup("it does not parse");
 	diags_release(&d);

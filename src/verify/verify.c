@@ -64,7 +64,16 @@ verify_shown(const char *s, size_t len)
 {
 	struct buf	 b = BUF_INIT;
 
-	buf_add_clean(&b, s, len, NULL, 0, SHOWN_MAX);
+	buf_add_printable(&b, s, len, SHOWN_MAX);
+	return buf_detach(&b);
+}
+
+char *
+verify_shown_msg(const char *msg)
+{
+	struct buf	 b = BUF_INIT;
+
+	buf_add_printable_msg(&b, msg, strlen(msg), SHOWN_MAX);
 	return buf_detach(&b);
 }
 
@@ -199,7 +208,7 @@ dkim_error(const char *text, size_t len)
 	dkim_check(text, "key record", &d);
 	for (i = 0; i < d.n; i++)
 		if (d.v[i].level == DIAG_ERROR) {
-			e = verify_shown(d.v[i].msg, strlen(d.v[i].msg));
+			e = verify_shown_msg(d.v[i].msg);
 			break;
 		}
 	diags_release(&d);
@@ -427,7 +436,7 @@ names(struct buf *b, char *const *v, size_t n)
 		buf_addf(&all, "%s%s", i > 0 ? ", " : "", d);
 		free(d);
 	}
-	buf_add_clean(b, buf_str(&all), all.len, NULL, 0, SHOWN_MAX);
+	buf_add_printable(b, buf_str(&all), all.len, SHOWN_MAX);
 	buf_release(&all);
 }
 

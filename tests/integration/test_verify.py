@@ -422,3 +422,15 @@ def test_verify_report_authorization(e):
     r = verify(e, base + [("txt", "a.test._report._dmarc.r.test", "v=DMARC1; rua")], REPORT_CFG, code=3)
     check(findings(r) == [("report-auth", "a.test")], r.stdout)
     check("which receivers discard" in r.stdout, r.stdout)
+
+
+def test_verify_untrusted_text_is_printable(e):
+    # A record with a terminal escape and a bidi override reaches the
+    # output escaped, in text and in JSON.
+    bad = "v=spf1 \x1b[2J\u202e include:_spf.a.test -all"
+    r = verify(e, replace(GOOD, "a.test", ("txt", "a.test", bad)), code=3)
+    check("\x1b" not in r.stdout and "\u202e" not in r.stdout, repr(r.stdout))
+    check("'v=spf1 \\x1b[2J\\u202e include:_spf.a.test -all'" in r.stdout, r.stdout)
+    r = verify(e, replace(GOOD, "a.test", ("txt", "a.test", bad)), CFG, "--format", "json", code=3)
+    msg = json.loads(r.stdout)["domains"][0]["findings"][0]["message"]
+    check("\x1b" not in msg and "\u202e" not in msg, repr(msg))
