@@ -40,13 +40,12 @@ struct cmd_verify_opts {
 struct run {
 	const struct cmd_verify_opts *o;
 	struct cfg		 cfg;
-	int			 cfg_loaded;
 	struct desired		*v;
 	size_t			 n;
 	int			*chosen;	/* per domain of cfg */
 	struct verify_report	*reps;		/* per domain of cfg */
-	struct cli_aws		 aws;
-	int			 aws_open;
+	struct cli_aws		 own;		/* when it opened AWS */
+	struct cli_aws		*aws;		/* own, or the caller's */
 	struct live_state	 ls;
 	size_t			*zone_of;
 	struct ses_identity	*ses;
@@ -154,12 +153,14 @@ verify_with_zones(const struct cli_global *g, struct run *run)
 	size_t		 i, k;
 	int		 rc = -1;
 
-	if (!run->aws_open && cli_aws_open(g, &run->aws) == -1)
-		return -1;
-	run->aws_open = 1;
+	if (run->aws == NULL) {
+		if (cli_aws_open(g, &run->own) == -1)
+			return -1;
+		run->aws = &run->own;
+	}
 	run->zone_of = xcalloc(run->cfg.ndomains + 1, sizeof(*run->zone_of));
 	err_clear(&err);
-	if (live_zones(&run->aws.r53, &run->cfg, &run->ls, run->zone_of, &d,
+	if (live_zones(&run->aws->r53, &run->cfg, &run->ls, run->zone_of, &d,
 	    &err) == -1) {
 		cli_diags(&d);
 		cli_error("%s", err.msg[0] != '\0' ? err.msg : "no hosted zone "
@@ -177,7 +178,7 @@ verify_with_zones(const struct cli_global *g, struct run *run)
 				break;
 		if (i == run->cfg.ndomains)
 			continue;
-		if (r53_zone_get(&run->aws.r53, run->ls.zones[k].id, &z,
+		if (r53_zone_get(&run->aws->r53, run->ls.zones[k].id, &z,
 		    &err) == -1) {
 			cli_error("%s", err.msg);
 			goto out;
@@ -311,13 +312,82 @@ status(const struct run *run)
 	return nfind > 0 ? EXIT_FINDINGS : nunch > 0 ? EXIT_ERROR : EXIT_OK;
 }
 
+/*
+ * The checks of the chosen domains: their desired records of the day
+ * (with SES's), asked of --resolver or of each zone's own name servers.
+ * -1 after printing.
+ */
+static int
+check(const struct cli_global *g, struct run *run)
+{
+	struct diags	 d = DIAGS_INIT;
+	int		 rc = -1;
+
+	/* The records plan would publish today (or --at), checked as
+	 * validate checks them; their warnings are validate's to show. */
+	if (desired_build(&run->cfg, cli_day(run->o->at), &run->v, &run->n,
+	    &d) == -1) {
+		cli_diags(&d);
+		cli_error("%zu error%s in the records '%s' produces",
+		    d.nerrors, d.nerrors == 1 ? "" : "s", g->config);
+		goto out;
+	}
+	run->reps = xcalloc(run->cfg.ndomains + 1, sizeof(*run->reps));
+	if (run->o->resolvers.n > 0) {
+		if (cli_ses_has(&run->cfg) && ses_offline(run, &d) == -1) {
+			cli_diags(&d);
+			goto out;
+		}
+		rc = verify_with_resolvers(run);
+		goto out;
+	}
+	if (cli_ses_has(&run->cfg)) {
+		/* SES's own identities: the Easy DKIM tokens too. */
+		if (run->aws == NULL) {
+			if (cli_aws_open(g, &run->own) == -1)
+				goto out;
+			run->aws = &run->own;
+		}
+		if (cli_ses_identities(g, run->aws, &run->cfg, &run->ses) == -1 ||
+		    desired_build_ses(&run->cfg, run->ses, &run->v, &run->n,
+		    &d) == -1) {
+			cli_diags(&d);
+			goto out;
+		}
+	}
+	rc = verify_with_zones(g, run);
+out:
+	diags_release(&d);
+	return rc;
+}
+
+static void
+run_release(struct run *run)
+{
+	size_t	 i;
+
+	if (run->reps != NULL)
+		for (i = 0; i < run->cfg.ndomains; i++)
+			verify_report_release(&run->reps[i]);
+	free(run->reps);
+	if (run->o->resolvers.n > 0)
+		ses_offline_release(run);
+	else if (run->ses != NULL)
+		cli_ses_release(run->ses, run->cfg.ndomains);
+	free(run->zone_of);
+	live_release(&run->ls);
+	if (run->aws == &run->own)
+		cli_aws_close(&run->own);
+	free(run->chosen);
+	desired_release(run->v, run->n);
+	cfg_release(&run->cfg);
+}
+
 static int
 cmd_verify_exec(const struct cli_global *g, const void *opts, int nargs,
     char **args)
 {
 	struct run	 run;
-	struct diags	 d = DIAGS_INIT;
-	size_t		 i;
 	int		 rc = EXIT_ERROR;
 
 	(void)nargs;
@@ -326,42 +396,8 @@ cmd_verify_exec(const struct cli_global *g, const void *opts, int nargs,
 	run.o = opts;
 	if (cli_load_config(g, &run.cfg) == -1)
 		return EXIT_ERROR;
-	run.cfg_loaded = 1;
-	if (choose(&run, g->config) == -1)
+	if (choose(&run, g->config) == -1 || check(g, &run) == -1)
 		goto out;
-	/* The records plan would publish today (or --at), checked as
-	 * validate checks them; their warnings are validate's to show. */
-	if (desired_build(&run.cfg, cli_day(run.o->at), &run.v, &run.n,
-	    &d) == -1) {
-		cli_diags(&d);
-		cli_error("%zu error%s in the records '%s' produces",
-		    d.nerrors, d.nerrors == 1 ? "" : "s", g->config);
-		goto out;
-	}
-	run.reps = xcalloc(run.cfg.ndomains + 1, sizeof(*run.reps));
-	if (run.o->resolvers.n > 0) {
-		if (cli_ses_has(&run.cfg) && ses_offline(&run, &d) == -1) {
-			cli_diags(&d);
-			goto out;
-		}
-		if (verify_with_resolvers(&run) == -1)
-			goto out;
-	} else {
-		if (cli_ses_has(&run.cfg)) {
-			/* SES's own identities: the Easy DKIM tokens too. */
-			if (cli_aws_open(g, &run.aws) == -1)
-				goto out;
-			run.aws_open = 1;
-			if (cli_ses_identities(g, &run.aws, &run.cfg,
-			    &run.ses) == -1 || desired_build_ses(&run.cfg,
-			    run.ses, &run.v, &run.n, &d) == -1) {
-				cli_diags(&d);
-				goto out;
-			}
-		}
-		if (verify_with_zones(g, &run) == -1)
-			goto out;
-	}
 	if (run.o->format != NULL && strcmp(run.o->format, "json") == 0)
 		print_json(&run);
 	else
@@ -369,22 +405,7 @@ cmd_verify_exec(const struct cli_global *g, const void *opts, int nargs,
 	fflush(stdout);
 	rc = status(&run);
 out:
-	if (run.reps != NULL)
-		for (i = 0; i < run.cfg.ndomains; i++)
-			verify_report_release(&run.reps[i]);
-	free(run.reps);
-	if (run.o->resolvers.n > 0)
-		ses_offline_release(&run);
-	else if (run.ses != NULL)
-		cli_ses_release(run.ses, run.cfg.ndomains);
-	free(run.zone_of);
-	live_release(&run.ls);
-	if (run.aws_open)
-		cli_aws_close(&run.aws);
-	free(run.chosen);
-	desired_release(run.v, run.n);
-	diags_release(&d);
-	cfg_release(&run.cfg);
+	run_release(&run);
 	return rc;
 }
 
