@@ -400,4 +400,16 @@ size_t	 cli_plan_weakens(const struct plan *, struct buf *, int markdown);
  * cli_load_config() reads it; -1 after printing. */
 int	 cli_config_sha256(const char *path, char hex[65]);
 
+/*
+ * apply --verify (cmd-verify.c): waits, at most wait_s seconds, until DNS
+ * (resolvers, else each zone's own name servers) answers every record
+ * set plan changed with its new value, then runs verify's checks for the
+ * domains plan changed, printing them.  Returns verify's exit status (0,
+ * 3 with findings, 1 when a name could not be checked), or 1 after
+ * printing when a new value did not appear in time.
+ */
+int	 cli_verify_applied(const struct cli_global *, struct cli_aws *,
+	    const struct plan *, const struct cli_strings *resolvers, long at,
+	    unsigned int wait_s);
+
 #endif

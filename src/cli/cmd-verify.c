@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -18,7 +20,9 @@
 #include "mailauth/desired.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
+#include "mailauth/dns.h"
 #include "mailauth/live.h"
+#include "mailauth/plan.h"
 #include "mailauth/resolve.h"
 #include "mailauth/route53.h"
 #include "mailauth/ses.h"
@@ -402,6 +406,207 @@ cmd_verify_exec(const struct cli_global *g, const void *opts, int nargs,
 		print_json(&run);
 	else
 		print_text(&run);
+	fflush(stdout);
+	rc = status(&run);
+out:
+	run_release(&run);
+	return rc;
+}
+
+/* --- after apply --- */
+
+#define APPLIED_POLL_S	2	/* between two rounds of questions */
+
+static int
+qtype(const char *type)
+{
+	return strcmp(type, "CNAME") == 0 ? RESOLVE_CNAME :
+	    strcmp(type, "MX") == 0 ? RESOLVE_MX : RESOLVE_TXT;
+}
+
+/* 1 when the answer a is the set rs (NULL: a deleted set). */
+static int
+answers(const struct rrset *rs, const struct resolve_answer *a)
+{
+	struct buf	 v = BUF_INIT;
+	char		*host, *end;
+	size_t		 i, j;
+	long		 pref;
+	int		 same;
+
+	if (rs == NULL)
+		return a->status == RESOLVE_NXDOMAIN ||
+		    a->status == RESOLVE_NODATA;
+	if (a->status != RESOLVE_OK || a->nrrs != rs->nvalues)
+		return 0;
+	for (i = 0, same = 1; same && i < rs->nvalues; i++) {
+		buf_reset(&v);
+		pref = 0;
+		if (a->type == RESOLVE_TXT) {
+			if (txt_decode(rs->values[i], &v, NULL) == -1)
+				same = 0;
+		} else {
+			pref = a->type == RESOLVE_MX ? strtol(rs->values[i],
+			    &end, 10) : 0;
+			host = dns_name_canon(a->type == RESOLVE_MX ?
+			    end + strspn(end, " ") : rs->values[i], NULL);
+			if (host != NULL)
+				buf_adds(&v, host);
+			free(host);
+		}
+		for (j = 0; same && j < a->nrrs; j++)
+			if (a->rrs[j].len == v.len && a->rrs[j].pref == pref &&
+			    memcmp(a->rrs[j].data, buf_str(&v), v.len) == 0)
+				break;
+		same = same && j < a->nrrs;
+	}
+	buf_release(&v);
+	return same;
+}
+
+/*
+ * One round of questions: every record set plan changed in zone z (NULL:
+ * every zone), asked of r; the first not answered yet goes to *late.
+ * Returns how many are not.
+ */
+static size_t
+round_of(struct resolve *r, const struct plan *plan, const struct zone *z,
+    const struct plan_change **late)
+{
+	struct resolve_answer	*ans = xcalloc(plan->nchanges + 1,
+				    sizeof(*ans));
+	const struct plan_change *c;
+	size_t			 i, n = 0;
+
+	resolve_budget_reset(r, 0);
+	for (i = 0; i < plan->nchanges; i++) {
+		c = &plan->changes[i];
+		if (c->op != PLAN_NONE && (z == NULL || c->zone == z))
+			resolve_query(r, c->after.name != NULL ? c->after.name :
+			    c->before.name, qtype(c->after.name != NULL ?
+			    c->after.type : c->before.type), &ans[i]);
+	}
+	resolve_wait(r);
+	for (i = 0; i < plan->nchanges; i++) {
+		c = &plan->changes[i];
+		if (c->op == PLAN_NONE || (z != NULL && c->zone != z))
+			continue;
+		if (!answers(c->after.name != NULL && c->after.nvalues > 0 ?
+		    &c->after : NULL, &ans[i]) && n++ == 0)
+			*late = c;
+		resolve_answer_release(&ans[i]);
+	}
+	free(ans);
+	return n;
+}
+
+/* The resolvers the waiting asks: one for --resolver, else one per zone
+ * of the plan (its own name servers). */
+static int
+applied_resolvers(struct run *run, const struct plan *plan,
+    struct resolve ***rs)
+{
+	struct r53_zone	 z;
+	struct err	 err;
+	size_t		 k;
+	int		 rc = 0;
+
+	*rs = xcalloc(plan->nzones + 1, sizeof(**rs));
+	if (run->o->resolvers.n > 0)
+		return resolver_open(run, run->o->resolvers.v,
+		    run->o->resolvers.n, NULL, &(*rs)[0]);
+	for (k = 0; k < plan->nzones && rc == 0; k++) {
+		memset(&z, 0, sizeof(z));
+		err_clear(&err);
+		if (r53_zone_get(&run->aws->r53, plan->zones[k].id, &z,
+		    &err) == -1) {
+			cli_error("%s", err.msg);
+			rc = -1;
+		} else
+			rc = resolver_open(run, NULL, 0, &z, &(*rs)[k]);
+		r53_zones_release(&z, 1);
+	}
+	return rc;
+}
+
+/* Waits until DNS answers every change of plan, at most wait_s seconds;
+ * -1 after printing which did not appear. */
+static int
+wait_applied(struct run *run, const struct plan *plan, unsigned int wait_s)
+{
+	struct resolve			**rs = NULL;
+	const struct plan_change	*late = NULL;
+	time_t				 end = time(NULL) + (time_t)wait_s;
+	size_t				 k, n;
+	char				*name;
+	int				 rc = -1;
+
+	if (applied_resolvers(run, plan, &rs) == -1)
+		goto out;
+	for (;;) {
+		n = 0;
+		if (rs[0] != NULL && run->o->resolvers.n > 0)
+			n = round_of(rs[0], plan, NULL, &late);
+		else
+			for (k = 0; k < plan->nzones; k++)
+				n += round_of(rs[k], plan, &plan->zones[k],
+				    &late);
+		if (n == 0)
+			break;
+		if (time(NULL) >= end) {
+			name = dns_name_display(late->after.name != NULL ?
+			    late->after.name : late->before.name);
+			cli_error("DNS does not answer the new value of '%s' "
+			    "%s after %u s (%zu record set%s not yet); run "
+			    "'mailauth verify' later", name, late->after.name !=
+			    NULL ? late->after.type : late->before.type, wait_s,
+			    n, n == 1 ? "" : "s");
+			free(name);
+			goto out;
+		}
+		sleep(APPLIED_POLL_S);
+	}
+	rc = 0;
+out:
+	for (k = 0; rs != NULL && k < plan->nzones + 1; k++)
+		resolve_close(rs[k]);
+	free(rs);
+	return rc;
+}
+
+int
+cli_verify_applied(const struct cli_global *g, struct cli_aws *aws,
+    const struct plan *plan, const struct cli_strings *resolvers, long at,
+    unsigned int wait_s)
+{
+	struct cmd_verify_opts	 o;
+	struct run		 run;
+	size_t			 i, j;
+	int			 rc = EXIT_ERROR;
+
+	memset(&o, 0, sizeof(o));
+	o.resolvers = *resolvers;
+	o.at = at;
+	memset(&run, 0, sizeof(run));
+	run.o = &o;
+	run.aws = resolvers->n > 0 ? NULL : aws;
+	if (cli_load_config(g, &run.cfg) == -1)
+		return EXIT_ERROR;
+	/* The domains the plan changed. */
+	run.chosen = xcalloc(run.cfg.ndomains + 1, sizeof(*run.chosen));
+	for (i = 0; i < run.cfg.ndomains; i++)
+		for (j = 0; j < plan->nchanges; j++)
+			if (plan->changes[j].op != PLAN_NONE &&
+			    strcmp(plan->changes[j].domain,
+			    run.cfg.domains[i].name) == 0)
+				run.chosen[i] = 1;
+	printf("\nWaiting for DNS to answer the new values (at most %u s)\n",
+	    wait_s);
+	fflush(stdout);
+	if (wait_applied(&run, plan, wait_s) == -1 || check(g, &run) == -1)
+		goto out;
+	printf("\n");
+	print_text(&run);
 	fflush(stdout);
 	rc = status(&run);
 out:
