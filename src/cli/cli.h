@@ -123,6 +123,13 @@ struct cli_option {
 	  "refuse a report larger than this once decompressed (default "	\
 	  "64M; K, M or G)" }
 
+/* The DNS servers verify and apply --verify ask (cmd-verify.c). */
+#define CLI_OPT_RESOLVER(type, field)					\
+	{ "resolver", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field, struct cli_strings), "HOST[:PORT]", NULL,	\
+	  0, 0, "ask this DNS server instead of each hosted zone's own name "	\
+	  "servers; give it once per server" }
+
 /* The rollout gate's reports: plan, apply and rollout take them. */
 struct cli_gate_opts {
 	unsigned long long	 max_report_size; /* --max-report-size; 0 unset */

@@ -20,6 +20,7 @@
 #include "mailauth/desired.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
+#include "mailauth/interrupt.h"
 #include "mailauth/dns.h"
 #include "mailauth/live.h"
 #include "mailauth/plan.h"
@@ -553,6 +554,11 @@ wait_applied(struct run *run, const struct plan *plan, unsigned int wait_s)
 				    &late);
 		if (n == 0)
 			break;
+		if (interrupt_requested()) {
+			cli_error("interrupted while waiting for DNS; the "
+			    "changes are applied: run 'mailauth verify' later");
+			goto out;
+		}
 		if (time(NULL) >= end) {
 			name = dns_name_display(late->after.name != NULL ?
 			    late->after.name : late->before.name);
@@ -619,10 +625,7 @@ static const struct cli_option verify_options[] = {
 	  domains, struct cli_strings), "NAME", NULL, 0, 0,
 	  "check this domain of the config only; give it once per domain "
 	  "(default: every domain)" },
-	{ "resolver", 0, CLI_STRINGS, CLI_FIELD(struct cmd_verify_opts,
-	  resolvers, struct cli_strings), "HOST[:PORT]", NULL, 0, 0,
-	  "ask this DNS server instead of each hosted zone's own; give it "
-	  "once per server; needs no AWS credentials" },
+	CLI_OPT_RESOLVER(struct cmd_verify_opts, resolvers),
 	CLI_OPT_WORD("format", struct cmd_verify_opts, format, "text|json",
 	    "how the findings are printed (default text)"),
 	CLI_OPT_AT(struct cmd_verify_opts, at),

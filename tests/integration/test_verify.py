@@ -434,3 +434,71 @@ def test_verify_untrusted_text_is_printable(e):
     r = verify(e, replace(GOOD, "a.test", ("txt", "a.test", bad)), CFG, "--format", "json", code=3)
     msg = json.loads(r.stdout)["domains"][0]["findings"][0]["message"]
     check("\x1b" not in msg and "\u202e" not in msg, repr(msg))
+
+
+# --- apply --verify: moto for Route 53, dnsmasq for what DNS answers ---
+
+APPLY_CFG = """\
+version: 1
+domains:
+  a.test:
+    dmarc:
+      policy: quarantine
+      rua: [mailto:dmarc@a.test]
+    dkim:
+      ses1: { cname: tok1.dkim.amazonses.test }
+"""
+NEW_DMARC = "v=DMARC1; p=quarantine; rua=mailto:dmarc@a.test"
+
+
+def apply_verify(e, records, *args):
+    e.config(APPLY_CFG)
+    dns = Dns(records)
+    try:
+        return e.run("apply", "--auto-approve", "--verify", "--resolver", dns.server, *args)
+    finally:
+        dns.stop()
+
+
+def test_apply_verify_waits_then_checks(e):
+    zid = e.zone("a.test")
+    # DNS already answers the new values (and the CNAME's target has a
+    # key): applied, seen, verified.
+    r = apply_verify(e, [("txt", "_dmarc.a.test", NEW_DMARC),
+                         ("cname", "ses1._domainkey.a.test", "tok1.dkim.amazonses.test"),
+                         ("txt", "tok1.dkim.amazonses.test", KEY_RECORD)])
+    ok(r, 0)
+    recs = e.records(zid)
+    check(recs.get(("_dmarc.a.test.", "TXT")) == (3600, ['"%s"' % NEW_DMARC]), recs)
+    check(recs.get(("ses1._domainkey.a.test.", "CNAME")) == (3600, ["tok1.dkim.amazonses.test"])
+          or recs.get(("ses1._domainkey.a.test.", "CNAME")) == (3600, ["tok1.dkim.amazonses.test."]), recs)
+    check("Waiting for DNS to answer the new values" in r.stdout, r.stdout)
+    check(r.stdout.endswith("a.test: ok\nChecked 1 domain: 0 findings, 0 names could not be checked.\n"),
+          r.stdout)
+
+
+def test_apply_verify_finding_exits_3(e):
+    zid = e.zone("a.test")
+    # The new values are visible, but the CNAME leads nowhere.
+    r = apply_verify(e, [("txt", "_dmarc.a.test", NEW_DMARC),
+                         ("cname", "ses1._domainkey.a.test", "tok1.dkim.amazonses.test")])
+    ok(r, 3)
+    check(e.records(zid).get(("_dmarc.a.test.", "TXT")) is not None, "not applied")
+    verified = r.stdout.split("Waiting for DNS to answer the new values (at most 300 s)\n\n")[1]
+    check(verified.startswith("a.test: dkim-cname: 'ses1._domainkey.a.test' is a CNAME to "
+                              "'tok1.dkim.amazonses.test', where no DKIM key record is published"), verified)
+    check(verified.endswith("Checked 1 domain: 1 finding, 0 names could not be checked.\n"), verified)
+
+
+def test_apply_verify_gives_up_after_wait_timeout(e):
+    zid = e.zone("a.test")
+    # DNS still answers the old DMARC record: apply is done, the wait is
+    # bounded by --wait-timeout, and says which record is not seen.
+    r = apply_verify(e, [("txt", "_dmarc.a.test", "v=DMARC1; p=none"),
+                         ("cname", "ses1._domainkey.a.test", "tok1.dkim.amazonses.test")],
+                     "--wait-timeout", "2")
+    ok(r, 1)
+    check(e.records(zid).get(("_dmarc.a.test.", "TXT")) is not None, "not applied")
+    check("DNS does not answer the new value of '_dmarc.a.test' TXT after 2 s (1 record set not yet); "
+          "run 'mailauth verify' later" in r.stderr, r.stderr)
+    check("Checked" not in r.stdout, r.stdout)
