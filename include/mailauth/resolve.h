@@ -1,6 +1,6 @@
 /*
- * resolve.h - DNS queries with c-ares (src/resolve/): many in flight on
- * one channel, each with a timeout and retries, TCP when an answer is
+ * resolve.h - DNS queries with c-ares (src/resolve/): many in flight at
+ * once, each with a timeout and retries, TCP when an answer is
  * truncated (c-ares retries over TCP unless told not to), a limit on the
  * size of an answer and a budget of queries, so that what a record names
  * (an SPF include tree) cannot make mailauth send thousands.

@@ -1,9 +1,10 @@
 /*
- * resolve.c - DNS queries on one c-ares channel (mailauth/resolve.h): the
- * servers, queries in parallel under a budget, the event loop, and the
- * answers parsed with c-ares' parsers.  The CNAME chain of an answer is
- * read here by hand (c-ares has no parser that gives it), with
- * ares_expand_name() for the names.
+ * resolve.c - DNS queries with c-ares (mailauth/resolve.h): a channel on
+ * the recursive servers and, when a zone is given, one on its own name
+ * servers for the names in it; queries in parallel under one budget, one
+ * event loop over both, and the answers parsed with c-ares' parsers.  The
+ * CNAME chain of an answer is read here by hand (c-ares has no parser
+ * that gives it), with ares_expand_name() for the names.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
