@@ -317,6 +317,18 @@ status(const struct run *run)
 	return nfind > 0 ? EXIT_FINDINGS : nunch > 0 ? EXIT_ERROR : EXIT_OK;
 }
 
+/* Prints the reports in the --format asked; the exit status. */
+static int
+report(const struct run *run)
+{
+	if (run->o->format != NULL && strcmp(run->o->format, "json") == 0)
+		print_json(run);
+	else
+		print_text(run);
+	fflush(stdout);
+	return status(run);
+}
+
 /*
  * The checks of the chosen domains: their desired records of the day
  * (with SES's), asked of --resolver or of each zone's own name servers.
@@ -403,12 +415,7 @@ cmd_verify_exec(const struct cli_global *g, const void *opts, int nargs,
 		return EXIT_ERROR;
 	if (choose(&run, g->config) == -1 || check(g, &run) == -1)
 		goto out;
-	if (run.o->format != NULL && strcmp(run.o->format, "json") == 0)
-		print_json(&run);
-	else
-		print_text(&run);
-	fflush(stdout);
-	rc = status(&run);
+	rc = report(&run);
 out:
 	run_release(&run);
 	return rc;
@@ -612,9 +619,7 @@ cli_verify_applied(const struct cli_global *g, struct cli_aws *aws,
 	if (wait_applied(&run, plan, wait_s) == -1 || check(g, &run) == -1)
 		goto out;
 	printf("\n");
-	print_text(&run);
-	fflush(stdout);
-	rc = status(&run);
+	rc = report(&run);
 out:
 	run_release(&run);
 	return rc;

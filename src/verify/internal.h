@@ -20,6 +20,12 @@ char	*verify_shown(const char *s, size_t len);
 /* A message made from parts already made printable (a diagnostic),
  * checked once more without escaping its escapes (malloc'd). */
 char	*verify_shown_msg(const char *msg);
+struct diags;
+/* The first error check (dkim_check(), dmarc_report_auth_check(), ...)
+ * finds in len bytes of a record, printable (malloc'd); NULL when there is
+ * none.  A NUL byte in the record is the error. */
+char	*verify_first_error(void (*check)(const char *, const char *,
+	    struct diags *), const char *text, size_t len);
 /* A canonical name as people write it (malloc'd): no final dot. */
 char	*verify_display(const char *canon);
 /* The could-not-check line for an answer that is none of OK, NODATA and

@@ -18,27 +18,6 @@
 #include "mailauth/verify.h"
 #include "internal.h"
 
-/* The first error the authorization check finds in a value, or NULL when
- * receivers accept it. */
-static char *
-auth_error(const char *text, size_t len)
-{
-	struct diags	 d = DIAGS_INIT;
-	char		*e = NULL;
-	size_t		 i;
-
-	if (memchr(text, '\0', len) != NULL)
-		return xstrdup("the record holds a NUL byte");
-	dmarc_report_auth_check(text, "record", &d);
-	for (i = 0; i < d.n && e == NULL; i++)
-		if (d.v[i].level == DIAG_ERROR)
-			e = verify_shown_msg(d.v[i].msg);
-	if (e == NULL && d.nerrors > 0)
-		e = xstrdup("it does not parse");
-	diags_release(&d);
-	return e;
-}
-
 static void
 judge(struct verify_report *rep, const struct dmarc_report_auth *a,
     const struct resolve_answer *ans, const char *domain)
@@ -55,8 +34,8 @@ judge(struct verify_report *rep, const struct dmarc_report_auth *a,
 			continue;
 		owned++;
 		free(e);
-		if ((e = auth_error(ans->rrs[i].data, ans->rrs[i].len)) ==
-		    NULL)
+		if ((e = verify_first_error(dmarc_report_auth_check,
+		    ans->rrs[i].data, ans->rrs[i].len)) == NULL)
 			return;
 		free(live);
 		live = verify_shown(ans->rrs[i].data, ans->rrs[i].len);

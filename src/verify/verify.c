@@ -195,9 +195,9 @@ check_one(struct verify_report *rep, const struct desired *w,
 	return rc;
 }
 
-/* The first error dkim_check() finds in a key record, or NULL. */
-static char *
-dkim_error(const char *text, size_t len)
+char *
+verify_first_error(void (*check)(const char *, const char *, struct diags *),
+    const char *text, size_t len)
 {
 	struct diags	 d = DIAGS_INIT;
 	char		*e = NULL;
@@ -205,12 +205,13 @@ dkim_error(const char *text, size_t len)
 
 	if (memchr(text, '\0', len) != NULL)
 		return xstrdup("the record holds a NUL byte");
-	dkim_check(text, "key record", &d);
-	for (i = 0; i < d.n; i++)
-		if (d.v[i].level == DIAG_ERROR) {
+	check(text, "record", &d);
+	for (i = 0; i < d.n && e == NULL; i++)
+		if (d.v[i].level == DIAG_ERROR)
 			e = verify_shown_msg(d.v[i].msg);
-			break;
-		}
+	/* Errors past the kept diagnostics are counted only. */
+	if (e == NULL && d.nerrors > 0)
+		e = xstrdup("it does not parse");
 	diags_release(&d);
 	return e;
 }
@@ -263,7 +264,8 @@ check_dkim_cname(struct verify_report *rep, const struct desired *w,
 		verify_add(rep, name, "dkim-multiple", 0, "'%s' is a CNAME to "
 		    "'%s', where %zu DKIM key records are published", name,
 		    target, n);
-	else if ((e = dkim_error(a->rrs[i].data, a->rrs[i].len)) != NULL) {
+	else if ((e = verify_first_error(dkim_check, a->rrs[i].data,
+	    a->rrs[i].len)) != NULL) {
 		verify_add(rep, name, "dkim-invalid", 0, "the DKIM key record "
 		    "at '%s' (through the CNAME of '%s') does not parse: %s",
 		    target, name, e);
