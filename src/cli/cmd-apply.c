@@ -364,8 +364,8 @@ static const struct cli_option apply_options[] = {
 	CLI_OPT_AT(struct cmd_apply_opts, at),
 	CLI_OPT_GATE(struct cmd_apply_opts, gate),
 	CLI_OPT_FLAG("verify", struct cmd_apply_opts, verify,
-	    "then wait (up to --wait-timeout) until DNS answers the new values "
-	    "and run 'mailauth verify' for the domains changed"),
+	    "then wait until DNS answers the new values (at most "
+	    "--wait-timeout) and run 'mailauth verify' for the domains changed"),
 	CLI_OPT_RESOLVER(struct cmd_apply_opts, resolvers),
 	CLI_OPT_END
 };
