@@ -15,7 +15,7 @@
 #                 stages them for a package; make uninstall removes them
 
 CC       ?= cc
-PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libarchive gmime-3.0 libidn2 libpsl
+PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libarchive gmime-3.0 libidn2 libpsl libcares
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -36,7 +36,8 @@ DEP_FLAGS = -MMD -MP
 BUILD    ?= build
 LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/creds/*.c src/http/*.c \
               src/route53/*.c src/ses/*.c src/sts/*.c src/s3/*.c src/dns/*.c \
-              src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/cli/*.c))
+              src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/resolve/*.c src/verify/*.c \
+              src/cli/*.c))
 MAIN_SRC  = src/main.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c tests/fake_*.c))
 FUZZ_SRC  = $(sort $(wildcard tests/fuzz/*.c))

@@ -623,7 +623,8 @@ END_TEST
 static int
 value_class(enum cli_opt_kind k)
 {
-	return k == CLI_WORD ? CLI_STRING : (int)k;
+	/* A word and every value of a list are read as one string. */
+	return k == CLI_WORD || k == CLI_STRINGS ? CLI_STRING : (int)k;
 }
 
 static const struct cli_option *

@@ -30,6 +30,7 @@
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_plan_entry,
 	&cmd_apply_entry,
+	&cmd_verify_entry,
 	&cmd_validate_entry,
 	&cmd_rollout_entry,
 	&cmd_lint_entry,

@@ -123,6 +123,13 @@ struct cli_option {
 	  "refuse a report larger than this once decompressed (default "	\
 	  "64M; K, M or G)" }
 
+/* The DNS servers verify and apply --verify ask (cmd-verify.c). */
+#define CLI_OPT_RESOLVER(type, field)					\
+	{ "resolver", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field, struct cli_strings), "HOST[:PORT]", NULL,	\
+	  0, 0, "ask this DNS server instead of each hosted zone's own name "	\
+	  "servers; give it once per server" }
+
 /* The rollout gate's reports: plan, apply and rollout take them. */
 struct cli_gate_opts {
 	unsigned long long	 max_report_size; /* --max-report-size; 0 unset */
@@ -164,6 +171,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_plan_entry;
 extern const struct cmd_entry cmd_apply_entry;
+extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_rollout_entry;
 extern const struct cmd_entry cmd_lint_entry;
@@ -402,5 +410,17 @@ size_t	 cli_plan_weakens(const struct plan *, struct buf *, int markdown);
 /* Lower-case hex SHA-256 of the config file at path, read as
  * cli_load_config() reads it; -1 after printing. */
 int	 cli_config_sha256(const char *path, char hex[65]);
+
+/*
+ * apply --verify (cmd-verify.c): waits, at most wait_s seconds, until DNS
+ * (resolvers, else each zone's own name servers) answers every record
+ * set plan changed with its new value, then runs verify's checks for the
+ * domains plan changed, printing them.  Returns verify's exit status (0,
+ * 3 with findings, 1 when a name could not be checked), or 1 after
+ * printing when a new value did not appear in time.
+ */
+int	 cli_verify_applied(const struct cli_global *, struct cli_aws *,
+	    const struct plan *, const struct cli_strings *resolvers, long at,
+	    unsigned int wait_s);
 
 #endif

@@ -28,6 +28,8 @@ struct cmd_apply_opts {
 	long			 wait_timeout;	/* --wait-timeout; -1 unset */
 	long			 at;		/* --at; -1 unset */
 	struct cli_gate_opts	 gate;		/* --reports, ... */
+	int			 verify;	/* --verify */
+	struct cli_strings	 resolvers;	/* --resolver, for --verify */
 };
 
 struct progress {
@@ -331,7 +333,9 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	    &nresults) == -1;
 	summary(plan, results, nresults, failed);
 	if (!failed)
-		rc = EXIT_OK;
+		rc = o->verify ? cli_verify_applied(g, &aws, plan, &o->resolvers,
+		    nargs == 1 ? -1 : o->at, (unsigned int)ao.wait_timeout_s) :
+		    EXIT_OK;
 	else if (interrupt_requested())
 		cli_error("apply was interrupted: what was not sent can be "
 		    "sent by running apply again (a saved plan skips what it "
@@ -366,6 +370,10 @@ static const struct cli_option apply_options[] = {
 	CLI_OPT_AT(struct cmd_apply_opts, at),
 	CLI_OPT_GATE(struct cmd_apply_opts, gate),
 	CLI_OPT_IGNORE_GATE(struct cmd_apply_opts, gate),
+	CLI_OPT_FLAG("verify", struct cmd_apply_opts, verify,
+	    "then wait until DNS answers the new values (at most "
+	    "--wait-timeout) and run 'mailauth verify' for the domains changed"),
+	CLI_OPT_RESOLVER(struct cmd_apply_opts, resolvers),
 	CLI_OPT_END
 };
 
@@ -378,7 +386,7 @@ const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	"[-c FILE] [--at YYYY-MM-DD] [--auto-approve] [--allow-weaken] "
 	    "[--no-wait] [--wait-timeout SECONDS] [--reports SOURCE]... "
-	    "[--ignore-gate] [PLANFILE]",
+	    "[--ignore-gate] [--verify [--resolver HOST[:PORT]]...] [PLANFILE]",
 	"apply the plan to Route 53 and wait until it is in sync",
 	"Makes the same plan as 'mailauth plan' (or, given PLANFILE, loads exactly\n"
 	"the plan 'mailauth plan --out PLANFILE' saved, refusing it if the\n"
@@ -395,7 +403,10 @@ const struct cmd_entry cmd_apply_entry = {
 	"batches as Route 53's limits allow, each applied all or nothing; an update\n"
 	"is the DELETE of the exact set seen at plan time and the CREATE of the new\n"
 	"one, so a record changed in the meantime is never overwritten.  Zones are\n"
-	"applied independently.  apply then waits until every change is INSYNC.",
+	"applied independently.  apply then waits until every change is INSYNC.\n"
+	"With --verify it then waits until DNS (the zones' own name servers, or\n"
+	"--resolver) answers the new values and runs verify's checks for the\n"
+	"domains it changed: exit 3 when they find something (docs/commands.md).",
 	CLI_OPTIONS(apply_options, apply_defaults),
 	1,
 	cmd_apply_exec

@@ -179,8 +179,8 @@ def test_gitlab_runs_each_job_in_its_pipeline(e):
     check(gitlab_jobs(e, "merge_request_event", False) == ["validate"], "merge request without mailauth.yaml")
     check(gitlab_jobs(e, "push", True) == ["apply", "validate"], "merge to main")
     check(gitlab_jobs(e, "push", False) == ["validate"], "merge to main without mailauth.yaml")
-    check(gitlab_jobs(e, "schedule", False) == ["daily", "validate"], "schedule")
-    check(gitlab_jobs(e, "web", False) == ["daily", "validate"], "run by hand")
+    check(gitlab_jobs(e, "schedule", False) == ["daily", "validate", "verify"], "schedule")
+    check(gitlab_jobs(e, "web", False) == ["daily", "validate", "verify"], "run by hand")
     gl = load(GITLAB)
     # The applies share one resource group, which queues and never cancels;
     # the plan is in none, and a newer push may cancel it (interruptible).
