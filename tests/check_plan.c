@@ -23,6 +23,7 @@
 #define WANT	"v=DMARC1; p=quarantine; rua=mailto:d@example.com"
 #define QWANT	"\"" WANT "\""
 #define SEL	"s1._domainkey.example.com."
+#define ED_KEY	"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 
 /* One managed name with the live sets given as (type, ttl, values...). */
 struct world {
@@ -547,6 +548,44 @@ START_TEST(dkim_cname_to_txt_is_one_update)
 	ck_assert_int_eq(c->op, PLAN_UPDATE);
 	ck_assert_str_eq(c->before.type, "CNAME");
 	ck_assert_str_eq(c->after.type, "TXT");
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dkim_live_empty_tag_is_replaced)
+{
+	static const char *const live[] = {
+		"\"v=DKIM1;; k=ed25519; p=" ED_KEY "\"",
+		"\"v=DKIM1; k=ed25519;; p=" ED_KEY "\"",
+		"\"v=DKIM1; k=ed25519; p=" ED_KEY ";;\"",
+		/* Tag names are case-sensitive: verifiers find no key. */
+		"\"v=DKIM1; K=ed25519; P=" ED_KEY "\"",
+	};
+	struct world			 w;
+	const struct plan_change	*c;
+	size_t				 i;
+
+	/* RFC 6376 §3.2 has no empty tag, and §6.1.2 makes a key record
+	 * that does not parse a PERMFAIL: the live selector is broken, not
+	 * "equivalent", and plan replaces it with the record it writes. */
+	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		world_init(&w);
+		selector(&w, "TXT", "v=DKIM1; k=ed25519; p=" ED_KEY, 0);
+		rrset_value_add(sel_set(&w, "TXT", 3600), live[i]);
+		c = diff(&w, 0);
+		ck_assert_msg(c->op == PLAN_UPDATE, "%s", live[i]);
+		ck_assert_str_eq(c->after.values[0],
+		    "\"v=DKIM1; k=ed25519; p=" ED_KEY "\"");
+		world_release(&w);
+	}
+	/* A single final ';' is allowed (tag-list = tag-spec *( ";"
+	 * tag-spec ) [ ";" ]): that record stays as it is. */
+	world_init(&w);
+	selector(&w, "TXT", "v=DKIM1; k=ed25519; p=" ED_KEY, 0);
+	rrset_value_add(sel_set(&w, "TXT", 3600),
+	    "\"v=DKIM1; k=ed25519; p=" ED_KEY ";\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_NONE);
 	world_release(&w);
 }
 END_TEST
@@ -1262,6 +1301,7 @@ plan_suite(void)
 
 	tcase_add_test(tc, create_when_nothing_is_live);
 	tcase_add_test(tc, equivalent_value_is_kept);
+	tcase_add_test(tc, dkim_live_empty_tag_is_replaced);
 	tcase_add_test(tc, identical_value_is_no_change);
 	tcase_add_test(tc, own_value_is_not_linted_again);
 	tcase_add_test(tc, unmanaged_look_alikes_are_named);
