@@ -163,7 +163,7 @@ START_TEST(own_value_is_not_linted_again)
 	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
 	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
 	ck_assert_msg(test_warned(&w.d, "live record: _dmarc.example.com: "
-	    "'pct=0': pct is not part of DMARC"), "no pct warning");
+	    "'pct=0': RFC 9989 removed pct"), "no pct warning");
 	world_release(&w);
 
 	/* The step after the testing stage: the live record is the
@@ -548,6 +548,38 @@ START_TEST(dkim_cname_to_txt_is_one_update)
 	ck_assert_int_eq(c->op, PLAN_UPDATE);
 	ck_assert_str_eq(c->before.type, "CNAME");
 	ck_assert_str_eq(c->after.type, "TXT");
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(live_value_with_nul_is_replaced)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+	size_t				 i;
+	int				 seen = 0;
+
+	/* Route 53 answers "\000" for a NUL byte; decoded, the record runs
+	 * on past it.  It is not the record mailauth writes (cut at the
+	 * NUL it would be), so plan replaces it, and says why. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" WANT "\\000; p=none\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_str_eq(c->after.values[0], QWANT);
+	for (i = 0; i < w.d.n; i++)
+		if (strstr(w.d.v[i].msg, "live record: ") != NULL &&
+		    strstr(w.d.v[i].msg, "byte 0x00 at offset 48") != NULL)
+			seen = 1;
+	ck_assert(seen);
+	world_release(&w);
+
+	world_init(&w);
+	selector(&w, "TXT", "v=DKIM1; k=ed25519; p=" ED_KEY, 0);
+	rrset_value_add(sel_set(&w, "TXT", 3600),
+	    "\"v=DKIM1; k=ed25519; p=" ED_KEY "\\000\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
 	world_release(&w);
 }
 END_TEST
@@ -1301,6 +1333,7 @@ plan_suite(void)
 
 	tcase_add_test(tc, create_when_nothing_is_live);
 	tcase_add_test(tc, equivalent_value_is_kept);
+	tcase_add_test(tc, live_value_with_nul_is_replaced);
 	tcase_add_test(tc, dkim_live_empty_tag_is_replaced);
 	tcase_add_test(tc, identical_value_is_no_change);
 	tcase_add_test(tc, own_value_is_not_linted_again);
