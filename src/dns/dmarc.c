@@ -128,6 +128,17 @@ dmarc_is_record(const char *text)
 	return *p == '\0' || *p == ';' || is_wsp(*p);
 }
 
+/* dmarc_is_record() on len bytes, which need not end in a NUL. */
+static int
+is_record_n(const char *text, size_t len)
+{
+	char	*head = xstrndup(text, len);
+	int	 yes = dmarc_is_record(head);
+
+	free(head);
+	return yes;
+}
+
 /* Where parse() sends its problems: err (stop at the first) or d (all). */
 struct sink {
 	struct err	*err;
@@ -246,7 +257,7 @@ parse(const char *text, size_t len, struct dmarc_record *rec,
 	size_t		 n;
 
 	memset(rec, 0, sizeof(*rec));
-	if (!dmarc_is_record(text)) {
+	if (!is_record_n(text, len)) {
 		report(k, DIAG_ERROR, "not a DMARC record: it must start "
 		    "with 'v=DMARC1' (RFC 9989)");
 		return -1;
@@ -678,7 +689,7 @@ dmarc_check_bytes(const char *text, size_t len, const char *where,
 			    "receivers read another record or none" : "");
 			break;
 		}
-	if (!dmarc_is_record(text)) {
+	if (!is_record_n(text, len)) {
 		report(&k, DIAG_ERROR, "not a DMARC record: it must start "
 		    "with 'v=DMARC1' (RFC 9989)");
 		return;
