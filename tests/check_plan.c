@@ -108,7 +108,7 @@ START_TEST(equivalent_value_is_kept)
 {
 	struct world			 w;
 	const struct plan_change	*c;
-	const char			*live = "\"v=DMARC1 ;P=Quarantine;"
+	const char			*live = "\"v=DMARC1 ;p=Quarantine;"
 					    "rua = mailto:d@example.com\"";
 
 	world_init(&w);
@@ -119,6 +119,24 @@ START_TEST(equivalent_value_is_kept)
 	ck_assert_ptr_nonnull(c->note);
 	ck_assert_ptr_nonnull(strstr(c->note, "equivalent"));
 	ck_assert(!plan_has_changes(&w.plan));
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dmarc_tag_name_case_is_replaced)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+
+	/* Mail::DMARC ignores "P=" (it sees rua= and no policy: p=none),
+	 * OpenDMARC reads it: plan writes the record every receiver reads
+	 * the same way. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"v=DMARC1; P=quarantine; "
+	    "rua=mailto:d@example.com\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_str_eq(c->after.values[0], QWANT);
 	world_release(&w);
 }
 END_TEST
@@ -1333,6 +1351,7 @@ plan_suite(void)
 
 	tcase_add_test(tc, create_when_nothing_is_live);
 	tcase_add_test(tc, equivalent_value_is_kept);
+	tcase_add_test(tc, dmarc_tag_name_case_is_replaced);
 	tcase_add_test(tc, live_value_with_nul_is_replaced);
 	tcase_add_test(tc, dkim_live_empty_tag_is_replaced);
 	tcase_add_test(tc, identical_value_is_no_change);

@@ -105,9 +105,11 @@ const char *dmarc_tag_get(const struct dmarc_record *, const char *name);
 
 /*
  * 1 when a and b mean the same to a receiver: the same tags with the same
- * values, ignoring white space, tag order, the case of tag names and of
- * keyword values (p, sp, np, t, psd, adkim, aspf, and the items of fo and
- * rf), and white space around the ':' and ',' of lists.  The version is
+ * values, ignoring white space, tag order, the case of keyword values (p,
+ * sp, np, t, psd, adkim, aspf, and the items of fo and rf), and white
+ * space around the ':' and ',' of lists.  Tag names must be in lower case
+ * on both sides (or the bytes the same): Mail::DMARC ignores "P=", which
+ * OpenDMARC reads as "p=".  The version is
  * compared exactly: receivers ignore "v=dmarc1".  A tag missing from one
  * side makes them differ even when the other side has its default value.
  * 0 otherwise, or when either does not parse (a NUL byte included).

@@ -145,6 +145,7 @@ struct sink {
 	struct diags	*d;
 	const char	*where;
 	int		 failed;
+	int		 upper;		/* a tag name not in lower case */
 };
 
 static void
@@ -222,6 +223,8 @@ parse_tag(const char *s, size_t n, struct dmarc_record *rec, struct sink *k)
 	name = xstrndup(s, nn);
 	for (i = 0; i < nn; i++)
 		name[i] = (char)tolower((unsigned char)name[i]);
+	if (memcmp(name, s, nn) != 0)
+		k->upper = 1;
 	if (memcmp(name, s, nn) != 0 && is_known_tag(name))
 		report(k, DIAG_WARNING, "'%.*s=': write the tag name in lower "
 		    "case: OpenDMARC reads '%.*s' as '%s', but Mail::DMARC "
@@ -289,7 +292,7 @@ parse(const char *text, size_t len, struct dmarc_record *rec,
 int
 dmarc_parse(const char *text, struct dmarc_record *rec, struct err *err)
 {
-	struct sink	 k = { err, NULL, NULL, 0 };
+	struct sink	 k = { err, NULL, NULL, 0, 0 };
 
 	if (parse(text, strlen(text), rec, &k) == -1) {
 		dmarc_record_release(rec);
@@ -370,16 +373,19 @@ value_equal(const char *name, const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* dmarc_parse() on len bytes, quietly. */
+/* dmarc_parse() on len bytes, quietly; *upper set when a tag name is
+ * not in lower case. */
 static int
-parse_quiet(const char *text, size_t len, struct dmarc_record *rec)
+parse_quiet(const char *text, size_t len, struct dmarc_record *rec,
+    int *upper)
 {
-	struct sink	 k = { NULL, NULL, NULL, 0 };
+	struct sink	 k = { NULL, NULL, NULL, 0, 0 };
 
 	if (parse(text, len, rec, &k) == -1) {
 		dmarc_record_release(rec);
 		return -1;
 	}
+	*upper = k.upper;
 	return 0;
 }
 
@@ -390,13 +396,20 @@ dmarc_equivalent_bytes(const char *a, size_t alen, const char *b,
 	struct dmarc_record	 ra, rb;
 	const char		*v;
 	size_t			 i;
-	int			 same = 0;
+	int			 same = 0, ua, ub;
 
-	if (parse_quiet(a, alen, &ra) == -1)
+	if (parse_quiet(a, alen, &ra, &ua) == -1)
 		return 0;
-	if (parse_quiet(b, blen, &rb) == -1) {
+	if (parse_quiet(b, blen, &rb, &ub) == -1) {
 		dmarc_record_release(&ra);
 		return 0;
+	}
+	/* Tag names in another case mean the same to OpenDMARC, but not to
+	 * Mail::DMARC, which ignores "P=": only the same bytes are the same
+	 * record then. */
+	if (ua || ub) {
+		same = alen == blen && memcmp(a, b, alen) == 0;
+		goto out;
 	}
 	if (ra.ntags != rb.ntags)
 		goto out;
@@ -669,7 +682,7 @@ void
 dmarc_check_bytes(const char *text, size_t len, const char *where,
     struct diags *d)
 {
-	struct sink		 k = { NULL, d, where, 0 };
+	struct sink		 k = { NULL, d, where, 0, 0 };
 	struct dmarc_record	 rec;
 	const unsigned char	*u = (const unsigned char *)text;
 	const char		*rua;
