@@ -591,14 +591,6 @@ START_TEST(live_value_with_nul_is_replaced)
 			seen = 1;
 	ck_assert(seen);
 	world_release(&w);
-
-	world_init(&w);
-	selector(&w, "TXT", "v=DKIM1; k=ed25519; p=" ED_KEY, 0);
-	rrset_value_add(sel_set(&w, "TXT", 3600),
-	    "\"v=DKIM1; k=ed25519; p=" ED_KEY "\\000\"");
-	c = diff(&w, 0);
-	ck_assert_int_eq(c->op, PLAN_UPDATE);
-	world_release(&w);
 }
 END_TEST
 
@@ -610,6 +602,8 @@ START_TEST(dkim_live_empty_tag_is_replaced)
 		"\"v=DKIM1; k=ed25519; p=" ED_KEY ";;\"",
 		/* Tag names are case-sensitive: verifiers find no key. */
 		"\"v=DKIM1; K=ed25519; P=" ED_KEY "\"",
+		/* A NUL ("\000") after the key is part of the value. */
+		"\"v=DKIM1; k=ed25519; p=" ED_KEY "\\000\"",
 	};
 	struct world			 w;
 	const struct plan_change	*c;
