@@ -88,7 +88,7 @@ def test_plan_keeps_a_final_semicolon(e):
 def test_lint_record_after_double_dash(e):
     r = ok(e.run("lint", "spf", "-all"), 1)
     check(r.stdout == "", r.stdout)
-    check("mailauth: unknown option '-a'; if '-all' is an argument, put '--' before it: "
+    check("mailauth: unknown option '-all'; if '-all' is an argument, put '--' before it: "
           "mailauth lint spf -- '-all'\n" in r.stderr, r.stderr)
     r = ok(e.run("lint", "spf", "--", "-all"), 1)
     check(r.stderr == "" and "error: SPF record: not an SPF record" in r.stdout, r.stdout + r.stderr)
