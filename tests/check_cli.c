@@ -261,9 +261,9 @@ static const struct {
 	{ R, ARGS("lint", "spf", "-all"), "mailauth: unknown option '-all'; "
 	  "if '-all' is an argument, put '--' before it: mailauth lint spf -- "
 	  "'-all'\nusage: mailauth lint spf|dmarc|dkim RECORD\n" },
+	/* A near option's name is the likelier meaning: no hint then. */
 	{ R, ARGS("lint", "spf", "-hall"), "mailauth: unknown option '-hall'; "
-	  "did you mean '--help'? (if '-hall' is an argument, put '--' before "
-	  "it: mailauth lint spf -- '-hall')\n"
+	  "did you mean '--help'?\n"
 	  "usage: mailauth lint spf|dmarc|dkim RECORD\n" },
 	/* Only before the operands the word may be: "lint -all spf". */
 	{ R, ARGS("lint", "-all", "spf"), "mailauth: unknown option '-all'; "

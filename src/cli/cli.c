@@ -641,11 +641,9 @@ next:
 	if (unknown != NULL) {
 		near = near_option(table, l->cmd, unknown + 1 +
 		    (unknown[1] == '-'), unknown_len - 1 - (unknown[1] == '-'));
+		/* An option's name misspelt wins over an argument. */
 		hint = operand_hint(l, unknown_ops, l->cmd, unknown);
-		if (near != NULL && *hint != '\0')
-			cli_error("unknown option '%.*s'; did you mean '--%s'? "
-			    "(%s)", (int)unknown_len, unknown, near, hint);
-		else if (near != NULL)
+		if (near != NULL)
 			cli_error("unknown option '%.*s'; did you mean '--%s'?",
 			    (int)unknown_len, unknown, near);
 		else if (*hint != '\0')
