@@ -256,6 +256,19 @@ static const struct {
 	{ R, ARGS("lint", "--at", "2027-01-01", "spf", "x"), "mailauth: "
 	  "option '--at' is not taken by 'lint'\n"
 	  "usage: mailauth lint spf|dmarc|dkim RECORD\n" },
+	/* A record that starts with '-' is read as options; the message
+	 * says how to give it (issue 16). */
+	{ R, ARGS("lint", "spf", "-all"), "mailauth: unknown option '-all'; "
+	  "if '-all' is an argument, put '--' before it: mailauth lint spf -- "
+	  "'-all'\nusage: mailauth lint spf|dmarc|dkim RECORD\n" },
+	/* A near option's name is the likelier meaning: no hint then. */
+	{ R, ARGS("lint", "spf", "-hall"), "mailauth: unknown option '-hall'; "
+	  "did you mean '--help'?\n"
+	  "usage: mailauth lint spf|dmarc|dkim RECORD\n" },
+	/* Only before the operands the word may be: "lint -all spf". */
+	{ R, ARGS("lint", "-all", "spf"), "mailauth: unknown option '-all'; "
+	  "if '-all' is an argument, put '--' before it: mailauth lint -- "
+	  "'-all'\nusage: mailauth lint spf|dmarc|dkim RECORD\n" },
 	{ R, ARGS("iam-policy", "--detailed-exitcode"), "mailauth: option "
 	  "'--detailed-exitcode' is not taken by 'iam-policy'\n"
 	  "usage: mailauth iam-policy [-c FILE] [--offline]\n" },
@@ -270,6 +283,31 @@ START_TEST(refused)
 	err = read_line(&l, bad[_i].tbl, bad[_i].argv, bad[_i].n, &rc);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_str_eq(err, bad[_i].err);
+	cli_line_release(&l);
+	free(err);
+}
+END_TEST
+
+/* "--" ends the options: what follows is an operand, even "-all". */
+START_TEST(double_dash_ends_options)
+{
+	struct cli_line	 l;
+	char		*err;
+	int		 rc;
+
+	err = read_line(&l, cmd_table, ARGS("lint", "spf", "--", "-all"), &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(l.cmd->name, "lint");
+	ck_assert_int_eq(l.nargs, 2);
+	ck_assert_str_eq(l.args[0], "spf");
+	ck_assert_str_eq(l.args[1], "-all");
+	cli_line_release(&l);
+	free(err);
+	err = read_line(&l, cmd_table, ARGS("lint", "--", "dkim", "--x=1"),
+	    &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_str_eq(l.args[1], "--x=1");
 	cli_line_release(&l);
 	free(err);
 }
@@ -680,6 +718,7 @@ cli_suite(void)
 	Suite	*s = suite_create("cli");
 	TCase	*tc = tcase_create("parser");
 
+	tcase_add_test(tc, double_dash_ends_options);
 	tcase_add_loop_test(tc, refused, 0, (int)(sizeof(bad) /
 	    sizeof(bad[0])));
 	tcase_add_test(tc, date_refused);

@@ -209,16 +209,19 @@ START_TEST(test_kind)
 	ck_assert_int_eq(record_kind_owns(RECORD_REPORT_AUTH, "hello"), 0);
 	/* Receivers read only v, rua and ruf there. */
 	ck_assert_int_eq(record_kind_equivalent(RECORD_REPORT_AUTH,
-	    "v=DMARC1", "v=DMARC1;"), 1);
+	    "v=DMARC1", 8, "v=DMARC1;"), 1);
 	ck_assert_int_eq(record_kind_equivalent(RECORD_REPORT_AUTH,
-	    "v=DMARC1", "v = DMARC1; p=none"), 1);
+	    "v=DMARC1", 8, "v = DMARC1; p=none"), 1);
 	ck_assert_int_eq(record_kind_equivalent(RECORD_REPORT_AUTH,
-	    "v=DMARC1", "v=DMARC1; rua=mailto:x@example.net"), 0);
+	    "v=DMARC1", 8, "v=DMARC1; rua=mailto:x@example.net"), 0);
 	ck_assert_int_eq(record_kind_equivalent(RECORD_REPORT_AUTH,
-	    "v=DMARC1; ruf=mailto:a@b.example",
+	    "v=DMARC1; ruf=mailto:a@b.example", 32,
 	    "v=DMARC1;ruf= mailto:a@b.example "), 1);
 	ck_assert_int_eq(record_kind_equivalent(RECORD_REPORT_AUTH,
-	    "v=DMARC1", "v=DMARC1; x"), 0);
+	    "v=DMARC1", 8, "v=DMARC1; x"), 0);
+	/* A live value with a NUL ("\000") is another record (issue 16). */
+	ck_assert_int_eq(record_kind_equivalent(RECORD_REPORT_AUTH,
+	    "v=DMARC1\0; rua=mailto:x@example.net", 35, "v=DMARC1"), 0);
 	record_kind_check(RECORD_REPORT_AUTH, "v=DMARC1", 8, "n", &d);
 	ck_assert_uint_eq(d.n, 0);
 	record_kind_check(RECORD_REPORT_AUTH, "v=DMARC1; rua", 13, "n", &d);

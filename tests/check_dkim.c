@@ -421,8 +421,13 @@ static const struct {
 	{ "v=dkim1; k=ed25519; p=" ED_P, 1, 0, "v=dkim1: the version must" },
 	{ "k=ed25519; v=DKIM1; p=" ED_P, 1, 0, "v= must be the first tag "
 	    "(RFC 6376 §3.6.1)" },
-	{ "V=DKIM1; k=ed25519; p=" ED_P, 1, 0, "tag 'V' is not 'v': tag names "
-	    "are case-sensitive (RFC 6376 §3.2)" },
+	/* RFC 6376 §3.2: tag names are case-sensitive.  dkimpy and OpenDKIM
+	 * (strcmp in dkim_param_get) ignore "V" like any unknown tag, and
+	 * v= is optional: a warning.  "P=" leaves no key: that is the
+	 * error. */
+	{ "V=DKIM1; k=ed25519; p=" ED_P, 0, 1, "tag 'V' is not 'v': tag names "
+	    "are case-sensitive (RFC 6376 §3.2), so verifiers (dkimpy, "
+	    "OpenDKIM) ignore 'V'; write 'v'" },
 
 	/* Key type. */
 	{ "v=DKIM1; k=dsa; p=" ED_P, 1, 0, "k=dsa: unknown key type, so "
@@ -473,10 +478,30 @@ static const struct {
 	{ "v=DKIM1; k=ed25519; foo; p=" ED_P, 1, 0, "'foo': tag has no '='" },
 	{ "v=DKIM1; k=ed25519; n=caf\xc3\xa9; p=" ED_P, 1, 0, "tag 'n': byte "
 	    "0xc3 is not allowed in a value" },
-	{ "v=DKIM1; k=ed25519;; p=" ED_P, 0, 1, "empty tag (';;')" },
+	/* RFC 6376 §3.2: tag-list = tag-spec *( ";" tag-spec ) [ ";" ]: no
+	 * empty tag, one final ';' allowed; §6.1.2: a key record that does
+	 * not parse is a PERMFAIL (dkimpy raises InvalidTagSpec). */
+	{ "v=DKIM1; k=ed25519;; p=" ED_P, 1, 0, "empty tag (';;'): RFC 6376 "
+	    "§3.2 allows none, so verifiers that follow it (dkimpy) fail every "
+	    "signature made with this key (PERMFAIL, RFC 6376 §6.1.2)" },
+	{ "v=DKIM1;; k=rsa; p=" RSA1024_P, 1, 1, "empty tag (';;')" },
+	{ "v=DKIM1; k=ed25519; p=" ED_P ";;", 1, 0, "empty tag (';;')" },
+	{ "v=DKIM1; k=ed25519; p=" ED_P "; ;", 1, 0, "empty tag (';;')" },
+	{ "; v=DKIM1; k=ed25519; p=" ED_P, 1, 0, "empty tag (a leading ';')" },
+	{ "v=DKIM1; k=ed25519; p=" ED_P "; ", 0, 0, NULL },
+	{ "v=DKIM1; k=ed25519; p=" ED_P " ;\t", 0, 0, NULL },
+	/* One defect, one error: a byte a value may not hold (a newline, a
+	 * NUL after TXT decoding, non-ASCII) is not also "no p= tag". */
+	{ "v=DKIM1; k=ed25519; p=" ED_P "\n", 1, 0, "tag 'p': byte 0x0a is "
+	    "not allowed in a value (RFC 6376 §3.2)" },
+	{ "v=DKIM1; k=ed25519; p=" ED_P "\xc3\xa9", 1, 0, "tag 'p': byte "
+	    "0xc3" },
+	{ "v=DKIM1; k=ed25519\r; p=" ED_P, 1, 0, "tag 'k': byte 0x0d" },
 	{ "v=DKIM1; k=ed25519; x=1; p=" ED_P, 0, 1, "unknown tag 'x' is "
 	    "ignored by verifiers" },
-	{ "v=DKIM1; k=ed25519; P=" ED_P, 2, 0, "tag 'P' is not 'p'" },
+	{ "v=DKIM1; k=ed25519; P=" ED_P, 1, 1, "no p= tag" },
+	{ "v=DKIM1; K=ed25519; p=" ED_P, 1, 1, "p= is not an RSA "
+	    "SubjectPublicKeyInfo" },
 
 	/* Several problems at once, all reported. */
 	{ "v=DKIM2; k=dsa; h=md5; s=; q; p=abc", 6, 1, "v=DKIM2" },
@@ -612,8 +637,22 @@ START_TEST(test_equivalent)
 		    1 },
 		{ "v=DKIM1; k=ed25519; p=" ED_P, "v=DKIM1; p=" ED_P "; k=ed25519",
 		    1 },
+		/* Tag names are case-sensitive (RFC 6376 §3.2): a live
+		 * "P=" is no key to verifiers, so plan must replace it. */
 		{ "v=DKIM1; k=ed25519; p=" ED_P, "V=DKIM1; K=ed25519; P=" ED_P,
-		    1 },
+		    0 },
+		{ "v=DKIM1; k=ed25519; p=" ED_P, "v=DKIM1; k=ed25519; P=" ED_P,
+		    0 },
+		/* An empty tag makes the record a PERMFAIL (RFC 6376 §3.2,
+		 * §6.1.2): never the same as the one mailauth writes. */
+		{ "v=DKIM1; k=ed25519; p=" ED_P, "v=DKIM1;; k=ed25519; p=" ED_P,
+		    0 },
+		{ "v=DKIM1; k=ed25519; p=" ED_P, "v=DKIM1; k=ed25519;; p=" ED_P,
+		    0 },
+		{ "v=DKIM1; k=ed25519; p=" ED_P, "v=DKIM1; k=ed25519; p=" ED_P
+		    ";;", 0 },
+		{ "v=DKIM1; k=ed25519; p=" ED_P, "v=DKIM1; k=ed25519; p=" ED_P
+		    "; ", 1 },
 		{ "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
 		    "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQ HOg7hcvPapiMl rwIaaPcHURo=",
 		    1 },
@@ -636,6 +675,144 @@ START_TEST(test_equivalent)
 		ck_assert_msg(dkim_equivalent(cases[i].b, cases[i].a) ==
 		    cases[i].same, "'%s' vs '%s'", cases[i].b, cases[i].a);
 	}
+}
+END_TEST
+
+/* --- bytes with a length, private keys in p= --- */
+
+START_TEST(test_check_bytes)
+{
+	static const char	 nul_p[] = "v=DKIM1; k=ed25519; p=" ED_P "\0";
+	static const char	 nul_tag[] = "v=DKIM1; k=ed25519\0x; p=" ED_P;
+	static const char	 good[] = "v=DKIM1; k=ed25519; p=" ED_P;
+	struct diags		 d = DIAGS_INIT;
+
+	/* A NUL from a TXT escape ("\000") is a byte of the record, not
+	 * its end: the record is checked to its length. */
+	dkim_check_bytes(nul_p, sizeof(nul_p) - 1, NULL, &d);
+	ck_assert_uint_eq(d.nerrors, 1);
+	ck_assert(has_msg(&d, DIAG_ERROR, "tag 'p': byte 0x00 is not allowed "
+	    "in a value (RFC 6376 §3.2)"));
+	diags_release(&d);
+	dkim_check_bytes(nul_tag, sizeof(nul_tag) - 1, NULL, &d);
+	ck_assert_uint_eq(d.nerrors, 1);
+	ck_assert(has_msg(&d, DIAG_ERROR, "tag 'k': byte 0x00"));
+	diags_release(&d);
+	dkim_check_bytes(good, sizeof(good) - 1, NULL, &d);
+	ck_assert_uint_eq(d.n, 0);
+	diags_release(&d);
+
+	ck_assert_int_eq(dkim_equivalent_bytes(nul_p, sizeof(nul_p) - 1, good,
+	    sizeof(good) - 1), 0);
+	ck_assert_int_eq(dkim_equivalent_bytes(good, sizeof(good) - 1, nul_p,
+	    sizeof(nul_p) - 1), 0);
+	ck_assert_int_eq(dkim_equivalent_bytes(good, sizeof(good) - 1, good,
+	    sizeof(good) - 1), 1);
+}
+END_TEST
+
+/* The base64 of DER, as one line. */
+static char *
+b64_of(const unsigned char *der, int n)
+{
+	char	*out = xmalloc(4 * ((size_t)n + 2) / 3 + 4);
+
+	EVP_EncodeBlock((unsigned char *)out, der, n);
+	return out;
+}
+
+/* A private key in p= is one error that says it must be rotated, in lint,
+ * validate and plan (dkim_check), and in the config's public_key. */
+static void
+private_refused(const char *b64, const char *label)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct buf	 out = BUF_INIT;
+	char		*rec = xasprintf("v=DKIM1; k=rsa; p=%s", b64);
+
+	dkim_check(rec, NULL, &d);
+	ck_assert_msg(d.nerrors == 1 && has_msg(&d, DIAG_ERROR, "p= holds a "
+	    "PRIVATE key, published where anyone can read it") &&
+	    has_msg(&d, DIAG_ERROR, "make a new key pair (mailauth dkim "
+	    "keygen)"), "%s: %s", label, d.n > 0 ? d.v[0].msg : "");
+	diags_release(&d);
+	ck_assert_int_eq(dkim_record_from_spki_base64(b64, WHAT, &out, &d),
+	    -1);
+	ck_assert_msg(d.nerrors == 1 && has_msg(&d, DIAG_ERROR, "this is a "
+	    "PRIVATE key, not the public key"), "%s", label);
+	ck_assert_uint_eq(out.len, 0);
+	diags_release(&d);
+	free(rec);
+}
+
+START_TEST(test_private_in_p)
+{
+	EVP_PKEY	*ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	EVP_PKEY	*ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	BIO		*bio = BIO_new(BIO_s_mem());
+	unsigned char	*der = NULL;
+	char		*b64, *path, *pem;
+	const char	*files[] = { "rfc8463/rsa-private-key.pem",
+			    "dkimpy/test.private" };
+	long		 n;
+	int		 len;
+	size_t		 i;
+
+	ck_assert(ed != NULL && ec != NULL && bio != NULL);
+	/* PKCS#1 RSAPrivateKey, as "BEGIN RSA PRIVATE KEY" holds it. */
+	for (i = 0; i < NELEM(files); i++) {
+		path = xasprintf("%s/%s", test_corpus("dkim"), files[i]);
+		b64 = pem_body(path);
+		private_refused(b64, files[i]);
+		free(b64);
+		/* The whole PEM text, pasted with its lines joined. */
+		pem = slurp(path, NULL);
+		for (b64 = pem; *b64 != '\0'; b64++)
+			if (*b64 == '\n')
+				*b64 = ' ';
+		private_refused(pem, "PEM text");
+		free(pem);
+		free(path);
+	}
+	/* PKCS#8 PrivateKeyInfo (Ed25519), SEC1 ECPrivateKey. */
+	ck_assert_int_gt(len = i2d_PrivateKey(ed, &der), 0);
+	b64 = b64_of(der, len);
+	private_refused(b64, "PKCS#8");
+	free(b64);
+	OPENSSL_free(der);
+	der = NULL;
+	ck_assert_int_gt(len = i2d_PrivateKey(ec, &der), 0);
+	b64 = b64_of(der, len);
+	private_refused(b64, "SEC1");
+	free(b64);
+	OPENSSL_free(der);
+	/* PKCS#8 EncryptedPrivateKeyInfo. */
+	ck_assert_int_eq(i2d_PKCS8PrivateKey_bio(bio, ed, EVP_aes_128_cbc(),
+	    "pw", 2, NULL, NULL), 1);
+	n = BIO_get_mem_data(bio, &pem);
+	b64 = b64_of((const unsigned char *)pem, (int)n);
+	private_refused(b64, "encrypted PKCS#8");
+	free(b64);
+	/* The public halves stay valid: only the framing is read. */
+	der = NULL;
+	ck_assert_int_gt(len = i2d_PUBKEY(ec, &der), 0);
+	b64 = b64_of(der, len);
+	path = xasprintf("v=DKIM1; k=rsa; p=%s", b64);
+	{
+		struct diags	 d = DIAGS_INIT;
+
+		dkim_check(path, NULL, &d);
+		ck_assert_uint_eq(d.nerrors, 1);
+		ck_assert(has_msg(&d, DIAG_ERROR, "p= is not an RSA key (it is "
+		    "EC)"));
+		diags_release(&d);
+	}
+	free(path);
+	free(b64);
+	OPENSSL_free(der);
+	BIO_free(bio);
+	EVP_PKEY_free(ed);
+	EVP_PKEY_free(ec);
 }
 END_TEST
 
@@ -1080,6 +1257,8 @@ dkim_suite(void)
 	tcase_add_test(tc, test_check_rsa_sizes);
 	tcase_add_test(tc, test_is_record);
 	tcase_add_test(tc, test_equivalent);
+	tcase_add_test(tc, test_check_bytes);
+	tcase_add_test(tc, test_private_in_p);
 	tcase_add_test(tc, test_corpus_dkim);
 	tcase_add_test(tc, test_keygen);
 	suite_add_tcase(s, tc);

@@ -326,14 +326,22 @@ static const struct {
 	{ "v=DMARC1; p=none", "v=DMARC1; p=none", 1 },
 	{ "v=DMARC1; p=none", "v=DMARC1;p=none", 1 },
 	{ "v=DMARC1; p=none", "v = DMARC1 ;\tp = none ;", 1 },
-	{ "v=DMARC1; p=none", "V=DMARC1; P=None", 1 },
+	/* Tag names not in lower case: OpenDMARC reads them, Mail::DMARC
+	 * ignores them (no "v": no record; no "p": no policy), so a live
+	 * record written so is replaced by the one mailauth writes. */
+	{ "v=DMARC1; p=none", "V=DMARC1; P=None", 0 },
+	{ "v=DMARC1; p=none", "v=DMARC1; P=none", 0 },
+	{ "v=DMARC1; P=none", "v=DMARC1; P=none", 1 },
+	{ "v=DMARC1; p=none", "v=DMARC1; p=None", 1 },
 	{ "v=DMARC1; p=reject; sp=none", "v=DMARC1; sp=none; p=reject", 1 },
 	{ "v=DMARC1; p=none; rua=mailto:a@x.example,mailto:b@x.example",
 	    "v=DMARC1; rua=mailto:a@x.example , mailto:b@x.example; p=NONE",
 	    1 },
 	{ "v=DMARC1; p=none; fo=1:d", "v=DMARC1; p=none; fo=1 : D", 1 },
 	{ "v=DMARC1; p=none; adkim=r; aspf=s; t=y; np=reject",
-	    "v=DMARC1; NP=Reject; T=Y; ASPF=S; ADKIM=R; P=none", 1 },
+	    "v=DMARC1; np=Reject; t=Y; aspf=S; adkim=R; p=none", 1 },
+	{ "v=DMARC1; p=none; adkim=r; aspf=s; t=y; np=reject",
+	    "v=DMARC1; NP=Reject; T=Y; ASPF=S; ADKIM=R; P=none", 0 },
 	{ "v=DMARC1; p=none; pct=100", "v=DMARC1; pct=100; p=none", 1 },
 	{ "v=DMARC1; p=none;", "v=DMARC1; p=none", 1 },
 	{ "v=DMARC1; p=none", "v=DMARC1; p=reject", 0 },
@@ -385,8 +393,19 @@ static const struct {
 	{ "v=DMARC1; p=reject; sp=quarantine; np=none; t=y; psd=n; adkim=s; "
 	    "aspf=r; fo=0:1:d:s; rua=mailto:a@example.com; "
 	    "ruf=mailto:f@example.com", 0, 0, NULL },
-	{ "V = DMARC1 ; P = Quarantine ; SP=None; adkim=S; t=N; psd=U", 0, 0,
-	    NULL },
+	/* Tag names in upper case: RFC 7489's ABNF literals match any case
+	 * and OpenDMARC compares names with strcasecmp, but Mail::DMARC
+	 * keeps them as written and then has no "v" (the record is
+	 * ignored) or no "p": a warning for each, naming both. */
+	{ "V = DMARC1 ; P = Quarantine ; SP=None; adkim=S; t=N; psd=U", 0, 3,
+	    "'V=': write the tag name in lower case: OpenDMARC reads 'V' as "
+	    "'v', but Mail::DMARC ignores it and with it the whole record" },
+	{ "v=DMARC1; P=reject", 0, 1, "'P=': write the tag name in lower "
+	    "case: OpenDMARC reads 'P' as 'p', but Mail::DMARC ignores it and "
+	    "sees no policy (RFC 7489 §6.4)" },
+	{ "v=DMARC1; p=none; RUA=mailto:a@example.com", 0, 1, "Mail::DMARC "
+	    "ignores it (RFC" },
+	{ "v=DMARC1; p=none; Foo=bar", 0, 1, "unknown tag" },
 	{ "p=none", 1, 0, "not a DMARC record: it must start with "
 	    "'v=DMARC1'" },
 	{ "v=spf1 -all", 1, 0, "not a DMARC record" },
@@ -410,21 +429,33 @@ static const struct {
 	{ "v=DMARC1; p=none; fo=2", 1, 0, "'fo=2': expected 0, 1, d or s" },
 	{ "v=DMARC1; p=none; fo=1:x:y", 1, 0, "'fo=1:x:y'" },
 	{ "v=DMARC1; p=none; fo=", 1, 0, "'fo='" },
-	{ "v=DMARC1; p=none; pct=50", 0, 1, "'pct=50': pct is not part of "
-	    "DMARC since RFC 9989" },
+	/* pct, ri and rf: RFC 9989 removed them and its receivers ignore
+	 * them: one finding each, a warning; an error only for a value RFC
+	 * 7489 §6.3 did not allow (OpenDMARC then refuses the record). */
+	{ "v=DMARC1; p=none; pct=50", 0, 1, "'pct=50': RFC 9989 removed pct, "
+	    "so receivers that follow it ignore the tag; only older ones "
+	    "read it (RFC 7489 §6.3)" },
 	{ "v=DMARC1; p=none; pct=0", 0, 1, "pct" },
 	{ "v=DMARC1; p=none; pct=100", 0, 1, "pct" },
-	{ "v=DMARC1; p=none; pct=101", 1, 1, "'pct=101': expected an "
-	    "integer from 0 to 100" },
-	{ "v=DMARC1; p=none; pct=-1", 1, 1, "'pct=-1'" },
-	{ "v=DMARC1; p=none; pct=abc", 1, 1, "'pct=abc'" },
-	{ "v=DMARC1; p=none; pct=", 1, 1, "'pct='" },
-	{ "v=DMARC1; p=none; ri=3600", 0, 1, "'ri=3600': ri is not part" },
-	{ "v=DMARC1; p=none; ri=abc", 1, 1, "'ri=abc': expected a number" },
-	{ "v=DMARC1; p=none; ri=99999999999", 1, 1, "'ri=99999999999'" },
-	{ "v=DMARC1; p=none; rf=afrf", 0, 1, "'rf=afrf': rf was removed by "
-	    "RFC 9989" },
-	{ "v=DMARC1; p=none; rf=iodef", 1, 1, "'rf=iodef': expected afrf" },
+	{ "v=DMARC1; p=none; pct=101", 1, 0, "'pct=101': RFC 9989 removed "
+	    "pct and its receivers ignore it, but older ones (OpenDMARC) "
+	    "ignore the whole record for this value: remove the tag, or write "
+	    "an integer from 0 to 100 (RFC 7489 §6.3)" },
+	{ "v=DMARC1; p=none; pct=-1", 1, 0, "'pct=-1'" },
+	{ "v=DMARC1; p=none; pct=abc", 1, 0, "'pct=abc'" },
+	{ "v=DMARC1; p=none; pct=", 1, 0, "'pct='" },
+	{ "v=DMARC1; p=none; ri=3600", 0, 1, "'ri=3600': RFC 9989 removed "
+	    "ri" },
+	{ "v=DMARC1; p=none; ri=abc", 1, 0, "'ri=abc': RFC 9989 removed ri "
+	    "and its receivers ignore it" },
+	{ "v=DMARC1; p=none; ri=99999999999", 1, 0, "'ri=99999999999'" },
+	{ "v=DMARC1; p=none; rf=afrf", 0, 1, "'rf=afrf': RFC 9989 removed "
+	    "rf" },
+	/* iodef is in RFC 7489's registry of report formats. */
+	{ "v=DMARC1; p=none; rf=iodef", 0, 1, "'rf=iodef': RFC 9989 removed "
+	    "rf, so receivers that follow it ignore the tag" },
+	{ "v=DMARC1; p=none; rf=afrf:iodef", 0, 1, "RFC 9989 removed rf" },
+	{ "v=DMARC1; p=none; rf=pdf", 1, 0, "write afrf or iodef" },
 	{ "v=DMARC1; p=none; foo=bar", 0, 1, "'foo=bar': unknown tag" },
 	{ "v=DMARC1; sp=none; p=reject", 0, 1, "'p=' is not right after "
 	    "'v='" },
@@ -434,15 +465,26 @@ static const struct {
 	{ "v=DMARC1; p=none;; adkim=r", 0, 1, "empty tag (';;')" },
 	{ "v=DMARC1; p=none; rua=ftp://x.example", 0, 1, "'ftp://x.example' "
 	    "is not a mailto: URI" },
-	{ "v=DMARC1; p=none; rua=mailto://x.example", 0, 1,
-	    "'mailto://x.example' has no mail address" },
+	/* A mailto: URI with no address reaches nobody: an error, as
+	 * docs/records.md says. */
+	{ "v=DMARC1; p=none; rua=mailto://x.example", 1, 0,
+	    "'mailto://x.example' has no mail address, so receivers send no "
+	    "aggregate reports there" },
+	{ "v=DMARC1; p=none; rua=mailto:@example.com", 1, 0,
+	    "has no mail address" },
+	{ "v=DMARC1; p=none; ruf=mailto:a@", 1, 0, "'mailto:a@' has no mail "
+	    "address, so receivers send no failure reports there" },
+	{ "v=DMARC1; p=none; rua=mailto:!10m", 1, 0, "has no mail address" },
 	{ "v=DMARC1; p=none; rua=mailto:a@example.com!10m", 0, 0, NULL },
 	{ "v=DMARC1; p=none; rua=mailto:a@example.com!10", 0, 0, NULL },
 	{ "v=DMARC1; p=none; rua=mailto:a@example.com!10x", 1, 0,
 	    "is not a URI" },
 	{ "v=DMARC1; p=none; rua=mailto:a@example.com!", 1, 0,
 	    "is not a URI" },
-	{ "v=DMARC1; p=none; rua=mailto:", 1, 0, "'mailto:' is not a URI" },
+	{ "v=DMARC1; p=none; rua=mailto:", 1, 0, "'rua=mailto:': 'mailto:' "
+	    "has no mail address, so receivers send no aggregate reports "
+	    "there; write mailto:dmarc@example.com (RFC 9989)" },
+	{ "v=DMARC1; rua=mailto:", 2, 0, "no 'p=' tag and no valid 'rua='" },
 	{ "v=DMARC1; p=none; rua=__mailto:a@example.com", 1, 0,
 	    "is not a URI" },
 	{ "v=DMARC1; p=none; rua=mailto:a@example.com,,mailto:b@example.com",
@@ -457,7 +499,7 @@ static const struct {
 	{ "v=DMARC1; p=none; x=caf\xc3\xa9", 1, 1, "byte 0xc3 at offset 23 "
 	    "is not printable ASCII" },
 	/* Every problem is reported, not only the first. */
-	{ "v=DMARC1; p=bad; adkim=x; fo:1; pct=300", 4, 1, "'adkim=x'" },
+	{ "v=DMARC1; p=bad; adkim=x; fo:1; pct=300", 4, 0, "'adkim=x'" },
 	{ "v=DMARC1; p; rua=x", 3, 0, "'p': tag has no '='" },
 };
 
@@ -476,10 +518,14 @@ START_TEST(test_check)
 			    d.v[j].msg);
 			ck_assert_ptr_null(d.v[j].file);
 			ck_assert_int_eq(d.v[j].line, 0);
-			/* Every finding names the RFC section it rests on. */
-			ck_assert_msg(strstr(d.v[j].msg, " (RFC 9989 §") !=
+			/* Every finding names the RFC it rests on: RFC 7489
+			 * by section; RFC 9989 without one, as its section
+			 * numbers could not be checked against its text. */
+			ck_assert_msg(strstr(d.v[j].msg, " (RFC 9989)") !=
 			    NULL || strstr(d.v[j].msg, " (RFC 7489 §") != NULL,
-			    "no RFC section: '%s'", d.v[j].msg);
+			    "no RFC: '%s'", d.v[j].msg);
+			ck_assert_msg(strstr(d.v[j].msg, "RFC 9989 §") == NULL,
+			    "unchecked section: '%s'", d.v[j].msg);
 			if (check_cases[i].msg != NULL &&
 			    strstr(d.v[j].msg, check_cases[i].msg) != NULL)
 				found = 1;
@@ -497,6 +543,40 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* A NUL from a TXT escape ("\000") does not end the record: the checks
+ * and the comparison run to its length. */
+START_TEST(test_nul_inside)
+{
+	static const char	 cut[] = "v=DMARC1; p=reject\0; p=none";
+	static const char	 tail[] = "v=DMARC1; p=reject\0";
+	static const char	 want[] = "v=DMARC1; p=reject";
+	struct diags		 d = DIAGS_INIT;
+
+	dmarc_check_bytes(cut, sizeof(cut) - 1, NULL, &d);
+	ck_assert_uint_eq(d.nerrors, 2);
+	ck_assert_str_eq(d.v[0].msg, "DMARC record: byte 0x00 at offset 18 "
+	    "is not printable ASCII (a NUL, from a '\\000' escape): receivers "
+	    "read another record or none (RFC 9989)");
+	ck_assert_ptr_nonnull(strstr(d.v[1].msg, "tag 'p' is repeated"));
+	diags_release(&d);
+	dmarc_check_bytes(tail, sizeof(tail) - 1, NULL, &d);
+	ck_assert_uint_eq(d.nerrors, 1);
+	diags_release(&d);
+	dmarc_check_bytes(want, sizeof(want) - 1, NULL, &d);
+	ck_assert_uint_eq(d.n, 0);
+	diags_release(&d);
+
+	ck_assert_int_eq(dmarc_equivalent_bytes(cut, sizeof(cut) - 1, want,
+	    sizeof(want) - 1), 0);
+	ck_assert_int_eq(dmarc_equivalent_bytes(tail, sizeof(tail) - 1, want,
+	    sizeof(want) - 1), 0);
+	ck_assert_int_eq(dmarc_equivalent_bytes(want, sizeof(want) - 1, tail,
+	    sizeof(tail) - 1), 0);
+	ck_assert_int_eq(dmarc_equivalent_bytes(want, sizeof(want) - 1, want,
+	    sizeof(want) - 1), 1);
+}
+END_TEST
+
 START_TEST(test_check_where)
 {
 	struct diags	 d = DIAGS_INIT;
@@ -506,11 +586,11 @@ START_TEST(test_check_where)
 	dmarc_check("v=DMARC1; p=none; pct=5", "b.example", &d);
 	ck_assert_uint_eq(d.n, 2);
 	ck_assert_str_eq(d.v[0].msg, "DMARC record: 'p=x': expected none, "
-	    "quarantine or reject (RFC 9989 §4.7)");
+	    "quarantine or reject (RFC 9989)");
 	ck_assert_int_eq(d.v[0].level, DIAG_ERROR);
-	ck_assert_str_eq(d.v[1].msg, "b.example: 'pct=5': pct is not part of "
-	    "DMARC since RFC 9989; only older receivers use it "
-	    "(RFC 7489 §6.3)");
+	ck_assert_str_eq(d.v[1].msg, "b.example: 'pct=5': RFC 9989 removed "
+	    "pct, so receivers that follow it ignore the tag; only older ones "
+	    "read it (RFC 7489 §6.3)");
 	ck_assert_int_eq(d.v[1].level, DIAG_WARNING);
 	diags_release(&d);
 }
@@ -546,6 +626,13 @@ static const struct {
 	/* Mail::DMARC accepts literal backslashes before ';'; to a strict
 	 * receiver the version is "DMARC1\", not DMARC1. */
 	{ "v=DMARC1\\; p=reject\\;", 1, "backslash after DMARC1" },
+	/* OpenDMARC's parser takes any rua/ruf text; a mailto: URI with no
+	 * "local@domain" reaches nobody, so no report is ever sent: an
+	 * error, as for "mailto:" alone (docs/records.md). */
+	{ "v=DMARC1; p=none; ruf=mailto://abuse.com", 1, "mailto: without "
+	    "an address" },
+	{ "v=DMARC1; p=none; ruf=mailto://abuse.com; foo=bar; buzz=happy;", 1,
+	    "mailto: without an address" },
 	/* Tolerated by Mail::DMARC and well-formed apart from an empty tag
 	 * (";;"), which mailauth only warns about. */
 	{ "v=DMARC1;p=reject;adkim=s;aspf=r;rf=afrf;;pct=100", 0,
@@ -643,6 +730,7 @@ dmarc_suite(void)
 	tcase_add_test(tc, test_equivalent);
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_check_where);
+	tcase_add_test(tc, test_nul_inside);
 	tcase_add_test(tc, test_corpus_records);
 	suite_add_tcase(s, tc);
 	return s;

@@ -437,6 +437,49 @@ START_TEST(test_txt_decode)
 }
 END_TEST
 
+/* RFC 1035 §3.3.14: a character-string is a length byte and that many
+ * bytes: 255 decoded bytes is the most one quoted string can hold. */
+START_TEST(test_txt_decode_string_limit)
+{
+	struct buf	 v = BUF_INIT, out = BUF_INIT;
+	struct err	 err;
+	size_t		 i;
+
+	/* 255 bytes, one of them an escape: fine. */
+	buf_adds(&v, "\"\\000");
+	for (i = 1; i < TXT_STRING_MAX; i++)
+		buf_addc(&v, 'a');
+	buf_adds(&v, "\"");
+	ck_assert_int_eq(txt_decode(buf_str(&v), &out, NULL), 0);
+	ck_assert_uint_eq(out.len, TXT_STRING_MAX);
+	buf_reset(&out);
+	/* Two strings of 255: fine too, joined. */
+	{
+		char	*one = xstrdup(buf_str(&v));
+
+		buf_addf(&v, " %s", one);
+		free(one);
+	}
+	ck_assert_int_eq(txt_decode(buf_str(&v), &out, NULL), 0);
+	ck_assert_uint_eq(out.len, 2 * TXT_STRING_MAX);
+	buf_reset(&out);
+	/* 256 bytes in the second string: refused, out as it was. */
+	buf_reset(&v);
+	buf_adds(&v, "\"v=spf1\" \"");
+	for (i = 0; i < TXT_STRING_MAX + 1; i++)
+		buf_addc(&v, 'a');
+	buf_adds(&v, "\"");
+	err_clear(&err);
+	ck_assert_int_eq(txt_decode(buf_str(&v), &out, &err), -1);
+	ck_assert_str_eq(err.msg, "character-string 2 of the TXT value is 256 "
+	    "bytes; a DNS character-string holds at most 255, so split the "
+	    "text into several quoted strings (RFC 1035 §3.3.14)");
+	ck_assert_uint_eq(out.len, 0);
+	buf_release(&v);
+	buf_release(&out);
+}
+END_TEST
+
 static const struct {
 	const char	*text;
 	const char	*value;
@@ -692,6 +735,7 @@ dns_suite(void)
 	tcase_add_test(tc, test_name_length_check);
 	tcase_add_test(tc, test_rrset);
 	tcase_add_test(tc, test_txt_decode);
+	tcase_add_test(tc, test_txt_decode_string_limit);
 	tcase_add_test(tc, test_txt_encode);
 	tcase_add_test(tc, test_txt_split);
 	tcase_add_test(tc, test_txt_round_trip);

@@ -354,6 +354,17 @@ START_TEST(gate_held_desired_and_settle)
 	live_free(&ls);
 	desired_release(s, n);
 	desired_release(w, n);
+	/* Stage 1 with a NUL after it ("\000" in Route 53's answer) is no
+	 * stage: it is not where the rollout stands (issue 16). */
+	ck_assert_int_eq(desired_build_gated(&cfg, day, v, &w, &n, &d), 0);
+	live_with(&ls, w, n, i, STAGE1 "\\000");
+	s = gate_settle(w, n, &ls);
+	ck_assert_str_eq(s[i].text, STAGE2);
+	ck_assert_int_eq(s[i].held, 1);
+	unchanged(w, s, n, i);
+	live_free(&ls);
+	desired_release(s, n);
+	desired_release(w, n);
 	/* Without verdicts: the dates alone. */
 	ck_assert_int_eq(desired_build_gated(&cfg, day, NULL, &w, &n, &d), 0);
 	ck_assert_str_eq(w[i].text, STAGE3);

@@ -286,6 +286,13 @@ START_TEST(test_dmarc_values)
 	    V(Q(" v=DMARC1; p=reject")), V(DMARC("p=none"))), NULL);
 	expect("undecodable", weakens(RECORD_DMARC, PLAN_UPDATE,
 	    V("\"v=DMARC1; p=reject"), V(DMARC("p=none"))), NULL);
+	/* A NUL ("\000") does not end the record: "p=reject" followed by
+	 * a NUL is no policy receivers read (docs/records.md). */
+	expect("nul", weakens(RECORD_DMARC, PLAN_UPDATE,
+	    V("\"v=DMARC1; p=reject\\000; p=none\""), V(DMARC("p=none"))),
+	    NULL);
+	expect("nul spf", weakens(RECORD_SPF, PLAN_UPDATE,
+	    V("\"v=spf1 -all\\000 +all\""), V(Q("v=spf1 ~all"))), NULL);
 	/* Several live records: receivers ignore them all, so there is no
 	 * protection to weaken. */
 	expect("several", weakens(RECORD_DMARC, PLAN_UPDATE,

@@ -46,14 +46,24 @@ START_TEST(test_owns_and_equivalent)
 	    0);
 	ck_assert_int_eq(record_kind_owns((enum record_kind)99, "v=spf1"), 0);
 	ck_assert_int_eq(record_kind_equivalent(RECORD_DMARC,
-	    "v=DMARC1; p=none", "v=DMARC1;p=NONE"), 1);
-	ck_assert_int_eq(record_kind_equivalent(RECORD_SPF, "v=spf1 -all",
+	    "v=DMARC1; p=none", 16, "v=DMARC1;p=NONE"), 1);
+	ck_assert_int_eq(record_kind_equivalent(RECORD_SPF, "v=spf1 -all", 11,
 	    "v=spf1  -all"), 1);
 	/* Without a grammar: the same bytes only. */
 	ck_assert_int_eq(record_kind_equivalent(RECORD_MAIL_FROM,
-	    "10 a.example", "10 a.example"), 1);
+	    "10 a.example", 12, "10 a.example"), 1);
 	ck_assert_int_eq(record_kind_equivalent(RECORD_MAIL_FROM,
-	    "10 a.example", "10  a.example"), 0);
+	    "10 a.example", 12, "10  a.example"), 0);
+	/* Live text is compared to its length: a NUL from "\000" makes
+	 * another record of every kind, never the one mailauth writes. */
+	ck_assert_int_eq(record_kind_equivalent(RECORD_DMARC,
+	    "v=DMARC1; p=none\0; p=reject", 27, "v=DMARC1; p=none"), 0);
+	ck_assert_int_eq(record_kind_equivalent(RECORD_SPF,
+	    "v=spf1 -all\0 +all", 17, "v=spf1 -all"), 0);
+	ck_assert_int_eq(record_kind_equivalent(RECORD_DKIM,
+	    "v=DKIM1; p=\0", 12, "v=DKIM1; p="), 0);
+	ck_assert_int_eq(record_kind_equivalent(RECORD_MAIL_FROM,
+	    "10 a.example\0", 13, "10 a.example"), 0);
 }
 END_TEST
 
@@ -71,6 +81,12 @@ START_TEST(test_check_and_encode)
 	record_kind_check(RECORD_SPF, "v=spf1 -all\0 +all", 17, "x", &d);
 	ck_assert_uint_eq(d.nerrors, 2);
 	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "NUL byte at offset 11"));
+	diags_release(&d);
+	record_kind_check(RECORD_DMARC, "v=DMARC1; p=none\0", 17, "x", &d);
+	ck_assert_uint_eq(d.nerrors, 1);
+	diags_release(&d);
+	record_kind_check(RECORD_DKIM, "v=DKIM1; p=\0", 12, "x", &d);
+	ck_assert_uint_eq(d.nerrors, 1);
 	diags_release(&d);
 	record_kind_check(RECORD_MAIL_FROM, "anything", 8, "x", &d);
 	ck_assert_uint_eq(d.n, 0);

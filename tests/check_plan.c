@@ -23,6 +23,7 @@
 #define WANT	"v=DMARC1; p=quarantine; rua=mailto:d@example.com"
 #define QWANT	"\"" WANT "\""
 #define SEL	"s1._domainkey.example.com."
+#define ED_KEY	"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 
 /* One managed name with the live sets given as (type, ttl, values...). */
 struct world {
@@ -107,7 +108,7 @@ START_TEST(equivalent_value_is_kept)
 {
 	struct world			 w;
 	const struct plan_change	*c;
-	const char			*live = "\"v=DMARC1 ;P=Quarantine;"
+	const char			*live = "\"v=DMARC1 ;p=Quarantine;"
 					    "rua = mailto:d@example.com\"";
 
 	world_init(&w);
@@ -118,6 +119,24 @@ START_TEST(equivalent_value_is_kept)
 	ck_assert_ptr_nonnull(c->note);
 	ck_assert_ptr_nonnull(strstr(c->note, "equivalent"));
 	ck_assert(!plan_has_changes(&w.plan));
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dmarc_tag_name_case_is_replaced)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+
+	/* Mail::DMARC ignores "P=" (it sees rua= and no policy: p=none),
+	 * OpenDMARC reads it: plan writes the record every receiver reads
+	 * the same way. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"v=DMARC1; P=quarantine; "
+	    "rua=mailto:d@example.com\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_str_eq(c->after.values[0], QWANT);
 	world_release(&w);
 }
 END_TEST
@@ -162,7 +181,7 @@ START_TEST(own_value_is_not_linted_again)
 	rrset_value_add(live_set(&w, "TXT", 3600), "\"" TESTING "\"");
 	ck_assert_int_eq(diff(&w, 0)->op, PLAN_UPDATE);
 	ck_assert_msg(test_warned(&w.d, "live record: _dmarc.example.com: "
-	    "'pct=0': pct is not part of DMARC"), "no pct warning");
+	    "'pct=0': RFC 9989 removed pct"), "no pct warning");
 	world_release(&w);
 
 	/* The step after the testing stage: the live record is the
@@ -547,6 +566,70 @@ START_TEST(dkim_cname_to_txt_is_one_update)
 	ck_assert_int_eq(c->op, PLAN_UPDATE);
 	ck_assert_str_eq(c->before.type, "CNAME");
 	ck_assert_str_eq(c->after.type, "TXT");
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(live_value_with_nul_is_replaced)
+{
+	struct world			 w;
+	const struct plan_change	*c;
+	size_t				 i;
+	int				 seen = 0;
+
+	/* Route 53 answers "\000" for a NUL byte; decoded, the record runs
+	 * on past it.  It is not the record mailauth writes (cut at the
+	 * NUL it would be), so plan replaces it, and says why. */
+	world_init(&w);
+	rrset_value_add(live_set(&w, "TXT", 3600), "\"" WANT "\\000; p=none\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_UPDATE);
+	ck_assert_str_eq(c->after.values[0], QWANT);
+	for (i = 0; i < w.d.n; i++)
+		if (strstr(w.d.v[i].msg, "live record: ") != NULL &&
+		    strstr(w.d.v[i].msg, "byte 0x00 at offset 48") != NULL)
+			seen = 1;
+	ck_assert(seen);
+	world_release(&w);
+}
+END_TEST
+
+START_TEST(dkim_live_empty_tag_is_replaced)
+{
+	static const char *const live[] = {
+		"\"v=DKIM1;; k=ed25519; p=" ED_KEY "\"",
+		"\"v=DKIM1; k=ed25519;; p=" ED_KEY "\"",
+		"\"v=DKIM1; k=ed25519; p=" ED_KEY ";;\"",
+		/* Tag names are case-sensitive: verifiers find no key. */
+		"\"v=DKIM1; K=ed25519; P=" ED_KEY "\"",
+		/* A NUL ("\000") after the key is part of the value. */
+		"\"v=DKIM1; k=ed25519; p=" ED_KEY "\\000\"",
+	};
+	struct world			 w;
+	const struct plan_change	*c;
+	size_t				 i;
+
+	/* RFC 6376 §3.2 has no empty tag, and §6.1.2 makes a key record
+	 * that does not parse a PERMFAIL: the live selector is broken, not
+	 * "equivalent", and plan replaces it with the record it writes. */
+	for (i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		world_init(&w);
+		selector(&w, "TXT", "v=DKIM1; k=ed25519; p=" ED_KEY, 0);
+		rrset_value_add(sel_set(&w, "TXT", 3600), live[i]);
+		c = diff(&w, 0);
+		ck_assert_msg(c->op == PLAN_UPDATE, "%s", live[i]);
+		ck_assert_str_eq(c->after.values[0],
+		    "\"v=DKIM1; k=ed25519; p=" ED_KEY "\"");
+		world_release(&w);
+	}
+	/* A single final ';' is allowed (tag-list = tag-spec *( ";"
+	 * tag-spec ) [ ";" ]): that record stays as it is. */
+	world_init(&w);
+	selector(&w, "TXT", "v=DKIM1; k=ed25519; p=" ED_KEY, 0);
+	rrset_value_add(sel_set(&w, "TXT", 3600),
+	    "\"v=DKIM1; k=ed25519; p=" ED_KEY ";\"");
+	c = diff(&w, 0);
+	ck_assert_int_eq(c->op, PLAN_NONE);
 	world_release(&w);
 }
 END_TEST
@@ -1262,6 +1345,9 @@ plan_suite(void)
 
 	tcase_add_test(tc, create_when_nothing_is_live);
 	tcase_add_test(tc, equivalent_value_is_kept);
+	tcase_add_test(tc, dmarc_tag_name_case_is_replaced);
+	tcase_add_test(tc, live_value_with_nul_is_replaced);
+	tcase_add_test(tc, dkim_live_empty_tag_is_replaced);
 	tcase_add_test(tc, identical_value_is_no_change);
 	tcase_add_test(tc, own_value_is_not_linted_again);
 	tcase_add_test(tc, unmanaged_look_alikes_are_named);

@@ -126,10 +126,15 @@ const char *record_kind_name(enum record_kind);
 int	record_kind_parse(const char *, enum record_kind *);
 /* 1 when the decoded TXT text is a value that kind owns. */
 int	record_kind_owns(enum record_kind, const char *text);
-/* 1 when two texts of kind mean the same to a receiver. */
-int	record_kind_equivalent(enum record_kind, const char *a, const char *b);
-/* Checks a record text of kind, len bytes that may hold a NUL (decoded
- * from a TXT value), adding findings that start with where. */
+/*
+ * 1 when two texts of kind mean the same to a receiver: a, of alen bytes,
+ * as decoded from a live TXT value (it may hold NUL bytes, which make it
+ * differ), and b, the text mailauth writes.
+ */
+int	record_kind_equivalent(enum record_kind, const char *a, size_t alen,
+	    const char *b);
+/* Checks len bytes of record text of kind (a NUL among them is a byte of
+ * the record, not its end), adding findings that start with where. */
 void	record_kind_check(enum record_kind, const char *text, size_t len,
 	    const char *where, struct diags *);
 /* Appends text as one Route 53 TXT value, split as kind wants. */

@@ -69,30 +69,46 @@ int	dkim_is_record(const char *text);
 /*
  * 1 when a and b are the same key record: the same tags with the same
  * values, ignoring white space anywhere in a value (FWS is allowed inside
- * p= and around the ':' of lists), the order of tags, the case of tag
- * names and a final ';'.  A tag on one side only makes them differ.  0
- * otherwise, or when either is not a tag-list or repeats a tag.
+ * p= and around the ':' of lists), the order of tags and a final ';'.
+ * Tag names are compared exactly (they are case-sensitive: verifiers
+ * ignore "P=").  A tag on one side only makes them differ.  0 otherwise,
+ * or when either has an error of tag-list syntax (an empty tag such as
+ * ";;", a tag without '=', a bad name, a byte not allowed in a value, a
+ * NUL, a repeated tag): verifiers cannot use such a record, so it is
+ * never the same as one they can.  dkim_equivalent_bytes() takes lengths,
+ * for text decoded from a TXT value, which may hold NUL bytes.
  */
 int	dkim_equivalent(const char *a, const char *b);
+int	dkim_equivalent_bytes(const char *a, size_t alen, const char *b,
+	    size_t blen);
 
 /*
  * Checks a key record (live, or one mailauth is about to write), adding
  * every problem to d with no location and a message that starts with
  * "where: " (NULL: "DKIM record") and names the RFC section.
  * Errors (verifiers cannot use the key): tag-list syntax (RFC 6376 §3.2:
- * a tag without '=', a bad tag name, a byte outside printable ASCII and
- * white space, a repeated tag), a tag name in the wrong case (tag names
- * are case-sensitive), v= not first or not exactly "DKIM1", k= other than
- * rsa or ed25519, no p=, p= not base64, an RSA p= that is not an RSA
+ * an empty tag, i.e. ";;" or a leading ';' (one final ';' is allowed), a
+ * tag without '=', a bad tag name, a byte outside printable ASCII and
+ * white space, NUL included, a repeated tag), v= not first or not exactly
+ * "DKIM1", k= other than rsa or ed25519, no p=, a private key in p= (a
+ * "PRIVATE KEY" PEM label, or the DER of a private key: it must be
+ * rotated), p= not base64, an RSA p= that is not an RSA
  * SubjectPublicKeyInfo or is under 1024 bits, an Ed25519 p= that is not 32
  * bytes, h= that lists no sha256 (RFC 8301 leaves nothing else), empty
  * items in h=, s= or t= lists.
  * Warnings: empty p= (the key is revoked), RSA under 2048 or over 4096
  * bits, sha1 in h=, unknown hash algorithms, service types or flags
  * (ignored by verifiers), s= without email or *, g= other than * (RFC 4871
- * verifiers restrict the key), other unknown tags, an empty tag (";;").
+ * verifiers restrict the key), a known tag name in the wrong case ("V=":
+ * verifiers ignore it like any unknown tag), other unknown tags.
+ * A tag whose value holds a byte it may not is one error; its value is not
+ * checked further, and the tag counts as present.
+ * dkim_check_bytes() checks len bytes, which may hold NUL bytes (text
+ * decoded from a TXT value).
  */
 void	dkim_check(const char *text, const char *where, struct diags *d);
+void	dkim_check_bytes(const char *text, size_t len, const char *where,
+	    struct diags *d);
 
 enum dkim_key_type {
 	DKIM_KEY_RSA,

@@ -105,14 +105,20 @@ const char *dmarc_tag_get(const struct dmarc_record *, const char *name);
 
 /*
  * 1 when a and b mean the same to a receiver: the same tags with the same
- * values, ignoring white space, tag order, the case of tag names and of
- * keyword values (p, sp, np, t, psd, adkim, aspf, and the items of fo and
- * rf), and white space around the ':' and ',' of lists.  The version is
+ * values, ignoring white space, tag order, the case of keyword values (p,
+ * sp, np, t, psd, adkim, aspf, and the items of fo and rf), and white
+ * space around the ':' and ',' of lists.  Tag names must be in lower case
+ * on both sides (or the bytes the same): Mail::DMARC ignores "P=", which
+ * OpenDMARC reads as "p=".  The version is
  * compared exactly: receivers ignore "v=dmarc1".  A tag missing from one
  * side makes them differ even when the other side has its default value.
- * 0 otherwise, or when either does not parse.
+ * 0 otherwise, or when either does not parse (a NUL byte included).
+ * dmarc_equivalent_bytes() takes lengths, for text decoded from a TXT
+ * value, which may hold NUL bytes.
  */
 int	dmarc_equivalent(const char *a, const char *b);
+int	dmarc_equivalent_bytes(const char *a, size_t alen, const char *b,
+	    size_t blen);
 
 /*
  * Checks a record (live, or one mailauth is about to write) against RFC
@@ -120,14 +126,21 @@ int	dmarc_equivalent(const char *a, const char *b);
  * starts with "where: " (e.g. the record name; NULL: "DMARC record").
  * Errors, for what makes receivers ignore the record or a tag: not a DMARC
  * record, leading white space, a version other than "DMARC1", a tag without
- * '=', a bad tag name, a repeated tag, bytes outside printable ASCII, bad
- * p/sp/np/t/psd/adkim/aspf/fo values, rua/ruf entries that are not URIs,
- * no p= without a valid rua= (with one, receivers assume p=none: a warning),
- * and, for older receivers that still read them, pct outside 0-100, ri not
- * a number, rf other than afrf.  Warnings: pct, ri, rf present (not in RFC
- * 9989), unknown tags, empty tags (";;"), p= not right after v= (RFC 7489
- * wants it there), report URIs that are not mailto: or have no address.
+ * '=', a bad tag name, a repeated tag, bytes outside printable ASCII (a NUL
+ * included: the record is checked to its length), bad
+ * p/sp/np/t/psd/adkim/aspf/fo values, rua/ruf entries that are not URIs
+ * or are mailto: URIs without an address, no p= without a valid rua=
+ * (with one, receivers assume p=none: a warning).  pct, ri and rf, which
+ * RFC 9989 removed, are one diagnostic each: a warning, or an error when
+ * the value is one RFC 7489 did not allow (pct outside 0-100, ri not a
+ * number, rf other than afrf and iodef), for which older receivers may
+ * ignore the whole record.  Warnings: unknown tags, a known tag name not
+ * in lower case (OpenDMARC reads it, Mail::DMARC ignores it), empty tags
+ * (";;"), p= not right after v= (RFC 7489 wants it there), report URIs
+ * that are not mailto:.  dmarc_check_bytes() checks len bytes.
  */
 void	dmarc_check(const char *text, const char *where, struct diags *d);
+void	dmarc_check_bytes(const char *text, size_t len, const char *where,
+	    struct diags *d);
 
 #endif

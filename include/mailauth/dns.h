@@ -171,8 +171,11 @@ int	dns_name_length_check(const char *name, struct err *);
  * them), with "\"", "\\" and "\ooo" (three octal digits, as Route 53
  * writes them) undone.  A value may also be one unquoted word, which Route
  * 53 accepts; it is taken as is, with escapes undone the same way.  On an
- * empty value, an unterminated string, text outside quotes or a bad escape
- * it returns -1 with err filled and out as it was.
+ * empty value, an unterminated string, text outside quotes, a bad escape
+ * or a quoted string of more than TXT_STRING_MAX bytes once decoded (RFC
+ * 1035 §3.3.14; exactly TXT_STRING_MAX is fine) it returns -1 with err
+ * filled and out as it was.  The text may hold NUL bytes ("\000"): use
+ * out->len, never strlen().
  *
  * txt_encode() does the reverse: appends text quoted as one value, split
  * into character-strings of at most TXT_STRING_MAX bytes of text each,

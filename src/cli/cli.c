@@ -530,6 +530,30 @@ cli_word_read(const struct cmd_entry *const *table,
 }
 
 /*
+ * What to add to "unknown option" when the word may be an operand that
+ * starts with a single '-' (a record such as "-all" for lint) and cmd
+ * takes operands: the line that gives it, the nops operands before the
+ * word, then "--" and the word.
+ */
+static const char *
+operand_hint(const struct cli_line *l, size_t nops,
+    const struct cmd_entry *cmd, const char *word)
+{
+	static char	 hint[400];
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	if (cmd == NULL || cmd->max_args == 0 || word[1] == '-')
+		return "";
+	for (i = 0; i < nops && b.len < 150; i++)
+		buf_addf(&b, " %.60s", l->operands[i]);
+	snprintf(hint, sizeof(hint), "if '%.100s' is an argument, put '--' "
+	    "before it: mailauth%s -- '%.100s'", word, buf_str(&b), word);
+	buf_release(&b);
+	return hint;
+}
+
+/*
  * Splits argv into options and operands; the first operand is the
  * command.  Each value is read where it stands; the global options are
  * stored at once, the command's kept in l->given till the command is
@@ -543,8 +567,8 @@ split(struct cli_line *l, const struct cmd_entry *const *table, int argc,
     char **argv)
 {
 	char		  problem[512] = "";
-	const char	 *unknown = NULL, *near;
-	size_t		  unknown_len = 0;
+	const char	 *unknown = NULL, *near, *hint;
+	size_t		  unknown_len = 0, unknown_ops = 0;
 	int		  i, only_operands = 0;
 
 	l->operands = xcalloc((size_t)argc + 1, sizeof(*l->operands));
@@ -570,6 +594,7 @@ split(struct cli_line *l, const struct cmd_entry *const *table, int argc,
 		if ((def = w.def) == NULL) {
 			unknown = a;
 			unknown_len = w.len;
+			unknown_ops = (size_t)l->noperands;
 			only_operands = 1;
 			continue;
 		}
@@ -616,9 +641,14 @@ next:
 	if (unknown != NULL) {
 		near = near_option(table, l->cmd, unknown + 1 +
 		    (unknown[1] == '-'), unknown_len - 1 - (unknown[1] == '-'));
+		/* An option's name misspelt wins over an argument. */
+		hint = operand_hint(l, unknown_ops, l->cmd, unknown);
 		if (near != NULL)
 			cli_error("unknown option '%.*s'; did you mean '--%s'?",
 			    (int)unknown_len, unknown, near);
+		else if (*hint != '\0')
+			cli_error("unknown option '%.*s'; %s", (int)unknown_len,
+			    unknown, hint);
 		else
 			cli_error("unknown option '%.*s'", (int)unknown_len,
 			    unknown);

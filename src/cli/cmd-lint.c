@@ -15,14 +15,24 @@
 #include "mailauth/spf.h"
 #include "cli.h"
 
+static void
+spf_check_all(const char *text, size_t len, const char *where,
+    struct diags *d)
+{
+	spf_check_bytes(text, len, where, SPF_CHECK_ALL, d);
+}
+
+/* The checks take bytes with a length: "\000" in a quoted value decodes
+ * to a NUL inside the record, which must not end it. */
 static const struct {
 	const char	*kind;
 	const char	*name;		/* in messages */
-	void		(*check)(const char *, const char *, struct diags *);
+	void		(*check)(const char *, size_t, const char *,
+			    struct diags *);
 } kinds[] = {
-	{ "spf", "SPF record", spf_check },
-	{ "dmarc", "DMARC record", dmarc_check },
-	{ "dkim", "DKIM record", dkim_check },
+	{ "spf", "SPF record", spf_check_all },
+	{ "dmarc", "DMARC record", dmarc_check_bytes },
+	{ "dkim", "DKIM record", dkim_check_bytes },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -69,12 +79,7 @@ cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
 	} else
 		buf_adds(&text, args[1]);
 
-	/* SPF is checked on the decoded bytes: a NUL must not cut it. */
-	if (kinds[k].check == spf_check)
-		spf_check_bytes(buf_str(&text), text.len, kinds[k].name,
-		    SPF_CHECK_ALL, &d);
-	else
-		kinds[k].check(buf_str(&text), kinds[k].name, &d);
+	kinds[k].check(buf_str(&text), text.len, kinds[k].name, &d);
 	for (i = 0; i < d.n; i++) {
 		/* The findings quote the record: nothing raw reaches the
 		 * terminal. */
@@ -104,7 +109,10 @@ const struct cmd_entry cmd_lint_entry = {
 	"finding as 'error: ...' or 'warning: ...' with its reason and RFC\n"
 	"section, or 'SPF record OK' (DMARC, DKIM) when there is none.  Exits 0\n"
 	"when there is no error (warnings allowed), 1 otherwise.  Reads no\n"
-	"configuration and makes no network request.",
+	"configuration and makes no network request.\n"
+	"\n"
+	"A record that starts with '-' goes after '--', which ends the options:\n"
+	"  mailauth lint spf -- '-all'",
 	CLI_NO_OPTIONS,
 	2,
 	cmd_lint_exec

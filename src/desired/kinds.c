@@ -16,39 +16,44 @@
 #include "mailauth/dns.h"
 #include "mailauth/spf.h"
 
+/* Texts as decoded from TXT values: bytes with a length. */
 struct kind {
 	const char	*name;
 	/* NULL: the kind owns no TXT value (the MX set of MAIL FROM). */
 	int		(*is_record)(const char *);
 	/* NULL: equal bytes only. */
-	int		(*equivalent)(const char *, const char *);
-	/* NULL: nothing to check.  The text is len bytes, which may hold
-	 * a NUL (decoded from a live TXT value). */
+	int		(*equivalent)(const char *, size_t, const char *,
+			    size_t);
+	/* NULL: nothing to check. */
 	void		(*check)(const char *, size_t, const char *,
 			    struct diags *);
 	void		(*encode)(const char *, struct buf *);
 };
 
+static int
+spf_same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	/* A NUL cuts neither record: text holding one is another record. */
+	if (memchr(a, '\0', alen) != NULL || memchr(b, '\0', blen) != NULL)
+		return alen == blen && memcmp(a, b, alen) == 0;
+	return spf_equivalent(a, b);
+}
+
 static void
-check_spf(const char *text, size_t len, const char *where, struct diags *d)
+spf_check_all(const char *text, size_t len, const char *where,
+    struct diags *d)
 {
 	spf_check_bytes(text, len, where, SPF_CHECK_ALL, d);
 }
 
-/* Until their checks take a length: up to the first NUL. */
-static void
-check_dmarc(const char *text, size_t len, const char *where,
-    struct diags *d)
+/* The report authorization record: its own comparison and check read
+ * C strings, so a NUL makes it another record (plan replaces it). */
+static int
+report_auth_same(const char *a, size_t alen, const char *b, size_t blen)
 {
-	(void)len;
-	dmarc_check(text, where, d);
-}
-
-static void
-check_dkim(const char *text, size_t len, const char *where, struct diags *d)
-{
-	(void)len;
-	dkim_check(text, where, d);
+	if (memchr(a, '\0', alen) != NULL || memchr(b, '\0', blen) != NULL)
+		return alen == blen && memcmp(a, b, alen) == 0;
+	return dmarc_report_auth_equivalent(a, b);
 }
 
 static void
@@ -60,17 +65,17 @@ check_report_auth(const char *text, size_t len, const char *where,
 }
 
 static const struct kind kinds[] = {
-	[RECORD_DMARC] = { "DMARC", dmarc_is_record, dmarc_equivalent,
-	    check_dmarc, txt_encode },
+	[RECORD_DMARC] = { "DMARC", dmarc_is_record, dmarc_equivalent_bytes,
+	    dmarc_check_bytes, txt_encode },
 	/* SPF values are split at term boundaries. */
-	[RECORD_SPF] = { "SPF", spf_is_record, spf_equivalent, check_spf,
+	[RECORD_SPF] = { "SPF", spf_is_record, spf_same, spf_check_all,
 	    spf_txt_encode },
-	[RECORD_DKIM] = { "DKIM", dkim_is_record, dkim_equivalent,
-	    check_dkim, txt_encode },
+	[RECORD_DKIM] = { "DKIM", dkim_is_record, dkim_equivalent_bytes,
+	    dkim_check_bytes, txt_encode },
 	[RECORD_MAIL_FROM] = { "MAIL FROM", NULL, NULL, NULL, txt_encode },
 	[RECORD_REPORT_AUTH] = { "DMARC report authorization",
-	    dmarc_is_record, dmarc_report_auth_equivalent,
-	    check_report_auth, txt_encode },
+	    dmarc_is_record, report_auth_same, check_report_auth,
+	    txt_encode },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -111,13 +116,15 @@ record_kind_owns(enum record_kind k, const char *text)
 }
 
 int
-record_kind_equivalent(enum record_kind k, const char *a, const char *b)
+record_kind_equivalent(enum record_kind k, const char *a, size_t alen,
+    const char *b)
 {
 	const struct kind	*t = kind_of(k);
+	size_t			 blen = strlen(b);
 
 	if (t != NULL && t->equivalent != NULL)
-		return t->equivalent(a, b);
-	return strcmp(a, b) == 0;
+		return t->equivalent(a, alen, b, blen);
+	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
 void

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -34,6 +35,12 @@
 #include "internal.h"
 
 /* --- making a record from a public key --- */
+
+/* A private key given as the config's public_key. */
+#define PRIVATE_IN_CONFIG	"this is a PRIVATE key, not the public " \
+	"key: never publish it, and if it was ever published, make a new " \
+	"key pair (mailauth dkim keygen); the public key is the base64 " \
+	"between the BEGIN PUBLIC KEY lines of: openssl pkey -in KEY -pubout"
 
 static void
 add_error(struct diags *d, const char *what, const char *fmt, ...)
@@ -138,8 +145,17 @@ dkim_record_from_spki_base64(const char *b64, const char *what,
 	size_t		 n = 0;
 	int		 rc;
 
+	if (dkim_text_is_private(b64, strlen(b64))) {
+		add_error(d, what, "%s", PRIVATE_IN_CONFIG);
+		return -1;
+	}
 	if ((der = dkim_b64_decode(b64, &n)) == NULL) {
 		add_error(d, what, "the public key is not base64");
+		return -1;
+	}
+	if (dkim_der_is_private(der, n)) {
+		free(der);
+		add_error(d, what, "%s", PRIVATE_IN_CONFIG);
 		return -1;
 	}
 	if ((pk = dkim_spki_parse(der, n)) == NULL) {
@@ -227,6 +243,62 @@ pem_scan(const char *pem, size_t len, struct pem_scan *sc)
 	/* An indented or otherwise mangled private key still counts. */
 	if (sc->nprivate == 0 && contains(pem, len, "PRIVATE KEY-----"))
 		sc->nprivate = 1;
+}
+
+int
+dkim_text_is_private(const char *s, size_t n)
+{
+	struct pem_scan	 sc;
+
+	pem_scan(s, n, &sc);
+	free(sc.other);
+	return sc.nprivate > 0;
+}
+
+/* The header of the DER object at *pp, within end; 0 when there is none
+ * or it runs past end.  *pp then points at its contents. */
+static int
+der_header(const unsigned char **pp, const unsigned char *end, long *len,
+    int *tag, int *constructed)
+{
+	int	 xclass, rc;
+
+	if (*pp >= end)
+		return 0;
+	rc = ASN1_get_object(pp, len, tag, &xclass, (long)(end - *pp));
+	ERR_clear_error();
+	if ((rc & 0x80) != 0 || xclass != V_ASN1_UNIVERSAL || *len < 0 ||
+	    *len > end - *pp)
+		return 0;
+	*constructed = (rc & V_ASN1_CONSTRUCTED) != 0;
+	return 1;
+}
+
+int
+dkim_der_is_private(const unsigned char *der, size_t n)
+{
+	const unsigned char	*p = der, *end = der + n;
+	long			 len;
+	int			 tag, cons;
+
+	if (n == 0 || n > DKIM_KEY_FILE_MAX ||
+	    !der_header(&p, end, &len, &tag, &cons) ||
+	    tag != V_ASN1_SEQUENCE || !cons)
+		return 0;
+	end = p + len;
+	if (!der_header(&p, end, &len, &tag, &cons))
+		return 0;
+	/* A version 0 or 1 first: a public key starts with its algorithm
+	 * (SubjectPublicKeyInfo) or its modulus (RSAPublicKey). */
+	if (tag == V_ASN1_INTEGER && !cons)
+		return len == 1 && (p[0] == 0 || p[0] == 1);
+	if (tag != V_ASN1_SEQUENCE || !cons)
+		return 0;
+	p += len;
+	/* The algorithm, then the key: a BIT STRING when public, an OCTET
+	 * STRING when it is an encrypted private key. */
+	return der_header(&p, end, &len, &tag, &cons) &&
+	    tag == V_ASN1_OCTET_STRING;
 }
 
 /* Never asks for a pass phrase: a public key has none. */

@@ -108,6 +108,8 @@ out:
 struct tag {
 	char	*name;		/* as written, or lower case when folded */
 	char	*value;		/* white space around it removed */
+	int	 bad;		/* a byte not allowed in a value: reported, and
+				 * the value is not checked further */
 };
 
 struct tags {
@@ -201,7 +203,25 @@ tags_release(struct tags *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* One "name=value" segment; reports and skips it when it is bad. */
+/* The first byte of [v, v + n) that a tag-value may not hold, or -1. */
+static int
+bad_value_byte(const char *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (!is_wsp(v[i]) && ((unsigned char)v[i] < 0x21 ||
+		    (unsigned char)v[i] > 0x7e))
+			return (unsigned char)v[i];
+	return -1;
+}
+
+/*
+ * One "name=value" segment of n bytes (which may hold NUL bytes);
+ * reports it, and skips it when its name is bad.  A value with a byte it
+ * may not hold is kept, marked bad, so that the one defect is reported
+ * once (not again as a missing tag).
+ */
 static void
 parse_tag(const char *s, size_t n, int fold, struct tags *t,
     struct report *r)
@@ -209,30 +229,26 @@ parse_tag(const char *s, size_t n, int fold, struct tags *t,
 	const char	*eq = memchr(s, '=', n), *v;
 	char		*name;
 	size_t		 nn, vn, i;
+	int		 c;
 
 	if (eq == NULL) {
 		report(r, DIAG_ERROR, "'%.*s': tag has no '=' (RFC 6376 §3.2)",
-		    (int)n, s);
+		    (int)strnlen(s, n), s);
 		return;
 	}
 	nn = (size_t)(eq - s);
 	tag_trim(&s, &nn);
 	if (!valid_name(s, nn)) {
 		report(r, DIAG_ERROR, "'%.*s' is not a tag name (RFC 6376 "
-		    "§3.2)", (int)nn, s);
+		    "§3.2)", (int)strnlen(s, nn), s);
 		return;
 	}
 	v = eq + 1;
 	vn = n - (size_t)(v - s);
 	tag_trim(&v, &vn);
-	for (i = 0; i < vn; i++)
-		if (!is_wsp(v[i]) && ((unsigned char)v[i] < 0x21 ||
-		    (unsigned char)v[i] > 0x7e)) {
-			report(r, DIAG_ERROR, "tag '%.*s': byte 0x%02x is not "
-			    "allowed in a value (RFC 6376 §3.2)", (int)nn, s,
-			    (unsigned char)v[i]);
-			return;
-		}
+	if ((c = bad_value_byte(v, vn)) != -1)
+		report(r, DIAG_ERROR, "tag '%.*s': byte 0x%02x is not allowed "
+		    "in a value (RFC 6376 §3.2)", (int)nn, s, c);
 	name = xstrndup(s, nn);
 	if (fold)
 		for (i = 0; i < nn; i++)
@@ -246,30 +262,40 @@ parse_tag(const char *s, size_t n, int fold, struct tags *t,
 	}
 	t->v = xrealloc(t->v, (t->n + 1) * sizeof(*t->v));
 	t->v[t->n].name = name;
-	t->v[t->n].value = xstrndup(v, vn);
+	t->v[t->n].value = c != -1 ? xstrdup("") : xstrndup(v, vn);
+	t->v[t->n].bad = c != -1;
 	t->n++;
 }
 
-/* Splits text at ';' into t (the caller releases it); -1 on an error. */
+/*
+ * Splits the len bytes at text at ';' into t (the caller releases it);
+ * -1 on an error.  A ';' may end the list (RFC 6376 §3.2: tag-list =
+ * tag-spec *( ";" tag-spec ) [ ";" ]), white space after it included;
+ * any other empty tag is an error.
+ */
 static int
-tags_parse(const char *text, int fold, struct tags *t, struct report *r)
+tags_parse(const char *text, size_t len, int fold, struct tags *t,
+    struct report *r)
 {
-	const char	*p = text, *e, *s;
+	const char	*p = text, *end = text + len, *e, *s;
 	size_t		 n;
 
 	memset(t, 0, sizeof(*t));
 	for (;;) {
-		e = strchr(p, ';');
+		e = memchr(p, ';', (size_t)(end - p));
 		s = p;
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		n = e != NULL ? (size_t)(e - p) : (size_t)(end - p);
 		tag_trim(&s, &n);
 		if (n > 0)
 			parse_tag(s, n, fold, t, r);
 		else if (e != NULL)
-			/* Nothing after a final ';' is fine; ";;" is not. */
-			report(r, DIAG_WARNING, "empty tag (';;'); RFC 6376 "
-			    "§3.2 does not allow it, though most verifiers "
-			    "skip it");
+			/* Only the end of the list may follow a ';'. */
+			report(r, DIAG_ERROR, "empty tag (%s): RFC 6376 §3.2 "
+			    "allows none, so verifiers that follow it (dkimpy) "
+			    "fail every signature made with this key "
+			    "(PERMFAIL, RFC 6376 §6.1.2) and OpenDKIM reports "
+			    "a syntax error; remove the extra ';'", p == text ?
+			    "a leading ';'" : "';;'");
 		if (e == NULL)
 			break;
 		p = e + 1;
@@ -302,36 +328,39 @@ dkim_is_record(const char *text)
 		}
 	}
 	/* v= is optional: without it, a p= tag makes a key record. */
-	tags_parse(text, 1, &t, &r);
+	tags_parse(text, strlen(text), 1, &t, &r);
 	yes = tag_get(&t, "p", NULL) != NULL;
 	tags_release(&t);
 	return yes;
 }
 
 int
-dkim_equivalent(const char *a, const char *b)
+dkim_equivalent_bytes(const char *a, size_t alen, const char *b,
+    size_t blen)
 {
 	struct report	 r = { NULL, NULL, 0 };
 	struct tags	 ta, tb;
 	const struct tag *o;
 	char		*va, *vb;
 	size_t		 i;
-	int		 same = 0;
+	int		 same = 0, eq;
 
 	memset(&ta, 0, sizeof(ta));
 	memset(&tb, 0, sizeof(tb));
-	if (tags_parse(a, 1, &ta, &r) == -1 ||
-	    tags_parse(b, 1, &tb, &r) == -1 || ta.n != tb.n)
+	/* Tag names are case-sensitive (RFC 6376 §3.2): verifiers ignore
+	 * "P=" and find no key, so it never matches "p=". */
+	if (tags_parse(a, alen, 0, &ta, &r) == -1 ||
+	    tags_parse(b, blen, 0, &tb, &r) == -1 || ta.n != tb.n)
 		goto out;
 	for (i = 0; i < ta.n; i++) {
 		if ((o = tag_get(&tb, ta.v[i].name, NULL)) == NULL)
 			goto out;
 		va = strip_fws(ta.v[i].value, strlen(ta.v[i].value));
 		vb = strip_fws(o->value, strlen(o->value));
-		same = strcmp(va, vb) == 0;
+		eq = strcmp(va, vb) == 0;
 		free(va);
 		free(vb);
-		if (!same)
+		if (!eq)
 			goto out;
 	}
 	same = 1;
@@ -339,6 +368,12 @@ out:
 	tags_release(&ta);
 	tags_release(&tb);
 	return same;
+}
+
+int
+dkim_equivalent(const char *a, const char *b)
+{
+	return dkim_equivalent_bytes(a, strlen(a), b, strlen(b));
 }
 
 /* --- checks (RFC 6376 §3.6.1, RFC 8301, RFC 8463) --- */
@@ -367,10 +402,14 @@ check_names(const struct tags *t, struct report *r)
 		for (j = 0; j < sizeof(known_tags) / sizeof(*known_tags); j++)
 			if (strcasecmp(t->v[i].name, known_tags[j]) == 0)
 				break;
+		/* Verifiers ignore such a tag, like any unknown one; what
+		 * that leaves missing (p=, k=) is reported on its own. */
 		if (j < sizeof(known_tags) / sizeof(*known_tags))
-			report(r, DIAG_ERROR, "tag '%s' is not '%s': tag names "
-			    "are case-sensitive (RFC 6376 §3.2)",
-			    t->v[i].name, known_tags[j]);
+			report(r, DIAG_WARNING, "tag '%s' is not '%s': tag "
+			    "names are case-sensitive (RFC 6376 §3.2), so "
+			    "verifiers (dkimpy, OpenDKIM) ignore '%s'; write "
+			    "'%s'", t->v[i].name, known_tags[j], t->v[i].name,
+			    known_tags[j]);
 		else
 			report(r, DIAG_WARNING, "unknown tag '%s' is ignored "
 			    "by verifiers (RFC 6376 §3.6.1)", t->v[i].name);
@@ -383,7 +422,7 @@ check_version(const struct tags *t, struct report *r)
 	const struct tag	*v;
 	size_t			 i;
 
-	if ((v = tag_get(t, "v", &i)) == NULL)
+	if ((v = tag_get(t, "v", &i)) == NULL || v->bad)
 		return;
 	if (strcmp(v->value, "DKIM1") != 0)
 		report(r, DIAG_ERROR, "v=%s: the version must be 'DKIM1' "
@@ -552,13 +591,19 @@ check_key(const struct tags *t, struct report *r)
 
 	rsa = strcmp(type, "rsa") == 0;
 	ed = strcmp(type, "ed25519") == 0;
-	if (!rsa && !ed)
+	if (!rsa && !ed && k != NULL && !k->bad)
 		report(r, DIAG_ERROR, "k=%s: unknown key type, so verifiers "
 		    "cannot use the key; use rsa or ed25519 (RFC 6376 §3.6.1, "
 		    "RFC 8463)", type);
 	if (p == NULL) {
 		report(r, DIAG_ERROR, "no p= tag: the public key is required "
 		    "(RFC 6376 §3.6.1)");
+		return;
+	}
+	if (p->bad || (k != NULL && k->bad))	/* reported by parse_tag() */
+		return;
+	if (dkim_text_is_private(p->value, strlen(p->value))) {
+		report(r, DIAG_ERROR, "%s", DKIM_PRIVATE_PUBLISHED);
 		return;
 	}
 	if (strspn(p->value, " \t") == strlen(p->value)) {
@@ -570,6 +615,11 @@ check_key(const struct tags *t, struct report *r)
 		report(r, DIAG_ERROR, "p= is not base64 (RFC 6376 §3.6.1)");
 		return;
 	}
+	if (dkim_der_is_private(der, n)) {
+		report(r, DIAG_ERROR, "%s", DKIM_PRIVATE_PUBLISHED);
+		free(der);
+		return;
+	}
 	if (rsa)
 		check_rsa(der, n, r);
 	else if (ed)
@@ -578,26 +628,34 @@ check_key(const struct tags *t, struct report *r)
 }
 
 void
-dkim_check(const char *text, const char *where, struct diags *d)
+dkim_check_bytes(const char *text, size_t len, const char *where,
+    struct diags *d)
 {
 	struct report		 r = { where != NULL ? where : "DKIM record", d,
 				    0 };
 	struct tags		 t;
 	const struct tag	*x;
 
-	tags_parse(text, 0, &t, &r);
+	tags_parse(text, len, 0, &t, &r);
 	check_names(&t, &r);
 	check_version(&t, &r);
-	if ((x = tag_get(&t, "h", NULL)) != NULL)
+	if ((x = tag_get(&t, "h", NULL)) != NULL && !x->bad)
 		check_hashes(x->value, &r);
-	if ((x = tag_get(&t, "s", NULL)) != NULL)
+	if ((x = tag_get(&t, "s", NULL)) != NULL && !x->bad)
 		check_services(x->value, &r);
-	if ((x = tag_get(&t, "t", NULL)) != NULL)
+	if ((x = tag_get(&t, "t", NULL)) != NULL && !x->bad)
 		check_flags(x->value, &r);
-	if ((x = tag_get(&t, "g", NULL)) != NULL && strcmp(x->value, "*") != 0)
+	if ((x = tag_get(&t, "g", NULL)) != NULL && !x->bad &&
+	    strcmp(x->value, "*") != 0)
 		report(&r, DIAG_WARNING, "g=%s: RFC 6376 dropped g=, but RFC "
 		    "4871 verifiers accept only senders matching it; write g=* "
 		    "or remove it", x->value);
 	check_key(&t, &r);
 	tags_release(&t);
+}
+
+void
+dkim_check(const char *text, const char *where, struct diags *d)
+{
+	dkim_check_bytes(text, strlen(text), where, d);
 }

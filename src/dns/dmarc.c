@@ -128,12 +128,24 @@ dmarc_is_record(const char *text)
 	return *p == '\0' || *p == ';' || is_wsp(*p);
 }
 
+/* dmarc_is_record() on len bytes, which need not end in a NUL. */
+static int
+is_record_n(const char *text, size_t len)
+{
+	char	*head = xstrndup(text, len);
+	int	 yes = dmarc_is_record(head);
+
+	free(head);
+	return yes;
+}
+
 /* Where parse() sends its problems: err (stop at the first) or d (all). */
 struct sink {
 	struct err	*err;
 	struct diags	*d;
 	const char	*where;
 	int		 failed;
+	int		 upper;		/* a tag name not in lower case */
 };
 
 static void
@@ -172,6 +184,22 @@ valid_name(const char *s, size_t n)
 	return 1;
 }
 
+/* The tags of RFC 9989, and those it removed but older receivers read. */
+static int
+is_known_tag(const char *name)
+{
+	static const char *const known[] = {
+		"v", "p", "sp", "np", "t", "psd", "adkim", "aspf", "fo", "rua",
+		"ruf", "pct", "ri", "rf"
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(name, known[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Parses one "name=value" segment into rec; -1 when it was reported. */
 static int
 parse_tag(const char *s, size_t n, struct dmarc_record *rec, struct sink *k)
@@ -182,21 +210,30 @@ parse_tag(const char *s, size_t n, struct dmarc_record *rec, struct sink *k)
 	size_t			 nn, vn, i;
 
 	if (eq == NULL) {
-		report(k, DIAG_ERROR, "'%.*s': tag has no '=' (RFC 9989 §4.7)", (int)n, s);
+		report(k, DIAG_ERROR, "'%.*s': tag has no '=' (RFC 9989)", (int)n, s);
 		return -1;
 	}
 	nn = (size_t)(eq - s);
 	tag_trim(&s, &nn);
 	if (!valid_name(s, nn)) {
 		report(k, DIAG_ERROR, "'%.*s' is not a tag name "
-		    "(RFC 9989 §4.7)", (int)nn, s);
+		    "(RFC 9989)", (int)nn, s);
 		return -1;
 	}
 	name = xstrndup(s, nn);
 	for (i = 0; i < nn; i++)
 		name[i] = (char)tolower((unsigned char)name[i]);
+	if (memcmp(name, s, nn) != 0)
+		k->upper = 1;
+	if (memcmp(name, s, nn) != 0 && is_known_tag(name))
+		report(k, DIAG_WARNING, "'%.*s=': write the tag name in lower "
+		    "case: OpenDMARC reads '%.*s' as '%s', but Mail::DMARC "
+		    "ignores it%s %s", (int)nn, s, (int)nn, s, name,
+		    strcmp(name, "v") == 0 ? " and with it the whole record" :
+		    strcmp(name, "p") == 0 ? " and sees no policy" : "",
+		    "(RFC 7489 §6.4)");
 	if (dmarc_tag_get(rec, name) != NULL) {
-		report(k, DIAG_ERROR, "tag '%s' is repeated (RFC 9989 §4.7)", name);
+		report(k, DIAG_ERROR, "tag '%s' is repeated (RFC 9989)", name);
 		free(name);
 		return -1;
 	}
@@ -216,22 +253,34 @@ parse_tag(const char *s, size_t n, struct dmarc_record *rec, struct sink *k)
  * release).
  */
 static int
-parse(const char *text, struct dmarc_record *rec, struct sink *k)
+parse(const char *text, size_t len, struct dmarc_record *rec,
+    struct sink *k)
 {
-	const char	*p = text, *s;
+	const char	*p = text, *end = text + len, *e, *s;
 	size_t		 n;
 
 	memset(rec, 0, sizeof(*rec));
-	if (!dmarc_is_record(text)) {
+	if (!is_record_n(text, len)) {
 		report(k, DIAG_ERROR, "not a DMARC record: it must start "
-		    "with 'v=DMARC1' (RFC 9989 §4.7)");
+		    "with 'v=DMARC1' (RFC 9989)");
 		return -1;
 	}
-	while (tag_next_item(&p, ';', &s, &n)) {
+	/* dmarc_check() reports a NUL (from a "\000" escape) once; the
+	 * record is never what it means without it. */
+	if (k->d == NULL && memchr(text, '\0', len) != NULL) {
+		report(k, DIAG_ERROR, "the record holds a NUL byte (RFC 9989)");
+		return -1;
+	}
+	for (; p != NULL; p = e != NULL ? e + 1 : NULL) {
+		e = memchr(p, ';', (size_t)(end - p));
+		s = p;
+		n = e != NULL ? (size_t)(e - p) : (size_t)(end - p);
+		tag_trim(&s, &n);
 		if (n == 0) {
 			/* Only the one after a final ';' is expected. */
-			if (p != NULL)
-				report(k, DIAG_WARNING, "empty tag (';;') (RFC 9989 §4.7)");
+			if (e != NULL)
+				report(k, DIAG_WARNING, "empty tag (';;'): "
+				    "receivers skip it (RFC 9989)");
 			continue;
 		}
 		if (parse_tag(s, n, rec, k) == -1 && k->d == NULL)
@@ -243,9 +292,9 @@ parse(const char *text, struct dmarc_record *rec, struct sink *k)
 int
 dmarc_parse(const char *text, struct dmarc_record *rec, struct err *err)
 {
-	struct sink	 k = { err, NULL, NULL, 0 };
+	struct sink	 k = { err, NULL, NULL, 0, 0 };
 
-	if (parse(text, rec, &k) == -1) {
+	if (parse(text, strlen(text), rec, &k) == -1) {
 		dmarc_record_release(rec);
 		return -1;
 	}
@@ -324,19 +373,43 @@ value_equal(const char *name, const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* dmarc_parse() on len bytes, quietly; *upper set when a tag name is
+ * not in lower case. */
+static int
+parse_quiet(const char *text, size_t len, struct dmarc_record *rec,
+    int *upper)
+{
+	struct sink	 k = { NULL, NULL, NULL, 0, 0 };
+
+	if (parse(text, len, rec, &k) == -1) {
+		dmarc_record_release(rec);
+		return -1;
+	}
+	*upper = k.upper;
+	return 0;
+}
+
 int
-dmarc_equivalent(const char *a, const char *b)
+dmarc_equivalent_bytes(const char *a, size_t alen, const char *b,
+    size_t blen)
 {
 	struct dmarc_record	 ra, rb;
 	const char		*v;
 	size_t			 i;
-	int			 same = 0;
+	int			 same = 0, ua, ub;
 
-	if (dmarc_parse(a, &ra, NULL) == -1)
+	if (parse_quiet(a, alen, &ra, &ua) == -1)
 		return 0;
-	if (dmarc_parse(b, &rb, NULL) == -1) {
+	if (parse_quiet(b, blen, &rb, &ub) == -1) {
 		dmarc_record_release(&ra);
 		return 0;
+	}
+	/* Tag names in another case mean the same to OpenDMARC, but not to
+	 * Mail::DMARC, which ignores "P=": only the same bytes are the same
+	 * record then. */
+	if (ua || ub) {
+		same = alen == blen && memcmp(a, b, alen) == 0;
+		goto out;
 	}
 	if (ra.ntags != rb.ntags)
 		goto out;
@@ -351,6 +424,12 @@ out:
 	dmarc_record_release(&ra);
 	dmarc_record_release(&rb);
 	return same;
+}
+
+int
+dmarc_equivalent(const char *a, const char *b)
+{
+	return dmarc_equivalent_bytes(a, strlen(a), b, strlen(b));
 }
 
 /* 1 when value (case ignored) is one of the NULL-terminated words. */
@@ -421,6 +500,20 @@ valid_uri(const char *s, size_t n)
 	return 1;
 }
 
+/* 1 for "mailto:" with no "local@domain" after it (a size suffix
+ * "!10m" aside): no report can reach it. */
+static int
+is_mailto_without_address(const char *s, size_t n)
+{
+	const char	*bang = memchr(s, '!', n), *at;
+	size_t		 end = bang != NULL ? (size_t)(bang - s) : n;
+
+	if (end < 7 || strncasecmp(s, "mailto:", 7) != 0)
+		return 0;
+	at = memchr(s + 7, '@', end - 7);
+	return at == NULL || at == s + 7 || at == s + end - 1;
+}
+
 /* Checks a rua/ruf list; returns how many of its URIs are valid. */
 static size_t
 check_uris(struct sink *k, const char *tag, const char *value)
@@ -430,25 +523,29 @@ check_uris(struct sink *k, const char *tag, const char *value)
 
 	while (tag_next_item(&p, ',', &s, &n)) {
 		if (n == 0) {
-			report(k, DIAG_ERROR, "'%s=%s': empty URI in the list (RFC 9989 §4.7)",
+			report(k, DIAG_ERROR, "'%s=%s': empty URI in the list (RFC 9989)",
 			    tag, value);
+			continue;
+		}
+		if (is_mailto_without_address(s, n)) {
+			report(k, DIAG_ERROR, "'%s=%s': '%.*s' has no mail "
+			    "address, so receivers send no %s reports there; "
+			    "write mailto:dmarc@example.com (RFC 9989)", tag,
+			    value, (int)n, s, strcmp(tag, "rua") == 0 ?
+			    "aggregate" : "failure");
 			continue;
 		}
 		if (!valid_uri(s, n)) {
 			report(k, DIAG_ERROR, "'%s=%s': '%.*s' is not a URI "
-			    "(e.g. mailto:dmarc@example.com) (RFC 9989 §4.7)", tag, value,
-			    (int)n, s);
+			    "(e.g. mailto:dmarc@example.com) (RFC 9989)", tag,
+			    value, (int)n, s);
 			continue;
 		}
 		valid++;
 		if (n < 7 || strncasecmp(s, "mailto:", 7) != 0)
 			report(k, DIAG_WARNING, "'%s=%s': '%.*s' is not a "
 			    "mailto: URI; receivers send reports by mail only "
-			    "(RFC 9989 §4.7)",
-			    tag, value, (int)n, s);
-		else if (memchr(s, '@', n) == NULL)
-			report(k, DIAG_WARNING, "'%s=%s': '%.*s' has no mail "
-			    "address (RFC 9989 §4.7)", tag, value, (int)n, s);
+			    "(RFC 9989)", tag, value, (int)n, s);
 	}
 	return valid;
 }
@@ -468,11 +565,49 @@ check_list(struct sink *k, const char *tag, const char *value,
 		ok = one_of(w, words);
 		free(w);
 		if (!ok) {
-			report(k, DIAG_ERROR, "'%s=%s': expected %s (RFC 9989 §4.7)", tag,
+			report(k, DIAG_ERROR, "'%s=%s': expected %s (RFC 9989)", tag,
 			    value, expected);
 			return;
 		}
 	}
+}
+
+/* 1 when every ':'-separated item of value is one of words. */
+static int
+all_of(const char *value, const char *const *words)
+{
+	const char	*p = value, *s;
+	size_t		 n;
+	char		*w;
+	int		 ok = 1;
+
+	while (ok && tag_next_item(&p, ':', &s, &n)) {
+		w = xstrndup(s, n);
+		ok = one_of(w, words);
+		free(w);
+	}
+	return ok;
+}
+
+/*
+ * A tag RFC 9989 removed (pct, ri, rf): its receivers ignore it, so it is
+ * one warning.  Only a value that RFC 7489 (§6.3) did not allow is an
+ * error, as receivers that still follow it may then ignore the whole
+ * record (OpenDMARC's parser refuses it).
+ */
+static void
+removed(struct sink *k, const char *n, const char *v, int valid,
+    const char *expected)
+{
+	if (valid)
+		report(k, DIAG_WARNING, "'%s=%s': RFC 9989 removed %s, so "
+		    "receivers that follow it ignore the tag; only older "
+		    "ones read it (RFC 7489 §6.3)", n, v, n);
+	else
+		report(k, DIAG_ERROR, "'%s=%s': RFC 9989 removed %s and its "
+		    "receivers ignore it, but older ones (OpenDMARC) ignore "
+		    "the whole record for this value: remove the tag, or "
+		    "write %s (RFC 7489 §6.3)", n, v, n, expected);
 }
 
 static void
@@ -482,57 +617,46 @@ check_tag(struct sink *k, const struct dmarc_tag *t)
 	static const char *const ynu[] = { "y", "n", "u", NULL };
 	static const char *const rs[] = { "r", "s", NULL };
 	static const char *const fo[] = { "0", "1", "d", "s", NULL };
-	static const char *const rf[] = { "afrf", NULL };
+	static const char *const rf[] = { "afrf", "iodef", NULL };
 	const char	*n = t->name, *v = t->value;
 
 	if (strcmp(n, "v") == 0) {
 		if (strcmp(v, "DMARC1") != 0)
 			report(k, DIAG_ERROR, "'v=%s': the version must be "
 			    "'DMARC1' exactly; receivers ignore the record "
-			    "(RFC 9989 §4.7)", v);
+			    "(RFC 9989)", v);
 	} else if (strcmp(n, "p") == 0 || strcmp(n, "sp") == 0 ||
 	    strcmp(n, "np") == 0) {
 		if (dmarc_policy_parse(v, DMARC_CASE_ANY) == DMARC_POLICY_UNSET)
 			report(k, DIAG_ERROR, "'%s=%s': expected none, "
-			    "quarantine or reject (RFC 9989 §4.7)", n, v);
+			    "quarantine or reject (RFC 9989)", n, v);
 	} else if (strcmp(n, "t") == 0) {
 		if (!one_of(v, yn))
-			report(k, DIAG_ERROR, "'t=%s': expected y or n (RFC 9989 §4.7)", v);
+			report(k, DIAG_ERROR, "'t=%s': expected y or n (RFC 9989)", v);
 	} else if (strcmp(n, "psd") == 0) {
 		if (!one_of(v, ynu))
-			report(k, DIAG_ERROR, "'psd=%s': expected y, n or u (RFC 9989 §4.7)",
+			report(k, DIAG_ERROR, "'psd=%s': expected y, n or u (RFC 9989)",
 			    v);
 	} else if (strcmp(n, "adkim") == 0 || strcmp(n, "aspf") == 0) {
 		if (!one_of(v, rs))
-			report(k, DIAG_ERROR, "'%s=%s': expected r or s (RFC 9989 §4.7)", n, v);
+			report(k, DIAG_ERROR, "'%s=%s': expected r or s (RFC 9989)", n, v);
 	} else if (strcmp(n, "fo") == 0) {
 		check_list(k, n, v, fo, "0, 1, d or s, joined with ':'");
 	} else if (strcmp(n, "rua") == 0 || strcmp(n, "ruf") == 0) {
 		check_uris(k, n, v);
 	} else if (strcmp(n, "pct") == 0) {
-		report(k, DIAG_WARNING, "'pct=%s': pct is not part of DMARC "
-		    "since RFC 9989; only older receivers use it "
-		    "(RFC 7489 §6.3)", v);
-		if (!all_digits(v, 3) || atoi(v) > 100)
-			report(k, DIAG_ERROR, "'pct=%s': expected an integer "
-			    "from 0 to 100 (RFC 7489 §6.3)", v);
+		removed(k, n, v, all_digits(v, 3) && atoi(v) <= 100,
+		    "an integer from 0 to 100");
 	} else if (strcmp(n, "ri") == 0) {
-		report(k, DIAG_WARNING, "'ri=%s': ri is not part of DMARC "
-		    "since RFC 9989; only older receivers use it "
-		    "(RFC 7489 §6.3)", v);
-		if (!all_digits(v, 10) ||
-		    strtoull(v, NULL, 10) > 4294967295ULL)
-			report(k, DIAG_ERROR, "'ri=%s': expected a number of "
-			    "seconds (RFC 7489 §6.3)", v);
+		removed(k, n, v, all_digits(v, 10) &&
+		    strtoull(v, NULL, 10) <= 4294967295ULL,
+		    "a number of seconds");
 	} else if (strcmp(n, "rf") == 0) {
-		report(k, DIAG_WARNING, "'rf=%s': rf was removed by RFC 9989 "
-		    "and is ignored (RFC 7489 §6.3)", v);
-		/* RFC 7489 receivers may ignore the whole record for an
-		 * unknown report format. */
-		check_list(k, n, v, rf, "afrf");
+		removed(k, n, v, all_of(v, rf), "afrf or iodef, joined with "
+		    "':'");
 	} else
 		report(k, DIAG_WARNING, "'%s=%s': unknown tag; receivers "
-		    "ignore it (RFC 9989 §4.7)", n, v);
+		    "ignore it (RFC 9989)", n, v);
 }
 
 /* 1 when value holds at least one valid report URI. */
@@ -551,30 +675,39 @@ has_valid_uri(const char *value)
 void
 dmarc_check(const char *text, const char *where, struct diags *d)
 {
-	struct sink		 k = { NULL, d, where, 0 };
+	dmarc_check_bytes(text, strlen(text), where, d);
+}
+
+void
+dmarc_check_bytes(const char *text, size_t len, const char *where,
+    struct diags *d)
+{
+	struct sink		 k = { NULL, d, where, 0, 0 };
 	struct dmarc_record	 rec;
-	const unsigned char	*p;
+	const unsigned char	*u = (const unsigned char *)text;
 	const char		*rua;
 	size_t			 i;
 
 	if (k.where == NULL)
 		k.where = "DMARC record";
-	if (is_wsp(text[0]))
+	if (len > 0 && is_wsp(text[0]))
 		report(&k, DIAG_ERROR, "the record starts with white space; "
-		    "receivers ignore it (RFC 9989 §4.7)");
-	for (p = (const unsigned char *)text; *p != '\0'; p++)
-		if ((*p < 0x20 && *p != '\t') || *p > 0x7e) {
+		    "receivers ignore it (RFC 9989)");
+	/* To the length: a NUL from a "\000" escape does not end it. */
+	for (i = 0; i < len; i++)
+		if ((u[i] < 0x20 && u[i] != '\t') || u[i] > 0x7e) {
 			report(&k, DIAG_ERROR, "byte 0x%02x at offset %zu is "
-			    "not printable ASCII (RFC 9989 §4.7)", *p,
-			    (size_t)(p - (const unsigned char *)text));
+			    "not printable ASCII%s (RFC 9989)", u[i], i,
+			    u[i] == 0 ? " (a NUL, from a '\\000' escape): "
+			    "receivers read another record or none" : "");
 			break;
 		}
-	if (!dmarc_is_record(text)) {
+	if (!is_record_n(text, len)) {
 		report(&k, DIAG_ERROR, "not a DMARC record: it must start "
-		    "with 'v=DMARC1' (RFC 9989 §4.7)");
+		    "with 'v=DMARC1' (RFC 9989)");
 		return;
 	}
-	parse(text, &rec, &k);
+	parse(text, len, &rec, &k);
 	for (i = 0; i < rec.ntags; i++)
 		check_tag(&k, &rec.tags[i]);
 
@@ -583,11 +716,11 @@ dmarc_check(const char *text, const char *where, struct diags *d)
 		if (rua != NULL && has_valid_uri(rua))
 			report(&k, DIAG_WARNING, "no 'p=' tag: receivers act "
 			    "as if p=none because rua= is set; write p=none "
-			    "(RFC 9989 §4.7)");
+			    "(RFC 9989)");
 		else
 			report(&k, DIAG_ERROR, "no 'p=' tag and no valid "
 			    "'rua=': receivers ignore the record "
-			    "(RFC 9989 §4.7)");
+			    "(RFC 9989)");
 	} else if (rec.ntags < 2 || strcmp(rec.tags[1].name, "p") != 0)
 		report(&k, DIAG_WARNING, "'p=' is not right after 'v=': "
 		    "receivers that follow RFC 7489 require it there "

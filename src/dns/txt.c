@@ -55,11 +55,18 @@ unescape(const char **pp, struct buf *out, const char *value,
 	return 0;
 }
 
-/* One quoted character-string starting at the '"' at *pp. */
+/*
+ * One quoted character-string starting at the '"' at *pp, the nth of the
+ * value.  A DNS character-string is a length byte and that many bytes
+ * (RFC 1035 §3.3.14), so one over TXT_STRING_MAX bytes, once decoded,
+ * cannot exist: nothing could publish or serve it.
+ */
 static int
-quoted(const char **pp, struct buf *out, const char *value, struct err *err)
+quoted(const char **pp, size_t nth, struct buf *out, const char *value,
+    struct err *err)
 {
 	const char	*p = *pp + 1;
+	size_t		 start = out->len;
 
 	for (;;) {
 		if (*p == '\0')
@@ -74,6 +81,11 @@ quoted(const char **pp, struct buf *out, const char *value, struct err *err)
 		}
 		buf_addc(out, *p++);
 	}
+	if (out->len - start > TXT_STRING_MAX)
+		return err_set(err, "character-string %zu of the TXT value is "
+		    "%zu bytes; a DNS character-string holds at most %d, so "
+		    "split the text into several quoted strings (RFC 1035 "
+		    "§3.3.14)", nth, out->len - start, TXT_STRING_MAX);
 	*pp = p + 1;
 	return 0;
 }
@@ -107,6 +119,7 @@ static int
 decode(const char *value, struct buf *out, struct err *err)
 {
 	const char	*p = value;
+	size_t		 nth = 0;
 
 	while (is_space(*p))
 		p++;
@@ -118,7 +131,7 @@ decode(const char *value, struct buf *out, struct err *err)
 	while (*p != '\0') {
 		if (*p != '"')
 			return outside(value, err);
-		if (quoted(&p, out, value, err) == -1)
+		if (quoted(&p, ++nth, out, value, err) == -1)
 			return -1;
 		while (is_space(*p))
 			p++;

@@ -36,6 +36,7 @@ check_live(enum record_kind kind, const struct buf *text, const char *where,
 	struct diags	 found = DIAGS_INIT;
 	size_t		 i;
 
+	/* To its length: an escaped NUL ("\000") does not end the record. */
 	record_kind_check(kind, buf_str(text), text->len, where, &found);
 	for (i = 0; i < found.n; i++)
 		diags_add(d, DIAG_WARNING, NULL, 0, 0, "live record: %s",
@@ -119,11 +120,8 @@ merge_txt(const struct desired *want, const struct rrset *live,
 		/* What mailauth itself wrote is not linted again daily. */
 		if (!plan_text_is_own(want, buf_str(&text), text.len))
 			check_live(want->kind, &text, display, d);
-		/* mailauth never writes a NUL: a live value holding one is
-		 * not the desired text, whatever precedes the NUL. */
-		if (memchr(buf_str(&text), '\0', text.len) == NULL &&
-		    record_kind_equivalent(want->kind, buf_str(&text),
-		    want->text)) {
+		if (record_kind_equivalent(want->kind, buf_str(&text),
+		    text.len, want->text)) {
 			rrset_value_add(after, live->values[i]);
 			*kept = strcmp(buf_str(&text), want->text) != 0;
 		} else

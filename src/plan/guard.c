@@ -122,13 +122,14 @@ pct_of(const char *v)
 }
 
 /*
- * Reads what text asks of receivers; -1 when they ignore it: it does not
- * parse, starts with white space, or its version is not exactly DMARC1.
+ * Reads what the len bytes of text ask of receivers; -1 when they ignore
+ * it: it does not parse (a NUL included), starts with white space, or its
+ * version is not exactly DMARC1.
  * A policy tag missing or invalid falls back as RFC 9989 says: p to none,
  * sp to p, np to sp.
  */
 static int
-dmarc_pol_read(const char *text, struct dmarc_pol *pol)
+dmarc_pol_read(const char *text, size_t len, struct dmarc_pol *pol)
 {
 	struct dmarc_record	 rec;
 	const char		*t;
@@ -136,6 +137,7 @@ dmarc_pol_read(const char *text, struct dmarc_pol *pol)
 
 	memset(pol, 0, sizeof(*pol));
 	if (text[0] == ' ' || text[0] == '\t' ||
+	    memchr(text, '\0', len) != NULL ||
 	    dmarc_parse(text, &rec, NULL) == -1)
 		return -1;
 	if (strcmp(rec.tags[0].value, "DMARC1") != 0) {
@@ -202,7 +204,7 @@ dmarc_weakens(const struct owned *before, const struct owned *after)
 
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < before->n; i++) {
-		if (dmarc_pol_read(before->v[i], &cur) == -1)
+		if (dmarc_pol_read(before->v[i], before->len[i], &cur) == -1)
 			continue;
 		if (nread++ == 0 || dmarc_pol_cmp(&cur, &b) > 0)
 			b = cur;
@@ -214,7 +216,7 @@ dmarc_weakens(const struct owned *before, const struct owned *after)
 	if (after->n > 1)
 		return xasprintf("DMARC record replaced by %zu records, which "
 		    "receivers ignore", after->n);
-	if (dmarc_pol_read(after->v[0], &a) == -1)
+	if (dmarc_pol_read(after->v[0], after->len[0], &a) == -1)
 		return xstrdup("DMARC record replaced by one receivers ignore");
 
 	for (p = 0; p < NPOL; p++) {

@@ -28,7 +28,10 @@ live_dmarc(const struct live *l)
 			continue;
 		for (j = 0; j < rs->nvalues; j++) {
 			buf_reset(&text);
+			/* A NUL inside ("\000") makes it a record no stage
+			 * is: where the rollout stands is not known. */
 			if (txt_decode(rs->values[j], &text, NULL) == 0 &&
+			    memchr(buf_str(&text), '\0', text.len) == NULL &&
 			    record_kind_owns(RECORD_DMARC, buf_str(&text)))
 				return buf_detach(&text);
 		}
@@ -86,7 +89,8 @@ gate_settle(const struct desired *v, size_t n, const struct live_state *ls)
 		for (j = k; j >= 1; j--) {
 			text = stage_text(&w->domain->dmarc,
 			    &ro->stages[j - 1]);
-			if (record_kind_equivalent(RECORD_DMARC, live, text)) {
+			if (record_kind_equivalent(RECORD_DMARC, live,
+			    strlen(live), text)) {
 				free(text);
 				break;
 			}

@@ -182,7 +182,8 @@ check_one(struct verify_report *rep, const struct desired *w,
 		verify_add(rep, name, check, 0, "%zu %s records are published "
 		    "at '%s'; receivers then ignore them all", n, kind, name);
 	} else if (memchr(a->rrs[i].data, '\0', a->rrs[i].len) != NULL ||
-	    !record_kind_equivalent(w->kind, a->rrs[i].data, w->text)) {
+	    !record_kind_equivalent(w->kind, a->rrs[i].data, a->rrs[i].len,
+	    w->text)) {
 		snprintf(check, sizeof(check), "%s-mismatch", p);
 		live = verify_shown(a->rrs[i].data, a->rrs[i].len);
 		verify_add(rep, name, check, 0, "'%s' publishes '%s'; %s",

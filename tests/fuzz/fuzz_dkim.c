@@ -15,6 +15,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diags	 d = DIAGS_INIT;
 	char		*s, *a, *b;
 
+	/* As decoded TXT text: bytes with a length, NUL bytes included. */
+	dkim_check_bytes((const char *)data, size, "fuzz", &d);
+	diags_release(&d);
+	(void)dkim_equivalent_bytes((const char *)data, size,
+	    (const char *)data, size);
 	s = fuzz_cstr(data, size);
 	(void)dkim_is_record(s);
 	dkim_check(s, "fuzz", &d);

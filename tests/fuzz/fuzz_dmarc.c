@@ -18,6 +18,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct err		 err;
 	char			*s, *a, *b;
 
+	/* As decoded TXT text: bytes with a length, NUL bytes included. */
+	dmarc_check_bytes((const char *)data, size, "fuzz", &d);
+	diags_release(&d);
+	(void)dmarc_equivalent_bytes((const char *)data, size,
+	    (const char *)data, size);
 	s = fuzz_cstr(data, size);
 	(void)dmarc_is_record(s);
 	if (dmarc_parse(s, &rec, &err) == 0) {

@@ -48,7 +48,7 @@ def test_different_live_value_is_updated(e):
 
 def test_equivalent_live_value_is_left_alone(e):
     zid = e.zone("example.com")
-    live = '"v=DMARC1;P=None ;  RUA = mailto:dmarc@example.com"'
+    live = '"v=DMARC1;p=None ;  rua = mailto:dmarc@example.com"'
     e.put(zid, "_dmarc.example.com.", "TXT", [live], ttl=3600)
     e.config(DMARC_CFG.format(policy="none"))
     r = ok(e.run("plan", "--detailed-exitcode"), 0)
