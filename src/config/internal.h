@@ -161,8 +161,9 @@ char	*cfg_name_shown(const char *s, const char *ascii);
  * ASCII, else ascii, its A-label form (the name the records get).  The
  * caller frees it. */
 char	*cfg_join_name(const char *path, const char *key, const char *ascii);
-/* s as one line of printable ASCII (buf_add_clean()), for a message that
- * quotes bytes that did not make a name.  The caller frees it. */
+/* s made printable (buf_add_printable(): UTF-8 kept, controls, bidi
+ * controls and invalid bytes escaped), for a message that quotes bytes
+ * that did not make a name.  The caller frees it. */
 char	*cfg_printable(const char *s);
 struct cfg_pos cfg_pos_of(const struct node *n);
 /* The warning for pct and ri, tags that RFC 9989 removed. */

@@ -297,7 +297,7 @@ cfg_printable(const char *s)
 {
 	struct buf	 b = BUF_INIT;
 
-	buf_add_clean(&b, s, strlen(s), NULL, 0, 0);
+	buf_add_printable(&b, s, strlen(s), 0);
 	return buf_detach(&b);
 }
 

@@ -269,7 +269,7 @@ dns_hostname_check(const char *name, struct err *err)
 	if (eight_bit(name)) {
 		struct buf	 shown = BUF_INIT;
 
-		buf_add_clean(&shown, name, strlen(name), NULL, 0, 0);
+		buf_add_printable(&shown, name, strlen(name), 0);
 		err_set(err, "'%s': characters outside ASCII; write an "
 		    "internationalized name in A-labels (xn--...)",
 		    buf_str(&shown));
@@ -338,7 +338,7 @@ dns_name_to_ascii(const char *name, struct err *err)
 		idn2_free(idn);
 		return out;
 	}
-	buf_add_clean(&shown, name, strlen(name), NULL, 0, 0);
+	buf_add_printable(&shown, name, strlen(name), 0);
 	err_set(err, "'%s' is not a valid internationalized domain name "
 	    "(IDNA2008): %s", buf_str(&shown), idn2_strerror(rc));
 	buf_release(&shown);

@@ -61,11 +61,11 @@ def test_unicode_domain_is_written_at_its_a_labels(e):
 def test_invalid_idna_name_fails_validate_and_sends_nothing(e):
     zid = e.zone("example.com")
     config(e, BAD_CFG)
-    want = ("mailauth.yaml:3:3: domains.a???.example: 'a???.example' is not a valid "
+    # The name as written: printable UTF-8 is shown, not turned into '?'.
+    want = ("mailauth.yaml:3:3: domains.a\u2665.example: 'a\u2665.example' is not a valid "
             "internationalized domain name (IDNA2008): string contains a disallowed character")
     r = ok(e.run("validate"), 1)
     check(want in r.stderr, r.stderr)
-    check("\u2665" not in r.stderr, "raw bytes in the message: %r" % r.stderr)
     p = e.proxy()
     r = ok(e.run("plan", endpoint=p.url), 1)
     check(want in r.stderr, r.stderr)
