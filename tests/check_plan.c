@@ -1142,31 +1142,52 @@ START_TEST(batches_split_only_at_the_limits)
 {
 	struct plan	 p;
 	static const size_t	 one[] = { 3, 3 };
-	static const size_t	 changes[] = { 100, 50, 100, 50 };
-	static const size_t	 updates[] = { 50, 10, 50, 10 };
-	static const size_t	 records[] = { 33, 33, 33, 1, 33, 33, 33, 1 };
-	static const size_t	 chars[] = { 10, 10, 10, 10 };
+	static const size_t	 changes[] = { 1000, 1000 };
+	static const size_t	 changes1[] = { 1000, 1, 1000, 1 };
+	static const size_t	 updates[] = { 500, 500 };
+	static const size_t	 updates1[] = { 500, 1, 500, 1 };
+	static const size_t	 records[] = { 100, 100 };
+	static const size_t	 records1[] = { 100, 1, 100, 1 };
+	static const size_t	 chars[] = { 8, 8 };
+	static const size_t	 chars1[] = { 7, 1, 7, 1 };
 
 	/* Small: one batch per zone. */
 	plan_two_zones(&p, 3, 1, 20, 0);
 	expect_batches(&p, one, 2);
 	plan_release(&p);
-	/* 150 creates: 100 changes a batch. */
-	plan_two_zones(&p, 150, 1, 20, 0);
-	expect_batches(&p, changes, 4);
+	/* No cap on changes: 1,000 creates of one value each are 1,000
+	 * ResourceRecord elements, one batch; one more starts another. */
+	plan_two_zones(&p, 1000, 1, 20, 0);
+	expect_batches(&p, changes, 2);
 	plan_release(&p);
-	/* 60 updates are 120 changes: a DELETE and its CREATE stay
-	 * together, 50 updates a batch. */
-	plan_two_zones(&p, 60, 1, 20, 1);
-	expect_batches(&p, updates, 4);
+	plan_two_zones(&p, 1001, 1, 20, 0);
+	expect_batches(&p, changes1, 4);
 	plan_release(&p);
-	/* 100 sets of 30 values: 1,000 values a batch at most. */
-	plan_two_zones(&p, 100, 30, 20, 0);
-	expect_batches(&p, records, 8);
+	/* An update sends its before- and after-values (DELETE and CREATE,
+	 * kept together): 500 updates are 1,000 values, 501 two batches. */
+	plan_two_zones(&p, 500, 1, 20, 1);
+	expect_batches(&p, updates, 2);
 	plan_release(&p);
-	/* 20 values of 3,000 characters: 32,000 characters a batch. */
-	plan_two_zones(&p, 20, 1, 3000, 0);
-	expect_batches(&p, chars, 4);
+	plan_two_zones(&p, 501, 1, 20, 1);
+	expect_batches(&p, updates1, 4);
+	plan_release(&p);
+	/* 100 sets of 10 values: 1,000 values, one batch; 101 sets, two. */
+	plan_two_zones(&p, 100, 10, 20, 0);
+	expect_batches(&p, records, 2);
+	plan_release(&p);
+	plan_two_zones(&p, 101, 10, 20, 0);
+	expect_batches(&p, records1, 4);
+	plan_release(&p);
+	/* 8 values of 4,000 characters: 32,000 characters, one batch; a
+	 * value of one character more in each zone's eighth change (32,001)
+	 * and that change starts another batch. */
+	plan_two_zones(&p, 8, 1, 4000, 0);
+	expect_batches(&p, chars, 2);
+	plan_release(&p);
+	plan_two_zones(&p, 8, 1, 4000, 0);
+	rrset_value_add(&p.changes[14].after, "x");
+	rrset_value_add(&p.changes[15].after, "x");
+	expect_batches(&p, chars1, 4);
 	plan_release(&p);
 }
 END_TEST
