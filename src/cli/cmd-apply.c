@@ -156,34 +156,6 @@ guard(const struct cmd_apply_opts *o, const struct plan *plan)
 	return -1;
 }
 
-/* Refuses a plan whose records changed since; applied[] marks the changes
- * already in place (an interrupted apply of a saved plan sent them). */
-static int
-drift(const struct cli_aws *aws, const struct plan *plan,
-    unsigned char *applied)
-{
-	struct diags	 d = DIAGS_INIT;
-	struct err	 err;
-	int		 rc = -1;
-
-	err_clear(&err);
-	if (plan_check_drift(&aws->r53, plan, applied, &d, &err) == -1) {
-		cli_error("%s; nothing was sent", err.msg);
-		goto out;
-	}
-	if (d.nerrors > 0) {
-		cli_diags(&d);
-		cli_error("%zu record set%s changed since the plan was made; "
-		    "nothing was sent: run 'mailauth plan' again and review "
-		    "it", d.nerrors, d.nerrors == 1 ? "" : "s");
-		goto out;
-	}
-	rc = 0;
-out:
-	diags_release(&d);
-	return rc;
-}
-
 static void
 summary(const struct plan *plan, const struct apply_zone_result *r,
     size_t n, int failed)
@@ -237,7 +209,6 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	const struct plan		*plan;
 	const struct plan_meta		*pmeta;
 	struct plan_batch		*batches = NULL;
-	unsigned char			*applied = NULL;
 	size_t				 nbatches = 0, nresults = 0;
 	int				 rc = EXIT_ERROR, failed;
 
@@ -309,15 +280,11 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	}
 	printf("\n");
 	fflush(stdout);
-	/* From here a Ctrl-C stops between batches (interrupt.h). */
-	applied = xcalloc(plan->nchanges + 1, 1);
+	/* From here a Ctrl-C stops between batches (interrupt.h).  Nothing
+	 * is read again first: Route 53 refuses a batch that meets a change
+	 * made since the plan, and plan_apply() then says what changed. */
 	if (interrupt_install() == -1)
 		cli_error("cannot handle interrupts: %s", strerror(errno));
-	if (drift(&aws, plan, applied) == -1 || interrupt_requested()) {
-		if (interrupt_requested())
-			cli_error("interrupted; nothing was sent");
-		goto out;
-	}
 
 	memset(&pr, 0, sizeof(pr));
 	pr.tty = isatty(STDOUT_FILENO);
@@ -328,7 +295,6 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	ao.progress = progress;
 	ao.waiting = waiting;
 	ao.ctx = &pr;
-	ao.applied = applied;
 	failed = plan_apply(&aws.r53, plan, batches, nbatches, &ao, &results,
 	    &nresults) == -1;
 	summary(plan, results, nresults, failed);
@@ -345,7 +311,6 @@ out:
 	if (rc == EXIT_ERROR && interrupt_requested())
 		rc = INTERRUPT_EXIT;
 	interrupt_uninstall();
-	free(applied);
 	if (nargs == 1)
 		plan_batches_release(batches, nbatches);
 	apply_results_release(results, nresults);
