@@ -1,7 +1,7 @@
 /*
  * cmd-apply.c - "mailauth apply [FILE]": make Route 53 match the config, or
  * apply exactly a plan saved by "mailauth plan --out FILE"; after a
- * confirmation, a drift check, and the weakening guard.
+ * confirmation and the weakening guard (drift: src/apply/apply.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -362,13 +362,13 @@ const struct cmd_entry cmd_apply_entry = {
 	"publishes the stage of --at (default: today, UTC), held back by its\n"
 	"dmarc.gate unless the reports of --reports SOURCE meet it (without them\n"
 	"the stage is held; --ignore-gate takes it on its date alone).\n"
-	"Before sending anything, apply reads every record set the plan touches\n"
-	"again and stops, sending nothing, if any has changed since the plan.  It\n"
-	"then sends the changes of each hosted zone in as few ChangeResourceRecordSets\n"
-	"batches as Route 53's limits allow, each applied all or nothing; an update\n"
-	"is the DELETE of the exact set seen at plan time and the CREATE of the new\n"
-	"one, so a record changed in the meantime is never overwritten.  Zones are\n"
-	"applied independently.  apply then waits until every change is INSYNC.\n"
+	"apply sends the changes of each hosted zone in as few\n"
+	"ChangeResourceRecordSets batches as Route 53's limits allow, each applied\n"
+	"all or nothing; an update is the DELETE of the exact set seen at plan time\n"
+	"and the CREATE of the new one, so a record changed in the meantime is never\n"
+	"overwritten: Route 53 refuses that zone's batch, and apply reads that zone\n"
+	"and says what changed.  Zones are applied independently.  apply then waits\n"
+	"until every change is INSYNC.\n"
 	"With --verify it then waits until DNS (the zones' own name servers, or\n"
 	"--resolver) answers the new values and runs verify's checks for the\n"
 	"domains it changed: exit 3 when they find something (docs/commands.md).",
