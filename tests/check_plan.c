@@ -1140,55 +1140,45 @@ expect_batches(struct plan *p, const size_t *sizes, size_t nsizes)
 
 START_TEST(batches_split_only_at_the_limits)
 {
+	/* Per zone: n changes of nv values of len characters (update: an
+	 * update, whose old value counts too; plus: one more value of one
+	 * character in each zone's last change), and the batches expected. */
+	static const struct {
+		size_t	 n, nv, len;
+		int	 update, plus;
+		size_t	 sizes[4], nsizes;
+	} t[] = {
+		/* Small: one batch per zone. */
+		{ 3, 1, 20, 0, 0, { 3, 3 }, 2 },
+		/* No cap on changes: 1,000 creates of one value each are
+		 * 1,000 ResourceRecord elements, one batch; one more starts
+		 * another. */
+		{ 1000, 1, 20, 0, 0, { 1000, 1000 }, 2 },
+		{ 1001, 1, 20, 0, 0, { 1000, 1, 1000, 1 }, 4 },
+		/* An update sends its before- and after-values (DELETE and
+		 * CREATE, kept together): 500 updates are 1,000 values. */
+		{ 500, 1, 20, 1, 0, { 500, 500 }, 2 },
+		{ 501, 1, 20, 1, 0, { 500, 1, 500, 1 }, 4 },
+		/* 100 sets of 10 values: 1,000 values; 101 sets, two. */
+		{ 100, 10, 20, 0, 0, { 100, 100 }, 2 },
+		{ 101, 10, 20, 0, 0, { 100, 1, 100, 1 }, 4 },
+		/* 8 values of 4,000 characters: 32,000 characters, one batch;
+		 * one character more (32,001) and the eighth starts another. */
+		{ 8, 1, 4000, 0, 0, { 8, 8 }, 2 },
+		{ 8, 1, 4000, 0, 1, { 7, 1, 7, 1 }, 4 },
+	};
 	struct plan	 p;
-	static const size_t	 one[] = { 3, 3 };
-	static const size_t	 changes[] = { 1000, 1000 };
-	static const size_t	 changes1[] = { 1000, 1, 1000, 1 };
-	static const size_t	 updates[] = { 500, 500 };
-	static const size_t	 updates1[] = { 500, 1, 500, 1 };
-	static const size_t	 records[] = { 100, 100 };
-	static const size_t	 records1[] = { 100, 1, 100, 1 };
-	static const size_t	 chars[] = { 8, 8 };
-	static const size_t	 chars1[] = { 7, 1, 7, 1 };
+	size_t		 i;
 
-	/* Small: one batch per zone. */
-	plan_two_zones(&p, 3, 1, 20, 0);
-	expect_batches(&p, one, 2);
-	plan_release(&p);
-	/* No cap on changes: 1,000 creates of one value each are 1,000
-	 * ResourceRecord elements, one batch; one more starts another. */
-	plan_two_zones(&p, 1000, 1, 20, 0);
-	expect_batches(&p, changes, 2);
-	plan_release(&p);
-	plan_two_zones(&p, 1001, 1, 20, 0);
-	expect_batches(&p, changes1, 4);
-	plan_release(&p);
-	/* An update sends its before- and after-values (DELETE and CREATE,
-	 * kept together): 500 updates are 1,000 values, 501 two batches. */
-	plan_two_zones(&p, 500, 1, 20, 1);
-	expect_batches(&p, updates, 2);
-	plan_release(&p);
-	plan_two_zones(&p, 501, 1, 20, 1);
-	expect_batches(&p, updates1, 4);
-	plan_release(&p);
-	/* 100 sets of 10 values: 1,000 values, one batch; 101 sets, two. */
-	plan_two_zones(&p, 100, 10, 20, 0);
-	expect_batches(&p, records, 2);
-	plan_release(&p);
-	plan_two_zones(&p, 101, 10, 20, 0);
-	expect_batches(&p, records1, 4);
-	plan_release(&p);
-	/* 8 values of 4,000 characters: 32,000 characters, one batch; a
-	 * value of one character more in each zone's eighth change (32,001)
-	 * and that change starts another batch. */
-	plan_two_zones(&p, 8, 1, 4000, 0);
-	expect_batches(&p, chars, 2);
-	plan_release(&p);
-	plan_two_zones(&p, 8, 1, 4000, 0);
-	rrset_value_add(&p.changes[14].after, "x");
-	rrset_value_add(&p.changes[15].after, "x");
-	expect_batches(&p, chars1, 4);
-	plan_release(&p);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		plan_two_zones(&p, t[i].n, t[i].nv, t[i].len, t[i].update);
+		if (t[i].plus) {
+			rrset_value_add(&p.changes[p.nchanges - 2].after, "x");
+			rrset_value_add(&p.changes[p.nchanges - 1].after, "x");
+		}
+		expect_batches(&p, t[i].sizes, t[i].nsizes);
+		plan_release(&p);
+	}
 }
 END_TEST
 

@@ -179,6 +179,38 @@ enum refusal {
 };
 
 /*
+ * Reads the names of b, and only those, and counts its changes whose names
+ * stand as planned (*nafter) and as the plan saw them (*nbefore); d (may
+ * be NULL) receives what changed at each other name.  -1 when they cannot
+ * be read (err).
+ */
+static int
+batch_state(const struct r53_client *client, const struct plan_batch *b,
+    struct diags *d, size_t *nafter, size_t *nbefore, struct err *err)
+{
+	struct rrset	**sets = NULL;
+	size_t		 *nsets = NULL;
+	size_t		  i;
+	int		  rc;
+
+	*nafter = *nbefore = 0;
+	rc = read_changes(client, b->zone, b->changes, b->nchanges, &sets,
+	    &nsets, err);
+	for (i = 0; rc == 0 && i < b->nchanges; i++) {
+		const struct plan_change	*c = b->changes[i];
+
+		if (name_is(sets[i], nsets[i], &c->after, &c->before))
+			(*nafter)++;
+		else if (name_is(sets[i], nsets[i], &c->before, &c->after))
+			(*nbefore)++;
+		else if (d != NULL)
+			drift_of(c, sets[i], nsets[i], d);
+	}
+	release_read(sets, nsets, b->nchanges);
+	return rc;
+}
+
+/*
  * After Route 53 refused b (InvalidChangeBatch, all or nothing): reads the
  * names of b, and only those, and decides change by change.  d receives
  * what changed at each name that is neither as the plan saw it nor as it
@@ -188,26 +220,10 @@ static enum refusal
 refused(const struct r53_client *client, const struct plan_batch *b,
     struct diags *d, struct err *err)
 {
-	struct rrset	**sets = NULL;
-	size_t		 *nsets = NULL;
-	size_t		  i, nafter = 0, nbefore = 0;
+	size_t	 nafter, nbefore;
 
-	if (read_changes(client, b->zone, b->changes, b->nchanges, &sets,
-	    &nsets, err) == -1) {
-		release_read(sets, nsets, b->nchanges);
+	if (batch_state(client, b, d, &nafter, &nbefore, err) == -1)
 		return REFUSED_UNREAD;
-	}
-	for (i = 0; i < b->nchanges; i++) {
-		const struct plan_change	*c = b->changes[i];
-
-		if (name_is(sets[i], nsets[i], &c->after, &c->before))
-			nafter++;
-		else if (name_is(sets[i], nsets[i], &c->before, &c->after))
-			nbefore++;
-		else
-			drift_of(c, sets[i], nsets[i], d);
-	}
-	release_read(sets, nsets, b->nchanges);
 	if (d->nerrors > 0)
 		return REFUSED_DRIFT;
 	if (nafter == b->nchanges)
@@ -261,28 +277,13 @@ static enum landed
 batch_landed(const struct r53_client *client, const struct plan_batch *b,
     struct err *err)
 {
-	struct rrset	**sets = NULL;
-	size_t		 *nsets = NULL;
-	size_t		  i, nbefore = 0, nafter = 0;
-	enum landed	  rc = LANDED_UNKNOWN;
+	size_t	 nafter, nbefore;
 
-	if (read_changes(client, b->zone, b->changes, b->nchanges, &sets,
-	    &nsets, err) == -1)
+	if (batch_state(client, b, NULL, &nafter, &nbefore, err) == -1)
 		return LANDED_UNKNOWN;
-	for (i = 0; i < b->nchanges; i++) {
-		const struct plan_change	*c = b->changes[i];
-
-		if (name_is(sets[i], nsets[i], &c->after, &c->before))
-			nafter++;
-		else if (name_is(sets[i], nsets[i], &c->before, &c->after))
-			nbefore++;
-	}
 	if (nafter == b->nchanges)
-		rc = LANDED_YES;
-	else if (nbefore == b->nchanges)
-		rc = LANDED_NO;
-	release_read(sets, nsets, b->nchanges);
-	return rc;
+		return LANDED_YES;
+	return nbefore == b->nchanges ? LANDED_NO : LANDED_UNKNOWN;
 }
 
 /* A request's failure leaves its outcome unknown when it may have reached

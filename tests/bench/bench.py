@@ -375,7 +375,7 @@ def main_reports():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
+def main(fleet_too=True):
     if not os.access(BIN, os.X_OK):
         print("bench: no mailauth binary at %s; run make first" % BIN, file=sys.stderr)
         return 1
@@ -386,7 +386,7 @@ def main():
     moto = Moto()
     rows = []
     try:
-        fleet = bench_fleet(moto, base_env, work)
+        fleet = bench_fleet(moto, base_env, work) if fleet_too else []
         for size in ZONE_SIZES:
             env = Env(moto)
             zid = env.zone(ZONE)
@@ -419,13 +419,16 @@ def main():
         print("| %d | %s | %s | %.2f s | %s | %s | %.2f s | %s |" % (
             size, label, summary(got[0]), got[1], mib(got[2], got[3]),
             summary(ref[0]), ref[1], mib(ref[2], ref[3])))
-    print_fleet(fleet)
+    if fleet:
+        print_fleet(fleet)
     return main_reports()
 
 
 if __name__ == "__main__":
     # "bench.py reports" runs only the report case (no moto needed),
-    # "bench.py fleet" only the fleet cases, "bench.py cpu" only plan's CPU.
+    # "bench.py fleet" only the fleet cases, "bench.py cpu" only plan's CPU,
+    # "bench.py zones" all but the fleet cases.
     sys.exit(main_reports() if sys.argv[1:] == ["reports"] else
              main_fleet() if sys.argv[1:] == ["fleet"] else
-             main_fleet(True) if sys.argv[1:] == ["cpu"] else main())
+             main_fleet(True) if sys.argv[1:] == ["cpu"] else
+             main(False) if sys.argv[1:] == ["zones"] else main())
