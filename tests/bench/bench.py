@@ -94,7 +94,7 @@ def config(ndomains, with_zone):
 
 
 def operation(req):
-    path = urlsplit(req["path"]).path
+    path = urlsplit(req["path"]).path.rstrip("/")
     if "/hostedzonesbyname" in path:
         return "ListHostedZonesByName"
     if req["method"] == "GET" and path.endswith("/rrset"):
