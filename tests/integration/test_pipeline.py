@@ -119,7 +119,7 @@ def test_zone_failing_at_apply_fails_only_its_domains(e):
     e.config("version: 1\ndomains:\n  example.com:\n    dmarc: { policy: none }\n"
              "  example.org:\n    dmarc: { policy: none }\n")
     p = e.proxy()
-    # The zone vanishes between the drift check and the send.
+    # The zone vanishes between the plan and the send.
     p.fail = lambda method, path: (404, b"""<?xml version="1.0"?>
 <ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type>
 <Code>NoSuchHostedZone</Code><Message>No hosted zone found with ID: %s</Message></Error>
@@ -140,7 +140,7 @@ def test_batches_split_for_1200_selectors(e):
     r = ok(e.run("apply", "--auto-approve", endpoint=p.url, timeout=600))
     # 1,000 values a request (Route 53's limit; no cap on changes): 1,000 then 200.
     check(len(posts(p)) == 2, "%d batches" % len(posts(p)))
-    # The plan and the drift check read the zone in pages, not name by name.
+    # The plan reads the zone in pages, not name by name.
     reads = [q for q in p.requests if q["method"] == "GET" and "/rrset" in q["path"]]
     check(len(reads) < 30, "%d ListResourceRecordSets for 1,200 names" % len(reads))
     check("batch 2 of 2 (200 record sets)" in r.stdout, r.stdout[-2000:])
