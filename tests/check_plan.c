@@ -871,6 +871,16 @@ struct applied {
 	int				 rc;
 };
 
+/* Every line plan_apply() said in run_apply(). */
+static struct buf	 said = BUF_INIT;
+
+static void
+say_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	buf_addf(&said, "%s\n", line);
+}
+
 static void
 run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
     struct applied *out)
@@ -881,12 +891,13 @@ run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
 				    .endpoint = "http://127.0.0.1:1",
 				    .creds = &creds, .clock = fixed_clock,
 				    .sleep = count_sleep };
-	struct apply_opts	 o = { 1, timeout, NULL, NULL, NULL };
+	struct apply_opts	 o = { 1, timeout, say_line, NULL, NULL };
 	struct plan_batch	*b;
 	struct diags		 d = DIAGS_INIT;
 	size_t			 nb;
 
 	slept = 0;
+	buf_reset(&said);
 	ck_assert_int_eq(plan_batches(plan, &b, &nb, &d), 0);
 	out->rc = plan_apply(&c, plan, b, nb, &o, &out->r, &out->n);
 	plan_batches_release(b, nb);
@@ -1367,6 +1378,74 @@ START_TEST(drift_is_found_and_named)
 }
 END_TEST
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lines a string holds. */
+static size_t
+count_of(const char *s, const char *what)
+{
+	size_t	 n = 0;
+
+	for (; (s = strstr(s, what)) != NULL; s++)
+		n++;
+	return n;
+}
+
+/*
+ * The drift lines of a refused batch are bounded: 20 record sets said,
+ * then how many more; the zone's message names the first and the count.
+ */
+START_TEST(drift_lines_are_bounded)
+{
+	size_t	 n;
+
+	for (n = 20; n <= 21; n++) {
+		struct plan	 p;
+		struct buf	 live = BUF_INIT;
+		struct fake	 f = { .bodies = BUF_INIT, .refuse_zone = "Z1ONE" };
+		struct applied	 a;
+		char		*names[21];
+		size_t		 i;
+
+		/* Someone else's TXT at each name the plan creates in zone
+		 * one, in Route 53's order. */
+		plan_two_zones(&p, n, 1, 20, 0);
+		for (i = 0; i < n; i++)
+			names[i] = xasprintf("n%zu.one.example.", i);
+		qsort(names, n, sizeof(*names), str_cmp);
+		for (i = 0; i < n; i++) {
+			buf_addf(&live, TXT_SET("%s", 300, "\"theirs\""),
+			    names[i]);
+			free(names[i]);
+		}
+		f.before_xml = buf_str(&live);
+		run_apply(&p, &f, 0, &a);
+		ck_assert_int_eq(a.rc, -1);
+		ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+		ck_assert_int_eq(a.r[1].outcome, APPLY_DONE);
+		ck_assert_uint_eq(count_of(buf_str(&said), "): refused: n"), 20);
+		ck_assert_ptr_nonnull(strstr(buf_str(&said), n == 20 ?
+		    "(20 record sets): refused: changed since the plan\n" :
+		    "(21 record sets): refused: 1 more record sets changed "
+		    "since the plan\n"));
+		ck_assert_ptr_nonnull(strstr(a.r[0].msg, " TXT changed since "
+		    "the plan: at plan time nothing; now TXT ttl 300 "
+		    "\"theirs\" (and more, listed above); "));
+		ck_assert_ptr_nonnull(strstr(a.r[0].msg, n == 20 ? "; 20 record "
+		    "sets changed" : "; 21 record sets changed"));
+		apply_results_release(a.r, a.n);
+		buf_release(&f.bodies);
+		buf_release(&live);
+		plan_release(&p);
+	}
+	buf_release(&said);
+}
+END_TEST
+
 Suite *
 plan_suite(void)
 {
@@ -1409,6 +1488,7 @@ plan_suite(void)
 	tcase_add_test(tc, apply_zones_are_independent);
 	tcase_add_test(tc, apply_waits_on_each_zone_of_many);
 	tcase_add_test(tc, drift_is_found_and_named);
+	tcase_add_test(tc, drift_lines_are_bounded);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("batches");
 	tcase_add_test(tc, batches_split_only_at_the_limits);
