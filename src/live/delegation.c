@@ -131,7 +131,9 @@ delegation_refuse(const struct cfg *cfg, const struct zone *z,
 	for (i = 0; i < n; i++) {
 		if (top[i] == 0)
 			continue;
-		ns = ns_of(sets[top[i] - 1], nsets[top[i] - 1]);
+		/* Not NULL: tops_of() chose that name for its NS set. */
+		if ((ns = ns_of(sets[top[i] - 1], nsets[top[i] - 1])) == NULL)
+			continue;
 		top_name = names[top[i] - 1];
 		dom = groups[i];
 		ns_values(&vals, ns->values, ns->nvalues);
