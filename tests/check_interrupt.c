@@ -427,10 +427,13 @@ END_TEST
 #define ZB	"ZBBBB"
 #define VA	"\"v=DMARC1; p=none\""
 
-/* Route 53 for two zones, one TXT set each to create. */
+/* Route 53 for two zones, one TXT set each to create.  As Route 53, it
+ * refuses a batch whose CREATE meets a set that exists. */
 struct afake {
 	int		 posts, lists, polls;
 	int		 landed[2];	/* per zone: ZA, ZB */
+	int		 foreign[2];	/* per zone: someone else's value there
+					 * (drift) */
 	int		 raise_at_post;	/* the flag rises during POST n */
 	int		 drop_post;	/* POST n gets no answer... */
 	int		 drop_lands;	/* ...after landing */
@@ -463,6 +466,16 @@ afake_send(void *ctx, const struct http_request *req,
 			return err_set(err, "cannot reach '%s': Empty reply "
 			    "from server", req->url);
 		}
+		if (f->landed[z] || f->foreign[z]) {
+			resp->status = 400;
+			buf_addf(&resp->body, "<ErrorResponse " R53NS "><Error>"
+			    "<Type>Sender</Type><Code>InvalidChangeBatch</Code>"
+			    "<Message>[Tried to create resource record set "
+			    "[name='_dmarc.%s.', type='TXT'] but it already "
+			    "exists]</Message></Error></ErrorResponse>",
+			    z ? "b.example" : "a.example");
+			return 0;
+		}
 		f->landed[z] = 1;
 		buf_addf(&resp->body, "<ChangeResourceRecordSetsResponse "
 		    R53NS "><ChangeInfo><Id>/change/C%d</Id><Status>PENDING"
@@ -473,13 +486,14 @@ afake_send(void *ctx, const struct http_request *req,
 		f->lists++;
 		buf_addf(&resp->body, "<ListResourceRecordSetsResponse " R53NS
 		    "><ResourceRecordSets>");
-		if (f->landed[z])
+		if (f->landed[z] || f->foreign[z])
 			buf_addf(&resp->body, "<ResourceRecordSet><Name>"
 			    "_dmarc.%s.</Name><Type>TXT</Type><TTL>3600</TTL>"
-			    "<ResourceRecords><ResourceRecord><Value>" VA
+			    "<ResourceRecords><ResourceRecord><Value>%s"
 			    "</Value></ResourceRecord></ResourceRecords>"
 			    "</ResourceRecordSet>", z ? "b.example" :
-			    "a.example");
+			    "a.example", f->landed[z] ? VA :
+			    "\"v=DMARC1; p=reject\"");
 		buf_addf(&resp->body, "</ResourceRecordSets><IsTruncated>false"
 		    "</IsTruncated><MaxItems>300</MaxItems>"
 		    "</ListResourceRecordSetsResponse>");
@@ -593,7 +607,7 @@ aclient_open(struct aclient *ac, struct afake *f)
 }
 
 static void
-arun_apply(struct arun *a, struct afake *f, const unsigned char *applied)
+arun_apply(struct arun *a, struct afake *f)
 {
 	struct aclient		 ac;
 	struct apply_opts	 o;
@@ -606,7 +620,6 @@ arun_apply(struct arun *a, struct afake *f, const unsigned char *applied)
 	o.wait_timeout_s = 60;
 	o.progress = collect;
 	o.ctx = &a->lines;
-	o.applied = applied;
 	sleeping = f;
 	ck_assert_int_eq(plan_batches(&a->plan, &b, &nb, &d), 0);
 	ck_assert_uint_eq(nb, a->plan.nzones);
@@ -640,7 +653,7 @@ START_TEST(apply_interrupted_during_the_first_batch)
 	struct arun	 a;
 
 	arun_load(&a);
-	arun_apply(&a, &f, NULL);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(a.rc, -1);
 	ck_assert_int_eq(f.posts, 1);		/* no second batch */
 	ck_assert_int_eq(f.polls, 0);		/* nothing waited for */
@@ -663,7 +676,7 @@ START_TEST(apply_interrupted_during_the_first_batch)
 	/* Without the interrupt, the same run sends and waits for both. */
 	memset(&f, 0, sizeof(f));
 	arun_load(&a);
-	arun_apply(&a, &f, NULL);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(a.rc, 0);
 	ck_assert_int_eq(f.posts, 2);
 	ck_assert_int_eq(f.polls, 2);
@@ -678,7 +691,7 @@ START_TEST(apply_interrupted_lost_answer_is_read_not_resent)
 
 	/* Lost and not landed: not sent again, the zone is interrupted. */
 	arun_load(&a);
-	arun_apply(&a, &f, NULL);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(f.posts, 1);
 	ck_assert_int_eq(f.lists, 1);
 	ck_assert_int_eq(a.r[0].outcome, APPLY_INTERRUPTED);
@@ -694,7 +707,7 @@ START_TEST(apply_interrupted_lost_answer_is_read_not_resent)
 	f.drop_post = 1;
 	f.drop_lands = 1;
 	arun_load(&a);
-	arun_apply(&a, &f, NULL);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(f.posts, 1);
 	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
 	ck_assert_int_eq(a.r[1].outcome, APPLY_INTERRUPTED);
@@ -710,7 +723,7 @@ START_TEST(apply_interrupted_while_waiting_stops_waiting)
 	struct arun	 a;
 
 	arun_load(&a);
-	arun_apply(&a, &f, NULL);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(f.posts, 2);		/* both sent before */
 	ck_assert_int_eq(f.polls, 1);		/* one poll, then stop */
 	ck_assert_int_eq(a.r[0].outcome, APPLY_PENDING);
@@ -723,70 +736,86 @@ START_TEST(apply_interrupted_while_waiting_stops_waiting)
 }
 END_TEST
 
+/*
+ * A saved plan applied again after an interrupted apply: nothing is read
+ * first; the zone whose batch landed before is refused by Route 53 (its
+ * CREATE meets the set), read (that zone only), found in place and said
+ * so; the other zone is sent.
+ */
 START_TEST(apply_skips_batches_already_applied)
 {
 	struct afake	 f = { .landed = { 1, 0 } };
 	struct arun	 a;
-	struct diags	 d = DIAGS_INIT;
-	struct aclient	 ac;
-	struct err	 err;
-	unsigned char	 applied[2] = { 0, 0 };
 
 	arun_load(&a);
-	/* Without applied[], the zone already applied is drift. */
-	err_clear(&err);
-	ck_assert_int_eq(plan_check_drift(aclient_open(&ac, &f), &a.plan, NULL,
-	    &d, &err), 0);
-	ck_assert_uint_eq(d.nerrors, 1);
-	diags_release(&d);
-	/* With it, it is marked and is no drift. */
-	ck_assert_int_eq(plan_check_drift(&ac.c, &a.plan, applied, &d, &err),
-	    0);
-	ck_assert_uint_eq(d.nerrors, 0);
-	ck_assert_int_eq(applied[0], 1);
-	ck_assert_int_eq(applied[1], 0);
-	diags_release(&d);
-	arun_apply(&a, &f, applied);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(a.rc, 0);
-	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(f.posts, 2);
+	ck_assert_int_eq(f.lists, 1);
+	ck_assert_int_eq(f.polls, 1);
 	ck_assert_int_eq(a.r[0].outcome, APPLY_DONE);
 	ck_assert_uint_eq(a.r[0].nsent, 1);
 	has(&a, "a.example (ZAAAA): batch 1 of 1 (1 record sets): already "
-	    "applied (the records are as planned); nothing sent\n");
-	has(&a, "b.example (ZBBBB): batch 1 of 1 (1 record sets): change C1 "
+	    "applied (the records are as planned); Route 53 refused it again, "
+	    "so nothing changed\n");
+	has(&a, "b.example (ZBBBB): batch 1 of 1 (1 record sets): change C2 "
 	    "submitted\n");
 	arun_release(&a);
 }
 END_TEST
 
-/* A batch half in place is someone else's doing: not sent, and said so. */
+/*
+ * Someone else's value where the plan creates one: Route 53 refuses the
+ * batch, the zone is read (only it) and the line and the zone's message
+ * say what changed; the other zone is applied.
+ */
+START_TEST(apply_refused_batch_says_what_changed)
+{
+	struct afake	 f = { .foreign = { 1, 0 } };
+	struct arun	 a;
+
+	arun_load(&a);
+	arun_apply(&a, &f);
+	ck_assert_int_eq(a.rc, -1);
+	ck_assert_int_eq(f.posts, 2);
+	ck_assert_int_eq(f.lists, 1);
+	ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+	ck_assert_uint_eq(a.r[0].nsent, 0);
+	ck_assert_int_eq(a.r[1].outcome, APPLY_DONE);
+	ck_assert_str_eq(a.r[0].msg, "_dmarc.a.example TXT changed since the "
+	    "plan: at plan time nothing; now TXT ttl 3600 \"v=DMARC1; "
+	    "p=reject\"; 1 record set changed since the plan was made, so "
+	    "Route 53 refused the batch and none of it was applied: run "
+	    "'mailauth plan' again and review it");
+	has(&a, "a.example (ZAAAA): batch 1 of 1 (1 record sets): refused: "
+	    "_dmarc.a.example TXT changed since the plan: at plan time "
+	    "nothing; now TXT ttl 3600 \"v=DMARC1; p=reject\"\n");
+	has(&a, "a.example (ZAAAA): batch 1 of 1 (1 record sets): refused: "
+	    "changed since the plan\n");
+	arun_release(&a);
+}
+END_TEST
+
+/* A batch half in place is someone else's doing: refused, read, and said
+ * so; the zone fails. */
 START_TEST(apply_refuses_a_batch_half_applied)
 {
 	struct afake	 f;
 	struct arun	 a;
-	unsigned char	 applied[2] = { 1, 0 };
 
 	memset(&f, 0, sizeof(f));
+	f.landed[0] = 1;	/* _dmarc.a.example is in place, not the
+				 * other */
 	arun_load_json(&a, one_batch);
-	arun_apply(&a, &f, applied);
+	arun_apply(&a, &f);
 	ck_assert_int_eq(a.rc, -1);
-	ck_assert_int_eq(f.posts, 0);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(f.lists, 1);
 	ck_assert_uint_eq(a.n, 1);
 	ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
-	ck_assert_str_eq(a.r[0].msg, "batch 1 of 1 (2 record sets): not sent: "
+	ck_assert_str_eq(a.r[0].msg, "batch 1 of 1 (2 record sets): refused: "
 	    "some of its record sets are already as planned and others are "
 	    "not; run 'mailauth plan' again");
-	has(&a, "a.example (ZAAAA): batch 1 of 1 (2 record sets): not sent: "
-	    "some of its");
-	arun_release(&a);
-
-	/* Both in place: nothing to send. */
-	applied[1] = 1;
-	arun_load_json(&a, one_batch);
-	arun_apply(&a, &f, applied);
-	ck_assert_int_eq(a.rc, 0);
-	ck_assert_int_eq(f.posts, 0);
-	has(&a, "already applied");
 	arun_release(&a);
 }
 END_TEST
@@ -817,6 +846,7 @@ interrupt_suite(void)
 	tcase_add_test(tc, apply_interrupted_while_waiting_stops_waiting);
 	tcase_add_test(tc, apply_skips_batches_already_applied);
 	tcase_add_test(tc, apply_refuses_a_batch_half_applied);
+	tcase_add_test(tc, apply_refused_batch_says_what_changed);
 	suite_add_tcase(s, tc);
 	return s;
 }

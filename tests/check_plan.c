@@ -871,6 +871,16 @@ struct applied {
 	int				 rc;
 };
 
+/* Every line plan_apply() said in run_apply(). */
+static struct buf	 said = BUF_INIT;
+
+static void
+say_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	buf_addf(&said, "%s\n", line);
+}
+
 static void
 run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
     struct applied *out)
@@ -881,12 +891,13 @@ run_apply(struct plan *plan, struct fake *f, unsigned int timeout,
 				    .endpoint = "http://127.0.0.1:1",
 				    .creds = &creds, .clock = fixed_clock,
 				    .sleep = count_sleep };
-	struct apply_opts	 o = { 1, timeout, NULL, NULL, NULL, NULL };
+	struct apply_opts	 o = { 1, timeout, say_line, NULL, NULL };
 	struct plan_batch	*b;
 	struct diags		 d = DIAGS_INIT;
 	size_t			 nb;
 
 	slept = 0;
+	buf_reset(&said);
 	ck_assert_int_eq(plan_batches(plan, &b, &nb, &d), 0);
 	out->rc = plan_apply(&c, plan, b, nb, &o, &out->r, &out->n);
 	plan_batches_release(b, nb);
@@ -1140,34 +1151,45 @@ expect_batches(struct plan *p, const size_t *sizes, size_t nsizes)
 
 START_TEST(batches_split_only_at_the_limits)
 {
+	/* Per zone: n changes of nv values of len characters (update: an
+	 * update, whose old value counts too; plus: one more value of one
+	 * character in each zone's last change), and the batches expected. */
+	static const struct {
+		size_t	 n, nv, len;
+		int	 update, plus;
+		size_t	 sizes[4], nsizes;
+	} t[] = {
+		/* Small: one batch per zone. */
+		{ 3, 1, 20, 0, 0, { 3, 3 }, 2 },
+		/* No cap on changes: 1,000 creates of one value each are
+		 * 1,000 ResourceRecord elements, one batch; one more starts
+		 * another. */
+		{ 1000, 1, 20, 0, 0, { 1000, 1000 }, 2 },
+		{ 1001, 1, 20, 0, 0, { 1000, 1, 1000, 1 }, 4 },
+		/* An update sends its before- and after-values (DELETE and
+		 * CREATE, kept together): 500 updates are 1,000 values. */
+		{ 500, 1, 20, 1, 0, { 500, 500 }, 2 },
+		{ 501, 1, 20, 1, 0, { 500, 1, 500, 1 }, 4 },
+		/* 100 sets of 10 values: 1,000 values; 101 sets, two. */
+		{ 100, 10, 20, 0, 0, { 100, 100 }, 2 },
+		{ 101, 10, 20, 0, 0, { 100, 1, 100, 1 }, 4 },
+		/* 8 values of 4,000 characters: 32,000 characters, one batch;
+		 * one character more (32,001) and the eighth starts another. */
+		{ 8, 1, 4000, 0, 0, { 8, 8 }, 2 },
+		{ 8, 1, 4000, 0, 1, { 7, 1, 7, 1 }, 4 },
+	};
 	struct plan	 p;
-	static const size_t	 one[] = { 3, 3 };
-	static const size_t	 changes[] = { 100, 50, 100, 50 };
-	static const size_t	 updates[] = { 50, 10, 50, 10 };
-	static const size_t	 records[] = { 33, 33, 33, 1, 33, 33, 33, 1 };
-	static const size_t	 chars[] = { 10, 10, 10, 10 };
+	size_t		 i;
 
-	/* Small: one batch per zone. */
-	plan_two_zones(&p, 3, 1, 20, 0);
-	expect_batches(&p, one, 2);
-	plan_release(&p);
-	/* 150 creates: 100 changes a batch. */
-	plan_two_zones(&p, 150, 1, 20, 0);
-	expect_batches(&p, changes, 4);
-	plan_release(&p);
-	/* 60 updates are 120 changes: a DELETE and its CREATE stay
-	 * together, 50 updates a batch. */
-	plan_two_zones(&p, 60, 1, 20, 1);
-	expect_batches(&p, updates, 4);
-	plan_release(&p);
-	/* 100 sets of 30 values: 1,000 values a batch at most. */
-	plan_two_zones(&p, 100, 30, 20, 0);
-	expect_batches(&p, records, 8);
-	plan_release(&p);
-	/* 20 values of 3,000 characters: 32,000 characters a batch. */
-	plan_two_zones(&p, 20, 1, 3000, 0);
-	expect_batches(&p, chars, 4);
-	plan_release(&p);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		plan_two_zones(&p, t[i].n, t[i].nv, t[i].len, t[i].update);
+		if (t[i].plus) {
+			rrset_value_add(&p.changes[p.nchanges - 2].after, "x");
+			rrset_value_add(&p.changes[p.nchanges - 1].after, "x");
+		}
+		expect_batches(&p, t[i].sizes, t[i].nsizes);
+		plan_release(&p);
+	}
 }
 END_TEST
 
@@ -1282,58 +1304,145 @@ START_TEST(apply_waits_on_each_zone_of_many)
 }
 END_TEST
 
-static int
-drift_of(struct plan *plan, const char *live_xml, struct diags *d)
+/*
+ * Applies plan to a zone that holds live_xml and whose Route 53 refuses
+ * the batch (as it refuses a DELETE or CREATE that does not meet what is
+ * live): the zone is read once, and its message, or NULL when it found
+ * the batch already in place (the zone is then done).
+ */
+static char *
+drift_of(struct plan *plan, const char *live_xml)
 {
-	struct fake		 f = { .bodies = BUF_INIT, .before_xml = live_xml };
-	struct http_transport	 http = { fake_send, &f };
-	struct aws_creds	 creds = { "AKIDEXAMPLE", "secret", NULL };
-	struct r53_client	 c = { .http = &http,
-				    .endpoint = "http://127.0.0.1:1",
-				    .creds = &creds, .clock = fixed_clock,
-				    .sleep = count_sleep };
-	struct err		 err;
-	int			 rc;
+	struct fake	 f = { .bodies = BUF_INIT, .before_xml = live_xml,
+			    .refuse_zone = plan->zones[0].id };
+	struct applied	 a;
+	char		*msg = NULL;
 
-	err_clear(&err);
-	rc = plan_check_drift(&c, plan, NULL, d, &err);
-	ck_assert_int_eq(f.posts, 0);
-	return rc;
+	run_apply(plan, &f, 0, &a);
+	ck_assert_int_eq(f.posts, 1);
+	ck_assert_int_eq(f.lists, 1);
+	ck_assert_int_eq(f.polls, 0);
+	ck_assert_uint_eq(a.n, 1);
+	if (a.r[0].outcome == APPLY_DONE)
+		ck_assert_int_eq(a.rc, 0);
+	else {
+		ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+		msg = xstrdup(a.r[0].msg);
+	}
+	apply_results_release(a.r, a.n);
+	buf_release(&f.bodies);
+	return msg;
 }
+
+#define DRIFT_TAIL	"; 1 record set changed since the plan was made, so " \
+	"Route 53 refused the batch and none of it was applied: run "	\
+	"'mailauth plan' again and review it"
 
 START_TEST(drift_is_found_and_named)
 {
 	struct world	 w;
-	struct diags	 d = DIAGS_INIT;
+	char		*msg;
 
 	dmarc_update(&w);
-	ck_assert_int_eq(drift_of(&w.plan, LIVE_BEFORE, &d), 0);
-	ck_assert_uint_eq(d.n, 0);
-	ck_assert_int_eq(drift_of(&w.plan, TXT_SET(NAME, 300,
-	    "\"v=DMARC1; p=reject\""), &d), 0);
-	ck_assert_uint_eq(d.nerrors, 1);
-	ck_assert_str_eq(d.v[0].msg, "_dmarc.example.com TXT changed since "
-	    "the plan: at plan time TXT ttl 300 \"v=DMARC1; p=none\"; now TXT "
-	    "ttl 300 \"v=DMARC1; p=reject\"");
-	diags_release(&d);
-	ck_assert_int_eq(drift_of(&w.plan, "", &d), 0);
-	ck_assert_str_eq(d.v[0].msg, "_dmarc.example.com TXT changed since "
-	    "the plan: at plan time TXT ttl 300 \"v=DMARC1; p=none\"; now "
-	    "nothing");
-	diags_release(&d);
+	/* As the plan saw it: refused for another reason, said as is. */
+	msg = drift_of(&w.plan, LIVE_BEFORE);
+	ck_assert_ptr_nonnull(strstr(msg, "InvalidChangeBatch"));
+	ck_assert_ptr_null(strstr(msg, "TXT changed since"));
+	free(msg);
+	msg = drift_of(&w.plan, TXT_SET(NAME, 300, "\"v=DMARC1; p=reject\""));
+	ck_assert_str_eq(msg, "_dmarc.example.com TXT changed since the "
+	    "plan: at plan time TXT ttl 300 \"v=DMARC1; p=none\"; now TXT "
+	    "ttl 300 \"v=DMARC1; p=reject\"" DRIFT_TAIL);
+	free(msg);
+	msg = drift_of(&w.plan, "");
+	ck_assert_str_eq(msg, "_dmarc.example.com TXT changed since the "
+	    "plan: at plan time TXT ttl 300 \"v=DMARC1; p=none\"; now "
+	    "nothing" DRIFT_TAIL);
+	free(msg);
+	/* Already as planned: done, nothing changed. */
+	ck_assert_ptr_null(drift_of(&w.plan, LIVE_AFTER));
 	world_release(&w);
 
 	/* A create: drift is anything now there. */
 	world_init(&w);
 	diff(&w, 0);
-	ck_assert_int_eq(drift_of(&w.plan, "", &d), 0);
-	ck_assert_uint_eq(d.n, 0);
-	ck_assert_int_eq(drift_of(&w.plan, LIVE_BEFORE, &d), 0);
-	ck_assert_str_eq(d.v[0].msg, "_dmarc.example.com TXT changed since "
-	    "the plan: at plan time nothing; now TXT ttl 300 "
-	    "\"v=DMARC1; p=none\"");
-	diags_release(&d);
+	msg = drift_of(&w.plan, "");
+	ck_assert_ptr_null(strstr(msg, "TXT changed since"));
+	free(msg);
+	msg = drift_of(&w.plan, LIVE_BEFORE);
+	ck_assert_str_eq(msg, "_dmarc.example.com TXT changed since the "
+	    "plan: at plan time nothing; now TXT ttl 300 "
+	    "\"v=DMARC1; p=none\"" DRIFT_TAIL);
+	free(msg);
 	world_release(&w);
+}
+END_TEST
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lines a string holds. */
+static size_t
+count_of(const char *s, const char *what)
+{
+	size_t	 n = 0;
+
+	for (; (s = strstr(s, what)) != NULL; s++)
+		n++;
+	return n;
+}
+
+/*
+ * The drift lines of a refused batch are bounded: 20 record sets said,
+ * then how many more; the zone's message names the first and the count.
+ */
+START_TEST(drift_lines_are_bounded)
+{
+	size_t	 n;
+
+	for (n = 20; n <= 21; n++) {
+		struct plan	 p;
+		struct buf	 live = BUF_INIT;
+		struct fake	 f = { .bodies = BUF_INIT, .refuse_zone = "Z1ONE" };
+		struct applied	 a;
+		char		*names[21];
+		size_t		 i;
+
+		/* Someone else's TXT at each name the plan creates in zone
+		 * one, in Route 53's order. */
+		plan_two_zones(&p, n, 1, 20, 0);
+		for (i = 0; i < n; i++)
+			names[i] = xasprintf("n%zu.one.example.", i);
+		qsort(names, n, sizeof(*names), str_cmp);
+		for (i = 0; i < n; i++) {
+			buf_addf(&live, TXT_SET("%s", 300, "\"theirs\""),
+			    names[i]);
+			free(names[i]);
+		}
+		f.before_xml = buf_str(&live);
+		run_apply(&p, &f, 0, &a);
+		ck_assert_int_eq(a.rc, -1);
+		ck_assert_int_eq(a.r[0].outcome, APPLY_FAILED);
+		ck_assert_int_eq(a.r[1].outcome, APPLY_DONE);
+		ck_assert_uint_eq(count_of(buf_str(&said), "): refused: n"), 20);
+		ck_assert_ptr_nonnull(strstr(buf_str(&said), n == 20 ?
+		    "(20 record sets): refused: changed since the plan\n" :
+		    "(21 record sets): refused: 1 more record sets changed "
+		    "since the plan\n"));
+		ck_assert_ptr_nonnull(strstr(a.r[0].msg, " TXT changed since "
+		    "the plan: at plan time nothing; now TXT ttl 300 "
+		    "\"theirs\" (and more, listed above); "));
+		ck_assert_ptr_nonnull(strstr(a.r[0].msg, n == 20 ? "; 20 record "
+		    "sets changed" : "; 21 record sets changed"));
+		apply_results_release(a.r, a.n);
+		buf_release(&f.bodies);
+		buf_release(&live);
+		plan_release(&p);
+	}
+	buf_release(&said);
 }
 END_TEST
 
@@ -1379,6 +1488,7 @@ plan_suite(void)
 	tcase_add_test(tc, apply_zones_are_independent);
 	tcase_add_test(tc, apply_waits_on_each_zone_of_many);
 	tcase_add_test(tc, drift_is_found_and_named);
+	tcase_add_test(tc, drift_lines_are_bounded);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("batches");
 	tcase_add_test(tc, batches_split_only_at_the_limits);

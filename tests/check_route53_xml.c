@@ -86,7 +86,8 @@ parse_all(const char *body, size_t len, struct err *err)
 	char		*a, *b, *c;
 	int		 mask = 0, truncated;
 
-	if (r53_xml_parse_zones(body, len, &zones, &n, &truncated, err) == 0) {
+	if (r53_xml_parse_zones(body, len, &zones, &n, &truncated, NULL,
+	    err) == 0) {
 		mask |= P_ZONES;
 		r53_zones_release(zones, n);
 		free(zones);
@@ -657,7 +658,8 @@ corpus_contents(const char *root)
 
 	load_corpus(root, "libcloud/list_zones.xml", &b);
 	ck_assert_int_eq(r53_xml_parse_zones(b.data, b.len, &zones, &n,
-	    &truncated, &err), 0);
+	    &truncated, &x, &err), 0);
+	ck_assert_ptr_null(x);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(zones[0].id, "47234");
 	ck_assert_str_eq(zones[1].name, "newbug.net.");
@@ -668,11 +670,14 @@ corpus_contents(const char *root)
 
 	load_corpus(root, "lego/listHostedZonesByNameResponse.xml", &b);
 	ck_assert_int_eq(r53_xml_parse_zones(b.data, b.len, &zones, &n,
-	    &truncated, &err), 0);
+	    &truncated, &x, &err), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(zones[0].id, "ABCDEFG");
 	ck_assert_int_eq(zones[0].record_count, 10);
 	ck_assert_int_eq(truncated, 1);
+	/* The first zone of the next page, canonical. */
+	ck_assert_str_eq(x, "example2.com.");
+	free(x);
 	r53_zones_release(zones, n);
 	free(zones);
 

@@ -1,7 +1,7 @@
 /*
- * apply.h - change batches -> Route 53 (src/apply/): the drift check,
- * sending the batches plan_batches() made (mailauth/plan.h), lost
- * answers, waiting for INSYNC.
+ * apply.h - change batches -> Route 53 (src/apply/): sending the batches
+ * plan_batches() made (mailauth/plan.h), drift found from Route 53's
+ * refusals, lost answers, waiting for INSYNC.
  */
 #ifndef MAILAUTH_APPLY_H
 #define MAILAUTH_APPLY_H
@@ -10,25 +10,10 @@
 
 #include "mailauth/plan.h"
 
-struct diags;
 struct err;
 struct r53_client;
 
 /* --- apply (src/apply/apply.c) --- */
-
-/*
- * Re-reads every record set p touches and compares it with the plan's
- * before-values (and, where a change creates a type, that the type is
- * still absent).  Each difference is an error in d saying what the plan
- * saw and what is live now.  When applied is not NULL (p->nchanges
- * entries), a change whose names already stand as it would leave them (a
- * saved plan applied again after an interrupted apply sent some of it) is
- * not drift: applied[i] is set to 1 for it and nothing is added to d.
- * Returns -1 on an API error (err), else 0; the caller checks d for
- * drift.
- */
-int	plan_check_drift(const struct r53_client *, const struct plan *,
-	    unsigned char *applied, struct diags *d, struct err *);
 
 /* What apply reports, one line at a time, and how it waits. */
 struct apply_opts {
@@ -40,8 +25,6 @@ struct apply_opts {
 	 * far; may be NULL. */
 	void		(*waiting)(void *ctx, unsigned int elapsed_s);
 	void		*ctx;
-	/* From plan_check_drift(), or NULL: changes already in place. */
-	const unsigned char *applied;
 };
 
 /* Per zone, what became of its batches. */
@@ -63,17 +46,26 @@ struct apply_zone_result {
 };
 
 /*
- * Sends the batches (see plan_batches), zone by zone: a zone whose request
- * fails stops there and the other zones still go on.  When a request's
+ * Sends the batches (see plan_batches), zone by zone, reading nothing
+ * first: each batch DELETEs the exact sets the plan saw and CREATEs sets
+ * it saw absent, so Route 53 refuses it whole (InvalidChangeBatch) when
+ * anything changed since.  Only then are that batch's names read, and
+ * each change decided: every change already in place (a saved plan
+ * applied again after an interrupted apply) is "already applied" and the
+ * zone goes on; a name neither as the plan saw it nor as planned is drift,
+ * said in a line of its own ("NAME TYPE changed since the plan: at plan
+ * time ...; now ...", at most 20 a batch) and in the zone's message, and
+ * fails the zone; some in place and the others not fails the zone too.
+ * A zone whose request fails stops there and the other zones still go
+ * on.  When a request's
  * outcome is unknown (the connection failed or the answer was a 5xx after
  * the request may have been received), the batch's names are re-read
  * before anything else: a batch that landed is recognised and not sent
  * again; one that left every name as it was is sent once more; anything
  * else fails the zone.  Then, unless o->wait is 0, waits for every change
  * to be INSYNC (GetChange, 1 s doubling to 10 s, at most wait_timeout_s in
- * all).  A batch whose changes o->applied marks all applied is not sent
- * ("already applied"); one that has some marked and some not fails its
- * zone, unsent.
+ * all), after every batch was sent: one GetChange per batch when Route 53
+ * is quick.
  *
  * Interruption (interrupt_requested(), mailauth/interrupt.h): no batch is
  * sent once the flag is up; the request in flight is settled first (its

@@ -67,8 +67,11 @@ struct live_state {
  * Finds the hosted zone of every domain (the config's zone: id or name, or
  * else the longest matching public zone; a private zone named by zone: is
  * an error) and reads the record sets at every desired name: each live
- * gets every type at its name, exactly what r53_rrsets_at() gives.  Each zone lookup is sent once, however many
- * domains need it; each zone is read either in ListResourceRecordSets
+ * gets every type at its name, exactly what r53_rrsets_at() gives.  The
+ * zone lookups are made in Route 53's order of zones, each once however
+ * many domains need it, and a page of zones answers every name between
+ * its first zone and the next page's: a fleet of domains in their own
+ * zones costs one ListHostedZonesByName per 100 zones; each zone is read either in ListResourceRecordSets
  * pages from its domains' managed names (the requests do not grow with
  * the unrelated records in the zone: at most one per managed name, plus
  * one per further page of a name with that many record sets) or, when its

@@ -304,11 +304,13 @@ int	plan_from_json(const char *json, size_t len, struct plan *,
 /* --- change batches (src/plan/batch.c; mailauth/apply.h sends them) --- */
 
 /*
- * Route 53's limits on one ChangeResourceRecordSets request, and mailauth's
- * own cap on changes per batch.  An update counts as two changes (DELETE
- * and CREATE); mailauth sends no UPSERT.
+ * Route 53's limits on one ChangeResourceRecordSets request ("Quotas on API
+ * requests"): ResourceRecord elements and characters of Value text, an
+ * UPSERT's counted twice; there is no limit on the number of Change
+ * elements (the 100 of the 2013 API reference is gone).  mailauth sends an
+ * update as DELETE and CREATE, never UPSERT, so both its before- and
+ * after-values count, once each.
  */
-#define BATCH_MAX_CHANGES	100
 #define BATCH_MAX_RECORDS	1000	/* ResourceRecord elements */
 #define BATCH_MAX_CHARS		32000	/* characters of Value text */
 #define VALUE_MAX_CHARS		4000	/* characters in one Value */

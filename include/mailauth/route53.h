@@ -75,12 +75,15 @@ int	r53_zones_by_name(const struct r53_client *, const char *dnsname,
  * zone_id (with or without "/hostedzone/"; it needs a dnsname) starts at
  * the zone of that name and id, which Route 53 then sends first, so a
  * listing goes on from the last zone of the page before.  maxitems is 1 to
- * R53_ZONES_PAGE_MAX, or 0 to leave it to Route 53.  The caller frees
- * *zones with r53_zones_release() and free().
+ * R53_ZONES_PAGE_MAX, or 0 to leave it to Route 53.  When next_name is
+ * not NULL it receives the NextDNSName of a truncated page, canonical (the
+ * first zone of the next page), or NULL when Route 53 sent none; the
+ * caller frees it.  The caller frees *zones with r53_zones_release() and
+ * free().
  */
 int	r53_zones_page(const struct r53_client *, const char *dnsname,
 	    const char *zone_id, int maxitems, struct r53_zone **zones,
-	    size_t *nzones, int *truncated, struct err *);
+	    size_t *nzones, int *truncated, char **next_name, struct err *);
 
 /* GetHostedZone: fills zone, its name servers included; release it with
  * r53_zones_release(zone, 1). */
@@ -174,10 +177,13 @@ const char *r53_action_name(enum r53_action);
  * outputs hold nothing to free.
  *
  * Zones: ListHostedZonesByNameResponse or ListHostedZonesResponse; a
- * missing IsTruncated counts as false.  Names are canonicalised.
+ * missing IsTruncated counts as false.  Names are canonicalised.  When
+ * next_name is not NULL it receives the canonical NextDNSName of a
+ * truncated page (the first zone of the next page; the caller frees it),
+ * or NULL when there is none.
  */
 int	r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **,
-	    size_t *, int *truncated, struct err *);
+	    size_t *, int *truncated, char **next_name, struct err *);
 /* GetHostedZoneResponse, with the DelegationSet's NameServers. */
 int	r53_xml_parse_zone(const char *xml, size_t len, struct r53_zone *,
 	    struct err *);

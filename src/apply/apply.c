@@ -6,9 +6,11 @@
  * or nothing.  An update is the DELETE of the exact live set (values and
  * TTL as read at plan time) and the CREATE of the new one, so Route 53
  * refuses the whole batch if anyone changed the set since, rather than
- * overwriting their change.  Before anything is sent, every touched set is
- * read again and compared with the plan (plan_check_drift), which catches
- * the same change earlier and says what it was.
+ * overwriting their change; a CREATE of a set that exists is refused the
+ * same way.  So nothing is read again before sending: only a zone whose
+ * batch Route 53 refused is read (refused()), to say what changed since
+ * the plan, or to find the batch already in place (a saved plan applied
+ * again after an interrupted apply).
  *
  * A first Ctrl-C or SIGTERM (mailauth/interrupt.h) stops the sending
  * between batches: the request in flight is settled, nothing new is sent
@@ -141,23 +143,17 @@ release_read(struct rrset **sets, size_t *nsets, size_t n)
 	free(nsets);
 }
 
-/* Adds to d what changed at c's name since the plan, if anything; a name
- * already as c leaves it is *applied when applied is not NULL. */
+/* Adds to d what changed at c's name since the plan, when it is neither
+ * as the plan saw it nor as the plan leaves it. */
 static void
 drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
-    unsigned char *applied, struct diags *d)
+    struct diags *d)
 {
 	struct buf		 then = BUF_INIT, now = BUF_INIT;
 	const struct rrset	*live;
 	const char		*type;
 	char			*name;
 
-	if (name_is(sets, n, &c->before, &c->after))
-		return;
-	if (applied != NULL && name_is(sets, n, &c->after, &c->before)) {
-		*applied = 1;
-		return;
-	}
 	/* Say what was seen of the type that differs. */
 	type = c->before.name != NULL &&
 	    ((live = set_of_type(sets, n, c->before.type)) == NULL ||
@@ -174,40 +170,65 @@ drift_of(const struct plan_change *c, const struct rrset *sets, size_t n,
 	buf_release(&now);
 }
 
-int
-plan_check_drift(const struct r53_client *client, const struct plan *p,
-    unsigned char *applied, struct diags *d, struct err *err)
-{
-	const struct plan_change	**changes = NULL;
-	struct rrset			**sets = NULL;
-	size_t				 *nsets = NULL;
-	size_t				  z, i, n = 0;
-	int				  rc = -1;
+enum refusal {
+	REFUSED_APPLIED,	/* every change already in place */
+	REFUSED_MIXED,		/* some in place, the others as before */
+	REFUSED_DRIFT,		/* some name changed since the plan */
+	REFUSED_OTHER,		/* every name as the plan saw it */
+	REFUSED_UNREAD		/* the names could not be read (err) */
+};
 
-	changes = xcalloc(p->nchanges + 1, sizeof(*changes));
-	for (z = 0; z < p->nzones; z++) {
-		n = 0;
-		for (i = 0; i < p->nchanges; i++)
-			if (p->changes[i].zone == &p->zones[z] &&
-			    p->changes[i].op != PLAN_NONE)
-				changes[n++] = &p->changes[i];
-		if (n == 0)
-			continue;
-		if (read_changes(client, &p->zones[z], changes, n, &sets,
-		    &nsets, err) == -1)
-			goto out;
-		for (i = 0; i < n; i++)
-			drift_of(changes[i], sets[i], nsets[i], applied != NULL ?
-			    &applied[changes[i] - p->changes] : NULL, d);
-		release_read(sets, nsets, n);
-		sets = NULL;
-		nsets = NULL;
+/*
+ * Reads the names of b, and only those, and counts its changes whose names
+ * stand as planned (*nafter) and as the plan saw them (*nbefore); d (may
+ * be NULL) receives what changed at each other name.  -1 when they cannot
+ * be read (err).
+ */
+static int
+batch_state(const struct r53_client *client, const struct plan_batch *b,
+    struct diags *d, size_t *nafter, size_t *nbefore, struct err *err)
+{
+	struct rrset	**sets = NULL;
+	size_t		 *nsets = NULL;
+	size_t		  i;
+	int		  rc;
+
+	*nafter = *nbefore = 0;
+	rc = read_changes(client, b->zone, b->changes, b->nchanges, &sets,
+	    &nsets, err);
+	for (i = 0; rc == 0 && i < b->nchanges; i++) {
+		const struct plan_change	*c = b->changes[i];
+
+		if (name_is(sets[i], nsets[i], &c->after, &c->before))
+			(*nafter)++;
+		else if (name_is(sets[i], nsets[i], &c->before, &c->after))
+			(*nbefore)++;
+		else if (d != NULL)
+			drift_of(c, sets[i], nsets[i], d);
 	}
-	rc = 0;
-out:
-	release_read(sets, nsets, n);
-	free(changes);
+	release_read(sets, nsets, b->nchanges);
 	return rc;
+}
+
+/*
+ * After Route 53 refused b (InvalidChangeBatch, all or nothing): reads the
+ * names of b, and only those, and decides change by change.  d receives
+ * what changed at each name that is neither as the plan saw it nor as it
+ * leaves it.
+ */
+static enum refusal
+refused(const struct r53_client *client, const struct plan_batch *b,
+    struct diags *d, struct err *err)
+{
+	size_t	 nafter, nbefore;
+
+	if (batch_state(client, b, d, &nafter, &nbefore, err) == -1)
+		return REFUSED_UNREAD;
+	if (d->nerrors > 0)
+		return REFUSED_DRIFT;
+	if (nafter == b->nchanges)
+		return REFUSED_APPLIED;
+	return nafter > 0 ? REFUSED_MIXED : REFUSED_OTHER;
 }
 
 /* --- sending --- */
@@ -256,28 +277,13 @@ static enum landed
 batch_landed(const struct r53_client *client, const struct plan_batch *b,
     struct err *err)
 {
-	struct rrset	**sets = NULL;
-	size_t		 *nsets = NULL;
-	size_t		  i, nbefore = 0, nafter = 0;
-	enum landed	  rc = LANDED_UNKNOWN;
+	size_t	 nafter, nbefore;
 
-	if (read_changes(client, b->zone, b->changes, b->nchanges, &sets,
-	    &nsets, err) == -1)
+	if (batch_state(client, b, NULL, &nafter, &nbefore, err) == -1)
 		return LANDED_UNKNOWN;
-	for (i = 0; i < b->nchanges; i++) {
-		const struct plan_change	*c = b->changes[i];
-
-		if (name_is(sets[i], nsets[i], &c->after, &c->before))
-			nafter++;
-		else if (name_is(sets[i], nsets[i], &c->before, &c->after))
-			nbefore++;
-	}
 	if (nafter == b->nchanges)
-		rc = LANDED_YES;
-	else if (nbefore == b->nchanges)
-		rc = LANDED_NO;
-	release_read(sets, nsets, b->nchanges);
-	return rc;
+		return LANDED_YES;
+	return nbefore == b->nchanges ? LANDED_NO : LANDED_UNKNOWN;
 }
 
 /* A request's failure leaves its outcome unknown when it may have reached
@@ -404,31 +410,86 @@ result_fail(struct apply_zone_result *r, enum apply_outcome outcome,
 		r->msg = xstrdup(msg);
 }
 
-/* How many of b's changes o->applied marks as already in place. */
-static size_t
-count_applied(const struct plan *p, const struct plan_batch *b,
-    const struct apply_opts *o)
-{
-	size_t	 i, n = 0;
+/* At most this many drift lines per batch; the rest are counted. */
+#define DRIFT_LINES	20
 
-	for (i = 0; o->applied != NULL && i < b->nchanges; i++)
-		n += o->applied[b->changes[i] - p->changes] != 0;
-	return n;
+/*
+ * What became of b, refused by Route 53 with err, once its names are read
+ * again: line (after its prefix at pre) says it, and the zone's result r
+ * takes it.  Returns 0 when the zone may go on with its next batch.
+ */
+static int
+after_refusal(const struct r53_client *client, const struct plan_batch *b,
+    const struct apply_opts *o, struct apply_zone_result *r,
+    struct buf *line, size_t pre, const struct err *err)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct buf	 msg = BUF_INIT, each = BUF_INIT;
+	struct err	 rerr;
+	size_t		 i, head = line->len;
+	int		 rc = -1;
+
+	err_clear(&rerr);
+	switch (refused(client, b, &d, &rerr)) {
+	case REFUSED_APPLIED:
+		buf_adds(line, "already applied (the records are as planned); "
+		    "Route 53 refused it again, so nothing changed");
+		r->nsent++;
+		rc = 0;
+		break;
+	case REFUSED_MIXED:
+		buf_adds(line, "refused: some of its record sets are already "
+		    "as planned and others are not; run 'mailauth plan' "
+		    "again");
+		result_fail(r, APPLY_FAILED, buf_str(line) + pre);
+		break;
+	case REFUSED_DRIFT:
+		buf_addf(&msg, "%s%s; %zu record set%s changed since the plan "
+		    "was made, so Route 53 refused the batch and none of it "
+		    "was applied: run 'mailauth plan' again and review it",
+		    d.v[0].msg, d.nerrors > 1 ? " (and more, listed above)" :
+		    "", d.nerrors, d.nerrors == 1 ? "" : "s");
+		for (i = 0; i < d.n && i < DRIFT_LINES; i++) {
+			buf_add(&each, line->data, head);
+			buf_addf(&each, "refused: %s", d.v[i].msg);
+			say(o, &each);
+		}
+		if (d.n > DRIFT_LINES)
+			buf_addf(line, "refused: %zu more record sets changed "
+			    "since the plan", d.n - DRIFT_LINES);
+		else
+			buf_adds(line, "refused: changed since the plan");
+		result_fail(r, APPLY_FAILED, buf_str(&msg));
+		break;
+	case REFUSED_OTHER:
+		buf_addf(line, "failed: %s", err->msg);
+		result_fail(r, APPLY_FAILED, err->msg);
+		break;
+	case REFUSED_UNREAD:
+		buf_addf(line, "failed: %s; reading its records again failed: "
+		    "%s", err->msg, rerr.msg);
+		result_fail(r, APPLY_FAILED, buf_str(line) + pre);
+		break;
+	}
+	diags_release(&d);
+	buf_release(&msg);
+	buf_release(&each);
+	return rc;
 }
 
 /*
- * Sends b, the k-th batch of its zone (result r), unless it is already in
- * place or the run is interrupted; says what became of it.  Returns 0
- * when the zone may go on with its next batch.
+ * Sends b, the k-th batch of its zone (result r), unless the run is
+ * interrupted; says what became of it.  Returns 0 when the zone may go on
+ * with its next batch.
  */
 static int
-send_one(const struct r53_client *client, const struct plan *p,
-    const struct plan_batch *b, const struct apply_opts *o,
-    struct apply_zone_result *r, size_t k, const char *zname, char **id)
+send_one(const struct r53_client *client, const struct plan_batch *b,
+    const struct apply_opts *o, struct apply_zone_result *r, size_t k,
+    const char *zname, char **id)
 {
 	struct buf	 line = BUF_INIT;
 	struct err	 err;
-	size_t		 done = count_applied(p, b, o), pre;
+	size_t		 pre;
 	int		 sent, rc = -1;
 
 	buf_addf(&line, "%s (%s): ", zname, b->zone->id);
@@ -442,16 +503,10 @@ send_one(const struct r53_client *client, const struct plan *p,
 		    "before its first batch was sent: nothing was applied" :
 		    "interrupted: the batches after the last one sent were "
 		    "not sent");
-	} else if (done == b->nchanges && done > 0) {
-		buf_adds(&line, "already applied (the records are as planned); "
-		    "nothing sent");
-		r->nsent++;
-		rc = 0;
-	} else if (done > 0) {
-		buf_adds(&line, "not sent: some of its record sets are already "
-		    "as planned and others are not; run 'mailauth plan' again");
-		result_fail(r, APPLY_FAILED, buf_str(&line) + pre);
-	} else if ((sent = send_batch(client, b, id, &err)) < 0) {
+	} else if ((sent = send_batch(client, b, id, &err)) == -1 &&
+	    strcmp(err.aws_code, "InvalidChangeBatch") == 0) {
+		rc = after_refusal(client, b, o, r, &line, pre, &err);
+	} else if (sent < 0) {
 		buf_reset(&line);
 		buf_addf(&line, "%s (%s): batch %zu of %zu failed: %s", zname,
 		    b->zone->id, k, r->nbatches, err.msg);
@@ -509,7 +564,7 @@ plan_apply(const struct r53_client *client, const struct plan *p,
 			if (batches[i].zone != &p->zones[z])
 				continue;
 			/* An interrupted zone lists each batch not sent. */
-			if (send_one(client, p, &batches[i], o, r, ++k, zname,
+			if (send_one(client, &batches[i], o, r, ++k, zname,
 			    &ids[i]) == -1 && r->outcome == APPLY_FAILED)
 				break;
 		}

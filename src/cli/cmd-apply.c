@@ -1,7 +1,7 @@
 /*
  * cmd-apply.c - "mailauth apply [FILE]": make Route 53 match the config, or
  * apply exactly a plan saved by "mailauth plan --out FILE"; after a
- * confirmation, a drift check, and the weakening guard.
+ * confirmation and the weakening guard (drift: src/apply/apply.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -156,34 +156,6 @@ guard(const struct cmd_apply_opts *o, const struct plan *plan)
 	return -1;
 }
 
-/* Refuses a plan whose records changed since; applied[] marks the changes
- * already in place (an interrupted apply of a saved plan sent them). */
-static int
-drift(const struct cli_aws *aws, const struct plan *plan,
-    unsigned char *applied)
-{
-	struct diags	 d = DIAGS_INIT;
-	struct err	 err;
-	int		 rc = -1;
-
-	err_clear(&err);
-	if (plan_check_drift(&aws->r53, plan, applied, &d, &err) == -1) {
-		cli_error("%s; nothing was sent", err.msg);
-		goto out;
-	}
-	if (d.nerrors > 0) {
-		cli_diags(&d);
-		cli_error("%zu record set%s changed since the plan was made; "
-		    "nothing was sent: run 'mailauth plan' again and review "
-		    "it", d.nerrors, d.nerrors == 1 ? "" : "s");
-		goto out;
-	}
-	rc = 0;
-out:
-	diags_release(&d);
-	return rc;
-}
-
 static void
 summary(const struct plan *plan, const struct apply_zone_result *r,
     size_t n, int failed)
@@ -237,7 +209,6 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	const struct plan		*plan;
 	const struct plan_meta		*pmeta;
 	struct plan_batch		*batches = NULL;
-	unsigned char			*applied = NULL;
 	size_t				 nbatches = 0, nresults = 0;
 	int				 rc = EXIT_ERROR, failed;
 
@@ -309,15 +280,11 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	}
 	printf("\n");
 	fflush(stdout);
-	/* From here a Ctrl-C stops between batches (interrupt.h). */
-	applied = xcalloc(plan->nchanges + 1, 1);
+	/* From here a Ctrl-C stops between batches (interrupt.h).  Nothing
+	 * is read again first: Route 53 refuses a batch that meets a change
+	 * made since the plan, and plan_apply() then says what changed. */
 	if (interrupt_install() == -1)
 		cli_error("cannot handle interrupts: %s", strerror(errno));
-	if (drift(&aws, plan, applied) == -1 || interrupt_requested()) {
-		if (interrupt_requested())
-			cli_error("interrupted; nothing was sent");
-		goto out;
-	}
 
 	memset(&pr, 0, sizeof(pr));
 	pr.tty = isatty(STDOUT_FILENO);
@@ -328,7 +295,6 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	ao.progress = progress;
 	ao.waiting = waiting;
 	ao.ctx = &pr;
-	ao.applied = applied;
 	failed = plan_apply(&aws.r53, plan, batches, nbatches, &ao, &results,
 	    &nresults) == -1;
 	summary(plan, results, nresults, failed);
@@ -345,7 +311,6 @@ out:
 	if (rc == EXIT_ERROR && interrupt_requested())
 		rc = INTERRUPT_EXIT;
 	interrupt_uninstall();
-	free(applied);
 	if (nargs == 1)
 		plan_batches_release(batches, nbatches);
 	apply_results_release(results, nresults);
@@ -397,13 +362,13 @@ const struct cmd_entry cmd_apply_entry = {
 	"publishes the stage of --at (default: today, UTC), held back by its\n"
 	"dmarc.gate unless the reports of --reports SOURCE meet it (without them\n"
 	"the stage is held; --ignore-gate takes it on its date alone).\n"
-	"Before sending anything, apply reads every record set the plan touches\n"
-	"again and stops, sending nothing, if any has changed since the plan.  It\n"
-	"then sends the changes of each hosted zone in as few ChangeResourceRecordSets\n"
-	"batches as Route 53's limits allow, each applied all or nothing; an update\n"
-	"is the DELETE of the exact set seen at plan time and the CREATE of the new\n"
-	"one, so a record changed in the meantime is never overwritten.  Zones are\n"
-	"applied independently.  apply then waits until every change is INSYNC.\n"
+	"apply sends the changes of each hosted zone in as few\n"
+	"ChangeResourceRecordSets batches as Route 53's limits allow, each applied\n"
+	"all or nothing; an update is the DELETE of the exact set seen at plan time\n"
+	"and the CREATE of the new one, so a record changed in the meantime is never\n"
+	"overwritten: Route 53 refuses that zone's batch, and apply reads that zone\n"
+	"and says what changed.  Zones are applied independently.  apply then waits\n"
+	"until every change is INSYNC.\n"
 	"With --verify it then waits until DNS (the zones' own name servers, or\n"
 	"--resolver) answers the new values and runs verify's checks for the\n"
 	"domains it changed: exit 3 when they find something (docs/commands.md).",

@@ -10,6 +10,7 @@
  * read); a subzone's own name servers come from GetHostedZone, and the
  * parent's NS set at the subzone from one ListResourceRecordSets.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,63 @@ ns_values(struct buf *b, char *const *values, size_t n)
 	buf_release(&all);
 }
 
+/* A name's index and its group, to sort the names group by group. */
+struct gref {
+	uintptr_t	 group;
+	size_t		 i;
+};
+
+static int
+gref_cmp(const void *a, const void *b)
+{
+	const struct gref	*x = a, *y = b;
+
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * For each group (domain) of the n names, the index of its name nearest
+ * the apex holding an NS set, plus one, at the index of the group's first
+ * name in top[] (0: none).  The names sorted by group once: matching each
+ * name with every other grew with their square.
+ */
+static void
+tops_of(const struct zone *z, const char *const *names,
+    const void *const *groups, struct rrset *const *sets,
+    const size_t *nsets, size_t n, size_t *top)
+{
+	struct gref	*r = xcalloc(n + 1, sizeof(*r));
+	size_t		 a, b, k, j, t;
+
+	for (k = 0; k < n; k++) {
+		r[k].group = (uintptr_t)groups[k];
+		r[k].i = k;
+	}
+	if (n > 0)
+		qsort(r, n, sizeof(*r), gref_cmp);
+	for (a = 0; a < n; a = b) {
+		for (b = a + 1; b < n && r[b].group == r[a].group; b++)
+			;
+		if (r[a].group == 0)
+			continue;
+		/* The NS set nearest the apex is where the name leaves the
+		 * zone; the first such name of that length, in name order. */
+		t = 0;
+		for (k = a; k < b; k++) {
+			j = r[k].i;
+			if (strcmp(names[j], z->name) == 0 ||
+			    ns_of(sets[j], nsets[j]) == NULL)
+				continue;
+			if (t == 0 || strlen(names[j]) < strlen(names[t - 1]))
+				t = j + 1;
+		}
+		top[r[a].i] = t;
+	}
+	free(r);
+}
+
 void
 delegation_refuse(const struct cfg *cfg, const struct zone *z,
     const char *const *names, const void *const *groups,
@@ -61,36 +119,24 @@ delegation_refuse(const struct cfg *cfg, const struct zone *z,
     struct diags *d)
 {
 	const struct cfg_domain	*dom;
-	const struct rrset	*ns, *top;
+	const struct rrset	*ns;
 	const char		*top_name;
 	struct buf		 vals = BUF_INIT;
 	char			*shown;
-	size_t			 i, j;
+	size_t			*top = xcalloc(n + 1, sizeof(*top));
+	size_t			 i;
 
+	tops_of(z, names, groups, sets, nsets, n, top);
+	/* Once per domain, in the order of its first name. */
 	for (i = 0; i < n; i++) {
-		/* Once per domain: at its first name. */
-		for (j = 0; j < i && groups[j] != groups[i]; j++)
-			;
-		if (j < i || groups[i] == NULL)
+		if (top[i] == 0)
 			continue;
-		/* The NS set nearest the apex is where the name leaves the
-		 * zone. */
-		top = NULL;
-		top_name = NULL;
-		for (j = i; j < n; j++) {
-			if (groups[j] != groups[i] ||
-			    strcmp(names[j], z->name) == 0 ||
-			    (ns = ns_of(sets[j], nsets[j])) == NULL)
-				continue;
-			if (top == NULL || strlen(names[j]) < strlen(top_name)) {
-				top = ns;
-				top_name = names[j];
-			}
-		}
-		if (top == NULL)
+		/* Not NULL: tops_of() chose that name for its NS set. */
+		if ((ns = ns_of(sets[top[i] - 1], nsets[top[i] - 1])) == NULL)
 			continue;
+		top_name = names[top[i] - 1];
 		dom = groups[i];
-		ns_values(&vals, top->values, top->nvalues);
+		ns_values(&vals, ns->values, ns->nvalues);
 		shown = dns_name_display(top_name);
 		diags_add(d, DIAG_ERROR, cfg->path, dom->pos.line,
 		    dom->pos.col, "domains.%s: '%s' is delegated to other name "
@@ -102,6 +148,7 @@ delegation_refuse(const struct cfg *cfg, const struct zone *z,
 		free(shown);
 		buf_release(&vals);
 	}
+	free(top);
 }
 
 /* 1 when every value of ns is one of the zone's name servers. */

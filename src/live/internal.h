@@ -17,7 +17,7 @@ struct r53_client;
 struct rrset;
 struct zone;
 
-/* Pages of one name (or of a whole zone, or of a zone's subzones) before
+/* Pages of one name (or of a whole zone) before
  * giving up on a server that never ends its list. */
 #define NAME_PAGES_MAX	100
 #define ZONE_PAGES_MAX	1000

@@ -483,8 +483,8 @@ labels(const char *name)
  */
 static int
 read_zone(const struct r53_client *c, const struct cfg *cfg,
-    struct live_state *ls, const long *counts, size_t zi, struct diags *d,
-    struct err *err)
+    struct live_state *ls, const long *counts, size_t zi,
+    const size_t *in_zone, size_t nin, struct diags *d, struct err *err)
 {
 	const struct zone	 *z = &ls->zones[zi];
 	const char		**names = NULL;
@@ -497,22 +497,20 @@ read_zone(const struct r53_client *c, const struct cfg *cfg,
 	size_t			  n = 0, nlives, i, k, m;
 	int			  rc;
 
-	for (i = 0; i < ls->nlives; i++)
-		if (ls->lives[i].zone == z)
-			n += 1 + labels(ls->lives[i].desired->name);
+	for (i = 0; i < nin; i++)
+		n += 1 + labels(ls->lives[in_zone[i]].desired->name);
 	names = xcalloc(n + 1, sizeof(*names));
 	groups = xcalloc(n + 1, sizeof(*groups));
 	lives = xcalloc(n + 1, sizeof(*lives));
 	sets = xcalloc(n + 1, sizeof(*sets));
 	nsets = xcalloc(n + 1, sizeof(*nsets));
 	n = 0;
-	for (i = 0; i < ls->nlives; i++)
-		if (ls->lives[i].zone == z) {
-			lives[n] = &ls->lives[i];
-			names[n] = lives[n]->desired->name;
-			groups[n] = lives[n]->desired->domain;
-			n++;
-		}
+	for (i = 0; i < nin; i++) {
+		lives[n] = &ls->lives[in_zone[i]];
+		names[n] = lives[n]->desired->name;
+		groups[n] = lives[n]->desired->domain;
+		n++;
+	}
 	nlives = n;
 	for (i = 0; i < nlives; i++) {
 		m = between(names[i], z, &names[n]);
@@ -567,6 +565,19 @@ read_belows(const struct r53_client *c, const struct cfg *cfg,
 	return 0;
 }
 
+/* The index in cfg->domains of dom, which points into it; cfg->ndomains
+ * when it does not. */
+static size_t
+domain_index(const struct cfg *cfg, const struct cfg_domain *dom)
+{
+	uintptr_t	 p = (uintptr_t)dom, b = (uintptr_t)cfg->domains;
+
+	if (p < b || (p - b) % sizeof(*dom) != 0 ||
+	    (p - b) / sizeof(*dom) >= cfg->ndomains)
+		return cfg->ndomains;
+	return (p - b) / sizeof(*dom);
+}
+
 int
 live_read(const struct r53_client *c, const struct cfg *cfg,
     const struct desired *desired, size_t ndesired,
@@ -574,7 +585,7 @@ live_read(const struct r53_client *c, const struct cfg *cfg,
     struct err *err)
 {
 	struct subzone	*subs = NULL;
-	size_t		*zone_of = NULL;
+	size_t		*zone_of = NULL, *start = NULL, *order = NULL;
 	long		*counts = NULL;
 	size_t		 i, j, nsubs = 0, nerrors = d->nerrors;
 	int		 rc = -1;
@@ -589,14 +600,29 @@ live_read(const struct r53_client *c, const struct cfg *cfg,
 
 	ls->lives = xcalloc(ndesired, sizeof(*ls->lives));
 	ls->nlives = ndesired;
+	/* Each live's zone, then the lives zone by zone in their order (a
+	 * counting sort): matching every live with every domain, or every
+	 * zone with every live, grew with their product. */
+	start = xcalloc(ls->nzones + 1, sizeof(*start));
+	order = xcalloc(ndesired + 1, sizeof(*order));
 	for (i = 0; i < ndesired; i++) {
 		ls->lives[i].desired = &desired[i];
-		for (j = 0; j < cfg->ndomains; j++)
-			if (&cfg->domains[j] == desired[i].domain)
-				ls->lives[i].zone = &ls->zones[zone_of[j]];
+		if ((j = domain_index(cfg, desired[i].domain)) < cfg->ndomains) {
+			ls->lives[i].zone = &ls->zones[zone_of[j]];
+			start[zone_of[j] + 1]++;
+		}
 	}
 	for (i = 0; i < ls->nzones; i++)
-		if (read_zone(c, cfg, ls, counts, i, d, err) == -1)
+		start[i + 1] += start[i];
+	for (i = 0; i < ndesired; i++)
+		if (ls->lives[i].zone != NULL)
+			order[start[ls->lives[i].zone - ls->zones]++] = i;
+	for (i = ls->nzones; i > 0; i--)
+		start[i] = start[i - 1];
+	start[0] = 0;
+	for (i = 0; i < ls->nzones; i++)
+		if (read_zone(c, cfg, ls, counts, i, &order[start[i]],
+		    start[i + 1] - start[i], d, err) == -1)
 			goto out;
 	if (delegation_subzones(c, cfg, ls, subs, nsubs, d, err) == -1 ||
 	    d->nerrors > nerrors)
@@ -609,6 +635,8 @@ out:
 	subzones_release(subs, nsubs);
 	free(counts);
 	free(zone_of);
+	free(start);
+	free(order);
 	return rc;
 }
 

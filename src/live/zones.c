@@ -2,18 +2,19 @@
  * zones.c - zone discovery: finds the hosted zone of every domain with as
  * few requests as the account allows (see live.c for what a plan costs).
  *
- * Zone lookups are shared.  A domain without zone: gets the longest public
- * zone among its name and its parents, each looked up with
- * ListHostedZonesByName from that name; each listing and each GetHostedZone
- * is kept for the run.  Once a public zone is found and later domains of
- * the config lie below it, the listing from that zone is followed through
- * the zone's subtree (Route 53 lists zones in the order of their reversed
- * names, so a zone's subzones come right after it), and those domains are
- * answered from it, with no request of their own.  A listing that cannot
- * show where the subtree ends is not trusted (see subtree_read()): then the
- * account's first page takes its place when it holds every zone, or else
- * each name is looked up on its own.  Either way each name gets exactly the
- * zones of that name.
+ * Zone lookups are shared, and made before any domain is answered
+ * (prefetch()): every name a domain may need (its own and each parent
+ * down to two labels, or its zone: name) is looked up in Route 53's order
+ * of zones (zone_cmp()), each with ListHostedZonesByName from that name
+ * unless a listing already made holds it.  A listing from a name lists the
+ * account's zones from that name on, so a page in that order holds every
+ * zone from where it starts up to the first zone of the next page
+ * (NextDNSName): the names on that stretch need no request of their own.
+ * A listing that cannot show where it ends is not trusted (see
+ * listing_holds()): then the account's first page takes its place when it
+ * holds every zone, or else each name is looked up on its own.  Either way
+ * each name gets exactly the zones of that name.  A domain without zone:
+ * then gets the longest public zone among its name and its parents.
  *
  * A private zone is never chosen by name and is refused when zone: names
  * it.  For live_read(), each zone found then gets the nearest public zone
@@ -45,7 +46,8 @@ struct lookup {
 /* What a listing holds in full: every zone... */
 enum holds {
 	HOLDS_NAME,		/* ...of the name it is from */
-	HOLDS_SUBTREE,		/* ...of that name or a name below it */
+	HOLDS_RANGE,		/* ...from that name up to the next page's
+				 * first zone (or on to the end) */
 	HOLDS_ALL		/* ...of the account */
 };
 
@@ -59,8 +61,9 @@ struct listing {
 	struct r53_zone	*zones;
 	size_t		 nzones;
 	int		 truncated;	/* more zones follow the last */
+	char		*next;		/* NextDNSName when truncated, or
+					 * NULL */
 	enum holds	 holds;
-	int		 followed;	/* subtree_read() has been at it */
 };
 
 struct reader {
@@ -73,6 +76,9 @@ struct reader {
 	struct listing		*listings;
 	size_t			 nlistings;
 	int			 account_read;	/* its first page asked for */
+	char			**wanted;	/* prefetch(): the names to look
+						 * up, in zone_cmp order */
+	size_t			 nwanted, iwanted;
 };
 
 /* One managed name of a zone, and what is live there. */
@@ -91,6 +97,7 @@ lookups_release(struct reader *r)
 	r->nlookups = 0;
 	for (i = 0; i < r->nlistings; i++) {
 		free(r->listings[i].from);
+		free(r->listings[i].next);
 		r53_zones_release(r->listings[i].zones, r->listings[i].nzones);
 		free(r->listings[i].zones);
 	}
@@ -168,38 +175,40 @@ zone_with_id(struct reader *r, const char *id, const struct r53_zone **zone,
 	return 0;
 }
 
+/*
+ * 1 when l holds every zone named name (canonical).  A listing from a name
+ * holds that name's zones (listing_read() follows them over pages); one
+ * in Route 53's order holds, in full, every name from where it starts up
+ * to the first zone of the page after it (NextDNSName), or up to its last
+ * zone's name when Route 53 did not say, or on to the end when nothing
+ * follows.
+ */
+static int
+answers(const struct listing *l, const char *name)
+{
+	if (l->holds == HOLDS_ALL)
+		return 1;
+	if (l->from != NULL && strcmp(l->from, name) == 0)
+		return 1;
+	if (l->holds != HOLDS_RANGE || zone_cmp(l->from, name) > 0)
+		return 0;
+	if (!l->truncated)
+		return 1;
+	if (l->next != NULL)
+		return zone_cmp(name, l->next) < 0;
+	return l->nzones > 0 && zone_cmp(name, l->zones[l->nzones - 1].name) < 0;
+}
+
 /* The listing that holds every zone named name (canonical), or NULL. */
 static struct listing *
 listing_holding(struct reader *r, const char *name)
 {
-	struct listing	*l;
-	size_t		 i;
+	size_t	 i;
 
-	for (i = 0; i < r->nlistings; i++) {
-		l = &r->listings[i];
-		if (l->holds == HOLDS_ALL || (l->holds == HOLDS_SUBTREE &&
-		    dns_name_in_zone(name, l->from)) || (l->from != NULL &&
-		    strcmp(l->from, name) == 0))
-			return l;
-	}
+	for (i = 0; i < r->nlistings; i++)
+		if (answers(&r->listings[i], name))
+			return &r->listings[i];
 	return NULL;
-}
-
-/* 1 when the zones of name (canonical) and of every name below it are
- * known. */
-static int
-subtree_known(const struct reader *r, const char *name)
-{
-	const struct listing	*l;
-	size_t			 i;
-
-	for (i = 0; i < r->nlistings; i++) {
-		l = &r->listings[i];
-		if (l->holds == HOLDS_ALL || (l->holds == HOLDS_SUBTREE &&
-		    dns_name_in_zone(name, l->from)))
-			return 1;
-	}
-	return 0;
 }
 
 /* 1 when z is already in l: among its last zones, those of z's name,
@@ -226,8 +235,10 @@ listing_next(const struct r53_client *c, struct listing *l, struct err *err)
 	size_t			 nz = 0, i, added = 0;
 	int			 truncated;
 
+	free(l->next);
+	l->next = NULL;
 	if (r53_zones_page(c, last->name, last->id, ZONES_PAGE, &z, &nz,
-	    &truncated, err) == -1)
+	    &truncated, &l->next, err) == -1)
 		return -1;
 	for (i = 0; i < nz; i++) {
 		if (listed(l, &z[i])) {
@@ -248,6 +259,34 @@ listing_next(const struct r53_client *c, struct listing *l, struct err *err)
 }
 
 /*
+ * What a listing from a name shows in full.  In Route 53's order
+ * (zone_cmp) it holds every zone from that name up to the next page; but
+ * a listing that cannot show that is not trusted: zones out of that order
+ * (a server that sorts otherwise), or only the zones of the name itself
+ * and nothing after them, which is what Route 53 sends when nothing
+ * follows in the account, but also all that a server answering a name
+ * with the zones of that name alone sends (moto does).
+ */
+static enum holds
+listing_holds(const struct listing *l)
+{
+	size_t	 i;
+	int	 other = 0;
+
+	for (i = 0; i < l->nzones; i++) {
+		if (zone_cmp(i > 0 ? l->zones[i - 1].name : l->from,
+		    l->zones[i].name) > 0)
+			return HOLDS_NAME;
+		if (strcmp(l->zones[i].name, l->from) != 0)
+			other = 1;
+	}
+	if (l->next != NULL && l->nzones > 0 &&
+	    zone_cmp(l->zones[l->nzones - 1].name, l->next) > 0)
+		return HOLDS_NAME;
+	return other || l->truncated ? HOLDS_RANGE : HOLDS_NAME;
+}
+
+/*
  * A new listing from name (canonical; NULL: the account's first zone),
  * its index in *out: one page, and further pages while the last zone is
  * still named name, so that it holds every zone of that name.
@@ -259,10 +298,11 @@ listing_read(struct reader *r, const char *name, size_t *out,
 	struct listing	*l;
 	struct r53_zone	*z = NULL;
 	size_t		 nz = 0, pages;
+	char		*next = NULL;
 	int		 truncated;
 
 	if (r53_zones_page(r->c, name, NULL, ZONES_PAGE, &z, &nz, &truncated,
-	    err) == -1)
+	    &next, err) == -1)
 		return -1;
 	l = xappend(&r->listings, &r->nlistings, sizeof(*r->listings));
 	*out = r->nlistings - 1;
@@ -270,6 +310,7 @@ listing_read(struct reader *r, const char *name, size_t *out,
 	l->zones = z;
 	l->nzones = nz;
 	l->truncated = truncated;
+	l->next = next;
 	for (pages = 1; name != NULL && l->truncated && l->nzones > 0 &&
 	    strcmp(l->zones[l->nzones - 1].name, name) == 0; pages++) {
 		if (pages == NAME_PAGES_MAX)
@@ -279,6 +320,8 @@ listing_read(struct reader *r, const char *name, size_t *out,
 		if (listing_next(r->c, l, err) == -1)
 			return -1;
 	}
+	if (name != NULL)
+		l->holds = listing_holds(l);
 	return 0;
 }
 
@@ -303,66 +346,26 @@ account_read(struct reader *r, struct err *err)
 	/* Part of a big account: it shows nothing in full. */
 	r53_zones_release(l->zones, l->nzones);
 	free(l->zones);
+	free(l->next);
 	r->nlistings--;
 	return 0;
 }
 
-/*
- * Makes the zones of zone (canonical, already looked up) and of every
- * name below it known, so that the domains there need no lookup of their
- * own.  In Route 53's order (zone_cmp) the zones below a zone come right
- * after it, so the listing from zone is followed page by page until a
- * zone outside the subtree shows that it is past it, or the listing ends
- * after at least one zone below zone.  A listing that cannot show that is
- * not trusted: zones out of Route 53's order (a server that sorts
- * otherwise), or only the zones named zone and nothing after them, which
- * is also all that a server answering a name with the zones of that name
- * alone sends (moto does).  Then the account's first page is read, which
- * holds every zone when it is the only page; if it is not, nothing more
- * is known, and each name below zone is looked up on its own.
- */
+/* 1 when a name prefetch() still has to look up (after the one at hand)
+ * is held by no listing. */
 static int
-subtree_read(struct reader *r, const char *zone, struct err *err)
+wanted_later(const struct reader *r)
 {
-	struct listing	*l = NULL;
-	size_t		 i, li, pages;
-	int		 below = 0;
+	size_t	 i, j;
 
-	for (li = 0; li < r->nlistings; li++)
-		if (r->listings[li].from != NULL &&
-		    strcmp(r->listings[li].from, zone) == 0)
-			break;
-	if (li == r->nlistings && listing_read(r, zone, &li, err) == -1)
-		return -1;
-	l = &r->listings[li];
-	if (l->followed)
-		return 0;
-	l->followed = 1;
-	for (i = 0, pages = 1; ; pages++) {
-		for (; i < l->nzones; i++) {
-			if (zone_cmp(i > 0 ? l->zones[i - 1].name : zone,
-			    l->zones[i].name) > 0)
-				return account_read(r, err);
-			if (!dns_name_in_zone(l->zones[i].name, zone)) {
-				l->holds = HOLDS_SUBTREE;
-				return 0;
-			}
-			if (strcmp(l->zones[i].name, zone) != 0)
-				below = 1;
-		}
-		if (!l->truncated || l->nzones == 0) {
-			if (!below || l->truncated)
-				return account_read(r, err);
-			l->holds = HOLDS_SUBTREE;
-			return 0;
-		}
-		if (pages == ZONE_PAGES_MAX)
-			return err_set(err, "Route 53 ListHostedZonesByName: "
-			    "more than %d pages of hosted zones below '%s'",
-			    ZONE_PAGES_MAX, zone);
-		if (listing_next(r->c, l, err) == -1)
-			return -1;
+	for (i = r->iwanted + 1; i < r->nwanted; i++) {
+		for (j = 0; j < r->nlistings &&
+		    !answers(&r->listings[j], r->wanted[i]); j++)
+			;
+		if (j == r->nlistings)
+			return 1;
 	}
+	return 0;
 }
 
 /* The index of the zone already known by id, or of a new entry.  Indexes,
@@ -400,15 +403,21 @@ zone_by_name(struct reader *r, const char *name, const struct r53_zone **zone,
 {
 	const struct listing	*l;
 	const struct r53_zone	*z;
-	size_t			 i;
+	size_t			 i, li;
 	int			 npublic = 0;
 
 	*zone = NULL;
 	*ambiguous = 0;
 	if ((l = listing_holding(r, name)) == NULL) {
-		if (listing_read(r, name, &i, err) == -1)
+		if (listing_read(r, name, &li, err) == -1)
 			return -1;
-		l = &r->listings[i];
+		/* Where this listing ends is not known: when names are left
+		 * that it may have held, the account's first page may hold
+		 * them all (l moves). */
+		if (r->listings[li].holds == HOLDS_NAME && wanted_later(r) &&
+		    account_read(r, err) == -1)
+			return -1;
+		l = &r->listings[li];
 	}
 	for (i = 0; i < l->nzones; i++) {
 		z = &l->zones[i];
@@ -422,28 +431,6 @@ zone_by_name(struct reader *r, const char *name, const struct r53_zone **zone,
 	}
 	*ambiguous = npublic > 1;
 	return *zone != NULL;
-}
-
-/* 1 when a domain after dom in cfg, without zone:, is name (canonical) or
- * lies below it. */
-static int
-later_below(const struct cfg *cfg, const struct cfg_domain *dom,
-    const char *name)
-{
-	const struct cfg_domain	*d;
-	char			*canon;
-	int			 below;
-
-	for (d = dom + 1; d < cfg->domains + cfg->ndomains; d++) {
-		if (d->zone != NULL ||
-		    (canon = dns_name_canon(d->name, NULL)) == NULL)
-			continue;
-		below = dns_name_in_zone(canon, name);
-		free(canon);
-		if (below)
-			return 1;
-	}
-	return 0;
 }
 
 /* A private zone answers only inside its VPCs, never to a receiver. */
@@ -550,11 +537,6 @@ find_zone(struct reader *r, const struct cfg *cfg,
 			    "one to use", dom->name, p);
 		else
 			*out = remember(r, z->id, p, z->record_count);
-		/* The later domains below p share what is listed from it
-		 * (z moves from here on). */
-		if (!subtree_known(r, p) && later_below(cfg, dom, p) &&
-		    subtree_read(r, p, err) == -1)
-			goto out;
 		rc = 0;
 		goto out;
 	}
@@ -634,6 +616,79 @@ find_parents(struct reader *r, const struct cfg *cfg, const size_t *zone_of,
 	return 0;
 }
 
+static int
+wanted_cmp(const void *a, const void *b)
+{
+	return zone_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Looks up every name the domains of cfg may need (a zone: name; a
+ * domain's own name and each parent down to two labels), before any
+ * domain is answered, in Route 53's order of zones rather than the
+ * config's.  A listing then holds every name from where it starts to the
+ * next page, so the names after it on that stretch need no request of
+ * their own: a parent's listing usually holds its subzones and the
+ * domains below it, and a fleet of domains each in its own zone costs one
+ * lookup per page of zones, not one per domain.  Only the lookups are made
+ * here; find_zone() then answers each domain from them, in the config's
+ * order, and find_parent() each zone's parent.
+ */
+static int
+prefetch(struct reader *r, const struct cfg *cfg, struct err *err)
+{
+	const struct r53_zone	*z;
+	const struct cfg_domain	*dom;
+	struct zone_ref		 ref;
+	const char		*p;
+	char			*canon;
+	size_t			 i, n = 0;
+	int			 rc = -1, ambiguous;
+
+	for (i = 0; i < cfg->ndomains; i++) {
+		dom = &cfg->domains[i];
+		if (dom->zone != NULL) {
+			zone_ref_parse(dom->zone, &ref);
+			if (ref.kind == ZONE_REF_ID)
+				continue;
+		}
+		canon = dns_name_canon(dom->zone != NULL ? dom->zone :
+		    dom->name, NULL);
+		if (canon == NULL)
+			continue;	/* find_zone() says why */
+		for (p = canon; dom->zone == NULL && strchr(p, '.') !=
+		    strrchr(p, '.') && (p = strchr(p, '.') + 1) != NULL &&
+		    strchr(p, '.') != strrchr(p, '.'); )
+			*(char **)xappend(&r->wanted, &r->nwanted,
+			    sizeof(*r->wanted)) = xstrdup(p);
+		*(char **)xappend(&r->wanted, &r->nwanted,
+		    sizeof(*r->wanted)) = canon;
+	}
+	if (r->nwanted > 0)
+		qsort(r->wanted, r->nwanted, sizeof(*r->wanted), wanted_cmp);
+	for (i = 0; i < r->nwanted; i++) {
+		if (n > 0 && strcmp(r->wanted[n - 1], r->wanted[i]) == 0) {
+			free(r->wanted[i]);
+			continue;
+		}
+		r->wanted[n++] = r->wanted[i];
+	}
+	r->nwanted = n;
+	for (r->iwanted = 0; r->iwanted < r->nwanted; r->iwanted++)
+		if (listing_holding(r, r->wanted[r->iwanted]) == NULL &&
+		    zone_by_name(r, r->wanted[r->iwanted], &z, &ambiguous,
+		    err) == -1)
+			goto out;
+	rc = 0;
+out:
+	for (i = 0; i < r->nwanted; i++)
+		free(r->wanted[i]);
+	free(r->wanted);
+	r->wanted = NULL;
+	r->nwanted = r->iwanted = 0;
+	return rc;
+}
+
 int
 zones_find(const struct r53_client *c, const struct cfg *cfg,
     struct live_state *ls, size_t *zone_of, long **counts,
@@ -646,6 +701,8 @@ zones_find(const struct r53_client *c, const struct cfg *cfg,
 	memset(&r, 0, sizeof(r));
 	r.c = c;
 	r.ls = ls;
+	if (prefetch(&r, cfg, err) == -1)
+		goto out;
 	/* Every domain, so that all the domains without a zone are reported
 	 * together, sharing lookups. */
 	for (i = 0; i < cfg->ndomains; i++)

@@ -26,22 +26,6 @@ value_chars(const struct rrset *rs, size_t *nrecords)
 	return n;
 }
 
-static size_t
-route53_changes(const struct plan_change *c)
-{
-	return c->op == PLAN_UPDATE ? 2 : 1;
-}
-
-static size_t
-route53_count(const struct plan_batch *b)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < b->nchanges; i++)
-		n += route53_changes(b->changes[i]);
-	return n;
-}
-
 static int
 too_long(const struct plan_change *c, struct diags *d)
 {
@@ -109,9 +93,7 @@ plan_batches(const struct plan *p, struct plan_batch **out, size_t *nout,
 			}
 			if (b == NULL ||
 			    b->nrecords + nrec > BATCH_MAX_RECORDS ||
-			    b->nchars + nch > BATCH_MAX_CHARS ||
-			    route53_count(b) + route53_changes(c) >
-			    BATCH_MAX_CHANGES) {
+			    b->nchars + nch > BATCH_MAX_CHARS) {
 				b = xappend(out, nout, sizeof(**out));
 				b->zone = &p->zones[z];
 			}

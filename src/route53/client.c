@@ -128,13 +128,13 @@ r53_zones_by_name(const struct r53_client *c, const char *dnsname,
 		    "name given");
 	}
 	return r53_zones_page(c, dnsname, NULL, maxitems, zones, nzones,
-	    truncated, err);
+	    truncated, NULL, err);
 }
 
 int
 r53_zones_page(const struct r53_client *c, const char *dnsname,
     const char *zone_id, int maxitems, struct r53_zone **zones,
-    size_t *nzones, int *truncated, struct err *err)
+    size_t *nzones, int *truncated, char **next_name, struct err *err)
 {
 	static const char *const path[] = { "hostedzonesbyname" };
 	struct http_response	 resp;
@@ -147,6 +147,8 @@ r53_zones_page(const struct r53_client *c, const char *dnsname,
 	*zones = NULL;
 	*nzones = 0;
 	*truncated = 0;
+	if (next_name != NULL)
+		*next_name = NULL;
 	if (zone_id != NULL && dnsname == NULL)
 		return err_set(err, "Route 53 ListHostedZonesByName: a hosted "
 		    "zone id needs a DNS name");
@@ -169,7 +171,7 @@ r53_zones_page(const struct r53_client *c, const char *dnsname,
 	    NULL, &resp, err) == -1)
 		goto out;
 	if (r53_xml_parse_zones(resp.body.data, resp.body.len, zones, nzones,
-	    truncated, err) == -1)
+	    truncated, next_name, err) == -1)
 		bad_body("ListHostedZonesByName", err);
 	else
 		rc = 0;

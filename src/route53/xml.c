@@ -195,19 +195,22 @@ r53_zones_release(struct r53_zone *zones, size_t n)
 
 int
 r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **zonesp,
-    size_t *nzonesp, int *truncated, struct err *err)
+    size_t *nzonesp, int *truncated, char **next_name, struct err *err)
 {
 	static const char *const roots[] = { "ListHostedZonesByNameResponse",
 	    "ListHostedZonesResponse", NULL };
 	xmlDoc		*doc;
 	xmlNode		*root, *list, *hz;
 	struct r53_zone	*zones = NULL, *z;
+	char		*t;
 	size_t		 n = 0;
 	int		 rc = -1;
 
 	*zonesp = NULL;
 	*nzonesp = 0;
 	*truncated = 0;
+	if (next_name != NULL)
+		*next_name = NULL;
 	if ((doc = xml_parse_untrusted(xml, len, 0, err)) == NULL)
 		return -1;
 	if ((root = root_of(doc, roots, err)) == NULL)
@@ -226,14 +229,26 @@ r53_xml_parse_zones(const char *xml, size_t len, struct r53_zone **zonesp,
 	}
 	if (child_bool(root, "IsTruncated", truncated, err) == -1)
 		goto out;
+	if (*truncated && next_name != NULL &&
+	    (t = child_text(root, "NextDNSName")) != NULL) {
+		*next_name = canon_or_err("NextDNSName", t, err);
+		free(t);
+		if (*next_name == NULL)
+			goto out;
+	}
 	*zonesp = zones;
 	*nzonesp = n;
 	zones = NULL;
 	n = 0;
 	rc = 0;
 out:
-	if (rc == -1)
+	if (rc == -1) {
 		*truncated = 0;
+		if (next_name != NULL) {
+			free(*next_name);
+			*next_name = NULL;
+		}
+	}
 	r53_zones_release(zones, n);
 	free(zones);
 	xmlFreeDoc(doc);

@@ -17,6 +17,15 @@ MiB.  So the command runs under GNU time (/usr/bin/time -f %M), whose own
 child starts from a small process; without GNU time, the wait4 figure is
 printed with a '<=' as an upper bound.
 
+Then the fleet cases (`bench.py fleet` runs them alone), against the
+fewest requests Route 53 allows: plan and apply of 1,000 domains each in
+its own zone (10 pages of zones, then one read per zone; apply adds one
+batch and one GetChange per zone); apply of 1,000 domains in 10 zones (one
+page of zones, one read, one batch and one poll per zone); and the user CPU
+of plan for 1,000 and 4,000 domains in one zone, which should grow 4 times.
+The zones are created directly in moto (boto3, not through the peer), the
+run goes through the peer as every other case.
+
 Last, `mailauth report` on 10,000 gzip-compressed DMARC aggregate reports
 of 50 rows each (no moto): its wall time and peak RSS, against the limits
 of 20 s and 64 MiB; the exit status is 1 when they are not met.
@@ -85,13 +94,17 @@ def config(ndomains, with_zone):
 
 
 def operation(req):
-    path = urlsplit(req["path"]).path
+    path = urlsplit(req["path"]).path.rstrip("/")
     if "/hostedzonesbyname" in path:
         return "ListHostedZonesByName"
     if req["method"] == "GET" and path.endswith("/rrset"):
         return "ListResourceRecordSets"
     if req["method"] == "GET" and "/hostedzone/" in path:
         return "GetHostedZone"
+    if req["method"] == "POST" and path.endswith("/rrset"):
+        return "ChangeResourceRecordSets"
+    if req["method"] == "GET" and "/change/" in path:
+        return "GetChange"
     return "%s %s" % (req["method"], path)
 
 
@@ -103,9 +116,10 @@ def gnu_time():
     return "GNU" in r.stdout + r.stderr
 
 
-def measure(moto, argv, env, work):
+def measure(moto, argv, env, work, cpu=None):
     """Runs argv through a fresh recording proxy: (requests by operation,
-    seconds, peak RSS in KiB, whether that is exact, stdout)."""
+    seconds, peak RSS in KiB, whether that is exact, stdout).  cpu, a
+    list, receives the user CPU seconds."""
     proxy = Proxy(moto.url)
     rss_file = os.path.join(work, "rss")
     exact = gnu_time()
@@ -113,7 +127,7 @@ def measure(moto, argv, env, work):
         env = dict(env, AWS_ENDPOINT_URL_ROUTE_53=proxy.url)
         argv = [a.replace("{proxy}", proxy.url) for a in argv]
         if exact:
-            argv = [GNU_TIME, "-f", "%M", "-o", rss_file] + argv
+            argv = [GNU_TIME, "-f", "%U %M", "-o", rss_file] + argv
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             start = time.monotonic()
             child = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
@@ -126,9 +140,13 @@ def measure(moto, argv, env, work):
         if child.returncode != 0:
             raise RuntimeError("%s exited %d:\n%s%s" % (argv[0], child.returncode, text, errors))
         rss = usage.ru_maxrss
+        user = usage.ru_utime
         if exact:
             with open(rss_file) as f:
-                rss = int(f.read().split()[-1])
+                user, rss = f.read().split()[-2:]
+                user, rss = float(user), int(rss)
+        if cpu is not None:
+            cpu.append(user)
         counts = {}
         for r in proxy.requests:
             counts[operation(r)] = counts.get(operation(r), 0) + 1
@@ -143,10 +161,115 @@ def mib(kib, exact):
 
 def summary(counts):
     short = {"ListHostedZonesByName": "by-name", "ListResourceRecordSets": "list",
-             "GetHostedZone": "get-zone"}
+             "GetHostedZone": "get-zone", "ChangeResourceRecordSets": "change", "GetChange": "poll"}
     total = sum(counts.values())
     parts = ", ".join("%d %s" % (n, short.get(k, k)) for k, n in sorted(counts.items()))
     return "%d (%s)" % (total, parts)
+
+
+# --- fleets: 1,000 domains in their own zones, in 10 zones; plan CPU ---
+
+FLEET = 1000
+FLEET_ZONES = 10
+
+
+def fleet_config(domains):
+    out = ["version: 1", "domains:"]
+    for d in domains:
+        out += ["  %s:" % d,
+                "    spf: { include: [amazonses.com], all: fail }",
+                "    dkim:",
+                "      s1: { cname: s1.dkim.example.net }",
+                "    dmarc: { policy: quarantine, rua: ['mailto:dmarc@example.com'] }"]
+    return "\n".join(out) + "\n"
+
+
+def fleet_zones(moto, names):
+    """Creates the zones directly in moto: (seconds)."""
+    import boto3
+    c = boto3.client("route53", endpoint_url=moto.direct, region_name="us-east-1",
+                     aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+    t = time.monotonic()
+    for i, n in enumerate(names):
+        c.create_hosted_zone(Name=n, CallerReference="bench-%d-%f" % (i, t))
+    return time.monotonic() - t
+
+
+def fleet_run(moto, base_env, work, cfg, argv, cpu=None):
+    path = os.path.join(work, "mailauth.yaml")
+    with open(path, "w") as f:
+        f.write(cfg)
+    return measure(moto, [BIN] + argv + ["-c", path], base_env, work, cpu)
+
+
+def bench_fleet(moto, base_env, work):
+    """Rows of (case, requests by operation, seconds, minimum)."""
+    rows = []
+    own = ["d%04d.fleet.example" % i for i in range(FLEET)]
+    # Shuffled: the order of the config must not matter.
+    cfg = fleet_config(own[1::2] + own[0::2])
+    Env(moto).close()       # a clean moto
+    t = fleet_zones(moto, own)
+    print("bench: %d zones created in %.1f s" % (FLEET, t), file=sys.stderr, flush=True)
+    got = fleet_run(moto, base_env, work, cfg, ["plan"])
+    rows.append(("plan, %d domains each in its own zone" % FLEET, got, FLEET // 100 + FLEET))
+    got = fleet_run(moto, base_env, work, cfg, ["apply", "--auto-approve"])
+    rows.append(("apply, same", got, FLEET // 100 + 3 * FLEET))
+    print("bench: own zones done", file=sys.stderr, flush=True)
+
+    Env(moto).close()
+    zones = ["z%d.fleet.example" % k for k in range(FLEET_ZONES)]
+    fleet_zones(moto, zones)
+    doms = ["d%03d.%s" % (i // FLEET_ZONES, zones[i % FLEET_ZONES]) for i in range(FLEET)]
+    got = fleet_run(moto, base_env, work, fleet_config(doms), ["apply", "--auto-approve"])
+    rows.append(("apply, %d domains in %d zones" % (FLEET, FLEET_ZONES), got, 1 + 3 * FLEET_ZONES))
+    print("bench: %d zones done" % FLEET_ZONES, file=sys.stderr, flush=True)
+
+    # FLEET_ACCOUNTS: the same fleets over two accounts (accounts:) go here.
+
+    return rows + bench_cpu(moto, base_env, work)
+
+
+def bench_cpu(moto, base_env, work):
+    """Plan's user CPU for 1,000 and 4,000 domains in one zone."""
+    rows = []
+    Env(moto).close()
+    fleet_zones(moto, ["big.fleet.example"])
+    cpu = []
+    for n in (FLEET, 4 * FLEET):
+        got = fleet_run(moto, base_env, work, fleet_config(
+            ["d%04d.big.fleet.example" % i for i in range(n)]), ["plan"], cpu)
+        rows.append(("plan, %d domains in one zone: %.2f s user CPU" % (n, cpu[-1]), got, None))
+    rows.append(("plan CPU, %d -> %d domains in one zone: x%.1f" % (FLEET, 4 * FLEET, cpu[1] / max(cpu[0], 0.001)),
+                 None, None))
+    return rows
+
+
+def print_fleet(rows):
+    print()
+    print("| fleet case | requests | wall | minimum |")
+    print("|---|---|---:|---:|")
+    for case, got, minimum in rows:
+        if got is None:
+            print("| %s | | | x4 |" % case)
+            continue
+        print("| %s | %s | %.1f s | %s |" % (case, summary(got[0]), got[1],
+                                            "" if minimum is None else "{:,}".format(minimum)))
+
+
+def main_fleet(cpu_only=False):
+    work = tempfile.mkdtemp(prefix="mailauth-bench-")
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    base_env.update({"AWS_ACCESS_KEY_ID": FAKE_KEY_ID, "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
+                     "HOME": work, "NO_COLOR": "1"})
+    moto = Moto()
+    try:
+        rows = (bench_cpu if cpu_only else bench_fleet)(moto, base_env, work)
+    finally:
+        moto.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print_fleet(rows)
+    return 0
 
 
 # --- mailauth report: 10,000 gzip-compressed reports of 50 rows ---
@@ -252,7 +375,7 @@ def main_reports():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def main():
+def main(fleet_too=True):
     if not os.access(BIN, os.X_OK):
         print("bench: no mailauth binary at %s; run make first" % BIN, file=sys.stderr)
         return 1
@@ -263,6 +386,7 @@ def main():
     moto = Moto()
     rows = []
     try:
+        fleet = bench_fleet(moto, base_env, work) if fleet_too else []
         for size in ZONE_SIZES:
             env = Env(moto)
             zid = env.zone(ZONE)
@@ -295,9 +419,16 @@ def main():
         print("| %d | %s | %s | %.2f s | %s | %s | %.2f s | %s |" % (
             size, label, summary(got[0]), got[1], mib(got[2], got[3]),
             summary(ref[0]), ref[1], mib(ref[2], ref[3])))
+    if fleet:
+        print_fleet(fleet)
     return main_reports()
 
 
 if __name__ == "__main__":
-    # "bench.py reports" runs only the report case (no moto needed).
-    sys.exit(main_reports() if sys.argv[1:] == ["reports"] else main())
+    # "bench.py reports" runs only the report case (no moto needed),
+    # "bench.py fleet" only the fleet cases, "bench.py cpu" only plan's CPU,
+    # "bench.py zones" all but the fleet cases.
+    sys.exit(main_reports() if sys.argv[1:] == ["reports"] else
+             main_fleet() if sys.argv[1:] == ["fleet"] else
+             main_fleet(True) if sys.argv[1:] == ["cpu"] else
+             main(False) if sys.argv[1:] == ["zones"] else main())

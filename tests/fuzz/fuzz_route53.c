@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int		 truncated;
 	char		*next_name, *next_type, *next_id, *id, *status;
 
-	if (r53_xml_parse_zones(xml, size, &zones, &n, &truncated, &err) == 0) {
+	if (r53_xml_parse_zones(xml, size, &zones, &n, &truncated, NULL, &err) == 0) {
 		r53_zones_release(zones, n);
 		free(zones);
 	}

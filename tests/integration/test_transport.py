@@ -169,11 +169,14 @@ def test_connection_refused_is_retried(e):
 
 def test_pacing_spaces_requests(e):
     e.zone("example.com")
+    e.zone("example.net")
     e.zone("example.org")
     e.config("version: 1\ndomains:\n  example.com:\n    dmarc: { policy: none }\n"
+             "  example.net:\n    dmarc: { policy: none }\n"
              "  example.org:\n    dmarc: { policy: none }\n")
     f = faults(e)
-    # 0.5 a second: a burst of 2.5, so the third request waits 1 s and
+    # Four requests: one lookup (example.com.'s page holds the three zones)
+    # and one read per zone.  0.5 a second: a burst of 2.5, so the third request waits 1 s and
     # the fourth 2 s more.
     r = ok(e.run("plan", "--max-rps", "0.5", "--debug", endpoint=f.url))
     times = [q["time"] for q in f.requests]
