@@ -423,7 +423,7 @@ START_TEST(in_memory)
 		{ "m.yaml", T("version: 1\n\"a\\nb\": 1\ndomains:\n  "
 		    "a.example: {dmarc: {policy: none}}\n"), -1,
 		    "m.yaml:2:1: a\\nb: unknown key; expected one of version, "
-		    "defaults, domains\n" },
+		    "defaults, accounts, domains\n" },
 		/* A Windows file. */
 		{ "m.yaml", T("version: 1\r\ndomains:\r\n  a.example:\r\n"
 		    "    dmarc: {policy: none}\r\n"), 0, "" },
