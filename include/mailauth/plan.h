@@ -437,5 +437,16 @@ void	plan_review(const struct plan_inputs *in, const struct plan_built *b,
 	    const struct diags *d, struct plan *p);
 void	plan_built_release(struct plan_built *);
 
+/*
+ * The plans of several accounts as one (config accounts:, each planned
+ * with its own Route 53 client): the changes of v[0], v[1], ... moved
+ * into out in that order (their warnings, notes and gates too), v[i]'s zones each getting a copy of
+ * accounts[i] (NULL: the default chain's) as its account.  first[i]
+ * receives the index in out->changes of v[i]'s first change.  Each v[i]
+ * is left empty; release out with plan_release().
+ */
+void	plan_merge(struct plan *v, const char *const *accounts, size_t n,
+	    struct plan *out, size_t *first);
+
 #endif
 

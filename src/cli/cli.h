@@ -300,6 +300,9 @@ struct cli_aws {
 	 * which Route 53's endpoint and signing region follow. */
 	char			*region;
 	const struct aws_partition *partition;
+	/* The config's account this reaches (borrowed), NULL: the default
+	 * credentials chain's. */
+	const char		*account;
 };
 
 /*
@@ -323,6 +326,38 @@ const struct aws_partition *cli_aws_partition(const struct cli_global *);
 int	 cli_aws_endpoint(const struct cli_global *, enum aws_service service,
 	    const char *region, struct aws_endpoint *ep);
 void	 cli_aws_close(struct cli_aws *);
+
+struct cfg_account;
+
+/*
+ * Opens the AWS side of an account of the config's accounts: (src/cli/
+ * aws.c): its own transport and pacer (its own --max-rps budget and
+ * back-off), and its credentials: with profile, that profile's chain;
+ * with role_arn, STS AssumeRole signed with base's credentials through
+ * base's STS client (base, the default chain's, is opened first when it
+ * is not open yet, and must outlive a).  -1 after printing.
+ */
+int	 cli_aws_open_account(const struct cli_global *, struct cli_aws *base,
+	    const struct cfg_account *, struct cli_aws *a);
+
+/* The AWS sides of the accounts a run reaches, each opened on first use
+ * (cli_accounts_get()); def is the default chain's, the caller's. */
+struct cli_accounts {
+	struct cli_aws		*def;
+	const struct cfg	*cfg;		/* its accounts: */
+	struct cli_aws		*v;		/* parallel to cfg->accounts */
+	size_t			 n;
+};
+
+void	 cli_accounts_init(struct cli_accounts *, struct cli_aws *def,
+	    const struct cfg *);
+/* The open AWS side of the account named name (NULL: def, opened by
+ * cli_aws_open() when it is not open yet); NULL after printing, also
+ * when cfg has no such account (a saved plan of another config). */
+struct cli_aws *cli_accounts_get(const struct cli_global *,
+	    struct cli_accounts *, const char *name);
+/* Closes every account's AWS side but def's. */
+void	 cli_accounts_close(struct cli_accounts *);
 
 struct report_reader;
 
@@ -390,11 +425,36 @@ void	 cli_ses_release(struct ses_identity *, size_t);
  * identities gathered, then plan_build() (mailauth/plan.h).  Prints
  * diagnostics, not the plan; returns -1 after printing why it could not
  * make one. */
+struct gate_verdict;
+
+/* With accounts:, the plan of one account's domains, made with its own
+ * Route 53 client; its plan is moved into the cli_plan's. */
+struct cli_plan_part {
+	const char		*account;	/* borrowed; NULL: default */
+	struct cfg		 sub;		/* the account's domains (copies
+						 * that borrow: only the
+						 * array is owned) */
+	struct gate_verdict	*gates;		/* parallel to sub.domains,
+						 * borrowing, or NULL */
+	struct ses_identity	*ses;		/* parallel to sub.domains */
+	struct plan_built	 built;		/* all but the plan */
+	size_t			 first, nchanges; /* its changes in the
+						 * cli_plan's built.plan */
+};
+
 struct cli_plan {
 	struct cfg		*cfg;
 	struct ses_identity	*ses;		/* parallel to cfg->domains,
-						 * or NULL without ses: */
-	struct plan_built	 built;		/* plan, batches, meta */
+						 * or NULL without ses: (or
+						 * with accounts: parts) */
+	struct plan_built	 built;		/* plan, batches, meta (with
+						 * accounts: only these) */
+	struct cli_accounts	 accounts;	/* def: the caller's aws */
+	struct cli_plan_part	*parts;		/* with a domain's account:
+						 * one per account, in the
+						 * order of their first
+						 * domain; else NULL */
+	size_t			 nparts;
 };
 
 int	 cli_plan_make(const struct cli_global *, long at,

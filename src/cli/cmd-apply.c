@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/apply.h"
@@ -156,6 +157,65 @@ guard(const struct cmd_apply_opts *o, const struct plan *plan)
 	return -1;
 }
 
+/*
+ * One account's part of the plan (config accounts:): a run of the plan's
+ * changes whose zones are in the same account, seen as a plan of its own
+ * (the same zones, those changes) so that its pointers and applied[]
+ * indices are the whole plan's, offset by first.
+ */
+struct slice {
+	const char	*account;	/* NULL: the default chain's */
+	size_t		 first, n;
+	struct cli_aws	*aws;
+	struct plan	 view;
+};
+
+static const char *
+account_of(const struct plan_change *c)
+{
+	return c->zone != NULL ? c->zone->account : NULL;
+}
+
+static int
+same_account(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The runs of the plan's changes by account, each with its AWS side;
+ * -1 after printing. */
+static int
+slices_make(const struct cli_global *g, struct cli_accounts *ac,
+    const struct plan *plan, struct slice **out, size_t *nout)
+{
+	struct slice	*s = NULL;
+	size_t		 i;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < plan->nchanges; i++) {
+		if (*nout > 0 && (plan->changes[i].zone == NULL ||
+		    same_account(s[*nout - 1].account,
+		    account_of(&plan->changes[i])))) {
+			s[*nout - 1].n++;
+			continue;
+		}
+		s = xappend(out, nout, sizeof(*s));
+		s = *out;
+		s[*nout - 1].account = account_of(&plan->changes[i]);
+		s[*nout - 1].first = i;
+		s[*nout - 1].n = 1;
+	}
+	for (i = 0; i < *nout; i++) {
+		if ((s[i].aws = cli_accounts_get(g, ac, s[i].account)) == NULL)
+			return -1;
+		s[i].view = *plan;
+		s[i].view.changes = plan->changes + s[i].first;
+		s[i].view.nchanges = s[i].n;
+	}
+	return 0;
+}
+
 /* Refuses a plan whose records changed since; applied[] marks the changes
  * already in place (an interrupted apply of a saved plan sent them). */
 static int
@@ -221,6 +281,59 @@ summary(const struct plan *plan, const struct apply_zone_result *r,
 		}
 }
 
+/*
+ * Sends one account's batches (those of its changes) with its Route 53
+ * client; their zones' results join *r.  Returns 1 when a zone is not
+ * done.
+ */
+static int
+apply_slice(const struct slice *s, const struct plan_batch *batches,
+    size_t nbatches, const struct apply_opts *ao,
+    struct apply_zone_result **r, size_t *nr)
+{
+	struct plan_batch		*mine = NULL;
+	struct apply_zone_result	*res = NULL;
+	size_t				 i, n = 0, nres = 0;
+	int				 failed;
+
+	for (i = 0; i < nbatches; i++)
+		if (batches[i].nchanges > 0 && batches[i].changes[0] >=
+		    s->view.changes && batches[i].changes[0] <
+		    s->view.changes + s->n)
+			*(struct plan_batch *)xappend(&mine, &n,
+			    sizeof(*mine)) = batches[i];
+	failed = plan_apply(&s->aws->r53, &s->view, mine, n, ao, &res,
+	    &nres) == -1;
+	for (i = 0; i < nres; i++)
+		*(struct apply_zone_result *)xappend(r, nr, sizeof(**r)) =
+		    res[i];
+	free(res);
+	free(mine);
+	return failed;
+}
+
+/*
+ * A saved plan whose zones name accounts needs the config's accounts:
+ * to reach them: loaded into cfg (the config the plan was checked
+ * against).  -1 after printing.
+ */
+static int
+saved_accounts(const struct cli_global *g, const struct plan *plan,
+    const struct plan_meta *meta, struct cfg *cfg)
+{
+	struct cli_global	 o = *g;
+	size_t			 i;
+
+	for (i = 0; i < plan->nzones; i++)
+		if (plan->zones[i].account != NULL)
+			break;
+	if (i == plan->nzones)
+		return 0;
+	if (!g->config_given)
+		o.config = meta->config_path;
+	return cli_load_config(&o, cfg);
+}
+
 static int
 cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
     char **args)
@@ -238,10 +351,16 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	const struct plan_meta		*pmeta;
 	struct plan_batch		*batches = NULL;
 	unsigned char			*applied = NULL;
-	size_t				 nbatches = 0, nresults = 0;
+	struct cfg			 cfg;
+	struct cli_accounts		 saved_acc, *acc;
+	struct slice			*sl = NULL;
+	size_t				 nbatches = 0, nresults = 0, nsl = 0, i;
 	int				 rc = EXIT_ERROR, failed;
 
 	memset(&aws, 0, sizeof(aws));
+	memset(&cfg, 0, sizeof(cfg));
+	cli_accounts_init(&saved_acc, &aws, NULL);
+	acc = &saved_acc;
 	memset(&p, 0, sizeof(p));
 	memset(&saved, 0, sizeof(saved));
 	memset(&meta, 0, sizeof(meta));
@@ -284,6 +403,9 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 			    "changed");
 			goto out;
 		}
+		if (saved_accounts(g, &saved, &meta, &cfg) == -1)
+			goto out;
+		cli_accounts_init(&saved_acc, &aws, &cfg);
 		if (cli_aws_open(g, &aws) == -1)
 			goto out;
 		plan = &saved;
@@ -293,6 +415,7 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 			goto out;
 		plan = &p.built.plan;
 		pmeta = &p.built.meta;
+		acc = &p.accounts;
 		batches = p.built.batches;
 		nbatches = p.built.nbatches;
 	}
@@ -313,11 +436,15 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	applied = xcalloc(plan->nchanges + 1, 1);
 	if (interrupt_install() == -1)
 		cli_error("cannot handle interrupts: %s", strerror(errno));
-	if (drift(&aws, plan, applied) == -1 || interrupt_requested()) {
-		if (interrupt_requested())
-			cli_error("interrupted; nothing was sent");
+	if (slices_make(g, acc, plan, &sl, &nsl) == -1)
 		goto out;
-	}
+	for (i = 0; i < nsl; i++)
+		if (drift(sl[i].aws, &sl[i].view, applied + sl[i].first) == -1 ||
+		    interrupt_requested()) {
+			if (interrupt_requested())
+				cli_error("interrupted; nothing was sent");
+			goto out;
+		}
 
 	memset(&pr, 0, sizeof(pr));
 	pr.tty = isatty(STDOUT_FILENO);
@@ -328,9 +455,12 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	ao.progress = progress;
 	ao.waiting = waiting;
 	ao.ctx = &pr;
-	ao.applied = applied;
-	failed = plan_apply(&aws.r53, plan, batches, nbatches, &ao, &results,
-	    &nresults) == -1;
+	failed = 0;
+	for (i = 0; i < nsl; i++) {
+		ao.applied = applied + sl[i].first;
+		failed |= apply_slice(&sl[i], batches, nbatches, &ao, &results,
+		    &nresults);
+	}
 	summary(plan, results, nresults, failed);
 	if (!failed)
 		rc = o->verify ? cli_verify_applied(g, &aws, plan, &o->resolvers,
@@ -345,6 +475,9 @@ out:
 	if (rc == EXIT_ERROR && interrupt_requested())
 		rc = INTERRUPT_EXIT;
 	interrupt_uninstall();
+	free(sl);
+	cli_accounts_close(&saved_acc);
+	cfg_release(&cfg);
 	free(applied);
 	if (nargs == 1)
 		plan_batches_release(batches, nbatches);

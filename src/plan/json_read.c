@@ -63,6 +63,10 @@ static const char *const stage_fields[] = {
 	"next", NULL
 };
 static const char *const zone_fields[] = { "id", "name", NULL };
+/* A zone in an account of the config's accounts: names it. */
+static const char *const zone_fields_account[] = {
+	"id", "name", "account", NULL
+};
 static const char *const rrset_fields[] = {
 	"name", "type", "ttl", "values", "routing", NULL
 };
@@ -563,12 +567,18 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 {
 	const cJSON	*v;
 	struct zone	*z;
-	char		*id = NULL, *name = NULL, tmp[64];
+	char		*id = NULL, *name = NULL, *acct = NULL, tmp[64];
 	size_t		 mark, mark2, j, *slot;
 	int		 rc = -1;
 
-	if ((v = enter_object(r, o, "zone", 0, zone_fields, &mark)) == NULL)
+	v = cJSON_GetObjectItemCaseSensitive(o, "zone");
+	if ((v = enter_object(r, o, "zone", 0, cJSON_IsObject(v) &&
+	    cJSON_HasObjectItem(v, "account") ? zone_fields_account :
+	    zone_fields, &mark)) == NULL)
 		return -1;
+	if (cJSON_HasObjectItem(v, "account") && get_str(r, v, "account",
+	    F_NONEMPTY, &acct) == -1)
+		goto out;
 	if (get_str(r, v, "id", 0, &id) == -1)
 		goto out;
 	if (!zone_ref_is_id(id)) {
@@ -589,11 +599,21 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 		leave(r, mark2);
 		goto out;
 	}
+	if (j < p->nzones && ((acct == NULL) != (p->zones[j].account ==
+	    NULL) || (acct != NULL && strcmp(acct, p->zones[j].account) !=
+	    0))) {
+		mark2 = enter(r, ".account");
+		fail(r, "zone %s is in another account in changes[%zu]", id,
+		    seen->first[j]);
+		leave(r, mark2);
+		goto out;
+	}
 	if (j == p->nzones) {
 		z = xappend(&p->zones, &p->nzones, sizeof(*p->zones));
 		z->id = id;
 		z->name = name;
-		id = name = NULL;
+		z->account = acct;
+		id = name = acct = NULL;
 		seen->first[j] = i;
 		*slot = j + 1;
 	}
@@ -603,6 +623,7 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 out:
 	free(id);
 	free(name);
+	free(acct);
 	return rc;
 }
 

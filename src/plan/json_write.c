@@ -177,6 +177,8 @@ change_json(const struct plan_change *c)
 	zone = cJSON_AddObjectToObject(o, "zone");
 	add_str_or_null(zone, "id", c->zone != NULL ? c->zone->id : NULL);
 	add_str_or_null(zone, "name", c->zone != NULL ? c->zone->name : NULL);
+	if (c->zone != NULL && c->zone->account != NULL)	/* accounts: */
+		cJSON_AddStringToObject(zone, "account", c->zone->account);
 	add_str_or_null(o, "domain", c->domain);
 	cJSON_AddStringToObject(o, "kind", record_kind_name(c->kind));
 	cJSON_AddStringToObject(o, "action", plan_json_op_name(c->op));

@@ -1,0 +1,140 @@
+"""Several AWS accounts (accounts:, docs/configuration.md): moto keeps one
+Route 53 per account id, and STS AssumeRole of a role in account
+222222222222 gives credentials that reach that account's.  mailauth plans
+and applies the domains of each account with that account's credentials;
+boto3, signed as each account, checks what each Route 53 holds."""
+import json
+import os
+import sys
+import time
+
+import boto3
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FAKE_SECRET, check, ok  # noqa: E402
+
+ROLE = "arn:aws:iam::222222222222:role/mailauth"
+WANT = '"v=DMARC1; p=reject"'
+
+CFG = """\
+version: 1
+accounts:
+  prod:
+    role_arn: %s
+    external_id: it-123
+    duration: 900
+domains:
+%s"""
+
+
+def assumed(e, arn=ROLE):
+    """A Route 53 client of the role's account, as boto3 assumes it."""
+    sts = boto3.client("sts", endpoint_url=e.moto.url, region_name="us-east-1",
+                       aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key=FAKE_SECRET)
+    c = sts.assume_role(RoleArn=arn, RoleSessionName="it")["Credentials"]
+    return boto3.client("route53", endpoint_url=e.moto.url, region_name="us-east-1",
+                        aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"],
+                        aws_session_token=c["SessionToken"])
+
+
+def zone_in(r53, name):
+    z = r53.create_hosted_zone(Name=name, CallerReference="%s-%f" % (name, time.time()))
+    return z["HostedZone"]["Id"].split("/")[-1]
+
+
+def txt(r53, zid, name):
+    for rs in r53.list_resource_record_sets(HostedZoneId=zid)["ResourceRecordSets"]:
+        if rs["Name"] == name and rs["Type"] == "TXT":
+            return [r["Value"] for r in rs["ResourceRecords"]]
+    return None
+
+
+def domains(names_prod, names_default):
+    out = ""
+    for n in names_prod:
+        out += "  %s:\n    account: prod\n    dmarc: { policy: reject }\n" % n
+    for n in names_default:
+        out += "  %s:\n    dmarc: { policy: reject }\n" % n
+    return out
+
+
+def aenv(e, endpoint=None):
+    env = e.env(endpoint)
+    env["AWS_ENDPOINT_URL_STS"] = e.moto.url
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    return env
+
+
+def test_two_accounts_plan_and_apply(e):
+    prod = assumed(e)
+    zp = zone_in(prod, "example.net")
+    zd = e.zone("example.com")
+    # The default account has no example.net: only the role's reaches it.
+    check(not any(z["Name"] == "example.net." for z in e.r53.list_hosted_zones()["HostedZones"]),
+          "moto shares zones between accounts")
+    e.config(CFG % (ROLE, domains(["example.net"], ["example.com"])))
+    r = ok(e.run("plan", "--detailed-exitcode", "--out", "p.json", env=aenv(e)), 2)
+    check("(zone %s, account prod)" % zp in r.stdout, r.stdout)
+    check("(zone %s)" % zd in r.stdout, r.stdout)
+    doc = json.load(open(os.path.join(e.dir, "p.json")))
+    zones = {c["zone"]["id"]: c["zone"] for c in doc["changes"]}
+    check(zones[zp].get("account") == "prod" and "account" not in zones[zd], zones)
+    ok(e.run("apply", "--auto-approve", "p.json", env=aenv(e)))
+    check(txt(prod, zp, "_dmarc.example.net.") == [WANT], txt(prod, zp, "_dmarc.example.net."))
+    check(txt(e.r53, zd, "_dmarc.example.com.") == [WANT], txt(e.r53, zd, "_dmarc.example.com."))
+    r = ok(e.run("plan", "--detailed-exitcode", env=aenv(e)), 0)
+
+
+def test_account_requests_signed_with_the_role(e):
+    """Every Route 53 request for the account's zone is signed with the
+    role's keys, every other one with the default chain's."""
+    prod = assumed(e)
+    zp = zone_in(prod, "example.net")
+    zd = e.zone("example.com")
+    p = e.proxy()
+    e.config(CFG % (ROLE, domains(["example.net"], ["example.com"])))
+    ok(e.run("apply", "--auto-approve", env=aenv(e, p.url)))
+    keys = {}
+    for q in p.requests:
+        cred = q["headers"].get("Authorization", "").split("Credential=")[1].split("/")[0]
+        keys.setdefault(cred, []).append(q["path"])
+    check(len(keys) == 2, keys)
+    default = keys.pop("AKIAIOSFODNN7EXAMPLE" if "AKIAIOSFODNN7EXAMPLE" in keys else e.env()["AWS_ACCESS_KEY_ID"])
+    role = list(keys.values())[0]
+    check(all(zp not in path for path in default), default)
+    check(all(zd not in path for path in role), role)
+    check(any(zp in path for path in role), role)
+    check(txt(prod, zp, "_dmarc.example.net.") == [WANT], "not applied")
+
+
+def test_unknown_role_fails_before_sending(e):
+    e.zone("example.com")
+    e.config(CFG % ("arn:aws:iam::222222222222:role/x", domains(["example.net"], ["example.com"])))
+    env = aenv(e)
+    env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9"   # nothing listens
+    r = ok(e.run("plan", env=env), 1)
+    check("account 'prod': role 'arn:aws:iam::222222222222:role/x'" in r.stderr, r.stderr)
+    check(FAKE_SECRET not in r.stderr + r.stdout, "secret printed")
+
+
+def test_fleet_two_accounts(e):
+    """100 domains in two accounts, each in its own zone, plan and apply end
+    to end (the 1,000-domain fleet is in make bench)."""
+    prod = assumed(e)
+    n = 100
+    zp = {("p%03d.example" % i): zone_in(prod, "p%03d.example" % i) for i in range(n // 2)}
+    zd = {("d%03d.example" % i): e.zone("d%03d.example" % i) for i in range(n // 2)}
+    e.config(CFG % (ROLE, domains(sorted(zp), sorted(zd))))
+    env = aenv(e)
+    r = ok(e.run("apply", "--auto-approve", "--no-wait", env=env, timeout=300))
+    check("Apply complete: %d added" % n in r.stdout, r.stdout[-2000:])
+    for name, zid in list(zp.items())[:5] + list(zp.items())[-2:]:
+        check(txt(prod, zid, "_dmarc.%s." % name) == [WANT], name)
+    for name, zid in list(zd.items())[:5] + list(zd.items())[-2:]:
+        check(txt(e.r53, zid, "_dmarc.%s." % name) == [WANT], name)
+    ok(e.run("plan", "--detailed-exitcode", env=env, timeout=300), 0)
+
+
+if __name__ == "__main__":
+    from harness import main
+    sys.exit(main([v for k, v in sorted(globals().items()) if k.startswith("test_")]))
