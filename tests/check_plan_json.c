@@ -465,6 +465,14 @@ static const struct bad_case bad_cases[] = {
 	{ { { "changes[1].zone.name", "\"example.net.\"" } },
 	  "changes[1].zone.name: zone Z1EXAMPLE is named 'example.com.' in "
 	  "changes[0]" },
+	/* accounts: a zone names its account, the same in every change */
+	{ { { "changes[1].zone.+account", "\"prod\"" } },
+	  "changes[1].zone.account: zone Z1EXAMPLE is in another account in "
+	  "changes[0]" },
+	{ { { "changes[0].zone.+account", "\"\"" } },
+	  "changes[0].zone.account: expected a non-empty string" },
+	{ { { "changes[0].zone.+account", "null" } },
+	  "changes[0].zone.account: expected a string" },
 	{ { { "changes[0].name", "\"_DMARC.example.com\"" } },
 	  "changes[0].name: not a DNS name in canonical form (lower case, "
 	  "escaped, with the final dot)" },
