@@ -250,6 +250,9 @@ int	cfg_template_load_string(const char *path, const char *text,
 	    size_t len, struct diags *d);
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
+/* Keeps the domains i of cfg whose keep[i] is set, in their order, and
+ * frees the others (a shard of the config). */
+void	cfg_domains_keep(struct cfg *, const unsigned char *keep);
 
 /* The stage active on day (the last one whose from is not after it), or
  * NULL when day is before the first stage or there is no rollout. */

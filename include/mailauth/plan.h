@@ -281,6 +281,13 @@ struct plan_meta {
 	char	*config_path;		/* as given with -c */
 	char	 config_sha256[65];	/* lower-case hex of the file's bytes */
 	char	*created;		/* RFC 3339, UTC: 2026-11-29T01:02:03Z */
+	/* The shard the plan was made for (plan --domain, --zone: the
+	 * patterns as given, in order); both empty: the whole config.
+	 * Saved as "shard" only when one is set. */
+	char	**shard_domains;
+	size_t	  nshard_domains;
+	char	**shard_zones;
+	size_t	  nshard_zones;
 };
 
 void	plan_meta_release(struct plan_meta *);

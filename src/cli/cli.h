@@ -26,6 +26,8 @@ struct diags;
 #define DEFAULT_CONFIG	"mailauth.yaml"
 #define DEFAULT_WAIT_S	300
 
+struct cli_shard;
+
 /* The options every command takes, anywhere on the line (cli.c). */
 struct cli_global {
 	const char	*config;		/* -c, --config; DEFAULT_CONFIG
@@ -51,6 +53,9 @@ struct cli_global {
 						 * "version" when none is given */
 	const char	*policies;		/* --policies DIR */
 	const char	*argv0;			/* to find the built-in templates */
+	/* Not an option: a command with --domain and --zone sets it in its
+	 * copy, and the config is loaded as that shard (shard.c). */
+	const struct cli_shard *shard;
 };
 
 /*
@@ -147,6 +152,42 @@ struct cli_gate_opts {
 	  CLI_FIELD(type, field.reports, struct cli_strings), "SOURCE",	\
 	  NULL, 0, 0, "DMARC aggregate reports for the rollout gate: a "	\
 	  "file, a folder or s3://BUCKET/PREFIX; give it once per source" }
+
+/* --domain and --zone: plan, apply, rollout and iam-policy take them
+ * (src/cli/shard.c). */
+struct cli_shard {
+	struct cli_strings	 domains;	/* --domain NAME, globs */
+	struct cli_strings	 zones;		/* --zone NAME|ID, globs */
+};
+
+#define CLI_OPT_SHARD(type, field)					\
+	{ "domain", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field.domains, struct cli_strings), "NAME",	\
+	  NULL, 0, 0, "only the domains NAME matches (a glob, "		\
+	  "'*.example.com'); give it once per pattern" },		\
+	{ "zone", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field.zones, struct cli_strings), "ZONE",	\
+	  NULL, 0, 0, "only the domains of the hosted zone ZONE, a name or "	\
+	  "an id (a glob); give it once per pattern" }
+
+struct plan;
+struct plan_meta;
+
+/* 1 when sh holds a --domain or --zone pattern. */
+int	 cli_shard_given(const struct cli_shard *sh);
+/* Drops the domains of cfg outside o->shard (a domain without zone: is
+ * in a --zone shard when its name or a parent name matches); -1 after
+ * printing when none is left. */
+int	 cli_shard_filter(const struct cli_global *o, struct cfg *cfg);
+/* Refuses (-1 after printing) a plan with a change in a zone outside
+ * sh's --zone patterns: a domain without zone: found in another zone. */
+int	 cli_shard_check_plan(const struct cli_shard *sh, const struct plan *);
+/* Records sh's patterns in the saved plan's meta. */
+void	 cli_shard_meta(const struct cli_shard *sh, struct plan_meta *);
+/* 0 when sh (NULL: none) has the patterns of the plan saved at path, in
+ * any order; else -1 after printing both. */
+int	 cli_shard_same(const struct cli_shard *sh, const struct plan_meta *,
+	    const char *path);
 
 struct cmd_entry {
 	const char	*name;
@@ -456,6 +497,17 @@ struct cli_plan {
 						 * domain; else NULL */
 	size_t			 nparts;
 };
+
+/*
+ * The domains of cfg grouped by account (cfg_domain.account), in the
+ * order of each account's first domain; returns how many groups.
+ * (*subs)[k] is cfg with only group k's domains (copies that borrow from
+ * cfg: free only each (*subs)[k].domains, then the arrays), (*names)[k]
+ * its account (NULL: the default chain's), (*idx)[i] the index of
+ * cfg->domains[i] in its group.
+ */
+size_t	 cli_cfg_split(const struct cfg *, struct cfg **subs,
+	    const char ***names, size_t **idx);
 
 int	 cli_plan_make(const struct cli_global *, long at,
 	    const struct cli_gate_opts *, struct cli_aws *, struct cli_plan *);

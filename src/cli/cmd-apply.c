@@ -31,6 +31,7 @@ struct cmd_apply_opts {
 	struct cli_gate_opts	 gate;		/* --reports, ... */
 	int			 verify;	/* --verify */
 	struct cli_strings	 resolvers;	/* --resolver, for --verify */
+	struct cli_shard	 shard;		/* --domain, --zone */
 };
 
 struct progress {
@@ -324,6 +325,7 @@ saved_accounts(const struct cli_global *g, const struct plan *plan,
 	struct cli_global	 o = *g;
 	size_t			 i;
 
+	o.shard = NULL;		/* the plan is the shard; this is for accounts: */
 	for (i = 0; i < plan->nzones; i++)
 		if (plan->zones[i].account != NULL)
 			break;
@@ -335,10 +337,11 @@ saved_accounts(const struct cli_global *g, const struct plan *plan,
 }
 
 static int
-cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
+cmd_apply_exec(const struct cli_global *g_, const void *opts, int nargs,
     char **args)
 {
 	const struct cmd_apply_opts	*o = opts;
+	struct cli_global		 gs = *g_, *g = &gs;
 	struct cli_aws			 aws;
 	struct cli_plan			 p;
 	struct plan			 saved;
@@ -357,6 +360,7 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	size_t				 nbatches = 0, nresults = 0, nsl = 0, i;
 	int				 rc = EXIT_ERROR, failed;
 
+	gs.shard = &o->shard;
 	memset(&aws, 0, sizeof(aws));
 	memset(&cfg, 0, sizeof(cfg));
 	cli_accounts_init(&saved_acc, &aws, NULL);
@@ -395,7 +399,8 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 		return EXIT_ERROR;
 	}
 	if (nargs == 1) {
-		if (load_saved(g, args[0], &saved, &meta) == -1)
+		if (load_saved(g, args[0], &saved, &meta) == -1 ||
+		    cli_shard_same(&o->shard, &meta, args[0]) == -1)
 			goto out;
 		if (plan_batches(&saved, &batches, &nbatches, &d) == -1) {
 			cli_diags(&d);
@@ -507,6 +512,7 @@ static const struct cli_option apply_options[] = {
 	    "then wait until DNS answers the new values (at most "
 	    "--wait-timeout) and run 'mailauth verify' for the domains changed"),
 	CLI_OPT_RESOLVER(struct cmd_apply_opts, resolvers),
+	CLI_OPT_SHARD(struct cmd_apply_opts, shard),
 	CLI_OPT_END
 };
 
@@ -519,7 +525,8 @@ const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	"[-c FILE] [--at YYYY-MM-DD] [--auto-approve] [--allow-weaken] "
 	    "[--no-wait] [--wait-timeout SECONDS] [--reports SOURCE]... "
-	    "[--ignore-gate] [--verify [--resolver HOST[:PORT]]...] [PLANFILE]",
+	    "[--ignore-gate] [--verify [--resolver HOST[:PORT]]...] "
+	    "[--domain NAME]... [--zone ZONE]... [PLANFILE]",
 	"apply the plan to Route 53 and wait until it is in sync",
 	"Makes the same plan as 'mailauth plan' (or, given PLANFILE, loads exactly\n"
 	"the plan 'mailauth plan --out PLANFILE' saved, refusing it if the\n"
@@ -539,7 +546,9 @@ const struct cmd_entry cmd_apply_entry = {
 	"applied independently.  apply then waits until every change is INSYNC.\n"
 	"With --verify it then waits until DNS (the zones' own name servers, or\n"
 	"--resolver) answers the new values and runs verify's checks for the\n"
-	"domains it changed: exit 3 when they find something (docs/commands.md).",
+	"domains it changed: exit 3 when they find something (docs/commands.md).\n"
+	"--domain NAME and --zone ZONE (globs, repeatable) apply a shard of the\n"
+	"configuration, as plan makes it; with PLANFILE they must be the plan's.",
 	CLI_OPTIONS(apply_options, apply_defaults),
 	1,
 	cmd_apply_exec

@@ -224,6 +224,10 @@ load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65],
 	if (rc == -1)
 		cli_error("%zu error%s in '%s'; nothing was sent to AWS",
 		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
+	if (rc == 0 && cli_shard_filter(o, cfg) == -1) {
+		cfg_release(cfg);
+		rc = -1;
+	}
 	if (rc == 0 && sha256 != NULL && sha256_hex(o->config, &text,
 	    sha256) == -1) {
 		cfg_release(cfg);
@@ -403,39 +407,65 @@ plan_one(const struct cli_global *o, struct plan_inputs *in,
 	return rc;
 }
 
+size_t
+cli_cfg_split(const struct cfg *cfg, struct cfg **subs, const char ***names,
+    size_t **idx)
+{
+	const char	*a;
+	size_t		 i, j, n = 0;
+
+	*subs = xcalloc(cfg->ndomains + 1, sizeof(**subs));
+	*names = xcalloc(cfg->ndomains + 1, sizeof(**names));
+	*idx = xcalloc(cfg->ndomains + 1, sizeof(**idx));
+	for (i = 0; i < cfg->ndomains; i++) {
+		a = cfg->domains[i].account;
+		for (j = 0; j < n; j++)
+			if ((a == NULL) == ((*names)[j] == NULL) &&
+			    (a == NULL || strcmp(a, (*names)[j]) == 0))
+				break;
+		if (j == n) {
+			(*names)[n] = a;
+			(*subs)[n] = *cfg;
+			(*subs)[n].domains = NULL;
+			(*subs)[n].ndomains = 0;
+			n++;
+		}
+		(*idx)[i] = (*subs)[j].ndomains;
+		*(struct cfg_domain *)xappend(&(*subs)[j].domains,
+		    &(*subs)[j].ndomains, sizeof(struct cfg_domain)) =
+		    cfg->domains[i];
+	}
+	return n;
+}
+
 /* The parts of p: its domains grouped by account, in the order of each
  * account's first domain. */
 static void
 plan_parts(struct cli_plan *p, const struct gate_verdict *gates)
 {
 	const struct cfg	*cfg = p->cfg;
-	struct cli_plan_part	*pt;
-	const char		*a;
-	size_t			 i, j;
+	struct cfg		*subs;
+	const char		**names;
+	size_t			*idx, i, j;
 
-	for (i = 0; i < cfg->ndomains; i++) {
-		a = cfg->domains[i].account;
-		for (j = 0; j < p->nparts; j++)
-			if ((a == NULL) == (p->parts[j].account == NULL) &&
-			    (a == NULL || strcmp(a, p->parts[j].account) == 0))
-				break;
-		if (j == p->nparts) {
-			pt = xappend(&p->parts, &p->nparts, sizeof(*pt));
-			pt->account = a;
-			pt->sub = *cfg;
-			pt->sub.domains = NULL;
-			pt->sub.ndomains = 0;
-			if (gates != NULL)
-				pt->gates = xcalloc(cfg->ndomains,
-				    sizeof(*pt->gates));
-		}
-		pt = &p->parts[j];
-		*(struct cfg_domain *)xappend(&pt->sub.domains,
-		    &pt->sub.ndomains, sizeof(struct cfg_domain)) =
-		    cfg->domains[i];
+	p->nparts = cli_cfg_split(cfg, &subs, &names, &idx);
+	p->parts = xcalloc(p->nparts, sizeof(*p->parts));
+	for (j = 0; j < p->nparts; j++) {
+		p->parts[j].account = names[j];
+		p->parts[j].sub = subs[j];
 		if (gates != NULL)
-			pt->gates[pt->sub.ndomains - 1] = gates[i];
+			p->parts[j].gates = xcalloc(subs[j].ndomains,
+			    sizeof(*p->parts[j].gates));
 	}
+	for (i = 0; gates != NULL && i < cfg->ndomains; i++)
+		for (j = 0; j < p->nparts; j++)
+			if (idx[i] < p->parts[j].sub.ndomains &&
+			    p->parts[j].sub.domains[idx[i]].name ==
+			    cfg->domains[i].name)
+				p->parts[j].gates[idx[i]] = gates[i];
+	free(subs);
+	free(names);
+	free(idx);
 }
 
 /*
@@ -551,6 +581,9 @@ cli_plan_make(const struct cli_global *o, long at,
 		rc = plan_accounts(o, &in, &c, gates, p);
 	else
 		rc = plan_one(o, &in, &c, gates, p);
+	if (rc == 0 && (rc = cli_shard_check_plan(o->shard,
+	    &p->built.plan)) == 0)
+		cli_shard_meta(o->shard, &p->built.meta);
 out:
 	if (gates != NULL)
 		cli_gate_free(gates, p->cfg->ndomains);

@@ -387,38 +387,56 @@ cfg_load(struct cfg *cfg, const char *path, struct diags *d)
 	return cfg_load_with(cfg, path, NULL, d);
 }
 
+static void
+domain_release(struct cfg_domain *dom)
+{
+	size_t	 j;
+
+	free(dom->name);
+	free(dom->account);
+	free(dom->zone);
+	cfg_strlist_release(&dom->spf.spec.include,
+	    &dom->spf.spec.ninclude);
+	cfg_strlist_release(&dom->spf.spec.ip4, &dom->spf.spec.nip4);
+	cfg_strlist_release(&dom->spf.spec.ip6, &dom->spf.spec.nip6);
+	for (j = 0; j < dom->ndkim; j++) {
+		free(dom->dkim[j].selector);
+		free(dom->dkim[j].value);
+	}
+	free(dom->dkim);
+	cfg_strlist_release(&dom->dmarc.spec.rua,
+	    &dom->dmarc.spec.nrua);
+	cfg_strlist_release(&dom->dmarc.spec.ruf,
+	    &dom->dmarc.spec.nruf);
+	cfg_strlist_release(&dom->dmarc.spec.fo, &dom->dmarc.spec.nfo);
+	free(dom->dmarc.rollout.stages);
+	free(dom->dmarc.rollout.template);
+	free(dom->dmarc.rollout.template_path);
+	free(dom->ses.region);
+	free(dom->ses.identity);
+	free(dom->ses.mail_from);
+}
+
+void
+cfg_domains_keep(struct cfg *cfg, const unsigned char *keep)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < cfg->ndomains; i++)
+		if (keep[i])
+			cfg->domains[n++] = cfg->domains[i];
+		else
+			domain_release(&cfg->domains[i]);
+	cfg->ndomains = n;
+}
+
 void
 cfg_release(struct cfg *cfg)
 {
-	struct cfg_domain	*dom;
-	size_t			 i, j;
+	size_t	 i;
 
-	for (i = 0; i < cfg->ndomains; i++) {
-		dom = &cfg->domains[i];
-		free(dom->name);
-		free(dom->account);
-		free(dom->zone);
-		cfg_strlist_release(&dom->spf.spec.include,
-		    &dom->spf.spec.ninclude);
-		cfg_strlist_release(&dom->spf.spec.ip4, &dom->spf.spec.nip4);
-		cfg_strlist_release(&dom->spf.spec.ip6, &dom->spf.spec.nip6);
-		for (j = 0; j < dom->ndkim; j++) {
-			free(dom->dkim[j].selector);
-			free(dom->dkim[j].value);
-		}
-		free(dom->dkim);
-		cfg_strlist_release(&dom->dmarc.spec.rua,
-		    &dom->dmarc.spec.nrua);
-		cfg_strlist_release(&dom->dmarc.spec.ruf,
-		    &dom->dmarc.spec.nruf);
-		cfg_strlist_release(&dom->dmarc.spec.fo, &dom->dmarc.spec.nfo);
-		free(dom->dmarc.rollout.stages);
-		free(dom->dmarc.rollout.template);
-		free(dom->dmarc.rollout.template_path);
-		free(dom->ses.region);
-		free(dom->ses.identity);
-		free(dom->ses.mail_from);
-	}
+	for (i = 0; i < cfg->ndomains; i++)
+		domain_release(&cfg->domains[i]);
 	free(cfg->domains);
 	cfg_accounts_release(cfg);
 	free(cfg->path);

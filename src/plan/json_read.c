@@ -46,6 +46,12 @@ static const char *const notice_fields[] = {
 };
 static const char *const domain_fields[] = { "domain", "gate", NULL };
 static const char *const gate_fields[] = { "verdict", "reason", NULL };
+/* A plan of a shard (plan --domain, --zone) says which. */
+static const char *const top_fields_shard[] = {
+	"format_version", "mailauth_version", "config", "created", "shard",
+	"summary", "domains", "warnings", "notes", "changes", NULL
+};
+static const char *const shard_fields[] = { "domains", "zones", NULL };
 static const char *const config_fields[] = { "path", "sha256", NULL };
 static const char *const summary_fields[] = {
 	"add", "change", "destroy", NULL
@@ -1131,6 +1137,53 @@ is_sha256_hex(const char *s)
 	return n == 64;
 }
 
+/* The patterns of shard.KEY: an array of non-empty strings. */
+static int
+read_patterns(struct rd *r, const cJSON *o, const char *key, char ***v,
+    size_t *n)
+{
+	const cJSON	*a = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+	size_t		 mark = enter(r, ".%s", key), m;
+
+	if (!cJSON_IsArray(a))
+		return fail(r, "expected an array");
+	cJSON_ArrayForEach(it, a) {
+		m = enter(r, "[%zu]", *n);
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+			return fail(r, "expected a non-empty string");
+		if (check_text(r, it->valuestring) == -1)
+			return -1;
+		*(char **)xappend(v, n, sizeof(char *)) =
+		    xstrdup(it->valuestring);
+		leave(r, m);
+	}
+	leave(r, mark);
+	return 0;
+}
+
+/* The optional shard: {"domains": [...], "zones": [...]}. */
+static int
+read_shard(struct rd *r, const cJSON *root, struct plan_meta *meta)
+{
+	const cJSON	*v;
+	size_t		 mark;
+
+	if (!cJSON_HasObjectItem(root, "shard"))
+		return 0;
+	if ((v = enter_object(r, root, "shard", 0, shard_fields,
+	    &mark)) == NULL ||
+	    read_patterns(r, v, "domains", &meta->shard_domains,
+	    &meta->nshard_domains) == -1 ||
+	    read_patterns(r, v, "zones", &meta->shard_zones,
+	    &meta->nshard_zones) == -1)
+		return -1;
+	if (meta->nshard_domains + meta->nshard_zones == 0)
+		return fail(r, "no pattern: a plan of the whole config has no "
+		    "shard");
+	leave(r, mark);
+	return 0;
+}
+
 static int
 read_meta(struct rd *r, const cJSON *root, struct plan_meta *meta)
 {
@@ -1290,9 +1343,11 @@ plan_from_json(const char *json, size_t len, struct plan *p,
 	}
 	r.version = version;
 	meta->format_version = (int)version;
-	if (check_fields(&r, root, version >= 4 ? top_fields :
-	    top_fields_v3) == -1 ||
+	if (check_fields(&r, root, version < 4 ? top_fields_v3 :
+	    cJSON_HasObjectItem(root, "shard") ? top_fields_shard :
+	    top_fields) == -1 ||
 	    read_meta(&r, root, meta) == -1 ||
+	    read_shard(&r, root, meta) == -1 ||
 	    read_review(&r, root, p) == -1 ||
 	    read_changes(&r, root, p) == -1)
 		goto out;

@@ -135,6 +135,75 @@ def test_fleet_two_accounts(e):
     ok(e.run("plan", "--detailed-exitcode", env=env, timeout=300), 0)
 
 
+SHARD_CFG = """\
+version: 1
+domains:
+  example.com:
+    dmarc: { policy: reject }
+  example.net:
+    dmarc: { policy: reject }
+  mail.example.org:
+    zone: %s
+    dmarc: { policy: reject }
+"""
+
+
+def test_shard_touches_nothing_else(e):
+    """plan --domain and --zone send requests for the shard's zones only:
+    no other zone is named, listed by name or read."""
+    zc, zn, zo = e.zone("example.com"), e.zone("example.net"), e.zone("example.org")
+    e.config(SHARD_CFG % zo)
+    for args, inside, outside in (
+            (["--domain", "example.net"], [zn], [zc, zo, "example.com", "example.org"]),
+            (["--domain", "*.net", "--domain", "nothing.example"], [zn], [zc, zo, "example.com", "example.org"]),
+            (["--zone", zo], [zo], [zc, zn, "example.com", "example.net"]),
+            (["--zone", "example.c*"], [zc], [zn, zo, "example.net", "example.org"])):
+        p = e.proxy()
+        r = ok(e.run("plan", "--detailed-exitcode", *args, endpoint=p.url), 2)
+        check("Plan: 1 to add" in r.stdout, r.stdout)
+        paths = [q["path"] for q in p.requests]
+        check(paths, "no request")
+        for s in outside:
+            check(all(s not in path for path in paths), "%r sent %s: %r" % (args, s, paths))
+        for s in inside:
+            check(any(s in path for path in paths), "%r never read %s: %r" % (args, s, paths))
+    r = ok(e.run("plan", "--domain", "nope.*"), 1)
+    check("no domain of 'mailauth.yaml' is in the shard" in r.stderr, r.stderr)
+
+
+def test_saved_plan_keeps_its_shard(e):
+    zc, zn = e.zone("example.com"), e.zone("example.net")
+    zo = e.zone("example.org")
+    e.config(SHARD_CFG % zo)
+    ok(e.run("plan", "--domain", "example.net", "--zone", "example.*", "--out", "p.json"))
+    doc = json.load(open(os.path.join(e.dir, "p.json")))
+    check(doc["shard"] == {"domains": ["example.net"], "zones": ["example.*"]}, doc.get("shard"))
+    check([c["domain"] for c in doc["changes"]] == ["example.net"], doc["changes"])
+    for args in ([], ["--domain", "example.net"], ["--domain", "example.com", "--zone", "example.*"]):
+        r = ok(e.run("apply", "--auto-approve", *args, "p.json"), 1)
+        check("the plan in 'p.json' was made for --domain 'example.net' --zone 'example.*'" in r.stderr,
+              r.stderr)
+        check(txt(e.r53, zn, "_dmarc.example.net.") is None, "sent")
+    ok(e.run("apply", "--auto-approve", "--zone", "example.*", "--domain", "example.net", "p.json"))
+    check(txt(e.r53, zn, "_dmarc.example.net.") == [WANT], "not applied")
+    check(txt(e.r53, zc, "_dmarc.example.com.") is None, "outside the shard")
+    # A plan of the whole config is refused with a shard.
+    ok(e.run("plan", "--out", "all.json"))
+    r = ok(e.run("apply", "--auto-approve", "--domain", "example.com", "all.json"), 1)
+    check("made for the whole configuration, but apply was given --domain 'example.com'" in r.stderr,
+          r.stderr)
+
+
+def test_zone_shard_refuses_a_domain_found_elsewhere(e):
+    """--zone example.com takes mail.example.com (no zone:) as a candidate;
+    Route 53 has it in a zone of its own, outside the shard: refused."""
+    e.zone("example.com")
+    e.zone("mail.example.com")
+    e.config("version: 1\ndomains:\n  mail.example.com:\n    dmarc: { policy: none }\n")
+    r = ok(e.run("plan", "--zone", "example.com"), 1)
+    check("'mail.example.com' is in hosted zone" in r.stderr and "outside --zone" in r.stderr, r.stderr)
+
+
 if __name__ == "__main__":
     from harness import main
     sys.exit(main([v for k, v in sorted(globals().items()) if k.startswith("test_")]))
