@@ -117,22 +117,27 @@ def test_unknown_role_fails_before_sending(e):
     check(FAKE_SECRET not in r.stderr + r.stdout, "secret printed")
 
 
-def test_fleet_two_accounts(e):
-    """100 domains in two accounts, each in its own zone, plan and apply end
-    to end (the 1,000-domain fleet is in make bench)."""
+def fleet(e, n):
+    """n domains in two accounts, each in its own zone, applied end to end
+    and planned again clean; checked with boto3 in each account."""
     prod = assumed(e)
-    n = 100
     zp = {("p%03d.example" % i): zone_in(prod, "p%03d.example" % i) for i in range(n // 2)}
     zd = {("d%03d.example" % i): e.zone("d%03d.example" % i) for i in range(n // 2)}
     e.config(CFG % (ROLE, domains(sorted(zp), sorted(zd))))
     env = aenv(e)
-    r = ok(e.run("apply", "--auto-approve", "--no-wait", env=env, timeout=300))
+    r = ok(e.run("apply", "--auto-approve", "--no-wait", "--max-rps", "1000", env=env, timeout=3600))
     check("Apply complete: %d added" % n in r.stdout, r.stdout[-2000:])
     for name, zid in list(zp.items())[:5] + list(zp.items())[-2:]:
         check(txt(prod, zid, "_dmarc.%s." % name) == [WANT], name)
     for name, zid in list(zd.items())[:5] + list(zd.items())[-2:]:
         check(txt(e.r53, zid, "_dmarc.%s." % name) == [WANT], name)
-    ok(e.run("plan", "--detailed-exitcode", env=env, timeout=300), 0)
+    ok(e.run("plan", "--detailed-exitcode", "--max-rps", "1000", env=env, timeout=3600), 0)
+
+
+def test_fleet_two_accounts(e):
+    """100 domains: the 1,000-domain fleet takes minutes against moto
+    (FLEET=1000 python3 tests/integration/test_accounts.py runs it)."""
+    fleet(e, int(os.environ.get("FLEET", "100")))
 
 
 SHARD_CFG = """\
@@ -202,6 +207,73 @@ def test_zone_shard_refuses_a_domain_found_elsewhere(e):
     e.config("version: 1\ndomains:\n  mail.example.com:\n    dmarc: { policy: none }\n")
     r = ok(e.run("plan", "--zone", "example.com"), 1)
     check("'mail.example.com' is in hosted zone" in r.stderr and "outside --zone" in r.stderr, r.stderr)
+
+
+def test_schema_and_loader_agree_on_accounts(e):
+    """docs/mailauth.schema.json takes the accounts fixture and refuses
+    what mailauth refuses about accounts: and account:."""
+    import subprocess
+    import yaml
+    from harness import BIN, TOP
+    from test_schema import errors, schema, validator
+    v = validator(schema())
+    good = yaml.safe_load(open(os.path.join(TOP, "tests", "fixtures", "config", "good", "accounts.yaml")))
+    check(not errors(v, good), errors(v, good))
+    role = "arn:aws:iam::222222222222:role/x"
+    dom = {"example.com": {"account": "a", "dmarc": {"policy": "none"}}}
+    bad = [("both role_arn and profile", {"a": {"role_arn": role, "profile": "p"}}),
+           ("neither", {"a": {}}),
+           ("external_id without role_arn", {"a": {"profile": "p", "external_id": "abc"}}),
+           ("a short account id", {"a": {"role_arn": "arn:aws:iam::2222:role/x"}}),
+           ("a duration under 900", {"a": {"role_arn": role, "duration": 899}}),
+           ("a session name with a space", {"a": {"role_arn": role, "session_name": "a b"}}),
+           ("an unknown key", {"a": {"role_arn": role, "region": "x"}}),
+           ("a bad account name", {"a b": {"role_arn": role}})]
+    for what, accounts in bad:
+        doc = {"version": 1, "accounts": accounts, "domains": dom}
+        check(errors(v, doc), "the schema accepts %s" % what)
+        path = e.config(yaml.safe_dump(doc), name="bad.yaml")
+        r = subprocess.run([BIN, "validate", "-c", path], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 1, "mailauth accepts %s" % what)
+
+
+def test_whoami_lists_every_account(e):
+    e.config(CFG % (ROLE, domains(["example.net"], ["example.com"])))
+    r = ok(e.run("whoami", env=aenv(e)))
+    default, _, rest = r.stdout.partition("\n[prod]\n")
+    check("account  123456789012" in default, r.stdout)
+    check("account  222222222222" in rest, r.stdout)
+    check("arn      arn:aws:sts::222222222222:assumed-role/mailauth/" in rest, r.stdout)
+    check("source   role_arn %s via environment" % ROLE in rest, r.stdout)
+    check("expires  " in rest, r.stdout)
+    # An account that cannot be reached: its error, exit 1, the others shown.
+    env = aenv(e)
+    e.config((CFG % (ROLE, domains(["example.net"], []))).replace(
+        "  prod:", "  gone:\n    profile: nowhere\n  prod:"))
+    r = ok(e.run("whoami", env=env), 1)
+    check("[gone]" in r.stdout and "account  222222222222" in r.stdout, r.stdout)
+    check("account 'gone' (profile 'nowhere') cannot be reached" in r.stderr, r.stderr)
+
+
+def test_iam_policy_per_account(e):
+    prod = assumed(e)
+    zp = zone_in(prod, "example.net")
+    zd = e.zone("example.com")
+    e.config(CFG % (ROLE, domains(["example.net"], ["example.com"])))
+    r = ok(e.run("iam-policy", env=aenv(e)), 1)
+    check("give --out DIR for one file per account" in r.stderr, r.stderr)
+    os.mkdir(os.path.join(e.dir, "pol"))
+    ok(e.run("iam-policy", "--out", "pol", env=aenv(e)))
+    check(sorted(os.listdir(os.path.join(e.dir, "pol"))) == ["default.json", "prod.json"],
+          os.listdir(os.path.join(e.dir, "pol")))
+    pp = open(os.path.join(e.dir, "pol", "prod.json")).read()
+    pd = open(os.path.join(e.dir, "pol", "default.json")).read()
+    check("hostedzone/" + zp in pp and zd not in pp, pp)
+    check("hostedzone/" + zd in pd and zp not in pd, pd)
+    # A shard of one account: its file only.
+    os.mkdir(os.path.join(e.dir, "one"))
+    ok(e.run("iam-policy", "--out", "one", "--domain", "example.net", env=aenv(e)))
+    check(os.listdir(os.path.join(e.dir, "one")) == ["prod.json"], os.listdir(os.path.join(e.dir, "one")))
 
 
 if __name__ == "__main__":
