@@ -1112,6 +1112,26 @@ START_TEST(doc_matches_writer)
 	buf_addc(&emitted, '\n');
 	buf_addc(&documented, '\n');
 	collect(root, "", &emitted);
+	/* The fields only some plans have: a shard, a zone's account. */
+	{
+		struct plan	 op;
+		struct plan_meta om;
+		struct buf	 ot = BUF_INIT;
+		cJSON		*oroot;
+
+		fx_plan(&op);
+		fx_meta(&om);
+		op.zones[0].account = xstrdup("prod");
+		*(char **)xappend(&om.shard_zones, &om.nshard_zones,
+		    sizeof(char *)) = xstrdup("Z1*");
+		plan_to_json(&op, &om, &ot);
+		ck_assert_ptr_nonnull(oroot = cJSON_Parse(buf_str(&ot)));
+		collect(oroot, "", &emitted);
+		cJSON_Delete(oroot);
+		buf_release(&ot);
+		plan_release(&op);
+		plan_meta_release(&om);
+	}
 	doc_fields(doc, &documented);
 	for (p = emitted.data + 1; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
