@@ -276,6 +276,17 @@ def test_iam_policy_per_account(e):
     check(os.listdir(os.path.join(e.dir, "one")) == ["prod.json"], os.listdir(os.path.join(e.dir, "one")))
 
 
+def test_rollout_status_of_a_shard(e):
+    """rollout status --domain/--zone shows only the shard (offline)."""
+    e.config(SHARD_CFG % "Z0ORG")
+    r = ok(e.run("rollout", "status", "--format", "json", "--zone", "Z0ORG"))
+    doc = json.loads(r.stdout)
+    check([d["domain"] for d in doc["domains"]] == ["mail.example.org"], doc["domains"])
+    r = ok(e.run("rollout", "status", "--domain", "example.*"))
+    check("example.com" in r.stdout and "example.net" in r.stdout and "mail.example.org" not in r.stdout,
+          r.stdout)
+
+
 if __name__ == "__main__":
     from harness import main
     sys.exit(main([v for k, v in sorted(globals().items()) if k.startswith("test_")]))
