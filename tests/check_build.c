@@ -437,6 +437,67 @@ START_TEST(build_failed_steps)
 }
 END_TEST
 
+/* A plan of n zones named Zk with one change per zone, in reverse zone
+ * order, each a create (PLAN_NONE for the last). */
+static void
+hand_plan(struct plan *p, const char *prefix, size_t n)
+{
+	size_t	 i;
+
+	memset(p, 0, sizeof(*p));
+	p->zones = xcalloc(n, sizeof(*p->zones));
+	p->changes = xcalloc(n, sizeof(*p->changes));
+	for (i = 0; i < n; i++) {
+		p->zones[i].id = xasprintf("Z%s%zu", prefix, i);
+		p->zones[i].name = xasprintf("%s%zu.example.", prefix, i);
+		p->changes[i].zone = &p->zones[n - 1 - i];
+		p->changes[i].domain = xasprintf("%s%zu.example", prefix,
+		    n - 1 - i);
+		p->changes[i].op = i + 1 < n ? PLAN_CREATE : PLAN_NONE;
+	}
+	p->nzones = p->nchanges = n;
+	plan_count(p);
+}
+
+/* With accounts:, each account's plan joins one: changes in order, each
+ * pointing at its own zone, which names the account. */
+START_TEST(build_merge_accounts)
+{
+	struct plan		 v[3], out;
+	const char *const	 names[3] = { NULL, "prod", "empty" };
+	size_t			 first[3], i;
+
+	hand_plan(&v[0], "d", 2);
+	hand_plan(&v[1], "p", 3);
+	hand_plan(&v[2], "e", 0);
+	plan_merge(v, names, 3, &out, first);
+	ck_assert_uint_eq(out.nzones, 5);
+	ck_assert_uint_eq(out.nchanges, 5);
+	ck_assert_uint_eq(first[0], 0);
+	ck_assert_uint_eq(first[1], 2);
+	ck_assert_uint_eq(first[2], 5);
+	ck_assert_uint_eq(out.nadd, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(v[i].nchanges + v[i].nzones, 0);
+	ck_assert_str_eq(out.changes[0].zone->id, "Zd1");
+	ck_assert_ptr_null(out.changes[0].zone->account);
+	ck_assert_str_eq(out.changes[1].domain, "d0.example");
+	ck_assert_str_eq(out.changes[1].zone->name, "d0.example.");
+	for (i = 2; i < 5; i++) {
+		ck_assert(out.changes[i].zone >= out.zones &&
+		    out.changes[i].zone < out.zones + 5);
+		ck_assert_str_eq(out.changes[i].zone->account, "prod");
+	}
+	ck_assert_str_eq(out.changes[2].zone->id, "Zp2");
+	ck_assert_str_eq(out.changes[4].zone->id, "Zp0");
+	ck_assert_str_eq(out.changes[4].domain, "p0.example");
+	ck_assert_ptr_ne(out.zones[2].account, names[1]);	/* a copy */
+	plan_release(&out);
+	for (i = 0; i < 3; i++)
+		plan_release(&v[i]);
+}
+END_TEST
+
 Suite *
 build_suite(void)
 {
@@ -448,6 +509,7 @@ build_suite(void)
 	tcase_add_test(tc, build_leaves_desired_alone);
 	tcase_add_test(tc, build_reads_route53_once);
 	tcase_add_test(tc, build_failed_steps);
+	tcase_add_test(tc, build_merge_accounts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailauth/config.h"
+#include "mailauth/diag.h"
 #include "mailauth/suggest.h"
 #include "../src/cli/cli.h"
 
@@ -129,7 +131,8 @@ read_line(struct cli_line *l, const struct cmd_entry *const *tbl,
 
 #define PLAN_USAGE	"usage: mailauth plan [-c FILE] [--at YYYY-MM-DD] " \
 			"[--detailed-exitcode] [--format text|json|markdown] " \
-			"[--out FILE] [--reports SOURCE]... [--ignore-gate]\n"
+			"[--out FILE] [--reports SOURCE]... [--ignore-gate] " \
+			"[--domain NAME]... [--zone ZONE]...\n"
 
 #define T	table
 #define R	cmd_table	/* the real commands */
@@ -271,7 +274,8 @@ static const struct {
 	  "'-all'\nusage: mailauth lint spf|dmarc|dkim RECORD\n" },
 	{ R, ARGS("iam-policy", "--detailed-exitcode"), "mailauth: option "
 	  "'--detailed-exitcode' is not taken by 'iam-policy'\n"
-	  "usage: mailauth iam-policy [-c FILE] [--offline]\n" },
+	  "usage: mailauth iam-policy [-c FILE] [--offline] [--out DIR] "
+	  "[--domain NAME]... [--zone ZONE]...\n" },
 };
 
 START_TEST(refused)
@@ -712,6 +716,114 @@ START_TEST(command_tables)
 }
 END_TEST
 
+/* --- shards: --domain and --zone --- */
+
+static const char SHARD_CFG[] =
+    "version: 1\n"
+    "accounts:\n"
+    "  prod: { profile: p }\n"
+    "domains:\n"
+    "  example.com: { dmarc: { policy: none } }\n"
+    "  mail.example.com: { account: prod, dmarc: { policy: none } }\n"
+    "  example.net: { zone: Z0NET, dmarc: { policy: none } }\n"
+    "  a.example.org: { zone: example.org, dmarc: { policy: none } }\n"
+    "  b.example.org: { account: prod, dmarc: { policy: none } }\n";
+
+static const struct {
+	const char	*domains[3];
+	const char	*zones[3];
+	const char	*kept;		/* the domains left, or NULL: refused */
+} shards[] = {
+	{ { NULL }, { NULL }, "example.com mail.example.com example.net "
+	  "a.example.org b.example.org" },
+	{ { "example.com" }, { NULL }, "example.com" },
+	{ { "EXAMPLE.com." }, { NULL }, "example.com" },	/* as names */
+	{ { "*.example.com", "example.net" }, { NULL },
+	  "mail.example.com example.net" },
+	{ { "*" }, { "z0net" }, "example.net" },	/* ids in upper case */
+	{ { NULL }, { "/hostedzone/Z0*" }, "example.net" },
+	/* A zone name: zone: names it, or the domain or a parent is it. */
+	{ { NULL }, { "example.org" }, "a.example.org b.example.org" },
+	{ { NULL }, { "example.com" }, "example.com mail.example.com" },
+	{ { NULL }, { "mail.example.com" }, "mail.example.com" },
+	/* Both: the domains that match each. */
+	{ { "b.*" }, { "example.org" }, "b.example.org" },
+	{ { "example.com" }, { "example.org" }, NULL },
+	{ { "[" }, { NULL }, NULL },
+};
+
+START_TEST(shard_filter)
+{
+	struct cli_shard	 sh;
+	struct cli_global	 g;
+	struct cfg		 cfg;
+	struct diags		 d = DIAGS_INIT;
+	char			 kept[256];
+	size_t			 i;
+	int			 rc;
+
+	memset(&sh, 0, sizeof(sh));
+	for (i = 0; shards[_i].domains[i] != NULL; i++)
+		sh.domains.n++;
+	for (i = 0; shards[_i].zones[i] != NULL; i++)
+		sh.zones.n++;
+	sh.domains.v = (const char **)shards[_i].domains;
+	sh.zones.v = (const char **)shards[_i].zones;
+	memset(&g, 0, sizeof(g));
+	g.config = "m.yaml";
+	g.shard = &sh;
+	ck_assert_int_eq(cfg_load_string(&cfg, "m.yaml", SHARD_CFG,
+	    strlen(SHARD_CFG), &d), 0);
+	diags_release(&d);
+	ck_assert_int_eq(cli_shard_given(&sh), sh.domains.n + sh.zones.n > 0);
+	rc = cli_shard_filter(&g, &cfg);
+	if (shards[_i].kept == NULL) {
+		ck_assert_int_eq(rc, -1);
+		cfg_release(&cfg);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	kept[0] = '\0';
+	for (i = 0; i < cfg.ndomains; i++)
+		snprintf(kept + strlen(kept), sizeof(kept) - strlen(kept),
+		    "%s%s", i > 0 ? " " : "", cfg.domains[i].name);
+	ck_assert_str_eq(kept, shards[_i].kept);
+	cfg_release(&cfg);
+}
+END_TEST
+
+/* Per account: the domains of each, in the order of its first domain. */
+START_TEST(split_by_account)
+{
+	struct cfg	 cfg, *subs;
+	struct diags	 d = DIAGS_INIT;
+	const char	**names;
+	size_t		*idx, n, i;
+
+	ck_assert_int_eq(cfg_load_string(&cfg, "m.yaml", SHARD_CFG,
+	    strlen(SHARD_CFG), &d), 0);
+	diags_release(&d);
+	n = cli_cfg_split(&cfg, &subs, &names, &idx);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_null(names[0]);
+	ck_assert_str_eq(names[1], "prod");
+	ck_assert_uint_eq(subs[0].ndomains, 3);
+	ck_assert_uint_eq(subs[1].ndomains, 2);
+	ck_assert_str_eq(subs[0].domains[2].name, "a.example.org");
+	ck_assert_str_eq(subs[1].domains[0].name, "mail.example.com");
+	ck_assert_str_eq(subs[1].domains[1].name, "b.example.org");
+	ck_assert_uint_eq(subs[1].naccounts, 1);
+	ck_assert_uint_eq(idx[4], 1);
+	ck_assert_uint_eq(idx[3], 2);
+	for (i = 0; i < n; i++)
+		free(subs[i].domains);
+	free(subs);
+	free(names);
+	free(idx);
+	cfg_release(&cfg);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -733,6 +845,11 @@ cli_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("commands");
 	tcase_add_test(tc, command_tables);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shards");
+	tcase_add_loop_test(tc, shard_filter, 0, (int)(sizeof(shards) /
+	    sizeof(shards[0])));
+	tcase_add_test(tc, split_by_account);
 	suite_add_tcase(s, tc);
 	return s;
 }

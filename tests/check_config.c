@@ -297,6 +297,28 @@ START_TEST(other_good_values)
 	ck_assert_str_eq(cfg.domains[0].dmarc.spec.fo[0], "1");
 	cfg_release(&cfg);
 
+	/* accounts: and each domain's account (NULL: the default chain). */
+	ck_assert_int_eq(cfg_load(&cfg, GOOD "/accounts.yaml", &d), 0);
+	ck_assert_uint_eq(cfg.naccounts, 2);
+	ck_assert_str_eq(cfg.accounts[0].name, "prod");
+	ck_assert_str_eq(cfg.accounts[0].role_arn,
+	    "arn:aws:iam::222222222222:role/mailauth");
+	ck_assert_str_eq(cfg.accounts[0].external_id, "ci-123");
+	ck_assert_str_eq(cfg.accounts[0].session_name, "mailauth-ci");
+	ck_assert_int_eq(cfg.accounts[0].duration, 900);
+	ck_assert_ptr_null(cfg.accounts[0].profile);
+	ck_assert_str_eq(cfg.accounts[1].name, "legacy-2");
+	ck_assert_str_eq(cfg.accounts[1].profile, "legacy");
+	ck_assert_ptr_null(cfg.accounts[1].role_arn);
+	ck_assert_int_eq(cfg.accounts[1].duration, 0);
+	ck_assert_str_eq(cfg.domains[0].account, "prod");
+	ck_assert_str_eq(cfg.domains[1].account, "legacy-2");
+	ck_assert_ptr_null(cfg.domains[2].account);
+	ck_assert_ptr_eq(cfg_account_find(&cfg, "legacy-2"), &cfg.accounts[1]);
+	ck_assert_ptr_null(cfg_account_find(&cfg, "Prod"));
+	ck_assert_ptr_null(cfg_account_find(&cfg, NULL));
+	cfg_release(&cfg);
+
 	/* Warnings alone do not fail the load. */
 	ck_assert_int_eq(cfg_load(&cfg, GOOD "/legacy-tags.yaml", &d), 0);
 	ck_assert_uint_eq(d.nwarnings, 2);
@@ -423,7 +445,7 @@ START_TEST(in_memory)
 		{ "m.yaml", T("version: 1\n\"a\\nb\": 1\ndomains:\n  "
 		    "a.example: {dmarc: {policy: none}}\n"), -1,
 		    "m.yaml:2:1: a\\nb: unknown key; expected one of version, "
-		    "defaults, domains\n" },
+		    "defaults, accounts, domains\n" },
 		/* A Windows file. */
 		{ "m.yaml", T("version: 1\r\ndomains:\r\n  a.example:\r\n"
 		    "    dmarc: {policy: none}\r\n"), 0, "" },

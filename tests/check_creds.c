@@ -1310,6 +1310,83 @@ START_TEST(test_chain_refresh)
 }
 END_TEST
 
+/*
+ * An account of accounts: with role_arn: AssumeRole signed with the
+ * default chain's credentials, with the account's external id, session
+ * name and duration, asked again before the role's credentials lapse;
+ * an STS refusal names the account and the role, and no secret.
+ */
+START_TEST(test_account_role)
+{
+	struct world			 w;
+	struct aws_creds_provider	*base, *p;
+	struct aws_role_opts		 ro;
+	const struct aws_creds		*c;
+	char				*v;
+
+	world_init(&w);
+	setenv_w(&w, "AWS_ACCESS_KEY_ID", "AKIABASE");
+	setenv_w(&w, "AWS_SECRET_ACCESS_KEY", "basesecret");
+	base = expect(&w, NULL, "AKIABASE", "environment");
+	memset(&ro, 0, sizeof(ro));
+	ro.account = "prod";
+	ro.role_arn = "arn:aws:iam::222222222222:role/mailauth";
+	ro.external_id = "ext-9";
+	ro.session_name = "fleet";
+	ro.duration_s = 900;
+	ro.base = base;
+	ro.sts = aws_chain_sts(base);
+	ck_assert_ptr_nonnull(ro.sts);
+	p = aws_creds_role_open(&ro, NOW, &w.err);
+	ck_assert_msg(p != NULL, "%s", w.err.msg);
+	ck_assert_str_eq(p->creds.access_key_id, "ASIA1");
+	ck_assert_str_eq(p->source, "role_arn arn:aws:iam::222222222222:role/"
+	    "mailauth via environment");
+	ck_assert_int_eq(p->expiration, NOW + 900);
+	ck_assert_uint_eq(w.nlog, 1);
+	ck_assert_ptr_nonnull(strstr(w.auth[0], "Credential=AKIABASE/"));
+	v = form_get(w.body[0], "RoleArn");
+	ck_assert_str_eq(v, "arn:aws:iam::222222222222:role/mailauth");
+	free(v);
+	v = form_get(w.body[0], "ExternalId");
+	ck_assert_str_eq(v, "ext-9");
+	free(v);
+	v = form_get(w.body[0], "RoleSessionName");
+	ck_assert_str_eq(v, "fleet");
+	free(v);
+	v = form_get(w.body[0], "DurationSeconds");
+	ck_assert_str_eq(v, "900");
+	free(v);
+	/* Still fresh: no request; within AWS_CREDS_REFRESH_S of the end: a
+	 * new AssumeRole. */
+	ck_assert_int_eq(aws_creds_provider_get(p, NOW + 900 -
+	    AWS_CREDS_REFRESH_S - 1, &c, &w.err), 0);
+	ck_assert_str_eq(c->access_key_id, "ASIA1");
+	ck_assert_uint_eq(w.nlog, 1);
+	clock_now = NOW + 900 - AWS_CREDS_REFRESH_S;
+	ck_assert_int_eq(aws_creds_provider_get(p, clock_now, &c, &w.err), 0);
+	ck_assert_str_eq(c->access_key_id, "ASIA2");
+	ck_assert_uint_eq(w.nlog, 2);
+	aws_creds_provider_free(p);
+
+	/* Refused: the account and the role are named, the signing secret
+	 * is not (the fake echoes it). */
+	w.sts_fail = 1;
+	ro.session_name = NULL;
+	p = aws_creds_role_open(&ro, NOW, &w.err);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(strncmp(w.err.msg, "account 'prod': role 'arn:aws:iam::"
+	    "222222222222:role/mailauth': STS AssumeRole: AccessDenied", 83) ==
+	    0, "%s", w.err.msg);
+	ck_assert_ptr_null(strstr(w.err.msg, "basesecret"));
+	v = form_get(w.body[2], "RoleSessionName");
+	ck_assert_str_eq(v, "mailauth-1700000000");
+	free(v);
+	aws_creds_provider_free(base);
+	world_release(&w);
+}
+END_TEST
+
 /* Container credentials are fetched again with the token file as it is
  * then: the token rotates, the settings do not. */
 START_TEST(test_chain_refresh_container)
@@ -1435,6 +1512,7 @@ creds_suite(void)
 	tcase_add_test(tc, test_provider_refresh);
 	tcase_add_test(tc, test_chain_refresh);
 	tcase_add_test(tc, test_chain_refresh_container);
+	tcase_add_test(tc, test_account_role);
 	tcase_add_test(tc, test_route53_uses_provider);
 	suite_add_tcase(s, tc);
 

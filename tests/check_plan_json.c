@@ -115,6 +115,46 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* accounts: and shards: each zone's account and the plan's shard are
+ * written and read back, and written again the same. */
+START_TEST(round_trip_accounts_and_shard)
+{
+	struct plan	 p, q;
+	struct plan_meta m, n;
+	struct buf	 one = BUF_INIT, two = BUF_INIT;
+	struct err	 err;
+
+	fx_plan(&p);
+	fx_meta(&m);
+	p.zones[1].account = xstrdup("prod");
+	*(char **)xappend(&m.shard_domains, &m.nshard_domains,
+	    sizeof(char *)) = xstrdup("*.example.org");
+	*(char **)xappend(&m.shard_zones, &m.nshard_zones,
+	    sizeof(char *)) = xstrdup("Z2*");
+	*(char **)xappend(&m.shard_zones, &m.nshard_zones,
+	    sizeof(char *)) = xstrdup("example.com");
+	plan_to_json(&p, &m, &one);
+	ck_assert_ptr_nonnull(strstr(buf_str(&one), "\"prod\""));
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(one.data, one.len, &q, &n, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_ptr_null(q.zones[0].account);
+	ck_assert_str_eq(q.zones[1].account, "prod");
+	ck_assert_uint_eq(n.nshard_domains, 1);
+	ck_assert_str_eq(n.shard_domains[0], "*.example.org");
+	ck_assert_uint_eq(n.nshard_zones, 2);
+	ck_assert_str_eq(n.shard_zones[1], "example.com");
+	plan_to_json(&q, &n, &two);
+	fx_assert_same_text(buf_str(&two), buf_str(&one));
+	buf_release(&one);
+	buf_release(&two);
+	plan_release(&p);
+	plan_release(&q);
+	plan_meta_release(&m);
+	plan_meta_release(&n);
+}
+END_TEST
+
 START_TEST(round_trip_escapes)
 {
 	struct plan	 p, q;
@@ -465,6 +505,23 @@ static const struct bad_case bad_cases[] = {
 	{ { { "changes[1].zone.name", "\"example.net.\"" } },
 	  "changes[1].zone.name: zone Z1EXAMPLE is named 'example.com.' in "
 	  "changes[0]" },
+	/* shard: the patterns of plan --domain and --zone */
+	{ { { "+shard", "{\"domains\": [], \"zones\": []}" } },
+	  "shard: no pattern: a plan of the whole config has no shard" },
+	{ { { "+shard", "{\"domains\": [\"a\"]}" } },
+	  "shard.zones: missing" },
+	{ { { "+shard", "{\"domains\": [\"\"], \"zones\": []}" } },
+	  "shard.domains[0]: expected a non-empty string" },
+	{ { { "+shard", "{\"domains\": \"a\", \"zones\": []}" } },
+	  "shard.domains: expected an array" },
+	/* accounts: a zone names its account, the same in every change */
+	{ { { "changes[1].zone.+account", "\"prod\"" } },
+	  "changes[1].zone.account: zone Z1EXAMPLE is in another account in "
+	  "changes[0]" },
+	{ { { "changes[0].zone.+account", "\"\"" } },
+	  "changes[0].zone.account: expected a non-empty string" },
+	{ { { "changes[0].zone.+account", "null" } },
+	  "changes[0].zone.account: expected a string" },
 	{ { { "changes[0].name", "\"_DMARC.example.com\"" } },
 	  "changes[0].name: not a DNS name in canonical form (lower case, "
 	  "escaped, with the final dot)" },
@@ -1055,6 +1112,26 @@ START_TEST(doc_matches_writer)
 	buf_addc(&emitted, '\n');
 	buf_addc(&documented, '\n');
 	collect(root, "", &emitted);
+	/* The fields only some plans have: a shard, a zone's account. */
+	{
+		struct plan	 op;
+		struct plan_meta om;
+		struct buf	 ot = BUF_INIT;
+		cJSON		*oroot;
+
+		fx_plan(&op);
+		fx_meta(&om);
+		op.zones[0].account = xstrdup("prod");
+		*(char **)xappend(&om.shard_zones, &om.nshard_zones,
+		    sizeof(char *)) = xstrdup("Z1*");
+		plan_to_json(&op, &om, &ot);
+		ck_assert_ptr_nonnull(oroot = cJSON_Parse(buf_str(&ot)));
+		collect(oroot, "", &emitted);
+		cJSON_Delete(oroot);
+		buf_release(&ot);
+		plan_release(&op);
+		plan_meta_release(&om);
+	}
 	doc_fields(doc, &documented);
 	for (p = emitted.data + 1; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
 		snprintf(path, sizeof(path), "%.*s", (int)(nl - p), p);
@@ -1136,6 +1213,7 @@ plan_json_suite(void)
 	TCase	*tc = tcase_create("json");
 
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, round_trip_accounts_and_shard);
 	tcase_add_test(tc, round_trip_escapes);
 	tcase_add_test(tc, round_trip_stages);
 	tcase_add_test(tc, empty_plan);

@@ -101,7 +101,7 @@ START_TEST(routing_sets_are_refused)
 {
 	struct cfg_domain	 dom;
 	struct desired		 want;
-	struct zone		 zone = { "Z1EXAMPLE", "example.com." };
+	struct zone		 zone = { "Z1EXAMPLE", "example.com.", NULL };
 	struct live		 live;
 	struct live_state	 ls;
 	struct plan		 plan;

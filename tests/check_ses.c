@@ -479,7 +479,7 @@ mx_diff(const char *const *values, size_t nvalues, struct plan *p)
 {
 	struct desired		 want;
 	struct cfg_domain	 dom;
-	struct zone		 z = { "Z1", "example.com." };
+	struct zone		 z = { "Z1", "example.com.", NULL };
 	struct rrset		 live;
 	struct live		 l;
 	struct live_state	 ls;

@@ -258,6 +258,32 @@ int	aws_creds_role_settings(const struct aws_profile *p,
 	    const char *session, time_t now, struct sts_assume_role *ar,
 	    char **name, struct err *);
 
+/* ---- an account's role (cred_role.c) -------------------------------- */
+
+/* What an account of the config's accounts: with role_arn is reached
+ * with. */
+struct aws_role_opts {
+	const char			*account;	/* its name, for messages */
+	const char			*role_arn;
+	const char			*external_id;	/* NULL: none */
+	const char			*session_name;	/* NULL: mailauth-NOW */
+	long				 duration_s;	/* 0: STS's default */
+	/* Signs the AssumeRole requests and is refreshed by its own
+	 * fetch: borrowed, it must outlive the provider made here. */
+	struct aws_creds_provider	*base;
+	const struct sts_client		*sts;		/* borrowed, the same */
+};
+
+/*
+ * A provider of the role's credentials: STS AssumeRole signed with
+ * o->base's credentials, fetched once here as of now and again by
+ * aws_creds_provider_get() before they lapse.  Its source reads "role_arn
+ * ARN via BASE-SOURCE".  NULL with err "account 'NAME': role 'ARN': STS
+ * AssumeRole: ..." (or base's refresh error, prefixed the same way).
+ */
+struct aws_creds_provider *aws_creds_role_open(const struct aws_role_opts *,
+	    time_t now, struct err *);
+
 /* ---- the chain --------------------------------------------------------- */
 
 /* Everything the chain reads from outside. */

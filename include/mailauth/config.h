@@ -147,6 +147,9 @@ struct cfg_ses {
 
 struct cfg_domain {
 	char			*name;		/* as written, lower-cased, no trailing dot */
+	/* NULL: the default credentials chain; else the name of one of
+	 * cfg.accounts (the loader checks it is one) */
+	char			*account;
 	/* NULL, a zone id "Z..." as written, or a zone name (lower-cased, no
 	 * trailing dot) that equals the domain or is a parent of it */
 	char			*zone;
@@ -159,13 +162,41 @@ struct cfg_domain {
 	struct cfg_pos		 pos;		/* of the domain key */
 };
 
+/*
+ * An AWS account the domains of which are reached with credentials of
+ * their own (accounts:, docs/configuration.md): STS AssumeRole of role_arn
+ * with the default chain's credentials, or the credentials chain of a
+ * profile of the shared files.  Exactly one of role_arn and profile is
+ * set; external_id, session_name and duration only go with role_arn.
+ */
+#define CFG_ROLE_DURATION_MIN	900
+#define CFG_ROLE_DURATION_MAX	43200
+
+struct cfg_account {
+	char			*name;		/* as written: letters, digits,
+						 * '-' and '_' */
+	char			*role_arn;	/* arn:PARTITION:iam::ACCOUNT:
+						 * role/NAME, or NULL */
+	char			*external_id;	/* NULL: none */
+	char			*session_name;	/* NULL: "mailauth-NOW" */
+	long			 duration;	/* seconds; 0: STS's default */
+	char			*profile;	/* NULL, or a profile name */
+	struct cfg_pos		 pos;		/* of the account's key */
+};
+
 struct cfg {
 	char			*path;		/* as given to cfg_load() */
 	int			 version;	/* 1 */
 	long			 default_ttl;
+	struct cfg_account	*accounts;	/* in file order */
+	size_t			 naccounts;
 	struct cfg_domain	*domains;
 	size_t			 ndomains;
 };
+
+/* The account of cfg named name, or NULL (name NULL: NULL). */
+const struct cfg_account *cfg_account_find(const struct cfg *,
+	    const char *name);
 
 /*
  * Where dmarc.rollout templates (NAME.yaml) are found: the user's folder
@@ -219,6 +250,9 @@ int	cfg_template_load_string(const char *path, const char *text,
 	    size_t len, struct diags *d);
 /* Frees everything cfg holds and leaves it zeroed. */
 void	cfg_release(struct cfg *);
+/* Keeps the domains i of cfg whose keep[i] is set, in their order, and
+ * frees the others (a shard of the config). */
+void	cfg_domains_keep(struct cfg *, const unsigned char *keep);
 
 /* The stage active on day (the last one whose from is not after it), or
  * NULL when day is before the first stage or there is no rollout. */

@@ -23,6 +23,9 @@ struct rrset;
 struct zone {
 	char	*id;		/* "Z..." */
 	char	*name;		/* canonical */
+	char	*account;	/* the config's accounts: name of the account
+				 * that holds it; NULL: the default chain's
+				 * (a plan's zones only, owned there) */
 };
 
 /* What Route 53 holds at one desired record's name. */

@@ -281,6 +281,13 @@ struct plan_meta {
 	char	*config_path;		/* as given with -c */
 	char	 config_sha256[65];	/* lower-case hex of the file's bytes */
 	char	*created;		/* RFC 3339, UTC: 2026-11-29T01:02:03Z */
+	/* The shard the plan was made for (plan --domain, --zone: the
+	 * patterns as given, in order); both empty: the whole config.
+	 * Saved as "shard" only when one is set. */
+	char	**shard_domains;
+	size_t	  nshard_domains;
+	char	**shard_zones;
+	size_t	  nshard_zones;
 };
 
 void	plan_meta_release(struct plan_meta *);
@@ -438,6 +445,17 @@ int	plan_build(const struct plan_inputs *in, struct plan_built *out,
 void	plan_review(const struct plan_inputs *in, const struct plan_built *b,
 	    const struct diags *d, struct plan *p);
 void	plan_built_release(struct plan_built *);
+
+/*
+ * The plans of several accounts as one (config accounts:, each planned
+ * with its own Route 53 client): the changes of v[0], v[1], ... moved
+ * into out in that order (their warnings, notes and gates too), v[i]'s zones each getting a copy of
+ * accounts[i] (NULL: the default chain's) as its account.  first[i]
+ * receives the index in out->changes of v[i]'s first change.  Each v[i]
+ * is left empty; release out with plan_release().
+ */
+void	plan_merge(struct plan *v, const char *const *accounts, size_t n,
+	    struct plan *out, size_t *first);
 
 #endif
 

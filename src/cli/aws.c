@@ -15,6 +15,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/call.h"
 #include "mailauth/chain.h"
+#include "mailauth/config.h"
 #include "mailauth/creds.h"
 #include "mailauth/err.h"
 #include "mailauth/http.h"
@@ -409,3 +410,110 @@ cli_aws_close(struct cli_aws *a)
 	memset(a, 0, sizeof(*a));
 }
 
+
+int
+cli_aws_open_account(const struct cli_global *o, struct cli_aws *base,
+    const struct cfg_account *acct, struct cli_aws *a)
+{
+	struct cli_global	 g;
+	struct aws_role_opts	 ro;
+	struct err		 err;
+	char			 when[21];
+
+	if (acct->profile != NULL) {
+		g = *o;
+		g.profile = acct->profile;
+		if (cli_aws_open(&g, a) == -1) {
+			cli_error("account '%s' (profile '%s') cannot be "
+			    "reached", acct->name, acct->profile);
+			return -1;
+		}
+		a->account = acct->name;
+		return 0;
+	}
+	memset(a, 0, sizeof(*a));
+	if (base->endpoint == NULL && cli_aws_open(o, base) == -1)
+		return -1;
+	a->region = base->region != NULL ? xstrdup(base->region) : NULL;
+	a->partition = base->partition;
+	a->account = acct->name;
+	if (open_transport(o, a) == -1) {
+		free(a->region);
+		a->region = NULL;
+		return -1;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.account = acct->name;
+	ro.role_arn = acct->role_arn;
+	ro.external_id = acct->external_id;
+	ro.session_name = acct->session_name;
+	ro.duration_s = acct->duration;
+	ro.base = base->r53.creds_provider;
+	ro.sts = aws_chain_sts(base->r53.creds_provider);
+	err_clear(&err);
+	if (ro.sts == NULL)
+		err_set(&err, "account '%s': no STS client to assume role "
+		    "'%s' with", acct->name, acct->role_arn);
+	else
+		a->r53.creds_provider = aws_creds_role_open(&ro, now(), &err);
+	if (a->r53.creds_provider == NULL) {
+		cli_error("%s", err.msg);
+		cli_aws_close(a);
+		return -1;
+	}
+	if (o->debug) {
+		aws_time_format(a->r53.creds_provider->expiration, when);
+		fprintf(stderr, "debug: account %s: credentials from %s, "
+		    "until %s\n", acct->name, a->r53.creds_provider->source,
+		    when);
+	}
+	return 0;
+}
+
+void
+cli_accounts_init(struct cli_accounts *ac, struct cli_aws *def,
+    const struct cfg *cfg)
+{
+	memset(ac, 0, sizeof(*ac));
+	ac->def = def;
+	ac->cfg = cfg;
+	ac->n = cfg != NULL ? cfg->naccounts : 0;
+	if (ac->n > 0)
+		ac->v = xcalloc(ac->n, sizeof(*ac->v));
+}
+
+struct cli_aws *
+cli_accounts_get(const struct cli_global *o, struct cli_accounts *ac,
+    const char *name)
+{
+	size_t	 i;
+
+	if (name == NULL) {
+		if (ac->def->endpoint == NULL && cli_aws_open(o, ac->def) == -1)
+			return NULL;
+		return ac->def;
+	}
+	for (i = 0; i < ac->n; i++)
+		if (strcmp(ac->cfg->accounts[i].name, name) == 0)
+			break;
+	if (i == ac->n) {
+		cli_error("account '%s' is not under accounts: in '%s'", name,
+		    o->config);
+		return NULL;
+	}
+	if (ac->v[i].endpoint == NULL && cli_aws_open_account(o, ac->def,
+	    &ac->cfg->accounts[i], &ac->v[i]) == -1)
+		return NULL;
+	return &ac->v[i];
+}
+
+void
+cli_accounts_close(struct cli_accounts *ac)
+{
+	size_t	 i;
+
+	for (i = 0; i < ac->n; i++)
+		cli_aws_close(&ac->v[i]);
+	free(ac->v);
+	memset(ac, 0, sizeof(*ac));
+}

@@ -26,6 +26,8 @@ struct diags;
 #define DEFAULT_CONFIG	"mailauth.yaml"
 #define DEFAULT_WAIT_S	300
 
+struct cli_shard;
+
 /* The options every command takes, anywhere on the line (cli.c). */
 struct cli_global {
 	const char	*config;		/* -c, --config; DEFAULT_CONFIG
@@ -51,6 +53,9 @@ struct cli_global {
 						 * "version" when none is given */
 	const char	*policies;		/* --policies DIR */
 	const char	*argv0;			/* to find the built-in templates */
+	/* Not an option: a command with --domain and --zone sets it in its
+	 * copy, and the config is loaded as that shard (shard.c). */
+	const struct cli_shard *shard;
 };
 
 /*
@@ -147,6 +152,42 @@ struct cli_gate_opts {
 	  CLI_FIELD(type, field.reports, struct cli_strings), "SOURCE",	\
 	  NULL, 0, 0, "DMARC aggregate reports for the rollout gate: a "	\
 	  "file, a folder or s3://BUCKET/PREFIX; give it once per source" }
+
+/* --domain and --zone: plan, apply, rollout and iam-policy take them
+ * (src/cli/shard.c). */
+struct cli_shard {
+	struct cli_strings	 domains;	/* --domain NAME, globs */
+	struct cli_strings	 zones;		/* --zone NAME|ID, globs */
+};
+
+#define CLI_OPT_SHARD(type, field)					\
+	{ "domain", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field.domains, struct cli_strings), "NAME",	\
+	  NULL, 0, 0, "only the domains NAME matches (a glob, "		\
+	  "'*.example.com'); give it once per pattern" },		\
+	{ "zone", 0, CLI_STRINGS,					\
+	  CLI_FIELD(type, field.zones, struct cli_strings), "ZONE",	\
+	  NULL, 0, 0, "only the domains of the hosted zone ZONE, a name or "	\
+	  "an id (a glob); give it once per pattern" }
+
+struct plan;
+struct plan_meta;
+
+/* 1 when sh holds a --domain or --zone pattern. */
+int	 cli_shard_given(const struct cli_shard *sh);
+/* Drops the domains of cfg outside o->shard (a domain without zone: is
+ * in a --zone shard when its name or a parent name matches); -1 after
+ * printing when none is left. */
+int	 cli_shard_filter(const struct cli_global *o, struct cfg *cfg);
+/* Refuses (-1 after printing) a plan with a change in a zone outside
+ * sh's --zone patterns: a domain without zone: found in another zone. */
+int	 cli_shard_check_plan(const struct cli_shard *sh, const struct plan *);
+/* Records sh's patterns in the saved plan's meta. */
+void	 cli_shard_meta(const struct cli_shard *sh, struct plan_meta *);
+/* 0 when sh (NULL: none) has the patterns of the plan saved at path, in
+ * any order; else -1 after printing both. */
+int	 cli_shard_same(const struct cli_shard *sh, const struct plan_meta *,
+	    const char *path);
 
 struct cmd_entry {
 	const char	*name;
@@ -300,6 +341,9 @@ struct cli_aws {
 	 * which Route 53's endpoint and signing region follow. */
 	char			*region;
 	const struct aws_partition *partition;
+	/* The config's account this reaches (borrowed), NULL: the default
+	 * credentials chain's. */
+	const char		*account;
 };
 
 /*
@@ -323,6 +367,38 @@ const struct aws_partition *cli_aws_partition(const struct cli_global *);
 int	 cli_aws_endpoint(const struct cli_global *, enum aws_service service,
 	    const char *region, struct aws_endpoint *ep);
 void	 cli_aws_close(struct cli_aws *);
+
+struct cfg_account;
+
+/*
+ * Opens the AWS side of an account of the config's accounts: (src/cli/
+ * aws.c): its own transport and pacer (its own --max-rps budget and
+ * back-off), and its credentials: with profile, that profile's chain;
+ * with role_arn, STS AssumeRole signed with base's credentials through
+ * base's STS client (base, the default chain's, is opened first when it
+ * is not open yet, and must outlive a).  -1 after printing.
+ */
+int	 cli_aws_open_account(const struct cli_global *, struct cli_aws *base,
+	    const struct cfg_account *, struct cli_aws *a);
+
+/* The AWS sides of the accounts a run reaches, each opened on first use
+ * (cli_accounts_get()); def is the default chain's, the caller's. */
+struct cli_accounts {
+	struct cli_aws		*def;
+	const struct cfg	*cfg;		/* its accounts: */
+	struct cli_aws		*v;		/* parallel to cfg->accounts */
+	size_t			 n;
+};
+
+void	 cli_accounts_init(struct cli_accounts *, struct cli_aws *def,
+	    const struct cfg *);
+/* The open AWS side of the account named name (NULL: def, opened by
+ * cli_aws_open() when it is not open yet); NULL after printing, also
+ * when cfg has no such account (a saved plan of another config). */
+struct cli_aws *cli_accounts_get(const struct cli_global *,
+	    struct cli_accounts *, const char *name);
+/* Closes every account's AWS side but def's. */
+void	 cli_accounts_close(struct cli_accounts *);
 
 struct report_reader;
 
@@ -390,12 +466,48 @@ void	 cli_ses_release(struct ses_identity *, size_t);
  * identities gathered, then plan_build() (mailauth/plan.h).  Prints
  * diagnostics, not the plan; returns -1 after printing why it could not
  * make one. */
+struct gate_verdict;
+
+/* With accounts:, the plan of one account's domains, made with its own
+ * Route 53 client; its plan is moved into the cli_plan's. */
+struct cli_plan_part {
+	const char		*account;	/* borrowed; NULL: default */
+	struct cfg		 sub;		/* the account's domains (copies
+						 * that borrow: only the
+						 * array is owned) */
+	struct gate_verdict	*gates;		/* parallel to sub.domains,
+						 * borrowing, or NULL */
+	struct ses_identity	*ses;		/* parallel to sub.domains */
+	struct plan_built	 built;		/* all but the plan */
+	size_t			 first, nchanges; /* its changes in the
+						 * cli_plan's built.plan */
+};
+
 struct cli_plan {
 	struct cfg		*cfg;
 	struct ses_identity	*ses;		/* parallel to cfg->domains,
-						 * or NULL without ses: */
-	struct plan_built	 built;		/* plan, batches, meta */
+						 * or NULL without ses: (or
+						 * with accounts: parts) */
+	struct plan_built	 built;		/* plan, batches, meta (with
+						 * accounts: only these) */
+	struct cli_accounts	 accounts;	/* def: the caller's aws */
+	struct cli_plan_part	*parts;		/* with a domain's account:
+						 * one per account, in the
+						 * order of their first
+						 * domain; else NULL */
+	size_t			 nparts;
 };
+
+/*
+ * The domains of cfg grouped by account (cfg_domain.account), in the
+ * order of each account's first domain; returns how many groups.
+ * (*subs)[k] is cfg with only group k's domains (copies that borrow from
+ * cfg: free only each (*subs)[k].domains, then the arrays), (*names)[k]
+ * its account (NULL: the default chain's), (*idx)[i] the index of
+ * cfg->domains[i] in its group.
+ */
+size_t	 cli_cfg_split(const struct cfg *, struct cfg **subs,
+	    const char ***names, size_t **idx);
 
 int	 cli_plan_make(const struct cli_global *, long at,
 	    const struct cli_gate_opts *, struct cli_aws *, struct cli_plan *);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/apply.h"
@@ -30,6 +31,7 @@ struct cmd_apply_opts {
 	struct cli_gate_opts	 gate;		/* --reports, ... */
 	int			 verify;	/* --verify */
 	struct cli_strings	 resolvers;	/* --resolver, for --verify */
+	struct cli_shard	 shard;		/* --domain, --zone */
 };
 
 struct progress {
@@ -156,6 +158,65 @@ guard(const struct cmd_apply_opts *o, const struct plan *plan)
 	return -1;
 }
 
+/*
+ * One account's part of the plan (config accounts:): a run of the plan's
+ * changes whose zones are in the same account, seen as a plan of its own
+ * (the same zones, those changes) so that its pointers are the whole
+ * plan's, offset by first.
+ */
+struct slice {
+	const char	*account;	/* NULL: the default chain's */
+	size_t		 first, n;
+	struct cli_aws	*aws;
+	struct plan	 view;
+};
+
+static const char *
+account_of(const struct plan_change *c)
+{
+	return c->zone != NULL ? c->zone->account : NULL;
+}
+
+static int
+same_account(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* The runs of the plan's changes by account, each with its AWS side;
+ * -1 after printing. */
+static int
+slices_make(const struct cli_global *g, struct cli_accounts *ac,
+    const struct plan *plan, struct slice **out, size_t *nout)
+{
+	struct slice	*s = NULL;
+	size_t		 i;
+
+	*out = NULL;
+	*nout = 0;
+	for (i = 0; i < plan->nchanges; i++) {
+		if (*nout > 0 && (plan->changes[i].zone == NULL ||
+		    same_account(s[*nout - 1].account,
+		    account_of(&plan->changes[i])))) {
+			s[*nout - 1].n++;
+			continue;
+		}
+		s = xappend(out, nout, sizeof(*s));
+		s = *out;
+		s[*nout - 1].account = account_of(&plan->changes[i]);
+		s[*nout - 1].first = i;
+		s[*nout - 1].n = 1;
+	}
+	for (i = 0; i < *nout; i++) {
+		if ((s[i].aws = cli_accounts_get(g, ac, s[i].account)) == NULL)
+			return -1;
+		s[i].view = *plan;
+		s[i].view.changes = plan->changes + s[i].first;
+		s[i].view.nchanges = s[i].n;
+	}
+	return 0;
+}
+
 static void
 summary(const struct plan *plan, const struct apply_zone_result *r,
     size_t n, int failed)
@@ -193,11 +254,66 @@ summary(const struct plan *plan, const struct apply_zone_result *r,
 		}
 }
 
+/*
+ * Sends one account's batches (those of its changes) with its Route 53
+ * client; their zones' results join *r.  Returns 1 when a zone is not
+ * done.
+ */
 static int
-cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
+apply_slice(const struct slice *s, const struct plan_batch *batches,
+    size_t nbatches, const struct apply_opts *ao,
+    struct apply_zone_result **r, size_t *nr)
+{
+	struct plan_batch		*mine = NULL;
+	struct apply_zone_result	*res = NULL;
+	size_t				 i, n = 0, nres = 0;
+	int				 failed;
+
+	for (i = 0; i < nbatches; i++)
+		if (batches[i].nchanges > 0 && batches[i].changes[0] >=
+		    s->view.changes && batches[i].changes[0] <
+		    s->view.changes + s->n)
+			*(struct plan_batch *)xappend(&mine, &n,
+			    sizeof(*mine)) = batches[i];
+	failed = plan_apply(&s->aws->r53, &s->view, mine, n, ao, &res,
+	    &nres) == -1;
+	for (i = 0; i < nres; i++)
+		*(struct apply_zone_result *)xappend(r, nr, sizeof(**r)) =
+		    res[i];
+	free(res);
+	free(mine);
+	return failed;
+}
+
+/*
+ * A saved plan whose zones name accounts needs the config's accounts:
+ * to reach them: loaded into cfg (the config the plan was checked
+ * against).  -1 after printing.
+ */
+static int
+saved_accounts(const struct cli_global *g, const struct plan *plan,
+    const struct plan_meta *meta, struct cfg *cfg)
+{
+	struct cli_global	 o = *g;
+	size_t			 i;
+
+	o.shard = NULL;		/* the plan is the shard; this is for accounts: */
+	for (i = 0; i < plan->nzones; i++)
+		if (plan->zones[i].account != NULL)
+			break;
+	if (i == plan->nzones)
+		return 0;
+	if (!g->config_given)
+		o.config = meta->config_path;
+	return cli_load_config(&o, cfg);
+}
+
+static int
+cmd_apply_exec(const struct cli_global *g_, const void *opts, int nargs,
     char **args)
 {
 	const struct cmd_apply_opts	*o = opts;
+	struct cli_global		 gs = *g_, *g = &gs;
 	struct cli_aws			 aws;
 	struct cli_plan			 p;
 	struct plan			 saved;
@@ -209,10 +325,17 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	const struct plan		*plan;
 	const struct plan_meta		*pmeta;
 	struct plan_batch		*batches = NULL;
-	size_t				 nbatches = 0, nresults = 0;
+	struct cfg			 cfg;
+	struct cli_accounts		 saved_acc, *acc;
+	struct slice			*sl = NULL;
+	size_t				 nbatches = 0, nresults = 0, nsl = 0, i;
 	int				 rc = EXIT_ERROR, failed;
 
+	gs.shard = &o->shard;
 	memset(&aws, 0, sizeof(aws));
+	memset(&cfg, 0, sizeof(cfg));
+	cli_accounts_init(&saved_acc, &aws, NULL);
+	acc = &saved_acc;
 	memset(&p, 0, sizeof(p));
 	memset(&saved, 0, sizeof(saved));
 	memset(&meta, 0, sizeof(meta));
@@ -247,7 +370,8 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 		return EXIT_ERROR;
 	}
 	if (nargs == 1) {
-		if (load_saved(g, args[0], &saved, &meta) == -1)
+		if (load_saved(g, args[0], &saved, &meta) == -1 ||
+		    cli_shard_same(&o->shard, &meta, args[0]) == -1)
 			goto out;
 		if (plan_batches(&saved, &batches, &nbatches, &d) == -1) {
 			cli_diags(&d);
@@ -255,6 +379,9 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 			    "changed");
 			goto out;
 		}
+		if (saved_accounts(g, &saved, &meta, &cfg) == -1)
+			goto out;
+		cli_accounts_init(&saved_acc, &aws, &cfg);
 		if (cli_aws_open(g, &aws) == -1)
 			goto out;
 		plan = &saved;
@@ -264,6 +391,7 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 			goto out;
 		plan = &p.built.plan;
 		pmeta = &p.built.meta;
+		acc = &p.accounts;
 		batches = p.built.batches;
 		nbatches = p.built.nbatches;
 	}
@@ -285,6 +413,8 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	 * made since the plan, and plan_apply() then says what changed. */
 	if (interrupt_install() == -1)
 		cli_error("cannot handle interrupts: %s", strerror(errno));
+	if (slices_make(g, acc, plan, &sl, &nsl) == -1)
+		goto out;
 
 	memset(&pr, 0, sizeof(pr));
 	pr.tty = isatty(STDOUT_FILENO);
@@ -295,8 +425,10 @@ cmd_apply_exec(const struct cli_global *g, const void *opts, int nargs,
 	ao.progress = progress;
 	ao.waiting = waiting;
 	ao.ctx = &pr;
-	failed = plan_apply(&aws.r53, plan, batches, nbatches, &ao, &results,
-	    &nresults) == -1;
+	failed = 0;
+	for (i = 0; i < nsl; i++)
+		failed |= apply_slice(&sl[i], batches, nbatches, &ao, &results,
+		    &nresults);
 	summary(plan, results, nresults, failed);
 	if (!failed)
 		rc = o->verify ? cli_verify_applied(g, &aws, plan, &o->resolvers,
@@ -311,6 +443,9 @@ out:
 	if (rc == EXIT_ERROR && interrupt_requested())
 		rc = INTERRUPT_EXIT;
 	interrupt_uninstall();
+	free(sl);
+	cli_accounts_close(&saved_acc);
+	cfg_release(&cfg);
 	if (nargs == 1)
 		plan_batches_release(batches, nbatches);
 	apply_results_release(results, nresults);
@@ -339,6 +474,7 @@ static const struct cli_option apply_options[] = {
 	    "then wait until DNS answers the new values (at most "
 	    "--wait-timeout) and run 'mailauth verify' for the domains changed"),
 	CLI_OPT_RESOLVER(struct cmd_apply_opts, resolvers),
+	CLI_OPT_SHARD(struct cmd_apply_opts, shard),
 	CLI_OPT_END
 };
 
@@ -351,7 +487,8 @@ const struct cmd_entry cmd_apply_entry = {
 	"apply",
 	"[-c FILE] [--at YYYY-MM-DD] [--auto-approve] [--allow-weaken] "
 	    "[--no-wait] [--wait-timeout SECONDS] [--reports SOURCE]... "
-	    "[--ignore-gate] [--verify [--resolver HOST[:PORT]]...] [PLANFILE]",
+	    "[--ignore-gate] [--verify [--resolver HOST[:PORT]]...] "
+	    "[--domain NAME]... [--zone ZONE]... [PLANFILE]",
 	"apply the plan to Route 53 and wait until it is in sync",
 	"Makes the same plan as 'mailauth plan' (or, given PLANFILE, loads exactly\n"
 	"the plan 'mailauth plan --out PLANFILE' saved, refusing it if the\n"
@@ -371,7 +508,9 @@ const struct cmd_entry cmd_apply_entry = {
 	"until every change is INSYNC.\n"
 	"With --verify it then waits until DNS (the zones' own name servers, or\n"
 	"--resolver) answers the new values and runs verify's checks for the\n"
-	"domains it changed: exit 3 when they find something (docs/commands.md).",
+	"domains it changed: exit 3 when they find something (docs/commands.md).\n"
+	"--domain NAME and --zone ZONE (globs, repeatable) apply a shard of the\n"
+	"configuration, as plan makes it; with PLANFILE they must be the plan's.",
 	CLI_OPTIONS(apply_options, apply_defaults),
 	1,
 	cmd_apply_exec

@@ -18,6 +18,7 @@ struct cmd_plan_opts {
 	const char		*format;		/* --format; NULL: text */
 	long			 at;			/* --at; -1 unset */
 	struct cli_gate_opts	 gate;			/* --reports, ... */
+	struct cli_shard	 shard;			/* --domain, --zone */
 };
 
 /* Writes the saved plan to path ("-": standard output), replacing any
@@ -52,10 +53,11 @@ out:
 }
 
 static int
-cmd_plan_exec(const struct cli_global *g, const void *opts, int nargs,
+cmd_plan_exec(const struct cli_global *g_, const void *opts, int nargs,
     char **args)
 {
 	const struct cmd_plan_opts	*o = opts;
+	struct cli_global		 gs = *g_, *g = &gs;
 	struct cli_aws			 aws;
 	struct cli_plan			 p;
 	const struct plan		*plan;
@@ -63,6 +65,7 @@ cmd_plan_exec(const struct cli_global *g, const void *opts, int nargs,
 
 	(void)nargs;
 	(void)args;
+	gs.shard = &o->shard;
 	if (o->out != NULL && strcmp(o->out, "-") == 0 && o->format != NULL) {
 		cli_error("option '--format' cannot be used with '--out -', "
 		    "which prints the saved plan's JSON alone");
@@ -102,6 +105,7 @@ static const struct cli_option plan_options[] = {
 	CLI_OPT_AT(struct cmd_plan_opts, at),
 	CLI_OPT_GATE(struct cmd_plan_opts, gate),
 	CLI_OPT_IGNORE_GATE(struct cmd_plan_opts, gate),
+	CLI_OPT_SHARD(struct cmd_plan_opts, shard),
 	CLI_OPT_END
 };
 
@@ -111,7 +115,7 @@ const struct cmd_entry cmd_plan_entry = {
 	"plan",
 	"[-c FILE] [--at YYYY-MM-DD] [--detailed-exitcode] "
 	    "[--format text|json|markdown] [--out FILE] [--reports SOURCE]... "
-	    "[--ignore-gate]",
+	    "[--ignore-gate] [--domain NAME]... [--zone ZONE]...",
 	"show what apply would change in Route 53",
 	"Reads the configuration, finds the hosted zone of every domain, reads the\n"
 	"record sets mailauth manages there and shows, Terraform-style, what apply\n"
@@ -129,6 +133,9 @@ const struct cmd_entry cmd_plan_entry = {
 	"--reports the stage is held (\"held: no reports given\"), and --ignore-gate\n"
 	"takes it on its date alone.  --format json and markdown also carry the\n"
 	"warnings, each change's weakening and each domain's gate verdict.\n"
+	"--domain NAME and --zone ZONE (globs, repeatable) plan a shard of the\n"
+	"configuration: only the domains they match are read, and --out records\n"
+	"the shard, which apply PLANFILE must be given again.\n"
 	"Credentials come from the AWS chain: --profile, the environment, web\n"
 	"identity, ~/.aws files, container and instance metadata (see 'mailauth\n"
 	"whoami' and docs/credentials.md).",

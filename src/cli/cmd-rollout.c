@@ -20,6 +20,7 @@ struct cmd_rollout_opts {
 	long			 at;		/* --at; -1 unset */
 	const char		*format;	/* --format; NULL: text */
 	struct cli_gate_opts	 gate;		/* --reports, ... (check) */
+	struct cli_shard	 shard;		/* --domain, --zone */
 };
 
 /* The record the domain publishes during the stage (malloc'd). */
@@ -394,10 +395,11 @@ out:
 }
 
 static int
-cmd_rollout_exec(const struct cli_global *g, const void *opts, int nargs,
+cmd_rollout_exec(const struct cli_global *g_, const void *opts, int nargs,
     char **args)
 {
 	const struct cmd_rollout_opts	*o = opts;
+	struct cli_global		 gs = *g_, *g = &gs;
 	struct cfg	 cfg;
 	struct buf	 out = BUF_INIT;
 	const char	*format = o->format != NULL ? o->format : "text";
@@ -417,6 +419,7 @@ cmd_rollout_exec(const struct cli_global *g, const void *opts, int nargs,
 		cli_usage(stderr, &cmd_rollout_entry);
 		return EXIT_ERROR;
 	}
+	gs.shard = &o->shard;
 	if (strcmp(args[0], "check") == 0)
 		return rollout_check(g, o);
 	if (o->gate.reports.n > 0) {
@@ -458,6 +461,7 @@ static const struct cli_option rollout_options[] = {
 	CLI_OPT_STRING("format", struct cmd_rollout_opts, format, "text|json",
 	    "how the status is printed (default text)"),
 	CLI_OPT_GATE(struct cmd_rollout_opts, gate),
+	CLI_OPT_SHARD(struct cmd_rollout_opts, shard),
 	CLI_OPT_END
 };
 
@@ -466,7 +470,7 @@ static const struct cmd_rollout_opts rollout_defaults = { .at = -1 };
 const struct cmd_entry cmd_rollout_entry = {
 	"rollout",
 	"status|check [-c FILE] [--at YYYY-MM-DD] [--format text|json] "
-	"[--reports SOURCE]...",
+	"[--reports SOURCE]... [--domain NAME]... [--zone ZONE]...",
 	"show where each domain's DMARC rollout stands, and check its gate",
 	"For each domain of the configuration, shows the DMARC rollout stage of the\n"
 	"day (--at, default today in UTC), the record that stage publishes, the next\n"
@@ -480,7 +484,9 @@ const struct cmd_entry cmd_rollout_entry = {
 	"the messages and DMARC pass rate over the gate's window ending on --at,\n"
 	"and a verdict: ready, hold (the failing sources listed) or insufficient\n"
 	"data.  Exit 0 when every domain due to advance is ready, 3 when one is\n"
-	"held or lacks data, 1 on error (docs/rollout.md).",
+	"held or lacks data, 1 on error (docs/rollout.md).\n"
+	"--domain NAME and --zone ZONE (globs, repeatable) keep only the domains\n"
+	"they match, as plan does.",
 	CLI_OPTIONS(rollout_options, rollout_defaults),
 	1,
 	cmd_rollout_exec

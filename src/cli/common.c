@@ -224,6 +224,10 @@ load_config(const struct cli_global *o, struct cfg *cfg, char sha256[65],
 	if (rc == -1)
 		cli_error("%zu error%s in '%s'; nothing was sent to AWS",
 		    d.nerrors, d.nerrors == 1 ? "" : "s", o->config);
+	if (rc == 0 && cli_shard_filter(o, cfg) == -1) {
+		cfg_release(cfg);
+		rc = -1;
+	}
 	if (rc == 0 && sha256 != NULL && sha256_hex(o->config, &text,
 	    sha256) == -1) {
 		cfg_release(cfg);
@@ -347,6 +351,9 @@ struct connect {
 	const struct cli_global	*o;
 	struct cli_aws		*aws;
 	struct cli_plan		*p;
+	/* With accounts: aws is found here by the account's name. */
+	struct cli_accounts	*acc;
+	const char		*account;
 };
 
 /* The AWS side, once the config's records are sound: the Route 53 client
@@ -357,6 +364,9 @@ plan_connect(void *ctx, const struct r53_client **r53,
 {
 	struct connect	*c = ctx;
 
+	if (c->acc != NULL && (c->aws = cli_accounts_get(c->o, c->acc,
+	    c->account)) == NULL)
+		return -1;
 	/* Open already when the gate read reports from S3. */
 	if (c->aws->endpoint == NULL && cli_aws_open(c->o, c->aws) == -1)
 		return -1;
@@ -370,6 +380,166 @@ plan_connect(void *ctx, const struct r53_client **r53,
 	return 0;
 }
 
+/* plan_build() of view->cfg with c's AWS side, and what it says. */
+static int
+plan_one(const struct cli_global *o, struct plan_inputs *in,
+    struct connect *c, const struct gate_verdict *gates,
+    struct cli_plan *view)
+{
+	struct diags	 d = DIAGS_INIT;
+	struct err	 err;
+	int		 rc;
+
+	err_clear(&err);
+	in->cfg = view->cfg;
+	in->gates = gates;
+	in->ctx = c;
+	c->p = view;
+	rc = plan_build(in, &view->built, &d, &err);
+	print_gate(&view->built.plan);
+	if (rc == -1)
+		print_failure(o, &view->built, &d, &err);
+	else {
+		cli_diags(&d);
+		print_alignment(view);
+	}
+	diags_release(&d);
+	return rc;
+}
+
+size_t
+cli_cfg_split(const struct cfg *cfg, struct cfg **subs, const char ***names,
+    size_t **idx)
+{
+	const char	*a;
+	size_t		 i, j, n = 0;
+
+	*subs = xcalloc(cfg->ndomains + 1, sizeof(**subs));
+	*names = xcalloc(cfg->ndomains + 1, sizeof(**names));
+	*idx = xcalloc(cfg->ndomains + 1, sizeof(**idx));
+	for (i = 0; i < cfg->ndomains; i++) {
+		a = cfg->domains[i].account;
+		for (j = 0; j < n; j++)
+			if ((a == NULL) == ((*names)[j] == NULL) &&
+			    (a == NULL || strcmp(a, (*names)[j]) == 0))
+				break;
+		if (j == n) {
+			(*names)[n] = a;
+			(*subs)[n] = *cfg;
+			(*subs)[n].domains = NULL;
+			(*subs)[n].ndomains = 0;
+			n++;
+		}
+		(*idx)[i] = (*subs)[j].ndomains;
+		*(struct cfg_domain *)xappend(&(*subs)[j].domains,
+		    &(*subs)[j].ndomains, sizeof(struct cfg_domain)) =
+		    cfg->domains[i];
+	}
+	return n;
+}
+
+/* The parts of p: its domains grouped by account, in the order of each
+ * account's first domain. */
+static void
+plan_parts(struct cli_plan *p, const struct gate_verdict *gates)
+{
+	const struct cfg	*cfg = p->cfg;
+	struct cfg		*subs;
+	const char		**names;
+	size_t			*idx, i, j;
+
+	p->nparts = cli_cfg_split(cfg, &subs, &names, &idx);
+	p->parts = xcalloc(p->nparts, sizeof(*p->parts));
+	for (j = 0; j < p->nparts; j++) {
+		p->parts[j].account = names[j];
+		p->parts[j].sub = subs[j];
+		if (gates != NULL)
+			p->parts[j].gates = xcalloc(subs[j].ndomains,
+			    sizeof(*p->parts[j].gates));
+	}
+	for (i = 0; gates != NULL && i < cfg->ndomains; i++)
+		for (j = 0; j < p->nparts; j++)
+			if (idx[i] < p->parts[j].sub.ndomains &&
+			    p->parts[j].sub.domains[idx[i]].name ==
+			    cfg->domains[i].name)
+				p->parts[j].gates[idx[i]] = gates[i];
+	free(subs);
+	free(names);
+	free(idx);
+}
+
+/*
+ * With accounts: one plan per account, each with the account's own
+ * Route 53 client and pacer, one after the other, merged into p->built's
+ * plan (each zone naming its account) and batched as one.
+ */
+static int
+plan_accounts(const struct cli_global *o, struct plan_inputs *in,
+    struct connect *c, const struct gate_verdict *gates, struct cli_plan *p)
+{
+	struct cli_plan		 view;
+	struct plan		*v;
+	const char		**names;
+	struct diags		 d = DIAGS_INIT;
+	size_t			*first, i;
+	int			 rc = -1;
+
+	plan_parts(p, gates);
+	c->acc = &p->accounts;
+	for (i = 0; i < p->nparts; i++) {
+		memset(&view, 0, sizeof(view));
+		view.cfg = &p->parts[i].sub;
+		c->account = p->parts[i].account;
+		rc = plan_one(o, in, c, p->parts[i].gates, &view);
+		in->warned = NULL;	/* the config's: with the first plan */
+		p->parts[i].ses = view.ses;
+		p->parts[i].built = view.built;
+		if (rc == -1)
+			return -1;
+	}
+	v = xcalloc(p->nparts, sizeof(*v));
+	names = xcalloc(p->nparts, sizeof(*names));
+	first = xcalloc(p->nparts, sizeof(*first));
+	for (i = 0; i < p->nparts; i++) {
+		v[i] = p->parts[i].built.plan;
+		memset(&p->parts[i].built.plan, 0, sizeof(struct plan));
+		names[i] = p->parts[i].account;
+	}
+	plan_merge(v, names, p->nparts, &p->built.plan, first);
+	for (i = 0; i < p->nparts; i++) {
+		p->parts[i].first = first[i];
+		p->parts[i].nchanges = (i + 1 < p->nparts ? first[i + 1] :
+		    p->built.plan.nchanges) - first[i];
+	}
+	p->built.meta = p->parts[0].built.meta;
+	memset(&p->parts[0].built.meta, 0, sizeof(struct plan_meta));
+	rc = 0;
+	if (plan_batches(&p->built.plan, &p->built.batches,
+	    &p->built.nbatches, &d) == -1) {
+		cli_diags(&d);
+		cli_error("%zu error%s; nothing was changed", d.nerrors,
+		    d.nerrors == 1 ? "" : "s");
+		rc = -1;
+	}
+	diags_release(&d);
+	free(v);
+	free(names);
+	free(first);
+	return rc;
+}
+
+/* 1 when a domain of cfg names an account. */
+static int
+uses_accounts(const struct cfg *cfg)
+{
+	size_t	 i;
+
+	for (i = 0; i < cfg->ndomains; i++)
+		if (cfg->domains[i].account != NULL)
+			return 1;
+	return 0;
+}
+
 int
 cli_plan_make(const struct cli_global *o, long at,
     const struct cli_gate_opts *gate, struct cli_aws *aws, struct cli_plan *p)
@@ -377,53 +547,47 @@ cli_plan_make(const struct cli_global *o, long at,
 	struct gate_verdict	*gates = NULL;
 	struct plan_inputs	 in;
 	struct connect		 c;
-	struct diags		 d = DIAGS_INIT, warned = DIAGS_INIT;
-	struct err		 err;
+	struct diags		 warned = DIAGS_INIT;
 	char			 sha256[65], created[32];
 	long			 day;
 	int			 rc = -1;
 
 	memset(p, 0, sizeof(*p));
 	memset(aws, 0, sizeof(*aws));
-	err_clear(&err);
 	p->cfg = xcalloc(1, sizeof(*p->cfg));
 	if (load_config(o, p->cfg, sha256, &warned) == -1) {
 		free(p->cfg);
 		p->cfg = NULL;
 		goto out;
 	}
+	cli_accounts_init(&p->accounts, aws, p->cfg);
 	plan_time(at, &day, created);
 	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates, &warned) == -1) {
 		cli_error("nothing was sent to Route 53");
 		goto out;
 	}
+	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.aws = aws;
-	c.p = p;
 	memset(&in, 0, sizeof(in));
-	in.cfg = p->cfg;
 	in.config_path = o->config;
 	in.config_sha256 = sha256;
 	in.day = day;
 	in.created = created;
-	in.gates = gates;
 	in.scope = PLAN_SCOPE_ALL;
 	in.warned = &warned;
 	in.connect = plan_connect;
-	in.ctx = &c;
-	rc = plan_build(&in, &p->built, &d, &err);
-	print_gate(&p->built.plan);
-	if (rc == -1) {
-		print_failure(o, &p->built, &d, &err);
-		goto out;
-	}
-	cli_diags(&d);
-	print_alignment(p);
+	if (uses_accounts(p->cfg))
+		rc = plan_accounts(o, &in, &c, gates, p);
+	else
+		rc = plan_one(o, &in, &c, gates, p);
+	if (rc == 0 && (rc = cli_shard_check_plan(o->shard,
+	    &p->built.plan)) == 0)
+		cli_shard_meta(o->shard, &p->built.meta);
 out:
 	if (gates != NULL)
 		cli_gate_free(gates, p->cfg->ndomains);
 	diags_release(&warned);
-	diags_release(&d);
 	return rc;
 }
 
@@ -493,6 +657,16 @@ cli_plan_print(const struct cli_global *o, const char *format,
 void
 cli_plan_release(struct cli_plan *p)
 {
+	size_t	 i;
+
+	for (i = 0; i < p->nparts; i++) {
+		plan_built_release(&p->parts[i].built);
+		cli_ses_release(p->parts[i].ses, p->parts[i].sub.ndomains);
+		free(p->parts[i].sub.domains);
+		free(p->parts[i].gates);
+	}
+	free(p->parts);
+	cli_accounts_close(&p->accounts);
 	plan_built_release(&p->built);
 	if (p->cfg != NULL) {
 		cli_ses_release(p->ses, p->cfg->ndomains);

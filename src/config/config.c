@@ -20,14 +20,16 @@
 #define NAME_MAX_TEXT	253	/* a DNS name, no final dot */
 #define SES_TOKEN_LEN	32	/* an Easy DKIM token */
 
-static const char *const root_keys[] = { "version", "defaults", "domains" };
+static const char *const root_keys[] = {
+	"version", "defaults", "accounts", "domains"
+};
 static const char *const defaults_keys[] = { "ttl" };
 static const char *const domain_keys[] = {
-	"zone", "ttl", "spf", "dkim", "dmarc", "ses"
+	"zone", "account", "ttl", "spf", "dkim", "dmarc", "ses"
 };
 
-enum { R_VERSION, R_DEFAULTS, R_DOMAINS };
-enum { D_ZONE, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES };
+enum { R_VERSION, R_DEFAULTS, R_ACCOUNTS, R_DOMAINS };
+enum { D_ZONE, D_ACCOUNT, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES };
 
 static void
 load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
@@ -182,6 +184,11 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		load_zone(c, dom, v[D_ZONE], p, name_ok);
 		free(p);
 	}
+	if (v[D_ACCOUNT] != NULL) {
+		p = cfg_join(path, "account");
+		cfg_load_account_ref(c, cfg, dom, v[D_ACCOUNT], p);
+		free(p);
+	}
 	if (v[D_TTL] != NULL) {
 		p = cfg_join(path, "ttl");
 		if (cfg_get_int(c, v[D_TTL], p, TTL_MIN, TTL_MAX, &l) == 0)
@@ -269,6 +276,9 @@ load_root(struct ctx *c, const struct node *root, struct cfg *cfg)
 	    dv[0] != NULL && cfg_get_int(c, dv[0], "defaults.ttl", TTL_MIN,
 	    TTL_MAX, &l) == 0)
 		cfg->default_ttl = l;
+	/* Before the domains, which name them. */
+	if (v[R_ACCOUNTS] != NULL)
+		cfg_load_accounts(c, cfg, v[R_ACCOUNTS]);
 	if ((doms = v[R_DOMAINS]) == NULL) {
 		cfg_missing(c, root, "", "domains", "list the mail domains to "
 		    "manage under it");
@@ -377,38 +387,58 @@ cfg_load(struct cfg *cfg, const char *path, struct diags *d)
 	return cfg_load_with(cfg, path, NULL, d);
 }
 
+static void
+domain_release(struct cfg_domain *dom)
+{
+	size_t	 j;
+
+	free(dom->name);
+	free(dom->account);
+	free(dom->zone);
+	cfg_strlist_release(&dom->spf.spec.include,
+	    &dom->spf.spec.ninclude);
+	cfg_strlist_release(&dom->spf.spec.ip4, &dom->spf.spec.nip4);
+	cfg_strlist_release(&dom->spf.spec.ip6, &dom->spf.spec.nip6);
+	for (j = 0; j < dom->ndkim; j++) {
+		free(dom->dkim[j].selector);
+		free(dom->dkim[j].value);
+	}
+	free(dom->dkim);
+	cfg_strlist_release(&dom->dmarc.spec.rua,
+	    &dom->dmarc.spec.nrua);
+	cfg_strlist_release(&dom->dmarc.spec.ruf,
+	    &dom->dmarc.spec.nruf);
+	cfg_strlist_release(&dom->dmarc.spec.fo, &dom->dmarc.spec.nfo);
+	free(dom->dmarc.rollout.stages);
+	free(dom->dmarc.rollout.template);
+	free(dom->dmarc.rollout.template_path);
+	free(dom->ses.region);
+	free(dom->ses.identity);
+	free(dom->ses.mail_from);
+}
+
+void
+cfg_domains_keep(struct cfg *cfg, const unsigned char *keep)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < cfg->ndomains; i++)
+		if (keep[i])
+			cfg->domains[n++] = cfg->domains[i];
+		else
+			domain_release(&cfg->domains[i]);
+	cfg->ndomains = n;
+}
+
 void
 cfg_release(struct cfg *cfg)
 {
-	struct cfg_domain	*dom;
-	size_t			 i, j;
+	size_t	 i;
 
-	for (i = 0; i < cfg->ndomains; i++) {
-		dom = &cfg->domains[i];
-		free(dom->name);
-		free(dom->zone);
-		cfg_strlist_release(&dom->spf.spec.include,
-		    &dom->spf.spec.ninclude);
-		cfg_strlist_release(&dom->spf.spec.ip4, &dom->spf.spec.nip4);
-		cfg_strlist_release(&dom->spf.spec.ip6, &dom->spf.spec.nip6);
-		for (j = 0; j < dom->ndkim; j++) {
-			free(dom->dkim[j].selector);
-			free(dom->dkim[j].value);
-		}
-		free(dom->dkim);
-		cfg_strlist_release(&dom->dmarc.spec.rua,
-		    &dom->dmarc.spec.nrua);
-		cfg_strlist_release(&dom->dmarc.spec.ruf,
-		    &dom->dmarc.spec.nruf);
-		cfg_strlist_release(&dom->dmarc.spec.fo, &dom->dmarc.spec.nfo);
-		free(dom->dmarc.rollout.stages);
-		free(dom->dmarc.rollout.template);
-		free(dom->dmarc.rollout.template_path);
-		free(dom->ses.region);
-		free(dom->ses.identity);
-		free(dom->ses.mail_from);
-	}
+	for (i = 0; i < cfg->ndomains; i++)
+		domain_release(&cfg->domains[i]);
 	free(cfg->domains);
+	cfg_accounts_release(cfg);
 	free(cfg->path);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -8,6 +8,7 @@
  *              integers, enums, lists, names, duplicate names
  *   schema.c   the spf, dkim, dmarc and ses keys of a domain
  *   rollout.c  dmarc.rollout stages, templates and the gate
+ *   accounts.c the accounts: map and a domain's account: key
  *   config.c   the root, domains and zones; cfg_load*() and cfg_release()
  *
  * Every problem becomes a diagnostic that starts with the key path and
@@ -195,6 +196,17 @@ void	cfg_load_dmarc(struct ctx *c, struct cfg_dmarc *dm,
 	    const struct node *key, const struct node *n, const char *path);
 void	cfg_load_ses(struct ctx *c, struct cfg_domain *dom,
 	    const struct node *key, const struct node *n, const char *path);
+
+/* --- accounts.c: accounts: and a domain's account: --- */
+
+/* accounts: { NAME: { role_arn, external_id, session_name, duration } or
+ * { profile } }, into cfg->accounts. */
+void	cfg_load_accounts(struct ctx *c, struct cfg *cfg,
+	    const struct node *n);
+/* A domain's account: value n, which must name one of cfg->accounts. */
+void	cfg_load_account_ref(struct ctx *c, const struct cfg *cfg,
+	    struct cfg_domain *dom, const struct node *n, const char *path);
+void	cfg_accounts_release(struct cfg *cfg);
 
 /* --- rollout.c: dmarc.rollout and dmarc.gate --- */
 

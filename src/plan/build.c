@@ -110,6 +110,63 @@ out:
 	return rc;
 }
 
+/* Moves the n elements of size sz at src to the end of the array *dst
+ * of *ndst. */
+static void
+append(void *dst, size_t *ndst, const void *src, size_t n, size_t sz)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		memcpy(xappend(dst, ndst, sz), (const char *)src + i * sz, sz);
+}
+
+void
+plan_merge(struct plan *v, const char *const *accounts, size_t n,
+    struct plan *out, size_t *first)
+{
+	struct plan_change	*c;
+	size_t			 i, j, nz = 0, nc = 0, zoff = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		nz += v[i].nzones;
+		nc += v[i].nchanges;
+	}
+	out->zones = nz > 0 ? xcalloc(nz, sizeof(*out->zones)) : NULL;
+	out->changes = nc > 0 ? xcalloc(nc, sizeof(*out->changes)) : NULL;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < v[i].nzones; j++) {
+			out->zones[zoff + j] = v[i].zones[j];
+			out->zones[zoff + j].account = accounts[i] != NULL ?
+			    xstrdup(accounts[i]) : NULL;
+		}
+		first[i] = out->nchanges;
+		for (j = 0; j < v[i].nchanges; j++) {
+			c = &out->changes[out->nchanges++];
+			*c = v[i].changes[j];
+			if (c->zone != NULL)
+				c->zone = out->zones + zoff +
+				    (size_t)(c->zone - v[i].zones);
+		}
+		zoff += v[i].nzones;
+		append(&out->warnings, &out->nwarnings, v[i].warnings,
+		    v[i].nwarnings, sizeof(*v[i].warnings));
+		append(&out->notes, &out->nnotes, v[i].notes, v[i].nnotes,
+		    sizeof(*v[i].notes));
+		append(&out->gates, &out->ngates, v[i].gates, v[i].ngates,
+		    sizeof(*v[i].gates));
+		free(v[i].zones);
+		free(v[i].changes);
+		free(v[i].warnings);
+		free(v[i].notes);
+		free(v[i].gates);
+		memset(&v[i], 0, sizeof(v[i]));
+	}
+	out->nzones = nz;
+	plan_count(out);
+}
+
 void
 plan_built_release(struct plan_built *b)
 {

@@ -474,6 +474,7 @@ plan_release(struct plan *p)
 	for (i = 0; i < p->nzones; i++) {
 		free(p->zones[i].id);
 		free(p->zones[i].name);
+		free(p->zones[i].account);
 	}
 	free(p->zones);
 	free(p->changes);

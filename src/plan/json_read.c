@@ -46,6 +46,12 @@ static const char *const notice_fields[] = {
 };
 static const char *const domain_fields[] = { "domain", "gate", NULL };
 static const char *const gate_fields[] = { "verdict", "reason", NULL };
+/* A plan of a shard (plan --domain, --zone) says which. */
+static const char *const top_fields_shard[] = {
+	"format_version", "mailauth_version", "config", "created", "shard",
+	"summary", "domains", "warnings", "notes", "changes", NULL
+};
+static const char *const shard_fields[] = { "domains", "zones", NULL };
 static const char *const config_fields[] = { "path", "sha256", NULL };
 static const char *const summary_fields[] = {
 	"add", "change", "destroy", NULL
@@ -63,6 +69,10 @@ static const char *const stage_fields[] = {
 	"next", NULL
 };
 static const char *const zone_fields[] = { "id", "name", NULL };
+/* A zone in an account of the config's accounts: names it. */
+static const char *const zone_fields_account[] = {
+	"id", "name", "account", NULL
+};
 static const char *const rrset_fields[] = {
 	"name", "type", "ttl", "values", "routing", NULL
 };
@@ -563,12 +573,18 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 {
 	const cJSON	*v;
 	struct zone	*z;
-	char		*id = NULL, *name = NULL, tmp[64];
+	char		*id = NULL, *name = NULL, *acct = NULL, tmp[64];
 	size_t		 mark, mark2, j, *slot;
 	int		 rc = -1;
 
-	if ((v = enter_object(r, o, "zone", 0, zone_fields, &mark)) == NULL)
+	v = cJSON_GetObjectItemCaseSensitive(o, "zone");
+	if ((v = enter_object(r, o, "zone", 0, cJSON_IsObject(v) &&
+	    cJSON_HasObjectItem(v, "account") ? zone_fields_account :
+	    zone_fields, &mark)) == NULL)
 		return -1;
+	if (cJSON_HasObjectItem(v, "account") && get_str(r, v, "account",
+	    F_NONEMPTY, &acct) == -1)
+		goto out;
 	if (get_str(r, v, "id", 0, &id) == -1)
 		goto out;
 	if (!zone_ref_is_id(id)) {
@@ -589,11 +605,21 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 		leave(r, mark2);
 		goto out;
 	}
+	if (j < p->nzones && ((acct == NULL) != (p->zones[j].account ==
+	    NULL) || (acct != NULL && strcmp(acct, p->zones[j].account) !=
+	    0))) {
+		mark2 = enter(r, ".account");
+		fail(r, "zone %s is in another account in changes[%zu]", id,
+		    seen->first[j]);
+		leave(r, mark2);
+		goto out;
+	}
 	if (j == p->nzones) {
 		z = xappend(&p->zones, &p->nzones, sizeof(*p->zones));
 		z->id = id;
 		z->name = name;
-		id = name = NULL;
+		z->account = acct;
+		id = name = acct = NULL;
 		seen->first[j] = i;
 		*slot = j + 1;
 	}
@@ -603,6 +629,7 @@ read_zone(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 out:
 	free(id);
 	free(name);
+	free(acct);
 	return rc;
 }
 
@@ -1110,6 +1137,53 @@ is_sha256_hex(const char *s)
 	return n == 64;
 }
 
+/* The patterns of shard.KEY: an array of non-empty strings. */
+static int
+read_patterns(struct rd *r, const cJSON *o, const char *key, char ***v,
+    size_t *n)
+{
+	const cJSON	*a = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+	size_t		 mark = enter(r, ".%s", key), m;
+
+	if (!cJSON_IsArray(a))
+		return fail(r, "expected an array");
+	cJSON_ArrayForEach(it, a) {
+		m = enter(r, "[%zu]", *n);
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+			return fail(r, "expected a non-empty string");
+		if (check_text(r, it->valuestring) == -1)
+			return -1;
+		*(char **)xappend(v, n, sizeof(char *)) =
+		    xstrdup(it->valuestring);
+		leave(r, m);
+	}
+	leave(r, mark);
+	return 0;
+}
+
+/* The optional shard: {"domains": [...], "zones": [...]}. */
+static int
+read_shard(struct rd *r, const cJSON *root, struct plan_meta *meta)
+{
+	const cJSON	*v;
+	size_t		 mark;
+
+	if (!cJSON_HasObjectItem(root, "shard"))
+		return 0;
+	if ((v = enter_object(r, root, "shard", 0, shard_fields,
+	    &mark)) == NULL ||
+	    read_patterns(r, v, "domains", &meta->shard_domains,
+	    &meta->nshard_domains) == -1 ||
+	    read_patterns(r, v, "zones", &meta->shard_zones,
+	    &meta->nshard_zones) == -1)
+		return -1;
+	if (meta->nshard_domains + meta->nshard_zones == 0)
+		return fail(r, "no pattern: a plan of the whole config has no "
+		    "shard");
+	leave(r, mark);
+	return 0;
+}
+
 static int
 read_meta(struct rd *r, const cJSON *root, struct plan_meta *meta)
 {
@@ -1269,9 +1343,11 @@ plan_from_json(const char *json, size_t len, struct plan *p,
 	}
 	r.version = version;
 	meta->format_version = (int)version;
-	if (check_fields(&r, root, version >= 4 ? top_fields :
-	    top_fields_v3) == -1 ||
+	if (check_fields(&r, root, version < 4 ? top_fields_v3 :
+	    cJSON_HasObjectItem(root, "shard") ? top_fields_shard :
+	    top_fields) == -1 ||
 	    read_meta(&r, root, meta) == -1 ||
+	    read_shard(&r, root, meta) == -1 ||
 	    read_review(&r, root, p) == -1 ||
 	    read_changes(&r, root, p) == -1)
 		goto out;

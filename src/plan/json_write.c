@@ -45,12 +45,42 @@ plan_json_shown(const struct plan_change *c)
 	return c->op == PLAN_DELETE ? &c->before : &c->after;
 }
 
+static void
+strv_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* "shard": {"domains": [...], "zones": [...]}, when a shard is set. */
+static void
+add_shard(cJSON *root, const struct plan_meta *m)
+{
+	cJSON	*o, *a;
+	size_t	 i;
+
+	if (m->nshard_domains == 0 && m->nshard_zones == 0)
+		return;
+	o = cJSON_AddObjectToObject(root, "shard");
+	a = cJSON_AddArrayToObject(o, "domains");
+	for (i = 0; i < m->nshard_domains; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(m->shard_domains[i]));
+	a = cJSON_AddArrayToObject(o, "zones");
+	for (i = 0; i < m->nshard_zones; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(m->shard_zones[i]));
+}
+
 void
 plan_meta_release(struct plan_meta *meta)
 {
 	free(meta->mailauth_version);
 	free(meta->config_path);
 	free(meta->created);
+	strv_free(meta->shard_domains, meta->nshard_domains);
+	strv_free(meta->shard_zones, meta->nshard_zones);
 	memset(meta, 0, sizeof(*meta));
 }
 
@@ -177,6 +207,8 @@ change_json(const struct plan_change *c)
 	zone = cJSON_AddObjectToObject(o, "zone");
 	add_str_or_null(zone, "id", c->zone != NULL ? c->zone->id : NULL);
 	add_str_or_null(zone, "name", c->zone != NULL ? c->zone->name : NULL);
+	if (c->zone != NULL && c->zone->account != NULL)	/* accounts: */
+		cJSON_AddStringToObject(zone, "account", c->zone->account);
 	add_str_or_null(o, "domain", c->domain);
 	cJSON_AddStringToObject(o, "kind", record_kind_name(c->kind));
 	cJSON_AddStringToObject(o, "action", plan_json_op_name(c->op));
@@ -210,6 +242,7 @@ plan_to_json(const struct plan *p, const struct plan_meta *meta,
 	add_str_or_null(o, "path", meta->config_path);
 	cJSON_AddStringToObject(o, "sha256", meta->config_sha256);
 	add_str_or_null(root, "created", meta->created);
+	add_shard(root, meta);
 	o = cJSON_AddObjectToObject(root, "summary");
 	cJSON_AddNumberToObject(o, "add", (double)p->nadd);
 	cJSON_AddNumberToObject(o, "change", (double)p->nchange);

@@ -177,6 +177,10 @@ render_change(const struct plan_change *c, const struct style *st,
 	if (c->zone != NULL) {
 		buf_adds(out, " (zone ");
 		shown(out, c->zone->id);
+		if (c->zone->account != NULL) {		/* accounts: */
+			buf_adds(out, ", account ");
+			shown(out, c->zone->account);
+		}
 		buf_addc(out, ')');
 	}
 	buf_addc(out, '\n');
@@ -485,6 +489,10 @@ md_zones(const struct plan *p, size_t first, struct buf *out)
 		name = dns_name_display(c->zone->name);
 		buf_adds(out, " (");
 		md_text(out, name);
+		if (c->zone->account != NULL) {		/* accounts: */
+			buf_adds(out, ", account ");
+			md_text(out, c->zone->account);
+		}
 		buf_addc(out, ')');
 		free(name);
 	}
