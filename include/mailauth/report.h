@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct buf;
 
@@ -265,5 +266,14 @@ void	report_render_json(const struct report_summary *,
 	    const struct report_stats *, struct buf *out);
 /* One line per domain and source, after a header line (RFC 4180). */
 void	report_render_csv(const struct report_summary *, struct buf *out);
+/*
+ * The same bytes as report_render_json() and report_render_csv(), written
+ * to f as they are made, one source at a time: memory holds the summary,
+ * not the output.  0, or -1 when f has its error flag set (errno says
+ * why); f is neither flushed nor closed.
+ */
+int	report_write_json(const struct report_summary *,
+	    const struct report_stats *, FILE *f);
+int	report_write_csv(const struct report_summary *, FILE *f);
 
 #endif

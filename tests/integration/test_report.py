@@ -9,9 +9,10 @@ import gzip
 import io
 import json
 import os
+import subprocess
 import zipfile
 
-from harness import check, ok
+from harness import BIN, check, ok
 
 DAY = 86400
 MAR1 = 1772323200           # 2026-03-01T00:00:00Z
@@ -229,3 +230,65 @@ def test_report_bad_encoding_only_mailauth_speaks(e):
     check(all(x.startswith("mailauth: ") for x in r.stderr.splitlines()), r.stderr)
     doc = json.loads(r.stdout)
     check(doc["reports"]["read"] == 1 and len(doc["reports"]["rejected"]) == 2, doc["reports"])
+
+
+def fleet_reports(folder, nreports, nsources, ndomains=3):
+    """nreports reports, each with its share of nsources distinct source
+    IPs spread over ndomains header_from domains: a large fleet's week."""
+    os.makedirs(folder)
+    per = nsources // nreports
+    k = 0
+    for r in range(nreports):
+        rows = []
+        for _ in range(per):
+            ip = "10.%d.%d.%d" % ((k >> 16) & 255, (k >> 8) & 255, k & 255)
+            d = "d%d.example.com" % (k % ndomains)
+            rows.append((ip, 1 + k % 5, "none", "pass", "fail", d, d, "s%d.example.net" % (k % 3)))
+            k += 1
+        with open(os.path.join(folder, "r%05d.xml" % r), "wb") as f:
+            f.write(report("org%d" % (r % 7), "r%d" % r, MAR1, rows))
+
+
+def peak_rss(e, fmt, folder, out):
+    """The peak RSS in KiB of one `report --format fmt` run, its output to
+    the file out: os.wait4 gives this child's own figure."""
+    with open(out, "wb") as f:
+        p = subprocess.Popen([BIN, "report", "--format", fmt, folder], cwd=e.dir, env=e.env(),
+                             stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    check(p.returncode == 0, "report --format %s exited %d" % (fmt, p.returncode))
+    return ru.ru_maxrss
+
+
+def test_report_json_csv_stream(e):
+    """JSON and CSV are written as they are made: their peak memory is the
+    summary's (what the text format, whose output is small, peaks at), not
+    a multiple of the output (30,000 sources make 12 MB of JSON, which the
+    whole-tree renderer held as some 80 MB of cJSON nodes)."""
+    folder = os.path.join(e.dir, "fleet")
+    fleet_reports(folder, 300, 30000)
+    outs = {f: os.path.join(e.dir, "out." + f) for f in ("text", "json", "csv")}
+    rss = {f: peak_rss(e, f, folder, outs[f]) for f in outs}
+    with open(outs["json"]) as f:
+        doc = json.load(f)
+    check(sum(len(d["sources"]) for d in doc["domains"]) == 30000, doc["reports"])
+    check(doc["totals"]["messages"] == sum(1 + k % 5 for k in range(30000)), doc["totals"])
+    with open(outs["csv"], newline="") as f:
+        check(len(list(csv.DictReader(f))) == 30000, "csv rows")
+    limit = rss["text"] + 8 * 1024
+    check(rss["json"] <= limit and rss["csv"] <= limit,
+          "peak RSS KiB %r: json and csv must stay within text's + 8 MiB" % rss)
+
+
+def test_report_write_error(e):
+    """A full disk under standard output is an error, exit 1, not a
+    silently cut summary."""
+    folder = write_reports(e)
+    for fmt in ("json", "csv", "text"):
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([BIN, "report", "--format", fmt, folder], cwd=e.dir, env=e.env(),
+                               stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE, text=True)
+        check(r.returncode == 1, "%s: exit %d" % (fmt, r.returncode))
+        check("cannot write the summary to standard output: No space left on device" in r.stderr,
+              r.stderr)
