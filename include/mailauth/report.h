@@ -27,6 +27,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct err;
+
 struct buf;
 
 /* --- one report (src/report/parse.c) --- */
@@ -139,6 +141,16 @@ struct report_reader {
 
 /* limits may be NULL, and its fields 0, for the defaults
  * (REPORT_MAX_SIZE_DEFAULT, REPORT_MAX_MEMBERS). */
+/*
+ * Makes reading containers possible (gzip, zip, e-mail: GMime and
+ * libarchive).  In the mailauth binary they are a shared object,
+ * mailauth-report.so, loaded here on first use so that no other command
+ * maps those libraries (src/report/load.c); linked into a program, this
+ * is 0 at once.  -1 with err saying which file is missing or why it could
+ * not be loaded.  Until it succeeds, every object read is rejected with
+ * that reason.
+ */
+int	report_reader_load(struct err *err);
 void	report_reader_init(struct report_reader *,
 	    const struct report_limits *, report_sink_fn, void *arg);
 void	report_reader_release(struct report_reader *);

@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 
@@ -292,3 +293,53 @@ def test_report_write_error(e):
         check(r.returncode == 1, "%s: exit %d" % (fmt, r.returncode))
         check("cannot write the summary to standard output: No space left on device" in r.stderr,
               r.stderr)
+
+
+def libs_loaded(args, cwd, env, binary=BIN):
+    """The shared libraries the dynamic loader reports loading for a run."""
+    r = subprocess.run([binary] + list(args), cwd=cwd, env=dict(env, LD_DEBUG="libs"),
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    return r, " ".join(line for line in r.stderr.splitlines() if "calling init:" in line)
+
+
+def test_report_libraries_loaded_on_first_use(e):
+    """GMime (and GLib, gpgme) and libarchive are mapped by the commands that
+    read reports only: --version and validate start without them."""
+    e.config("version: 1\ndomains:\n  example.com:\n    dmarc: {policy: none}\n")
+    for args in (["--version"], ["validate"]):
+        r, libs = libs_loaded(args, e.dir, e.env())
+        check(r.returncode == 0, r.stderr[-2000:])
+        check("libcurl" in libs, "LD_DEBUG shows no libraries: %r" % libs[:500])
+        for lib in ("libgmime", "libarchive", "libglib", "libgpgme"):
+            check(lib not in libs, "%s loads %s" % (" ".join(args), lib))
+    folder = write_reports(e)
+    r, libs = libs_loaded(["report", "--format", "json", folder], e.dir, e.env())
+    check(r.returncode == 0, r.stderr[-2000:])
+    check("libgmime" in libs and "libarchive" in libs, "report did not load them: %r" % libs[:500])
+
+
+def test_report_reader_missing_or_broken(e):
+    """A binary without its report object refuses to read reports with one
+    clear error naming where it looked; the other commands still run."""
+    folder = write_reports(e)
+    bindir = os.path.join(e.dir, "bin")
+    os.makedirs(bindir)
+    binary = os.path.join(bindir, "mailauth")
+    shutil.copy(BIN, binary)
+    r = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout.startswith("mailauth "), r.stderr)
+    r = subprocess.run([binary, "report", folder], cwd=e.dir, env=e.env(), capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 1 and r.stdout == "", "exit %d\n%s" % (r.returncode, r.stdout))
+    check("mailauth: the report reader is not installed: none of '%s-report.so', "
+          "'%s/../lib/mailauth/report.so', '" % (binary, bindir) in r.stderr
+          and "/mailauth/report.so' exists (make install puts it in the last)\n" in r.stderr, r.stderr)
+    with open(binary + "-report.so", "w") as f:
+        f.write("not a shared object\n")
+    r = subprocess.run([binary, "report", folder], cwd=e.dir, env=e.env(), capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 1 and "mailauth: cannot load the report reader '%s-report.so': " % binary in r.stderr,
+          r.stderr)
+    shutil.copy(BIN + "-report.so", binary + "-report.so")
+    ok(subprocess.run([binary, "report", folder], cwd=e.dir, env=e.env(), capture_output=True, text=True,
+                      timeout=60))
