@@ -277,9 +277,11 @@ def test_report_json_csv_stream(e):
     check(doc["totals"]["messages"] == sum(1 + k % 5 for k in range(30000)), doc["totals"])
     with open(outs["csv"], newline="") as f:
         check(len(list(csv.DictReader(f))) == 30000, "csv rows")
-    limit = rss["text"] + 8 * 1024
+    # Proportional, for the ASan build too (its quarantine keeps freed
+    # memory a while): the whole-tree renderer took text's + 60 MiB here.
+    limit = rss["text"] * 11 // 10 + 8 * 1024
     check(rss["json"] <= limit and rss["csv"] <= limit,
-          "peak RSS KiB %r: json and csv must stay within text's + 8 MiB" % rss)
+          "peak RSS KiB %r: json and csv must stay within 110%% of text's + 8 MiB" % rss)
 
 
 def test_report_write_error(e):
