@@ -20,9 +20,9 @@ CC       ?= cc
 # shared object mailauth-report.so, loaded by "report" and the gate when
 # they read reports (src/report/load.c).  Unit tests and fuzz harnesses
 # link everything.
-BIN_PKGS  = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libidn2 libpsl libcares
+PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libarchive gmime-3.0 libidn2 libpsl libcares
 REPORT_PKGS = libarchive gmime-3.0 zlib
-PKGS      = $(BIN_PKGS) $(REPORT_PKGS)
+BIN_PKGS  = $(filter-out libarchive gmime-3.0,$(PKGS))
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BIN_LIBS   := $(shell pkg-config --libs $(BIN_PKGS) 2>/dev/null)
