@@ -107,21 +107,21 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/%.d
 $(DEPS):
 include $(wildcard $(DEPS))
 
-# The datadir the binary was built for: common.o is rebuilt when it changes.
+# The folders compiled into the binary, each in a file replaced only when
+# it changes, so that the object using it is rebuilt then and only then:
+# the datadir (common.o) and where make install puts the report object
+# (load.o).
+STAMP = @mkdir -p $(dir $@) && echo '$(1)' > $@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 $(BUILD)/datadir: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(datadir)/mailauth' > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	$(call STAMP,$(datadir)/mailauth)
+
+$(BUILD)/pkglibdir: FORCE
+	$(call STAMP,$(pkglibdir))
 
 $(BUILD)/src/cli/common.o: $(BUILD)/datadir
 $(BUILD)/src/cli/common.o: ALL_CFLAGS += -DMAILAUTH_DATADIR='"$(datadir)/mailauth"'
-
-# The same for where make install puts the report object (load.c).
-$(BUILD)/pkglibdir: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(pkglibdir)' > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-
 $(BUILD)/src/report/load.o: $(BUILD)/pkglibdir
 $(BUILD)/src/report/load.o: ALL_CFLAGS += -DMAILAUTH_LIBDIR='"$(pkglibdir)"'
 
