@@ -10,14 +10,23 @@
 #                 tests (moto), the same against a binary built with ASan+UBSan
 #   make fuzz     every fuzz harness under libFuzzer (clang) for FUZZ_SECONDS
 #   make demo     plan and apply examples/mailauth.yaml against a local Route 53
-#   make install  the binary, the man page, bash, zsh and fish completion, the DMARC
-#                 rollout templates under PREFIX (default /usr/local); DESTDIR
-#                 stages them for a package; make uninstall removes them
+#   make install  the binary, its report reader (LIBDIR/mailauth/report.so), the
+#                 man page, bash, zsh and fish completion, the DMARC rollout
+#                 templates under PREFIX (default /usr/local); DESTDIR stages
+#                 them for a package; make uninstall removes them
 
 CC       ?= cc
+# The binary links BIN_PKGS; REPORT_PKGS (e-mail and zip reports) only the
+# shared object mailauth-report.so, loaded by "report" and the gate when
+# they read reports (src/report/load.c).  Unit tests and fuzz harnesses
+# link everything.
 PKGS      = libcurl libcrypto yaml-0.1 libcjson libxml-2.0 zlib libarchive gmime-3.0 libidn2 libpsl libcares
+REPORT_PKGS = libarchive gmime-3.0 zlib
+BIN_PKGS  = $(filter-out libarchive gmime-3.0,$(PKGS))
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+BIN_LIBS   := $(shell pkg-config --libs $(BIN_PKGS) 2>/dev/null)
+REPORT_LIBS := $(shell pkg-config --libs $(REPORT_PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -34,18 +43,27 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 DEP_FLAGS = -MMD -MP
 
 BUILD    ?= build
-LIB_SRC   = $(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/creds/*.c src/http/*.c \
+LIB_SRC   = $(filter-out $(LOAD_SRC),$(sort $(wildcard src/core/*.c src/config/*.c src/aws/*.c src/creds/*.c src/http/*.c \
               src/route53/*.c src/ses/*.c src/sts/*.c src/s3/*.c src/dns/*.c \
               src/desired/*.c src/live/*.c src/plan/*.c src/apply/*.c src/report/*.c src/resolve/*.c src/verify/*.c \
-              src/cli/*.c))
+              src/cli/*.c)))
 MAIN_SRC  = src/main.c
+# The binary has load.c where the others have container.c, which is the
+# shared object (built position-independent under BUILD/pic).
+LOAD_SRC  = src/report/load.c
+SO_SRC    = src/report/container.c
 TEST_SRC  = $(sort $(wildcard tests/check_*.c tests/fake_*.c))
 FUZZ_SRC  = $(sort $(wildcard tests/fuzz/*.c))
 
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ  = $(TEST_SRC:%.c=$(BUILD)/%.o)
 FUZZ_OBJ  = $(FUZZ_SRC:%.c=$(BUILD)/%.o)
-DEPS      = $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BUILD)/src/main.d
+BIN_OBJ   = $(filter-out $(SO_SRC:%.c=$(BUILD)/%.o),$(LIB_OBJ)) $(LOAD_SRC:%.c=$(BUILD)/%.o) \
+            $(BUILD)/src/main.o
+SO_OBJ    = $(SO_SRC:%.c=$(BUILD)/pic/%.o)
+REPORT_SO = $(BUILD)/mailauth-report.so
+DEPS      = $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BUILD)/src/main.d \
+            $(LOAD_SRC:%.c=$(BUILD)/%.d) $(SO_OBJ:.o=.d)
 
 PYTHON_FIND = sh tests/find-python.sh
 
@@ -58,6 +76,8 @@ exec_prefix = $(prefix)
 bindir   = $(exec_prefix)/bin
 datarootdir = $(prefix)/share
 datadir  = $(datarootdir)
+libdir   = $(exec_prefix)/lib
+pkglibdir = $(libdir)/mailauth
 mandir   = $(datarootdir)/man
 man1dir  = $(mandir)/man1
 bashcompdir = $(datarootdir)/bash-completion/completions
@@ -70,11 +90,15 @@ DMARC_TEMPLATES = $(sort $(wildcard policies/dmarc/*.yaml))
 
 .PHONY: all deps test-deps lint-ci check unit unit-asan integration integration-asan demo clean install uninstall
 
-all: $(BUILD)/mailauth
+all: $(BUILD)/mailauth $(REPORT_SO)
 
 $(BUILD)/%.o: %.c $(BUILD)/%.d
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEP_FLAGS) -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c $(BUILD)/pic/%.d
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC $(DEP_FLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/%.d
 	@mkdir -p $(dir $@)
@@ -83,20 +107,44 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/%.d
 $(DEPS):
 include $(wildcard $(DEPS))
 
-# The datadir the binary was built for: common.o is rebuilt when it changes.
+# The folders compiled into the binary, each in a file replaced only when
+# it changes, so that the object using it is rebuilt then and only then:
+# the datadir (common.o) and where make install puts the report object
+# (load.o).
+STAMP = @mkdir -p $(dir $@) && echo '$(1)' > $@.tmp && \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 $(BUILD)/datadir: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(datadir)/mailauth' > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+	$(call STAMP,$(datadir)/mailauth)
+
+$(BUILD)/pkglibdir: FORCE
+	$(call STAMP,$(pkglibdir))
 
 $(BUILD)/src/cli/common.o: $(BUILD)/datadir
 $(BUILD)/src/cli/common.o: ALL_CFLAGS += -DMAILAUTH_DATADIR='"$(datadir)/mailauth"'
+$(BUILD)/src/report/load.o: $(BUILD)/pkglibdir
+$(BUILD)/src/report/load.o: ALL_CFLAGS += -DMAILAUTH_LIBDIR='"$(pkglibdir)"'
 
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/mailauth: $(LIB_OBJ) $(BUILD)/src/main.o
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(PKG_LIBS)
+# The binary exports to the report object the symbols it takes from the
+# binary (buffers, errors, the report parser): those undefined in the
+# object and defined in the binary, and no others.
+$(BUILD)/report-syms.list: $(SO_OBJ) $(BIN_OBJ)
+	@nm -u $(SO_OBJ) | awk '{ print $$NF }' | sort -u > $@.u
+	@nm -g --defined-only $(BIN_OBJ) | awk 'NF == 3 { print $$3 }' | sort -u > $@.d
+	@{ echo '{'; comm -12 $@.u $@.d | sed 's/.*/	&;/'; echo '};'; } > $@
+	@rm -f $@.u $@.d
+
+$(BUILD)/mailauth: $(BIN_OBJ) $(BUILD)/report-syms.list
+	$(CC) $(ALL_CFLAGS) -Wl,--dynamic-list=$(BUILD)/report-syms.list -o $@ \
+	    $(BIN_OBJ) $(BIN_LIBS)
+
+$(REPORT_SO): $(SO_OBJ) src/report/report-so.ver
+	$(CC) $(ALL_CFLAGS) -fPIC -shared \
+	    -Wl,--version-script=src/report/report-so.ver -o $@ $(SO_OBJ) \
+	    $(REPORT_LIBS)
 
 # Every "NAME_suite(void)" defined in tests/check_*.c runs; see check_main.c.
 # Replaced only when the list changes, so that check_main.o is not rebuilt
@@ -133,7 +181,7 @@ unit-asan:
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 build/asan/unit
 
-integration: $(BUILD)/mailauth
+integration: $(BUILD)/mailauth $(REPORT_SO)
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" tests/integration/run.py
 
@@ -144,8 +192,10 @@ integration: $(BUILD)/mailauth
 # code the test expected: any such file fails the run.
 SAN_LOG = $(CURDIR)/build/sanitizer
 integration-asan:
-	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SAN_FLAGS)" build/asan/mailauth
-	@mkdir -p build && cp build/asan/mailauth build/mailauth-asan
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g $(SAN_FLAGS)" build/asan/mailauth \
+	    build/asan/mailauth-report.so
+	@mkdir -p build && cp build/asan/mailauth build/mailauth-asan && \
+	    cp build/asan/mailauth-report.so build/mailauth-asan-report.so
 	@rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG)
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$(SAN_LOG)/report \
@@ -236,7 +286,7 @@ fuzz-deps:
 # Route 53 requests, time and memory of plan against moto, beside listing
 # the whole zone; not part of check (docs/performance.md).
 .PHONY: bench
-bench: $(BUILD)/mailauth
+bench: $(BUILD)/mailauth $(REPORT_SO)
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" tests/bench/bench.py
 
@@ -245,11 +295,12 @@ demo: test-deps
 	@py=$$($(PYTHON_FIND)) || exit 1; \
 	MAILAUTH_BIN=$(BUILD)/mailauth "$$py" examples/demo.py
 
-install: $(BUILD)/mailauth
-	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) \
+install: $(BUILD)/mailauth $(REPORT_SO)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(man1dir) $(DESTDIR)$(pkglibdir) \
 	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(zshcompdir) $(DESTDIR)$(fishcompdir) \
 	    $(DESTDIR)$(datadir)/mailauth/policies/dmarc
 	$(INSTALL_PROGRAM) $(BUILD)/mailauth $(DESTDIR)$(bindir)/mailauth
+	$(INSTALL_DATA) $(REPORT_SO) $(DESTDIR)$(pkglibdir)/report.so
 	$(INSTALL_DATA) docs/mailauth.1 $(DESTDIR)$(man1dir)/mailauth.1
 	$(INSTALL_DATA) completions/mailauth.bash $(DESTDIR)$(bashcompdir)/mailauth
 	$(INSTALL_DATA) completions/_mailauth $(DESTDIR)$(zshcompdir)/_mailauth
@@ -260,12 +311,14 @@ install: $(BUILD)/mailauth
 # are left empty; shared folders (bindir, man1dir, ...) stay.
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/mailauth $(DESTDIR)$(man1dir)/mailauth.1 \
+	    $(DESTDIR)$(pkglibdir)/report.so \
 	    $(DESTDIR)$(bashcompdir)/mailauth $(DESTDIR)$(zshcompdir)/_mailauth \
 	    $(DESTDIR)$(fishcompdir)/mailauth.fish
 	rm -f $(DMARC_TEMPLATES:policies/dmarc/%=$(DESTDIR)$(datadir)/mailauth/policies/dmarc/%)
 	rmdir $(DESTDIR)$(datadir)/mailauth/policies/dmarc \
 	    $(DESTDIR)$(datadir)/mailauth/policies \
 	    $(DESTDIR)$(datadir)/mailauth 2>/dev/null || true
+	rmdir $(DESTDIR)$(pkglibdir) 2>/dev/null || true
 
 clean:
 	rm -rf build

@@ -472,6 +472,63 @@ read_doc(void)
 	return buf_detach(&b);
 }
 
+/*
+ * JSON and CSV are streamed a source at a time (render.c); the JSON keeps
+ * cJSON's layout of the whole tree byte for byte: cJSON printing what it
+ * parses from the output gives the output again, with the summary empty,
+ * and with domains of several sources.  A stream with its error flag set
+ * makes the writers return -1.
+ */
+static void
+layout_same(const char *text)
+{
+	cJSON	*root;
+	char	*again;
+
+	ck_assert_ptr_nonnull(root = cJSON_Parse(text));
+	ck_assert_ptr_nonnull(again = cJSON_Print(root));
+	ck_assert_uint_eq(strlen(text), strlen(again) + 1);
+	ck_assert_int_eq(memcmp(text, again, strlen(again)), 0);
+	ck_assert_int_eq(text[strlen(again)], '\n');
+	cJSON_free(again);
+	cJSON_Delete(root);
+}
+
+START_TEST(render_json_streamed_layout)
+{
+	struct report_summary	 s, empty;
+	struct report_reader	 rd;
+	struct report_stats	 none;
+	struct buf		 out = BUF_INIT;
+	FILE			*ro;
+
+	fixture(&s, &rd);
+	ck_assert_uint_ge(s.ndomains, 2);
+	ck_assert_uint_ge(s.domains[0].nsources + s.domains[1].nsources, 3);
+	report_render_json(&s, &rd.stats, &out);
+	layout_same(buf_str(&out));
+	buf_reset(&out);
+	report_summary_init(&empty, NULL);
+	report_summary_finish(&empty);
+	memset(&none, 0, sizeof(none));
+	report_render_json(&empty, &none, &out);
+	layout_same(buf_str(&out));
+	ck_assert_ptr_nonnull(strstr(buf_str(&out), "\"domains\":\t[]\n}\n"));
+	ck_assert_ptr_nonnull(ro = fopen("/dev/null", "r"));
+	ck_assert_int_eq(report_write_json(&s, &rd.stats, ro), -1);
+	clearerr(ro);
+	ck_assert_int_eq(report_write_csv(&s, ro), -1);
+	fclose(ro);
+	ck_assert_ptr_nonnull(ro = fopen("/dev/null", "w"));
+	ck_assert_int_eq(report_write_csv(&s, ro), 0);
+	fclose(ro);
+	buf_release(&out);
+	report_summary_release(&empty);
+	report_reader_release(&rd);
+	report_summary_release(&s);
+}
+END_TEST
+
 START_TEST(doc_matches_writer)
 {
 	struct report_summary	 s;
@@ -563,6 +620,7 @@ report_summary_suite(void)
 	tcase_add_test(tc, render_text);
 	tcase_add_test(tc, render_markdown_csv);
 	tcase_add_test(tc, render_json_sums);
+	tcase_add_test(tc, render_json_streamed_layout);
 	tcase_add_test(tc, doc_matches_writer);
 	tcase_add_test(tc, doc_example_parses);
 	suite_add_tcase(s, tc);

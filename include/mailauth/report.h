@@ -25,6 +25,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+struct err;
 
 struct buf;
 
@@ -138,6 +141,16 @@ struct report_reader {
 
 /* limits may be NULL, and its fields 0, for the defaults
  * (REPORT_MAX_SIZE_DEFAULT, REPORT_MAX_MEMBERS). */
+/*
+ * Makes reading containers possible (gzip, zip, e-mail: GMime and
+ * libarchive).  In the mailauth binary they are a shared object,
+ * mailauth-report.so, loaded here on first use so that no other command
+ * maps those libraries (src/report/load.c); linked into a program, this
+ * is 0 at once.  -1 with err saying which file is missing or why it could
+ * not be loaded.  Until it succeeds, every object read is rejected with
+ * that reason.
+ */
+int	report_reader_load(struct err *err);
 void	report_reader_init(struct report_reader *,
 	    const struct report_limits *, report_sink_fn, void *arg);
 void	report_reader_release(struct report_reader *);
@@ -265,5 +278,14 @@ void	report_render_json(const struct report_summary *,
 	    const struct report_stats *, struct buf *out);
 /* One line per domain and source, after a header line (RFC 4180). */
 void	report_render_csv(const struct report_summary *, struct buf *out);
+/*
+ * The same bytes as report_render_json() and report_render_csv(), written
+ * to f as they are made, one source at a time: memory holds the summary,
+ * not the output.  0, or -1 when f has its error flag set (errno says
+ * why); f is neither flushed nor closed.
+ */
+int	report_write_json(const struct report_summary *,
+	    const struct report_stats *, FILE *f);
+int	report_write_csv(const struct report_summary *, FILE *f);
 
 #endif

@@ -7,6 +7,7 @@
  * is printed once every source is read.  Exit 0 when at least one report
  * was read, rejected files or not; 1 when none could be.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,7 @@ cmd_report_exec(const struct cli_global *g, const void *opts, int nargs,
 	struct buf		 out = BUF_INIT;
 	const char		*format = o->format != NULL ? o->format : "text";
 	size_t			 i;
-	int			 n;
+	int			 n, rc, wrc = 0;
 
 	if (check_options(o, nargs) == -1)
 		return EXIT_ERROR;
@@ -111,23 +112,32 @@ cmd_report_exec(const struct cli_global *g, const void *opts, int nargs,
 		report_summary_release(&sum);
 		return EXIT_ERROR;
 	}
+	rc = EXIT_OK;
+	/* JSON and CSV stream to stdout: the output can be many times the
+	 * summary's size (docs/performance.md). */
 	if (strcmp(format, "json") == 0)
-		report_render_json(&sum, &rd.stats, &out);
-	else if (strcmp(format, "markdown") == 0)
-		report_render_markdown(&sum, &rd.stats, &out);
+		wrc = report_write_json(&sum, &rd.stats, stdout);
 	else if (strcmp(format, "csv") == 0) {
+		wrc = report_write_csv(&sum, stdout);
 		/* A table has no room for them: they go to stderr. */
-		report_render_csv(&sum, &out);
 		for (i = 0; i < rd.stats.nrejected; i++)
 			warn_rejected(&rd.stats.rejected[i]);
-	} else
-		report_render_text(&sum, &rd.stats, &out);
-	fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
-	fflush(stdout);
+	} else {
+		if (strcmp(format, "markdown") == 0)
+			report_render_markdown(&sum, &rd.stats, &out);
+		else
+			report_render_text(&sum, &rd.stats, &out);
+		fwrite(out.data != NULL ? out.data : "", 1, out.len, stdout);
+	}
+	if (fflush(stdout) == EOF || wrc == -1 || ferror(stdout)) {
+		cli_error("cannot write the summary to standard output: %s",
+		    strerror(errno));
+		rc = EXIT_ERROR;
+	}
 	buf_release(&out);
 	report_reader_release(&rd);
 	report_summary_release(&sum);
-	return EXIT_OK;
+	return rc;
 }
 
 static const struct cli_option report_options[] = {

@@ -125,6 +125,13 @@ cli_reports_read(const struct cli_global *o, struct cli_aws *aws,
 
 	memset(&c, 0, sizeof(c));
 	memset(&ep, 0, sizeof(ep));
+	/* GMime and libarchive, on first use: a missing object is one clear
+	 * error, not a rejection of every file. */
+	err_clear(&err);
+	if (report_reader_load(&err) == -1) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
 	if (aws != NULL) {
 		c.http = &aws->http;
 		sts = aws_chain_sts(aws->r53.creds_provider);

@@ -96,4 +96,8 @@ void	report_container_init(void);
 void	report_container_read(const struct report_found *, const char *name,
 	    struct rstream *in, int64_t size);
 
+/* The mailauth version container.c was built for: load.c refuses a
+ * shared object of another. */
+extern const char report_container_version[];
+
 #endif

@@ -1,7 +1,9 @@
 /*
  * render.c - a summary as text (for a terminal), Markdown (for a pull
  * request or an issue), JSON (docs/report-json.md) and CSV (a row per
- * domain and source).
+ * domain and source).  JSON and CSV are written to a stream as they are
+ * made, a source at a time, so that memory holds the summary and not its
+ * output (115,000 sources make 45 MiB of JSON).
  *
  * Everything shown comes from strangers' reports: control characters
  * (C0, C1, the bidirectional overrides) and bad UTF-8 are never written as
@@ -510,6 +512,42 @@ add_day(cJSON *o, const char *key, long day)
 	}
 }
 
+/* o printed by cJSON with its layout (tabs, one member a line). */
+static char *
+print(const cJSON *o)
+{
+	char	*text;
+
+	/* cJSON fails only for want of memory, where buf.h stops too. */
+	if ((text = cJSON_Print(o)) == NULL)
+		abort();
+	return text;
+}
+
+/*
+ * len bytes of text with n more tabs after each newline: what cJSON's
+ * layout makes of an element printed alone once it sits n levels deeper
+ * (strings are escaped, so every newline in text is layout).
+ */
+static void
+put_nested(FILE *f, const char *text, size_t len, int n)
+{
+	const char	*nl;
+	size_t		 k;
+	int		 i;
+
+	while (len > 0) {
+		nl = memchr(text, '\n', len);
+		k = nl != NULL ? (size_t)(nl - text) + 1 : len;
+		fwrite(text, 1, k, f);
+		for (i = 0; nl != NULL && i < n; i++)
+			fputc('\t', f);
+		text += k;
+		len -= k;
+	}
+}
+
+/* A domain without its sources: "sources" is its last member, empty. */
 static cJSON *
 json_domain(const struct report_domain *d)
 {
@@ -528,26 +566,60 @@ json_domain(const struct report_domain *d)
 		add_u64(x, "messages", d->reporters[i].messages);
 		cJSON_AddItemToArray(a, x);
 	}
-	a = cJSON_AddArrayToObject(o, "sources");
-	for (i = 0; i < d->nsources; i++) {
-		x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "source_ip", d->sources[i].ip);
-		add_counts(x, &d->sources[i].n);
-		add_strings(x, "dkim_domains", d->sources[i].dkim_domains,
-		    d->sources[i].ndkim);
-		add_strings(x, "spf_domains", d->sources[i].spf_domains,
-		    d->sources[i].nspf);
-		cJSON_AddItemToArray(a, x);
-	}
+	cJSON_AddArrayToObject(o, "sources");
 	return o;
 }
 
-void
-report_render_json(const struct report_summary *s,
-    const struct report_stats *st, struct buf *out)
+static cJSON *
+json_source(const struct report_source *src)
+{
+	cJSON	*x = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(x, "source_ip", src->ip);
+	add_counts(x, &src->n);
+	add_strings(x, "dkim_domains", src->dkim_domains, src->ndkim);
+	add_strings(x, "spf_domains", src->spf_domains, src->nspf);
+	return x;
+}
+
+/*
+ * The JSON of one domain, at the depth of the "domains" array: its own
+ * members as one small tree, then its sources one at a time, each printed
+ * by cJSON and freed before the next, so that memory holds one source's
+ * JSON whatever the domain holds.  The bytes are those of the whole tree
+ * printed at once, as the renderer did before it streamed.
+ */
+static void
+write_domain(FILE *f, const struct report_domain *d)
+{
+	cJSON	*o = json_domain(d), *x;
+	char	*text, *open, *t;
+	size_t	 i;
+
+	text = print(o);
+	cJSON_Delete(o);
+	/* The last '[' opens "sources": after it, "]" and the closing brace. */
+	open = strrchr(text, '[');
+	put_nested(f, text, (size_t)(open - text) + 1, 2);
+	for (i = 0; i < d->nsources; i++) {
+		if (i > 0)
+			fputs(", ", f);
+		x = json_source(&d->sources[i]);
+		t = print(x);
+		cJSON_Delete(x);
+		put_nested(f, t, strlen(t), 4);
+		cJSON_free(t);
+	}
+	put_nested(f, open + 1, strlen(open + 1), 2);
+	cJSON_free(text);
+}
+
+int
+report_write_json(const struct report_summary *s,
+    const struct report_stats *st, FILE *f)
 {
 	cJSON	*root = cJSON_CreateObject(), *o, *a, *x;
-	char	*text;
+	char	*text, *open;
 	size_t	 i;
 
 	cJSON_AddNumberToObject(root, "format_version", JSON_FORMAT_VERSION);
@@ -572,16 +644,46 @@ report_render_json(const struct report_summary *s,
 	}
 	o = cJSON_AddObjectToObject(root, "totals");
 	add_counts(o, &s->n);
-	a = cJSON_AddArrayToObject(root, "domains");
-	for (i = 0; i < s->ndomains; i++)
-		cJSON_AddItemToArray(a, json_domain(&s->domains[i]));
-	/* cJSON fails only for want of memory, where buf.h stops too. */
-	if ((text = cJSON_Print(root)) == NULL)
-		abort();
-	buf_adds(out, text);
-	buf_addc(out, '\n');
-	cJSON_free(text);
+	/* Empty and last: the domains are written into it one at a time. */
+	cJSON_AddArrayToObject(root, "domains");
+	text = print(root);
 	cJSON_Delete(root);
+	open = strrchr(text, '[');
+	fwrite(text, 1, (size_t)(open - text) + 1, f);
+	for (i = 0; i < s->ndomains; i++) {
+		if (i > 0)
+			fputs(", ", f);
+		write_domain(f, &s->domains[i]);
+	}
+	fputs(open + 1, f);
+	fputc('\n', f);
+	cJSON_free(text);
+	return ferror(f) ? -1 : 0;
+}
+
+/* What a writer wrote to a stream in memory, appended to out. */
+static void
+captured(struct buf *out, FILE *f, char **data, size_t *len)
+{
+	if (f == NULL)
+		abort();
+	/* *data and *len are set by the close. */
+	fclose(f);
+	buf_add(out, *data, *len);
+	free(*data);
+}
+
+void
+report_render_json(const struct report_summary *s,
+    const struct report_stats *st, struct buf *out)
+{
+	char	*data = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&data, &len);
+
+	if (f != NULL)
+		report_write_json(s, st, f);
+	captured(out, f, &data, &len);
 }
 
 /* --- CSV --- */
@@ -607,25 +709,26 @@ csv_cell(struct buf *out, const char *s)
 	buf_addc(out, '"');
 }
 
-void
-report_render_csv(const struct report_summary *s, struct buf *out)
+int
+report_write_csv(const struct report_summary *s, FILE *f)
 {
 	const struct report_domain	*d;
 	const struct report_source	*src;
-	struct buf			 list = BUF_INIT;
+	struct buf			 list = BUF_INIT, row = BUF_INIT;
 	size_t				 i, j, k;
 
-	buf_adds(out, "domain,source_ip,messages,dmarc_pass,"
+	fputs("domain,source_ip,messages,dmarc_pass,"
 	    "dkim_aligned_pass,spf_aligned_pass,none,quarantine,reject,"
-	    "dkim_domains,spf_domains\r\n");
+	    "dkim_domains,spf_domains\r\n", f);
 	for (i = 0; i < s->ndomains; i++) {
 		d = &s->domains[i];
 		for (j = 0; j < d->nsources; j++) {
 			src = &d->sources[j];
-			csv_cell(out, d->name);
-			buf_addc(out, ',');
-			csv_cell(out, src->ip);
-			buf_addf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			buf_reset(&row);
+			csv_cell(&row, d->name);
+			buf_addc(&row, ',');
+			csv_cell(&row, src->ip);
+			buf_addf(&row, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 			    ",", src->n.messages, src->n.dmarc_pass,
 			    src->n.dkim_pass, src->n.spf_pass,
@@ -636,15 +739,30 @@ report_render_csv(const struct report_summary *s, struct buf *out)
 			for (k = 0; k < src->ndkim; k++)
 				buf_addf(&list, "%s%s", k > 0 ? " " : "",
 				    src->dkim_domains[k]);
-			csv_cell(out, buf_str(&list));
-			buf_addc(out, ',');
+			csv_cell(&row, buf_str(&list));
+			buf_addc(&row, ',');
 			buf_reset(&list);
 			for (k = 0; k < src->nspf; k++)
 				buf_addf(&list, "%s%s", k > 0 ? " " : "",
 				    src->spf_domains[k]);
-			csv_cell(out, buf_str(&list));
-			buf_adds(out, "\r\n");
+			csv_cell(&row, buf_str(&list));
+			buf_adds(&row, "\r\n");
+			fwrite(row.data, 1, row.len, f);
 		}
 	}
 	buf_release(&list);
+	buf_release(&row);
+	return ferror(f) ? -1 : 0;
+}
+
+void
+report_render_csv(const struct report_summary *s, struct buf *out)
+{
+	char	*data = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&data, &len);
+
+	if (f != NULL)
+		report_write_csv(s, f);
+	captured(out, f, &data, &len);
 }

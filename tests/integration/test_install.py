@@ -10,6 +10,7 @@ import os
 import subprocess
 
 from harness import TOP, check
+from test_report import MAR1, OWN, SES, mail, report
 
 CONFIG = """\
 version: 1
@@ -48,12 +49,20 @@ def check_runs(binary, e):
     r = run(binary, e, "rollout", "status", "--at", "2026-12-02")
     check(r.returncode == 0 and "p=none" in r.stdout, "rollout status: exit %d\n%s%s" % (
         r.returncode, r.stdout, r.stderr))
+    # A gzip'd report in an e-mail: read through the installed report
+    # object (GMime), not the build tree's.
+    path = os.path.join(e.dir, "report.eml")
+    with open(path, "wb") as f:
+        f.write(mail(report("google.com", "g-1", MAR1, [SES, OWN])))
+    r = run(binary, e, "report", "--format", "csv", path)
+    check(r.returncode == 0 and "example.com,54.240.8.12,1200," in r.stdout, "report: exit %d\n%s%s" % (
+        r.returncode, r.stdout, r.stderr))
 
 
 def test_install_prefix_then_uninstall(e):
     prefix = os.path.join(e.dir, "prefix")
     make(e, "install", "PREFIX=" + prefix)
-    want = ["bin/mailauth", "share/bash-completion/completions/mailauth", "share/man/man1/mailauth.1",
+    want = ["bin/mailauth", "lib/mailauth/report.so", "share/bash-completion/completions/mailauth", "share/man/man1/mailauth.1",
             "share/zsh/site-functions/_mailauth", "share/fish/vendor_completions.d/mailauth.fish"] + \
         ["share/mailauth/policies/dmarc/" + n for n in TEMPLATES]
     check(files_under(prefix) == sorted(want), "installed: %r" % files_under(prefix))
@@ -111,7 +120,7 @@ def test_installed_binary_finds_compiled_datadir(e):
 def test_install_destdir_then_uninstall(e):
     stage = os.path.join(e.dir, "stage")
     make(e, "install", "DESTDIR=" + stage, "PREFIX=/usr")
-    want = ["usr/bin/mailauth", "usr/share/bash-completion/completions/mailauth", "usr/share/man/man1/mailauth.1",
+    want = ["usr/bin/mailauth", "usr/lib/mailauth/report.so", "usr/share/bash-completion/completions/mailauth", "usr/share/man/man1/mailauth.1",
             "usr/share/zsh/site-functions/_mailauth", "usr/share/fish/vendor_completions.d/mailauth.fish"] + \
         ["usr/share/mailauth/policies/dmarc/" + n for n in TEMPLATES]
     check(files_under(stage) == sorted(want), "staged: %r" % files_under(stage))

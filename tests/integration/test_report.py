@@ -9,9 +9,11 @@ import gzip
 import io
 import json
 import os
+import shutil
+import subprocess
 import zipfile
 
-from harness import check, ok
+from harness import BIN, check, ok
 
 DAY = 86400
 MAR1 = 1772323200           # 2026-03-01T00:00:00Z
@@ -229,3 +231,117 @@ def test_report_bad_encoding_only_mailauth_speaks(e):
     check(all(x.startswith("mailauth: ") for x in r.stderr.splitlines()), r.stderr)
     doc = json.loads(r.stdout)
     check(doc["reports"]["read"] == 1 and len(doc["reports"]["rejected"]) == 2, doc["reports"])
+
+
+def fleet_reports(folder, nreports, nsources, ndomains=3):
+    """nreports reports, each with its share of nsources distinct source
+    IPs spread over ndomains header_from domains: a large fleet's week."""
+    os.makedirs(folder)
+    per = nsources // nreports
+    k = 0
+    for r in range(nreports):
+        rows = []
+        for _ in range(per):
+            ip = "10.%d.%d.%d" % ((k >> 16) & 255, (k >> 8) & 255, k & 255)
+            d = "d%d.example.com" % (k % ndomains)
+            rows.append((ip, 1 + k % 5, "none", "pass", "fail", d, d, "s%d.example.net" % (k % 3)))
+            k += 1
+        with open(os.path.join(folder, "r%05d.xml" % r), "wb") as f:
+            f.write(report("org%d" % (r % 7), "r%d" % r, MAR1, rows))
+
+
+def peak_rss(e, fmt, folder, out):
+    """The peak RSS in KiB of one `report --format fmt` run, its output to
+    the file out: os.wait4 gives this child's own figure."""
+    with open(out, "wb") as f:
+        p = subprocess.Popen([BIN, "report", "--format", fmt, folder], cwd=e.dir, env=e.env(),
+                             stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    check(p.returncode == 0, "report --format %s exited %d" % (fmt, p.returncode))
+    return ru.ru_maxrss
+
+
+def test_report_json_csv_stream(e):
+    """JSON and CSV are written as they are made: their peak memory is the
+    summary's (what the text format, whose output is small, peaks at), not
+    a multiple of the output (30,000 sources make 12 MB of JSON, which the
+    whole-tree renderer held as some 80 MB of cJSON nodes)."""
+    folder = os.path.join(e.dir, "fleet")
+    fleet_reports(folder, 300, 30000)
+    outs = {f: os.path.join(e.dir, "out." + f) for f in ("text", "json", "csv")}
+    rss = {f: peak_rss(e, f, folder, outs[f]) for f in outs}
+    with open(outs["json"]) as f:
+        doc = json.load(f)
+    check(sum(len(d["sources"]) for d in doc["domains"]) == 30000, doc["reports"])
+    check(doc["totals"]["messages"] == sum(1 + k % 5 for k in range(30000)), doc["totals"])
+    with open(outs["csv"], newline="") as f:
+        check(len(list(csv.DictReader(f))) == 30000, "csv rows")
+    # Proportional, for the ASan build too (its quarantine keeps freed
+    # memory a while): the whole-tree renderer took text's + 60 MiB here.
+    limit = rss["text"] * 11 // 10 + 8 * 1024
+    check(rss["json"] <= limit and rss["csv"] <= limit,
+          "peak RSS KiB %r: json and csv must stay within 110%% of text's + 8 MiB" % rss)
+
+
+def test_report_write_error(e):
+    """A full disk under standard output is an error, exit 1, not a
+    silently cut summary."""
+    folder = write_reports(e)
+    for fmt in ("json", "csv", "text"):
+        with open("/dev/full", "wb") as full:
+            r = subprocess.run([BIN, "report", "--format", fmt, folder], cwd=e.dir, env=e.env(),
+                               stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE, text=True)
+        check(r.returncode == 1, "%s: exit %d" % (fmt, r.returncode))
+        check("cannot write the summary to standard output: No space left on device" in r.stderr,
+              r.stderr)
+
+
+def libs_loaded(args, cwd, env, binary=BIN):
+    """The shared libraries the dynamic loader reports loading for a run."""
+    r = subprocess.run([binary] + list(args), cwd=cwd, env=dict(env, LD_DEBUG="libs"),
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    return r, " ".join(line for line in r.stderr.splitlines() if "calling init:" in line)
+
+
+def test_report_libraries_loaded_on_first_use(e):
+    """GMime (and GLib, gpgme) and libarchive are mapped by the commands that
+    read reports only: --version and validate start without them."""
+    e.config("version: 1\ndomains:\n  example.com:\n    dmarc: {policy: none}\n")
+    for args in (["--version"], ["validate"]):
+        r, libs = libs_loaded(args, e.dir, e.env())
+        check(r.returncode == 0, r.stderr[-2000:])
+        check("libcurl" in libs, "LD_DEBUG shows no libraries: %r" % libs[:500])
+        for lib in ("libgmime", "libarchive", "libglib", "libgpgme"):
+            check(lib not in libs, "%s loads %s" % (" ".join(args), lib))
+    folder = write_reports(e)
+    r, libs = libs_loaded(["report", "--format", "json", folder], e.dir, e.env())
+    check(r.returncode == 0, r.stderr[-2000:])
+    check("libgmime" in libs and "libarchive" in libs, "report did not load them: %r" % libs[:500])
+
+
+def test_report_reader_missing_or_broken(e):
+    """A binary without its report object refuses to read reports with one
+    clear error naming where it looked; the other commands still run."""
+    folder = write_reports(e)
+    bindir = os.path.join(e.dir, "bin")
+    os.makedirs(bindir)
+    binary = os.path.join(bindir, "mailauth")
+    shutil.copy(BIN, binary)
+    r = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0 and r.stdout.startswith("mailauth "), r.stderr)
+    r = subprocess.run([binary, "report", folder], cwd=e.dir, env=e.env(), capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 1 and r.stdout == "", "exit %d\n%s" % (r.returncode, r.stdout))
+    check("mailauth: the report reader is not installed: none of '%s-report.so', "
+          "'%s/../lib/mailauth/report.so', '" % (binary, bindir) in r.stderr
+          and "/mailauth/report.so' exists (make install puts it in the last)\n" in r.stderr, r.stderr)
+    with open(binary + "-report.so", "w") as f:
+        f.write("not a shared object\n")
+    r = subprocess.run([binary, "report", folder], cwd=e.dir, env=e.env(), capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 1 and "mailauth: cannot load the report reader '%s-report.so': " % binary in r.stderr,
+          r.stderr)
+    shutil.copy(BIN + "-report.so", binary + "-report.so")
+    ok(subprocess.run([binary, "report", folder], cwd=e.dir, env=e.env(), capture_output=True, text=True,
+                      timeout=60))
