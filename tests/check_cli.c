@@ -88,7 +88,7 @@ static const struct cmd_entry *const vtable[] = {
 };
 
 #define GENERIC_USAGE	"usage: mailauth [-c FILE] [--endpoint-url URL] " \
-			"[--no-color] [--debug] COMMAND [ARGS]\n" \
+			"[--color WHEN] [--debug] COMMAND [ARGS]\n" \
 			"       mailauth help [COMMAND]\n"
 
 /* Reads the line of the n words of argv (after "mailauth") into l with

@@ -110,7 +110,7 @@ cli_usage(FILE *f, const struct cmd_entry *cmd)
 {
 	if (cmd == NULL)
 		fprintf(f, "usage: mailauth [-c FILE] [--endpoint-url URL] "
-		    "[--no-color] [--debug] COMMAND [ARGS]\n"
+		    "[--color WHEN] [--debug] COMMAND [ARGS]\n"
 		    "       mailauth help [COMMAND]\n");
 	else
 		fprintf(f, "usage: mailauth %s%s%s\n", cmd->name,
