@@ -15,6 +15,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/err.h"
+#include "mailauth/file.h"
 #include "mailauth/http.h"
 #include "testutil.h"
 
@@ -183,23 +184,6 @@ struct serving {
 	enum serve	 mode;
 };
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	 w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Where little occurs in big, compared without case, or NULL. */
 static const char *
 find_ci(const char *big, const char *little)
@@ -261,13 +245,13 @@ serve_one(void *arg)
 		    "Content-Length: %zu\r\n"
 		    "Connection: close\r\n\r\n", req.len);
 		buf_add(&resp, req.data, req.len);
-		write_all(fd, resp.data, resp.len);
+		file_write_all(fd, resp.data, resp.len);
 		break;
 	case SERVE_REDIRECT:
 		buf_adds(&resp, "HTTP/1.1 301 Moved Permanently\r\n"
 		    "Location: /elsewhere\r\nContent-Length: 0\r\n"
 		    "Connection: close\r\n\r\n");
-		write_all(fd, resp.data, resp.len);
+		file_write_all(fd, resp.data, resp.len);
 		break;
 	case SERVE_SILENT:
 		pause();
@@ -275,11 +259,11 @@ serve_one(void *arg)
 	case SERVE_HUGE:
 		buf_addf(&resp, "HTTP/1.1 200 OK\r\nContent-Length: %ld\r\n"
 		    "Connection: close\r\n\r\n", HTTP_BODY_MAX + 1);
-		write_all(fd, resp.data, resp.len);
+		file_write_all(fd, resp.data, resp.len);
 		memset(chunk, 'x', sizeof(chunk));
 		for (sent = 0; sent < (size_t)HTTP_BODY_MAX + 1;
 		    sent += sizeof(chunk))
-			if (write_all(fd, chunk, sizeof(chunk)) == -1)
+			if (file_write_all(fd, chunk, sizeof(chunk)) == -1)
 				break;
 		break;
 	}

@@ -62,6 +62,9 @@ int	file_replace(const char *path, const void *p, size_t n, struct err *);
 /* fsync()s the folder dir, so that names made or renamed in it are on
  * disk.  Returns 0, or -1 with err "cannot sync the folder 'DIR': REASON". */
 int	file_dir_sync(const char *dir, struct err *);
+/* Writes all of [buf, buf + n) to fd, going on after EINTR and short
+ * writes; 0, or -1 with errno. */
+int	file_write_all(int fd, const void *buf, size_t n);
 
 /*
  * Creates path, which must not exist (O_EXCL, never following a symbolic

@@ -154,11 +154,11 @@ out:
 	return rc;
 }
 
-/* Writes all of [p, p + n) to fd; -1 with errno. */
-static int
-write_all(int fd, const char *p, size_t n)
+int
+file_write_all(int fd, const void *buf, size_t n)
 {
-	ssize_t	 w;
+	const char	*p = buf;
+	ssize_t		 w;
 
 	while (n > 0) {
 		if ((w = write(fd, p, n)) == -1) {
@@ -242,7 +242,7 @@ file_replace(const char *path, const void *p, size_t n, struct err *err)
 		goto out;
 	}
 	if (fchmod(fd, default_mode()) == -1 ||
-	    write_all(fd, p, n) == -1 || fsync(fd) == -1)
+	    file_write_all(fd, p, n) == -1 || fsync(fd) == -1)
 		goto fail;
 	saved = close(fd);
 	fd = -1;
@@ -295,7 +295,7 @@ file_create(const char *path, mode_t mode, const void *p, size_t n,
 		goto out;
 	}
 	/* The umask may only take bits away; the owner must read it. */
-	if (fchmod(fd, mode) == -1 || write_all(fd, p, n) == -1 ||
+	if (fchmod(fd, mode) == -1 || file_write_all(fd, p, n) == -1 ||
 	    fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
