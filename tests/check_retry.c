@@ -790,6 +790,43 @@ START_TEST(paced_sends)
 }
 END_TEST
 
+/* Two accounts, each with its transport and bucket (src/cli/aws.c): a
+ * throttle answered to one slows that one only, which is back to 5/s 5 s
+ * later; the other keeps its rate and its burst throughout. */
+START_TEST(paced_per_account)
+{
+	static const struct step s[] = {
+		{ 400, "Throttling", 0, NULL },
+		{ 200, NULL, 0, NULL },
+	};
+	struct step	 ok = { 200, NULL, 0, NULL };
+	struct aws_pacer pa, pb;
+	struct rig	 a, b;
+	size_t		 i;
+
+	rig_init(&a, "GET", s, 2);
+	aws_pacer_init(&pa, 0, a.f.now);
+	a.r.pacer = &pa;
+	rig_init(&b, "GET", &ok, 1);
+	aws_pacer_init(&pb, 0, b.f.now);
+	b.r.pacer = &pb;
+	ck_assert_int_eq(rig_send(&a), 0);
+	ck_assert(pa.throttled);
+	ck_assert(aws_pacer_rate(&pa, a.f.now) < 5);
+	for (i = 0; i < 5; i++) {
+		b.f.sent = 0;
+		ck_assert_int_eq(rig_send(&b), 0);
+		http_response_release(&b.resp);
+	}
+	ck_assert_uint_eq(b.f.nslept, 0);
+	ck_assert(!pb.throttled);
+	ck_assert(near(aws_pacer_rate(&pb, b.f.now), 5));
+	ck_assert(near(aws_pacer_rate(&pa, a.f.now + 5), 5));
+	rig_release(&a);
+	rig_release(&b);
+}
+END_TEST
+
 START_TEST(insecure_urls_refused)
 {
 	static const struct step ok = { 200, NULL, 0, NULL };
@@ -974,6 +1011,7 @@ retry_suite(void)
 	tcase_add_test(tc, retry_after_header);
 	tcase_add_test(tc, sign_failure_stops);
 	tcase_add_test(tc, paced_sends);
+	tcase_add_test(tc, paced_per_account);
 	tcase_add_test(tc, insecure_urls_refused);
 	suite_add_tcase(s, tc);
 
