@@ -147,7 +147,7 @@ verify_with_resolvers(struct run *run)
 	return 0;
 }
 
-/* The config's domains of one account (NULL: the default chain's). */
+/* 1 when d is a domain of account (NULL: the default chain's). */
 static int
 in_account(const struct cfg_domain *d, const char *account)
 {
