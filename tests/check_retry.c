@@ -170,32 +170,61 @@ START_TEST(pacer_burst_then_rate)
 	struct aws_pacer	 p;
 	int			 i;
 
+	/* The default: 5 a second, a burst of one second's worth. */
 	aws_pacer_init(&p, 0, 100);
-	ck_assert(near(p.max_rate, 10));
-	ck_assert(near(p.burst, 50));
-	for (i = 0; i < 50; i++)
+	ck_assert(near(p.max_rate, 5));
+	ck_assert(near(p.burst, 5));
+	for (i = 0; i < 5; i++)
 		ck_assert(near(aws_pacer_take(&p, 100), 0));
-	/* The 51st waits for one token at 10/s, the 52nd for two. */
-	ck_assert(near(aws_pacer_take(&p, 100), 0.1));
+	/* The 6th waits for one token at 5/s, the 7th for two, the 8th
+	 * for three. */
 	ck_assert(near(aws_pacer_take(&p, 100), 0.2));
-	/* Once those slots have passed, the bucket refills to 50, no
-	 * more. */
-	ck_assert(near(aws_pacer_take(&p, 100.2), 0.1));
+	ck_assert(near(aws_pacer_take(&p, 100), 0.4));
+	ck_assert(near(aws_pacer_take(&p, 100), 0.6));
+	/* Once those slots have passed, one more waits its own 0.2 s. */
+	ck_assert(near(aws_pacer_take(&p, 100.6), 0.2));
+	/* Idle for long: the bucket refills to 5, no more. */
 	ck_assert(near(aws_pacer_take(&p, 1000), 0));
-	ck_assert(near(p.tokens, 49));
+	ck_assert(near(p.tokens, 4));
 
-	/* --max-rps 2: a burst of 10. */
+	/* --max-rps 2: a burst of 2. */
 	aws_pacer_init(&p, 2, 0);
-	ck_assert(near(p.burst, 10));
-	for (i = 0; i < 10; i++)
+	ck_assert(near(p.burst, 2));
+	for (i = 0; i < 2; i++)
 		ck_assert(near(aws_pacer_take(&p, 0), 0));
 	ck_assert(near(aws_pacer_take(&p, 0), 0.5));
+	ck_assert(near(aws_pacer_take(&p, 0), 1.0));
 
-	/* --max-rps 0.1: a burst of one request, then one per 10 s. */
+	/* --max-rps 0.1: a burst of one request (never less), then one per
+	 * 10 s. */
 	aws_pacer_init(&p, 0.1, 0);
 	ck_assert(near(p.burst, 1));
 	ck_assert(near(aws_pacer_take(&p, 0), 0));
 	ck_assert(near(aws_pacer_take(&p, 0), 10));
+
+	/* --max-rps 1000, the tests' against moto. */
+	aws_pacer_init(&p, 1000, 0);
+	ck_assert(near(p.burst, 1000));
+}
+END_TEST
+
+/* 40 requests, each sent as soon as the bucket lets it: the first 5 at
+ * once, then one every 0.2 s, the 40th 7 s after the start; a run of any
+ * length never beats (n - 5) / 5 seconds. */
+START_TEST(pacer_default_rate_over_a_run)
+{
+	struct aws_pacer	 p;
+	double			 now = 50, want;
+	int			 i;
+
+	aws_pacer_init(&p, 0, now);
+	for (i = 0; i < 40; i++) {
+		now += aws_pacer_take(&p, now);
+		want = 50 + (i < 5 ? 0 : (i - 4) * 0.2);
+		ck_assert_msg(fabs(now - want) < 1e-6, "request %d at %.9f, "
+		    "not %.9f", i + 1, now, want);
+	}
+	ck_assert(fabs(now - 57) < 1e-6);
 }
 END_TEST
 
@@ -204,28 +233,37 @@ START_TEST(pacer_throttle_and_recovery)
 	struct aws_pacer	 p;
 	int			 i;
 
-	aws_pacer_init(&p, 10, 0);
-	/* Nothing measured yet: half the bucket's rate, no burst. */
+	/* The default 5/s.  Nothing measured yet: half the bucket's rate,
+	 * and no burst (capacity one second of 2.5/s). */
+	aws_pacer_init(&p, 0, 0);
 	aws_pacer_throttled(&p, 0);
-	ck_assert(near(aws_pacer_rate(&p, 0), 5));
-	ck_assert(near(aws_pacer_capacity(&p, 0), 5));
-	ck_assert(near(p.tokens, 5));
-	for (i = 0; i < 5; i++)
+	ck_assert(near(aws_pacer_rate(&p, 0), 2.5));
+	ck_assert(near(aws_pacer_capacity(&p, 0), 2.5));
+	ck_assert(near(p.tokens, 2.5));
+	for (i = 0; i < 2; i++)
 		ck_assert(near(aws_pacer_take(&p, 0), 0));
+	/* Half a token left: the third waits for the other half at
+	 * 2.5/s. */
 	ck_assert(near(aws_pacer_take(&p, 0), 0.2));
-	/* Back by 1/s (10 / 10 s): 7/s after 2 s, having earned the
-	 * integral 5 * 2 + 2 = 12 tokens, less the one owed, but holding at
-	 * most 7. */
-	ck_assert(near(aws_pacer_rate(&p, 2), 7));
-	ck_assert(near(aws_pacer_capacity(&p, 2), 7));
+	/* Back by 0.5/s (5 / 10 s): 3.5/s after 2 s, having earned the
+	 * integral 2.5 * 2 + 1 = 6 tokens, less the half owed, but holding
+	 * at most 3.5. */
+	ck_assert(near(aws_pacer_rate(&p, 1), 3));
+	ck_assert(near(aws_pacer_rate(&p, 2), 3.5));
+	ck_assert(near(aws_pacer_capacity(&p, 2), 3.5));
 	ck_assert(near(aws_pacer_take(&p, 2), 0));
-	ck_assert(near(p.tokens, 6));
-	/* Full rate and burst again after 5 s. */
-	ck_assert(near(aws_pacer_rate(&p, 5), 10));
-	ck_assert(near(aws_pacer_capacity(&p, 5), 50));
+	ck_assert(near(p.tokens, 2.5));
+	ck_assert_int_eq(p.throttled, 1);
+	/* 5/s and its burst of 5 again after 5 s, and then it stays. */
+	ck_assert(near(aws_pacer_rate(&p, 4.999), 4.9995));
+	ck_assert(near(aws_pacer_rate(&p, 5), 5));
+	ck_assert(near(aws_pacer_capacity(&p, 5), 5));
 	ck_assert(near(aws_pacer_take(&p, 20), 0));
 	ck_assert_int_eq(p.throttled, 0);
-	ck_assert(near(p.tokens, 49));
+	ck_assert(near(p.tokens, 4));
+	for (i = 0; i < 4; i++)
+		ck_assert(near(aws_pacer_take(&p, 20), 0));
+	ck_assert(near(aws_pacer_take(&p, 20), 0.2));
 
 	/* Throttles in a row halve it each time, down to 0.5/s. */
 	aws_pacer_init(&p, 10, 0);
@@ -709,25 +747,25 @@ START_TEST(paced_sends)
 	struct step	 ok = { 200, NULL, 0, NULL };
 	struct aws_pacer p;
 	struct rig	 g;
-	unsigned long	 total = 0;
 	size_t		 i;
 
-	/* 60 requests at once: 50 go at once, then one per 100 ms. */
+	/* 20 requests at once at the default rate: 5 go at once, then
+	 * each waits 200 ms. */
 	rig_init(&g, "GET", &ok, 1);
 	aws_pacer_init(&p, 0, g.f.now);
 	g.r.pacer = &p;
-	for (i = 0; i < 60; i++) {
+	for (i = 0; i < 20; i++) {
 		g.f.sent = 0;
 		ck_assert_int_eq(rig_send(&g), 0);
 		http_response_release(&g.resp);
 	}
+	ck_assert_uint_eq(g.f.nslept, 15);
 	for (i = 0; i < g.f.nslept; i++)
-		total += g.f.slept[i];
-	ck_assert_uint_eq(g.f.nslept, 10);
-	ck_assert_uint_eq(total, 1000);
+		ck_assert_uint_eq(g.f.slept[i], 200);
 	rig_release(&g);
 
-	/* A throttling answer slows the bucket down for what follows. */
+	/* A throttling answer halves the rate for what follows (the
+	 * retry included), and 5 s later it is 5/s again. */
 	{
 		static const struct step s[] = {
 			{ 400, "Throttling", 0, NULL },
@@ -738,10 +776,54 @@ START_TEST(paced_sends)
 		aws_pacer_init(&p, 0, g.f.now);
 		g.r.pacer = &p;
 		ck_assert_int_eq(rig_send(&g), 0);
+		ck_assert_uint_eq(g.f.sent, 2);
+		/* The retry waited 500 ms (full jitter, r 0.5, of 1 s),
+		 * the rate meanwhile back from 2.5 to 2.75. */
+		ck_assert_uint_eq(g.f.nslept, 1);
+		ck_assert_uint_eq(g.f.slept[0], 500);
 		ck_assert(p.throttled);
-		ck_assert(aws_pacer_rate(&p, g.f.now) < 10);
+		ck_assert(near(aws_pacer_rate(&p, g.f.now), 2.75));
+		ck_assert(near(aws_pacer_rate(&p, g.f.now + 4.5), 5));
+		ck_assert(near(aws_pacer_capacity(&p, g.f.now + 4.5), 5));
 		rig_release(&g);
 	}
+}
+END_TEST
+
+/* Two accounts, each with its transport and bucket (src/cli/aws.c): a
+ * throttle answered to one slows that one only, which is back to 5/s 5 s
+ * later; the other keeps its rate and its burst throughout. */
+START_TEST(paced_per_account)
+{
+	static const struct step s[] = {
+		{ 400, "Throttling", 0, NULL },
+		{ 200, NULL, 0, NULL },
+	};
+	struct step	 ok = { 200, NULL, 0, NULL };
+	struct aws_pacer pa, pb;
+	struct rig	 a, b;
+	size_t		 i;
+
+	rig_init(&a, "GET", s, 2);
+	aws_pacer_init(&pa, 0, a.f.now);
+	a.r.pacer = &pa;
+	rig_init(&b, "GET", &ok, 1);
+	aws_pacer_init(&pb, 0, b.f.now);
+	b.r.pacer = &pb;
+	ck_assert_int_eq(rig_send(&a), 0);
+	ck_assert(pa.throttled);
+	ck_assert(aws_pacer_rate(&pa, a.f.now) < 5);
+	for (i = 0; i < 5; i++) {
+		b.f.sent = 0;
+		ck_assert_int_eq(rig_send(&b), 0);
+		http_response_release(&b.resp);
+	}
+	ck_assert_uint_eq(b.f.nslept, 0);
+	ck_assert(!pb.throttled);
+	ck_assert(near(aws_pacer_rate(&pb, b.f.now), 5));
+	ck_assert(near(aws_pacer_rate(&pa, a.f.now + 5), 5));
+	rig_release(&a);
+	rig_release(&b);
 }
 END_TEST
 
@@ -867,7 +949,7 @@ START_TEST(debug_log_redacts)
 	ck_assert_ptr_nonnull(strstr(text,
 	    "debug: | host;x-amz-date;x-amz-security-token\n"));
 	ck_assert_ptr_nonnull(strstr(text, "debug: Route 53 Test: throttled; "
-	    "at most 5.00 requests a second for now\n"));
+	    "at most 2.50 requests a second for now\n"));
 	ck_assert_ptr_null(strstr(text, TOKEN));
 	ck_assert_ptr_null(strstr(text, SECRET));
 	ck_assert_ptr_null(strstr(text, sig));
@@ -914,6 +996,7 @@ retry_suite(void)
 
 	tc = tcase_create("pacer");
 	tcase_add_test(tc, pacer_burst_then_rate);
+	tcase_add_test(tc, pacer_default_rate_over_a_run);
 	tcase_add_test(tc, pacer_throttle_and_recovery);
 	tcase_add_test(tc, pacer_measured_rate);
 	suite_add_tcase(s, tc);
@@ -928,6 +1011,7 @@ retry_suite(void)
 	tcase_add_test(tc, retry_after_header);
 	tcase_add_test(tc, sign_failure_stops);
 	tcase_add_test(tc, paced_sends);
+	tcase_add_test(tc, paced_per_account);
 	tcase_add_test(tc, insecure_urls_refused);
 	suite_add_tcase(s, tc);
 

@@ -119,8 +119,12 @@ unsigned long aws_retry_after_ms(unsigned long backoff_ms,
  * This is the SDKs' adaptive mode in spirit (cut on throttles, measured
  * send rate, gradual recovery) with a linear instead of a cubic recovery.
  */
-#define AWS_PACER_RATE_DEFAULT	10.0	/* Route 53's since July 2026 */
-#define AWS_PACER_BURST_S	5.0	/* burst: seconds of the rate */
+/* Half of Route 53's 10/s since July 2026, its whole rate before: room
+ * for the other tools of the account (docs/network.md#pacing). */
+#define AWS_PACER_RATE_DEFAULT	5.0
+/* The burst: one second of the rate.  A deeper bucket saves a fleet run
+ * a few seconds at most and spends the account's shared burst on them. */
+#define AWS_PACER_BURST_S	1.0
 #define AWS_PACER_MIN_RATE	0.5
 #define AWS_PACER_RECOVERY_S	10.0
 #define AWS_PACER_WINDOW	8

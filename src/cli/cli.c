@@ -60,7 +60,7 @@ const struct cli_option cli_global_options[] = {
 	    "\"default\")"),
 	{ "max-rps", 0, CLI_REAL, G(max_rps, double), "N",
 	  "requests per second", 0.1, 1000,
-	  "at most N Route 53 requests per second (default 10, burst 50)" },
+	  "at most N Route 53 requests per second (default 5, burst 5)" },
 	CLI_OPT_NUMBER("connect-timeout", struct cli_global, connect_timeout,
 	    "SECONDS", 1, 3600, "seconds",
 	    "give up connecting after this long (default 10)"),

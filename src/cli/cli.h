@@ -153,8 +153,8 @@ struct cli_gate_opts {
 	  NULL, 0, 0, "DMARC aggregate reports for the rollout gate: a "	\
 	  "file, a folder or s3://BUCKET/PREFIX; give it once per source" }
 
-/* --domain and --zone: plan, apply, rollout and iam-policy take them
- * (src/cli/shard.c). */
+/* --domain and --zone: plan, apply, rollout, iam-policy and verify take
+ * them (src/cli/shard.c). */
 struct cli_shard {
 	struct cli_strings	 domains;	/* --domain NAME, globs */
 	struct cli_strings	 zones;		/* --zone NAME|ID, globs */
@@ -179,6 +179,10 @@ int	 cli_shard_given(const struct cli_shard *sh);
  * in a --zone shard when its name or a parent name matches); -1 after
  * printing when none is left. */
 int	 cli_shard_filter(const struct cli_global *o, struct cfg *cfg);
+/* 1 when sh (may be NULL) has no --zone pattern or one matches the
+ * hosted zone id or name (either may be NULL). */
+int	 cli_shard_has_zone(const struct cli_shard *sh, const char *id,
+	    const char *name);
 /* Refuses (-1 after printing) a plan with a change in a zone outside
  * sh's --zone patterns: a domain without zone: found in another zone. */
 int	 cli_shard_check_plan(const struct cli_shard *sh, const struct plan *);
@@ -529,9 +533,10 @@ int	 cli_config_sha256(const char *path, char hex[65]);
  * set plan changed with its new value, then runs verify's checks for the
  * domains plan changed, printing them.  Returns verify's exit status (0,
  * 3 with findings, 1 when a name could not be checked), or 1 after
- * printing when a new value did not appear in time.
+ * printing when a new value did not appear in time.  Each zone is asked
+ * of Route 53 with its account's client from acc (opened on first use).
  */
-int	 cli_verify_applied(const struct cli_global *, struct cli_aws *,
+int	 cli_verify_applied(const struct cli_global *, struct cli_accounts *acc,
 	    const struct plan *, const struct cli_strings *resolvers, long at,
 	    unsigned int wait_s);
 

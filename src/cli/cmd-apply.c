@@ -431,7 +431,7 @@ cmd_apply_exec(const struct cli_global *g_, const void *opts, int nargs,
 		    &nresults);
 	summary(plan, results, nresults, failed);
 	if (!failed)
-		rc = o->verify ? cli_verify_applied(g, &aws, plan, &o->resolvers,
+		rc = o->verify ? cli_verify_applied(g, acc, plan, &o->resolvers,
 		    nargs == 1 ? -1 : o->at, (unsigned int)ao.wait_timeout_s) :
 		    EXIT_OK;
 	else if (interrupt_requested())

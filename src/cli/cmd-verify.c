@@ -1,15 +1,17 @@
 /*
  * cmd-verify.c - "mailauth verify": what receivers see in DNS, checked
  * against the config (src/verify/).  With --resolver it asks the given
- * servers and needs no AWS credentials; without, it asks each domain's
- * hosted zone's own name servers (GetHostedZone's delegation set) and
- * compares the public delegation, seen by the system's resolver, with
- * that set.
+ * servers and needs no AWS credentials (unless --zone is given: the zones
+ * are then looked up to keep the shard exact); without, it asks each
+ * domain's hosted zone's own name servers (GetHostedZone's delegation
+ * set) and compares the public delegation, seen by the system's resolver,
+ * with that set.  Each domain's zone is found with its account's
+ * credentials (accounts:), every Route 53 request made before the first
+ * DNS query.  --domain and --zone are plan's shard (shard.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,11 +36,18 @@
 #define VERIFY_JSON_VERSION	1
 
 struct cmd_verify_opts {
-	struct cli_strings	 domains;	/* --domain NAME */
+	struct cli_shard	 shard;		/* --domain, --zone */
 	struct cli_strings	 resolvers;	/* --resolver HOST[:PORT] */
 	const char		*format;	/* --format; NULL: text */
 	long			 at;		/* --at; -1 unset */
 	long			 dns_timeout;	/* --dns-timeout; 0 unset */
+};
+
+/* A hosted zone a chosen domain is in, and the account that holds it. */
+struct vzone {
+	const struct zone	*zone;		/* in one of run->ls */
+	struct cli_aws		*aws;		/* its account's, borrowed */
+	struct r53_zone		 got;		/* GetHostedZone: name servers */
 };
 
 /* What one run holds, released at its end. */
@@ -49,35 +58,27 @@ struct run {
 	size_t			 n;
 	int			*chosen;	/* per domain of cfg */
 	struct verify_report	*reps;		/* per domain of cfg */
-	struct cli_aws		 own;		/* when it opened AWS */
-	struct cli_aws		*aws;		/* own, or the caller's */
-	struct live_state	 ls;
-	size_t			*zone_of;
+	struct cli_aws		 own;		/* the default chain's, when
+						 * the run opened it */
+	struct cli_accounts	 own_acc;	/* def: &own */
+	struct cli_accounts	*acc;		/* &own_acc, or the caller's */
+	struct live_state	*ls;		/* one per account */
+	size_t			 nls;
+	struct vzone		*zones;
+	size_t			 nzones;
+	size_t			*zone_of;	/* per domain of cfg */
 	struct ses_identity	*ses;
 };
 
-/* Marks the domains --domain names (all without it); -1 after printing
- * one that is not in the config. */
-static int
-choose(struct run *run, const char *config)
+/* Every domain of the config (already cut to the shard as it loaded). */
+static void
+choose(struct run *run)
 {
-	const struct cli_strings	*d = &run->o->domains;
-	size_t				 i, j;
+	size_t	 i;
 
 	run->chosen = xcalloc(run->cfg.ndomains + 1, sizeof(*run->chosen));
 	for (i = 0; i < run->cfg.ndomains; i++)
-		run->chosen[i] = d->n == 0;
-	for (j = 0; j < d->n; j++) {
-		for (i = 0; i < run->cfg.ndomains; i++)
-			if (strcasecmp(run->cfg.domains[i].name, d->v[j]) == 0)
-				break;
-		if (i == run->cfg.ndomains) {
-			cli_error("domain '%s' is not in '%s'", d->v[j], config);
-			return -1;
-		}
 		run->chosen[i] = 1;
-	}
-	return 0;
 }
 
 static int
@@ -146,74 +147,162 @@ verify_with_resolvers(struct run *run)
 	return 0;
 }
 
+/* 1 when d is a domain of account (NULL: the default chain's). */
+static int
+in_account(const struct cfg_domain *d, const char *account)
+{
+	return (d->account == NULL) == (account == NULL) && (account == NULL ||
+	    strcmp(d->account, account) == 0);
+}
+
+/*
+ * The zone of each chosen domain, found as plan finds it with its
+ * account's Route 53 client, into run->zones and run->zone_of; a zone
+ * outside --zone is refused as plan refuses it.  -1 after printing.
+ */
+static int
+find_zones(const struct cli_global *g, struct run *run)
+{
+	struct cfg		*subs = NULL;
+	const char		**names = NULL;
+	struct cli_aws		*aws;
+	struct diags		 d = DIAGS_INIT;
+	struct err		 err;
+	struct live_state	*ls;
+	struct vzone		*vz;
+	size_t			*idx = NULL, *zof = NULL, ngroups, j, i, k, base;
+	const struct zone	*z;
+	int			 rc = -1;
+
+	ngroups = cli_cfg_split(&run->cfg, &subs, &names, &idx);
+	run->ls = xcalloc(ngroups + 1, sizeof(*run->ls));
+	run->zone_of = xcalloc(run->cfg.ndomains + 1, sizeof(*run->zone_of));
+	for (j = 0; j < ngroups; j++) {
+		if ((aws = cli_accounts_get(g, run->acc, names[j])) == NULL)
+			goto out;
+		ls = &run->ls[run->nls];
+		free(zof);
+		zof = xcalloc(subs[j].ndomains + 1, sizeof(*zof));
+		err_clear(&err);
+		if (live_zones(&aws->r53, &subs[j], ls, zof, &d, &err) == -1) {
+			cli_diags(&d);
+			cli_error("%s", err.msg[0] != '\0' ? err.msg : "no hosted "
+			    "zone for every domain");
+			goto out;
+		}
+		run->nls++;
+		base = run->nzones;
+		for (k = 0; k < ls->nzones; k++) {
+			vz = xappend(&run->zones, &run->nzones,
+			    sizeof(*run->zones));
+			vz->zone = &ls->zones[k];
+			vz->aws = aws;
+		}
+		for (i = 0; i < run->cfg.ndomains; i++)
+			if (in_account(&run->cfg.domains[i], names[j]))
+				run->zone_of[i] = base + zof[idx[i]];
+	}
+	for (i = 0; i < run->cfg.ndomains; i++) {
+		if (!run->chosen[i])
+			continue;
+		z = run->zones[run->zone_of[i]].zone;
+		if (!cli_shard_has_zone(&run->o->shard, z->id, z->name)) {
+			cli_error("'%s' is in hosted zone %s (%s), outside --zone; "
+			    "nothing was asked of DNS: give the domain zone: in "
+			    "the config, or add its zone to --zone",
+			    run->cfg.domains[i].name, z->id, z->name);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	diags_release(&d);
+	free(zof);
+	for (j = 0; j < ngroups; j++)
+		free(subs[j].domains);
+	free(subs);
+	free(names);
+	free(idx);
+	return rc;
+}
+
+/* 1 when a chosen domain is in zone k. */
+static int
+zone_used(const struct run *run, size_t k)
+{
+	size_t	 i;
+
+	for (i = 0; i < run->cfg.ndomains; i++)
+		if (run->chosen[i] && run->zone_of[i] == k)
+			return 1;
+	return 0;
+}
+
+/* GetHostedZone of every zone a chosen domain is in, with its account's
+ * client: the name servers to ask.  -1 after printing. */
+static int
+zone_servers(struct run *run)
+{
+	struct vzone	*vz;
+	struct err	 err;
+	size_t		 k;
+
+	for (k = 0; k < run->nzones; k++) {
+		vz = &run->zones[k];
+		if (!zone_used(run, k))
+			continue;
+		err_clear(&err);
+		if (r53_zone_get(&vz->aws->r53, vz->zone->id, &vz->got,
+		    &err) == -1) {
+			cli_error("%s", err.msg);
+			return -1;
+		}
+		if (vz->got.nname_servers == 0) {
+			cli_error("hosted zone '%s' has no name servers",
+			    vz->zone->id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The zones' own name servers, asked without recursion, and the public
- * delegation of each zone, asked of the system's resolver. */
+ * delegation of each zone, asked of the system's resolver: every Route 53
+ * request first, then DNS. */
 static int
 verify_with_zones(const struct cli_global *g, struct run *run)
 {
-	struct diags	 d = DIAGS_INIT;
-	struct err	 err;
-	struct r53_zone	 z;
+	struct r53_zone	*z;
 	struct resolve	*sys = NULL, *r = NULL;
 	size_t		 i, k;
-	int		 rc = -1;
+	int		 first, rc = -1;
 
-	if (run->aws == NULL) {
-		if (cli_aws_open(g, &run->own) == -1)
-			return -1;
-		run->aws = &run->own;
-	}
-	run->zone_of = xcalloc(run->cfg.ndomains + 1, sizeof(*run->zone_of));
-	err_clear(&err);
-	if (live_zones(&run->aws->r53, &run->cfg, &run->ls, run->zone_of, &d,
-	    &err) == -1) {
-		cli_diags(&d);
-		cli_error("%s", err.msg[0] != '\0' ? err.msg : "no hosted zone "
-		    "for every domain");
-		goto out;
-	}
+	if (find_zones(g, run) == -1 || zone_servers(run) == -1)
+		return -1;
 	if (resolver_open(run, NULL, 0, NULL, &sys) == -1)
 		goto out;
-	for (k = 0; k < run->ls.nzones; k++) {
-		int	 first = 1;
-
-		memset(&z, 0, sizeof(z));
-		for (i = 0; i < run->cfg.ndomains; i++)
-			if (run->chosen[i] && run->zone_of[i] == k)
-				break;
-		if (i == run->cfg.ndomains)
+	for (k = 0; k < run->nzones; k++) {
+		if (!zone_used(run, k))
 			continue;
-		if (r53_zone_get(&run->aws->r53, run->ls.zones[k].id, &z,
-		    &err) == -1) {
-			cli_error("%s", err.msg);
+		z = &run->zones[k].got;
+		if (resolver_open(run, NULL, 0, z, &r) == -1)
 			goto out;
-		}
-		if (z.nname_servers == 0 || resolver_open(run, NULL, 0, &z,
-		    &r) == -1) {
-			if (z.nname_servers == 0)
-				cli_error("hosted zone '%s' has no name servers",
-				    run->ls.zones[k].id);
-			r53_zones_release(&z, 1);
-			goto out;
-		}
-		for (; i < run->cfg.ndomains; i++) {
+		for (i = 0, first = 1; i < run->cfg.ndomains; i++) {
 			if (!run->chosen[i] || run->zone_of[i] != k)
 				continue;
 			verify_domain(r, &run->cfg.domains[i], run->v, run->n,
 			    &run->reps[i]);
 			if (first)
-				verify_delegation(sys, z.name, z.name_servers,
-				    z.nname_servers, &run->reps[i]);
+				verify_delegation(sys, z->name, z->name_servers,
+				    z->nname_servers, &run->reps[i]);
 			first = 0;
 		}
 		resolve_close(r);
 		r = NULL;
-		r53_zones_release(&z, 1);
 	}
 	rc = 0;
 out:
 	resolve_close(sys);
-	diags_release(&d);
 	return rc;
 }
 
@@ -329,6 +418,28 @@ report(const struct run *run)
 	return status(run);
 }
 
+/* The SES identity of every chosen domain with ses:, asked with its
+ * account's credentials; -1 after printing. */
+static int
+ses_identities(const struct cli_global *g, struct run *run)
+{
+	const struct cfg_domain	*dom;
+	struct cli_aws		*aws;
+	size_t			 i;
+	int			 rc = 0;
+
+	run->ses = xcalloc(run->cfg.ndomains + 1, sizeof(*run->ses));
+	for (i = 0; i < run->cfg.ndomains && rc == 0; i++) {
+		dom = &run->cfg.domains[i];
+		if (!run->chosen[i] || !dom->ses.present)
+			continue;
+		if ((aws = cli_accounts_get(g, run->acc, dom->account)) == NULL ||
+		    cli_ses_get(g, aws, dom, &run->ses[i]) == -1)
+			rc = -1;
+	}
+	return rc;
+}
+
 /*
  * The checks of the chosen domains: their desired records of the day
  * (with SES's), asked of --resolver or of each zone's own name servers.
@@ -355,22 +466,18 @@ check(const struct cli_global *g, struct run *run)
 			cli_diags(&d);
 			goto out;
 		}
+		/* No AWS request, unless --zone needs the zones. */
+		if (run->o->shard.zones.n > 0 && find_zones(g, run) == -1)
+			goto out;
 		rc = verify_with_resolvers(run);
 		goto out;
 	}
-	if (cli_ses_has(&run->cfg)) {
-		/* SES's own identities: the Easy DKIM tokens too. */
-		if (run->aws == NULL) {
-			if (cli_aws_open(g, &run->own) == -1)
-				goto out;
-			run->aws = &run->own;
-		}
-		if (cli_ses_identities(g, run->aws, &run->cfg, &run->ses) == -1 ||
-		    desired_build_ses(&run->cfg, run->ses, &run->v, &run->n,
-		    &d) == -1) {
-			cli_diags(&d);
-			goto out;
-		}
+	/* SES's own identities: the Easy DKIM tokens too. */
+	if (cli_ses_has(&run->cfg) && (ses_identities(g, run) == -1 ||
+	    desired_build_ses(&run->cfg, run->ses, &run->v, &run->n,
+	    &d) == -1)) {
+		cli_diags(&d);
+		goto out;
 	}
 	rc = verify_with_zones(g, run);
 out:
@@ -389,31 +496,44 @@ run_release(struct run *run)
 	free(run->reps);
 	if (run->o->resolvers.n > 0)
 		ses_offline_release(run);
-	else if (run->ses != NULL)
+	else
 		cli_ses_release(run->ses, run->cfg.ndomains);
+	for (i = 0; i < run->nzones; i++)
+		r53_zones_release(&run->zones[i].got, 1);
+	free(run->zones);
 	free(run->zone_of);
-	live_release(&run->ls);
-	if (run->aws == &run->own)
+	for (i = 0; i < run->nls; i++)
+		live_release(&run->ls[i]);
+	free(run->ls);
+	if (run->acc == &run->own_acc) {
+		cli_accounts_close(&run->own_acc);
 		cli_aws_close(&run->own);
+	}
 	free(run->chosen);
 	desired_release(run->v, run->n);
 	cfg_release(&run->cfg);
 }
 
 static int
-cmd_verify_exec(const struct cli_global *g, const void *opts, int nargs,
+cmd_verify_exec(const struct cli_global *g_, const void *opts, int nargs,
     char **args)
 {
-	struct run	 run;
-	int		 rc = EXIT_ERROR;
+	const struct cmd_verify_opts	*o = opts;
+	struct cli_global		 gs = *g_, *g = &gs;
+	struct run			 run;
+	int				 rc = EXIT_ERROR;
 
 	(void)nargs;
 	(void)args;
+	gs.shard = &o->shard;
 	memset(&run, 0, sizeof(run));
-	run.o = opts;
+	run.o = o;
 	if (cli_load_config(g, &run.cfg) == -1)
 		return EXIT_ERROR;
-	if (choose(&run, g->config) == -1 || check(g, &run) == -1)
+	cli_accounts_init(&run.own_acc, &run.own, &run.cfg);
+	run.acc = &run.own_acc;
+	choose(&run);
+	if (check(g, &run) == -1)
 		goto out;
 	rc = report(&run);
 out:
@@ -511,11 +631,12 @@ round_of(struct resolve *r, const struct plan *plan, const struct zone *z,
 /* The resolvers the waiting asks: one for --resolver, else one per zone
  * of the plan (its own name servers). */
 static int
-applied_resolvers(struct run *run, const struct plan *plan,
-    struct resolve ***rs)
+applied_resolvers(const struct cli_global *g, struct run *run,
+    const struct plan *plan, struct resolve ***rs)
 {
 	struct r53_zone	 z;
 	struct err	 err;
+	struct cli_aws	*aws;
 	size_t		 k;
 	int		 rc = 0;
 
@@ -526,7 +647,11 @@ applied_resolvers(struct run *run, const struct plan *plan,
 	for (k = 0; k < plan->nzones && rc == 0; k++) {
 		memset(&z, 0, sizeof(z));
 		err_clear(&err);
-		if (r53_zone_get(&run->aws->r53, plan->zones[k].id, &z,
+		/* The zone's own account's client (accounts:). */
+		if ((aws = cli_accounts_get(g, run->acc,
+		    plan->zones[k].account)) == NULL)
+			rc = -1;
+		else if (r53_zone_get(&aws->r53, plan->zones[k].id, &z,
 		    &err) == -1) {
 			cli_error("%s", err.msg);
 			rc = -1;
@@ -540,7 +665,8 @@ applied_resolvers(struct run *run, const struct plan *plan,
 /* Waits until DNS answers every change of plan, at most wait_s seconds;
  * -1 after printing which did not appear. */
 static int
-wait_applied(struct run *run, const struct plan *plan, unsigned int wait_s)
+wait_applied(const struct cli_global *g, struct run *run,
+    const struct plan *plan, unsigned int wait_s)
 {
 	struct resolve			**rs = NULL;
 	const struct plan_change	*late = NULL;
@@ -549,7 +675,7 @@ wait_applied(struct run *run, const struct plan *plan, unsigned int wait_s)
 	char				*name;
 	int				 rc = -1;
 
-	if (applied_resolvers(run, plan, &rs) == -1)
+	if (applied_resolvers(g, run, plan, &rs) == -1)
 		goto out;
 	for (;;) {
 		n = 0;
@@ -588,7 +714,7 @@ out:
 }
 
 int
-cli_verify_applied(const struct cli_global *g, struct cli_aws *aws,
+cli_verify_applied(const struct cli_global *g, struct cli_accounts *acc,
     const struct plan *plan, const struct cli_strings *resolvers, long at,
     unsigned int wait_s)
 {
@@ -602,7 +728,7 @@ cli_verify_applied(const struct cli_global *g, struct cli_aws *aws,
 	o.at = at;
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
-	run.aws = resolvers->n > 0 ? NULL : aws;
+	run.acc = acc;
 	if (cli_load_config(g, &run.cfg) == -1)
 		return EXIT_ERROR;
 	/* The domains the plan changed. */
@@ -616,7 +742,7 @@ cli_verify_applied(const struct cli_global *g, struct cli_aws *aws,
 	printf("\nWaiting for DNS to answer the new values (at most %u s)\n",
 	    wait_s);
 	fflush(stdout);
-	if (wait_applied(&run, plan, wait_s) == -1 || check(g, &run) == -1)
+	if (wait_applied(g, &run, plan, wait_s) == -1 || check(g, &run) == -1)
 		goto out;
 	printf("\n");
 	rc = report(&run);
@@ -626,10 +752,7 @@ out:
 }
 
 static const struct cli_option verify_options[] = {
-	{ "domain", 0, CLI_STRINGS, CLI_FIELD(struct cmd_verify_opts,
-	  domains, struct cli_strings), "NAME", NULL, 0, 0,
-	  "check this domain of the config only; give it once per domain "
-	  "(default: every domain)" },
+	CLI_OPT_SHARD(struct cmd_verify_opts, shard),
 	CLI_OPT_RESOLVER(struct cmd_verify_opts, resolvers),
 	CLI_OPT_WORD("format", struct cmd_verify_opts, format, "text|json",
 	    "how the findings are printed (default text)"),
@@ -644,7 +767,8 @@ static const struct cmd_verify_opts verify_defaults = { .at = -1 };
 
 const struct cmd_entry cmd_verify_entry = {
 	"verify",
-	"[-c FILE] [--domain NAME]... [--resolver HOST[:PORT]]... "
+	"[-c FILE] [--domain NAME]... [--zone ZONE]... "
+	    "[--resolver HOST[:PORT]]... "
 	    "[--format text|json] [--at YYYY-MM-DD] [--dns-timeout SECONDS]",
 	"check what receivers see in DNS against the configuration",
 	"Asks DNS for every record the configuration wants and checks what\n"
@@ -659,8 +783,11 @@ const struct cmd_entry cmd_verify_entry = {
 	"Without --resolver it asks each domain's hosted zone's own name servers\n"
 	"(Route 53's delegation set, so no cache can hide a change) and checks that\n"
 	"the public DNS delegates the zone to them; --resolver HOST[:PORT] asks the\n"
-	"given servers instead and needs no AWS credentials.  A name no server\n"
-	"answered is reported as \"could not check\", never as a finding.\n"
+	"given servers instead and needs no AWS credentials (unless --zone is\n"
+	"given).  A name no server answered is reported as \"could not check\",\n"
+	"never as a finding.  --domain NAME and --zone ZONE (globs, repeatable)\n"
+	"check a shard of the configuration, as plan does; each domain's zone is\n"
+	"found with its account's credentials (accounts:).\n"
 	"Exit status: 0 when everything is as configured, 3 when there are\n"
 	"findings, 1 when something could not be checked (and no finding was made)\n"
 	"or on error.  --format json prints docs/verify-json.md's document.",

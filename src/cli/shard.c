@@ -1,6 +1,6 @@
 /*
  * shard.c - --domain NAME and --zone NAME|ID (plan, apply, rollout,
- * iam-policy): the part of the config a run covers, so that a CI matrix
+ * iam-policy, verify): the part of the config a run covers, so that a CI matrix
  * can split a fleet.  Each option is repeatable and takes globs
  * (fnmatch(3)); a domain is in the shard when it matches a --domain
  * pattern (if any is given) and a --zone pattern (if any is given).
@@ -118,6 +118,14 @@ cli_shard_filter(const struct cli_global *o, struct cfg *cfg)
 }
 
 int
+cli_shard_has_zone(const struct cli_shard *sh, const char *id,
+    const char *name)
+{
+	return sh == NULL || sh->zones.n == 0 || zone_matches(&sh->zones, id,
+	    name);
+}
+
+int
 cli_shard_check_plan(const struct cli_shard *sh, const struct plan *p)
 {
 	const struct plan_change	*c;
@@ -127,7 +135,7 @@ cli_shard_check_plan(const struct cli_shard *sh, const struct plan *p)
 		return 0;
 	for (i = 0; i < p->nchanges; i++) {
 		c = &p->changes[i];
-		if (c->zone == NULL || zone_matches(&sh->zones, c->zone->id,
+		if (c->zone == NULL || cli_shard_has_zone(sh, c->zone->id,
 		    c->zone->name))
 			continue;
 		cli_error("'%s' is in hosted zone %s (%s), outside --zone; "

@@ -388,8 +388,10 @@ def test_verify_bad_options(e):
     shutil.copy(KEY, os.path.join(e.dir, "key.pem"))
     r = ok(e.run("verify", "--resolver", "127.0.0.1:99999"), 1)
     check("'127.0.0.1:99999' is not a DNS server as HOST[:PORT]" in r.stderr, r.stderr)
+    # A shard with no domain of the config (plan's error), before any query.
     r = ok(e.run("verify", "--resolver", "127.0.0.1:53", "--domain", "b.test"), 1)
-    check("domain 'b.test' is not in 'mailauth.yaml'" in r.stderr, r.stderr)
+    check("no domain of 'mailauth.yaml' is in the shard of --domain and --zone; nothing was sent"
+          in r.stderr, r.stderr)
 
 
 def test_verify_domain_selects(e):
