@@ -218,3 +218,26 @@ domains:
                  "mailauth.yaml:8:36: domains.example.com.dkim.d.from: '2027-02-29' is not a date: February 2027 "
                  "has 28 days"]:
         check(line in r.stderr, "%s\nnot in:\n%s" % (line, r.stderr))
+
+
+def test_schema_takes_what_mailauth_takes(e):
+    """docs/mailauth.schema.json, which editors validate with, agrees with
+    mailauth on the dates of a selector."""
+    import jsonschema
+    import yaml
+    from harness import TOP
+    with open(os.path.join(TOP, "docs", "mailauth.schema.json")) as f:
+        v = jsonschema.Draft7Validator(json.load(f))
+    cases = [("{ public_key: MIIB, from: '2027-01-01', retire: '2027-02-01' }", True),
+             ("{ cname: x.example.net, from: '2027-01-01' }", True),
+             ("{ cname: x.example.net, retire: '2027-02-01' }", False),
+             ("{ state: absent, from: '2027-01-01' }", False),
+             ("{ state: absent, retire: '2027-01-01' }", False),
+             ("{ public_key: MIIB, retire: soon }", False)]
+    for sel, good in cases:
+        text = "version: 1\ndomains:\n  example.com:\n    dkim:\n      s: %s\n" % sel
+        e.config(text)
+        schema_ok = not list(v.iter_errors(yaml.safe_load(text)))
+        r = e.run("validate")
+        check(schema_ok == good and (r.returncode == 0) == good, "%s: schema %s, mailauth exit %d\n%s" % (
+            sel, schema_ok, r.returncode, r.stderr))
