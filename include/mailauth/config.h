@@ -82,6 +82,9 @@ enum cfg_dkim_state cfg_dkim_at(const struct cfg_dkim *, long day);
 /* The first day after day on which the selector's state changes, or -1
  * when it stays as it is. */
 long	cfg_dkim_next(const struct cfg_dkim *, long day);
+struct cfg_domain;
+/* How many selectors of the domain's dkim: are active on day. */
+size_t	cfg_dkim_active(const struct cfg_domain *, long day);
 
 /*
  * One stage of a DMARC rollout (dmarc.rollout, docs/configuration.md): from

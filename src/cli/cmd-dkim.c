@@ -206,20 +206,10 @@ text_selector(const struct cfg_dkim *dk, int width, long day,
 	buf_addc(out, '\n');
 }
 
-static size_t
-count_active(const struct cfg_domain *dom, long day)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < dom->ndkim; i++)
-		n += cfg_dkim_at(&dom->dkim[i], day) == CFG_DKIM_ACTIVE;
-	return n;
-}
-
 static void
 text_domain(const struct cfg_domain *dom, long day, struct buf *out)
 {
-	size_t	 i, n = count_active(dom, day);
+	size_t	 i, n = cfg_dkim_active(dom, day);
 	int	 width = 0;
 
 	if (dom->ndkim == 0) {
@@ -283,54 +273,32 @@ json_selector(const struct cfg_domain *dom, const struct cfg_dkim *dk,
 	return o;
 }
 
-static int
-print_json(const struct cli_global *g, const struct cfg *cfg, long day)
+static cJSON *
+json_domain(const struct cfg_domain *dom, long day)
 {
-	cJSON	*root, *doms, *o, *sels;
-	char	*text;
-	size_t	 i, j;
+	cJSON	*o = cJSON_CreateObject(), *sels;
+	size_t	 i;
 
-	root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "format_version",
-	    DKIM_STATUS_FORMAT_VERSION);
-	add_date(root, "date", day);
-	cJSON_AddStringToObject(root, "config", g->config);
-	doms = cJSON_AddArrayToObject(root, "domains");
-	for (i = 0; i < cfg->ndomains; i++) {
-		const struct cfg_domain	*dom = &cfg->domains[i];
-
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "domain", dom->name);
-		cJSON_AddNumberToObject(o, "active",
-		    (double)count_active(dom, day));
-		sels = cJSON_AddArrayToObject(o, "selectors");
-		for (j = 0; j < dom->ndkim; j++)
-			cJSON_AddItemToArray(sels, json_selector(dom,
-			    &dom->dkim[j], day));
-		cJSON_AddItemToArray(doms, o);
-	}
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (text == NULL) {
-		cli_error("out of memory printing JSON");
-		return -1;
-	}
-	printf("%s\n", text);
-	cJSON_free(text);
-	return 0;
+	cJSON_AddStringToObject(o, "domain", dom->name);
+	cJSON_AddNumberToObject(o, "active", (double)cfg_dkim_active(dom, day));
+	sels = cJSON_AddArrayToObject(o, "selectors");
+	for (i = 0; i < dom->ndkim; i++)
+		cJSON_AddItemToArray(sels, json_selector(dom, &dom->dkim[i],
+		    day));
+	return o;
 }
 
 static int
-dkim_status_exec(const struct cli_global *g_, const struct cmd_dkim_opts *o)
+dkim_status_exec(const struct cli_global *g, const struct cmd_dkim_opts *o)
 {
-	struct cli_global	 gs = *g_;
+	static const struct cli_status	 status = {
+		"DKIM selectors", DKIM_STATUS_FORMAT_VERSION, text_domain,
+		json_domain
+	};
+	struct cli_global	 gs = *g;
 	struct cfg		 cfg;
-	struct buf		 out = BUF_INIT;
 	const char		*format = o->format != NULL ? o->format : "text";
-	char			 date[11];
-	long			 day;
-	size_t			 i;
-	int			 rc = EXIT_ERROR;
+	int			 rc;
 
 	if (o->selector != NULL || o->key_type != NULL || o->bits != 0 ||
 	    o->out != NULL) {
@@ -348,23 +316,8 @@ dkim_status_exec(const struct cli_global *g_, const struct cmd_dkim_opts *o)
 	gs.shard = &o->shard;
 	if (cli_load_config(&gs, &cfg) == -1)
 		return EXIT_ERROR;
-	day = cli_day(o->at);
-	if (strcmp(format, "json") == 0) {
-		if (print_json(&gs, &cfg, day) == 0)
-			rc = EXIT_OK;
-		goto out;
-	}
-	date_format(day, date);
-	buf_addf(&out, "DKIM selectors on %s (%s)\n", date, gs.config);
-	for (i = 0; i < cfg.ndomains; i++) {
-		buf_addc(&out, '\n');
-		text_domain(&cfg.domains[i], day, &out);
-	}
-	fputs(buf_str(&out), stdout);
-	rc = EXIT_OK;
-out:
-	fflush(stdout);
-	buf_release(&out);
+	rc = cli_status_print(&gs, &cfg, cli_day(o->at),
+	    strcmp(format, "json") == 0, &status);
 	cfg_release(&cfg);
 	return rc;
 }

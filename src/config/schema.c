@@ -530,6 +530,16 @@ cfg_dkim_next(const struct cfg_dkim *dk, long day)
 	return dk->retire > day ? dk->retire : -1;
 }
 
+size_t
+cfg_dkim_active(const struct cfg_domain *dom, long day)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < dom->ndkim; i++)
+		n += cfg_dkim_at(&dom->dkim[i], day) == CFG_DKIM_ACTIVE;
+	return n;
+}
+
 static void
 load_align(struct ctx *c, const struct node *n, const char *path,
     const char *key, enum dmarc_align *out)

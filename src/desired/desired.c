@@ -77,16 +77,6 @@ revoked(const struct buf *text)
 	    strlen("; p="));
 }
 
-static size_t
-active_on(const struct cfg_domain *dom, long day)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < dom->ndkim; i++)
-		n += cfg_dkim_at(&dom->dkim[i], day) == CFG_DKIM_ACTIVE;
-	return n;
-}
-
 /*
  * Warns when dom's dkim: has no selector active on day, or none on the
  * day, within DKIM_RETIRE_NOTICE days, that a selector active now
@@ -106,7 +96,7 @@ warn_inactive(const struct cfg *cfg, const struct cfg_domain *dom, long day,
 		kept += dom->dkim[i].kind != DKIM_ABSENT;
 	if (kept == 0)
 		return;
-	if (active_on(dom, day) == 0) {
+	if (cfg_dkim_active(dom, day) == 0) {
 		date_format(day, date);
 		diags_add(d, DIAG_WARNING, cfg->path, dom->dkim[0].pos.line,
 		    dom->dkim[0].pos.col, "domains.%s.dkim: no selector is "
@@ -119,7 +109,7 @@ warn_inactive(const struct cfg *cfg, const struct cfg_domain *dom, long day,
 		if (cfg_dkim_at(sel, day) == CFG_DKIM_ACTIVE &&
 		    sel->retire >= 0 && sel->retire - day <= DKIM_RETIRE_NOTICE &&
 		    (soon == NULL || sel->retire < soon->retire) &&
-		    active_on(dom, sel->retire) == 0)
+		    cfg_dkim_active(dom, sel->retire) == 0)
 			soon = sel;
 	}
 	if (soon == NULL)
