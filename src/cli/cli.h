@@ -120,8 +120,8 @@ struct cli_option {
 
 /* Options several commands take, declared once. */
 #define CLI_OPT_AT(type, field)						\
-	CLI_OPT_DATE("at", type, field, "use the DMARC rollout stages of "	\
-	    "this day (default: today, UTC)")
+	CLI_OPT_DATE("at", type, field, "use the DMARC rollout stages and "	\
+	    "DKIM selector dates of this day (default: today, UTC)")
 #define CLI_OPT_MAX_REPORT_SIZE(type, field)				\
 	{ "max-report-size", 0, CLI_SIZE,				\
 	  CLI_FIELD(type, field, unsigned long long), "SIZE", NULL, 0, 0,	\
