@@ -372,7 +372,9 @@ load_dates(struct ctx *c, struct cfg_dkim *dk, const struct node **k,
 			    &dk->retire);
 		free(p);
 	}
-	if (dk->from >= 0 && dk->retire >= 0 && dk->retire <= dk->from) {
+	/* Both keys were given when both dates are set. */
+	if (k[K_FROM] != NULL && k[K_RETIRE] != NULL && dk->from >= 0 &&
+	    dk->retire >= 0 && dk->retire <= dk->from) {
 		date_format(dk->from, date);
 		p = cfg_join(path, "retire");
 		cfg_error_at(c, v[K_RETIRE], p, "'%s' is not after from, "
