@@ -247,8 +247,10 @@ static const struct {
 	{ R, ARGS("plan", "--out"), "mailauth: option '--out' needs a value "
 	  "(FILE)\n" PLAN_USAGE },
 	{ R, ARGS("dkim", "keygen", "--out"), "mailauth: option '--out' needs "
-	  "a value (DIR)\nusage: mailauth dkim keygen --selector NAME [--type "
-	  "rsa|ed25519] [--bits N] [--out DIR]\n" },
+	  "a value (DIR)\nusage: mailauth dkim keygen|status [--selector NAME] "
+	  "[--type rsa|ed25519] [--bits N] [--out DIR] [-c FILE] [--at "
+	  "YYYY-MM-DD] [--format text|json] [--domain NAME]... [--zone "
+	  "ZONE]...\n" },
 	{ R, ARGS("report", "--format", "xml", "x"), "mailauth: option "
 	  "'--format' takes text, json, markdown or csv, got 'xml'\n"
 	  "usage: mailauth report [--format text|json|markdown|csv] [--since "
@@ -624,7 +626,7 @@ static const struct {
 	{ R, ARGS("rollout", "-c", "x", "c"), "check\n" },
 	{ R, ARGS("rollout", "status", ""), "" },
 	{ R, ARGS("ses", ""), "status\n" },
-	{ R, ARGS("dkim", ""), "keygen\n" },
+	{ R, ARGS("dkim", ""), "keygen\nstatus\n" },
 	{ R, ARGS("dkim", "keygen", "--out", ""), ":dirs\n" },
 	{ R, ARGS("dkim", "keygen", "--type", ""), "rsa\ned25519\n" },
 	{ R, ARGS("dkim", "keygen", "--selector", "s", ""), "" },

@@ -57,8 +57,34 @@ struct cfg_dkim {
 	char		*selector;	/* lower case, may be dotted */
 	enum dkim_kind	 kind;
 	char		*value;
+	long		 from;		/* first day published (date.h); -1:
+					 * always */
+	long		 retire;	/* first day published revoked; -1:
+					 * never; after from, not with
+					 * DKIM_CNAME or DKIM_ABSENT */
 	struct cfg_pos	 pos;		/* of the selector key */
 };
+
+/*
+ * Where a selector stands on a day (docs/rotation.md): before from,
+ * pending (nothing is published, whatever is there is left alone); from
+ * retire on, retired (its key record is published revoked, "v=DKIM1;
+ * k=TYPE; p="); state: absent, absent (deleted) whatever the day.
+ */
+enum cfg_dkim_state {
+	CFG_DKIM_PENDING,
+	CFG_DKIM_ACTIVE,
+	CFG_DKIM_RETIRED,
+	CFG_DKIM_ABSENT
+};
+
+enum cfg_dkim_state cfg_dkim_at(const struct cfg_dkim *, long day);
+/* The first day after day on which the selector's state changes, or -1
+ * when it stays as it is. */
+long	cfg_dkim_next(const struct cfg_dkim *, long day);
+struct cfg_domain;
+/* How many selectors of the domain's dkim: are active on day. */
+size_t	cfg_dkim_active(const struct cfg_domain *, long day);
 
 /*
  * One stage of a DMARC rollout (dmarc.rollout, docs/configuration.md): from

@@ -120,8 +120,8 @@ struct cli_option {
 
 /* Options several commands take, declared once. */
 #define CLI_OPT_AT(type, field)						\
-	CLI_OPT_DATE("at", type, field, "use the DMARC rollout stages of "	\
-	    "this day (default: today, UTC)")
+	CLI_OPT_DATE("at", type, field, "use the DMARC rollout stages and "	\
+	    "DKIM selector dates of this day (default: today, UTC)")
 #define CLI_OPT_MAX_REPORT_SIZE(type, field)				\
 	{ "max-report-size", 0, CLI_SIZE,				\
 	  CLI_FIELD(type, field, unsigned long long), "SIZE", NULL, 0, 0,	\
@@ -230,6 +230,24 @@ extern const struct cmd_entry cmd_version_entry;
 
 /* The command table, NULL-terminated, in the order "help" lists it. */
 extern const struct cmd_entry *const cmd_table[];
+
+/* What "rollout status" and "dkim status" print for each domain on a day
+ * (cli_status_print(), cmd-rollout.c). */
+struct buf;
+struct cJSON;
+struct cfg_domain;
+struct cli_status {
+	const char	*title;		/* "DMARC rollouts": "TITLE on DATE (FILE)" */
+	int		 format_version;	/* of the JSON document */
+	void		(*text)(const struct cfg_domain *, long day, struct buf *);
+	struct cJSON	*(*json)(const struct cfg_domain *, long day);
+};
+/* Prints st for every domain of cfg on day: with json, one document
+ * {format_version, date, config, domains: [...]}; else the title line,
+ * then each domain's text after an empty line.  EXIT_OK, or EXIT_ERROR
+ * after printing. */
+int	 cli_status_print(const struct cli_global *, const struct cfg *,
+	    long day, int json, const struct cli_status *st);
 
 /* The options every command takes, CLI_OPT_END-terminated (cli.c). */
 extern const struct cli_option cli_global_options[];

@@ -2,13 +2,18 @@
  * cmd-dkim.c - "mailauth dkim keygen": a new DKIM key pair written to
  * files, and the config lines that publish its public key.  Runs offline;
  * the key generation itself is dkim_keygen() (src/dns/dkim-key.c).
+ * "mailauth dkim status": where each DKIM selector of the configuration
+ * stands on a day (from, retire: docs/rotation.md), from the config alone.
  */
+#include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/dkim.h"
 #include "mailauth/err.h"
 #include "mailauth/file.h"
@@ -19,6 +24,9 @@ struct cmd_dkim_opts {
 	const char	*key_type;	/* --type; NULL: rsa */
 	long		 bits;		/* --bits; 0 unset */
 	const char	*out;		/* --out DIR; NULL: . */
+	long		 at;		/* --at (status); -1 unset */
+	const char	*format;	/* --format (status); NULL: text */
+	struct cli_shard shard;		/* --domain, --zone (status) */
 };
 
 /* A path as a YAML flow scalar: plain when that is safe, else quoted. */
@@ -89,23 +97,19 @@ prepare_dir(const char *dir, const char *selector, int *made)
 }
 
 static int
-cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
-    char **args)
+dkim_keygen_exec(const struct cmd_dkim_opts *o)
 {
-	const struct cmd_dkim_opts	*o = opts;
 	struct dkim_keygen	 kg;
 	struct err		 err;
 	struct buf		 path = BUF_INIT;
 	enum dkim_key_type	 type;
 	int			 made = 0;
 
-	(void)g;
-	if (nargs == 0 || strcmp(args[0], "keygen") != 0) {
-		if (nargs == 0)
-			cli_error("dkim needs a subcommand: keygen");
-		else
-			cli_error("unknown dkim subcommand '%s'", args[0]);
-		cli_usage(stderr, &cmd_dkim_entry);
+	if (o->at >= 0 || o->format != NULL || cli_shard_given(&o->shard)) {
+		cli_error("option '%s' is taken by 'dkim status', not 'dkim "
+		    "keygen'", o->at >= 0 ? "--at" : o->format != NULL ?
+		    "--format" : o->shard.domains.n > 0 ? "--domain" :
+		    "--zone");
 		return EXIT_ERROR;
 	}
 	if (o->selector == NULL) {
@@ -151,6 +155,193 @@ cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
 	return EXIT_OK;
 }
 
+/* --- status --- */
+
+/* "dkim status --format json" (docs/commands.md). */
+#define DKIM_STATUS_FORMAT_VERSION	1
+
+/* In the order of enum cfg_dkim_state. */
+static const char *const state_names[] = {
+	"pending", "active", "retired", "absent"
+};
+
+/* "(in 3 days)" */
+static void
+in_days(struct buf *b, long days)
+{
+	buf_addf(b, " (in %ld day%s)", days, days == 1 ? "" : "s");
+}
+
+static void
+text_selector(const struct cfg_dkim *dk, int width, long day,
+    struct buf *out)
+{
+	enum cfg_dkim_state	 st = cfg_dkim_at(dk, day);
+	char			 from[11], retire[11];
+
+	date_format(dk->from, from);
+	date_format(dk->retire, retire);
+	buf_addf(out, "  %-*s  %s", width, dk->selector, state_names[st]);
+	switch (st) {
+	case CFG_DKIM_PENDING:
+		buf_addf(out, ": published from %s", from);
+		in_days(out, dk->from - day);
+		break;
+	case CFG_DKIM_ACTIVE:
+		if (dk->from >= 0)
+			buf_addf(out, " since %s", from);
+		if (dk->retire >= 0) {
+			buf_addf(out, "; retires on %s", retire);
+			in_days(out, dk->retire - day);
+		}
+		break;
+	case CFG_DKIM_RETIRED:
+		buf_addf(out, " since %s: published revoked (empty p=); "
+		    "\"state: absent\" deletes it", retire);
+		break;
+	case CFG_DKIM_ABSENT:
+		buf_adds(out, ": deleted");
+		break;
+	}
+	buf_addc(out, '\n');
+}
+
+static void
+text_domain(const struct cfg_domain *dom, long day, struct buf *out)
+{
+	size_t	 i, n = cfg_dkim_active(dom, day);
+	int	 width = 0;
+
+	if (dom->ndkim == 0) {
+		buf_addf(out, "%s: no DKIM selector managed\n", dom->name);
+		return;
+	}
+	if (n == 0)
+		buf_addf(out, "%s: no selector active\n", dom->name);
+	else
+		buf_addf(out, "%s: %zu of %zu selector%s active\n", dom->name,
+		    n, dom->ndkim, dom->ndkim == 1 ? "" : "s");
+	for (i = 0; i < dom->ndkim; i++)
+		if ((int)strlen(dom->dkim[i].selector) > width)
+			width = (int)strlen(dom->dkim[i].selector);
+	for (i = 0; i < dom->ndkim; i++)
+		text_selector(&dom->dkim[i], width, day, out);
+}
+
+static void
+add_date(cJSON *o, const char *key, long day)
+{
+	char	 date[11];
+
+	if (day < 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	date_format(day, date);
+	cJSON_AddStringToObject(o, key, date);
+}
+
+static cJSON *
+json_selector(const struct cfg_domain *dom, const struct cfg_dkim *dk,
+    long day)
+{
+	cJSON	*o = cJSON_CreateObject(), *nx;
+	char	*name;
+	long	 next = cfg_dkim_next(dk, day);
+
+	cJSON_AddStringToObject(o, "selector", dk->selector);
+	name = xasprintf("%s._domainkey.%s", dk->selector, dom->name);
+	cJSON_AddStringToObject(o, "name", name);
+	free(name);
+	if (dk->kind == DKIM_ABSENT)
+		cJSON_AddNullToObject(o, "type");
+	else
+		cJSON_AddStringToObject(o, "type", dk->kind == DKIM_CNAME ?
+		    "CNAME" : "TXT");
+	cJSON_AddStringToObject(o, "state", state_names[cfg_dkim_at(dk, day)]);
+	add_date(o, "from", dk->from);
+	add_date(o, "retire", dk->retire);
+	if (next < 0) {
+		cJSON_AddNullToObject(o, "next");
+		return o;
+	}
+	nx = cJSON_AddObjectToObject(o, "next");
+	cJSON_AddStringToObject(nx, "state",
+	    state_names[cfg_dkim_at(dk, next)]);
+	add_date(nx, "date", next);
+	cJSON_AddNumberToObject(nx, "days_until", (double)(next - day));
+	return o;
+}
+
+static cJSON *
+json_domain(const struct cfg_domain *dom, long day)
+{
+	cJSON	*o = cJSON_CreateObject(), *sels;
+	size_t	 i;
+
+	cJSON_AddStringToObject(o, "domain", dom->name);
+	cJSON_AddNumberToObject(o, "active", (double)cfg_dkim_active(dom, day));
+	sels = cJSON_AddArrayToObject(o, "selectors");
+	for (i = 0; i < dom->ndkim; i++)
+		cJSON_AddItemToArray(sels, json_selector(dom, &dom->dkim[i],
+		    day));
+	return o;
+}
+
+static int
+dkim_status_exec(const struct cli_global *g, const struct cmd_dkim_opts *o)
+{
+	static const struct cli_status	 status = {
+		"DKIM selectors", DKIM_STATUS_FORMAT_VERSION, text_domain,
+		json_domain
+	};
+	struct cli_global	 gs = *g;
+	struct cfg		 cfg;
+	const char		*format = o->format != NULL ? o->format : "text";
+	int			 rc;
+
+	if (o->selector != NULL || o->key_type != NULL || o->bits != 0 ||
+	    o->out != NULL) {
+		cli_error("option '%s' is taken by 'dkim keygen', not 'dkim "
+		    "status'", o->selector != NULL ? "--selector" :
+		    o->key_type != NULL ? "--type" : o->bits != 0 ? "--bits" :
+		    "--out");
+		return EXIT_ERROR;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
+		cli_error("'dkim status' prints text or json, not '%s'",
+		    format);
+		return EXIT_ERROR;
+	}
+	gs.shard = &o->shard;
+	if (cli_load_config(&gs, &cfg) == -1)
+		return EXIT_ERROR;
+	rc = cli_status_print(&gs, &cfg, cli_day(o->at),
+	    strcmp(format, "json") == 0, &status);
+	cfg_release(&cfg);
+	return rc;
+}
+
+static int
+cmd_dkim_exec(const struct cli_global *g, const void *opts, int nargs,
+    char **args)
+{
+	const struct cmd_dkim_opts	*o = opts;
+
+	if (nargs == 0 || (strcmp(args[0], "keygen") != 0 &&
+	    strcmp(args[0], "status") != 0)) {
+		if (nargs == 0)
+			cli_error("dkim needs a subcommand: keygen or status");
+		else
+			cli_error("unknown dkim subcommand '%s'", args[0]);
+		cli_usage(stderr, &cmd_dkim_entry);
+		return EXIT_ERROR;
+	}
+	if (strcmp(args[0], "status") == 0)
+		return dkim_status_exec(g, o);
+	return dkim_keygen_exec(o);
+}
+
 static const struct cli_option dkim_options[] = {
 	CLI_OPT_STRING("selector", struct cmd_dkim_opts, selector, "NAME",
 	    "the DKIM selector the key is for"),
@@ -161,23 +352,38 @@ static const struct cli_option dkim_options[] = {
 	CLI_OPT_STRING("out", struct cmd_dkim_opts, out, "DIR",
 	    "the folder the key files are written to (default .; made "
 	    "0700 when missing)"),
+	CLI_OPT_DATE("at", struct cmd_dkim_opts, at, "status: the day shown "
+	    "(default: today, UTC)"),
+	CLI_OPT_STRING("format", struct cmd_dkim_opts, format, "text|json",
+	    "status: how it is printed (default text)"),
+	CLI_OPT_SHARD(struct cmd_dkim_opts, shard),
 	CLI_OPT_END
 };
 
-static const struct cmd_dkim_opts dkim_defaults;	/* all unset */
+static const struct cmd_dkim_opts dkim_defaults = { .at = -1 };
 
 const struct cmd_entry cmd_dkim_entry = {
 	"dkim",
-	"keygen --selector NAME [--type rsa|ed25519] [--bits N] [--out DIR]",
-	"generate a DKIM key pair and print the config that publishes it",
-	"Generates a DKIM key pair with OpenSSL and writes NAME.private.pem\n"
-	"(mode 0600, for the server that signs mail) and NAME.public.pem into\n"
-	"DIR (default: the current folder), then prints the dkim: entry that\n"
-	"publishes the public key.  RSA keys are 2048 bits unless --bits says\n"
-	"otherwise (1024 to 4096); Ed25519 keys (RFC 8463) take no --bits.\n"
-	"Never overwrites: if either file exists, nothing is written.  DIR is\n"
-	"created (mode 0700) when missing; inside a git work tree, git must\n"
-	"ignore the private key's path (a '*.private.pem' line in .gitignore).",
+	"keygen|status [--selector NAME] [--type rsa|ed25519] [--bits N] "
+	"[--out DIR] [-c FILE] [--at YYYY-MM-DD] [--format text|json] "
+	"[--domain NAME]... [--zone ZONE]...",
+	"generate a DKIM key pair, or show where each selector stands",
+	"'dkim keygen --selector NAME' generates a DKIM key pair with OpenSSL and\n"
+	"writes NAME.private.pem (mode 0600, for the server that signs mail) and\n"
+	"NAME.public.pem into DIR (default: the current folder), then prints the\n"
+	"dkim: entry that publishes the public key.  RSA keys are 2048 bits unless\n"
+	"--bits says otherwise (1024 to 4096); Ed25519 keys (RFC 8463) take no\n"
+	"--bits.  Never overwrites: if either file exists, nothing is written.\n"
+	"DIR is created (mode 0700) when missing; inside a git work tree, git\n"
+	"must ignore the private key's path (a '*.private.pem' line in\n"
+	".gitignore).\n"
+	"'dkim status' shows, for each domain of the configuration, the state of\n"
+	"each DKIM selector on a day (--at, default today in UTC): pending\n"
+	"(before its from: date, nothing published), active, retired (from its\n"
+	"retire: date, published revoked) or absent, and its next date.  Reads\n"
+	"only the configuration: no credentials are needed.  --format json\n"
+	"prints the same as one JSON document; --domain and --zone keep only\n"
+	"the domains they match, as plan does (docs/rotation.md).",
 	CLI_OPTIONS(dkim_options, dkim_defaults),
 	1,
 	cmd_dkim_exec

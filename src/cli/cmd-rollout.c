@@ -255,31 +255,44 @@ json_domain(const struct cfg_domain *dom, long day)
 	return o;
 }
 
-static int
-print_json(const struct cli_global *g, const struct cfg *cfg, long day)
+int
+cli_status_print(const struct cli_global *g, const struct cfg *cfg, long day,
+    int json, const struct cli_status *st)
 {
-	cJSON	*root, *doms;
-	char	 date[11], *text;
-	size_t	 i;
+	struct buf	 out = BUF_INIT;
+	cJSON		*root, *doms;
+	char		 date[11], *text;
+	size_t		 i;
 
-	root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "format_version",
-	    ROLLOUT_STATUS_FORMAT_VERSION);
 	date_format(day, date);
+	if (!json) {
+		buf_addf(&out, "%s on %s (%s)\n", st->title, date, g->config);
+		for (i = 0; i < cfg->ndomains; i++) {
+			buf_addc(&out, '\n');
+			st->text(&cfg->domains[i], day, &out);
+		}
+		fputs(buf_str(&out), stdout);
+		fflush(stdout);
+		buf_release(&out);
+		return EXIT_OK;
+	}
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "format_version", st->format_version);
 	cJSON_AddStringToObject(root, "date", date);
 	cJSON_AddStringToObject(root, "config", g->config);
 	doms = cJSON_AddArrayToObject(root, "domains");
 	for (i = 0; i < cfg->ndomains; i++)
-		cJSON_AddItemToArray(doms, json_domain(&cfg->domains[i], day));
+		cJSON_AddItemToArray(doms, st->json(&cfg->domains[i], day));
 	text = cJSON_Print(root);
 	cJSON_Delete(root);
 	if (text == NULL) {
 		cli_error("out of memory printing JSON");
-		return -1;
+		return EXIT_ERROR;
 	}
 	printf("%s\n", text);
+	fflush(stdout);
 	cJSON_free(text);
-	return 0;
+	return EXIT_OK;
 }
 
 /* --- check: the rollout gate --- */
@@ -400,13 +413,13 @@ cmd_rollout_exec(const struct cli_global *g_, const void *opts, int nargs,
 {
 	const struct cmd_rollout_opts	*o = opts;
 	struct cli_global		 gs = *g_, *g = &gs;
+	static const struct cli_status	 status = {
+		"DMARC rollouts", ROLLOUT_STATUS_FORMAT_VERSION, text_domain,
+		json_domain
+	};
 	struct cfg	 cfg;
-	struct buf	 out = BUF_INIT;
 	const char	*format = o->format != NULL ? o->format : "text";
-	char		 date[11];
-	long		 day;
-	size_t		 i;
-	int		 rc = EXIT_ERROR;
+	int		 rc;
 
 	if (nargs == 0 || (strcmp(args[0], "status") != 0 &&
 	    strcmp(args[0], "check") != 0)) {
@@ -434,23 +447,8 @@ cmd_rollout_exec(const struct cli_global *g_, const void *opts, int nargs,
 	}
 	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
-	day = cli_day(o->at);
-	if (strcmp(format, "json") == 0) {
-		if (print_json(g, &cfg, day) == 0)
-			rc = EXIT_OK;
-		goto out;
-	}
-	date_format(day, date);
-	buf_addf(&out, "DMARC rollouts on %s (%s)\n", date, g->config);
-	for (i = 0; i < cfg.ndomains; i++) {
-		buf_addc(&out, '\n');
-		text_domain(&cfg.domains[i], day, &out);
-	}
-	fputs(buf_str(&out), stdout);
-	rc = EXIT_OK;
-out:
-	fflush(stdout);
-	buf_release(&out);
+	rc = cli_status_print(g, &cfg, cli_day(o->at),
+	    strcmp(format, "json") == 0, &status);
 	cfg_release(&cfg);
 	return rc;
 }

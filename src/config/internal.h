@@ -210,6 +210,11 @@ void	cfg_accounts_release(struct cfg *cfg);
 
 /* --- rollout.c: dmarc.rollout and dmarc.gate --- */
 
+/* A date value, plain or quoted, written YYYY-MM-DD, into *day; -1 after
+ * reporting at n.  Also a DKIM selector's from and retire. */
+int	cfg_get_date(struct ctx *c, const struct node *n, const char *path,
+	    long *day);
+
 void	cfg_load_rollout(struct ctx *c, struct cfg_rollout *ro,
 	    const struct node *key, const struct node *n, const char *path);
 /* gate: { min_pass_rate: 98.0, window_days: 14, min_messages: 500 } */

@@ -40,9 +40,8 @@ enum { F_DESCRIPTION, F_STAGES };
 
 /* --- dates --- */
 
-/* A date value: plain or quoted, written YYYY-MM-DD. */
-static int
-get_date(struct ctx *c, const struct node *n, const char *path, long *day)
+int
+cfg_get_date(struct ctx *c, const struct node *n, const char *path, long *day)
 {
 	struct err	 err;
 
@@ -133,7 +132,7 @@ load_stage(struct ctx *c, const struct node *n, const char *path, int tmpl,
 				st->from = l;
 			else
 				bad = 1;
-		} else if (get_date(c, v[G_WHEN], p, &st->from) == -1)
+		} else if (cfg_get_date(c, v[G_WHEN], p, &st->from) == -1)
 			bad = 1;
 		free(p);
 	}
@@ -625,7 +624,7 @@ load_template_ref(struct ctx *c, struct cfg_rollout *ro, const struct node *n,
 		    "YYYY-MM-DD");
 	else {
 		p = cfg_join(path, "start");
-		start_ok = get_date(c, v[T_START], p, &start) == 0;
+		start_ok = cfg_get_date(c, v[T_START], p, &start) == 0;
 		free(p);
 	}
 	if (v[T_TEMPLATE] == NULL) {

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/date.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "internal.h"
@@ -21,7 +22,7 @@ static const char *const spf_keys[] = {
 };
 static const char *const spf_all_names[] = { "fail", "softfail", "neutral" };
 static const char *const dkim_keys[] = {
-	"public_key_file", "public_key", "cname", "state"
+	"public_key_file", "public_key", "cname", "state", "from", "retire"
 };
 /* In the order of enum dkim_state. */
 static const char *const dkim_states[] = { "absent", "present" };
@@ -39,7 +40,7 @@ static const char *const fo_names[] = { "0", "1", "d", "s" };
 
 enum { E_REGION, E_IDENTITY, E_MAIL_FROM, E_PRUNE };
 enum { S_INCLUDE, S_IP4, S_IP6, S_A, S_MX, S_ALL };
-enum { K_FILE, K_KEY, K_CNAME, K_STATE };
+enum { K_FILE, K_KEY, K_CNAME, K_STATE, K_FROM, K_RETIRE };
 enum dkim_state { STATE_ABSENT, STATE_PRESENT };
 enum {
 	M_POLICY, M_SP, M_NP, M_TESTING, M_PCT, M_RUA, M_RUF, M_ADKIM,
@@ -342,6 +343,48 @@ cfg_load_spf(struct ctx *c, struct cfg_spf *spf, const struct node *key,
 	}
 }
 
+/*
+ * A selector's from and retire (docs/rotation.md): dates, retire after
+ * from, neither with state: absent, no retire for a CNAME (the key is at
+ * its target, which mailauth cannot revoke).
+ */
+static void
+load_dates(struct ctx *c, struct cfg_dkim *dk, const struct node **k,
+    const struct node **v, const char *path, int absent)
+{
+	char	 date[11], *p;
+	size_t	 i;
+
+	for (i = K_FROM; i <= K_RETIRE; i++) {
+		if (k[i] == NULL)
+			continue;
+		p = cfg_join(path, dkim_keys[i]);
+		if (absent)
+			cfg_error_at(c, k[i], p, "cannot be combined with "
+			    "\"state: absent\"; remove one of them");
+		else if (i == K_RETIRE && k[K_CNAME] != NULL)
+			cfg_error_at(c, k[i], p, "cannot be combined with "
+			    "cname: the key is at the CNAME's target, which "
+			    "mailauth cannot revoke; delete the CNAME with "
+			    "\"state: absent\" once no signer uses it");
+		else
+			cfg_get_date(c, v[i], p, i == K_FROM ? &dk->from :
+			    &dk->retire);
+		free(p);
+	}
+	/* Both keys were given when both dates are set. */
+	if (k[K_FROM] != NULL && k[K_RETIRE] != NULL && dk->from >= 0 &&
+	    dk->retire >= 0 && dk->retire <= dk->from) {
+		date_format(dk->from, date);
+		p = cfg_join(path, "retire");
+		cfg_error_at(c, v[K_RETIRE], p, "'%s' is not after from, "
+		    "'%s' (line %d): a selector is retired after the day it "
+		    "is first published", v[K_RETIRE]->str, date,
+		    k[K_FROM]->line);
+		free(p);
+	}
+}
+
 static void
 load_selector(struct ctx *c, struct cfg_dkim *dk, const struct node *key,
     const struct node *n, const char *path)
@@ -382,6 +425,7 @@ load_selector(struct ctx *c, struct cfg_dkim *dk, const struct node *key,
 			    "cname", first->str);
 		free(p);
 	}
+	load_dates(c, dk, k, v, path, state == STATE_ABSENT);
 	if (state == STATE_ABSENT) {
 		dk->kind = DKIM_ABSENT;
 		return;
@@ -449,6 +493,7 @@ cfg_load_dkim(struct ctx *c, struct cfg_domain *dom, const struct node *n,
 		kpath = cfg_join(path, key->str);
 		dk = xappend(&dom->dkim, &dom->ndkim, sizeof(*dk));
 		dk->selector = cfg_name_norm(key->str);
+		dk->from = dk->retire = -1;
 		dk->pos = cfg_pos_of(key);
 		err_clear(&err);
 		if (check_selector(key->str, dom->name, &err) == -1)
@@ -463,6 +508,38 @@ cfg_load_dkim(struct ctx *c, struct cfg_domain *dom, const struct node *n,
 	}
 	cfg_report_dups(c, names, nnames, path, "selector");
 	free(names);
+}
+
+enum cfg_dkim_state
+cfg_dkim_at(const struct cfg_dkim *dk, long day)
+{
+	if (dk->kind == DKIM_ABSENT)
+		return CFG_DKIM_ABSENT;
+	if (dk->from >= 0 && day < dk->from)
+		return CFG_DKIM_PENDING;
+	if (dk->retire >= 0 && day >= dk->retire)
+		return CFG_DKIM_RETIRED;
+	return CFG_DKIM_ACTIVE;
+}
+
+long
+cfg_dkim_next(const struct cfg_dkim *dk, long day)
+{
+	if (dk->kind == DKIM_ABSENT)
+		return -1;
+	if (dk->from > day)
+		return dk->from;
+	return dk->retire > day ? dk->retire : -1;
+}
+
+size_t
+cfg_dkim_active(const struct cfg_domain *dom, long day)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < dom->ndkim; i++)
+		n += cfg_dkim_at(&dom->dkim[i], day) == CFG_DKIM_ACTIVE;
+	return n;
 }
 
 static void

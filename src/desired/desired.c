@@ -62,8 +62,69 @@ dkim_text(const struct cfg_dkim *sel, const char *key, struct buf *out,
 	return dkim_record_from_spki_base64(sel->value, key, out, found);
 }
 
+/*
+ * A revoked key record (RFC 6376 §3.6.1): text, as dkim_record_from_*()
+ * write it ("v=DKIM1; k=TYPE; p=KEY"), with its key removed.
+ */
+static char *
+revoked(const struct buf *text)
+{
+	const char	*p = strstr(buf_str(text), "; p=");
+
+	if (p == NULL)
+		return xstrdup(buf_str(text));
+	return xstrndup(buf_str(text), (size_t)(p - buf_str(text)) +
+	    strlen("; p="));
+}
+
+/*
+ * Warns when dom's dkim: has no selector active on day, or none on the
+ * day, within DKIM_RETIRE_NOTICE days, that a selector active now
+ * retires.  A dkim: of state: absent alone (a clean-up) is no rotation.
+ */
+#define DKIM_RETIRE_NOTICE	14
+
 static void
-build_dkim(const struct cfg *cfg, const struct cfg_domain *dom,
+warn_inactive(const struct cfg *cfg, const struct cfg_domain *dom, long day,
+    struct diags *d)
+{
+	const struct cfg_dkim	*soon = NULL, *sel;
+	size_t			 i, kept = 0;
+	char			 date[11];
+
+	for (i = 0; i < dom->ndkim; i++)
+		kept += dom->dkim[i].kind != DKIM_ABSENT;
+	if (kept == 0)
+		return;
+	if (cfg_dkim_active(dom, day) == 0) {
+		date_format(day, date);
+		diags_add(d, DIAG_WARNING, cfg->path, dom->dkim[0].pos.line,
+		    dom->dkim[0].pos.col, "domains.%s.dkim: no selector is "
+		    "active on %s (each is pending, retired or absent): mail "
+		    "signed with any of them fails DKIM", dom->name, date);
+		return;
+	}
+	for (i = 0; i < dom->ndkim; i++) {
+		sel = &dom->dkim[i];
+		if (cfg_dkim_at(sel, day) == CFG_DKIM_ACTIVE &&
+		    sel->retire >= 0 && sel->retire - day <= DKIM_RETIRE_NOTICE &&
+		    (soon == NULL || sel->retire < soon->retire) &&
+		    cfg_dkim_active(dom, sel->retire) == 0)
+			soon = sel;
+	}
+	if (soon == NULL)
+		return;
+	date_format(soon->retire, date);
+	diags_add(d, DIAG_WARNING, cfg->path, soon->pos.line, soon->pos.col,
+	    "domains.%s.dkim.%s: retires on %s (in %ld day%s) and no other "
+	    "selector is active then: publish the next key with from: and "
+	    "switch the signer to it first", dom->name, soon->selector, date,
+	    soon->retire - day, soon->retire - day == 1 ? "" : "s");
+}
+
+/* The selectors of dom as they stand on day (docs/rotation.md). */
+static void
+build_dkim(const struct cfg *cfg, const struct cfg_domain *dom, long day,
     struct desired **out, size_t *nout, struct diags *d)
 {
 	struct diags	 found = DIAGS_INIT;
@@ -72,36 +133,39 @@ build_dkim(const struct cfg *cfg, const struct cfg_domain *dom,
 
 	for (i = 0; i < dom->ndkim; i++) {
 		const struct cfg_dkim	*sel = &dom->dkim[i];
+		enum cfg_dkim_state	 st = cfg_dkim_at(sel, day);
 		struct desired		*w;
 		char			*prefix, *key;
 
 		prefix = xasprintf("%s._domainkey.", sel->selector);
 		key = xasprintf("domains.%s.dkim.%s", dom->name, sel->selector);
 		w = add(out, nout, dom, RECORD_DKIM, prefix, &sel->pos, key);
-		switch (sel->kind) {
-		case DKIM_ABSENT:
+		if (st == CFG_DKIM_PENDING)
+			w->leave = 1;
+		else if (sel->kind == DKIM_ABSENT)
 			w->absent = 1;
-			break;
-		case DKIM_CNAME:
+		else if (sel->kind == DKIM_CNAME) {
 			w->type = xstrdup("CNAME");
 			if ((w->text = dns_name_canon(sel->value, NULL)) ==
 			    NULL)
 				w->text = xstrdup(sel->value);
-			break;
-		case DKIM_PUBLIC_KEY_FILE:
-		case DKIM_PUBLIC_KEY:
+		} else {
 			w->type = xstrdup("TXT");
 			buf_reset(&text);
-			if (dkim_text(sel, key, &text, &found) == 0)
+			/* The key is still read when retired: its type
+			 * stays in the record, and the config checkable. */
+			if (dkim_text(sel, key, &text, &found) == 0 &&
+			    st == CFG_DKIM_ACTIVE)
 				dkim_check(buf_str(&text), key, &found);
-			w->text = xstrdup(buf_str(&text));
+			w->text = st == CFG_DKIM_RETIRED ? revoked(&text) :
+			    xstrdup(buf_str(&text));
 			relocate(&found, cfg, w, 0, d);
-			break;
 		}
 		free(prefix);
 		free(key);
 	}
 	buf_release(&text);
+	warn_inactive(cfg, dom, day, d);
 }
 
 /* Where the rollout stands at stage st (NULL: before the first), for the
@@ -329,7 +393,7 @@ desired_build_gated(const struct cfg *cfg, long day,
 			relocate(&found, cfg, w, 0, d);
 			free(key);
 		}
-		build_dkim(cfg, dom, out, nout, d);
+		build_dkim(cfg, dom, day, out, nout, d);
 		if (dom->dmarc.present)
 			build_dmarc(cfg, dom, day, gates != NULL ?
 			    &gates[i] : NULL, out, nout, d);

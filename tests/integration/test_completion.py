@@ -133,7 +133,7 @@ def test_completion_follows_the_command_table(e):
 def test_completion_subcommands_and_values(e):
     every_shell(e, ["mailauth", "rollout", ""], ["status", "check"])
     every_shell(e, ["mailauth", "ses", ""], ["status"])
-    every_shell(e, ["mailauth", "dkim", ""], ["keygen"])
+    every_shell(e, ["mailauth", "dkim", ""], ["keygen", "status"])
     every_shell(e, ["mailauth", "lint", ""], ["spf", "dmarc", "dkim"])
     every_shell(e, ["mailauth", "lint", "spf", ""], [])
     every_shell(e, ["mailauth", "plan", "--format", ""], ["text", "json", "markdown"])
