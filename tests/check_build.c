@@ -76,15 +76,6 @@ struct world {
 	struct err		 err;
 };
 
-static long
-day_of(const char *s)
-{
-	long	 d;
-
-	ck_assert_int_eq(date_parse(s, &d, NULL), 0);
-	return d;
-}
-
 /* The AWS side, counted. */
 static int
 world_connect(void *ctx, const struct r53_client **r53,
@@ -143,7 +134,7 @@ world_init(struct world *w, int prune, const char *day)
 	w->in.cfg = &w->cfg;
 	w->in.config_path = "m.yaml";
 	w->in.config_sha256 = SHA256;
-	w->in.day = day_of(day);
+	w->in.day = test_day(day);
 	w->in.created = CREATED;
 	w->in.scope = PLAN_SCOPE_ALL;
 	w->in.connect = world_connect;
@@ -303,7 +294,7 @@ START_TEST(build_leaves_desired_alone)
 	world_gate(&w);
 	ck_assert_int_eq(desired_build_gated(&w.cfg, w.in.day, w.gates,
 	    &before, &n, &d), 0);
-	ck_assert_int_eq(desired_build_ses(&w.cfg, w.ids, &before, &n, &d),
+	ck_assert_int_eq(desired_build_ses(&w.cfg, w.in.day, w.ids, &before, &n, &d),
 	    0);
 	ck_assert_int_eq(build(&w), 0);
 	ck_assert_uint_eq(w.built.ndesired, n);
@@ -342,7 +333,7 @@ START_TEST(build_reads_route53_once)
 
 	world_init(&w, 1, "2027-01-16");
 	ck_assert_int_eq(desired_build(&w.cfg, w.in.day, &v, &n, &w.d), 0);
-	ck_assert_int_eq(desired_build_ses(&w.cfg, w.ids, &v, &n, &w.d), 0);
+	ck_assert_int_eq(desired_build_ses(&w.cfg, w.in.day, w.ids, &v, &n, &w.d), 0);
 	tops = ses_token_tops(&w.cfg, v, n);
 	ck_assert_str_eq(tops[0], "_domainkey.example.com.");
 	ck_assert_ptr_null(tops[1]);

@@ -8,33 +8,22 @@
 #include "mailauth/date.h"
 #include "mailauth/err.h"
 
-static long
-day_of(const char *s)
-{
-	struct err	 err;
-	long		 day = -1;
-
-	err_clear(&err);
-	ck_assert_msg(date_parse(s, &day, &err) == 0, "%s: %s", s, err.msg);
-	return day;
-}
-
 START_TEST(dates_known)
 {
 	char	 out[11];
 
-	ck_assert_int_eq(day_of("1970-01-01"), 0);
-	ck_assert_int_eq(day_of("1970-12-31"), 364);
-	ck_assert_int_eq(day_of("1972-03-01"), 365 + 365 + 31 + 29);
-	ck_assert_int_eq(day_of("2000-03-01"), 11017);
-	ck_assert_int_eq(day_of("2026-12-01"), 20788);
-	ck_assert_int_eq(day_of("2027-01-05") - day_of("2026-12-01"), 35);
-	ck_assert_int_eq(day_of("2028-03-01") - day_of("2028-02-28"), 2);
-	ck_assert_int_eq(day_of("2100-03-01") - day_of("2100-02-28"), 1);
-	ck_assert_int_eq(day_of("9999-12-31"), DATE_DAY_MAX);
+	ck_assert_int_eq(test_day("1970-01-01"), 0);
+	ck_assert_int_eq(test_day("1970-12-31"), 364);
+	ck_assert_int_eq(test_day("1972-03-01"), 365 + 365 + 31 + 29);
+	ck_assert_int_eq(test_day("2000-03-01"), 11017);
+	ck_assert_int_eq(test_day("2026-12-01"), 20788);
+	ck_assert_int_eq(test_day("2027-01-05") - test_day("2026-12-01"), 35);
+	ck_assert_int_eq(test_day("2028-03-01") - test_day("2028-02-28"), 2);
+	ck_assert_int_eq(test_day("2100-03-01") - test_day("2100-02-28"), 1);
+	ck_assert_int_eq(test_day("9999-12-31"), DATE_DAY_MAX);
 	date_format(0, out);
 	ck_assert_str_eq(out, "1970-01-01");
-	date_format(day_of("2024-02-29"), out);
+	date_format(test_day("2024-02-29"), out);
 	ck_assert_str_eq(out, "2024-02-29");
 	date_format(DATE_DAY_MAX, out);
 	ck_assert_str_eq(out, "9999-12-31");

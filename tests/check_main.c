@@ -42,6 +42,17 @@ test_slurp(const char *path, struct buf *out)
 	return 0;
 }
 
+long
+test_day(const char *s)
+{
+	struct err	 err;
+	long		 day = -1;
+
+	err_clear(&err);
+	ck_assert_msg(date_parse(s, &day, &err) == 0, "%s: %s", s, err.msg);
+	return day;
+}
+
 int
 test_warned(const struct diags *d, const char *s)
 {

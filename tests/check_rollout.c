@@ -40,18 +40,6 @@ static const char RAMP[] =
     "        - { policy: reject, from: 2027-04-01, subdomain_policy: "
     "reject }\n";
 
-static long
-day_of(const char *s)
-{
-	struct err	 err;
-	long		 day = -1;
-
-	err_clear(&err);
-	ck_assert_msg(date_parse(s, &day, &err) == 0, "%s: %s", s,
-	    err.msg);
-	return day;
-}
-
 static void
 load(struct cfg *cfg, const char *text, const char *user)
 {
@@ -99,7 +87,7 @@ START_TEST(stage_at_boundaries)
 	ck_assert_uint_eq(ro->nstages, 5);
 	ck_assert_ptr_null(ro->template);
 	for (i = 0; i < 5; i++) {
-		d = day_of(b[i].from);
+		d = test_day(b[i].from);
 		ck_assert_int_eq(ro->stages[i].from, d);
 		st = cfg_rollout_at(ro, d - 1);
 		got = st == NULL ? 0 : (int)(st - ro->stages) + 1;
@@ -150,7 +138,7 @@ START_TEST(records_of_each_stage)
 
 	load(&cfg, RAMP, NULL);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		ck_assert_int_eq(desired_build(&cfg, day_of(want[i].day), &w,
+		ck_assert_int_eq(desired_build(&cfg, test_day(want[i].day), &w,
 		    &n, &d), 0);
 		ck_assert_uint_eq(n, 1);
 		ck_assert_str_eq(w[0].name, "_dmarc.example.com.");
@@ -224,7 +212,7 @@ START_TEST(template_expansion)
 	ro = &cfg.domains[0].dmarc.rollout;
 	ck_assert_str_eq(ro->template, "standard");
 	ck_assert_str_eq(ro->template_path, BUILTIN_DIR "/standard.yaml");
-	ck_assert_int_eq(ro->start, day_of("2026-12-01"));
+	ck_assert_int_eq(ro->start, test_day("2026-12-01"));
 	ck_assert_uint_eq(ro->nstages, 5);
 	for (i = 0; i < 5; i++) {
 		date_format(ro->stages[i].from, out);
@@ -522,7 +510,7 @@ world_plan(struct world *w, const char *text, const char *date,
 {
 	memset(w, 0, sizeof(*w));
 	load(&w->cfg, text, NULL);
-	ck_assert_int_eq(desired_build(&w->cfg, day_of(date), &w->want,
+	ck_assert_int_eq(desired_build(&w->cfg, test_day(date), &w->want,
 	    &w->nwant, &w->d), 0);
 	ck_assert_uint_eq(w->nwant, 1);
 	w->zone.id = "Z1EXAMPLE";

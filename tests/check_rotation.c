@@ -40,17 +40,6 @@ static const char ROTATION[] =
     "      ses: { cname: tok.dkim.amazonses.com, from: 2027-01-10 }\n"
     "      old: { state: absent }\n";
 
-static long
-day_of(const char *s)
-{
-	struct err	 err;
-	long		 day = -1;
-
-	err_clear(&err);
-	ck_assert_msg(date_parse(s, &day, &err) == 0, "%s: %s", s, err.msg);
-	return day;
-}
-
 static void
 load(struct cfg *cfg, const char *text)
 {
@@ -87,7 +76,7 @@ static const struct {
 static long
 day_or_none(const char *s)
 {
-	return s != NULL ? day_of(s) : -1;
+	return s != NULL ? test_day(s) : -1;
 }
 
 START_TEST(state_at_boundaries)
@@ -99,11 +88,11 @@ START_TEST(state_at_boundaries)
 	load(&cfg, ROTATION);
 	ck_assert_uint_eq(cfg.domains[0].ndkim, 4);
 	ck_assert_int_eq(cfg.domains[0].dkim[0].from, -1);
-	ck_assert_int_eq(cfg.domains[0].dkim[0].retire, day_of("2027-02-10"));
-	ck_assert_int_eq(cfg.domains[0].dkim[1].from, day_of("2027-01-10"));
+	ck_assert_int_eq(cfg.domains[0].dkim[0].retire, test_day("2027-02-10"));
+	ck_assert_int_eq(cfg.domains[0].dkim[1].from, test_day("2027-01-10"));
 	ck_assert_int_eq(cfg.domains[0].dkim[1].retire, -1);
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
-		day = day_of(states[i].day);
+		day = test_day(states[i].day);
 		ck_assert_msg(cfg_dkim_at(&cfg.domains[0].dkim[0], day) ==
 		    states[i].s2026, "s2026 on %s", states[i].day);
 		ck_assert_msg(cfg_dkim_at(&cfg.domains[0].dkim[1], day) ==
@@ -136,7 +125,7 @@ build(struct built *b, const char *text, const char *day)
 {
 	memset(b, 0, sizeof(*b));
 	load(&b->cfg, text);
-	ck_assert_int_eq(desired_build(&b->cfg, day_of(day), &b->v, &b->n,
+	ck_assert_int_eq(desired_build(&b->cfg, test_day(day), &b->v, &b->n,
 	    &b->d), 0);
 }
 

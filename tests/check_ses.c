@@ -350,7 +350,7 @@ START_TEST(test_desired_easy_dkim)
 
 	load(&cfg, easy_cfg);
 	parse_fixture("easy-dkim.json", &id);
-	ck_assert_int_eq(desired_build_ses(&cfg, &id, &w, &n, &d), 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, 0, &id, &w, &n, &d), 0);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert_int_eq(w[0].kind, RECORD_DKIM);
@@ -375,7 +375,7 @@ START_TEST(test_desired_easy_dkim)
 	parse_fixture("pending.json", &id);
 	w = NULL;
 	n = 0;
-	ck_assert_int_eq(desired_build_ses(&cfg, &id, &w, &n, &d), 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, 0, &id, &w, &n, &d), 0);
 	ck_assert(has_diag(&d, DIAG_WARNING, "has no custom MAIL FROM domain; "
 	    "set it with 'aws sesv2 put-email-identity-mail-from-attributes "
 	    "--email-identity example.com --mail-from-domain "
@@ -386,7 +386,7 @@ START_TEST(test_desired_easy_dkim)
 	diags_release(&d);
 	w = NULL;
 	n = 0;
-	ck_assert_int_eq(desired_build_ses(&cfg, &id, &w, &n, &d), 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, 0, &id, &w, &n, &d), 0);
 	ck_assert(has_diag(&d, DIAG_WARNING, "uses the MAIL FROM domain "
 	    "'mail.example.com', not 'bounce.example.com'"));
 	desired_release(w, n);
@@ -397,7 +397,7 @@ START_TEST(test_desired_easy_dkim)
 	parse_fixture("failed.json", &id);
 	w = NULL;
 	n = 0;
-	ck_assert_int_eq(desired_build_ses(&cfg, &id, &w, &n, &d), 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, 0, &id, &w, &n, &d), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert(has_diag(&d, DIAG_WARNING, "lists no Easy DKIM tokens yet"));
 	desired_release(w, n);
@@ -419,7 +419,7 @@ START_TEST(test_desired_byodkim_and_clashes)
 	    "    dkim:\n      other: { cname: x.example.net }\n"
 	    "    ses: { region: eu-west-1 }\n");
 	parse_fixture("byodkim.json", &id);
-	ck_assert_int_eq(desired_build_ses(&cfg, &id, &w, &n, &d), -1);
+	ck_assert_int_eq(desired_build_ses(&cfg, 0, &id, &w, &n, &d), -1);
 	ck_assert(has_diag(&d, DIAG_ERROR, "signs with its own key (BYODKIM) "
 	    "under selector 's2026', which domains.example.com.dkim does not "
 	    "publish"));
@@ -430,9 +430,36 @@ START_TEST(test_desired_byodkim_and_clashes)
 	load(&cfg, "version: 1\ndomains:\n  example.com:\n"
 	    "    dkim:\n      s2026: { cname: x.example.net }\n"
 	    "    ses: { region: eu-west-1 }\n");
-	ck_assert_int_eq(desired_build_ses(&cfg, &id, &w, &n, &d), 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, 0, &id, &w, &n, &d), 0);
 	ck_assert_uint_eq(d.n, 0);
 	ck_assert_uint_eq(n, 0);
+	cfg_release(&cfg);
+
+	/* SES's selector is declared but, on the day, pending or retired:
+	 * SES would sign with a key receivers cannot use. */
+	load(&cfg, "version: 1\ndomains:\n  example.com:\n"
+	    "    dkim:\n      s2026: { public_key_file: " FIXTURES "/dkim/rsa2048.pub.pem, "
+	    "from: 2027-01-10, retire: 2027-02-01 }\n"
+	    "    ses: { region: eu-west-1 }\n");
+	ck_assert_int_eq(desired_build_ses(&cfg, test_day("2027-01-09"), &id, &w,
+	    &n, &d), -1);
+	ck_assert(has_diag(&d, DIAG_ERROR, "under selector 's2026', which "
+	    "domains.example.com.dkim publishes only from 2027-01-10; switch "
+	    "SES to it from that day"));
+	diags_release(&d);
+	ck_assert_int_eq(desired_build_ses(&cfg, test_day("2027-01-10"), &id, &w,
+	    &n, &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, test_day("2027-01-31"), &id, &w,
+	    &n, &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(desired_build_ses(&cfg, test_day("2027-02-01"), &id, &w,
+	    &n, &d), -1);
+	ck_assert(has_diag(&d, DIAG_ERROR, "under selector 's2026', which "
+	    "domains.example.com.dkim retired on 2027-02-01; switch SES to an "
+	    "active selector first"));
+	ck_assert_uint_eq(n, 0);
+	diags_release(&d);
 	ses_identity_release(&id);
 	cfg_release(&cfg);
 
@@ -453,7 +480,7 @@ START_TEST(test_desired_byodkim_and_clashes)
 		memset(ids, 0, sizeof(ids));
 		ids[0] = id;
 		ids[2] = id;
-		ck_assert_int_eq(desired_build_ses(&cfg, ids, &w, &n, &d), -1);
+		ck_assert_int_eq(desired_build_ses(&cfg, 0, ids, &w, &n, &d), -1);
 	}
 	ck_assert(has_diag(&d, DIAG_ERROR, "domains.example.com.dkim.bbbb: "
 	    "'bbbb._domainkey.example.com' is an Easy DKIM token of SES "

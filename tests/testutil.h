@@ -23,6 +23,8 @@ int	test_slurp(const char *path, struct buf *out);
 
 struct diags;
 /* 1 when a warning of d contains s. */
+/* The day (date.h) of a YYYY-MM-DD the test spells right. */
+long	test_day(const char *);
 int	test_warned(const struct diags *d, const char *s);
 
 /* Tests run from the top of the checkout; fixtures live here. */

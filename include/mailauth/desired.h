@@ -149,7 +149,8 @@ struct ses_identity;
  * ids[i] (parallel to cfg->domains; entries of domains without ses are
  * not read): with Easy DKIM, a DKIM CNAME <token>._domainkey.<domain> ->
  * <token>.dkim.amazonses.com per token; with BYODKIM nothing, but a
- * selector SES reports that dkim: does not publish is an error; with
+ * selector SES reports that dkim: does not publish on day (undeclared,
+ * pending or retired: cfg_dkim_at()) is an error; with
  * mail_from, its MX set (RECORD_MAIL_FROM) and its SPF record (RECORD_SPF,
  * merged with the other TXT values there).  A record at a name the config
  * already fills is an error, except a dkim: selector whose CNAME is the
@@ -157,8 +158,9 @@ struct ses_identity;
  * warning.  Diagnostics are located at the ses key; returns -1 when d
  * received an error.  Call after desired_build(), before live_read().
  */
-int	desired_build_ses(const struct cfg *, const struct ses_identity *ids,
-	    struct desired **, size_t *, struct diags *);
+int	desired_build_ses(const struct cfg *, long day,
+	    const struct ses_identity *ids, struct desired **, size_t *,
+	    struct diags *);
 /*
  * Appends one line (no newline) on how the domain's mail sent through SES
  * aligns with DMARC: DKIM with Easy DKIM or BYODKIM, SPF only with a

@@ -119,7 +119,8 @@ ses_offline(struct run *run, struct diags *d)
 		run->ses[i].dkim_origin = SES_DKIM_EXTERNAL;
 		run->ses[i].mail_from_domain = run->cfg.domains[i].ses.mail_from;
 	}
-	return desired_build_ses(&run->cfg, run->ses, &run->v, &run->n, d);
+	return desired_build_ses(&run->cfg, cli_day(run->o->at), run->ses,
+	    &run->v, &run->n, d);
 }
 
 static void
@@ -474,8 +475,8 @@ check(const struct cli_global *g, struct run *run)
 	}
 	/* SES's own identities: the Easy DKIM tokens too. */
 	if (cli_ses_has(&run->cfg) && (ses_identities(g, run) == -1 ||
-	    desired_build_ses(&run->cfg, run->ses, &run->v, &run->n,
-	    &d) == -1)) {
+	    desired_build_ses(&run->cfg, cli_day(run->o->at), run->ses,
+	    &run->v, &run->n, &d) == -1)) {
 		cli_diags(&d);
 		goto out;
 	}

@@ -9,6 +9,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
+#include "mailauth/date.h"
 #include "mailauth/diag.h"
 #include "mailauth/desired.h"
 #include "mailauth/ses.h"
@@ -92,25 +93,58 @@ easy_dkim(const struct cfg *cfg, const struct cfg_domain *dom,
 	free(key);
 }
 
+/*
+ * SES signs with each of id's BYODKIM selectors: each must be one of
+ * dom's dkim: that publishes its key on day, not one still pending (its
+ * from: is later) or retired (published revoked), or SES signs with a key
+ * receivers cannot find.
+ */
 static void
 byodkim(const struct cfg *cfg, const struct cfg_domain *dom,
-    const struct ses_identity *id, struct diags *d)
+    const struct ses_identity *id, long day, struct diags *d)
 {
-	size_t	 i, j;
+	const struct cfg_dkim	*sel;
+	char			 date[11];
+	size_t			 i, j;
 
 	for (i = 0; i < id->ntokens; i++) {
 		for (j = 0; j < dom->ndkim; j++)
-			if (strcmp(dom->dkim[j].selector, id->tokens[i]) == 0 &&
-			    dom->dkim[j].kind != DKIM_ABSENT)
+			if (strcmp(dom->dkim[j].selector, id->tokens[i]) == 0)
 				break;
-		if (j < dom->ndkim)
-			continue;
-		diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
-		    dom->ses.pos.col, "domains.%s.ses: SES identity '%s' "
-		    "signs with its own key (BYODKIM) under selector '%s', "
-		    "which domains.%s.dkim does not publish; add the "
-		    "selector's public key there", dom->name,
-		    dom->ses.identity, id->tokens[i], dom->name);
+		sel = j < dom->ndkim ? &dom->dkim[j] : NULL;
+		switch (sel == NULL ? CFG_DKIM_ABSENT : cfg_dkim_at(sel, day)) {
+		case CFG_DKIM_ACTIVE:
+			break;
+		case CFG_DKIM_PENDING:
+			date_format(sel->from, date);
+			diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
+			    dom->ses.pos.col, "domains.%s.ses: SES identity "
+			    "'%s' signs with its own key (BYODKIM) under "
+			    "selector '%s', which domains.%s.dkim publishes "
+			    "only from %s; switch SES to it from that day",
+			    dom->name, dom->ses.identity, id->tokens[i],
+			    dom->name, date);
+			break;
+		case CFG_DKIM_RETIRED:
+			date_format(sel->retire, date);
+			diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
+			    dom->ses.pos.col, "domains.%s.ses: SES identity "
+			    "'%s' signs with its own key (BYODKIM) under "
+			    "selector '%s', which domains.%s.dkim retired on "
+			    "%s; switch SES to an active selector first",
+			    dom->name, dom->ses.identity, id->tokens[i],
+			    dom->name, date);
+			break;
+		case CFG_DKIM_ABSENT:
+			diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
+			    dom->ses.pos.col, "domains.%s.ses: SES identity "
+			    "'%s' signs with its own key (BYODKIM) under "
+			    "selector '%s', which domains.%s.dkim does not "
+			    "publish; add the selector's public key there",
+			    dom->name, dom->ses.identity, id->tokens[i],
+			    dom->name);
+			break;
+		}
 	}
 }
 
@@ -170,8 +204,9 @@ mail_from(const struct cfg *cfg, const struct cfg_domain *dom,
 }
 
 int
-desired_build_ses(const struct cfg *cfg, const struct ses_identity *ids,
-    struct desired **v, size_t *n, struct diags *d)
+desired_build_ses(const struct cfg *cfg, long day,
+    const struct ses_identity *ids, struct desired **v, size_t *n,
+    struct diags *d)
 {
 	size_t	 i, nerrors = d->nerrors;
 
@@ -186,7 +221,7 @@ desired_build_ses(const struct cfg *cfg, const struct ses_identity *ids,
 			easy_dkim(cfg, dom, id, v, n, d);
 			break;
 		case SES_DKIM_EXTERNAL:
-			byodkim(cfg, dom, id, d);
+			byodkim(cfg, dom, id, day, d);
 			break;
 		case SES_DKIM_UNKNOWN:
 			diags_add(d, DIAG_WARNING, cfg->path, dom->ses.pos.line,

@@ -46,7 +46,7 @@ build_desired(const struct plan_inputs *in, const struct r53_client **r53,
 	}
 	/* What the SES identities ask for joins the config's records
 	 * before anything is read from Route 53. */
-	if (*ses != NULL && desired_build_ses(in->cfg, *ses, &out->desired,
+	if (*ses != NULL && desired_build_ses(in->cfg, in->day, *ses, &out->desired,
 	    &out->ndesired, d) == -1 && !status) {
 		out->failed = PLAN_STEP_SES;
 		return -1;
