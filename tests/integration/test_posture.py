@@ -162,5 +162,18 @@ def test_lint_tlsrpt(e):
                               "neither a mailto: nor an https: URI"), r.stdout)
 
 
+def test_verify_parked_domain(e):
+    # dnsmasq serves "*._domainkey.p.test" as that exact name, so verify
+    # finds the wildcard only if it asks for "*", not Route 53's "\052".
+    from test_verify import verify
+    cfg = "version: 1\ndomains:\n  p.test:\n    parked: true\n"
+    recs = [("txt", "p.test", "v=spf1 -all"), ("txt", "_dmarc.p.test", "v=DMARC1; p=reject; sp=reject"),
+            ("txt", "*._domainkey.p.test", "v=DKIM1; p=")]
+    r = verify(e, recs, cfg, code=0)
+    check(r.stdout.startswith("p.test: ok\n"), r.stdout)
+    r = verify(e, recs[:2], cfg, code=3)
+    check("*._domainkey.p.test" in r.stdout and "052" not in r.stdout, r.stdout)
+
+
 if __name__ == "__main__":
     sys.exit(main([fn for k, fn in sorted(globals().items()) if k.startswith("test_")]))
