@@ -247,6 +247,26 @@ START_TEST(null_mx)
 	ck_assert_ptr_null(strstr(w.d.v[0].msg, "mx6"));
 	world_release(&w);
 
+	/* A weighted MX set at the apex: refused as at any name mailauth
+	 * writes, and a weighted TXT set is not the null MX's concern. */
+	world_init(&w, RECORD_NULL_MX, APEX, "MX", "0 .");
+	rs = live_set(&w, "MX", 300);
+	rrset_value_add(rs, "0 .");
+	rrset_field_set(rs, RRSET_SET_IDENTIFIER, "a");
+	rrset_field_set(rs, RRSET_WEIGHT, "10");
+	diff(&w, -1);
+	ck_assert_ptr_nonnull(strstr(w.d.v[0].msg, "the MX record set with "
+	    "SetIdentifier 'a' has the weighted routing policy"));
+	ck_assert_ptr_nonnull(strstr(w.d.v[0].msg, "drop null MX from"));
+	world_release(&w);
+	world_init(&w, RECORD_NULL_MX, APEX, "MX", "0 .");
+	rs = live_set(&w, "TXT", 300);
+	rrset_value_add(rs, "\"x\"");
+	rrset_field_set(rs, RRSET_SET_IDENTIFIER, "a");
+	rrset_field_set(rs, RRSET_WEIGHT, "10");
+	ck_assert_int_eq(diff(&w, 0)->op, PLAN_CREATE);
+	world_release(&w);
+
 	/* The SES MAIL FROM set stays mailauth's whole. */
 	world_init(&w, RECORD_MAIL_FROM, "mail." APEX, "MX",
 	    "10 feedback-smtp.eu-west-1.amazonses.com");
