@@ -127,22 +127,7 @@ tlsrpt_render(char *const *rua, size_t n, struct buf *out)
 int
 tlsrpt_is_record(const char *text)
 {
-	const char	*p = text;
-
-	while (is_wsp(*p))
-		p++;
-	if (*p != 'v' && *p != 'V')
-		return 0;
-	for (p++; is_wsp(*p); p++)
-		;
-	if (*p != '=')
-		return 0;
-	for (p++; is_wsp(*p); p++)
-		;
-	if (strncasecmp(p, "TLSRPTv1", 8) != 0)
-		return 0;
-	p += 8;
-	return *p == '\0' || *p == ';' || is_wsp(*p);
+	return tag_version_is(text, "TLSRPTv1");
 }
 
 /* --- parsing --- */
@@ -183,17 +168,6 @@ finding(struct parsed *r, enum diag_level level, const char *fmt, ...)
 	buf_release(&msg);
 }
 
-static void
-trim(struct span *s)
-{
-	while (s->n > 0 && is_wsp(s->p[0])) {
-		s->p++;
-		s->n--;
-	}
-	while (s->n > 0 && is_wsp(s->p[s->n - 1]))
-		s->n--;
-}
-
 static int
 span_same_uri(const struct span *a, const struct span *b)
 {
@@ -219,7 +193,7 @@ parse_rua(struct parsed *r, struct span v)
 		comma = memchr(v.p, ',', (size_t)(end - v.p));
 		u.p = v.p;
 		u.n = (size_t)((comma != NULL ? comma : end) - v.p);
-		trim(&u);
+		tag_trim(&u.p, &u.n);
 		err_clear(&err);
 		if (u.n == 0)
 			finding(r, DIAG_ERROR, "rua= has an empty entry");
@@ -375,7 +349,7 @@ parse(const char *text, size_t len, struct parsed *r)
 		semi = memchr(p, ';', (size_t)(end - p));
 		f.p = p;
 		f.n = (size_t)((semi != NULL ? semi : end) - p);
-		trim(&f);
+		tag_trim(&f.p, &f.n);
 		if (f.n > 0)
 			parse_field(r, f, seen, &nseen);
 		p = semi != NULL ? semi : end;
