@@ -148,6 +148,22 @@ check_lengths(struct ctx *c, const struct cfg_domain *dom,
 	}
 }
 
+/* "nothing to manage" at key: the keys that publish records, from the
+ * table, so that a new one is named as soon as it exists. */
+static void
+nothing_to_manage(struct ctx *c, const struct node *key, const char *path)
+{
+	struct buf	 keys = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < nitems(domain_keys); i++)
+		if (publishes(i))
+			buf_addf(&keys, "%s, ", domain_keys[i]);
+	cfg_error_at(c, key, path, "nothing to manage: add one of %s"
+	    "or \"parked: true\"", buf_str(&keys));
+	buf_release(&keys);
+}
+
 /* An error at key (below path) when prefix + the domain is too long for
  * DNS: what names the record that key makes. */
 static void
@@ -229,8 +245,7 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		free(ascii);
 	}
 	if (cfg_is_null(n)) {
-		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
-		    "dmarc or ses");
+		nothing_to_manage(c, key, path);
 		goto out;
 	}
 	if (cfg_map_fields(c, n, path, domain_keys, nitems(domain_keys), k,
@@ -292,8 +307,7 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 	for (i = 0; i < nitems(domain_keys); i++)
 		records |= v[i] != NULL && publishes(i);
 	if (!records && !dom->parked)
-		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
-		    "dmarc or ses");
+		nothing_to_manage(c, key, path);
 	if (name_ok)
 		check_lengths(c, dom, k[D_DMARC], k[D_SES], path);
 out:
