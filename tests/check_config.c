@@ -330,6 +330,29 @@ START_TEST(other_good_values)
 }
 END_TEST
 
+/* posture: parked and tls_rpt (their errors: bad/posture-*.yaml). */
+START_TEST(posture_values)
+{
+	struct cfg	 cfg;
+	struct diags	 d = DIAGS_INIT;
+
+	ck_assert_int_eq(cfg_load(&cfg, GOOD "/posture.yaml", &d), 0);
+	ck_assert_int_eq(cfg.domains[0].parked, 1);
+	ck_assert_int_eq(cfg.domains[0].parked_pos.line, 4);
+	ck_assert_int_eq(cfg.domains[0].parked_pos.col, 5);
+	ck_assert_int_eq(cfg.domains[0].tls_rpt.present, 0);
+	ck_assert_uint_eq(cfg.domains[1].tls_rpt.nrua, 2);
+	ck_assert_str_eq(cfg.domains[1].tls_rpt.rua[1],
+	    "https://reports.example.net:8443/v1?x=1");
+	ck_assert_int_eq(cfg.domains[1].tls_rpt.pos.line, 9);
+	ck_assert_int_eq(cfg.domains[2].parked, 0);
+	ck_assert_str_eq(cfg.domains[2].tls_rpt.rua[0],
+	    "MAILTO:tls@also.example");
+	cfg_release(&cfg);
+	diags_release(&d);
+}
+END_TEST
+
 /* Unicode names are kept in A-labels, as DNS holds them. */
 START_TEST(idn_names)
 {
@@ -593,6 +616,7 @@ config_suite(void)
 	tcase_add_test(tc, full_example);
 	tcase_add_test(tc, other_good_values);
 	tcase_add_test(tc, idn_names);
+	tcase_add_test(tc, posture_values);
 	tcase_add_test(tc, examples);
 	suite_add_tcase(s, tc);
 

@@ -171,6 +171,19 @@ struct cfg_ses {
 	struct cfg_pos	 mail_from_pos;		/* of mail_from, when given */
 };
 
+/*
+ * Posture records (docs/configuration.md): TLS-RPT (RFC 8460) at
+ * _smtp._tls.<domain>; parked, a domain that sends and receives no mail
+ * (apex SPF "-all", a null MX, DMARC p=reject, every DKIM key revoked),
+ * which the loader allows beside zone, account and ttl only.
+ */
+struct cfg_tls_rpt {
+	int		 present;	/* the domain has a tls_rpt key */
+	char		**rua;		/* at least one, tlsrpt_uri_check() */
+	size_t		 nrua;
+	struct cfg_pos	 pos;		/* of the tls_rpt key */
+};
+
 struct cfg_domain {
 	char			*name;		/* as written, lower-cased, no trailing dot */
 	/* NULL: the default credentials chain; else the name of one of
@@ -185,6 +198,9 @@ struct cfg_domain {
 	size_t			 ndkim;
 	struct cfg_dmarc	 dmarc;
 	struct cfg_ses		 ses;
+	struct cfg_tls_rpt	 tls_rpt;
+	int			 parked;	/* parked: true */
+	struct cfg_pos		 parked_pos;	/* of the parked key */
 	struct cfg_pos		 pos;		/* of the domain key */
 };
 

@@ -55,7 +55,12 @@ enum record_kind {
 	RECORD_MAIL_FROM,	/* the MX set at an SES MAIL FROM domain */
 	/* TXT at <domain>._report._dmarc.<report domain>, in the report
 	 * domain's zone (RFC 9990 §4, mailauth/dmarc-report.h) */
-	RECORD_REPORT_AUTH
+	RECORD_REPORT_AUTH,
+	/* posture: the null MX "0 ." (RFC 7505) at a parked domain's apex,
+	 * whose MX set it owns only when it holds nothing else; TXT at
+	 * _smtp._tls.<domain> (RFC 8460, mailauth/tlsrpt.h) */
+	RECORD_NULL_MX,
+	RECORD_TLSRPT
 };
 
 /*
@@ -74,7 +79,8 @@ struct desired {
 	char			*key;		/* config key path, for messages */
 	int			 line, col;	/* of that key */
 	char			*name;		/* canonical */
-	char			*type;		/* "TXT" or "CNAME"; NULL when absent */
+	char			*type;		/* "TXT", "CNAME" or "MX"; NULL when
+						 * absent */
 	long			 ttl;
 	char			*text;		/* TXT: the value, unquoted; CNAME: the
 						 * target, canonical; NULL when absent */
@@ -88,6 +94,13 @@ struct desired {
 	 * stage is the one before the stage due by date. */
 	int			 held;
 };
+
+/* The records of a parked domain (parked: true): apex SPF and null MX,
+ * _dmarc, and TXT at *._domainkey (every selector revoked). */
+#define PARKED_SPF	"v=spf1 -all"
+#define PARKED_NULL_MX	"0 ."
+#define PARKED_DMARC	"v=DMARC1; p=reject; sp=reject"
+#define PARKED_DKIM	"v=DKIM1; p="
 
 /*
  * Builds the desired records of every domain of cfg as they are on day

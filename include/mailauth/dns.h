@@ -209,5 +209,10 @@ void	txt_encode_split(const char *text, enum txt_split, struct buf *out);
  */
 void	tag_trim(const char **s, size_t *n);
 int	tag_next_item(const char **pp, char sep, const char **s, size_t *n);
+/* 1 when text starts, after spaces and tabs, with "v=" and version (each
+ * in any case, spaces and tabs around '=') followed by ';', a space, a tab
+ * or the end: a record of that version, whose owner replaces it even when
+ * it is broken (dmarc_is_record(), tlsrpt_is_record()). */
+int	tag_version_is(const char *text, const char *version);
 
 #endif

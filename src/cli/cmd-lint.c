@@ -1,5 +1,5 @@
 /*
- * cmd-lint.c - "mailauth lint spf|dmarc|dkim RECORD": one raw record
+ * cmd-lint.c - "mailauth lint spf|dmarc|dkim|tlsrpt RECORD": one raw record
  * checked offline against its RFCs, every finding printed.  Needs no
  * config, no credentials and no network.  "lint KIND -" and "lint KIND
  * --file F" check one record a line in one process (10,000 records in
@@ -19,6 +19,7 @@
 #include "mailauth/err.h"
 #include "mailauth/file.h"
 #include "mailauth/spf.h"
+#include "mailauth/tlsrpt.h"
 #include "cli.h"
 
 static void
@@ -39,6 +40,7 @@ static const struct {
 	{ "spf", "SPF record", spf_check_all },
 	{ "dmarc", "DMARC record", dmarc_check_bytes },
 	{ "dkim", "DKIM record", dkim_check_bytes },
+	{ "tlsrpt", "TLS-RPT record", tlsrpt_check_bytes },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -202,8 +204,8 @@ cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
 		if (strcmp(args[0], kinds[k].kind) == 0)
 			break;
 	if (k == NKINDS) {
-		cli_error("unknown kind of record '%s': expected spf, dmarc or "
-		    "dkim", args[0]);
+		cli_error("unknown kind of record '%s': expected spf, dmarc, "
+		    "dkim or tlsrpt", args[0]);
 		return usage();
 	}
 	if (o->file != NULL)
@@ -224,16 +226,17 @@ static const struct cmd_lint_opts lint_defaults;
 
 const struct cmd_entry cmd_lint_entry = {
 	"lint",
-	"[--file FILE] spf|dmarc|dkim RECORD|-",
-	"check SPF, DMARC or DKIM records offline",
+	"[--file FILE] spf|dmarc|dkim|tlsrpt RECORD|-",
+	"check SPF, DMARC, DKIM or TLS-RPT records offline",
 	"Checks one record, given as its text (quote it for the shell), against\n"
 	"its RFCs: SPF against RFC 7208, DMARC against RFC 9989, DKIM against\n"
-	"RFC 6376, 8301 and 8463.  A value in quoted strings, as Route 53 and\n"
-	"dig show it (\"v=spf1 ...\" \"...\"), is joined first.  Prints each\n"
-	"finding as 'error: ...' or 'warning: ...' with its reason and RFC\n"
-	"section, or 'SPF record OK' (DMARC, DKIM) when there is none.  Exits 0\n"
-	"when there is no error (warnings allowed), 1 otherwise.  Reads no\n"
-	"configuration and makes no network request.\n"
+	"RFC 6376, 8301 and 8463, TLS-RPT against RFC 8460.  A value in quoted\n"
+	"strings, as Route 53 and dig show it (\"v=spf1 ...\" \"...\"), is\n"
+	"joined first.  Prints each finding as 'error: ...' or 'warning: ...'\n"
+	"with its reason and RFC section, or 'SPF record OK' (DMARC, DKIM,\n"
+	"TLS-RPT) when there is none.  Exits 0 when there is no error (warnings\n"
+	"allowed), 1 otherwise.  Reads no configuration and makes no network\n"
+	"request.\n"
 	"\n"
 	"With '-' for the record, or --file FILE, checks one record a line of\n"
 	"standard input or FILE (blank lines skipped), each finding or OK\n"

@@ -12,6 +12,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
+#include "mailauth/tlsrpt.h"
 #include "mailauth/zoneref.h"
 #include "internal.h"
 
@@ -25,11 +26,23 @@ static const char *const root_keys[] = {
 };
 static const char *const defaults_keys[] = { "ttl" };
 static const char *const domain_keys[] = {
-	"zone", "account", "ttl", "spf", "dkim", "dmarc", "ses"
+	"zone", "account", "ttl", "spf", "dkim", "dmarc", "ses",
+	"parked", "tls_rpt"
 };
 
 enum { R_VERSION, R_DEFAULTS, R_ACCOUNTS, R_DOMAINS };
-enum { D_ZONE, D_ACCOUNT, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES };
+enum {
+	D_ZONE, D_ACCOUNT, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES,
+	D_PARKED, D_TLS_RPT
+};
+
+/* 1 for a domain key that publishes records; zone, account and ttl only
+ * say where and how, and parked publishes a fixed set of its own. */
+static int
+publishes(size_t i)
+{
+	return i != D_ZONE && i != D_ACCOUNT && i != D_TTL && i != D_PARKED;
+}
 
 static void
 load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
@@ -135,6 +148,65 @@ check_lengths(struct ctx *c, const struct cfg_domain *dom,
 	}
 }
 
+/* "nothing to manage" at key: the keys that publish records, from the
+ * table, so that a new one is named as soon as it exists. */
+static void
+nothing_to_manage(struct ctx *c, const struct node *key, const char *path)
+{
+	struct buf	 keys = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < nitems(domain_keys); i++)
+		if (publishes(i))
+			buf_addf(&keys, "%s, ", domain_keys[i]);
+	cfg_error_at(c, key, path, "nothing to manage: add one of %s"
+	    "or \"parked: true\"", buf_str(&keys));
+	buf_release(&keys);
+}
+
+/* An error at key (below path) when prefix + the domain is too long for
+ * DNS: what names the record that key makes. */
+static void
+name_fits(struct ctx *c, const struct cfg_domain *dom, const char *prefix,
+    const struct node *key, const char *path, const char *what)
+{
+	struct err	 err;
+	char		*name = xasprintf("%s%s", prefix, dom->name), *p;
+
+	err_clear(&err);
+	if (dns_name_length_check(name, &err) == -1) {
+		p = cfg_join(path, key->str);
+		cfg_error_at(c, key, p, "%s %s", what, err.msg);
+		free(p);
+	}
+	free(name);
+}
+
+/*
+ * parked: true (already in dom->parked) and what goes with it: a parked
+ * domain publishes its own records, so a key that publishes others is an
+ * error at that key; its names must fit in DNS.
+ */
+static void
+load_parked(struct ctx *c, const struct cfg_domain *dom,
+    const struct node *const *k, const char *path)
+{
+	size_t	 i;
+	char	*p;
+
+	for (i = 0; i < nitems(domain_keys); i++) {
+		if (k[i] == NULL || !publishes(i))
+			continue;
+		p = cfg_join(path, domain_keys[i]);
+		cfg_error_at(c, k[i], p, "cannot be combined with \"parked: "
+		    "true\", which publishes the records of a domain that "
+		    "sends and receives no mail; remove one of them");
+		free(p);
+	}
+	name_fits(c, dom, "*._domainkey.", k[D_PARKED], path, "the revoked "
+	    "DKIM wildcard's name");
+}
+
 /* Returns 1 when the domain name is valid (for the duplicate check). */
 static int
 load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
@@ -145,7 +217,8 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 	struct cfg_domain	*dom;
 	struct err		 err;
 	long			 l;
-	int			 name_ok = 1;
+	size_t			 i;
+	int			 name_ok = 1, records = 0;
 	char			*path, *p, *ascii;
 
 	err_clear(&err);
@@ -172,8 +245,7 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		free(ascii);
 	}
 	if (cfg_is_null(n)) {
-		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
-		    "dmarc or ses");
+		nothing_to_manage(c, key, path);
 		goto out;
 	}
 	if (cfg_map_fields(c, n, path, domain_keys, nitems(domain_keys), k,
@@ -215,10 +287,27 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		cfg_load_ses(c, dom, k[D_SES], v[D_SES], p);
 		free(p);
 	}
-	if (v[D_SPF] == NULL && v[D_DKIM] == NULL && v[D_DMARC] == NULL &&
-	    v[D_SES] == NULL)
-		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
-		    "dmarc or ses");
+	if (v[D_TLS_RPT] != NULL) {
+		p = cfg_join(path, "tls_rpt");
+		cfg_load_tls_rpt(c, &dom->tls_rpt, k[D_TLS_RPT], v[D_TLS_RPT],
+		    p);
+		free(p);
+		if (name_ok)
+			name_fits(c, dom, TLSRPT_NAME_PREFIX, k[D_TLS_RPT],
+			    path, "the TLS-RPT record's name");
+	}
+	if (v[D_PARKED] != NULL) {
+		p = cfg_join(path, "parked");
+		dom->parked_pos = cfg_pos_of(k[D_PARKED]);
+		if (cfg_get_bool(c, v[D_PARKED], p, &dom->parked) == 0 &&
+		    dom->parked && name_ok)
+			load_parked(c, dom, k, path);
+		free(p);
+	}
+	for (i = 0; i < nitems(domain_keys); i++)
+		records |= v[i] != NULL && publishes(i);
+	if (!records && !dom->parked)
+		nothing_to_manage(c, key, path);
 	if (name_ok)
 		check_lengths(c, dom, k[D_DMARC], k[D_SES], path);
 out:
@@ -415,6 +504,7 @@ domain_release(struct cfg_domain *dom)
 	free(dom->ses.region);
 	free(dom->ses.identity);
 	free(dom->ses.mail_from);
+	cfg_strlist_release(&dom->tls_rpt.rua, &dom->tls_rpt.nrua);
 }
 
 void

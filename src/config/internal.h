@@ -196,6 +196,8 @@ void	cfg_load_dmarc(struct ctx *c, struct cfg_dmarc *dm,
 	    const struct node *key, const struct node *n, const char *path);
 void	cfg_load_ses(struct ctx *c, struct cfg_domain *dom,
 	    const struct node *key, const struct node *n, const char *path);
+void	cfg_load_tls_rpt(struct ctx *c, struct cfg_tls_rpt *t,
+	    const struct node *key, const struct node *n, const char *path);
 
 /* --- accounts.c: accounts: and a domain's account: --- */
 

@@ -1,7 +1,7 @@
 /*
- * schema.c - the spf, dkim, dmarc and ses keys of a domain (schema version
- * 1, docs/configuration.md), with the checks of the values they hold:
- * addresses, report URIs, selectors, public keys, regions.
+ * schema.c - the spf, dkim, dmarc, ses and tls_rpt keys of a domain (schema
+ * version 1, docs/configuration.md), with the checks of the values they
+ * hold: addresses, report URIs, selectors, public keys, regions.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -13,6 +13,7 @@
 #include "mailauth/date.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
+#include "mailauth/tlsrpt.h"
 #include "internal.h"
 
 #define RI_MAX		2147483647L
@@ -780,4 +781,44 @@ cfg_load_ses(struct ctx *c, struct cfg_domain *dom, const struct node *key,
 		cfg_get_bool(c, v[E_PRUNE], p, &ses->prune_stale_tokens);
 		free(p);
 	}
+}
+
+/* --- tls_rpt --- */
+
+static const char *const tls_rpt_keys[] = { "rua" };
+
+static int
+check_tlsrpt_uri(const char *s, struct err *err)
+{
+	return tlsrpt_uri_check(s, strlen(s), err);
+}
+
+void
+cfg_load_tls_rpt(struct ctx *c, struct cfg_tls_rpt *t, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(tls_rpt_keys)];
+	const struct node	*v[nitems(tls_rpt_keys)];
+	char			*p;
+
+	t->present = 1;
+	t->pos = cfg_pos_of(key);
+	if (cfg_map_fields(c, n, path, tls_rpt_keys, nitems(tls_rpt_keys), k,
+	    v) == -1)
+		return;
+	if (v[0] == NULL) {
+		cfg_missing(c, key, path, "rua", "where TLS reports go, e.g. "
+		    "\"rua: [mailto:tlsrpt@example.com]\"");
+		return;
+	}
+	p = cfg_join(path, "rua");
+	if (cfg_get_list(c, v[0], p) == 0) {
+		if (v[0]->nkids == 0)
+			cfg_error_at(c, v[0], p, "expected at least one report "
+			    "URI");
+		else
+			cfg_str_list(c, v[0], p, check_tlsrpt_uri, &t->rua,
+			    &t->nrua);
+	}
+	free(p);
 }

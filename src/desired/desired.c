@@ -16,6 +16,7 @@
 #include "mailauth/gate.h"
 #include "mailauth/desired.h"
 #include "mailauth/spf.h"
+#include "mailauth/tlsrpt.h"
 
 /* Moves the findings of found into d, located at the record's key. */
 static void
@@ -357,6 +358,57 @@ build_report_auths(const struct cfg *cfg, struct desired **out,
 	dmarc_report_auths_release(v, n);
 }
 
+/* --- posture: parked domains and TLS-RPT --- */
+
+/* A desired record of text, fixed by the config key at pos. */
+static void
+add_text(struct desired **out, size_t *nout, const struct cfg_domain *dom,
+    enum record_kind kind, const char *prefix, const struct cfg_pos *pos,
+    const char *key, const char *type, const char *text)
+{
+	struct desired	*w = add(out, nout, dom, kind, prefix, pos, key);
+
+	w->type = xstrdup(type);
+	w->text = xstrdup(text);
+}
+
+/*
+ * A parked domain sends and receives no mail: SPF allows no host, the
+ * null MX says no mail is accepted (RFC 7505), DMARC rejects what claims
+ * to come from it or its subdomains, and the wildcard below _domainkey
+ * revokes every key (RFC 6376 §3.6.1).
+ */
+static void
+build_parked(const struct cfg_domain *dom, struct desired **out,
+    size_t *nout)
+{
+	char	*key = xasprintf("domains.%s.parked", dom->name);
+
+	add_text(out, nout, dom, RECORD_SPF, "", &dom->parked_pos, key, "TXT",
+	    PARKED_SPF);
+	add_text(out, nout, dom, RECORD_NULL_MX, "", &dom->parked_pos, key,
+	    "MX", PARKED_NULL_MX);
+	add_text(out, nout, dom, RECORD_DMARC, "_dmarc.", &dom->parked_pos,
+	    key, "TXT", PARKED_DMARC);
+	add_text(out, nout, dom, RECORD_DKIM, "*._domainkey.",
+	    &dom->parked_pos, key, "TXT", PARKED_DKIM);
+	free(key);
+}
+
+static void
+build_tls_rpt(const struct cfg_domain *dom, struct desired **out,
+    size_t *nout)
+{
+	struct buf	 text = BUF_INIT;
+	char		*key = xasprintf("domains.%s.tls_rpt", dom->name);
+
+	tlsrpt_render(dom->tls_rpt.rua, dom->tls_rpt.nrua, &text);
+	add_text(out, nout, dom, RECORD_TLSRPT, TLSRPT_NAME_PREFIX,
+	    &dom->tls_rpt.pos, key, "TXT", buf_str(&text));
+	buf_release(&text);
+	free(key);
+}
+
 int
 desired_build(const struct cfg *cfg, long day, struct desired **out,
     size_t *nout, struct diags *d)
@@ -397,6 +449,10 @@ desired_build_gated(const struct cfg *cfg, long day,
 		if (dom->dmarc.present)
 			build_dmarc(cfg, dom, day, gates != NULL ?
 			    &gates[i] : NULL, out, nout, d);
+		if (dom->parked)
+			build_parked(dom, out, nout);
+		if (dom->tls_rpt.present)
+			build_tls_rpt(dom, out, nout);
 	}
 	/* The DMARC records published on day, once every domain is
 	 * known: a report domain may come later in the config. */

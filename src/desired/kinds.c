@@ -15,11 +15,12 @@
 #include "mailauth/dmarc-report.h"
 #include "mailauth/dns.h"
 #include "mailauth/spf.h"
+#include "mailauth/tlsrpt.h"
 
 /* Texts as decoded from TXT values: bytes with a length. */
 struct kind {
 	const char	*name;
-	/* NULL: the kind owns no TXT value (the MX set of MAIL FROM). */
+	/* NULL: the kind owns no TXT value (an MX set). */
 	int		(*is_record)(const char *);
 	/* NULL: equal bytes only. */
 	int		(*equivalent)(const char *, size_t, const char *,
@@ -76,6 +77,10 @@ static const struct kind kinds[] = {
 	[RECORD_REPORT_AUTH] = { "DMARC report authorization",
 	    dmarc_is_record, report_auth_same, check_report_auth,
 	    txt_encode },
+	/* posture */
+	[RECORD_NULL_MX] = { "null MX", NULL, NULL, NULL, txt_encode },
+	[RECORD_TLSRPT] = { "TLS-RPT", tlsrpt_is_record,
+	    tlsrpt_equivalent_bytes, tlsrpt_check_bytes, txt_encode },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))

@@ -258,11 +258,48 @@ want_absent(const struct desired *want, const struct at_name *at,
 	return 0;
 }
 
+/* Most foreign MX values a refusal names. */
+#define MX_SHOWN	5
+
+/*
+ * A null MX (RFC 7505) may only stand alone, and mailauth deletes no MX
+ * record it does not own: an MX set that holds anything but the null MX
+ * stops the plan, naming what it holds.
+ */
+static int
+null_mx_refuse(const struct rrset *mx, const char *display, struct diags *d)
+{
+	struct buf	 held = BUF_INIT;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < mx->nvalues; i++) {
+		if (strcmp(mx->values[i], PARKED_NULL_MX) == 0)
+			continue;
+		if (n++ < MX_SHOWN)
+			buf_addf(&held, "%s'%s'", n > 1 ? ", " : "",
+			    mx->values[i]);
+	}
+	if (n == 0) {
+		buf_release(&held);
+		return 0;
+	}
+	if (n > MX_SHOWN)
+		buf_addf(&held, " and %zu more", n - MX_SHOWN);
+	diags_add(d, DIAG_ERROR, NULL, 0, 0, "%s: the MX record set holds %s; "
+	    "a parked domain publishes the null MX \"" PARKED_NULL_MX "\", "
+	    "which must be its only MX record (RFC 7505), and mailauth does "
+	    "not delete what it does not own: delete those MX records or "
+	    "drop parked from the config", display, buf_str(&held));
+	buf_release(&held);
+	return -1;
+}
+
 /*
  * The MX set at an SES MAIL FROM domain: mailauth owns the whole set (a
  * MAIL FROM domain receives only SES's bounces), so it becomes the one
  * value wanted.  A live value that is the same host (any case, with or
- * without the final dot) is kept as written.
+ * without the final dot) is kept as written.  At a parked domain's apex
+ * the set is mailauth's only when it holds nothing but the null MX.
  */
 static int
 want_mx(const struct desired *want, const struct live *l, const char *display,
@@ -289,6 +326,9 @@ want_mx(const struct desired *want, const struct live *l, const char *display,
 		    "record sets", display, nmx);
 		return -1;
 	}
+	if (want->kind == RECORD_NULL_MX && mx != NULL &&
+	    null_mx_refuse(mx, display, d) == -1)
+		return -1;
 	rrset_init(&c->after, want->name, "MX", want->ttl);
 	if (mx == NULL) {
 		rrset_value_add(&c->after, want->text);
@@ -356,7 +396,7 @@ diff_one(const struct desired *want, const struct live *l,
 	if (plan_routing_check(want, l, d) == -1 ||
 	    classify(want, l, display, &at, d) == -1)
 		goto out;
-	if (want->kind == RECORD_MAIL_FROM)
+	if (want->kind == RECORD_MAIL_FROM || want->kind == RECORD_NULL_MX)
 		rc = want_mx(want, l, display, c, d);
 	else if (want->absent)
 		rc = want_absent(want, &at, display, c, d);

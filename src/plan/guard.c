@@ -325,9 +325,12 @@ plan_change_weakens(const struct plan_change *c)
 	struct owned	 before, after;
 	char		*why = NULL;
 
-	/* Nothing live to weaken, or nothing changes. */
-	if (c->kind == RECORD_DKIM || c->op == PLAN_NONE ||
-	    c->op == PLAN_CREATE)
+	/* Nothing live to weaken, or nothing changes.  Only DMARC and SPF
+	 * records protect: DKIM keys, report authorizations, TLS-RPT and the
+	 * null MX of a parked domain do not (un-parking weakens the domain's
+	 * SPF and DMARC records, which are judged). */
+	if ((c->kind != RECORD_DMARC && c->kind != RECORD_SPF) ||
+	    c->op == PLAN_NONE || c->op == PLAN_CREATE)
 		return NULL;
 	owned_collect(c->kind, &c->before, &before);
 	/* Two or more live records make receivers ignore them all (SPF

@@ -319,6 +319,8 @@ iam_policy_build(const struct cfg *cfg, const struct desired *desired,
 		z->txt = 1;
 		if (desired[i].kind == RECORD_DKIM)
 			z->cname = 1;
+		if (desired[i].kind == RECORD_NULL_MX)
+			z->mx = 1;
 	}
 	for (i = 0; i < cfg->ndomains; i++)
 		if (cfg->domains[i].ses.present) {

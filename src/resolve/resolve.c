@@ -689,11 +689,46 @@ resolve_answer_parse(const unsigned char *abuf, size_t len, int type,
 
 static void on_answer(void *, int, int, unsigned char *, int);
 
+/*
+ * A canonical name (Route 53's "\ooo" octal escapes: a parked domain's
+ * "\052._domainkey") as c-ares reads one: each escape decoded, and a dot
+ * or backslash inside a label after a '\', which c-ares takes as that
+ * character (it would read "\052" as "052").
+ */
+static char *
+ares_name(const char *canon)
+{
+	struct buf	 out = BUF_INIT;
+	const char	*p = canon;
+	int		 c;
+
+	while (*p != '\0') {
+		if (p[0] != '\\' || p[1] == '\0') {
+			buf_addc(&out, *p++);
+			continue;
+		}
+		if (p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			c = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
+			p += 4;
+		} else {
+			c = (unsigned char)p[1];
+			p += 2;
+		}
+		if (c == '.' || c == '\\')
+			buf_addc(&out, '\\');
+		buf_addc(&out, (char)c);
+	}
+	return buf_detach(&out);
+}
+
 /* Sends the query for name under p's answer, or settles it when the
  * budget is spent. */
 static void
 send_query(struct pending *p, const char *name)
 {
+	char		*qname;
+
 	struct resolve	*r = p->r;
 
 	if (r->left <= 0) {
@@ -708,8 +743,10 @@ send_query(struct pending *p, const char *name)
 	 * (a CNAME's target elsewhere, an include) of the recursive ones. */
 	p->c = r->zone_name != NULL && dns_name_in_zone(name, r->zone_name) ?
 	    &r->zone : &r->pub;
-	ares_query(p->c->channel, name, DNS_CLASS_IN, p->ans->type, on_answer,
+	qname = ares_name(name);
+	ares_query(p->c->channel, qname, DNS_CLASS_IN, p->ans->type, on_answer,
 	    p);
+	free(qname);
 }
 
 /* What c-ares says when no usable answer came. */

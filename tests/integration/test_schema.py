@@ -179,3 +179,38 @@ def test_schema_rejects_invalid_configs(e):
         path = e.config(yaml.safe_dump(doc), name="bad.yaml")
         r = subprocess.run([BIN, "validate", "-c", path], capture_output=True, text=True, timeout=60)
         check(r.returncode == 1, "mailauth accepts a config with %s: %s" % (what, r.stdout))
+
+
+# --- posture: parked and tls_rpt (issue 20) ---
+
+POSTURE_BAD = [
+    ("parked beside spf", with_domain({"parked": True, "spf": {"all": "fail"}})),
+    ("parked beside tls_rpt", with_domain({"parked": True, "tls_rpt": {"rua": ["mailto:t@example.com"]}})),
+    ("parked false alone", with_domain({"parked": False})),
+    ("parked a string", with_domain({"parked": "yes"})),
+    ("tls_rpt without rua", with_domain({"tls_rpt": {}})),
+    ("tls_rpt empty rua", with_domain({"tls_rpt": {"rua": []}})),
+    ("tls_rpt rua a string", with_domain({"tls_rpt": {"rua": "mailto:t@example.com"}})),
+    ("tls_rpt http", with_domain({"tls_rpt": {"rua": ["http://r.example.net/"]}})),
+    ("tls_rpt no address", with_domain({"tls_rpt": {"rua": ["mailto:tlsrpt"]}})),
+    ("tls_rpt comma", with_domain({"tls_rpt": {"rua": ["mailto:a@example.com,mailto:b@example.com"]}})),
+    ("tls_rpt space", with_domain({"tls_rpt": {"rua": ["https://r.example.net/a b"]}})),
+]
+
+
+def test_schema_posture(e):
+    v = validator(schema())
+    for doc in (with_domain({"parked": True, "zone": "example.com", "account": "a", "ttl": 300}),
+                with_domain({"parked": False, "tls_rpt": {"rua": [
+                    "mailto:tlsrpt@example.com", "MAILTO:a+b@example.com?subject=x",
+                    "https://reports.example.net:8443/v1?x=1#y", "HTTPS://r.example.net"]}})):
+        check(not errors(v, doc), errors(v, doc))
+        doc = dict(doc, accounts={"a": {"profile": "p"}})
+        path = e.config(yaml.safe_dump(doc), name="posture.yaml")
+        r = subprocess.run([BIN, "validate", "-c", path], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "mailauth refuses what the schema accepts: %s" % r.stderr)
+    for what, doc in POSTURE_BAD:
+        check(errors(v, doc), "the schema accepts a config with %s: %r" % (what, doc))
+        path = e.config(yaml.safe_dump(doc), name="bad.yaml")
+        r = subprocess.run([BIN, "validate", "-c", path], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 1, "mailauth accepts a config with %s: %s" % (what, r.stdout))
