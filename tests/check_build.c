@@ -23,6 +23,7 @@
 #include "mailauth/route53.h"
 #include "mailauth/ses.h"
 #include "fake_route53.h"
+#include "testutil.h"
 
 #define ZONE_ID		"ZEX1"
 #define SHA256		"0123456789abcdef0123456789abcdef" \

@@ -7,6 +7,7 @@
 
 #include "mailauth/date.h"
 #include "mailauth/err.h"
+#include "testutil.h"
 
 START_TEST(dates_known)
 {

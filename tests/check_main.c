@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/date.h"
 #include "mailauth/diag.h"
+#include "mailauth/err.h"
 #include "testutil.h"
 
 #define SUITE(name) Suite *name(void);
