@@ -1128,11 +1128,11 @@ read_replay(struct rd *r, const cJSON *o, struct plan_change *c)
 		    "quarantined or rejected");
 	if ((a = enter_array(r, v, "top_sources", &m)) == NULL)
 		return -1;
-	rp->ntop = (size_t)cJSON_GetArraySize(a);
-	if (rp->ntop != (rp->sources < REPLAY_TOP_SOURCES ? rp->sources :
-	    REPLAY_TOP_SOURCES))
+	if ((size_t)cJSON_GetArraySize(a) != (rp->sources < REPLAY_TOP_SOURCES ?
+	    rp->sources : REPLAY_TOP_SOURCES))
 		return fail(r, "expected the %d first of the sources",
 		    REPLAY_TOP_SOURCES);
+	rp->ntop = (size_t)cJSON_GetArraySize(a);
 	rp->top = rp->ntop > 0 ? xcalloc(rp->ntop, sizeof(*rp->top)) : NULL;
 	for (it = a->child, i = 0; it != NULL; it = it->next, i++) {
 		enter(r, "[%zu]", i);
