@@ -436,12 +436,13 @@ struct replay_tally;
  * open yet; the caller closes it).  Every warning printed is also added
  * to warned (may be NULL).  With tally (may be NULL) and --reports, the
  * reports are read even when no gate needs them (with --ignore-gate too),
- * and each row is added to tally for the policy replay of plan.  -1 after
- * printing when a source cannot be read.
+ * and each row is added to *tally for the policy replay of plan; when
+ * no report at all could be read, *tally is freed and set to NULL, after
+ * a warning.  -1 after printing when a source cannot be read.
  */
 int	 cli_gate_eval(const struct cli_global *, const struct cli_gate_opts *,
 	    const struct cfg *, long day, struct cli_aws *aws,
-	    struct gate_verdict **out, struct replay_tally *tally,
+	    struct gate_verdict **out, struct replay_tally **tally,
 	    struct diags *warned);
 void	 cli_gate_free(struct gate_verdict *, size_t n);
 

@@ -594,7 +594,7 @@ cli_plan_make(const struct cli_global *o, long at,
 	cli_accounts_init(&p->accounts, aws, p->cfg);
 	plan_time(at, &day, created);
 	tally = replay_tally(gate, p->cfg, day);
-	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates, tally,
+	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates, &tally,
 	    &warned) == -1) {
 		cli_error("nothing was sent to Route 53");
 		goto out;

@@ -23,6 +23,7 @@ struct windows {
 	struct report_summary	*sums;
 	size_t			 n;
 	struct replay_tally	*tally;
+	int			 nothing;	/* no report could be read */
 };
 
 static enum dmarc_policy
@@ -107,10 +108,11 @@ read_windows(const struct cli_global *o, const struct cli_gate_opts *gate,
 	/* Nothing read but something refused: a typo in a path, not a
 	 * quiet week.  For the replay alone, a warning. */
 	if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0 &&
-	    w->n == 0)
+	    w->n == 0) {
 		warn(warned, "no DMARC report could be read from --reports; "
 		    "no policy replay");
-	else if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0) {
+		w->nothing = 1;
+	} else if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0) {
 		cli_error("no DMARC report could be read from --reports; the "
 		    "rollout gate cannot be checked");
 		rc = -1;
@@ -146,7 +148,7 @@ ignore_all(const struct cfg *cfg, struct gate_verdict *v, struct diags *w)
 int
 cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
     const struct cfg *cfg, long day, struct cli_aws *aws,
-    struct gate_verdict **out, struct replay_tally *tally,
+    struct gate_verdict **out, struct replay_tally **tally,
     struct diags *warned)
 {
 	struct gate_verdict	*v;
@@ -182,15 +184,20 @@ cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
 	}
 	/* Without reports the verdicts stay those of gate_decide() with
 	 * none: a gated stage due is held (no_reports). */
-	if (gate->reports.n == 0 || (w.n == 0 && tally == NULL)) {
+	if (gate->reports.n == 0 || (w.n == 0 && (tally == NULL ||
+	    *tally == NULL))) {
 		*out = v;
 		free(w.days);
 		return 0;
 	}
 	w.sums = w.n > 0 ? xcalloc(w.n, sizeof(*w.sums)) : NULL;
-	w.tally = tally;
+	w.tally = tally != NULL ? *tally : NULL;
 	if (read_windows(o, gate, aws, day, &w, warned) == -1)
 		goto out;
+	if (w.nothing) {
+		replay_tally_free(*tally);
+		*tally = NULL;
+	}
 	for (i = 0; w.n > 0 && i < cfg->ndomains; i++) {
 		if (v[i].state == GATE_NONE)
 			continue;
