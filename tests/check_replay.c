@@ -476,6 +476,37 @@ START_TEST(test_json_refused)
 }
 END_TEST
 
+/* The fuzz seed with a replay of two sources is a plan apply reads and
+ * shows (an IPv6 source among them). */
+START_TEST(test_seed_reads)
+{
+	const char	*path = "tests/fuzz/corpus/plan/replay-v5.json";
+	struct buf	 text = BUF_INIT, out = BUF_INIT;
+	struct plan	 p;
+	struct plan_meta m;
+	struct err	 err;
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f = fopen(path, "r");
+
+	ck_assert_msg(f != NULL, "cannot read '%s'", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	fclose(f);
+	err_clear(&err);
+	ck_assert_msg(plan_from_json(text.data, text.len, &p, &m, &err) == 0,
+	    "%s", err.msg);
+	plan_render_text(&p, 0, &out);
+	ck_assert_msg(strstr(buf_str(&out), "(20 quarantined, 10 rejected), "
+	    "from 2 sources:\n        203.0.113.7: 20 quarantined\n"
+	    "        2001:db8::1: 10 rejected\n") != NULL, "%s", buf_str(&out));
+	plan_release(&p);
+	plan_meta_release(&m);
+	buf_release(&text);
+	buf_release(&out);
+}
+END_TEST
+
 Suite *
 replay_suite(void)
 {
@@ -493,6 +524,7 @@ replay_suite(void)
 	tcase_add_test(tc, test_text_and_markdown);
 	tcase_add_test(tc, test_json_round_trip);
 	tcase_add_test(tc, test_json_refused);
+	tcase_add_test(tc, test_seed_reads);
 	suite_add_tcase(s, tc);
 	return s;
 }
