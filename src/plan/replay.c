@@ -95,6 +95,7 @@ find(const struct replay_tally *t, const char *name)
 
 	if (t->ndoms == 0)
 		return NULL;
+	memset(&key, 0, sizeof(key));
 	key.name = (char *)name;
 	return bsearch(&key, t->doms, t->ndoms, sizeof(*t->doms), by_name);
 }
