@@ -209,8 +209,10 @@ replay_text(const struct plan_replay *r, const struct style *st,
 	    r->since, r->until);
 	replay_sentence(r, &line);
 	buf_adds(out, "      ");
-	paint(out, st, r->quarantine + r->reject > 0 ? YELLOW : "",
-	    buf_str(&line));
+	if (r->quarantine + r->reject > 0)
+		paint(out, st, YELLOW, buf_str(&line));
+	else
+		shown(out, buf_str(&line));
 	buf_adds(out, r->ntop > 0 ? ":\n" : "\n");
 	for (i = 0; i < r->ntop; i++) {
 		buf_adds(out, "        ");
