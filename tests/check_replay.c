@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mailauth/buf.h"
+#include "mailauth/diag.h"
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
@@ -66,7 +67,7 @@ replay(struct plan *p, struct replay_tally *t, const char *before,
 	plan_one(p, before == NULL ? PLAN_CREATE : after == NULL ?
 	    PLAN_DELETE : PLAN_UPDATE, before, after);
 	replay_tally_finish(t);
-	plan_replay(t, p);
+	plan_replay(t, p, NULL);
 	return p->changes[0].replay;
 }
 
@@ -288,22 +289,22 @@ START_TEST(test_zero_and_none)
 	plan_release(&p);
 	/* No action, or not DMARC: no replay. */
 	plan_one(&p, PLAN_NONE, Q("p=none"), Q("p=none"));
-	plan_replay(t, &p);
+	plan_replay(t, &p, NULL);
 	ck_assert_ptr_null(p.changes[0].replay);
 	plan_release(&p);
 	plan_one(&p, PLAN_UPDATE, Q("p=none"), Q("p=reject"));
 	p.changes[0].kind = RECORD_SPF;
-	plan_replay(t, &p);
+	plan_replay(t, &p, NULL);
 	ck_assert_ptr_null(p.changes[0].replay);
 	/* Without a tally (no --reports): nothing. */
 	p.changes[0].kind = RECORD_DMARC;
-	plan_replay(NULL, &p);
+	plan_replay(NULL, &p, NULL);
 	ck_assert_ptr_null(p.changes[0].replay);
 	plan_release(&p);
 	/* Two live records: receivers ignore both, as none. */
 	plan_one(&p, PLAN_UPDATE, Q("p=reject"), Q("p=reject"));
 	rrset_value_add(&p.changes[0].before, Q("p=quarantine"));
-	plan_replay(t, &p);
+	plan_replay(t, &p, NULL);
 	ck_assert_ptr_nonnull(p.changes[0].replay);
 	plan_release(&p);
 	buf_release(&out);
@@ -476,6 +477,32 @@ START_TEST(test_json_refused)
 }
 END_TEST
 
+/* More messages than a saved plan holds exactly: no replay, a warning. */
+START_TEST(test_count_limit)
+{
+	struct replay_tally	*t = tally();
+	struct plan		 p;
+	struct diags		 d = DIAGS_INIT;
+	uint64_t		 n = 0;
+
+	while (n <= REPLAY_COUNT_MAX) {
+		add(t, "example.com", "192.0.2.1", 4294967295u, 0, NONE);
+		n += 4294967295u;
+	}
+	plan_one(&p, PLAN_UPDATE, Q("p=none"), Q("p=reject"));
+	replay_tally_finish(t);
+	plan_replay(t, &p, &d);
+	ck_assert_ptr_null(p.changes[0].replay);
+	ck_assert_uint_eq(d.nwarnings, 1);
+	ck_assert_str_eq(d.v[0].msg, "'example.com': the reports count more "
+	    "than 9007199254740991 messages under its DMARC record; no policy "
+	    "replay");
+	plan_release(&p);
+	diags_release(&d);
+	replay_tally_free(t);
+}
+END_TEST
+
 /* The fuzz seed with a replay of two sources is a plan apply reads and
  * shows (an IPv6 source among them). */
 START_TEST(test_seed_reads)
@@ -525,6 +552,7 @@ replay_suite(void)
 	tcase_add_test(tc, test_json_round_trip);
 	tcase_add_test(tc, test_json_refused);
 	tcase_add_test(tc, test_seed_reads);
+	tcase_add_test(tc, test_count_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

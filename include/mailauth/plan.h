@@ -436,8 +436,9 @@ struct plan_built {
  * records the SES identities ask for (desired_build_ses()); one read of
  * Route 53 (live_read(), with ses_token_tops() below when there are SES
  * identities); gate_settle(); ses_stale_tokens(); plan_diff();
- * plan_replay() with in->replay (mailauth/replay.h); plan_batches(); and the metadata from in.  Nothing reads Route 53 after
- * live_read().  Diagnostics of every step go to d; an API failure goes to
+ * plan_replay() with in->replay (mailauth/replay.h); plan_batches(); and
+ * the metadata from in.  Nothing reads Route 53 after live_read().
+ * Diagnostics of every step go to d; an API failure goes to
  * err.  Returns -1 when a step failed (out->failed says which; what the
  * steps before it made stays in out for the caller to show); release out
  * with plan_built_release() either way.

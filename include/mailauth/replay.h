@@ -30,11 +30,14 @@
 
 #include "mailauth/dmarc.h"
 
+struct diags;
 struct plan;
 struct plan_change;
 
 /* The most sources a replay names; sources counts them all. */
 #define REPLAY_TOP_SOURCES	5
+/* The most messages a replay counts (2^53 - 1, exact in JSON). */
+#define REPLAY_COUNT_MAX	9007199254740991ull
 
 /* A sending address whose failing mail the new policy handles harder. */
 struct replay_source {
@@ -111,8 +114,11 @@ void	replay_tally_free(struct replay_tally *);
  * when the live record's np and sp levels differ and the disposition the
  * receiver reported is np's level: the report says so; else under sp.
  * Each failing message whose new level is above its live one is counted
- * under the new level.
+ * under the new level.  A domain whose reports count more than
+ * REPLAY_COUNT_MAX messages gets no replay but a warning in d (may be
+ * NULL), so that every saved plan can be read back.
  */
-void	plan_replay(const struct replay_tally *t, struct plan *p);
+void	plan_replay(const struct replay_tally *t, struct plan *p,
+	    struct diags *d);
 
 #endif

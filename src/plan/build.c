@@ -97,7 +97,7 @@ plan_build(const struct plan_inputs *in, struct plan_built *out,
 		goto out;
 	}
 	if (!status)
-		plan_replay(in->replay, &out->plan);
+		plan_replay(in->replay, &out->plan, d);
 	if (!status && plan_batches(&out->plan, &out->batches,
 	    &out->nbatches, d) == -1) {
 		out->failed = PLAN_STEP_BATCHES;

@@ -32,7 +32,7 @@
 #define MAX_DEPTH	16
 #define TTL_MAX		2147483647.0
 #define STAGES_MAX	1000.0
-#define COUNT_MAX	9007199254740991.0	/* 2^53 - 1: exact in JSON */
+#define COUNT_MAX	((double)REPLAY_COUNT_MAX)
 
 static const char *const top_fields[] = {
 	"format_version", "mailauth_version", "config", "created", "summary",

@@ -9,6 +9,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/date.h"
+#include "mailauth/diag.h"
 #include "mailauth/orgdomain.h"
 #include "mailauth/plan.h"
 #include "mailauth/replay.h"
@@ -360,7 +361,7 @@ replay_one(const struct tdom *d, const struct replay_tally *t,
 }
 
 void
-plan_replay(const struct replay_tally *t, struct plan *p)
+plan_replay(const struct replay_tally *t, struct plan *p, struct diags *dg)
 {
 	static const struct tdom	 empty;
 	const struct tdom		*d;
@@ -379,6 +380,14 @@ plan_replay(const struct replay_tally *t, struct plan *p)
 			continue;
 		if ((d = find(t, c->domain)) == NULL)
 			d = &empty;
+		if (d->messages > REPLAY_COUNT_MAX) {
+			if (dg != NULL)
+				diags_add(dg, DIAG_WARNING, NULL, 0, 0, "'%s': "
+				    "the reports count more than %llu messages "
+				    "under its DMARC record; no policy replay",
+				    c->domain, REPLAY_COUNT_MAX);
+			continue;
+		}
 		c->replay = replay_one(d, t, &old, &new);
 	}
 }
