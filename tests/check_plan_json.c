@@ -18,6 +18,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 #include "../src/plan/json.h"
 #include "fake_plan.h"
 
@@ -419,10 +420,10 @@ static const struct bad_case bad_cases[] = {
 	/* the version, first */
 	{ { { "format_version", "1" } },
 	  "format_version: unsupported version 1 (this mailauth reads "
-	  "versions 2 to 4)" },
-	{ { { "format_version", "5" }, { "+future", "true" } },
-	  "format_version: unsupported version 5 (this mailauth reads "
-	  "versions 2 to 4)" },
+	  "versions 2 to 5)" },
+	{ { { "format_version", "6" }, { "+future", "true" } },
+	  "format_version: unsupported version 6 (this mailauth reads "
+	  "versions 2 to 5)" },
 	{ { { "format_version", NULL } }, "format_version: missing" },
 	{ { { "format_version", "\"1\"" } },
 	  "format_version: expected an integer" },
@@ -855,8 +856,8 @@ START_TEST(version_3_read)
 	ck_assert_uint_eq(q.ngates, 0);
 	plan_release(&q);
 	plan_meta_release(&n);
-	/* The version 4 text under version 3: its new fields are unknown. */
-	at = strstr(buf_str(&four), "\"format_version\":\t4");
+	/* The version 5 text under version 3: its new fields are unknown. */
+	at = strstr(buf_str(&four), "\"format_version\":\t5");
 	ck_assert_ptr_nonnull(at);
 	four.data[at - four.data + strlen("\"format_version\":\t")] = '3';
 	assert_fails(four.data, four.len, "unknown field 'domains'",
@@ -1122,6 +1123,12 @@ START_TEST(doc_matches_writer)
 		fx_plan(&op);
 		fx_meta(&om);
 		op.zones[0].account = xstrdup("prod");
+		/* A replay with a top source (a DMARC change's). */
+		op.changes[0].replay = xcalloc(1, sizeof(struct plan_replay));
+		op.changes[0].replay->sources = op.changes[0].replay->ntop = 1;
+		op.changes[0].replay->top = xcalloc(1,
+		    sizeof(struct replay_source));
+		op.changes[0].replay->top[0].ip = xstrdup("192.0.2.1");
 		*(char **)xappend(&om.shard_zones, &om.nshard_zones,
 		    sizeof(char *)) = xstrdup("Z1*");
 		plan_to_json(&op, &om, &ot);

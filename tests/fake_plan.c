@@ -93,8 +93,8 @@ fx_review(struct plan *p)
 }
 
 /*
- * The JSON of a version 4 plan as an older version wrote it (3, or 2
- * without routing): the fields for review removed.
+ * The JSON of a version 5 plan as an older version wrote it: 4 without
+ * the replay, 3 without the fields for review either, 2 without routing.
  */
 void
 fx_downgrade(const char *json, int version, struct buf *out)
@@ -106,11 +106,13 @@ fx_downgrade(const char *json, int version, struct buf *out)
 	ck_assert_ptr_nonnull(root);
 	cJSON_ReplaceItemInObject(root, "format_version",
 	    cJSON_CreateNumber(version));
-	cJSON_DeleteItemFromObject(root, "domains");
-	cJSON_DeleteItemFromObject(root, "warnings");
-	cJSON_DeleteItemFromObject(root, "notes");
+	for (k = 0; version < 4 && k < 3; k++)
+		cJSON_DeleteItemFromObject(root, k == 0 ? "domains" : k == 1 ?
+		    "warnings" : "notes");
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "changes")) {
-		cJSON_DeleteItemFromObject(c, "weakening");
+		cJSON_DeleteItemFromObject(c, "replay");
+		if (version < 4)
+			cJSON_DeleteItemFromObject(c, "weakening");
 		for (k = 0; version == 2 && k < 2; k++) {
 			side = cJSON_GetObjectItem(c, k == 0 ? "before" :
 			    "after");

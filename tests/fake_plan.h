@@ -42,8 +42,8 @@ struct plan_stage *fx_stage(int number, int count, const char *from,
 	    const char *next);
 /* What plan_review() adds: a gate per domain, warnings and a note. */
 void	fx_review(struct plan *p);
-/* The JSON of a version 4 plan as versions 3 (or 2, without routing)
- * wrote it, appended to out. */
+/* The JSON of a version 5 plan as versions 4 (no replay), 3 (no fields
+ * for review) or 2 (no routing) wrote it, appended to out. */
 void	fx_downgrade(const char *json, int version, struct buf *out);
 /* The plan: every kind of change across two zones, and fx_review(). */
 void	fx_plan(struct plan *p);

@@ -25,6 +25,7 @@ struct cfg_domain;
 struct diags;
 struct err;
 struct plan_batch;
+struct plan_replay;
 struct r53_client;
 struct ses_identity;
 
@@ -116,6 +117,9 @@ struct plan_change {
 	char			*note;		/* why, when not obvious; may be NULL */
 	struct plan_stage	*stage;		/* a DMARC change of a rollout:
 						 * its stage (owned); else NULL */
+	/* A DMARC change of policy replayed on the reports of --reports
+	 * (mailauth/replay.h; owned); else NULL. */
+	struct plan_replay	*replay;
 };
 
 /*
@@ -269,13 +273,14 @@ void	plan_render_notes_text(const struct plan *, struct buf *out);
 /* --- saved plans (src/plan/json_write.c, json_read.c; the format is
  * docs/plan-json.md) --- */
 
-#define PLAN_FORMAT_VERSION	4	/* 2: changes[].stage; 3: the
+#define PLAN_FORMAT_VERSION	5	/* 2: changes[].stage; 3: the
 					 * routing of before and after; 4:
 					 * weakening, warnings, notes and
-					 * domains[].gate, for review */
+					 * domains[].gate, for review; 5:
+					 * changes[].replay */
 
 struct plan_meta {
-	int	 format_version;	/* PLAN_FORMAT_VERSION, or 2 or 3
+	int	 format_version;	/* PLAN_FORMAT_VERSION, or 2 to 4
 					 * for a plan read from them */
 	char	*mailauth_version;
 	char	*config_path;		/* as given with -c */
@@ -296,7 +301,8 @@ void	plan_meta_release(struct plan_meta *);
 void	plan_to_json(const struct plan *, const struct plan_meta *,
 	    struct buf *out);
 /*
- * Parses a saved plan, of version PLAN_FORMAT_VERSION (its weakening
+ * Parses a saved plan, of version PLAN_FORMAT_VERSION (with the policy
+ * replay of DMARC changes), 4 (its weakening
  * fields are checked, not kept: the guard judges again), 3 (without the
  * fields for review) or 2 (whose sets are simple ones: it has no routing fields).  The text is untrusted:
  * anything but a document of a known format version with every field
@@ -345,6 +351,7 @@ void	plan_batches_release(struct plan_batch *, size_t);
 /* --- the plan, built in one pass (src/plan/build.c) --- */
 
 struct gate_verdict;
+struct replay_tally;
 
 enum plan_scope {
 	PLAN_SCOPE_ALL,		/* the config's records and SES's: a plan to
@@ -379,6 +386,9 @@ struct plan_inputs {
 	 * config's, the gate's), for the plan's warnings list; may be
 	 * NULL. */
 	const struct diags		*warned;
+	/* The reports of --reports tallied for the policy replay
+	 * (mailauth/replay.h), finished; NULL: no replay. */
+	const struct replay_tally	*replay;
 	/* The caller opens the AWS side (that I/O is its own) and gives
 	 * the Route 53 client and the SES identities (parallel to
 	 * cfg->domains, or NULL without ses:), both outliving the plan;
@@ -426,8 +436,9 @@ struct plan_built {
  * records the SES identities ask for (desired_build_ses()); one read of
  * Route 53 (live_read(), with ses_token_tops() below when there are SES
  * identities); gate_settle(); ses_stale_tokens(); plan_diff();
- * plan_batches(); and the metadata from in.  Nothing reads Route 53 after
- * live_read().  Diagnostics of every step go to d; an API failure goes to
+ * plan_replay() with in->replay (mailauth/replay.h); plan_batches(); and
+ * the metadata from in.  Nothing reads Route 53 after live_read().
+ * Diagnostics of every step go to d; an API failure goes to
  * err.  Returns -1 when a step failed (out->failed says which; what the
  * steps before it made stays in out for the caller to show); release out
  * with plan_built_release() either way.

@@ -441,6 +441,7 @@ int	 cli_reports_read(const struct cli_global *, struct cli_aws *aws,
 
 struct cfg_domain;
 struct gate_verdict;
+struct replay_tally;
 
 /*
  * The rollout gate's verdict for every domain of cfg on day
@@ -451,12 +452,16 @@ struct gate_verdict;
  * date (GATE_IGNORED), after a warning per domain.  The reports are read
  * once, with aws (opened here when an s3:// source needs it and it is not
  * open yet; the caller closes it).  Every warning printed is also added
- * to warned (may be NULL).  -1 after printing when a source cannot be
- * read.
+ * to warned (may be NULL).  With tally (may be NULL) and --reports, the
+ * reports are read even when no gate needs them (with --ignore-gate too),
+ * and each row is added to *tally for the policy replay of plan; when
+ * no report at all could be read, *tally is freed and set to NULL, after
+ * a warning.  -1 after printing when a source cannot be read.
  */
 int	 cli_gate_eval(const struct cli_global *, const struct cli_gate_opts *,
 	    const struct cfg *, long day, struct cli_aws *aws,
-	    struct gate_verdict **out, struct diags *warned);
+	    struct gate_verdict **out, struct replay_tally **tally,
+	    struct diags *warned);
 void	 cli_gate_free(struct gate_verdict *, size_t n);
 
 /*

@@ -386,7 +386,8 @@ rollout_check(const struct cli_global *g, const struct cmd_rollout_opts *o)
 	if (cli_load_config(g, &cfg) == -1)
 		return EXIT_ERROR;
 	day = cli_day(o->at);
-	if (cli_gate_eval(g, &o->gate, &cfg, day, &aws, &v, NULL) == -1)
+	if (cli_gate_eval(g, &o->gate, &cfg, day, &aws, &v, NULL,
+	    NULL) == -1)
 		goto out;
 	date_format(day, date);
 	buf_addf(&out, "DMARC rollout gate on %s (%s)\n", date, g->config);

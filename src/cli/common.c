@@ -21,6 +21,7 @@
 #include "mailauth/err.h"
 #include "mailauth/gate.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 #include "mailauth/ses.h"
 #include "cli.h"
 
@@ -528,6 +529,35 @@ plan_accounts(const struct cli_global *o, struct plan_inputs *in,
 	return rc;
 }
 
+/*
+ * With --reports, the tally of the policy replay: every domain of cfg, over
+ * its gate's window, or the default window's days up to day; else NULL.
+ */
+static struct replay_tally *
+replay_tally(const struct cli_gate_opts *gate, const struct cfg *cfg,
+    long day)
+{
+	struct replay_domain	*v;
+	struct replay_tally	*t;
+	size_t			 i;
+
+	if (gate->reports.n == 0)
+		return NULL;
+	v = xcalloc(cfg->ndomains + 1, sizeof(*v));
+	for (i = 0; i < cfg->ndomains; i++) {
+		const struct cfg_domain	*dom = &cfg->domains[i];
+
+		v[i].name = dom->name;
+		v[i].has_dmarc = dom->dmarc.present;
+		v[i].until = day;
+		v[i].since = day - (dom->dmarc.gate.present ?
+		    dom->dmarc.gate.window_days : CFG_GATE_WINDOW_DEFAULT) + 1;
+	}
+	t = replay_tally_new(v, cfg->ndomains);
+	free(v);
+	return t;
+}
+
 /* 1 when a domain of cfg names an account. */
 static int
 uses_accounts(const struct cfg *cfg)
@@ -545,6 +575,7 @@ cli_plan_make(const struct cli_global *o, long at,
     const struct cli_gate_opts *gate, struct cli_aws *aws, struct cli_plan *p)
 {
 	struct gate_verdict	*gates = NULL;
+	struct replay_tally	*tally = NULL;
 	struct plan_inputs	 in;
 	struct connect		 c;
 	struct diags		 warned = DIAGS_INIT;
@@ -562,10 +593,14 @@ cli_plan_make(const struct cli_global *o, long at,
 	}
 	cli_accounts_init(&p->accounts, aws, p->cfg);
 	plan_time(at, &day, created);
-	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates, &warned) == -1) {
+	tally = replay_tally(gate, p->cfg, day);
+	if (cli_gate_eval(o, gate, p->cfg, day, aws, &gates, &tally,
+	    &warned) == -1) {
 		cli_error("nothing was sent to Route 53");
 		goto out;
 	}
+	if (tally != NULL)
+		replay_tally_finish(tally);
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.aws = aws;
@@ -576,6 +611,7 @@ cli_plan_make(const struct cli_global *o, long at,
 	in.created = created;
 	in.scope = PLAN_SCOPE_ALL;
 	in.warned = &warned;
+	in.replay = tally;
 	in.connect = plan_connect;
 	if (uses_accounts(p->cfg))
 		rc = plan_accounts(o, &in, &c, gates, p);
@@ -587,6 +623,7 @@ cli_plan_make(const struct cli_global *o, long at,
 out:
 	if (gates != NULL)
 		cli_gate_free(gates, p->cfg->ndomains);
+	replay_tally_free(tally);
 	diags_release(&warned);
 	return rc;
 }

@@ -10,16 +10,29 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/diag.h"
+#include "mailauth/dmarc.h"
 #include "mailauth/gate.h"
+#include "mailauth/replay.h"
 #include "mailauth/report.h"
 #include "cli.h"
 
-/* One summary per distinct window length among the gated domains. */
+/* One summary per distinct window length among the gated domains; the
+ * tally of the policy replay, when plan asks for one. */
 struct windows {
 	long			*days;
 	struct report_summary	*sums;
 	size_t			 n;
+	struct replay_tally	*tally;
+	int			 nothing;	/* no report could be read */
 };
+
+static enum dmarc_policy
+disposition(enum report_disposition d)
+{
+	return d == REPORT_DISP_REJECT ? DMARC_POLICY_REJECT :
+	    d == REPORT_DISP_QUARANTINE ? DMARC_POLICY_QUARANTINE :
+	    DMARC_POLICY_NONE;
+}
 
 static void
 sink(void *arg, const char *file, const struct report *r)
@@ -30,6 +43,11 @@ sink(void *arg, const char *file, const struct report *r)
 	(void)file;
 	for (i = 0; i < w->n; i++)
 		report_summary_add(&w->sums[i], r);
+	for (i = 0; w->tally != NULL && i < r->nrows; i++)
+		replay_tally_add(w->tally, report_day(r), r->rows[i].header_from,
+		    r->rows[i].source_ip, r->rows[i].count,
+		    r->rows[i].dkim_pass || r->rows[i].spf_pass,
+		    disposition(r->rows[i].disposition));
 }
 
 /* Prints a warning and keeps it in w (may be NULL), for the plan's
@@ -88,8 +106,13 @@ read_windows(const struct cli_global *o, const struct cli_gate_opts *gate,
 	for (i = 0; rc == 0 && i < rd.stats.nrejected; i++)
 		warn_rejected(&rd.stats.rejected[i], warned);
 	/* Nothing read but something refused: a typo in a path, not a
-	 * quiet week. */
-	if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0) {
+	 * quiet week.  For the replay alone, a warning. */
+	if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0 &&
+	    w->n == 0) {
+		warn(warned, "no DMARC report could be read from --reports; "
+		    "no policy replay");
+		w->nothing = 1;
+	} else if (rc == 0 && rd.stats.read == 0 && rd.stats.nrejected > 0) {
 		cli_error("no DMARC report could be read from --reports; the "
 		    "rollout gate cannot be checked");
 		rc = -1;
@@ -125,7 +148,8 @@ ignore_all(const struct cfg *cfg, struct gate_verdict *v, struct diags *w)
 int
 cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
     const struct cfg *cfg, long day, struct cli_aws *aws,
-    struct gate_verdict **out, struct diags *warned)
+    struct gate_verdict **out, struct replay_tally **tally,
+    struct diags *warned)
 {
 	struct gate_verdict	*v;
 	struct windows		 w;
@@ -153,17 +177,28 @@ cli_gate_eval(const struct cli_global *o, const struct cli_gate_opts *gate,
 	}
 	if (gate->ignore)
 		ignore_all(cfg, v, warned);
+	if (gate->ignore || due == 0) {
+		free(w.days);
+		w.days = NULL;
+		w.n = 0;
+	}
 	/* Without reports the verdicts stay those of gate_decide() with
 	 * none: a gated stage due is held (no_reports). */
-	if (gate->ignore || gate->reports.n == 0 || due == 0) {
+	if (gate->reports.n == 0 || (w.n == 0 && (tally == NULL ||
+	    *tally == NULL))) {
 		*out = v;
 		free(w.days);
 		return 0;
 	}
-	w.sums = xcalloc(w.n, sizeof(*w.sums));
+	w.sums = w.n > 0 ? xcalloc(w.n, sizeof(*w.sums)) : NULL;
+	w.tally = tally != NULL ? *tally : NULL;
 	if (read_windows(o, gate, aws, day, &w, warned) == -1)
 		goto out;
-	for (i = 0; i < cfg->ndomains; i++) {
+	if (w.nothing) {
+		replay_tally_free(*tally);
+		*tally = NULL;
+	}
+	for (i = 0; w.n > 0 && i < cfg->ndomains; i++) {
 		if (v[i].state == GATE_NONE)
 			continue;
 		for (j = 0; w.days[j] != cfg->domains[i].dmarc.gate.window_days;

@@ -19,6 +19,7 @@
 #include "mailauth/err.h"
 #include "mailauth/gate.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 
 #ifndef MAILAUTH_VERSION
 #define MAILAUTH_VERSION	"dev"
@@ -95,6 +96,8 @@ plan_build(const struct plan_inputs *in, struct plan_built *out,
 		out->failed = PLAN_STEP_DIFF;
 		goto out;
 	}
+	if (!status)
+		plan_replay(in->replay, &out->plan, d);
 	if (!status && plan_batches(&out->plan, &out->batches,
 	    &out->nbatches, d) == -1) {
 		out->failed = PLAN_STEP_BATCHES;

@@ -18,6 +18,7 @@
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 
 /* What Route 53 holds at one name, sorted by what mailauth may do. */
 struct at_name {
@@ -510,6 +511,7 @@ plan_release(struct plan *p)
 		free(p->changes[i].note);
 		free(p->changes[i].domain);
 		free(p->changes[i].stage);
+		plan_replay_free(p->changes[i].replay);
 	}
 	for (i = 0; i < p->nzones; i++) {
 		free(p->zones[i].id);

@@ -20,16 +20,10 @@
 #include "mailauth/dns.h"
 #include "mailauth/plan.h"
 #include "mailauth/spf.h"
+#include "internal.h"
 
-/* The decoded texts of the values kind owns in a TXT set. */
-struct owned {
-	char	**v;
-	size_t	 *len;		/* of each v, which may hold a NUL */
-	size_t	  n;
-};
-
-static void
-owned_collect(enum record_kind kind, const struct rrset *rs,
+void
+plan_owned_collect(enum record_kind kind, const struct rrset *rs,
     struct owned *o)
 {
 	struct buf	 text = BUF_INIT;
@@ -53,8 +47,8 @@ owned_collect(enum record_kind kind, const struct rrset *rs,
 	buf_release(&text);
 }
 
-static void
-owned_release(struct owned *o)
+void
+plan_owned_release(struct owned *o)
 {
 	size_t	 i;
 
@@ -67,20 +61,9 @@ owned_release(struct owned *o)
 
 /* --- DMARC --- */
 
-/* The policies a record sets, in the order they are reported. */
-enum { POL_P, POL_SP, POL_NP, NPOL };
-
 static const char *const pol_tags[NPOL] = { "p", "sp", "np" };
 static const char *const pol_labels[NPOL] = {
 	"policy", "subdomain policy", "non-existent subdomain policy"
-};
-
-/* What one DMARC record asks of receivers. */
-struct dmarc_pol {
-	int	 kw[NPOL];	/* effective: 0 none, 1 quarantine, 2 reject */
-	int	 written[NPOL];	/* the tag is there with a valid value */
-	int	 testing;	/* t=y */
-	int	 pct;		/* 100 when absent or invalid */
 };
 
 /* The kw of a policy keyword (any case), or -1. */
@@ -121,15 +104,9 @@ pct_of(const char *v)
 	return atoi(v);
 }
 
-/*
- * Reads what the len bytes of text ask of receivers; -1 when they ignore
- * it: it does not parse (a NUL included), starts with white space, or its
- * version is not exactly DMARC1.
- * A policy tag missing or invalid falls back as RFC 9989 says: p to none,
- * sp to p, np to sp.
- */
-static int
-dmarc_pol_read(const char *text, size_t len, struct dmarc_pol *pol)
+/* See internal.h. */
+int
+plan_dmarc_pol_read(const char *text, size_t len, struct dmarc_pol *pol)
 {
 	struct dmarc_record	 rec;
 	const char		*t;
@@ -204,7 +181,8 @@ dmarc_weakens(const struct owned *before, const struct owned *after)
 
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < before->n; i++) {
-		if (dmarc_pol_read(before->v[i], before->len[i], &cur) == -1)
+		if (plan_dmarc_pol_read(before->v[i], before->len[i],
+		    &cur) == -1)
 			continue;
 		if (nread++ == 0 || dmarc_pol_cmp(&cur, &b) > 0)
 			b = cur;
@@ -216,7 +194,7 @@ dmarc_weakens(const struct owned *before, const struct owned *after)
 	if (after->n > 1)
 		return xasprintf("DMARC record replaced by %zu records, which "
 		    "receivers ignore", after->n);
-	if (dmarc_pol_read(after->v[0], after->len[0], &a) == -1)
+	if (plan_dmarc_pol_read(after->v[0], after->len[0], &a) == -1)
 		return xstrdup("DMARC record replaced by one receivers ignore");
 
 	for (p = 0; p < NPOL; p++) {
@@ -332,22 +310,22 @@ plan_change_weakens(const struct plan_change *c)
 	if ((c->kind != RECORD_DMARC && c->kind != RECORD_SPF) ||
 	    c->op == PLAN_NONE || c->op == PLAN_CREATE)
 		return NULL;
-	owned_collect(c->kind, &c->before, &before);
+	plan_owned_collect(c->kind, &c->before, &before);
 	/* Two or more live records make receivers ignore them all (SPF
 	 * permerror, RFC 7208 §4.5; DMARC, RFC 9989): there is no live
 	 * protection to weaken. */
 	if (before.n > 1) {
-		owned_release(&before);
+		plan_owned_release(&before);
 		return NULL;
 	}
 	memset(&after, 0, sizeof(after));
 	if (c->op == PLAN_UPDATE)	/* a DELETE leaves nothing */
-		owned_collect(c->kind, &c->after, &after);
+		plan_owned_collect(c->kind, &c->after, &after);
 	if (c->kind == RECORD_DMARC)
 		why = dmarc_weakens(&before, &after);
 	else
 		why = spf_weakens(&before, &after);
-	owned_release(&before);
-	owned_release(&after);
+	plan_owned_release(&before);
+	plan_owned_release(&after);
 	return why;
 }

@@ -23,6 +23,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 #include "mailauth/zoneref.h"
 #include "json.h"
 
@@ -31,6 +32,7 @@
 #define MAX_DEPTH	16
 #define TTL_MAX		2147483647.0
 #define STAGES_MAX	1000.0
+#define COUNT_MAX	((double)REPLAY_COUNT_MAX)
 
 static const char *const top_fields[] = {
 	"format_version", "mailauth_version", "config", "created", "summary",
@@ -58,7 +60,19 @@ static const char *const summary_fields[] = {
 };
 static const char *const change_fields[] = {
 	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
+	"weakening", "stage", "replay", "before", "after", NULL
+};
+/* Version 4 had no replay. */
+static const char *const change_fields_v4[] = {
+	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
 	"weakening", "stage", "before", "after", NULL
+};
+static const char *const replay_fields[] = {
+	"since", "until", "messages", "failing", "quarantine", "reject",
+	"sources", "top_sources", NULL
+};
+static const char *const source_fields[] = {
+	"source_ip", "quarantine", "reject", NULL
 };
 static const char *const change_fields_v3[] = {
 	"zone", "domain", "kind", "action", "name", "type", "ttl", "note",
@@ -1041,6 +1055,100 @@ read_review(struct rd *r, const cJSON *root, struct plan *p)
 	return 0;
 }
 
+/* replay.top_sources[i]: most first, then by address, within the totals. */
+static int
+read_source(struct rd *r, const cJSON *it, struct plan_replay *rp, size_t i)
+{
+	struct replay_source	*s = &rp->top[i], *prev = s - 1;
+	long			 q, j;
+
+	if (!cJSON_IsObject(it))
+		return fail(r, "expected an object");
+	if (check_fields(r, it, source_fields) == -1 ||
+	    get_str(r, it, "source_ip", F_NONEMPTY, &s->ip) == -1 ||
+	    get_int(r, it, "quarantine", COUNT_MAX, &q, NULL) == -1 ||
+	    get_int(r, it, "reject", COUNT_MAX, &j, NULL) == -1)
+		return -1;
+	s->quarantine = (uint64_t)q;
+	s->reject = (uint64_t)j;
+	if (q + j == 0)
+		return fail(r, "a source with no message newly quarantined or "
+		    "rejected");
+	if (i > 0 && (prev->quarantine + prev->reject < (uint64_t)(q + j) ||
+	    (prev->quarantine + prev->reject == (uint64_t)(q + j) &&
+	    strcmp(prev->ip, s->ip) >= 0)))
+		return fail(r, "not in order (most messages first, then by "
+		    "address)");
+	return 0;
+}
+
+/* replay: null, or on a DMARC change with an action (version 5). */
+static int
+read_replay(struct rd *r, const cJSON *o, struct plan_change *c)
+{
+	const cJSON		*v, *a, *it;
+	struct plan_replay	*rp;
+	uint64_t		 q = 0, j = 0;
+	long			 n[5], since, until;
+	size_t			 mark, m, i;
+	int			 k;
+
+	if (r->version < 5)
+		return 0;
+	if ((v = enter_object(r, o, "replay", 1, replay_fields,
+	    &mark)) == NULL)
+		return -1;
+	if (cJSON_IsNull(v)) {
+		leave(r, mark);
+		return 0;
+	}
+	if (c->kind != RECORD_DMARC || c->op == PLAN_NONE)
+		return fail(r, "expected null (a replay is of a DMARC change "
+		    "with an action)");
+	rp = c->replay = xcalloc(1, sizeof(*rp));
+	if (get_date(r, v, "since", 0, NULL, rp->since, &since) == -1 ||
+	    get_date(r, v, "until", 0, NULL, rp->until, &until) == -1)
+		return -1;
+	for (k = 0; k < 5; k++)
+		if (get_int(r, v, replay_fields[k + 2], COUNT_MAX, &n[k],
+		    NULL) == -1)
+			return -1;
+	rp->messages = (uint64_t)n[0];
+	rp->failing = (uint64_t)n[1];
+	rp->quarantine = (uint64_t)n[2];
+	rp->reject = (uint64_t)n[3];
+	rp->sources = (size_t)n[4];
+	if (since > until)
+		return fail(r, "since is after until");
+	if (n[1] > n[0] || n[2] + n[3] > n[1])
+		return fail(r, "more failing messages than messages, or more "
+		    "quarantined and rejected than failing");
+	if ((n[4] == 0) != (n[2] + n[3] == 0))
+		return fail(r, "sources is 0 exactly when no message is "
+		    "quarantined or rejected");
+	if ((a = enter_array(r, v, "top_sources", &m)) == NULL)
+		return -1;
+	if ((size_t)cJSON_GetArraySize(a) != (rp->sources < REPLAY_TOP_SOURCES ?
+	    rp->sources : REPLAY_TOP_SOURCES))
+		return fail(r, "expected the %d first of the sources",
+		    REPLAY_TOP_SOURCES);
+	rp->ntop = (size_t)cJSON_GetArraySize(a);
+	rp->top = rp->ntop > 0 ? xcalloc(rp->ntop, sizeof(*rp->top)) : NULL;
+	for (it = a->child, i = 0; it != NULL; it = it->next, i++) {
+		enter(r, "[%zu]", i);
+		if (read_source(r, it, rp, i) == -1)
+			return -1;
+		q += rp->top[i].quarantine;
+		j += rp->top[i].reject;
+		leave(r, m + strlen(".top_sources"));
+	}
+	if (q > rp->quarantine || j > rp->reject)
+		return fail(r, "more than the replay's quarantine or reject");
+	leave(r, m);
+	leave(r, mark);
+	return 0;
+}
+
 static int
 read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
     size_t i, size_t *idx)
@@ -1056,8 +1164,8 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 		fail(r, "expected an object");
 		goto out;
 	}
-	if (check_fields(r, o, r->version >= 4 ? change_fields :
-	    change_fields_v3) == -1 ||
+	if (check_fields(r, o, r->version >= 5 ? change_fields :
+	    r->version == 4 ? change_fields_v4 : change_fields_v3) == -1 ||
 	    (r->version >= 4 && check_weakening(r, o) == -1) ||
 	    read_zone(r, o, p, seen, i, idx) == -1 ||
 	    get_str(r, o, "domain", F_NONEMPTY, &c->domain) == -1 ||
@@ -1082,7 +1190,7 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 	    get_str(r, o, "type", F_NULL, &type) == -1 ||
 	    get_int(r, o, "ttl", TTL_MAX, &ttl, &ttlnull) == -1 ||
 	    get_str(r, o, "note", F_NULL, &c->note) == -1 ||
-	    read_stage(r, o, c) == -1 ||
+	    read_stage(r, o, c) == -1 || read_replay(r, o, c) == -1 ||
 	    read_rrset(r, o, "before", &c->before) == -1 ||
 	    read_rrset(r, o, "after", &c->after) == -1 ||
 	    check_action(r, c, action) == -1 ||
@@ -1335,7 +1443,7 @@ plan_from_json(const char *json, size_t len, struct plan *p,
 	if (get_int(&r, root, "format_version", TTL_MAX, &version,
 	    NULL) == -1)
 		goto out;
-	if (version != PLAN_FORMAT_VERSION && version != 3 && version != 2) {
+	if (version != PLAN_FORMAT_VERSION && (version < 2 || version > 4)) {
 		fail(&r, "format_version: unsupported version %ld (this "
 		    "mailauth reads versions 2 to %d)", version,
 		    PLAN_FORMAT_VERSION);

@@ -11,6 +11,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/dns.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 #include "json.h"
 
 /* --- shared with the reader --- */
@@ -197,6 +198,35 @@ domains_json(const struct plan *p)
 	return a;
 }
 
+/* "replay": the policy replay of a DMARC change (format 5), or null. */
+static cJSON *
+replay_json(const struct plan_replay *r)
+{
+	cJSON	*o, *a, *s;
+	size_t	 i;
+
+	if (r == NULL)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "since", r->since);
+	cJSON_AddStringToObject(o, "until", r->until);
+	cJSON_AddNumberToObject(o, "messages", (double)r->messages);
+	cJSON_AddNumberToObject(o, "failing", (double)r->failing);
+	cJSON_AddNumberToObject(o, "quarantine", (double)r->quarantine);
+	cJSON_AddNumberToObject(o, "reject", (double)r->reject);
+	cJSON_AddNumberToObject(o, "sources", (double)r->sources);
+	a = cJSON_AddArrayToObject(o, "top_sources");
+	for (i = 0; i < r->ntop; i++) {
+		s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "source_ip", r->top[i].ip);
+		cJSON_AddNumberToObject(s, "quarantine",
+		    (double)r->top[i].quarantine);
+		cJSON_AddNumberToObject(s, "reject", (double)r->top[i].reject);
+		cJSON_AddItemToArray(a, s);
+	}
+	return o;
+}
+
 static cJSON *
 change_json(const struct plan_change *c)
 {
@@ -221,6 +251,7 @@ change_json(const struct plan_change *c)
 	add_str_or_null(o, "note", c->note);
 	add_weakening(o, c);
 	cJSON_AddItemToObject(o, "stage", stage_json(c->stage));
+	cJSON_AddItemToObject(o, "replay", replay_json(c->replay));
 	cJSON_AddItemToObject(o, "before", rrset_json(&c->before));
 	cJSON_AddItemToObject(o, "after", rrset_json(&c->after));
 	return o;

@@ -18,6 +18,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/plan.h"
+#include "mailauth/replay.h"
 
 #define GREEN	"\033[32m"
 #define YELLOW	"\033[33m"
@@ -138,6 +139,95 @@ stage_line(const struct plan_stage *s, const struct style *st,
 	buf_addc(out, '\n');
 }
 
+/* --- the policy replay (replay.c) --- */
+
+/* part of whole as a percentage rounded down to two decimals. */
+static void
+percent(uint64_t part, uint64_t whole, struct buf *out)
+{
+	uint64_t	 bp;
+
+	bp = part <= UINT64_MAX / 10000 ? part * 10000 / whole :
+	    (uint64_t)((double)part / (double)whole * 10000.0);
+	buf_addf(out, "%llu.%02llu%%", (unsigned long long)(bp / 100),
+	    (unsigned long long)(bp % 100));
+}
+
+static const char *
+plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* What the replay found, in one sentence without its window. */
+static void
+replay_sentence(const struct plan_replay *r, struct buf *out)
+{
+	uint64_t	 n = r->quarantine + r->reject;
+
+	if (r->messages == 0) {
+		buf_adds(out, "no message under this record in the reports");
+		return;
+	}
+	buf_addf(out, "of %llu %s (%llu failing DMARC), ",
+	    (unsigned long long)r->messages,
+	    plural(r->messages, "message", "messages"),
+	    (unsigned long long)r->failing);
+	if (n == 0) {
+		buf_adds(out, "none would newly be quarantined or rejected");
+		return;
+	}
+	buf_addf(out, "%llu (", (unsigned long long)n);
+	percent(n, r->messages, out);
+	buf_addf(out, ") would newly be quarantined or rejected (%llu "
+	    "quarantined, %llu rejected), from %zu %s",
+	    (unsigned long long)r->quarantine, (unsigned long long)r->reject,
+	    r->sources, r->sources == 1 ? "source" : "sources");
+}
+
+/* "120 quarantined, 3 rejected" of a source, without the zero half. */
+static void
+source_counts(const struct replay_source *s, struct buf *out)
+{
+	if (s->quarantine > 0)
+		buf_addf(out, "%llu quarantined",
+		    (unsigned long long)s->quarantine);
+	if (s->quarantine > 0 && s->reject > 0)
+		buf_adds(out, ", ");
+	if (s->reject > 0)
+		buf_addf(out, "%llu rejected", (unsigned long long)s->reject);
+}
+
+static void
+replay_text(const struct plan_replay *r, const struct style *st,
+    struct buf *out)
+{
+	struct buf	 line = BUF_INIT;
+	size_t		 i;
+
+	buf_addf(&line, "policy replay of the reports from %s to %s: ",
+	    r->since, r->until);
+	replay_sentence(r, &line);
+	buf_adds(out, "      ");
+	if (r->quarantine + r->reject > 0)
+		paint(out, st, YELLOW, buf_str(&line));
+	else
+		shown(out, buf_str(&line));
+	buf_adds(out, r->ntop > 0 ? ":\n" : "\n");
+	for (i = 0; i < r->ntop; i++) {
+		buf_adds(out, "        ");
+		shown(out, r->top[i].ip);
+		buf_adds(out, ": ");
+		source_counts(&r->top[i], out);
+		buf_addc(out, '\n');
+	}
+	if (r->sources > r->ntop)
+		buf_addf(out, "        ... and %zu more %s\n",
+		    r->sources - r->ntop, plural(r->sources - r->ntop,
+		    "source", "sources"));
+	buf_release(&line);
+}
+
 /* " NAME TYPE" (the type only when there is one), made printable. */
 static void
 head(struct buf *out, const char *name, const char *type)
@@ -249,6 +339,8 @@ render_change(const struct plan_change *c, const struct style *st,
 				value_line(out, st, " ", "", rs->values[i],
 				    "  (unchanged)");
 		}
+	if (c->replay != NULL)
+		replay_text(c->replay, st, out);
 	buf_addc(out, '\n');
 	free(name);
 }
@@ -500,6 +592,37 @@ md_zones(const struct plan *p, size_t first, struct buf *out)
 		buf_adds(out, "\n\n");
 }
 
+/* The replay of a change: a sentence, and its top sources in a table. */
+static void
+md_replay(const struct plan_change *c, struct buf *out)
+{
+	const struct plan_replay	*r = c->replay;
+	struct buf			 text = BUF_INIT;
+	char				*name = shown_name(c);
+	size_t				 i;
+
+	buf_adds(out, "**Policy replay** of ");
+	md_code(out, name);
+	buf_addf(&text, ", reports from %s to %s: ", r->since, r->until);
+	replay_sentence(r, &text);
+	md_text(out, buf_str(&text));
+	buf_adds(out, r->ntop > 0 ? ":\n\n| Source | Newly quarantined | "
+	    "Newly rejected |\n|---|---|---|\n" : "\n");
+	for (i = 0; i < r->ntop; i++) {
+		buf_adds(out, "| ");
+		md_code(out, r->top[i].ip);
+		buf_addf(out, " | %llu | %llu |\n",
+		    (unsigned long long)r->top[i].quarantine,
+		    (unsigned long long)r->top[i].reject);
+	}
+	if (r->sources > r->ntop)
+		buf_addf(out, "\n... and %zu more %s\n", r->sources - r->ntop,
+		    plural(r->sources - r->ntop, "source", "sources"));
+	buf_addc(out, '\n');
+	buf_release(&text);
+	free(name);
+}
+
 static void
 md_domain(const struct plan *p, size_t first, struct buf *out)
 {
@@ -520,6 +643,10 @@ md_domain(const struct plan *p, size_t first, struct buf *out)
 		    md_shown(&p->changes[i]))
 			md_row(&p->changes[i], out);
 	buf_addc(out, '\n');
+	for (i = first; i < p->nchanges; i++)
+		if (same_domain(&p->changes[i], &p->changes[first]) &&
+		    p->changes[i].replay != NULL)
+			md_replay(&p->changes[i], out);
 }
 
 void

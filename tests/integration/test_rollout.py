@@ -122,7 +122,7 @@ def test_saved_plan_keeps_its_stage(e):
     ok(e.run("plan", "--at", "2027-01-10", "--out", "plan.json"))
     with open(os.path.join(e.dir, "plan.json")) as f:
         doc = json.load(f)
-    check(doc["format_version"] == 4, repr(doc["format_version"]))
+    check(doc["format_version"] == 5, repr(doc["format_version"]))
     st = [c["stage"] for c in doc["changes"] if c["kind"] == "DMARC"]
     check(st == [{"number": 2, "count": 5, "from": "2027-01-05", "policy": "quarantine", "testing": True,
                   "pct": None, "rollback": False, "next": "2027-02-01"}], repr(st))
