@@ -548,7 +548,7 @@ replay_tally(const struct cli_gate_opts *gate, const struct cfg *cfg,
 		const struct cfg_domain	*dom = &cfg->domains[i];
 
 		v[i].name = dom->name;
-		v[i].has_dmarc = dom->dmarc.present;
+		v[i].has_dmarc = dom->dmarc.present || dom->parked;
 		v[i].until = day;
 		v[i].since = day - (dom->dmarc.gate.present ?
 		    dom->dmarc.gate.window_days : CFG_GATE_WINDOW_DEFAULT) + 1;

@@ -130,3 +130,23 @@ def test_unreadable_reports_for_replay_alone_warn(e):
     r = ok(e.run("plan", "--at", "2027-02-02", "--reports", empty))
     check("      policy replay of the reports from 2027-01-20 to 2027-02-02: no message under "
           "this record in the reports\n" in r.stdout, r.stdout)
+
+
+def test_replay_of_parking_a_subdomain(e):
+    """A parked domain's DMARC record (p=reject) is a DMARC change like any
+    other, and its rows are its own: no longer counted under the parent."""
+    zid, folder = setup(e)
+    e.config(CFG + "  news.example.com:\n    parked: true\n")
+    r = ok(e.run("plan", "--at", "2027-02-02", "--reports", folder, "--format", "json"))
+    doc = json.loads(r.stdout)
+    got = sorted((c["domain"], c["replay"]) for c in doc["changes"]
+                 if c["kind"] == "DMARC" and c["replay"] is not None)
+    check(got == [
+        ("example.com", {
+            "since": "2027-01-20", "until": "2027-02-02", "messages": 720, "failing": 120,
+            "quarantine": 120, "reject": 0, "sources": 1,
+            "top_sources": [{"source_ip": "203.0.113.7", "quarantine": 120, "reject": 0}]}),
+        ("news.example.com", {
+            "since": "2027-01-20", "until": "2027-02-02", "messages": 30, "failing": 30,
+            "quarantine": 0, "reject": 30, "sources": 1,
+            "top_sources": [{"source_ip": "203.0.113.8", "quarantine": 0, "reject": 30}]})], got)
