@@ -4,6 +4,7 @@
  * how each kind's text becomes a Route 53 value.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mailauth/buf.h"
@@ -31,6 +32,34 @@ START_TEST(test_names)
 	ck_assert_int_eq(record_kind_parse("dmarc", &k), -1);
 	ck_assert_int_eq(record_kind_parse("", &k), -1);
 	ck_assert_str_eq(record_kind_name((enum record_kind)99), "?");
+}
+END_TEST
+
+/* The list a message offers names every kind, each parsing back. */
+START_TEST(test_names_listed)
+{
+	struct buf		 b = BUF_INIT;
+	enum record_kind	 k;
+	char			*s, *p, *next;
+	size_t			 n = 0;
+
+	record_kind_names(&b);
+	s = strdup(buf_str(&b));
+	ck_assert_ptr_nonnull(strstr(s, "DMARC, SPF, DKIM, MAIL FROM"));
+	for (p = s; p != NULL; p = next) {
+		if ((next = strstr(p, ", ")) != NULL ||
+		    (next = strstr(p, " or ")) != NULL) {
+			*next = '\0';
+			next += next[1] == ' ' ? 2 : 4;
+		}
+		ck_assert_msg(record_kind_parse(p, &k) == 0, "'%s'", p);
+		ck_assert_str_eq(record_kind_name(k), p);
+		ck_assert_int_eq(k, (enum record_kind)n);
+		n++;
+	}
+	ck_assert_str_eq(record_kind_name((enum record_kind)n), "?");
+	free(s);
+	buf_release(&b);
 }
 END_TEST
 
@@ -115,6 +144,7 @@ kinds_suite(void)
 	TCase	*tc = tcase_create("core");
 
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_names_listed);
 	tcase_add_test(tc, test_owns_and_equivalent);
 	tcase_add_test(tc, test_check_and_encode);
 	suite_add_tcase(s, tc);

@@ -137,6 +137,8 @@ const char *record_kind_name(enum record_kind);
 /* Parses a record kind's name as record_kind_name() writes it; -1 when
  * unknown. */
 int	record_kind_parse(const char *, enum record_kind *);
+/* Appends every kind's name, in the table's order: "A, B or C". */
+void	record_kind_names(struct buf *);
 /* 1 when the decoded TXT text is a value that kind owns. */
 int	record_kind_owns(enum record_kind, const char *text);
 /*

@@ -112,6 +112,23 @@ record_kind_parse(const char *s, enum record_kind *k)
 	return -1;
 }
 
+void
+record_kind_names(struct buf *out)
+{
+	size_t	 i, n = 0, seen = 0;
+
+	for (i = 0; i < NKINDS; i++)
+		n += kinds[i].name != NULL;
+	for (i = 0; i < NKINDS; i++) {
+		if (kinds[i].name == NULL)
+			continue;
+		if (seen > 0)
+			buf_adds(out, seen + 1 == n ? " or " : ", ");
+		buf_adds(out, kinds[i].name);
+		seen++;
+	}
+}
+
 int
 record_kind_owns(enum record_kind k, const char *text)
 {

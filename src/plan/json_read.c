@@ -1172,9 +1172,13 @@ read_change(struct rd *r, const cJSON *o, struct plan *p, struct seen *seen,
 	    get_str(r, o, "kind", 0, &kind) == -1)
 		goto out;
 	if (record_kind_parse(kind, &c->kind) == -1) {
+		struct buf	 names = BUF_INIT;
+
+		record_kind_names(&names);
 		enter(r, ".kind");
-		fail(r, "unknown kind '%s' (expected SPF, DKIM or DMARC)",
-		    show(kind, tmp, sizeof(tmp)));
+		fail(r, "unknown kind '%s' (expected %s)",
+		    show(kind, tmp, sizeof(tmp)), buf_str(&names));
+		buf_release(&names);
 		goto out;
 	}
 	if (get_str(r, o, "action", 0, &action) == -1)
