@@ -485,8 +485,8 @@ static const struct bad_case bad_cases[] = {
 	{ { { "changes[0].action", "\"upsert\"" } },
 	  "changes[0].action: unknown action 'upsert' (expected create, "
 	  "update, delete or none)" },
-	{ { { "changes[0].kind", "\"BIMI\"" } },
-	  "changes[0].kind: unknown kind 'BIMI' (expected SPF, DKIM or "
+	{ { { "changes[0].kind", "\"ARC\"" } },
+	  "changes[0].kind: unknown kind 'ARC' (expected SPF, DKIM or "
 	  "DMARC)" },
 	{ { { "changes[0].kind", "\"spf\"" } },
 	  "changes[0].kind: unknown kind 'spf' (expected SPF, DKIM or "

@@ -55,14 +55,19 @@ enum record_kind {
 	RECORD_MAIL_FROM,	/* the MX set at an SES MAIL FROM domain */
 	/* TXT at <domain>._report._dmarc.<report domain>, in the report
 	 * domain's zone (RFC 9990 §4, mailauth/dmarc-report.h) */
-	RECORD_REPORT_AUTH
+	RECORD_REPORT_AUTH,
+	/* TXT at _mta-sts.<domain> (RFC 8461 §3.1, mailauth/mtasts.h) and
+	 * at default._bimi.<domain> (mailauth/bimi.h) */
+	RECORD_MTA_STS,
+	RECORD_BIMI
 };
 
 /*
  * What mailauth wants at one name.  kind decides which live values it
  * owns there: the DMARC record among the TXT values at _dmarc, the SPF
  * record among the apex TXT values, at a report authorization name the
- * value that starts with "v=DMARC1", and at a DKIM selector named in the
+ * value that starts with "v=DMARC1", at _mta-sts and default._bimi the
+ * value that starts with "v=STSv1" or "v=BIMI1", and at a DKIM selector named in the
  * config its key record and its CNAME (so a selector can move between
  * TXT and CNAME).  Every other value is someone else's.  domain is the
  * domain whose zone holds the name: for RECORD_REPORT_AUTH, the report

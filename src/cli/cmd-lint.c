@@ -1,5 +1,5 @@
 /*
- * cmd-lint.c - "mailauth lint spf|dmarc|dkim RECORD": one raw record
+ * cmd-lint.c - "mailauth lint spf|dmarc|dkim|mtasts|bimi RECORD": one raw record
  * checked offline against its RFCs, every finding printed.  Needs no
  * config, no credentials and no network.  "lint KIND -" and "lint KIND
  * --file F" check one record a line in one process (10,000 records in
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailauth/bimi.h"
 #include "mailauth/buf.h"
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
@@ -18,6 +19,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/file.h"
+#include "mailauth/mtasts.h"
 #include "mailauth/spf.h"
 #include "cli.h"
 
@@ -39,6 +41,8 @@ static const struct {
 	{ "spf", "SPF record", spf_check_all },
 	{ "dmarc", "DMARC record", dmarc_check_bytes },
 	{ "dkim", "DKIM record", dkim_check_bytes },
+	{ "mtasts", "MTA-STS record", mtasts_check_bytes },
+	{ "bimi", "BIMI record", bimi_check_bytes },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -202,8 +206,8 @@ cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
 		if (strcmp(args[0], kinds[k].kind) == 0)
 			break;
 	if (k == NKINDS) {
-		cli_error("unknown kind of record '%s': expected spf, dmarc or "
-		    "dkim", args[0]);
+		cli_error("unknown kind of record '%s': expected spf, dmarc, "
+		    "dkim, mtasts or bimi", args[0]);
 		return usage();
 	}
 	if (o->file != NULL)
@@ -224,16 +228,17 @@ static const struct cmd_lint_opts lint_defaults;
 
 const struct cmd_entry cmd_lint_entry = {
 	"lint",
-	"[--file FILE] spf|dmarc|dkim RECORD|-",
-	"check SPF, DMARC or DKIM records offline",
+	"[--file FILE] spf|dmarc|dkim|mtasts|bimi RECORD|-",
+	"check SPF, DMARC, DKIM, MTA-STS or BIMI records offline",
 	"Checks one record, given as its text (quote it for the shell), against\n"
 	"its RFCs: SPF against RFC 7208, DMARC against RFC 9989, DKIM against\n"
-	"RFC 6376, 8301 and 8463.  A value in quoted strings, as Route 53 and\n"
+	"RFC 6376, 8301 and 8463, MTA-STS (mtasts) against RFC 8461, BIMI\n"
+	"against the BIMI draft.  A value in quoted strings, as Route 53 and\n"
 	"dig show it (\"v=spf1 ...\" \"...\"), is joined first.  Prints each\n"
 	"finding as 'error: ...' or 'warning: ...' with its reason and RFC\n"
-	"section, or 'SPF record OK' (DMARC, DKIM) when there is none.  Exits 0\n"
-	"when there is no error (warnings allowed), 1 otherwise.  Reads no\n"
-	"configuration and makes no network request.\n"
+	"section, or 'SPF record OK' (DMARC, DKIM, MTA-STS, BIMI) when there is\n"
+	"none.  Exits 0 when there is no error (warnings allowed), 1 otherwise.\n"
+	"Reads no configuration and makes no network request.\n"
 	"\n"
 	"With '-' for the record, or --file FILE, checks one record a line of\n"
 	"standard input or FILE (blank lines skipped), each finding or OK\n"

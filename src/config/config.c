@@ -25,11 +25,15 @@ static const char *const root_keys[] = {
 };
 static const char *const defaults_keys[] = { "ttl" };
 static const char *const domain_keys[] = {
-	"zone", "account", "ttl", "spf", "dkim", "dmarc", "ses"
+	"zone", "account", "ttl", "spf", "dkim", "dmarc", "ses",
+	"mta_sts", "bimi"
 };
 
 enum { R_VERSION, R_DEFAULTS, R_ACCOUNTS, R_DOMAINS };
-enum { D_ZONE, D_ACCOUNT, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES };
+enum {
+	D_ZONE, D_ACCOUNT, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES,
+	D_MTA_STS, D_BIMI
+};
 
 static void
 load_zone(struct ctx *c, struct cfg_domain *dom, const struct node *n,
@@ -215,8 +219,18 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 		cfg_load_ses(c, dom, k[D_SES], v[D_SES], p);
 		free(p);
 	}
+	if (v[D_MTA_STS] != NULL) {
+		p = cfg_join(path, "mta_sts");
+		cfg_load_mta_sts(c, dom, k[D_MTA_STS], v[D_MTA_STS], p);
+		free(p);
+	}
+	if (v[D_BIMI] != NULL) {
+		p = cfg_join(path, "bimi");
+		cfg_load_bimi(c, dom, k[D_BIMI], v[D_BIMI], p);
+		free(p);
+	}
 	if (v[D_SPF] == NULL && v[D_DKIM] == NULL && v[D_DMARC] == NULL &&
-	    v[D_SES] == NULL)
+	    v[D_SES] == NULL && v[D_MTA_STS] == NULL && v[D_BIMI] == NULL)
 		cfg_error_at(c, key, path, "nothing to manage: add spf, dkim, "
 		    "dmarc or ses");
 	if (name_ok)
@@ -415,6 +429,9 @@ domain_release(struct cfg_domain *dom)
 	free(dom->ses.region);
 	free(dom->ses.identity);
 	free(dom->ses.mail_from);
+	cfg_strlist_release(&dom->mta_sts.spec.mx, &dom->mta_sts.spec.nmx);
+	free(dom->bimi.logo);
+	free(dom->bimi.authority);
 }
 
 void
