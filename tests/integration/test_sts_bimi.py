@@ -190,3 +190,18 @@ domains:
     ok(e.run("apply", "--auto-approve"))
     _, values = txt(e, zid, BIMI)
     check(sorted(values) == sorted([FOREIGN, '"v=BIMI1; l=https://example.com/logo.svg"']), "live: %r" % (values,))
+
+
+def test_saved_plan_carries_both_kinds(e):
+    zid = e.zone("example.com")
+    e.config(STS_CFG.format(mode="enforce", max_age=604800) + """\
+    dmarc: { policy: reject }
+    bimi: { logo: "https://example.com/logo.svg" }
+""")
+    ok(e.run("plan", "--out", "plan.json", "--detailed-exitcode"), 2)
+    with open(os.path.join(e.dir, "plan.json")) as f:
+        saved = f.read()
+    check('"MTA-STS"' in saved and '"BIMI"' in saved, saved)
+    ok(e.run("apply", "--auto-approve", "plan.json"))
+    check(txt(e, zid, STS) == (3600, [sts_value(policy("enforce", 604800))]), txt(e, zid, STS))
+    check(txt(e, zid, BIMI) == (3600, ['"v=BIMI1; l=https://example.com/logo.svg"']), txt(e, zid, BIMI))
