@@ -24,6 +24,11 @@ int	test_slurp(const char *path, struct buf *out);
 struct diags;
 /* 1 when a warning of d contains s. */
 int	test_warned(const struct diags *d, const char *s);
+/* Asserts that the config text (named m.yaml) has exactly one error, at
+ * line:col, whose message is msg, or when msg is NULL starts with
+ * prefix. */
+void	test_config_error(const char *text, int line, int col,
+	    const char *msg, const char *prefix);
 
 /* Tests run from the top of the checkout; fixtures live here. */
 #define FIXTURES	"tests/fixtures"

@@ -209,5 +209,13 @@ void	txt_encode_split(const char *text, enum txt_split, struct buf *out);
  */
 void	tag_trim(const char **s, size_t *n);
 int	tag_next_item(const char **pp, char sep, const char **s, size_t *n);
+/*
+ * 1 when text starts with the version tag "v=VERSION" as a record kind
+ * owns it: white space allowed before "v" and around '=', "v" and version
+ * in any case, then ';', white space or the end (DMARC1, STSv1, BIMI1).
+ * Lenient on purpose, so that mailauth owns (and replaces) a broken
+ * record; the kinds' checks report what receivers refuse.
+ */
+int	tag_version_is(const char *text, const char *version);
 
 #endif

@@ -75,31 +75,10 @@ bimi_render(const struct bimi_spec *spec, struct buf *out)
 		buf_addf(out, "; a=%s", spec->authority);
 }
 
-static int
-is_wsp(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 int
 bimi_is_record(const char *text)
 {
-	const char	*p = text;
-
-	while (is_wsp(*p))
-		p++;
-	if (*p != 'v' && *p != 'V')
-		return 0;
-	for (p++; is_wsp(*p); p++)
-		;
-	if (*p++ != '=')
-		return 0;
-	while (is_wsp(*p))
-		p++;
-	if (strncasecmp(p, "BIMI1", 5) != 0)
-		return 0;
-	p += 5;
-	return *p == '\0' || *p == ';' || is_wsp(*p);
+	return tag_version_is(text, "BIMI1");
 }
 
 void

@@ -108,24 +108,9 @@ dmarc_render(const struct dmarc_spec *c, struct buf *out)
 int
 dmarc_is_record(const char *text)
 {
-	const char	*p = text;
-
 	/* Leading white space is accepted here so that mailauth owns (and
 	 * replaces) such a record; dmarc_check() reports it as an error. */
-	while (is_wsp(*p))
-		p++;
-	if (*p != 'v' && *p != 'V')
-		return 0;
-	for (p++; is_wsp(*p); p++)
-		;
-	if (*p != '=')
-		return 0;
-	for (p++; is_wsp(*p); p++)
-		;
-	if (strncasecmp(p, "DMARC1", 6) != 0)
-		return 0;
-	p += 6;
-	return *p == '\0' || *p == ';' || is_wsp(*p);
+	return tag_version_is(text, "DMARC1");
 }
 
 /* dmarc_is_record() on len bytes, which need not end in a NUL. */

@@ -120,22 +120,7 @@ is_alnum(char c)
 int
 mtasts_is_record(const char *text)
 {
-	const char	*p = text;
-
-	while (is_wsp(*p))
-		p++;
-	if (*p != 'v' && *p != 'V')
-		return 0;
-	for (p++; is_wsp(*p); p++)
-		;
-	if (*p++ != '=')
-		return 0;
-	while (is_wsp(*p))
-		p++;
-	if (strncasecmp(p, "STSv1", 5) != 0)
-		return 0;
-	p += 5;
-	return *p == '\0' || *p == ';' || is_wsp(*p);
+	return tag_version_is(text, "STSv1");
 }
 
 /* One field of a record being read. */

@@ -6,6 +6,7 @@
  * RFC 1035 zone files, so both directions use three octal digits.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "mailauth/buf.h"
 #include "mailauth/dns.h"
@@ -247,4 +248,26 @@ tag_next_item(const char **pp, char sep, const char **s, size_t *n)
 	*s = p;
 	tag_trim(s, n);
 	return 1;
+}
+
+int
+tag_version_is(const char *text, const char *version)
+{
+	const char	*p = text;
+	size_t		 n = strlen(version);
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != 'v' && *p != 'V')
+		return 0;
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p != '=')
+		return 0;
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	if (strncasecmp(p, version, n) != 0)
+		return 0;
+	p += n;
+	return *p == '\0' || *p == ';' || *p == ' ' || *p == '\t';
 }
