@@ -54,7 +54,7 @@ struct bimi_record {
 	char	*a;
 	char	*lps;
 	char	*avp;
-	char	*unknown;	/* the first tag the draft does not define */
+	char	*unknown;	/* the first tag the draft lacks */
 };
 
 /*

@@ -32,8 +32,8 @@ enum mtasts_mode {
 /* What the policy says; whoever fills it owns mx (the config does). */
 struct mtasts_spec {
 	enum mtasts_mode	 mode;
-	char			**mx;		/* patterns, lower case,
-						 * A-labels, no final dot */
+	char			**mx;	/* patterns: lower case,
+					 * A-labels, no final dot */
 	size_t			 nmx;
 	long			 max_age;	/* 0..MTASTS_MAX_AGE_MAX */
 };

@@ -18,7 +18,7 @@
 #include "cli.h"
 
 struct cmd_mta_sts_opts {
-	const char	*out;		/* --out DIR; NULL: standard output */
+	const char	*out;	/* --out DIR; NULL: standard output */
 };
 
 /* The domain of cfg named by the operand s (any case, Unicode or

@@ -191,8 +191,8 @@ scan(const char *t, size_t len, char id[MTASTS_ID_MAX + 1],
 			if (have_id++)
 				return err_set(err, "id is given twice");
 			if (f.vlen == 0 || f.vlen > MTASTS_ID_MAX)
-				return err_set(err, "the id '%.*s' must be 1 to "
-				    "%d letters or digits (RFC 8461 §3.1)",
+				return err_set(err, "the id '%.*s' must be 1 "
+				    "to %d letters or digits (RFC 8461 §3.1)",
 				    SHOWN(f.vlen), f.value, MTASTS_ID_MAX);
 			for (i = 0; i < f.vlen; i++)
 				if (!is_alnum(f.value[i]))
@@ -204,7 +204,8 @@ scan(const char *t, size_t len, char id[MTASTS_ID_MAX + 1],
 			id[f.vlen] = '\0';
 			continue;
 		}
-		if (f.nlen == 0 || f.nlen > EXT_NAME_MAX || !is_alnum(f.name[0]))
+		if (f.nlen == 0 || f.nlen > EXT_NAME_MAX ||
+		    !is_alnum(f.name[0]))
 			goto badname;
 		for (i = 1; i < f.nlen; i++)
 			if (!is_alnum(f.name[i]) && f.name[i] != '_' &&
