@@ -260,24 +260,24 @@ static const struct {
 	  "takes text, json or markdown, got 'csv'\n" PLAN_USAGE },
 	{ R, ARGS("lint", "--at", "2027-01-01", "spf", "x"), "mailauth: "
 	  "option '--at' is not taken by 'lint'\n"
-	  "usage: mailauth lint [--file FILE] spf|dmarc|dkim|tlsrpt "
+	  "usage: mailauth lint [--file FILE] spf|dmarc|dkim|tlsrpt|mtasts|bimi "
 	  "RECORD|-\n" },
 	/* A record that starts with '-' is read as options; the message
 	 * says how to give it (issue 16). */
 	{ R, ARGS("lint", "spf", "-all"), "mailauth: unknown option '-all'; "
 	  "if '-all' is an argument, put '--' before it: mailauth lint spf -- "
 	  "'-all'\nusage: mailauth lint [--file FILE] "
-	  "spf|dmarc|dkim|tlsrpt RECORD|-\n" },
+	  "spf|dmarc|dkim|tlsrpt|mtasts|bimi RECORD|-\n" },
 	/* A near option's name is the likelier meaning: no hint then. */
 	{ R, ARGS("lint", "spf", "-hall"), "mailauth: unknown option '-hall'; "
 	  "did you mean '--help'?\n"
-	  "usage: mailauth lint [--file FILE] spf|dmarc|dkim|tlsrpt "
+	  "usage: mailauth lint [--file FILE] spf|dmarc|dkim|tlsrpt|mtasts|bimi "
 	  "RECORD|-\n" },
 	/* Only before the operands the word may be: "lint -all spf". */
 	{ R, ARGS("lint", "-all", "spf"), "mailauth: unknown option '-all'; "
 	  "if '-all' is an argument, put '--' before it: mailauth lint -- "
 	  "'-all'\nusage: mailauth lint [--file FILE] "
-	  "spf|dmarc|dkim|tlsrpt RECORD|-\n" },
+	  "spf|dmarc|dkim|tlsrpt|mtasts|bimi RECORD|-\n" },
 	{ R, ARGS("iam-policy", "--detailed-exitcode"), "mailauth: option "
 	  "'--detailed-exitcode' is not taken by 'iam-policy'\n"
 	  "usage: mailauth iam-policy [-c FILE] [--offline] [--out DIR] "
@@ -634,7 +634,7 @@ static const struct {
 	{ R, ARGS("dkim", "keygen", "--out", ""), ":dirs\n" },
 	{ R, ARGS("dkim", "keygen", "--type", ""), "rsa\ned25519\n" },
 	{ R, ARGS("dkim", "keygen", "--selector", "s", ""), "" },
-	{ R, ARGS("lint", ""), "spf\ndmarc\ndkim\ntlsrpt\n" },
+	{ R, ARGS("lint", ""), "spf\ndmarc\ndkim\ntlsrpt\nmtasts\nbimi\n" },
 	{ R, ARGS("lint", "spf", ""), "" },
 	{ R, ARGS("plan", "--out", ""), ":files\n" },
 	{ R, ARGS("plan", "--out=p"), ":files\n" },

@@ -21,6 +21,7 @@
 
 #include "mailauth/buf.h"
 #include "mailauth/date.h"
+#include "mailauth/config.h"
 #include "mailauth/diag.h"
 #include "mailauth/err.h"
 #include "testutil.h"
@@ -65,6 +66,28 @@ test_warned(const struct diags *d, const char *s)
 		    strstr(d->v[i].msg, s) != NULL)
 			return 1;
 	return 0;
+}
+
+void
+test_config_error(const char *text, int line, int col, const char *msg,
+    const char *prefix)
+{
+	struct cfg	 cfg;
+	struct diags	 d = DIAGS_INIT;
+
+	ck_assert_int_eq(cfg_load_string(&cfg, "m.yaml", text, strlen(text),
+	    &d), -1);
+	ck_assert_msg(d.nerrors == 1, "%zu errors, the first: %s", d.nerrors,
+	    d.n > 0 ? d.v[0].msg : "");
+	ck_assert_str_eq(d.v[0].file, "m.yaml");
+	ck_assert_msg(d.v[0].line == line && d.v[0].col == col, "%d:%d: %s",
+	    d.v[0].line, d.v[0].col, d.v[0].msg);
+	if (msg != NULL)
+		ck_assert_str_eq(d.v[0].msg, msg);
+	else
+		ck_assert_msg(strncmp(d.v[0].msg, prefix, strlen(prefix)) == 0,
+		    "%s", d.v[0].msg);
+	diags_release(&d);
 }
 
 const char *

@@ -26,6 +26,11 @@ struct diags;
 /* The day (date.h) of a YYYY-MM-DD the test spells right. */
 long	test_day(const char *);
 int	test_warned(const struct diags *d, const char *s);
+/* Asserts that the config text (named m.yaml) has exactly one error, at
+ * line:col, whose message is msg, or when msg is NULL starts with
+ * prefix. */
+void	test_config_error(const char *text, int line, int col,
+	    const char *msg, const char *prefix);
 
 /* Tests run from the top of the checkout; fixtures live here. */
 #define FIXTURES	"tests/fixtures"

@@ -24,6 +24,7 @@
 
 #include "mailauth/date.h"
 #include "mailauth/dmarc.h"
+#include "mailauth/mtasts.h"
 #include "mailauth/spf.h"
 
 struct buf;
@@ -184,6 +185,25 @@ struct cfg_tls_rpt {
 	struct cfg_pos	 pos;		/* of the tls_rpt key */
 };
 
+/*
+ * MTA-STS (mta_sts:, docs/configuration.md): the policy whose id the
+ * _mta-sts TXT record carries; spec.mx is the config's.  BIMI (bimi:):
+ * the URLs of default._bimi's l= and a= (authority NULL: none).
+ */
+struct cfg_mta_sts {
+	int			present;	/* the domain has an mta_sts key */
+	struct mtasts_spec	spec;		/* max_age defaults to
+						 * MTASTS_MAX_AGE_DEFAULT */
+	struct cfg_pos		pos;		/* of the mta_sts key */
+};
+
+struct cfg_bimi {
+	int		 present;		/* the domain has a bimi key */
+	char		*logo;			/* https URL, as written */
+	char		*authority;		/* https URL, or NULL */
+	struct cfg_pos	 pos;			/* of the bimi key */
+};
+
 struct cfg_domain {
 	char			*name;		/* as written, lower-cased, no trailing dot */
 	/* NULL: the default credentials chain; else the name of one of
@@ -201,6 +221,8 @@ struct cfg_domain {
 	struct cfg_tls_rpt	 tls_rpt;
 	int			 parked;	/* parked: true */
 	struct cfg_pos		 parked_pos;	/* of the parked key */
+	struct cfg_mta_sts	 mta_sts;
+	struct cfg_bimi		 bimi;
 	struct cfg_pos		 pos;		/* of the domain key */
 };
 

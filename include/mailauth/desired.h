@@ -60,14 +60,19 @@ enum record_kind {
 	 * whose MX set it owns only when it holds nothing else; TXT at
 	 * _smtp._tls.<domain> (RFC 8460, mailauth/tlsrpt.h) */
 	RECORD_NULL_MX,
-	RECORD_TLSRPT
+	RECORD_TLSRPT,
+	/* TXT at _mta-sts.<domain> (RFC 8461 §3.1, mailauth/mtasts.h) and
+	 * at default._bimi.<domain> (mailauth/bimi.h) */
+	RECORD_MTA_STS,
+	RECORD_BIMI
 };
 
 /*
  * What mailauth wants at one name.  kind decides which live values it
  * owns there: the DMARC record among the TXT values at _dmarc, the SPF
  * record among the apex TXT values, at a report authorization name the
- * value that starts with "v=DMARC1", and at a DKIM selector named in the
+ * value that starts with "v=DMARC1", at _mta-sts and default._bimi the
+ * value that starts with "v=STSv1" or "v=BIMI1", and at a DKIM selector named in the
  * config its key record and its CNAME (so a selector can move between
  * TXT and CNAME).  Every other value is someone else's.  domain is the
  * domain whose zone holds the name: for RECORD_REPORT_AUTH, the report

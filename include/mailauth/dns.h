@@ -212,7 +212,7 @@ int	tag_next_item(const char **pp, char sep, const char **s, size_t *n);
 /* 1 when text starts, after spaces and tabs, with "v=" and version (each
  * in any case, spaces and tabs around '=') followed by ';', a space, a tab
  * or the end: a record of that version, whose owner replaces it even when
- * it is broken (dmarc_is_record(), tlsrpt_is_record()). */
+ * it is broken (the DMARC1, TLSRPTv1, STSv1 and BIMI1 kinds). */
 int	tag_version_is(const char *text, const char *version);
 
 #endif

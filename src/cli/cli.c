@@ -38,6 +38,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_whoami_entry,
 	&cmd_iam_entry,
 	&cmd_ses_entry,
+	&cmd_mta_sts_entry,
 	&cmd_report_entry,
 	&cmd_help_entry,
 	&cmd_version_entry,

@@ -224,6 +224,7 @@ extern const struct cmd_entry cmd_dkim_entry;
 extern const struct cmd_entry cmd_whoami_entry;
 extern const struct cmd_entry cmd_iam_entry;
 extern const struct cmd_entry cmd_ses_entry;
+extern const struct cmd_entry cmd_mta_sts_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_version_entry;

@@ -1,5 +1,5 @@
 /*
- * cmd-lint.c - "mailauth lint spf|dmarc|dkim|tlsrpt RECORD": one raw record
+ * cmd-lint.c - "mailauth lint spf|dmarc|dkim|tlsrpt|mtasts|bimi RECORD": one raw record
  * checked offline against its RFCs, every finding printed.  Needs no
  * config, no credentials and no network.  "lint KIND -" and "lint KIND
  * --file F" check one record a line in one process (10,000 records in
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mailauth/bimi.h"
 #include "mailauth/buf.h"
 #include "mailauth/diag.h"
 #include "mailauth/dkim.h"
@@ -18,6 +19,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/file.h"
+#include "mailauth/mtasts.h"
 #include "mailauth/spf.h"
 #include "mailauth/tlsrpt.h"
 #include "cli.h"
@@ -41,6 +43,8 @@ static const struct {
 	{ "dmarc", "DMARC record", dmarc_check_bytes },
 	{ "dkim", "DKIM record", dkim_check_bytes },
 	{ "tlsrpt", "TLS-RPT record", tlsrpt_check_bytes },
+	{ "mtasts", "MTA-STS record", mtasts_check_bytes },
+	{ "bimi", "BIMI record", bimi_check_bytes },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -205,7 +209,7 @@ cmd_lint_exec(const struct cli_global *g, const void *opts, int nargs,
 			break;
 	if (k == NKINDS) {
 		cli_error("unknown kind of record '%s': expected spf, dmarc, "
-		    "dkim or tlsrpt", args[0]);
+		    "dkim, tlsrpt, mtasts or bimi", args[0]);
 		return usage();
 	}
 	if (o->file != NULL)
@@ -226,17 +230,18 @@ static const struct cmd_lint_opts lint_defaults;
 
 const struct cmd_entry cmd_lint_entry = {
 	"lint",
-	"[--file FILE] spf|dmarc|dkim|tlsrpt RECORD|-",
-	"check SPF, DMARC, DKIM or TLS-RPT records offline",
+	"[--file FILE] spf|dmarc|dkim|tlsrpt|mtasts|bimi RECORD|-",
+	"check SPF, DMARC, DKIM, TLS-RPT, MTA-STS or BIMI records offline",
 	"Checks one record, given as its text (quote it for the shell), against\n"
 	"its RFCs: SPF against RFC 7208, DMARC against RFC 9989, DKIM against\n"
-	"RFC 6376, 8301 and 8463, TLS-RPT against RFC 8460.  A value in quoted\n"
+	"RFC 6376, 8301 and 8463, TLS-RPT against RFC 8460, MTA-STS (mtasts)\n"
+	"against RFC 8461, BIMI against the BIMI draft.  A value in quoted\n"
 	"strings, as Route 53 and dig show it (\"v=spf1 ...\" \"...\"), is\n"
 	"joined first.  Prints each finding as 'error: ...' or 'warning: ...'\n"
 	"with its reason and RFC section, or 'SPF record OK' (DMARC, DKIM,\n"
-	"TLS-RPT) when there is none.  Exits 0 when there is no error (warnings\n"
-	"allowed), 1 otherwise.  Reads no configuration and makes no network\n"
-	"request.\n"
+	"TLS-RPT, MTA-STS, BIMI) when there is none.  Exits 0 when there is no\n"
+	"error (warnings allowed), 1 otherwise.  Reads no configuration and\n"
+	"makes no network request.\n"
 	"\n"
 	"With '-' for the record, or --file FILE, checks one record a line of\n"
 	"standard input or FILE (blank lines skipped), each finding or OK\n"

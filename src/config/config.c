@@ -27,13 +27,13 @@ static const char *const root_keys[] = {
 static const char *const defaults_keys[] = { "ttl" };
 static const char *const domain_keys[] = {
 	"zone", "account", "ttl", "spf", "dkim", "dmarc", "ses",
-	"parked", "tls_rpt"
+	"parked", "tls_rpt", "mta_sts", "bimi"
 };
 
 enum { R_VERSION, R_DEFAULTS, R_ACCOUNTS, R_DOMAINS };
 enum {
 	D_ZONE, D_ACCOUNT, D_TTL, D_SPF, D_DKIM, D_DMARC, D_SES,
-	D_PARKED, D_TLS_RPT
+	D_PARKED, D_TLS_RPT, D_MTA_STS, D_BIMI
 };
 
 /* 1 for a domain key that publishes records; zone, account and ttl only
@@ -296,6 +296,22 @@ load_domain(struct ctx *c, struct cfg *cfg, const struct node *key,
 			name_fits(c, dom, TLSRPT_NAME_PREFIX, k[D_TLS_RPT],
 			    path, "the TLS-RPT record's name");
 	}
+	if (v[D_MTA_STS] != NULL) {
+		p = cfg_join(path, "mta_sts");
+		cfg_load_mta_sts(c, dom, k[D_MTA_STS], v[D_MTA_STS], p);
+		free(p);
+		if (name_ok)
+			name_fits(c, dom, "_mta-sts.", k[D_MTA_STS], path,
+			    "the MTA-STS record's name");
+	}
+	if (v[D_BIMI] != NULL) {
+		p = cfg_join(path, "bimi");
+		cfg_load_bimi(c, dom, k[D_BIMI], v[D_BIMI], p);
+		free(p);
+		if (name_ok)
+			name_fits(c, dom, "default._bimi.", k[D_BIMI], path,
+			    "the BIMI record's name");
+	}
 	if (v[D_PARKED] != NULL) {
 		p = cfg_join(path, "parked");
 		dom->parked_pos = cfg_pos_of(k[D_PARKED]);
@@ -505,6 +521,9 @@ domain_release(struct cfg_domain *dom)
 	free(dom->ses.identity);
 	free(dom->ses.mail_from);
 	cfg_strlist_release(&dom->tls_rpt.rua, &dom->tls_rpt.nrua);
+	cfg_strlist_release(&dom->mta_sts.spec.mx, &dom->mta_sts.spec.nmx);
+	free(dom->bimi.logo);
+	free(dom->bimi.authority);
 }
 
 void

@@ -6,7 +6,8 @@
  *              diagnostics
  *   values.c   checks of single values and mappings: strings, bools,
  *              integers, enums, lists, names, duplicate names
- *   schema.c   the spf, dkim, dmarc and ses keys of a domain
+ *   schema.c   the spf, dkim, dmarc, ses, mta_sts and bimi keys of a
+ *              domain
  *   rollout.c  dmarc.rollout stages, templates and the gate
  *   accounts.c the accounts: map and a domain's account: key
  *   config.c   the root, domains and zones; cfg_load*() and cfg_release()
@@ -197,6 +198,11 @@ void	cfg_load_dmarc(struct ctx *c, struct cfg_dmarc *dm,
 void	cfg_load_ses(struct ctx *c, struct cfg_domain *dom,
 	    const struct node *key, const struct node *n, const char *path);
 void	cfg_load_tls_rpt(struct ctx *c, struct cfg_tls_rpt *t,
+	    const struct node *key, const struct node *n, const char *path);
+/* mta_sts: { mode, mx, max_age } and bimi: { logo, authority } */
+void	cfg_load_mta_sts(struct ctx *c, struct cfg_domain *dom,
+	    const struct node *key, const struct node *n, const char *path);
+void	cfg_load_bimi(struct ctx *c, struct cfg_domain *dom,
 	    const struct node *key, const struct node *n, const char *path);
 
 /* --- accounts.c: accounts: and a domain's account: --- */

@@ -1,7 +1,8 @@
 /*
- * schema.c - the spf, dkim, dmarc, ses and tls_rpt keys of a domain (schema
- * version 1, docs/configuration.md), with the checks of the values they
- * hold: addresses, report URIs, selectors, public keys, regions.
+ * schema.c - the spf, dkim, dmarc, ses, tls_rpt, mta_sts and bimi keys of a
+ * domain (schema version 1, docs/configuration.md), with the checks of the
+ * values they hold: addresses, report URIs, selectors, public keys,
+ * regions, MX patterns, BIMI URLs.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mailauth/bimi.h"
 #include "mailauth/buf.h"
 #include "mailauth/date.h"
 #include "mailauth/dns.h"
@@ -821,4 +823,175 @@ cfg_load_tls_rpt(struct ctx *c, struct cfg_tls_rpt *t, const struct node *key,
 			    &t->nrua);
 	}
 	free(p);
+}
+
+/* --- mta_sts and bimi --- */
+
+static const char *const mta_sts_keys[] = { "mode", "mx", "max_age" };
+/* In the order of enum mtasts_mode. */
+static const char *const mta_sts_modes[] = { "none", "testing", "enforce" };
+static const char *const bimi_keys[] = { "logo", "authority" };
+enum { T_MODE, T_MX, T_MAX_AGE };
+enum { B_LOGO, B_AUTHORITY };
+
+/* An MX pattern as written (n, below path) in A-labels and lower case,
+ * "*." kept; NULL after reporting at n. */
+static char *
+mx_pattern(struct ctx *c, const struct node *n, const char *path)
+{
+	const char	*s, *host;
+	struct err	 err;
+	char		*ascii, *norm, *out = NULL;
+
+	if ((s = cfg_get_str(c, n, path)) == NULL)
+		return NULL;
+	host = strncmp(s, "*.", 2) == 0 ? s + 2 : s;
+	err_clear(&err);
+	if (strchr(host, '*') != NULL || *host == '\0') {
+		mtasts_mx_check(s, &err);
+		cfg_error_at(c, n, path, "%s", err.msg);
+		return NULL;
+	}
+	if ((ascii = cfg_name_ascii(c, n, path, host)) == NULL)
+		return NULL;
+	norm = cfg_name_norm(ascii);
+	free(ascii);
+	out = xasprintf("%s%s", host != s ? "*." : "", norm);
+	free(norm);
+	if (mtasts_mx_check(out, &err) == -1) {
+		cfg_error_at(c, n, path, "%s", err.msg);
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* mx: a list of patterns, each once. */
+static void
+load_mx(struct ctx *c, struct mtasts_spec *spec, const struct node *n,
+    const char *path)
+{
+	size_t	 i, j;
+	char	*ip, *pat;
+	int	*line = NULL;
+
+	if (cfg_get_list(c, n, path) == -1)
+		return;
+	if (n->nkids == 0) {
+		cfg_error_at(c, n, path, "expected at least one MX host "
+		    "pattern, such as mail.example.com or *.example.net");
+		return;
+	}
+	line = xcalloc(n->nkids, sizeof(*line));
+	for (i = 0; i < n->nkids; i++) {
+		ip = xasprintf("%s[%zu]", path, i);
+		if ((pat = mx_pattern(c, n->kids[i], ip)) != NULL) {
+			for (j = 0; j < spec->nmx; j++)
+				if (strcmp(spec->mx[j], pat) == 0)
+					break;
+			if (j < spec->nmx)
+				cfg_error_at(c, n->kids[i], ip, "'%s' is "
+				    "listed twice (first at line %d)", pat,
+				    line[j]);
+			else {
+				line[spec->nmx] = n->kids[i]->line;
+				cfg_strlist_add(&spec->mx, &spec->nmx, pat);
+			}
+			free(pat);
+		}
+		free(ip);
+	}
+	free(line);
+}
+
+void
+cfg_load_mta_sts(struct ctx *c, struct cfg_domain *dom,
+    const struct node *key, const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(mta_sts_keys)];
+	const struct node	*v[nitems(mta_sts_keys)];
+	struct cfg_mta_sts	*ms = &dom->mta_sts;
+	size_t			 idx;
+	long			 l;
+	char			*p;
+
+	ms->present = 1;
+	ms->pos = cfg_pos_of(key);
+	ms->spec.max_age = MTASTS_MAX_AGE_DEFAULT;
+	if (cfg_map_fields(c, n, path, mta_sts_keys, nitems(mta_sts_keys), k,
+	    v) == -1)
+		return;
+	ms->spec.mode = MTASTS_MODE_NONE;
+	if (v[T_MODE] == NULL)
+		cfg_missing(c, key, path, "mode", "one of enforce, testing, "
+		    "none");
+	else {
+		p = cfg_join(path, "mode");
+		if (cfg_get_enum(c, v[T_MODE], p, mta_sts_modes,
+		    nitems(mta_sts_modes), &idx) == 0) {
+			ms->spec.mode = (enum mtasts_mode)idx;
+			if (idx != MTASTS_MODE_NONE && v[T_MX] == NULL)
+				cfg_missing(c, key, path, "mx", "the MX hosts "
+				    "senders may deliver to, as a list of "
+				    "patterns such as mail.example.com or "
+				    "*.example.net (RFC 8461 §3.2)");
+		}
+		free(p);
+	}
+	if (v[T_MX] != NULL) {
+		p = cfg_join(path, "mx");
+		load_mx(c, &ms->spec, v[T_MX], p);
+		free(p);
+	}
+	if (v[T_MAX_AGE] != NULL) {
+		p = cfg_join(path, "max_age");
+		if (cfg_get_int(c, v[T_MAX_AGE], p, 0, MTASTS_MAX_AGE_MAX,
+		    &l) == 0)
+			ms->spec.max_age = l;
+		free(p);
+	}
+}
+
+/* A BIMI URL (n, below path); NULL after reporting at n. */
+static char *
+bimi_url(struct ctx *c, const struct node *n, const char *path)
+{
+	const char	*s;
+	struct err	 err;
+
+	if ((s = cfg_get_str(c, n, path)) == NULL)
+		return NULL;
+	err_clear(&err);
+	if (bimi_url_check(s, strlen(s), &err) == -1) {
+		cfg_error_at(c, n, path, "%s", err.msg);
+		return NULL;
+	}
+	return xstrdup(s);
+}
+
+void
+cfg_load_bimi(struct ctx *c, struct cfg_domain *dom, const struct node *key,
+    const struct node *n, const char *path)
+{
+	const struct node	*k[nitems(bimi_keys)], *v[nitems(bimi_keys)];
+	char			*p;
+
+	dom->bimi.present = 1;
+	dom->bimi.pos = cfg_pos_of(key);
+	if (cfg_map_fields(c, n, path, bimi_keys, nitems(bimi_keys), k,
+	    v) == -1)
+		return;
+	if (v[B_LOGO] == NULL)
+		cfg_missing(c, key, path, "logo", "the https URL of the logo, "
+		    "an SVG Tiny PS file");
+	else {
+		p = cfg_join(path, "logo");
+		dom->bimi.logo = bimi_url(c, v[B_LOGO], p);
+		free(p);
+	}
+	if (v[B_AUTHORITY] != NULL) {
+		p = cfg_join(path, "authority");
+		dom->bimi.authority = bimi_url(c, v[B_AUTHORITY], p);
+		free(p);
+	}
 }

@@ -5,7 +5,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "mailauth/bimi.h"
 #include "mailauth/buf.h"
 #include "mailauth/config.h"
 #include "mailauth/date.h"
@@ -15,6 +17,7 @@
 #include "mailauth/dmarc-report.h"
 #include "mailauth/gate.h"
 #include "mailauth/desired.h"
+#include "mailauth/mtasts.h"
 #include "mailauth/spf.h"
 #include "mailauth/tlsrpt.h"
 
@@ -409,6 +412,103 @@ build_tls_rpt(const struct cfg_domain *dom, struct desired **out,
 	free(key);
 }
 
+/* The MTA-STS record: its id is the policy file's (mailauth/mtasts.h). */
+static void
+build_mta_sts(const struct cfg *cfg, const struct cfg_domain *dom,
+    struct desired **out, size_t *nout, struct diags *d)
+{
+	struct diags	 found = DIAGS_INIT;
+	struct buf	 text = BUF_INIT;
+	struct desired	*w;
+	char		*key = xasprintf("domains.%s.mta_sts", dom->name);
+
+	w = add(out, nout, dom, RECORD_MTA_STS, "_mta-sts.", &dom->mta_sts.pos,
+	    key);
+	mtasts_render(&dom->mta_sts.spec, &text);
+	w->type = xstrdup("TXT");
+	w->text = buf_detach(&text);
+	mtasts_check_bytes(w->text, strlen(w->text), key, &found);
+	relocate(&found, cfg, w, 0, d);
+	free(key);
+}
+
+/*
+ * 0 when the DMARC record dom publishes (dmarc; NULL: none that day) is
+ * at enforcement as BIMI receivers want it: p=quarantine or p=reject, no
+ * pct= other than 100, no t=y, no sp=none (the BIMI draft, §2 "Domain
+ * Owners"); else -1 with why.
+ */
+static int
+bimi_dmarc_ok(const struct cfg_domain *dom, const char *dmarc,
+    struct buf *why)
+{
+	struct dmarc_record	 rec;
+	const char		*p, *pct, *t, *sp;
+	int			 ok;
+
+	if (!dom->dmarc.present) {
+		buf_adds(why, "the domain has no dmarc key");
+		return -1;
+	}
+	if (dmarc == NULL) {
+		buf_adds(why, "its DMARC rollout has not begun");
+		return -1;
+	}
+	if (dmarc_parse(dmarc, &rec, NULL) == -1) {
+		buf_addf(why, "the DMARC record '%s' does not parse", dmarc);
+		return -1;
+	}
+	p = dmarc_tag_get(&rec, "p");
+	pct = dmarc_tag_get(&rec, "pct");
+	t = dmarc_tag_get(&rec, "t");
+	sp = dmarc_tag_get(&rec, "sp");
+	ok = p != NULL && (dmarc_policy_parse(p, DMARC_CASE_ANY) ==
+	    DMARC_POLICY_QUARANTINE || dmarc_policy_parse(p, DMARC_CASE_ANY) ==
+	    DMARC_POLICY_REJECT) && (pct == NULL || strcmp(pct, "100") == 0) &&
+	    (t == NULL || strcasecmp(t, "y") != 0) && (sp == NULL ||
+	    dmarc_policy_parse(sp, DMARC_CASE_ANY) != DMARC_POLICY_NONE);
+	if (!ok)
+		buf_addf(why, "the DMARC record is '%s'", dmarc);
+	dmarc_record_release(&rec);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The BIMI record, refused (an error at the bimi key) unless the DMARC
+ * record dom publishes on day (dmarc, NULL: none) is at enforcement.
+ */
+static void
+build_bimi(const struct cfg *cfg, const struct cfg_domain *dom, long day,
+    const char *dmarc, struct desired **out, size_t *nout, struct diags *d)
+{
+	struct bimi_spec	 spec = { dom->bimi.logo, dom->bimi.authority };
+	struct diags		 found = DIAGS_INIT;
+	struct buf		 text = BUF_INIT, why = BUF_INIT;
+	struct desired		*w;
+	char			 date[11];
+	char			*key = xasprintf("domains.%s.bimi", dom->name);
+
+	if (bimi_dmarc_ok(dom, dmarc, &why) == -1) {
+		date_format(day, date);
+		diags_add(d, DIAG_ERROR, cfg->path, dom->bimi.pos.line,
+		    dom->bimi.pos.col, "%s: receivers show a BIMI logo only "
+		    "when DMARC is at enforcement (p=quarantine or p=reject "
+		    "for all mail: no pct below 100, no t=y, no sp=none), but "
+		    "on %s %s", key, date, buf_str(&why));
+		goto out;
+	}
+	w = add(out, nout, dom, RECORD_BIMI, "default._bimi.", &dom->bimi.pos,
+	    key);
+	bimi_render(&spec, &text);
+	w->type = xstrdup("TXT");
+	w->text = buf_detach(&text);
+	bimi_check_bytes(w->text, strlen(w->text), key, &found);
+	relocate(&found, cfg, w, 0, d);
+out:
+	buf_release(&why);
+	free(key);
+}
+
 int
 desired_build(const struct cfg *cfg, long day, struct desired **out,
     size_t *nout, struct diags *d)
@@ -423,7 +523,7 @@ desired_build_gated(const struct cfg *cfg, long day,
 {
 	struct diags	 found = DIAGS_INIT;
 	struct buf	 text = BUF_INIT;
-	size_t		 i, n, nerrors = d->nerrors;
+	size_t		 i, n, nerrors = d->nerrors, dm;
 
 	*out = NULL;
 	*nout = 0;
@@ -446,6 +546,7 @@ desired_build_gated(const struct cfg *cfg, long day,
 			free(key);
 		}
 		build_dkim(cfg, dom, day, out, nout, d);
+		dm = *nout;
 		if (dom->dmarc.present)
 			build_dmarc(cfg, dom, day, gates != NULL ?
 			    &gates[i] : NULL, out, nout, d);
@@ -453,6 +554,11 @@ desired_build_gated(const struct cfg *cfg, long day,
 			build_parked(dom, out, nout);
 		if (dom->tls_rpt.present)
 			build_tls_rpt(dom, out, nout);
+		if (dom->mta_sts.present)
+			build_mta_sts(cfg, dom, out, nout, d);
+		if (dom->bimi.present)
+			build_bimi(cfg, dom, day, dom->dmarc.present ?
+			    (*out)[dm].text : NULL, out, nout, d);
 	}
 	/* The DMARC records published on day, once every domain is
 	 * known: a report domain may come later in the config. */

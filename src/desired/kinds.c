@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "mailauth/bimi.h"
 #include "mailauth/buf.h"
 #include "mailauth/desired.h"
 #include "mailauth/diag.h"
@@ -14,6 +15,7 @@
 #include "mailauth/dmarc.h"
 #include "mailauth/dmarc-report.h"
 #include "mailauth/dns.h"
+#include "mailauth/mtasts.h"
 #include "mailauth/spf.h"
 #include "mailauth/tlsrpt.h"
 
@@ -81,6 +83,10 @@ static const struct kind kinds[] = {
 	[RECORD_NULL_MX] = { "null MX", NULL, NULL, NULL, txt_encode },
 	[RECORD_TLSRPT] = { "TLS-RPT", tlsrpt_is_record,
 	    tlsrpt_equivalent_bytes, tlsrpt_check_bytes, txt_encode },
+	[RECORD_MTA_STS] = { "MTA-STS", mtasts_is_record,
+	    mtasts_equivalent_bytes, mtasts_check_bytes, txt_encode },
+	[RECORD_BIMI] = { "BIMI", bimi_is_record, bimi_equivalent_bytes,
+	    bimi_check_bytes, txt_encode },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))

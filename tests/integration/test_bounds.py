@@ -14,7 +14,7 @@ def test_validate_many_bad_keys(e):
     check(len(r.stderr) < 20000, "%d bytes of stderr" % len(r.stderr))
     check(lines[0].endswith("domains.example.com.bad0: unknown key; "
                             "expected one of zone, account, ttl, spf, dkim, dmarc, ses, "
-                            "parked, tls_rpt"), lines[0])
+                            "parked, tls_rpt, mta_sts, bimi"), lines[0])
     check(lines[-2] == "... and 9900 more errors", lines[-2])
     check(lines[-1] == "mailauth: 10000 errors in '%s'; nothing was sent to AWS" % path,
           lines[-1])

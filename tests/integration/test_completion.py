@@ -134,7 +134,7 @@ def test_completion_subcommands_and_values(e):
     every_shell(e, ["mailauth", "rollout", ""], ["status", "check"])
     every_shell(e, ["mailauth", "ses", ""], ["status"])
     every_shell(e, ["mailauth", "dkim", ""], ["keygen", "status"])
-    every_shell(e, ["mailauth", "lint", ""], ["spf", "dmarc", "dkim", "tlsrpt"])
+    every_shell(e, ["mailauth", "lint", ""], ["spf", "dmarc", "dkim", "tlsrpt", "mtasts", "bimi"])
     every_shell(e, ["mailauth", "lint", "spf", ""], [])
     every_shell(e, ["mailauth", "plan", "--format", ""], ["text", "json", "markdown"])
     every_shell(e, ["mailauth", "report", "--format", ""], ["text", "json", "markdown", "csv"])

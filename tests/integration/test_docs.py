@@ -32,7 +32,8 @@ MESSAGE_FILES = ["src/route53/*.c", "src/aws/*.c", "src/creds/*.c", "src/sts/*.c
                  "src/http/*.c", "src/apply/*.c", "src/live/*.c", "src/plan/build.c",
                  "src/plan/routing.c", "src/cli/aws.c", "src/cli/common.c",
                  "src/cli/cmd-plan.c", "src/cli/cmd-apply.c", "src/cli/cmd-whoami.c",
-                 "src/cli/cmd-dkim.c", "src/core/file.c", "src/cli/cmd-verify.c", "src/resolve/*.c"]
+                 "src/cli/cmd-dkim.c", "src/core/file.c", "src/cli/cmd-verify.c", "src/resolve/*.c",
+                 "src/cli/cmd-mta-sts.c", "src/dns/mtasts.c", "src/dns/bimi.c"]
 DOC_FILES = ["docs/troubleshooting.md", "docs/credentials.md", "docs/network.md", "docs/commands.md"]
 
 CALL = re.compile(r"(?<![\w])(err_set|err_prefix|cli_error|diags_add)\s*\(")

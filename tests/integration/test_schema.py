@@ -150,6 +150,13 @@ BAD = [
     ("no selectors", with_domain({"dkim": {}})),
     ("ses without region", with_domain({"ses": {"mail_from": "bounce.example.com"}})),
     ("ses bad region", with_domain({"ses": {"region": "EU_WEST"}})),
+    ("mta_sts enforce without mx", with_domain({"mta_sts": {"mode": "enforce"}})),
+    ("mta_sts bad mode", with_domain({"mta_sts": {"mode": "strict", "mx": ["mail.example.com"]}})),
+    ("mta_sts max_age over a year", with_domain({"mta_sts": {"mode": "none", "max_age": 31557601}})),
+    ("mta_sts wildcard inside", with_domain({"mta_sts": {"mode": "testing", "mx": ["a.*.example.com"]}})),
+    ("bimi logo over http", with_domain({"bimi": {"logo": "http://example.com/l.svg"}})),
+    ("bimi logo with a comma", with_domain({"bimi": {"logo": "https://example.com/a,b.svg"}})),
+    ("bimi without logo", with_domain({"bimi": {"authority": "https://example.com/c.pem"}})),
 ]
 
 
@@ -164,7 +171,9 @@ def test_schema_rejects_invalid_configs(e):
                                        "state": "present"}},
                         "dmarc": {"rua": ["mailto:d@example.com!10m"], "fo": [1, "d"],
                                   "rollout": {"template": "standard", "start": "2026-12-01"}},
-                        "ses": {"region": "eu-west-1", "mail_from": "bounce.example.com"}})
+                        "ses": {"region": "eu-west-1", "mail_from": "bounce.example.com"},
+                        "mta_sts": {"mode": "enforce", "mx": ["mail.example.com", "*.example.net"],
+                                    "max_age": 86400}})
     check(not errors(v, good), errors(v, good))
     # What the schema accepts, mailauth accepts: a config with keys of
     # every section passes mailauth validate.
@@ -176,6 +185,10 @@ def test_schema_rejects_invalid_configs(e):
     # mailauth refuses those too (the schema is no looser than the loader
     # on these rules): a few written out as files.
     for what, doc in BAD[:4] + BAD[9:13]:
+        path = e.config(yaml.safe_dump(doc), name="bad.yaml")
+        r = subprocess.run([BIN, "validate", "-c", path], capture_output=True, text=True, timeout=60)
+        check(r.returncode == 1, "mailauth accepts a config with %s: %s" % (what, r.stdout))
+    for what, doc in BAD[-7:]:
         path = e.config(yaml.safe_dump(doc), name="bad.yaml")
         r = subprocess.run([BIN, "validate", "-c", path], capture_output=True, text=True, timeout=60)
         check(r.returncode == 1, "mailauth accepts a config with %s: %s" % (what, r.stdout))
