@@ -76,6 +76,9 @@ read_line(struct buf *out, const struct report_stats *st)
 	buf_addf(out, " read, ");
 	plural(out, st->duplicates, "duplicate", "duplicates");
 	buf_addf(out, " skipped, %zu rejected", st->nrejected);
+	if (st->rows_rejected > 0)
+		buf_addf(out, " (%zu record%s not counted)", st->rows_rejected,
+		    st->rows_rejected == 1 ? "" : "s");
 }
 
 /* "2026-03-01 to 2026-03-14 (UTC days); 12 reports in it, 2 outside" */
@@ -113,6 +116,80 @@ join(struct buf *out, char *const *v, size_t n, const char *sep, size_t max)
 		if (i > 0)
 			buf_adds(out, sep);
 		safe(out, v[i], max);
+	}
+}
+
+/* 1 when a tally names something: not only reports without the value. */
+static int
+tally_shown(const struct report_tally *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].name == NULL || *v[i].name != '\0')
+			return 1;
+	return 0;
+}
+
+/*
+ * "psl (3 reports), (not given) (1 report)": a tally's values, made
+ * printable by show (escaping as the output needs), with their reports,
+ * or their messages when by_messages.
+ */
+static void
+tally_line(struct buf *out, const struct report_tally *v, size_t n,
+    int by_messages, void (*show)(struct buf *, const char *))
+{
+	size_t	 i;
+
+	for (i = 0; i < n && i < REPORTERS_SHOWN; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		show(out, v[i].name == NULL ? "(others)" :
+		    *v[i].name == '\0' ? "(not given)" : v[i].name);
+		if (by_messages)
+			buf_addf(out, " (%" PRIu64 " message%s)", v[i].messages,
+			    v[i].messages == 1 ? "" : "s");
+		else
+			buf_addf(out, " (%zu report%s)", v[i].reports,
+			    v[i].reports == 1 ? "" : "s");
+	}
+	if (n > REPORTERS_SHOWN)
+		buf_addf(out, " and %zu more", n - REPORTERS_SHOWN);
+}
+
+static void
+text_show(struct buf *out, const char *s)
+{
+	safe(out, s, 80);
+}
+
+/* RFC 9990's fields, each line only when reports gave it. */
+static void
+rfc9990_lines(struct buf *out, const struct report_domain *d,
+    const char *indent, const char *end,
+    void (*show)(struct buf *, const char *))
+{
+	if (d->testing_reports > 0)
+		buf_addf(out, "%stesting (t=y): %zu report%s, %" PRIu64
+		    " message%s (the policy was not applied)%s", indent,
+		    d->testing_reports, d->testing_reports == 1 ? "" : "s",
+		    d->testing_messages, d->testing_messages == 1 ? "" : "s",
+		    end);
+	if (tally_shown(d->methods, d->nmethods)) {
+		buf_addf(out, "%sdiscovery:    ", indent);
+		tally_line(out, d->methods, d->nmethods, 0, show);
+		buf_adds(out, end);
+	}
+	if (tally_shown(d->generators, d->ngenerators)) {
+		buf_addf(out, "%sgenerators:   ", indent);
+		tally_line(out, d->generators, d->ngenerators, 0, show);
+		buf_adds(out, end);
+	}
+	if (d->nenvelope_to > 0) {
+		buf_addf(out, "%senvelope_to:  ", indent);
+		tally_line(out, d->envelope_to, d->nenvelope_to, 1, show);
+		buf_adds(out, end);
 	}
 }
 
@@ -229,6 +306,7 @@ text_domain(struct buf *out, const struct report_domain *d)
 	if (d->nreporters > REPORTERS_SHOWN)
 		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
 	buf_addc(out, '\n');
+	rfc9990_lines(out, d, "  ", "\n", text_show);
 	text_sources(out, d);
 }
 
@@ -333,6 +411,12 @@ out:
 }
 
 static void
+md_show(struct buf *out, const char *s)
+{
+	md_text(out, s, 0);
+}
+
+static void
 md_codes(struct buf *out, char *const *v, size_t n)
 {
 	size_t	 i;
@@ -381,7 +465,9 @@ md_domain(struct buf *out, const struct report_domain *d)
 	}
 	if (d->nreporters > REPORTERS_SHOWN)
 		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
-	buf_adds(out, ".\n\n| source IP | messages | DMARC pass | DKIM aligned "
+	buf_adds(out, ".\n");
+	rfc9990_lines(out, d, "\n", ".\n", md_show);
+	buf_adds(out, "\n| source IP | messages | DMARC pass | DKIM aligned "
 	    "| SPF aligned | none | quarantine | reject | DKIM d= | "
 	    "SPF domains |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
 	if (n > REPORT_TEXT_SOURCES)
@@ -547,6 +633,41 @@ put_nested(FILE *f, const char *text, size_t len, int n)
 	}
 }
 
+static void
+add_tally(cJSON *o, const char *key, const char *name_key,
+    const struct report_tally *v, size_t n, int reports)
+{
+	cJSON	*a = cJSON_AddArrayToObject(o, key), *x;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		x = cJSON_CreateObject();
+		if (v[i].name != NULL)
+			cJSON_AddStringToObject(x, name_key, v[i].name);
+		else
+			cJSON_AddNullToObject(x, name_key);
+		if (reports)
+			add_u64(x, "reports", v[i].reports);
+		add_u64(x, "messages", v[i].messages);
+		cJSON_AddItemToArray(a, x);
+	}
+}
+
+static void
+json_rfc9990(cJSON *o, const struct report_domain *d)
+{
+	cJSON	*t = cJSON_AddObjectToObject(o, "testing");
+
+	add_u64(t, "reports", d->testing_reports);
+	add_u64(t, "messages", d->testing_messages);
+	add_tally(o, "discovery_methods", "method", d->methods, d->nmethods,
+	    1);
+	add_tally(o, "generators", "generator", d->generators,
+	    d->ngenerators, 1);
+	add_tally(o, "envelope_to", "domain", d->envelope_to,
+	    d->nenvelope_to, 0);
+}
+
 /* A domain without its sources: "sources" is its last member, empty. */
 static cJSON *
 json_domain(const struct report_domain *d)
@@ -566,6 +687,7 @@ json_domain(const struct report_domain *d)
 		add_u64(x, "messages", d->reporters[i].messages);
 		cJSON_AddItemToArray(a, x);
 	}
+	json_rfc9990(o, d);
 	cJSON_AddArrayToObject(o, "sources");
 	return o;
 }
@@ -579,6 +701,8 @@ json_source(const struct report_source *src)
 	add_counts(x, &src->n);
 	add_strings(x, "dkim_domains", src->dkim_domains, src->ndkim);
 	add_strings(x, "spf_domains", src->spf_domains, src->nspf);
+	add_strings(x, "envelope_from", src->envelope_from,
+	    src->nenvelope_from);
 	return x;
 }
 
@@ -633,6 +757,7 @@ report_write_json(const struct report_summary *s,
 	o = cJSON_AddObjectToObject(root, "reports");
 	add_u64(o, "read", st->read);
 	add_u64(o, "duplicates", st->duplicates);
+	add_u64(o, "records_rejected", st->rows_rejected);
 	add_u64(o, "in_window", s->in_window);
 	add_u64(o, "outside_window", s->outside);
 	a = cJSON_AddArrayToObject(o, "rejected");
