@@ -363,6 +363,132 @@ void	report_summary_release(struct report_summary *);
  */
 double	report_rate(uint64_t part, uint64_t whole);
 
+/* --- senders against the config (senders.c) --- */
+
+/*
+ * What the config declares for one domain, as senders need it: its own
+ * small struct, filled by src/cli from the config, so that src/report
+ * knows nothing of the config.  Borrowed for the senders' life.
+ */
+struct report_declared {
+	const char		*domain;	/* lower case, no trailing dot */
+	int			 strict_dkim;	/* dmarc adkim: strict */
+	int			 strict_spf;	/* dmarc aspf: strict */
+	int			 spf;		/* the config manages its SPF */
+	const char *const	*selectors;	/* dkim: selectors published
+						 * (not state: absent) */
+	size_t			 nselectors;
+	const char *const	*includes;	/* spf include: names */
+	size_t			 nincludes;
+};
+
+enum report_verdict {
+	REPORT_CONFIGURED,	/* passes DMARC through a declared selector
+				 * or the domain's own SPF */
+	REPORT_UNDECLARED,	/* passes only through what is not declared */
+	REPORT_FAILING,		/* fails DMARC */
+	REPORT_VERDICT_COUNT
+};
+
+/* "configured", "undeclared", "failing". */
+const char *report_verdict_name(enum report_verdict);
+
+/* A DKIM signature (domain, selector) or an SPF domain seen from a
+ * source, with the messages for which it passed and did not. */
+struct report_sender_auth {
+	char		*domain;
+	char		*selector;	/* NULL for SPF */
+	uint64_t	 pass;
+	uint64_t	 other;
+	int		 aligned;	/* with the header_from, as the
+					 * domain's adkim/aspf say */
+	int		 declared;	/* the config declares it */
+};
+
+struct report_sender {
+	char			*ip;
+	char			*name;		/* PTR name (--resolve); NULL */
+	struct report_counts	 n;
+	uint64_t		 verdicts[REPORT_VERDICT_COUNT]; /* messages */
+	enum report_verdict	 verdict;	/* that of most of its messages,
+						 * ties to the worse */
+	struct report_sender_auth *dkim;	/* at most REPORT_DOMAINS_MAX */
+	size_t			 ndkim;
+	struct report_sender_auth *spf;
+	size_t			 nspf;
+};
+
+/*
+ * A config line to add or a fact to check.  kind: "declare-selector",
+ * "manage-spf", "spf-include-unseen", "dkim-unaligned",
+ * "spf-unaligned", "identify-source".
+ */
+struct report_suggestion {
+	const char	*kind;		/* static */
+	char		*message;	/* in mailauth's style, input quoted */
+	char		*config;	/* the line to add; NULL: a fact */
+	char		*source;	/* an address or network; NULL */
+	uint64_t	 messages;	/* the mail it concerns */
+};
+
+/* The most suggestions kept per domain, most messages first. */
+#define REPORT_SUGGESTIONS_MAX	20
+/* A failing network or an unaligned sender is suggested from this share
+ * of the domain's messages, in hundredths of a percent (1%). */
+#define REPORT_SUGGEST_SHARE	100
+/* "declared but never seen passing" needs this many messages in the
+ * window: fewer says nothing. */
+#define REPORT_SUGGEST_MIN_MESSAGES	100
+
+struct report_sender_domain {
+	char				*name;		/* header_from */
+	const struct report_declared	*declared;	/* NULL: not in the
+							 * config */
+	struct report_counts		 n;
+	uint64_t			 verdicts[REPORT_VERDICT_COUNT];
+	struct report_sender		*senders;	/* by verdict, then most
+							 * messages, then IP */
+	size_t				 nsenders;
+	struct report_suggestion	*suggestions;
+	size_t				 nsuggestions;
+};
+
+struct report_senders {
+	struct report_filter		 filter;	/* domain owned */
+	const struct report_declared	*declared;	/* borrowed */
+	size_t				 ndeclared;
+	size_t				 in_window;
+	size_t				 outside;
+	struct report_sender_domain	*domains;	/* by name when
+							 * finished */
+	size_t				 ndomains;
+	struct report_map		*index;		/* private */
+	int				 finished;
+};
+
+/* filter may be NULL; declared (n of them) may be NULL with n 0. */
+void	report_senders_init(struct report_senders *,
+	    const struct report_filter *, const struct report_declared *,
+	    size_t n);
+void	report_senders_add(struct report_senders *, const struct report *);
+void	report_senders_sink(void *senders, const char *file,
+	    const struct report *);
+/* Orders, gives each sender its verdict, makes the suggestions. */
+void	report_senders_finish(struct report_senders *);
+void	report_senders_release(struct report_senders *);
+/* The verdict of one row, for domain (its header_from): exposed for the
+ * tests. */
+enum report_verdict report_row_verdict(struct report_senders *,
+	    const struct report_row *);
+
+/* Text grouped by verdict, and the JSON of docs/report-json.md
+ * ("senders"), written to f as it is made; -1 when f has its error flag
+ * set. */
+void	report_senders_render_text(const struct report_senders *,
+	    const struct report_stats *, struct buf *out);
+int	report_senders_write_json(const struct report_senders *,
+	    const struct report_stats *, FILE *f);
+
 /* --- output (render.c): appended to out --- */
 
 /* The most sources text and Markdown show per domain; JSON and CSV show
