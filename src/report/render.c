@@ -23,6 +23,7 @@
 #include "mailauth/date.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/report.h"
+#include "internal.h"
 
 #define JSON_FORMAT_VERSION	1
 #define REPORTERS_SHOWN		10	/* per domain, in text and Markdown */
@@ -32,10 +33,16 @@
 /* --- shared --- */
 
 /* s made printable, at most max bytes ("..." at the end of a cut). */
+void
+report_text_safe(struct buf *out, const char *s, size_t max)
+{
+	buf_add_printable(out, s, strlen(s), max);
+}
+
 static void
 safe(struct buf *out, const char *s, size_t max)
 {
-	buf_add_printable(out, s, strlen(s), max);
+	report_text_safe(out, s, max);
 }
 
 /* The width of the source IP column: the longest address as shown. */
@@ -51,8 +58,8 @@ ip_width(const char *ip)
 	return w;
 }
 
-static void
-rate(struct buf *out, uint64_t part, uint64_t whole)
+void
+report_text_rate(struct buf *out, uint64_t part, uint64_t whole)
 {
 	double	 r = report_rate(part, whole);
 
@@ -208,13 +215,13 @@ text_source(struct buf *out, const struct report_source *src, int ipw,
 	buf_addf(out, "%*s", (int)(ipw - (int)(out->len - start - 4)), "");
 	buf_addf(out, " %10" PRIu64, src->n.messages);
 	buf_reset(&cell);
-	rate(&cell, src->n.dmarc_pass, src->n.messages);
+	report_text_rate(&cell, src->n.dmarc_pass, src->n.messages);
 	buf_addf(out, " %8s", buf_str(&cell));
 	buf_reset(&cell);
-	rate(&cell, src->n.dkim_pass, src->n.messages);
+	report_text_rate(&cell, src->n.dkim_pass, src->n.messages);
 	buf_addf(out, " %8s", buf_str(&cell));
 	buf_reset(&cell);
-	rate(&cell, src->n.spf_pass, src->n.messages);
+	report_text_rate(&cell, src->n.spf_pass, src->n.messages);
 	buf_addf(out, " %8s  ", buf_str(&cell));
 	buf_reset(&cell);
 	if (src->ndkim == 0)
@@ -266,7 +273,7 @@ text_rate_line(struct buf *out, const char *label, uint64_t part,
 {
 	struct buf	 cell = BUF_INIT;
 
-	rate(&cell, part, whole);
+	report_text_rate(&cell, part, whole);
 	buf_addf(out, "  %-13s %7s  %" PRIu64 "\n", label, buf_str(&cell), part);
 	buf_release(&cell);
 }
@@ -432,11 +439,11 @@ static void
 md_counts_cells(struct buf *out, const struct report_counts *c)
 {
 	buf_addf(out, " %" PRIu64 " | ", c->messages);
-	rate(out, c->dmarc_pass, c->messages);
+	report_text_rate(out, c->dmarc_pass, c->messages);
 	buf_adds(out, " | ");
-	rate(out, c->dkim_pass, c->messages);
+	report_text_rate(out, c->dkim_pass, c->messages);
 	buf_adds(out, " | ");
-	rate(out, c->spf_pass, c->messages);
+	report_text_rate(out, c->spf_pass, c->messages);
 	buf_addf(out, " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " |",
 	    c->disposition[REPORT_DISP_NONE],
 	    c->disposition[REPORT_DISP_QUARANTINE],
@@ -536,8 +543,8 @@ report_render_markdown(const struct report_summary *s,
 /* --- JSON --- */
 
 /* Counts as exact integers: a double holds only 53 bits. */
-static void
-add_u64(cJSON *o, const char *key, uint64_t v)
+void
+report_json_u64(cJSON *o, const char *key, uint64_t v)
 {
 	char	 num[24];
 
@@ -562,16 +569,16 @@ add_counts(cJSON *o, const struct report_counts *c)
 	cJSON	*disp;
 	int	 i;
 
-	add_u64(o, "messages", c->messages);
-	add_u64(o, "dmarc_pass", c->dmarc_pass);
-	add_u64(o, "dkim_aligned_pass", c->dkim_pass);
-	add_u64(o, "spf_aligned_pass", c->spf_pass);
+	report_json_u64(o, "messages", c->messages);
+	report_json_u64(o, "dmarc_pass", c->dmarc_pass);
+	report_json_u64(o, "dkim_aligned_pass", c->dkim_pass);
+	report_json_u64(o, "spf_aligned_pass", c->spf_pass);
 	add_rate(o, "dmarc_pass_rate", c->dmarc_pass, c->messages);
 	add_rate(o, "dkim_aligned_rate", c->dkim_pass, c->messages);
 	add_rate(o, "spf_aligned_rate", c->spf_pass, c->messages);
 	disp = cJSON_AddObjectToObject(o, "disposition");
 	for (i = 0; i < REPORT_DISP_COUNT; i++)
-		add_u64(disp, dmarc_policy_name((enum dmarc_policy)
+		report_json_u64(disp, dmarc_policy_name((enum dmarc_policy)
 		    (DMARC_POLICY_NONE + i)), c->disposition[i]);
 }
 
@@ -647,8 +654,8 @@ add_tally(cJSON *o, const char *key, const char *name_key,
 		else
 			cJSON_AddNullToObject(x, name_key);
 		if (reports)
-			add_u64(x, "reports", v[i].reports);
-		add_u64(x, "messages", v[i].messages);
+			report_json_u64(x, "reports", v[i].reports);
+		report_json_u64(x, "messages", v[i].messages);
 		cJSON_AddItemToArray(a, x);
 	}
 }
@@ -658,8 +665,8 @@ json_rfc9990(cJSON *o, const struct report_domain *d)
 {
 	cJSON	*t = cJSON_AddObjectToObject(o, "testing");
 
-	add_u64(t, "reports", d->testing_reports);
-	add_u64(t, "messages", d->testing_messages);
+	report_json_u64(t, "reports", d->testing_reports);
+	report_json_u64(t, "messages", d->testing_messages);
 	add_tally(o, "discovery_methods", "method", d->methods, d->nmethods,
 	    1);
 	add_tally(o, "generators", "generator", d->generators,
@@ -677,14 +684,14 @@ json_domain(const struct report_domain *d)
 
 	cJSON_AddStringToObject(o, "domain", d->name);
 	add_counts(o, &d->n);
-	add_u64(o, "reports", d->reports);
+	report_json_u64(o, "reports", d->reports);
 	a = cJSON_AddArrayToObject(o, "reporters");
 	for (i = 0; i < d->nreporters; i++) {
 		x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "org_name",
 		    d->reporters[i].org_name);
-		add_u64(x, "reports", d->reporters[i].reports);
-		add_u64(x, "messages", d->reporters[i].messages);
+		report_json_u64(x, "reports", d->reporters[i].reports);
+		report_json_u64(x, "messages", d->reporters[i].messages);
 		cJSON_AddItemToArray(a, x);
 	}
 	json_rfc9990(o, d);
@@ -755,11 +762,11 @@ report_write_json(const struct report_summary *s,
 	else
 		cJSON_AddNullToObject(o, "domain");
 	o = cJSON_AddObjectToObject(root, "reports");
-	add_u64(o, "read", st->read);
-	add_u64(o, "duplicates", st->duplicates);
-	add_u64(o, "records_rejected", st->rows_rejected);
-	add_u64(o, "in_window", s->in_window);
-	add_u64(o, "outside_window", s->outside);
+	report_json_u64(o, "read", st->read);
+	report_json_u64(o, "duplicates", st->duplicates);
+	report_json_u64(o, "records_rejected", st->rows_rejected);
+	report_json_u64(o, "in_window", s->in_window);
+	report_json_u64(o, "outside_window", s->outside);
 	a = cJSON_AddArrayToObject(o, "rejected");
 	for (i = 0; i < st->nrejected; i++) {
 		x = cJSON_CreateObject();

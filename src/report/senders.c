@@ -40,20 +40,6 @@ report_verdict_name(enum report_verdict v)
 	return (size_t)v < REPORT_VERDICT_COUNT ? verdict_names[v] : "?";
 }
 
-static char *
-folded(const char *s)
-{
-	char	*d = xstrdup(s);
-	size_t	 n;
-
-	for (n = 0; d[n] != '\0'; n++)
-		if (d[n] >= 'A' && d[n] <= 'Z')
-			d[n] = (char)(d[n] - 'A' + 'a');
-	if (n > 1 && d[n - 1] == '.')
-		d[n - 1] = '\0';
-	return d;
-}
-
 /* The map's key for kind ('C' config, 'D' domain, 'S' source). */
 static size_t
 lookup(struct report_map **m, char kind, const char *a, const char *b,
@@ -86,7 +72,7 @@ report_senders_init(struct report_senders *s, const struct report_filter *f,
 		s->filter.since = f->since;
 		s->filter.until = f->until;
 		if (f->domain != NULL)
-			s->filter.domain = folded(f->domain);
+			s->filter.domain = report_name_folded(f->domain);
 	}
 	s->declared = decl;
 	s->ndeclared = n;
@@ -190,19 +176,6 @@ report_row_verdict(struct report_senders *s, const struct report_row *w)
 
 /* --- counting --- */
 
-static void
-count(struct report_counts *c, const struct report_row *w)
-{
-	c->messages += w->count;
-	if (w->dkim_pass || w->spf_pass)
-		c->dmarc_pass += w->count;
-	if (w->dkim_pass)
-		c->dkim_pass += w->count;
-	if (w->spf_pass)
-		c->spf_pass += w->count;
-	c->disposition[w->disposition] += w->count;
-}
-
 static struct report_sender_domain *
 domain_get(struct report_senders *s, const char *name)
 {
@@ -266,21 +239,6 @@ auth_add(struct report_sender_auth **v, size_t *n,
 		x->other += count_;
 }
 
-static int
-wanted(const struct report_senders *s, const char *d)
-{
-	const char	*f = s->filter.domain;
-	size_t		 fl, dl;
-
-	if (f == NULL)
-		return 1;
-	fl = strlen(f);
-	dl = strlen(d);
-	if (dl == fl)
-		return strcmp(d, f) == 0;
-	return dl > fl && d[dl - fl - 1] == '.' && strcmp(d + dl - fl, f) == 0;
-}
-
 static void
 row_add(struct report_senders *s, const struct report_row *w)
 {
@@ -293,8 +251,8 @@ row_add(struct report_senders *s, const struct report_row *w)
 
 	sd = rule != NULL && rule->strict_dkim;
 	ss = rule != NULL && rule->strict_spf;
-	count(&x->n, w);
-	count(&d->n, w);
+	report_counts_add(&x->n, w);
+	report_counts_add(&d->n, w);
 	x->verdicts[v] += w->count;
 	d->verdicts[v] += w->count;
 	for (i = 0; i < w->ndkim_auth; i++)
@@ -322,7 +280,7 @@ report_senders_add(struct report_senders *s, const struct report *r)
 	}
 	s->in_window++;
 	for (i = 0; i < r->nrows; i++)
-		if (wanted(s, r->rows[i].header_from))
+		if (report_filter_wants(&s->filter, r->rows[i].header_from))
 			row_add(s, &r->rows[i]);
 }
 
@@ -754,23 +712,6 @@ report_senders_release(struct report_senders *s)
 
 #define SENDERS_SHOWN	REPORT_TEXT_SOURCES	/* per verdict, in text */
 
-static void
-safe(struct buf *out, const char *s, size_t max)
-{
-	buf_add_printable(out, s, strlen(s), max);
-}
-
-static void
-rate(struct buf *out, uint64_t part, uint64_t whole)
-{
-	double	 r = report_rate(part, whole);
-
-	if (r < 0)
-		buf_adds(out, "-");
-	else
-		buf_addf(out, "%.2f%%", r);
-}
-
 /* "d=example.com s=s1 pass 40 (aligned, declared)" */
 static void
 text_auths(struct buf *out, const char *label,
@@ -784,10 +725,10 @@ text_auths(struct buf *out, const char *label,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_adds(out, "; ");
-		safe(out, *v[i].domain != '\0' ? v[i].domain : "(none)", 80);
+		report_text_safe(out, *v[i].domain != '\0' ? v[i].domain : "(none)", 80);
 		if (v[i].selector != NULL) {
 			buf_adds(out, " s=");
-			safe(out, v[i].selector, 80);
+			report_text_safe(out, v[i].selector, 80);
 		} else if (label[0] == 'D')
 			buf_adds(out, " s=(not given)");
 		buf_addf(out, " pass %" PRIu64 ", other %" PRIu64 " (%s, %s)",
@@ -802,15 +743,15 @@ static void
 text_sender(struct buf *out, const struct report_sender *x)
 {
 	buf_adds(out, "    ");
-	safe(out, x->ip, 64);
+	report_text_safe(out, x->ip, 64);
 	if (x->name != NULL) {
 		buf_adds(out, " (");
-		safe(out, x->name, 255);
+		report_text_safe(out, x->name, 255);
 		buf_adds(out, ")");
 	}
 	buf_addf(out, ": %" PRIu64 " message%s, DMARC pass ", x->n.messages,
 	    x->n.messages == 1 ? "" : "s");
-	rate(out, x->n.dmarc_pass, x->n.messages);
+	report_text_rate(out, x->n.dmarc_pass, x->n.messages);
 	buf_addc(out, '\n');
 	text_auths(out, "DKIM", x->dkim, x->ndkim);
 	text_auths(out, "SPF ", x->spf, x->nspf);
@@ -824,7 +765,7 @@ text_domain(struct buf *out, const struct report_sender_domain *d)
 	int				 v;
 
 	buf_addc(out, '\n');
-	safe(out, d->name, 255);
+	report_text_safe(out, d->name, 255);
 	buf_addf(out, ": %" PRIu64 " message%s from %zu sender%s; configured %"
 	    PRIu64 ", undeclared %" PRIu64 ", failing %" PRIu64 "\n",
 	    d->n.messages, d->n.messages == 1 ? "" : "s", d->nsenders, d->nsenders == 1 ? "" : "s",
@@ -890,7 +831,7 @@ report_senders_render_text(const struct report_senders *s,
 		buf_adds(out, "\nrejected:\n");
 	for (i = 0; i < st->nrejected; i++) {
 		buf_adds(out, "  ");
-		safe(out, st->rejected[i].file, 4096);
+		report_text_safe(out, st->rejected[i].file, 4096);
 		buf_adds(out, ": ");
 		buf_add_printable_msg(out, st->rejected[i].reason,
 		    strlen(st->rejected[i].reason), 4096);
@@ -899,15 +840,6 @@ report_senders_render_text(const struct report_senders *s,
 }
 
 /* JSON: compact, one line per domain header and per sender. */
-
-static void
-add_u64(cJSON *o, const char *key, uint64_t v)
-{
-	char	 num[24];
-
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	cJSON_AddRawToObject(o, key, num);
-}
 
 static void
 add_str(cJSON *o, const char *key, const char *v)
@@ -941,8 +873,8 @@ json_auths(const struct report_sender_auth *v, size_t n, int dkim)
 		cJSON_AddStringToObject(x, "domain", v[i].domain);
 		if (dkim)
 			add_str(x, "selector", v[i].selector);
-		add_u64(x, "pass", v[i].pass);
-		add_u64(x, "other", v[i].other);
+		report_json_u64(x, "pass", v[i].pass);
+		report_json_u64(x, "other", v[i].other);
 		cJSON_AddBoolToObject(x, "aligned", v[i].aligned);
 		cJSON_AddBoolToObject(x, "declared", v[i].declared);
 		cJSON_AddItemToArray(a, x);
@@ -958,13 +890,13 @@ json_sender(const struct report_sender *x)
 
 	cJSON_AddStringToObject(o, "source_ip", x->ip);
 	add_str(o, "name", x->name);
-	add_u64(o, "messages", x->n.messages);
-	add_u64(o, "dmarc_pass", x->n.dmarc_pass);
-	add_u64(o, "dkim_aligned_pass", x->n.dkim_pass);
-	add_u64(o, "spf_aligned_pass", x->n.spf_pass);
+	report_json_u64(o, "messages", x->n.messages);
+	report_json_u64(o, "dmarc_pass", x->n.dmarc_pass);
+	report_json_u64(o, "dkim_aligned_pass", x->n.dkim_pass);
+	report_json_u64(o, "spf_aligned_pass", x->n.spf_pass);
 	cJSON_AddStringToObject(o, "verdict", verdict_names[x->verdict]);
 	for (v = 0; v < REPORT_VERDICT_COUNT; v++)
-		add_u64(o, verdict_names[v], x->verdicts[v]);
+		report_json_u64(o, verdict_names[v], x->verdicts[v]);
 	cJSON_AddItemToObject(o, "dkim", json_auths(x->dkim, x->ndkim, 1));
 	cJSON_AddItemToObject(o, "spf", json_auths(x->spf, x->nspf, 0));
 	return o;
@@ -986,10 +918,10 @@ write_domain(FILE *f, const struct report_sender_domain *d)
 	    "relaxed");
 	add_str(o, "aspf", c == NULL ? NULL : c->strict_spf ? "strict" :
 	    "relaxed");
-	add_u64(o, "messages", d->n.messages);
-	add_u64(o, "dmarc_pass", d->n.dmarc_pass);
+	report_json_u64(o, "messages", d->n.messages);
+	report_json_u64(o, "dmarc_pass", d->n.dmarc_pass);
 	for (v = 0; v < REPORT_VERDICT_COUNT; v++)
-		add_u64(o, verdict_names[v], d->verdicts[v]);
+		report_json_u64(o, verdict_names[v], d->verdicts[v]);
 	a = cJSON_AddArrayToObject(o, "suggestions");
 	for (i = 0; i < d->nsuggestions; i++) {
 		x = cJSON_CreateObject();
@@ -998,7 +930,7 @@ write_domain(FILE *f, const struct report_sender_domain *d)
 		    d->suggestions[i].message);
 		add_str(x, "config", d->suggestions[i].config);
 		add_str(x, "source", d->suggestions[i].source);
-		add_u64(x, "messages", d->suggestions[i].messages);
+		report_json_u64(x, "messages", d->suggestions[i].messages);
 		cJSON_AddItemToArray(a, x);
 	}
 	cJSON_AddArrayToObject(o, "senders");
@@ -1034,11 +966,11 @@ report_senders_write_json(const struct report_senders *s,
 	add_str(w, "until", s->filter.until != -1 ? day : NULL);
 	add_str(w, "domain", s->filter.domain);
 	r = cJSON_AddObjectToObject(o, "reports");
-	add_u64(r, "read", st->read);
-	add_u64(r, "duplicates", st->duplicates);
-	add_u64(r, "records_rejected", st->rows_rejected);
-	add_u64(r, "in_window", s->in_window);
-	add_u64(r, "outside_window", s->outside);
+	report_json_u64(r, "read", st->read);
+	report_json_u64(r, "duplicates", st->duplicates);
+	report_json_u64(r, "records_rejected", st->rows_rejected);
+	report_json_u64(r, "in_window", s->in_window);
+	report_json_u64(r, "outside_window", s->outside);
 	a = cJSON_AddArrayToObject(r, "rejected");
 	for (i = 0; i < st->nrejected; i++) {
 		x = cJSON_CreateObject();

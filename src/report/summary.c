@@ -14,8 +14,8 @@
 #include "mailauth/buf.h"
 #include "internal.h"
 
-static char *
-folded(const char *s)
+char *
+report_name_folded(const char *s)
 {
 	char	*d = xstrdup(s);
 	size_t	 n;
@@ -38,14 +38,13 @@ report_summary_init(struct report_summary *s, const struct report_filter *f)
 	s->filter.since = f->since;
 	s->filter.until = f->until;
 	if (f->domain != NULL)
-		s->filter.domain = folded(f->domain);
+		s->filter.domain = report_name_folded(f->domain);
 }
 
-/* 1 when d is the filter's domain or a name under it. */
-static int
-wanted(const struct report_summary *s, const char *d)
+int
+report_filter_wants(const struct report_filter *filter, const char *d)
 {
-	const char	*f = s->filter.domain;
+	const char	*f = filter->domain;
 	size_t		 fl, dl;
 
 	if (f == NULL)
@@ -57,8 +56,8 @@ wanted(const struct report_summary *s, const char *d)
 	return dl > fl && d[dl - fl - 1] == '.' && strcmp(d + dl - fl, f) == 0;
 }
 
-static void
-count(struct report_counts *c, const struct report_row *w)
+void
+report_counts_add(struct report_counts *c, const struct report_row *w)
 {
 	c->messages += w->count;
 	if (w->dkim_pass || w->spf_pass)
@@ -211,7 +210,7 @@ report_summary_add(struct report_summary *s, const struct report *r)
 	s->serial++;
 	for (i = 0; i < r->nrows; i++) {
 		w = &r->rows[i];
-		if (!wanted(s, w->header_from))
+		if (!report_filter_wants(&s->filter, w->header_from))
 			continue;
 		dom = domain_get(s, w->header_from);
 		src = source_get(s, dom, w->source_ip);
@@ -221,9 +220,9 @@ report_summary_add(struct report_summary *s, const struct report *r)
 		if (first)
 			d->reports++;
 		reporter_add(d, r->org_name, first, w->count);
-		count(&src->n, w);
-		count(&d->n, w);
-		count(&s->n, w);
+		report_counts_add(&src->n, w);
+		report_counts_add(&d->n, w);
+		report_counts_add(&s->n, w);
 		add_domains(&src->dkim_domains, &src->ndkim, w->dkim_domains,
 		    w->ndkim);
 		add_domains(&src->spf_domains, &src->nspf, w->spf_domains,
