@@ -444,6 +444,9 @@ struct report_sender_domain {
 	char				*name;		/* header_from */
 	const struct report_declared	*declared;	/* NULL: not in the
 							 * config */
+	const struct report_declared	*rule;		/* whose adkim and
+							 * aspf apply: its own,
+							 * a parent's, NULL */
 	struct report_counts		 n;
 	uint64_t			 verdicts[REPORT_VERDICT_COUNT];
 	struct report_sender		*senders;	/* by verdict, then most

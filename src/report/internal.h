@@ -56,6 +56,9 @@ void	rstream_mem(struct rstream *, struct rmem *m, const void *data,
  * returns that; *added says which. */
 size_t	report_map_get(struct report_map **, const char *key, size_t keylen,
 	    size_t value_if_new, int *added);
+/* Sets the value of key, adding it when missing. */
+void	report_map_set(struct report_map **, const char *key, size_t keylen,
+	    size_t value);
 void	report_map_free(struct report_map *);
 
 /* --- shared by summaries and senders (summary.c, render.c) --- */

@@ -74,38 +74,40 @@ enum field {
 };
 
 /* The elements read, by their path below <feedback>. */
+#define FIELD(path, f)	{ path, sizeof(path) - 1, f }
 static const struct {
 	const char	*path;
+	size_t		 len;
 	enum field	 field;
 } fields[] = {
-	{ "version",				F_VERSION },
-	{ "report_metadata/org_name",		F_ORG_NAME },
-	{ "report_metadata/report_id",		F_REPORT_ID },
-	{ "report_metadata/date_range/begin",	F_BEGIN },
-	{ "report_metadata/date_range/end",	F_END },
-	{ "policy_published/domain",		F_DOMAIN },
-	{ "policy_published/np",		F_RFC9990 },
-	{ "policy_published/testing",		F_TESTING },
-	{ "policy_published/discovery_method",	F_DISCOVERY },
-	{ "report_metadata/generator",		F_GENERATOR },
-	{ "record",				F_RECORD },
-	{ "record/row/source_ip",		F_SOURCE_IP },
-	{ "record/row/count",			F_COUNT },
-	{ "record/row/policy_evaluated/disposition", F_DISPOSITION },
-	{ "record/row/policy_evaluated/dkim",	F_EVAL_DKIM },
-	{ "record/row/policy_evaluated/spf",	F_EVAL_SPF },
-	{ "record/identifiers/header_from",	F_HEADER_FROM },
-	{ "record/auth_results/dkim/domain",	F_DKIM_DOMAIN },
-	{ "record/auth_results/spf/domain",	F_SPF_DOMAIN },
-	{ "record/auth_results",		F_AUTH_RESULTS },
-	{ "record/auth_results/dkim",		F_AUTH_DKIM },
-	{ "record/auth_results/spf",		F_AUTH_SPF },
-	{ "record/auth_results/dkim/selector",	F_DKIM_SELECTOR },
-	{ "record/auth_results/dkim/result",	F_DKIM_RESULT },
-	{ "record/auth_results/spf/scope",	F_SPF_SCOPE },
-	{ "record/auth_results/spf/result",	F_SPF_RESULT },
-	{ "record/identifiers/envelope_from",	F_ENVELOPE_FROM },
-	{ "record/identifiers/envelope_to",	F_ENVELOPE_TO },
+	FIELD("version",				F_VERSION),
+	FIELD("report_metadata/org_name",		F_ORG_NAME),
+	FIELD("report_metadata/report_id",		F_REPORT_ID),
+	FIELD("report_metadata/date_range/begin",	F_BEGIN),
+	FIELD("report_metadata/date_range/end",	F_END),
+	FIELD("policy_published/domain",		F_DOMAIN),
+	FIELD("policy_published/np",		F_RFC9990),
+	FIELD("policy_published/testing",		F_TESTING),
+	FIELD("policy_published/discovery_method",	F_DISCOVERY),
+	FIELD("report_metadata/generator",		F_GENERATOR),
+	FIELD("record",				F_RECORD),
+	FIELD("record/row/source_ip",		F_SOURCE_IP),
+	FIELD("record/row/count",			F_COUNT),
+	FIELD("record/row/policy_evaluated/disposition", F_DISPOSITION),
+	FIELD("record/row/policy_evaluated/dkim",	F_EVAL_DKIM),
+	FIELD("record/row/policy_evaluated/spf",	F_EVAL_SPF),
+	FIELD("record/identifiers/header_from",	F_HEADER_FROM),
+	FIELD("record/auth_results/dkim/domain",	F_DKIM_DOMAIN),
+	FIELD("record/auth_results/spf/domain",	F_SPF_DOMAIN),
+	FIELD("record/auth_results",		F_AUTH_RESULTS),
+	FIELD("record/auth_results/dkim",		F_AUTH_DKIM),
+	FIELD("record/auth_results/spf",		F_AUTH_SPF),
+	FIELD("record/auth_results/dkim/selector",	F_DKIM_SELECTOR),
+	FIELD("record/auth_results/dkim/result",	F_DKIM_RESULT),
+	FIELD("record/auth_results/spf/scope",	F_SPF_SCOPE),
+	FIELD("record/auth_results/spf/result",	F_SPF_RESULT),
+	FIELD("record/identifiers/envelope_from",	F_ENVELOPE_FROM),
+	FIELD("record/identifiers/envelope_to",	F_ENVELOPE_TO),
 };
 
 /* auth_results' result words, in the order of enum report_auth_result. */
@@ -148,6 +150,8 @@ struct parser {
 	int		 row_bad;
 	struct report_auth auth;	/* the auth_results/dkim or spf being
 					 * read */
+	struct report_map *orgs;	/* header_from -> 1 when of the
+					 * policy's organisational domain */
 };
 
 const char *
@@ -370,12 +374,14 @@ auth_result(const char *v)
 }
 
 static enum field
-field_of(const char *path)
+field_of(const struct buf *path)
 {
 	size_t	 i;
 
+	/* Lengths first: this runs twice for every element of a report. */
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (strcmp(fields[i].path, path) == 0)
+		if (fields[i].len == path->len &&
+		    memcmp(fields[i].path, path->data, path->len) == 0)
 			return fields[i].field;
 	return F_NONE;
 }
@@ -479,6 +485,22 @@ under(const char *name, const char *domain)
 	    strcmp(name + n - d, domain) == 0;
 }
 
+/* 1 when from has the organisational domain of the report's policy
+ * domain; asked of the Public Suffix List once per name a report. */
+static int
+same_org(struct parser *p, const char *from)
+{
+	size_t	 v;
+	int	 added;
+
+	v = report_map_get(&p->orgs, from, strlen(from), 2, &added);
+	if (added) {
+		v = (size_t)org_domain_same(p->r->domain, from);
+		report_map_set(&p->orgs, from, strlen(from), v);
+	}
+	return v == 1;
+}
+
 /* 0 when the record can be counted, else -1 with err saying why. */
 static int
 row_check(struct parser *p, struct err *err)
@@ -506,7 +528,7 @@ row_check(struct parser *p, struct err *err)
 	/* Mail of a subdomain, or of the organisational domain, is reported
 	 * under the policy found for it; another organisation's is not. */
 	if (r->domain != NULL && !under(p->row.header_from, r->domain) &&
-	    !org_domain_same(r->domain, p->row.header_from))
+	    !same_org(p, p->row.header_from))
 		return err_set(err, "record %zu: <header_from> '%.255s' is "
 		    "not of the organisational domain of <policy_published> "
 		    "'%.255s'", p->nrecord, p->row.header_from, r->domain);
@@ -723,7 +745,7 @@ element_end(struct parser *p, struct err *err)
 		return 0;
 	}
 	if (p->depth <= DEPTH_MAX) {
-		f = field_of(buf_str(&p->path));
+		f = field_of(&p->path);
 		if (f == F_RECORD) {
 			if (row_end(p, err) == -1)
 				return -1;
@@ -769,7 +791,7 @@ element_start(struct parser *p, const char *name, const char *ns,
 		if (p->depth > 1)
 			buf_addc(&p->path, '/');
 		buf_adds(&p->path, name);
-		f = field_of(buf_str(&p->path));
+		f = field_of(&p->path);
 		buf_reset(&p->text);
 		p->field = F_NONE;
 		if (f == F_RECORD)
@@ -977,6 +999,7 @@ out:
 	xml_errors_end(&p.xe);
 	row_free(&p.row);
 	auth_free(&p.auth);
+	report_map_free(p.orgs);
 	free(p.version);
 	buf_release(&p.path);
 	buf_release(&p.text);

@@ -99,17 +99,20 @@ declared(struct report_senders *s, const char *name)
 static const struct report_declared *
 align_rule(struct report_senders *s, const char *name)
 {
-	const struct report_declared	*d;
+	const struct report_declared	*d = NULL;
+	struct buf			 org = BUF_INIT;
 	const char			*p = name;
 
-	for (;;) {
-		if ((d = declared(s, p)) != NULL)
-			return d;
-		if ((p = strchr(p, '.')) == NULL || !org_domain_same(p + 1,
-		    name))
-			return NULL;
-		p++;
-	}
+	if (s->ndeclared == 0 || (d = declared(s, name)) != NULL)
+		return d;
+	/* The parents up to the organisational domain, nearest first. */
+	if (org_domain(name, &org) == 0)
+		while ((p = strchr(p, '.')) != NULL &&
+		    strlen(++p) >= org.len)
+			if ((d = declared(s, p)) != NULL)
+				break;
+	buf_release(&org);
+	return d;
 }
 
 static int
@@ -189,6 +192,7 @@ domain_get(struct report_senders *s, const char *name)
 	d = xappend(&s->domains, &s->ndomains, sizeof(*s->domains));
 	d->name = xstrdup(name);
 	d->declared = declared(s, name);
+	d->rule = align_rule(s, name);
 	return d;
 }
 
@@ -208,11 +212,17 @@ sender_get(struct report_senders *s, struct report_sender_domain *d,
 	return x;
 }
 
-/* Adds a row's signature or check to a sender's list (bounded). */
-static void
-auth_add(struct report_sender_auth **v, size_t *n,
-    const struct report_auth *a, uint64_t count_, int is_aligned,
-    int is_declared)
+/*
+ * Adds a row's signature (dkim) or check to a sender's list, and returns
+ * 1 when it is aligned with from (strict or not) and declared.  Both are
+ * found once per entry: the entry's domain and from are the same for
+ * every row that reaches it.  A list full (REPORT_DOMAINS_MAX) keeps no
+ * more entries, and the answer is then worked out afresh.
+ */
+static int
+auth_add(struct report_senders *s, struct report_sender_auth **v, size_t *n,
+    const struct report_auth *a, uint64_t count_, const char *from,
+    int strict, int dkim)
 {
 	struct report_sender_auth	*x = NULL;
 	size_t				 i;
@@ -225,44 +235,51 @@ auth_add(struct report_sender_auth **v, size_t *n,
 			x = &(*v)[i];
 	if (x == NULL) {
 		if (*n >= REPORT_DOMAINS_MAX)
-			return;
+			return aligned(a->domain, from, strict) && (dkim ?
+			    dkim_declared(s, a) : spf_declared(s, a));
 		x = xappend(v, n, sizeof(**v));
 		x->domain = xstrdup(a->domain);
 		x->selector = a->selector != NULL ? xstrdup(a->selector) :
 		    NULL;
-		x->aligned = is_aligned;
-		x->declared = is_declared;
+		x->aligned = aligned(a->domain, from, strict);
+		x->declared = dkim ? dkim_declared(s, a) : spf_declared(s, a);
 	}
 	if (a->result == REPORT_AUTH_PASS)
 		x->pass += count_;
 	else
 		x->other += count_;
+	return x->aligned && x->declared;
 }
 
+/* One row: counted, its signatures and checks added, its verdict found
+ * as report_row_verdict() finds it, from what the entries hold. */
 static void
 row_add(struct report_senders *s, const struct report_row *w)
 {
-	const struct report_declared	*rule = align_rule(s, w->header_from);
 	struct report_sender_domain	*d = domain_get(s, w->header_from);
 	struct report_sender		*x = sender_get(s, d, w->source_ip);
-	enum report_verdict		 v = report_row_verdict(s, w);
+	const struct report_declared	*rule = d->rule;
+	enum report_verdict		 v;
 	size_t				 i;
-	int				 sd, ss;
+	int				 sd, ss, owned = 0;
 
 	sd = rule != NULL && rule->strict_dkim;
 	ss = rule != NULL && rule->strict_spf;
+	for (i = 0; i < w->ndkim_auth; i++)
+		if (auth_add(s, &x->dkim, &x->ndkim, &w->dkim_auth[i],
+		    w->count, d->name, sd, 1) &&
+		    w->dkim_auth[i].result == REPORT_AUTH_PASS)
+			owned = 1;
+	for (i = 0; i < w->nspf_auth; i++)
+		if (auth_add(s, &x->spf, &x->nspf, &w->spf_auth[i], w->count,
+		    d->name, ss, 0) && w->spf_auth[i].result == REPORT_AUTH_PASS)
+			owned = 1;
+	v = !w->dkim_pass && !w->spf_pass ? REPORT_FAILING : owned ?
+	    REPORT_CONFIGURED : REPORT_UNDECLARED;
 	report_counts_add(&x->n, w);
 	report_counts_add(&d->n, w);
 	x->verdicts[v] += w->count;
 	d->verdicts[v] += w->count;
-	for (i = 0; i < w->ndkim_auth; i++)
-		auth_add(&x->dkim, &x->ndkim, &w->dkim_auth[i], w->count,
-		    aligned(w->dkim_auth[i].domain, w->header_from, sd),
-		    dkim_declared(s, &w->dkim_auth[i]));
-	for (i = 0; i < w->nspf_auth; i++)
-		auth_add(&x->spf, &x->nspf, &w->spf_auth[i], w->count,
-		    aligned(w->spf_auth[i].domain, w->header_from, ss),
-		    spf_declared(s, &w->spf_auth[i]));
 }
 
 void
