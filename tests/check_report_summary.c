@@ -342,15 +342,17 @@ START_TEST(rfc9990_fields)
 	ck_assert_str_eq(d->sources[i].envelope_from[0], "bounce.example.com");
 	report_render_text(&s, &rd.stats, &out);
 	t = buf_str(&out);
-	ck_assert_msg(strstr(t, "  testing (t=y): 1 report, 4 messages (the "
-	    "policy was not applied)\n  discovery:    (not given) (2 reports), "
-	    "treewalk (1 report)\n  generators:   (not given) (2 reports), "
-	    "Gen 1.0 (1 report)\n  envelope_to:  example.net (4 messages)\n")
+	ck_assert_msg(strstr(t, "  testing (t=y) 1 report, 4 messages (the "
+	    "policy was not applied)\n  discovery     (not given) (2 reports), "
+	    "treewalk (1 report)\n  generators    (not given) (2 reports), "
+	    "Gen 1.0 (1 report)\n  envelope_to   example.net (4 messages)\n")
 	    != NULL, "%s", t);
 	buf_reset(&out);
 	report_render_markdown(&s, &rd.stats, &out);
-	ck_assert_msg(strstr(buf_str(&out), "\ntesting (t=y): 1 report") !=
-	    NULL, "%s", buf_str(&out));
+	ck_assert_msg(strstr(buf_str(&out), "\n\nTesting (t=y): 1 report, 4 "
+	    "messages (the policy was not applied).\n\nDiscovery: \\(not given\\) "
+	    "(2 reports), treewalk (1 report).\n") != NULL, "%s",
+	    buf_str(&out));
 	report_reader_release(&rd);
 	report_summary_release(&s);
 	buf_release(&out);

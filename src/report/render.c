@@ -171,30 +171,43 @@ text_show(struct buf *out, const char *s)
 	safe(out, s, 80);
 }
 
-/* RFC 9990's fields, each line only when reports gave it. */
+/* A line's start: "  label         " in text, "\nLabel: " in Markdown. */
 static void
-rfc9990_lines(struct buf *out, const struct report_domain *d,
-    const char *indent, const char *end,
+label(struct buf *out, const char *text, const char *md, int markdown)
+{
+	if (markdown)
+		buf_addf(out, "\n%s: ", md);
+	else
+		buf_addf(out, "  %-13s ", text);
+}
+
+/* RFC 9990's fields, each line only when reports gave it; show makes a
+ * value printable (and escapes Markdown). */
+static void
+rfc9990_lines(struct buf *out, const struct report_domain *d, int markdown,
     void (*show)(struct buf *, const char *))
 {
-	if (d->testing_reports > 0)
-		buf_addf(out, "%stesting (t=y): %zu report%s, %" PRIu64
-		    " message%s (the policy was not applied)%s", indent,
-		    d->testing_reports, d->testing_reports == 1 ? "" : "s",
-		    d->testing_messages, d->testing_messages == 1 ? "" : "s",
-		    end);
+	const char	*end = markdown ? ".\n" : "\n";
+
+	if (d->testing_reports > 0) {
+		label(out, "testing (t=y)", "Testing (t=y)", markdown);
+		buf_addf(out, "%zu report%s, %" PRIu64 " message%s (the policy "
+		    "was not applied)%s", d->testing_reports,
+		    d->testing_reports == 1 ? "" : "s", d->testing_messages,
+		    d->testing_messages == 1 ? "" : "s", end);
+	}
 	if (tally_shown(d->methods, d->nmethods)) {
-		buf_addf(out, "%sdiscovery:    ", indent);
+		label(out, "discovery", "Discovery", markdown);
 		tally_line(out, d->methods, d->nmethods, 0, show);
 		buf_adds(out, end);
 	}
 	if (tally_shown(d->generators, d->ngenerators)) {
-		buf_addf(out, "%sgenerators:   ", indent);
+		label(out, "generators", "Generators", markdown);
 		tally_line(out, d->generators, d->ngenerators, 0, show);
 		buf_adds(out, end);
 	}
 	if (d->nenvelope_to > 0) {
-		buf_addf(out, "%senvelope_to:  ", indent);
+		label(out, "envelope_to", "Envelope to", markdown);
 		tally_line(out, d->envelope_to, d->nenvelope_to, 1, show);
 		buf_adds(out, end);
 	}
@@ -313,7 +326,7 @@ text_domain(struct buf *out, const struct report_domain *d)
 	if (d->nreporters > REPORTERS_SHOWN)
 		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
 	buf_addc(out, '\n');
-	rfc9990_lines(out, d, "  ", "\n", text_show);
+	rfc9990_lines(out, d, 0, text_show);
 	text_sources(out, d);
 }
 
@@ -473,7 +486,7 @@ md_domain(struct buf *out, const struct report_domain *d)
 	if (d->nreporters > REPORTERS_SHOWN)
 		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
 	buf_adds(out, ".\n");
-	rfc9990_lines(out, d, "\n", ".\n", md_show);
+	rfc9990_lines(out, d, 1, md_show);
 	buf_adds(out, "\n| source IP | messages | DMARC pass | DKIM aligned "
 	    "| SPF aligned | none | quarantine | reject | DKIM d= | "
 	    "SPF domains |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
