@@ -363,6 +363,54 @@ START_TEST(unaligned_and_ties)
 }
 END_TEST
 
+/*
+ * One suggestion per selector and per unmanaged SPF domain, summed over
+ * every sender, naming the one that sent most ("and others"); 20,000
+ * senders make no more suggestions than one does.
+ */
+START_TEST(suggestions_summed)
+{
+	struct report_senders		 s;
+	struct report_auth		 g = sig("example.com", "google",
+					    REPORT_AUTH_PASS);
+	struct report_auth		 b = sig("bounce.example.com", NULL,
+					    REPORT_AUTH_PASS);
+	struct report_row		*rows;
+	const struct report_sender_domain *d;
+	const struct report_suggestion	*sg;
+	char				 (*ip)[16];
+	size_t				 i, n = 20000;
+
+	rows = calloc(n, sizeof(*rows));
+	ip = calloc(n, sizeof(*ip));
+	ck_assert_ptr_nonnull(rows);
+	ck_assert_ptr_nonnull(ip);
+	for (i = 0; i < n; i++) {
+		snprintf(ip[i], sizeof(ip[i]), "10.%zu.%zu.%zu", i >> 16,
+		    (i >> 8) & 255, i & 255);
+		rows[i] = row(ip[i], i == 7 ? 50 : 1, "example.com", 1, 1, &g,
+		    1, &b, 1);
+	}
+	report_senders_init(&s, NULL, config, NCONFIG);
+	add_rows(&s, rows, n);
+	report_senders_finish(&s);
+	d = &s.domains[0];
+	ck_assert_uint_eq(d->nsenders, n);
+	ck_assert_uint_eq(d->nsuggestions, 2);
+	ck_assert_ptr_nonnull(sg = find_suggestion(d, "declare-selector"));
+	ck_assert_uint_eq(sg->messages, n + 49);
+	ck_assert_str_eq(sg->source, "10.0.0.7");
+	ck_assert_ptr_nonnull(strstr(sg->message, "from 10.0.0.7 and others: "));
+	ck_assert_ptr_nonnull(sg = find_suggestion(d, "manage-spf"));
+	ck_assert_str_eq(sg->message, "SPF of 'bounce.example.com' passes "
+	    "aligned for 20049 messages from 10.0.0.7 and others, but the config "
+	    "does not manage it: add spf: to 'bounce.example.com'");
+	report_senders_release(&s);
+	free(rows);
+	free(ip);
+}
+END_TEST
+
 /* At most REPORT_DOMAINS_MAX signatures a sender; the --domain filter. */
 START_TEST(bounds_and_filter)
 {
@@ -458,6 +506,7 @@ senders_suite(void)
 	tcase_add_test(tc, senders_domain);
 	tcase_add_test(tc, includes_threshold);
 	tcase_add_test(tc, unaligned_and_ties);
+	tcase_add_test(tc, suggestions_summed);
 	tcase_add_test(tc, bounds_and_filter);
 	tcase_add_test(tc, json_fields);
 	suite_add_tcase(s, tc);

@@ -402,6 +402,65 @@ quoted(struct buf *b, const char *s)
 }
 
 /*
+ * Mail summed by a key (a selector, a network) over a domain's senders,
+ * with the sender that sent most of it: one pass over the senders, a map
+ * from the key, so that 100,000 senders cost no more than their number.
+ */
+struct sum {
+	char		*key;		/* shown: the selector, the network */
+	const char	*domain;	/* the selector's d=; NULL */
+	uint64_t	 messages;
+	uint64_t	 top;
+	const char	*topip;
+};
+
+struct sums {
+	struct report_map	*map;
+	struct sum		*v;
+	size_t			 n;
+};
+
+static void
+sums_add(struct sums *u, const char *domain, const char *key,
+    uint64_t messages, const char *ip)
+{
+	struct buf	 k = BUF_INIT;
+	struct sum	*x;
+	size_t		 i;
+	int		 added;
+
+	if (domain != NULL)
+		buf_adds(&k, domain);
+	buf_addc(&k, '\0');
+	buf_adds(&k, key);
+	i = report_map_get(&u->map, k.data, k.len, u->n, &added);
+	buf_release(&k);
+	if (added) {
+		x = xappend(&u->v, &u->n, sizeof(*u->v));
+		x->key = xstrdup(key);
+		x->domain = domain;
+	} else
+		x = &u->v[i];
+	x->messages += messages;
+	if (x->topip == NULL || messages > x->top) {
+		x->top = messages;
+		x->topip = ip;
+	}
+}
+
+static void
+sums_release(struct sums *u)
+{
+	size_t	 i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->v[i].key);
+	free(u->v);
+	report_map_free(u->map);
+	memset(u, 0, sizeof(*u));
+}
+
+/*
  * Aligned DKIM selectors that pass but that the config does not declare,
  * summed over the domain's senders, with the address that sent most.
  */
@@ -409,97 +468,80 @@ static void
 suggest_selectors(struct report_sender_domain *d)
 {
 	struct report_suggestion	*g;
-	struct report_sender_auth	*a, *b;
+	const struct report_sender_auth	*a;
+	const struct sum		*x;
+	struct sums			 u;
 	struct buf			 t = BUF_INIT;
-	size_t				 i, j, k, l;
-	uint64_t			 sum, top;
-	const char			*topip;
-	int				 seen;
+	size_t				 i, j;
 
+	memset(&u, 0, sizeof(u));
 	for (i = 0; i < d->nsenders; i++)
 		for (j = 0; j < d->senders[i].ndkim; j++) {
 			a = &d->senders[i].dkim[j];
-			if (!a->aligned || a->declared || a->pass == 0 ||
-			    a->selector == NULL)
-				continue;
-			/* Once per (d=, s=): at its first sender. */
-			seen = 0;
-			for (k = 0; k < i && !seen; k++)
-				for (l = 0; l < d->senders[k].ndkim; l++) {
-					b = &d->senders[k].dkim[l];
-					if (b->aligned && !b->declared &&
-					    b->pass > 0 && b->selector != NULL &&
-					    strcmp(b->domain, a->domain) == 0 &&
-					    strcmp(b->selector, a->selector) == 0)
-						seen = 1;
-				}
-			if (seen)
-				continue;
-			sum = top = 0;
-			topip = d->senders[i].ip;
-			for (k = i; k < d->nsenders; k++)
-				for (l = 0; l < d->senders[k].ndkim; l++) {
-					b = &d->senders[k].dkim[l];
-					if (b->selector == NULL ||
-					    strcmp(b->domain, a->domain) != 0 ||
-					    strcmp(b->selector, a->selector) != 0)
-						continue;
-					sum += b->pass;
-					if (b->pass > top) {
-						top = b->pass;
-						topip = d->senders[k].ip;
-					}
-				}
-			g = suggest(d, "declare-selector", sum, topip);
-			buf_adds(&t, "DKIM selector ");
-			quoted(&t, a->selector);
-			buf_adds(&t, " of ");
-			quoted(&t, a->domain);
-			buf_addf(&t, " passes for %" PRIu64 " message%s (", sum,
-			    sum == 1 ? "" : "s");
-			share(&t, sum, d->n.messages);
-			buf_adds(&t, ") from ");
-			buf_adds(&t, topip);
-			buf_addf(&t, "%s: declare it under dkim: of ",
-			    sum > top ? " and others" : "");
-			quoted(&t, a->domain);
-			buf_adds(&t, ", or it breaks unseen when the key is "
-			    "rotated or removed");
-			text_of(g, &t);
-			buf_add_printable(&t, a->selector, strlen(a->selector),
-			    255);
-			buf_adds(&t, ": { public_key: ... }");
-			g->config = buf_detach(&t);
+			if (a->aligned && !a->declared && a->pass > 0 &&
+			    a->selector != NULL)
+				sums_add(&u, a->domain, a->selector, a->pass,
+				    d->senders[i].ip);
 		}
+	for (i = 0; i < u.n; i++) {
+		x = &u.v[i];
+		g = suggest(d, "declare-selector", x->messages, x->topip);
+		buf_adds(&t, "DKIM selector ");
+		quoted(&t, x->key);
+		buf_adds(&t, " of ");
+		quoted(&t, x->domain);
+		buf_addf(&t, " passes for %" PRIu64 " message%s (", x->messages,
+		    x->messages == 1 ? "" : "s");
+		share(&t, x->messages, d->n.messages);
+		buf_addf(&t, ") from %s%s: declare it under dkim: of ", x->topip,
+		    x->messages > x->top ? " and others" : "");
+		quoted(&t, x->domain);
+		buf_adds(&t, ", or it breaks unseen when the key is rotated or "
+		    "removed");
+		text_of(g, &t);
+		buf_add_printable(&t, x->key, strlen(x->key), 255);
+		buf_adds(&t, ": { public_key: ... }");
+		g->config = buf_detach(&t);
+	}
+	sums_release(&u);
 	buf_release(&t);
 }
 
-/* Aligned SPF passes for a domain whose SPF the config does not manage. */
+/* Aligned SPF passes of undeclared senders for a domain whose SPF the
+ * config does not manage, summed by that domain. */
 static void
 suggest_spf_unmanaged(struct report_sender_domain *d)
 {
 	struct report_suggestion	*g;
-	struct report_sender_auth	*a;
+	const struct report_sender_auth	*a;
+	const struct sum		*x;
+	struct sums			 u;
 	struct buf			 t = BUF_INIT;
 	size_t				 i, j;
 
+	memset(&u, 0, sizeof(u));
 	for (i = 0; i < d->nsenders; i++)
 		for (j = 0; j < d->senders[i].nspf; j++) {
 			a = &d->senders[i].spf[j];
-			if (!a->aligned || a->declared || a->pass == 0 ||
-			    d->senders[i].verdict != REPORT_UNDECLARED)
-				continue;
-			g = suggest(d, "manage-spf", a->pass, d->senders[i].ip);
-			buf_adds(&t, "SPF of ");
-			quoted(&t, a->domain);
-			buf_addf(&t, " passes aligned for %" PRIu64 " message%s "
-			    "from %s, but the config does not manage it: add "
-			    "spf: to ", a->pass, a->pass == 1 ? "" : "s",
-			    d->senders[i].ip);
-			quoted(&t, a->domain);
-			text_of(g, &t);
-			g->config = xstrdup("spf: { include: [...] }");
+			if (a->aligned && !a->declared && a->pass > 0 &&
+			    d->senders[i].verdict == REPORT_UNDECLARED)
+				sums_add(&u, NULL, a->domain, a->pass,
+				    d->senders[i].ip);
 		}
+	for (i = 0; i < u.n; i++) {
+		x = &u.v[i];
+		g = suggest(d, "manage-spf", x->messages, x->topip);
+		buf_adds(&t, "SPF of ");
+		quoted(&t, x->key);
+		buf_addf(&t, " passes aligned for %" PRIu64 " message%s from "
+		    "%s%s, but the config does not manage it: add spf: to ",
+		    x->messages, x->messages == 1 ? "" : "s", x->topip,
+		    x->messages > x->top ? " and others" : "");
+		quoted(&t, x->key);
+		text_of(g, &t);
+		g->config = xstrdup("spf: { include: [...] }");
+	}
+	sums_release(&u);
 	buf_release(&t);
 }
 
@@ -575,12 +617,13 @@ suggest_failing(struct report_sender_domain *d)
 	struct report_suggestion	*g;
 	const struct report_sender_auth	*ua;
 	const struct report_sender	*x;
+	struct sums			 u;
 	struct buf			 t = BUF_INIT;
-	char				 net[64], other[64];
-	size_t				 i, k;
+	char				 net[64];
+	size_t				 i;
 	uint64_t			 fail;
-	int				 seen;
 
+	memset(&u, 0, sizeof(u));
 	for (i = 0; i < d->nsenders; i++) {
 		x = &d->senders[i];
 		fail = x->verdicts[REPORT_FAILING];
@@ -611,32 +654,22 @@ suggest_failing(struct report_sender_domain *d)
 			text_of(g, &t);
 			continue;
 		}
-		/* Failing both: summed by network, once per network. */
+		/* Failing both: summed by network. */
 		network_of(x->ip, net, sizeof(net));
-		seen = 0;
-		for (k = 0; k < i && !seen; k++) {
-			network_of(d->senders[k].ip, other, sizeof(other));
-			seen = strcmp(net, other) == 0 &&
-			    d->senders[k].verdicts[REPORT_FAILING] > 0;
-		}
-		if (seen)
+		sums_add(&u, NULL, net, fail, x->ip);
+	}
+	for (i = 0; i < u.n; i++) {
+		if (!big_enough(u.v[i].messages, d->n.messages))
 			continue;
-		fail = 0;
-		for (k = i; k < d->nsenders; k++) {
-			network_of(d->senders[k].ip, other, sizeof(other));
-			if (strcmp(net, other) == 0)
-				fail += d->senders[k].verdicts[REPORT_FAILING];
-		}
-		if (!big_enough(fail, d->n.messages))
-			continue;
-		g = suggest(d, "identify-source", fail, net);
-		buf_addf(&t, "%s sends %" PRIu64 " message%s (", net, fail,
-		    fail == 1 ? "" : "s");
-		share(&t, fail, d->n.messages);
+		g = suggest(d, "identify-source", u.v[i].messages, u.v[i].key);
+		buf_addf(&t, "%s sends %" PRIu64 " message%s (", u.v[i].key,
+		    u.v[i].messages, u.v[i].messages == 1 ? "" : "s");
+		share(&t, u.v[i].messages, d->n.messages);
 		buf_adds(&t, " of the mail) that fail DMARC: identify it before "
 		    "enforcing");
 		text_of(g, &t);
 	}
+	sums_release(&u);
 	buf_release(&t);
 }
 
