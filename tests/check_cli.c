@@ -255,7 +255,8 @@ static const struct {
 	  "'--format' takes text, json, markdown or csv, got 'xml'\n"
 	  "usage: mailauth report [--format text|json|markdown|csv] [--since "
 	  "YYYY-MM-DD] [--until YYYY-MM-DD] [--domain DOMAIN] "
-	  "[--max-report-size SIZE] SOURCE...\n" },
+	  "[--max-report-size SIZE] [--senders] [--resolve] [--resolver "
+	  "HOST[:PORT]] SOURCE...\n" },
 	{ R, ARGS("plan", "--format", "csv"), "mailauth: option '--format' "
 	  "takes text, json or markdown, got 'csv'\n" PLAN_USAGE },
 	{ R, ARGS("lint", "--at", "2027-01-01", "spf", "x"), "mailauth: "

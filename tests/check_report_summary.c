@@ -214,16 +214,47 @@ END_TEST
 /* --- outputs --- */
 
 /* A summary of two reports and one rejection, for the renderers. */
+/* An RFC 9990 report of 1 March with each field the summary shows. */
+#define RFC9990_XML \
+	"<feedback xmlns=\"urn:ietf:params:xml:ns:dmarc-2.0\"><report_metadata>" \
+	"<org_name>Yahoo</org_name><report_id>y9</report_id><date_range>" \
+	"<begin>" MAR1 "</begin><end>" MAR1_END "</end></date_range>" \
+	"<generator>Gen 1.0</generator></report_metadata><policy_published>" \
+	"<domain>example.com</domain><p>reject</p><testing>y</testing>" \
+	"<discovery_method>TreeWalk</discovery_method></policy_published>" \
+	"<record><row><source_ip>192.0.2.1</source_ip><count>4</count>" \
+	"<policy_evaluated><disposition>none</disposition><dkim>pass</dkim>" \
+	"<spf>fail</spf></policy_evaluated></row><identifiers><envelope_to>" \
+	"Example.NET</envelope_to><envelope_from>bounce.example.com" \
+	"</envelope_from><header_from>example.com</header_from></identifiers>" \
+	"<auth_results><dkim><domain>example.com</domain><selector>s1" \
+	"</selector><result>pass</result></dkim><spf><domain>" \
+	"bounce.example.com</domain><scope>mfrom</scope><result>pass</result>" \
+	"</spf></auth_results></record></feedback>"
+
+static void	fixture_with(struct report_summary *, struct report_reader *,
+		    int);
+
 static void
 fixture(struct report_summary *s, struct report_reader *rd)
+{
+	fixture_with(s, rd, 0);
+}
+
+/* With rfc9990, RFC9990_XML is read too. */
+static void
+fixture_with(struct report_summary *s, struct report_reader *rd, int rfc9990)
 {
 	static const struct test_row rows[] = {
 		{ "192.0.2.1", "10", "none", "pass", "fail", "example.com",
 		  "example.com", "amazonses.com" },
 		{ "203.0.113.9", "2", "reject", "fail", "fail", "example.com",
 		  NULL, "=cmd|x" },
-		{ "192.0.2.5", "5", "none", "pass", "pass", "a|b.example.org",
-		  "a|b.example.org", "a|b.example.org" },
+		/* A name of the domain's with a bidirectional override
+		 * (U+202E), and a '|' in the SPF domain. */
+		{ "192.0.2.5", "5", "none", "pass", "pass",
+		  "a\xe2\x80\xae" "b.example.com", "a|b.example.org",
+		  "a|b.example.org" },
 		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 	};
 	char	*x = test_xml(NULL, "google.com", "f1", MAR1, MAR1_END, rows);
@@ -235,6 +266,8 @@ fixture(struct report_summary *s, struct report_reader *rd)
 	report_read_mem(rd, "x.xml", x, strlen(x));
 	report_read_mem(rd, "y.xml", y, strlen(y));
 	report_read_mem(rd, "bad\033[31m.xml", "<feedback>", 10);
+	if (rfc9990)
+		report_read_mem(rd, "z.xml", RFC9990_XML, strlen(RFC9990_XML));
 	report_summary_finish(s);
 	free(x);
 	free(y);
@@ -279,6 +312,53 @@ START_TEST(render_text)
 }
 END_TEST
 
+/* RFC 9990's fields: counted per domain and shown where reports give them. */
+START_TEST(rfc9990_fields)
+{
+	struct report_summary		 s;
+	struct report_reader		 rd;
+	const struct report_domain	*d;
+	struct buf			 out = BUF_INIT;
+	const char			*t;
+	size_t				 i;
+
+	fixture_with(&s, &rd, 1);
+	ck_assert_ptr_nonnull(d = report_summary_find(&s, "example.com"));
+	ck_assert_uint_eq(d->testing_reports, 1);
+	ck_assert_uint_eq(d->testing_messages, 4);
+	ck_assert_uint_eq(d->nmethods, 2);
+	ck_assert_str_eq(d->methods[0].name, "");	/* 25 messages */
+	ck_assert_str_eq(d->methods[1].name, "treewalk");
+	ck_assert_uint_eq(d->methods[1].reports, 1);
+	ck_assert_uint_eq(d->methods[1].messages, 4);
+	ck_assert_str_eq(d->generators[1].name, "Gen 1.0");
+	ck_assert_uint_eq(d->nenvelope_to, 1);
+	ck_assert_str_eq(d->envelope_to[0].name, "example.net");
+	for (i = 0; i < d->nsources; i++)
+		if (strcmp(d->sources[i].ip, "192.0.2.1") == 0)
+			break;
+	ck_assert_uint_lt(i, d->nsources);
+	ck_assert_uint_eq(d->sources[i].nenvelope_from, 1);
+	ck_assert_str_eq(d->sources[i].envelope_from[0], "bounce.example.com");
+	report_render_text(&s, &rd.stats, &out);
+	t = buf_str(&out);
+	ck_assert_msg(strstr(t, "  testing (t=y) 1 report, 4 messages (the "
+	    "policy was not applied)\n  discovery     (not given) (2 reports), "
+	    "treewalk (1 report)\n  generators    (not given) (2 reports), "
+	    "Gen 1.0 (1 report)\n  envelope_to   example.net (4 messages)\n")
+	    != NULL, "%s", t);
+	buf_reset(&out);
+	report_render_markdown(&s, &rd.stats, &out);
+	ck_assert_msg(strstr(buf_str(&out), "\n\nTesting (t=y): 1 report, 4 "
+	    "messages (the policy was not applied).\n\nDiscovery: \\(not given\\) "
+	    "(2 reports), treewalk (1 report).\n") != NULL, "%s",
+	    buf_str(&out));
+	report_reader_release(&rd);
+	report_summary_release(&s);
+	buf_release(&out);
+}
+END_TEST
+
 START_TEST(render_markdown_csv)
 {
 	struct report_summary	 s;
@@ -289,7 +369,7 @@ START_TEST(render_markdown_csv)
 	fixture(&s, &rd);
 	report_render_markdown(&s, &rd.stats, &out);
 	t = buf_str(&out);
-	ck_assert_ptr_nonnull(strstr(t, "| `a\\|b.example.org` | 5 | 100.00% | "
+	ck_assert_ptr_nonnull(strstr(t, "| `a\\u202eb.example.com` | 5 | 100.00% | "
 	    "100.00% | 100.00% | 5 | 0 | 0 |\n"));
 	ck_assert_ptr_nonnull(strstr(t, "| `example.com` | 25 | 80.00% | "
 	    "80.00% | 0.00% | 20 | 3 | 2 |\n"));
@@ -540,7 +620,7 @@ START_TEST(doc_matches_writer)
 	const char		*p, *nl;
 	cJSON			*root;
 
-	fixture(&s, &rd);
+	fixture_with(&s, &rd, 1);
 	report_render_json(&s, &rd.stats, &out);
 	ck_assert_ptr_nonnull(root = cJSON_Parse(buf_str(&out)));
 	buf_addc(&emitted, '\n');
@@ -618,6 +698,7 @@ report_summary_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("render");
 	tcase_add_test(tc, render_text);
+	tcase_add_test(tc, rfc9990_fields);
 	tcase_add_test(tc, render_markdown_csv);
 	tcase_add_test(tc, render_json_sums);
 	tcase_add_test(tc, render_json_streamed_layout);

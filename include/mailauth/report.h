@@ -50,6 +50,39 @@ enum report_disposition {
 /* At most this many DKIM or SPF domains are kept per row and per source. */
 #define REPORT_DOMAINS_MAX	32
 
+/*
+ * auth_results/dkim/result and auth_results/spf/result (RFC 7489's
+ * DKIMResultType and SPFResultType, RFC 9990's): a word not among them,
+ * or none given, is REPORT_AUTH_OTHER, which is no pass.
+ */
+enum report_auth_result {
+	REPORT_AUTH_NONE,
+	REPORT_AUTH_PASS,
+	REPORT_AUTH_FAIL,
+	REPORT_AUTH_SOFTFAIL,
+	REPORT_AUTH_NEUTRAL,
+	REPORT_AUTH_POLICY,
+	REPORT_AUTH_TEMPERROR,
+	REPORT_AUTH_PERMERROR,
+	REPORT_AUTH_OTHER
+};
+
+/* "none", "pass", ... "other". */
+const char *report_auth_result_name(enum report_auth_result);
+
+/* One auth_results/dkim (a signature) or auth_results/spf (a check). */
+struct report_auth {
+	char			*domain;	/* d= or the SPF domain: lower
+						 * case, no trailing dot; ""
+						 * when not given */
+	char			*selector;	/* DKIM s=, lower case; NULL
+						 * when not given, and for SPF */
+	char			*scope;		/* SPF: "mfrom", "helo", as given
+						 * in lower case; NULL when not
+						 * given, and for DKIM */
+	enum report_auth_result	 result;
+};
+
 /* One <record>. */
 struct report_row {
 	char		 *source_ip;	/* canonical text of the address */
@@ -64,7 +97,21 @@ struct report_row {
 	size_t		  ndkim;
 	char		**spf_domains;	/* auth_results/spf/domain */
 	size_t		  nspf;
+	/* Added for senders (src/report/senders.c) and RFC 9990: */
+	struct report_auth *dkim_auth;	/* each auth_results/dkim in order,
+					 * at most REPORT_DOMAINS_MAX */
+	size_t		  ndkim_auth;
+	struct report_auth *spf_auth;	/* each auth_results/spf, the same */
+	size_t		  nspf_auth;
+	int		  auth_results;	/* the record has <auth_results> */
+	char		 *envelope_from; /* identifiers/envelope_from, lower
+					 * case; NULL when absent or empty */
+	char		 *envelope_to;	/* identifiers/envelope_to, the same */
 };
+
+/* A <record> a report holds that is not counted, and why ("record 3:
+ * <count> is '-1', not a number of messages from 0 to 4294967295"). */
+#define REPORT_ROW_REJECTS_MAX	16	/* reasons kept per report */
 
 #define REPORT_COUNT_MAX	4294967295u
 
@@ -78,6 +125,27 @@ struct report {
 					 * absent */
 	struct report_row  *rows;
 	size_t		    nrows;
+	/* RFC 9990: */
+	int		    testing;	/* policy_published/testing: 1 "y",
+					 * 0 "n", -1 absent or another word */
+	char		   *discovery_method; /* policy_published/
+					 * discovery_method, lower case
+					 * ("psl", "treewalk"); NULL: absent */
+	char		   *generator;	/* report_metadata/generator; NULL:
+					 * absent */
+	/*
+	 * Records not counted, each with its reason: a row whose values
+	 * cannot be counted soundly (a count that is no number from 0 to
+	 * REPORT_COUNT_MAX, an unknown disposition or policy_evaluated
+	 * verdict, a missing source_ip, count, disposition or header_from,
+	 * a header_from whose organisational domain is not that of
+	 * policy_published/domain).  The other rows are counted.  Reasons
+	 * are kept for the first REPORT_ROW_REJECTS_MAX; rows_rejected
+	 * counts them all.
+	 */
+	char		  **row_rejects;
+	size_t		    nrow_rejects;
+	size_t		    rows_rejected;
 };
 
 void	report_release(struct report *);
@@ -120,6 +188,11 @@ struct report_rejected {
 struct report_stats {
 	size_t			 read;
 	size_t			 duplicates;
+	size_t			 rows_rejected;	/* records not counted in the
+						 * reports read (each listed in
+						 * rejected, up to
+						 * REPORT_ROW_REJECTS_MAX per
+						 * report) */
 	struct report_rejected	*rejected;	/* in the order met */
 	size_t			 nrejected;
 };
@@ -204,6 +277,23 @@ struct report_source {
 	size_t			 ndkim;
 	char			**spf_domains;
 	size_t			 nspf;
+	char			**envelope_from; /* identifiers/envelope_from,
+						 * as dkim_domains */
+	size_t			 nenvelope_from;
+};
+
+/*
+ * A value seen in reports and how often: a discovery_method, a generator,
+ * an envelope_to.  A list holds at most REPORT_TALLY_MAX; values met once
+ * it is full are added to one last entry whose name is NULL ("others").
+ */
+#define REPORT_TALLY_MAX	16
+
+struct report_tally {
+	char		*name;		/* "" when the report gives none;
+					 * NULL: the others */
+	size_t		 reports;
+	uint64_t	 messages;
 };
 
 struct report_reporter {
@@ -220,6 +310,16 @@ struct report_domain {
 	size_t			 nreporters;
 	struct report_source	*sources;	/* worst first: see below */
 	size_t			 nsources;
+	/* RFC 9990 (absent from RFC 7489 reports): */
+	size_t			 testing_reports; /* with testing "y" */
+	uint64_t		 testing_messages;
+	struct report_tally	*methods;	/* discovery_method; most
+						 * messages first */
+	size_t			 nmethods;
+	struct report_tally	*generators;	/* report_metadata/generator */
+	size_t			 ngenerators;
+	struct report_tally	*envelope_to;	/* reports 0: not counted */
+	size_t			 nenvelope_to;
 };
 
 struct report_map;
@@ -262,6 +362,135 @@ void	report_summary_release(struct report_summary *);
  * when every message passed); -1 when whole is 0.
  */
 double	report_rate(uint64_t part, uint64_t whole);
+
+/* --- senders against the config (senders.c) --- */
+
+/*
+ * What the config declares for one domain, as senders need it: its own
+ * small struct, filled by src/cli from the config, so that src/report
+ * knows nothing of the config.  Borrowed for the senders' life.
+ */
+struct report_declared {
+	const char		*domain;	/* lower case, no trailing dot */
+	int			 strict_dkim;	/* dmarc adkim: strict */
+	int			 strict_spf;	/* dmarc aspf: strict */
+	int			 spf;		/* the config manages its SPF */
+	const char *const	*selectors;	/* dkim: selectors published
+						 * (not state: absent) */
+	size_t			 nselectors;
+	const char *const	*includes;	/* spf include: names */
+	size_t			 nincludes;
+};
+
+enum report_verdict {
+	REPORT_CONFIGURED,	/* passes DMARC through a declared selector
+				 * or the domain's own SPF */
+	REPORT_UNDECLARED,	/* passes only through what is not declared */
+	REPORT_FAILING,		/* fails DMARC */
+	REPORT_VERDICT_COUNT
+};
+
+/* "configured", "undeclared", "failing". */
+const char *report_verdict_name(enum report_verdict);
+
+/* A DKIM signature (domain, selector) or an SPF domain seen from a
+ * source, with the messages for which it passed and did not. */
+struct report_sender_auth {
+	char		*domain;
+	char		*selector;	/* NULL for SPF */
+	uint64_t	 pass;
+	uint64_t	 other;
+	int		 aligned;	/* with the header_from, as the
+					 * domain's adkim/aspf say */
+	int		 declared;	/* the config declares it */
+};
+
+struct report_sender {
+	char			*ip;
+	char			*name;		/* PTR name (--resolve); NULL */
+	struct report_counts	 n;
+	uint64_t		 verdicts[REPORT_VERDICT_COUNT]; /* messages */
+	enum report_verdict	 verdict;	/* that of most of its messages,
+						 * ties to the worse */
+	struct report_sender_auth *dkim;	/* at most REPORT_DOMAINS_MAX */
+	size_t			 ndkim;
+	struct report_sender_auth *spf;
+	size_t			 nspf;
+};
+
+/*
+ * A config line to add or a fact to check.  kind: "declare-selector",
+ * "manage-spf", "spf-include-unseen", "dkim-unaligned",
+ * "spf-unaligned", "identify-source".
+ */
+struct report_suggestion {
+	const char	*kind;		/* static */
+	char		*message;	/* in mailauth's style, input quoted */
+	char		*config;	/* the line to add; NULL: a fact */
+	char		*source;	/* an address or network; NULL */
+	uint64_t	 messages;	/* the mail it concerns */
+};
+
+/* The most suggestions kept per domain, most messages first. */
+#define REPORT_SUGGESTIONS_MAX	20
+/* A failing network or an unaligned sender is suggested from this share
+ * of the domain's messages, in hundredths of a percent (1%). */
+#define REPORT_SUGGEST_SHARE	100
+/* "declared but never seen passing" needs this many messages in the
+ * window: fewer says nothing. */
+#define REPORT_SUGGEST_MIN_MESSAGES	100
+
+struct report_sender_domain {
+	char				*name;		/* header_from */
+	const struct report_declared	*declared;	/* NULL: not in the
+							 * config */
+	const struct report_declared	*rule;		/* whose adkim and
+							 * aspf apply: its own,
+							 * a parent's, NULL */
+	struct report_counts		 n;
+	uint64_t			 verdicts[REPORT_VERDICT_COUNT];
+	struct report_sender		*senders;	/* by verdict, then most
+							 * messages, then IP */
+	size_t				 nsenders;
+	struct report_suggestion	*suggestions;
+	size_t				 nsuggestions;
+};
+
+struct report_senders {
+	struct report_filter		 filter;	/* domain owned */
+	const struct report_declared	*declared;	/* borrowed */
+	size_t				 ndeclared;
+	size_t				 in_window;
+	size_t				 outside;
+	struct report_sender_domain	*domains;	/* by name when
+							 * finished */
+	size_t				 ndomains;
+	struct report_map		*index;		/* private */
+	int				 finished;
+};
+
+/* filter may be NULL; declared (n of them) may be NULL with n 0. */
+void	report_senders_init(struct report_senders *,
+	    const struct report_filter *, const struct report_declared *,
+	    size_t n);
+void	report_senders_add(struct report_senders *, const struct report *);
+void	report_senders_sink(void *senders, const char *file,
+	    const struct report *);
+/* Orders, gives each sender its verdict, makes the suggestions. */
+void	report_senders_finish(struct report_senders *);
+void	report_senders_release(struct report_senders *);
+/* The verdict of one row, for domain (its header_from): exposed for the
+ * tests. */
+enum report_verdict report_row_verdict(struct report_senders *,
+	    const struct report_row *);
+
+/* Text grouped by verdict, and the JSON of docs/report-json.md
+ * ("senders"), written to f as it is made; -1 when f has its error flag
+ * set. */
+void	report_senders_render_text(const struct report_senders *,
+	    const struct report_stats *, struct buf *out);
+int	report_senders_write_json(const struct report_senders *,
+	    const struct report_stats *, FILE *f);
 
 /* --- output (render.c): appended to out --- */
 

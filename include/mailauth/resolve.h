@@ -28,6 +28,7 @@ struct resolve;
 #define RESOLVE_A	1
 #define RESOLVE_NS	2
 #define RESOLVE_CNAME	5
+#define RESOLVE_PTR	12	/* report --senders --resolve */
 #define RESOLVE_MX	15
 #define RESOLVE_TXT	16
 #define RESOLVE_AAAA	28
@@ -58,7 +59,8 @@ enum resolve_status {
 struct resolve_rr {
 	/* TXT: the record's character-strings joined with nothing between
 	 * them (RFC 7208 §3.3), as bytes that may hold NUL; MX, NS, CNAME:
-	 * the host name (canonical: lower case, trailing dot); A, AAAA: the
+	 * the host name (canonical: lower case, trailing dot); PTR: the name
+	 * as the answer has it, without a trailing dot; A, AAAA: the
 	 * address as text.  Always followed by a NUL not counted in len. */
 	char	*data;
 	size_t	 len;

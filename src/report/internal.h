@@ -56,7 +56,29 @@ void	rstream_mem(struct rstream *, struct rmem *m, const void *data,
  * returns that; *added says which. */
 size_t	report_map_get(struct report_map **, const char *key, size_t keylen,
 	    size_t value_if_new, int *added);
+/* Sets the value of key, adding it when missing. */
+void	report_map_set(struct report_map **, const char *key, size_t keylen,
+	    size_t value);
 void	report_map_free(struct report_map *);
+
+/* --- shared by summaries and senders (summary.c, render.c) --- */
+
+/* s as domains are compared: ASCII lower case, no trailing dot;
+ * malloc'd. */
+char	*report_name_folded(const char *s);
+/* 1 when d is the filter's domain or a name under it (no domain: 1). */
+int	 report_filter_wants(const struct report_filter *, const char *d);
+/* Adds a row's messages to c: each total once. */
+void	 report_counts_add(struct report_counts *c, const struct report_row *);
+
+struct buf;
+struct cJSON;
+/* s made printable, at most max bytes. */
+void	 report_text_safe(struct buf *out, const char *s, size_t max);
+/* part of whole as "12.34%", "-" when whole is 0. */
+void	 report_text_rate(struct buf *out, uint64_t part, uint64_t whole);
+/* An exact integer member: a double holds only 53 bits. */
+void	 report_json_u64(struct cJSON *o, const char *key, uint64_t v);
 
 /* --- parsing (parse.c) --- */
 

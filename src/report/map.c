@@ -95,6 +95,19 @@ report_map_get(struct report_map **mp, const char *key, size_t keylen,
 }
 
 void
+report_map_set(struct report_map **mp, const char *key, size_t keylen,
+    size_t value)
+{
+	struct report_map	*m;
+	int			 added;
+
+	report_map_get(mp, key, keylen, value, &added);
+	m = *mp;
+	if (!added)
+		find(m, key, keylen, hash(key, keylen))->value = value;
+}
+
+void
 report_map_free(struct report_map *m)
 {
 	size_t	 i;

@@ -30,6 +30,7 @@
 #include "mailauth/buf.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/err.h"
+#include "mailauth/orgdomain.h"
 #include "mailauth/xml.h"
 #include "internal.h"
 
@@ -57,32 +58,62 @@ enum field {
 	F_EVAL_SPF,
 	F_HEADER_FROM,
 	F_DKIM_DOMAIN,
-	F_SPF_DOMAIN
+	F_SPF_DOMAIN,
+	F_GENERATOR,
+	F_TESTING,
+	F_DISCOVERY,
+	F_AUTH_RESULTS,		/* the elements that hold others: */
+	F_AUTH_DKIM,
+	F_AUTH_SPF,
+	F_DKIM_SELECTOR,	/* and their values: */
+	F_DKIM_RESULT,
+	F_SPF_SCOPE,
+	F_SPF_RESULT,
+	F_ENVELOPE_FROM,
+	F_ENVELOPE_TO
 };
 
 /* The elements read, by their path below <feedback>. */
+#define FIELD(path, f)	{ path, sizeof(path) - 1, f }
 static const struct {
 	const char	*path;
+	size_t		 len;
 	enum field	 field;
 } fields[] = {
-	{ "version",				F_VERSION },
-	{ "report_metadata/org_name",		F_ORG_NAME },
-	{ "report_metadata/report_id",		F_REPORT_ID },
-	{ "report_metadata/date_range/begin",	F_BEGIN },
-	{ "report_metadata/date_range/end",	F_END },
-	{ "policy_published/domain",		F_DOMAIN },
-	{ "policy_published/np",		F_RFC9990 },
-	{ "policy_published/testing",		F_RFC9990 },
-	{ "policy_published/discovery_method",	F_RFC9990 },
-	{ "record",				F_RECORD },
-	{ "record/row/source_ip",		F_SOURCE_IP },
-	{ "record/row/count",			F_COUNT },
-	{ "record/row/policy_evaluated/disposition", F_DISPOSITION },
-	{ "record/row/policy_evaluated/dkim",	F_EVAL_DKIM },
-	{ "record/row/policy_evaluated/spf",	F_EVAL_SPF },
-	{ "record/identifiers/header_from",	F_HEADER_FROM },
-	{ "record/auth_results/dkim/domain",	F_DKIM_DOMAIN },
-	{ "record/auth_results/spf/domain",	F_SPF_DOMAIN },
+	FIELD("version",				F_VERSION),
+	FIELD("report_metadata/org_name",		F_ORG_NAME),
+	FIELD("report_metadata/report_id",		F_REPORT_ID),
+	FIELD("report_metadata/date_range/begin",	F_BEGIN),
+	FIELD("report_metadata/date_range/end",	F_END),
+	FIELD("policy_published/domain",		F_DOMAIN),
+	FIELD("policy_published/np",		F_RFC9990),
+	FIELD("policy_published/testing",		F_TESTING),
+	FIELD("policy_published/discovery_method",	F_DISCOVERY),
+	FIELD("report_metadata/generator",		F_GENERATOR),
+	FIELD("record",				F_RECORD),
+	FIELD("record/row/source_ip",		F_SOURCE_IP),
+	FIELD("record/row/count",			F_COUNT),
+	FIELD("record/row/policy_evaluated/disposition", F_DISPOSITION),
+	FIELD("record/row/policy_evaluated/dkim",	F_EVAL_DKIM),
+	FIELD("record/row/policy_evaluated/spf",	F_EVAL_SPF),
+	FIELD("record/identifiers/header_from",	F_HEADER_FROM),
+	FIELD("record/auth_results/dkim/domain",	F_DKIM_DOMAIN),
+	FIELD("record/auth_results/spf/domain",	F_SPF_DOMAIN),
+	FIELD("record/auth_results",		F_AUTH_RESULTS),
+	FIELD("record/auth_results/dkim",		F_AUTH_DKIM),
+	FIELD("record/auth_results/spf",		F_AUTH_SPF),
+	FIELD("record/auth_results/dkim/selector",	F_DKIM_SELECTOR),
+	FIELD("record/auth_results/dkim/result",	F_DKIM_RESULT),
+	FIELD("record/auth_results/spf/scope",	F_SPF_SCOPE),
+	FIELD("record/auth_results/spf/result",	F_SPF_RESULT),
+	FIELD("record/identifiers/envelope_from",	F_ENVELOPE_FROM),
+	FIELD("record/identifiers/envelope_to",	F_ENVELOPE_TO),
+};
+
+/* auth_results' result words, in the order of enum report_auth_result. */
+static const char *const auth_results[] = {
+	"none", "pass", "fail", "softfail", "neutral", "policy", "temperror",
+	"permerror", "other"
 };
 
 struct parser {
@@ -115,12 +146,44 @@ struct parser {
 	struct report_row row;
 	int		 have_count;
 	int		 have_disposition;
+	struct err	 rowerr;	/* why the record is not counted */
+	int		 row_bad;
+	struct report_auth auth;	/* the auth_results/dkim or spf being
+					 * read */
+	struct report_map *orgs;	/* header_from -> 1 when of the
+					 * policy's organisational domain */
 };
+
+const char *
+report_auth_result_name(enum report_auth_result r)
+{
+	if ((size_t)r >= sizeof(auth_results) / sizeof(auth_results[0]))
+		return "other";
+	return auth_results[r];
+}
+
+static void
+auth_free(struct report_auth *a)
+{
+	free(a->domain);
+	free(a->selector);
+	free(a->scope);
+	memset(a, 0, sizeof(*a));
+}
 
 static void
 row_free(struct report_row *w)
 {
 	size_t	 j;
+
+	for (j = 0; j < w->ndkim_auth; j++)
+		auth_free(&w->dkim_auth[j]);
+	free(w->dkim_auth);
+	for (j = 0; j < w->nspf_auth; j++)
+		auth_free(&w->spf_auth[j]);
+	free(w->spf_auth);
+	free(w->envelope_from);
+	free(w->envelope_to);
 
 	free(w->source_ip);
 	free(w->header_from);
@@ -141,9 +204,14 @@ report_release(struct report *r)
 	free(r->org_name);
 	free(r->report_id);
 	free(r->domain);
+	free(r->discovery_method);
+	free(r->generator);
 	for (i = 0; i < r->nrows; i++)
 		row_free(&r->rows[i]);
 	free(r->rows);
+	for (i = 0; i < r->nrow_rejects; i++)
+		free(r->row_rejects[i]);
+	free(r->row_rejects);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -294,13 +362,26 @@ add_domain(char ***list, size_t *n, const char *d)
 
 /* --- elements --- */
 
-static enum field
-field_of(const char *path)
+static enum report_auth_result
+auth_result(const char *v)
 {
 	size_t	 i;
 
+	for (i = 0; i < REPORT_AUTH_OTHER; i++)
+		if (same_word(v, auth_results[i]))
+			return (enum report_auth_result)i;
+	return REPORT_AUTH_OTHER;
+}
+
+static enum field
+field_of(const struct buf *path)
+{
+	size_t	 i;
+
+	/* Lengths first: this runs twice for every element of a report. */
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (strcmp(fields[i].path, path) == 0)
+		if (fields[i].len == path->len &&
+		    memcmp(fields[i].path, path->data, path->len) == 0)
 			return fields[i].field;
 	return F_NONE;
 }
@@ -332,13 +413,97 @@ static void
 row_begin(struct parser *p)
 {
 	row_free(&p->row);
+	auth_free(&p->auth);
 	p->in_record = 1;
 	p->nrecord++;
 	p->have_count = p->have_disposition = 0;
+	p->row_bad = 0;
+	err_clear(&p->rowerr);
 }
 
+/* The record is not counted, for the reason in e (the first one met). */
+static void
+row_refuse(struct parser *p, const struct err *e)
+{
+	if (!p->row_bad) {
+		p->row_bad = 1;
+		p->rowerr = *e;
+	}
+}
+
+/* A refused record: its reason kept (the first REPORT_ROW_REJECTS_MAX),
+ * counted, and the row dropped. */
+static void
+row_drop(struct parser *p)
+{
+	struct report	*r = p->r;
+
+	if (r->nrow_rejects < REPORT_ROW_REJECTS_MAX)
+		*(char **)xappend(&r->row_rejects, &r->nrow_rejects,
+		    sizeof(*r->row_rejects)) = xstrdup(p->rowerr.msg);
+	r->rows_rejected++;
+	row_free(&p->row);
+	auth_free(&p->auth);
+	p->in_record = 0;
+}
+
+/*
+ * 1 when s can be a domain name: labels of letters, digits, '-', '_' or
+ * UTF-8 bytes (a name in Unicode), none empty; "a.example, b.example"
+ * (two addresses' domains, as some reporters write) is not.
+ */
 static int
-row_end(struct parser *p, struct err *err)
+is_domain(const char *s)
+{
+	size_t	 i, label = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char	 c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c >= 0x80)
+			label++;
+		else
+			return 0;
+	}
+	return label > 0 && i <= 253;
+}
+
+/* 1 when name is domain or a name under it. */
+static int
+under(const char *name, const char *domain)
+{
+	size_t	 n = strlen(name), d = strlen(domain);
+
+	if (n == d)
+		return strcmp(name, domain) == 0;
+	return n > d && name[n - d - 1] == '.' &&
+	    strcmp(name + n - d, domain) == 0;
+}
+
+/* 1 when from has the organisational domain of the report's policy
+ * domain; asked of the Public Suffix List once per name a report. */
+static int
+same_org(struct parser *p, const char *from)
+{
+	size_t	 v;
+	int	 added;
+
+	v = report_map_get(&p->orgs, from, strlen(from), 2, &added);
+	if (added) {
+		v = (size_t)org_domain_same(p->r->domain, from);
+		report_map_set(&p->orgs, from, strlen(from), v);
+	}
+	return v == 1;
+}
+
+/* 0 when the record can be counted, else -1 with err saying why. */
+static int
+row_check(struct parser *p, struct err *err)
 {
 	struct report	*r = p->r;
 	char		*ip;
@@ -357,6 +522,30 @@ row_end(struct parser *p, struct err *err)
 		    "<policy_evaluated>", p->nrecord);
 	if (p->row.header_from == NULL || *p->row.header_from == '\0')
 		return err_set(err, "record %zu: no <header_from>", p->nrecord);
+	if (!is_domain(p->row.header_from))
+		return err_set(err, "record %zu: <header_from> '%.255s' is "
+		    "not a domain name", p->nrecord, p->row.header_from);
+	/* Mail of a subdomain, or of the organisational domain, is reported
+	 * under the policy found for it; another organisation's is not. */
+	if (r->domain != NULL && !under(p->row.header_from, r->domain) &&
+	    !same_org(p, p->row.header_from))
+		return err_set(err, "record %zu: <header_from> '%.255s' is "
+		    "not of the organisational domain of <policy_published> "
+		    "'%.255s'", p->nrecord, p->row.header_from, r->domain);
+	return 0;
+}
+
+static int
+row_end(struct parser *p, struct err *err)
+{
+	struct report	*r = p->r;
+
+	if (!p->row_bad && row_check(p, err) == -1)
+		row_refuse(p, err);
+	if (p->row_bad) {
+		row_drop(p);
+		return 0;
+	}
 	if (r->nrows == p->rowcap) {
 		p->rowcap = p->rowcap == 0 ? 16 : p->rowcap * 2;
 		r->rows = xrealloc(r->rows, p->rowcap * sizeof(*r->rows));
@@ -442,8 +631,54 @@ value(struct parser *p, enum field f, struct err *err)
 		return 0;
 	case F_EVAL_DKIM:
 	case F_EVAL_SPF:
+		/* pass or fail: anything else leaves DMARC's verdict unknown. */
+		if (!same_word(v, "pass") && !same_word(v, "fail")) {
+			err_set(err, "record %zu: <%s> of <policy_evaluated> is "
+			    "'%.64s', not pass or fail", p->nrecord, leaf(p), v);
+			free(v);
+			return -1;
+		}
 		*(f == F_EVAL_DKIM ? &w->dkim_pass : &w->spf_pass) =
 		    same_word(v, "pass");
+		free(v);
+		return 0;
+	case F_ENVELOPE_FROM:
+	case F_ENVELOPE_TO:
+		domain_fold(v);
+		if (*v == '\0') {
+			free(v);
+			return 0;
+		}
+		return once(p, f == F_ENVELOPE_FROM ? &w->envelope_from :
+		    &w->envelope_to, v, err);
+	case F_DKIM_SELECTOR:
+		domain_fold(v);
+		if (p->auth.selector == NULL)
+			p->auth.selector = v;
+		else
+			free(v);
+		return 0;
+	case F_SPF_SCOPE:
+		domain_fold(v);
+		if (p->auth.scope == NULL)
+			p->auth.scope = v;
+		else
+			free(v);
+		return 0;
+	case F_DKIM_RESULT:
+	case F_SPF_RESULT:
+		p->auth.result = auth_result(v);
+		free(v);
+		return 0;
+	case F_GENERATOR:
+		return once(p, &r->generator, v, err);
+	case F_DISCOVERY:
+		domain_fold(v);
+		p->tags9990 = 1;
+		return once(p, &r->discovery_method, v, err);
+	case F_TESTING:
+		p->tags9990 = 1;
+		r->testing = same_word(v, "y") ? 1 : same_word(v, "n") ? 0 : -1;
 		free(v);
 		return 0;
 	case F_HEADER_FROM:
@@ -456,7 +691,10 @@ value(struct parser *p, enum field f, struct err *err)
 			add_domain(&w->dkim_domains, &w->ndkim, v);
 		else
 			add_domain(&w->spf_domains, &w->nspf, v);
-		free(v);
+		if (p->auth.domain == NULL)
+			p->auth.domain = v;
+		else
+			free(v);
 		return 0;
 	case F_RFC9990:
 		p->tags9990 = 1;
@@ -464,10 +702,36 @@ value(struct parser *p, enum field f, struct err *err)
 		return 0;
 	case F_NONE:
 	case F_RECORD:
+	case F_AUTH_RESULTS:
+	case F_AUTH_DKIM:
+	case F_AUTH_SPF:
 		break;
 	}
 	free(v);
 	return 0;
+}
+
+/* The end of an auth_results/dkim or spf: kept, up to
+ * REPORT_DOMAINS_MAX of each. */
+static void
+auth_end(struct parser *p, enum field f)
+{
+	struct report_row	*w = &p->row;
+	struct report_auth	*a;
+
+	if (p->auth.domain == NULL)
+		p->auth.domain = xstrdup("");
+	if ((f == F_AUTH_DKIM ? w->ndkim_auth : w->nspf_auth) >=
+	    REPORT_DOMAINS_MAX) {
+		auth_free(&p->auth);
+		return;
+	}
+	if (f == F_AUTH_DKIM)
+		a = xappend(&w->dkim_auth, &w->ndkim_auth, sizeof(*a));
+	else
+		a = xappend(&w->spf_auth, &w->nspf_auth, sizeof(*a));
+	*a = p->auth;
+	memset(&p->auth, 0, sizeof(p->auth));
 }
 
 static int
@@ -481,13 +745,20 @@ element_end(struct parser *p, struct err *err)
 		return 0;
 	}
 	if (p->depth <= DEPTH_MAX) {
-		f = field_of(buf_str(&p->path));
+		f = field_of(&p->path);
 		if (f == F_RECORD) {
 			if (row_end(p, err) == -1)
 				return -1;
-		} else if (f != F_NONE && f == p->field &&
-		    value(p, f, err) == -1)
-			return -1;
+		} else if (f == F_AUTH_DKIM || f == F_AUTH_SPF)
+			auth_end(p, f);
+		else if (f != F_NONE && f == p->field &&
+		    value(p, f, err) == -1) {
+			/* Within a record, the record alone is refused. */
+			if (!p->in_record)
+				return -1;
+			row_refuse(p, err);
+			err_clear(err);
+		}
 		p->field = F_NONE;
 		buf_reset(&p->text);
 		p->path.len = p->pathlen[p->depth - 1];
@@ -520,12 +791,17 @@ element_start(struct parser *p, const char *name, const char *ns,
 		if (p->depth > 1)
 			buf_addc(&p->path, '/');
 		buf_adds(&p->path, name);
-		f = field_of(buf_str(&p->path));
+		f = field_of(&p->path);
 		buf_reset(&p->text);
 		p->field = F_NONE;
 		if (f == F_RECORD)
 			row_begin(p);
-		else if (f != F_NONE)
+		else if (f == F_AUTH_RESULTS)
+			p->row.auth_results = 1;
+		else if (f == F_AUTH_DKIM || f == F_AUTH_SPF) {
+			auth_free(&p->auth);
+			p->auth.result = REPORT_AUTH_OTHER;
+		} else if (f != F_NONE)
 			p->field = f;
 	}
 	return 0;
@@ -683,6 +959,7 @@ report_parse(struct rstream *in, struct report *out, struct err *err)
 	p.in = in;
 	p.r = out;
 	out->begin = out->end = -1;
+	out->testing = -1;
 	err_clear(&p.ioerr);
 	err_clear(&p.err);
 	buf_init(&p.path);
@@ -721,6 +998,8 @@ out:
 		xmlFreeParserCtxt(p.ctxt);
 	xml_errors_end(&p.xe);
 	row_free(&p.row);
+	auth_free(&p.auth);
+	report_map_free(p.orgs);
 	free(p.version);
 	buf_release(&p.path);
 	buf_release(&p.text);

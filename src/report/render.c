@@ -23,6 +23,7 @@
 #include "mailauth/date.h"
 #include "mailauth/dmarc.h"
 #include "mailauth/report.h"
+#include "internal.h"
 
 #define JSON_FORMAT_VERSION	1
 #define REPORTERS_SHOWN		10	/* per domain, in text and Markdown */
@@ -32,10 +33,16 @@
 /* --- shared --- */
 
 /* s made printable, at most max bytes ("..." at the end of a cut). */
+void
+report_text_safe(struct buf *out, const char *s, size_t max)
+{
+	buf_add_printable(out, s, strlen(s), max);
+}
+
 static void
 safe(struct buf *out, const char *s, size_t max)
 {
-	buf_add_printable(out, s, strlen(s), max);
+	report_text_safe(out, s, max);
 }
 
 /* The width of the source IP column: the longest address as shown. */
@@ -51,8 +58,8 @@ ip_width(const char *ip)
 	return w;
 }
 
-static void
-rate(struct buf *out, uint64_t part, uint64_t whole)
+void
+report_text_rate(struct buf *out, uint64_t part, uint64_t whole)
 {
 	double	 r = report_rate(part, whole);
 
@@ -76,6 +83,9 @@ read_line(struct buf *out, const struct report_stats *st)
 	buf_addf(out, " read, ");
 	plural(out, st->duplicates, "duplicate", "duplicates");
 	buf_addf(out, " skipped, %zu rejected", st->nrejected);
+	if (st->rows_rejected > 0)
+		buf_addf(out, " (%zu record%s not counted)", st->rows_rejected,
+		    st->rows_rejected == 1 ? "" : "s");
 }
 
 /* "2026-03-01 to 2026-03-14 (UTC days); 12 reports in it, 2 outside" */
@@ -116,6 +126,93 @@ join(struct buf *out, char *const *v, size_t n, const char *sep, size_t max)
 	}
 }
 
+/* 1 when a tally names something: not only reports without the value. */
+static int
+tally_shown(const struct report_tally *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].name == NULL || *v[i].name != '\0')
+			return 1;
+	return 0;
+}
+
+/*
+ * "psl (3 reports), (not given) (1 report)": a tally's values, made
+ * printable by show (escaping as the output needs), with their reports,
+ * or their messages when by_messages.
+ */
+static void
+tally_line(struct buf *out, const struct report_tally *v, size_t n,
+    int by_messages, void (*show)(struct buf *, const char *))
+{
+	size_t	 i;
+
+	for (i = 0; i < n && i < REPORTERS_SHOWN; i++) {
+		if (i > 0)
+			buf_adds(out, ", ");
+		show(out, v[i].name == NULL ? "(others)" :
+		    *v[i].name == '\0' ? "(not given)" : v[i].name);
+		if (by_messages)
+			buf_addf(out, " (%" PRIu64 " message%s)", v[i].messages,
+			    v[i].messages == 1 ? "" : "s");
+		else
+			buf_addf(out, " (%zu report%s)", v[i].reports,
+			    v[i].reports == 1 ? "" : "s");
+	}
+	if (n > REPORTERS_SHOWN)
+		buf_addf(out, " and %zu more", n - REPORTERS_SHOWN);
+}
+
+static void
+text_show(struct buf *out, const char *s)
+{
+	safe(out, s, 80);
+}
+
+/* A line's start: "  label         " in text, "\nLabel: " in Markdown. */
+static void
+label(struct buf *out, const char *text, const char *md, int markdown)
+{
+	if (markdown)
+		buf_addf(out, "\n%s: ", md);
+	else
+		buf_addf(out, "  %-13s ", text);
+}
+
+/* RFC 9990's fields, each line only when reports gave it; show makes a
+ * value printable (and escapes Markdown). */
+static void
+rfc9990_lines(struct buf *out, const struct report_domain *d, int markdown,
+    void (*show)(struct buf *, const char *))
+{
+	const char	*end = markdown ? ".\n" : "\n";
+
+	if (d->testing_reports > 0) {
+		label(out, "testing (t=y)", "Testing (t=y)", markdown);
+		buf_addf(out, "%zu report%s, %" PRIu64 " message%s (the policy "
+		    "was not applied)%s", d->testing_reports,
+		    d->testing_reports == 1 ? "" : "s", d->testing_messages,
+		    d->testing_messages == 1 ? "" : "s", end);
+	}
+	if (tally_shown(d->methods, d->nmethods)) {
+		label(out, "discovery", "Discovery", markdown);
+		tally_line(out, d->methods, d->nmethods, 0, show);
+		buf_adds(out, end);
+	}
+	if (tally_shown(d->generators, d->ngenerators)) {
+		label(out, "generators", "Generators", markdown);
+		tally_line(out, d->generators, d->ngenerators, 0, show);
+		buf_adds(out, end);
+	}
+	if (d->nenvelope_to > 0) {
+		label(out, "envelope_to", "Envelope to", markdown);
+		tally_line(out, d->envelope_to, d->nenvelope_to, 1, show);
+		buf_adds(out, end);
+	}
+}
+
 /* --- text --- */
 
 static void
@@ -131,13 +228,13 @@ text_source(struct buf *out, const struct report_source *src, int ipw,
 	buf_addf(out, "%*s", (int)(ipw - (int)(out->len - start - 4)), "");
 	buf_addf(out, " %10" PRIu64, src->n.messages);
 	buf_reset(&cell);
-	rate(&cell, src->n.dmarc_pass, src->n.messages);
+	report_text_rate(&cell, src->n.dmarc_pass, src->n.messages);
 	buf_addf(out, " %8s", buf_str(&cell));
 	buf_reset(&cell);
-	rate(&cell, src->n.dkim_pass, src->n.messages);
+	report_text_rate(&cell, src->n.dkim_pass, src->n.messages);
 	buf_addf(out, " %8s", buf_str(&cell));
 	buf_reset(&cell);
-	rate(&cell, src->n.spf_pass, src->n.messages);
+	report_text_rate(&cell, src->n.spf_pass, src->n.messages);
 	buf_addf(out, " %8s  ", buf_str(&cell));
 	buf_reset(&cell);
 	if (src->ndkim == 0)
@@ -189,7 +286,7 @@ text_rate_line(struct buf *out, const char *label, uint64_t part,
 {
 	struct buf	 cell = BUF_INIT;
 
-	rate(&cell, part, whole);
+	report_text_rate(&cell, part, whole);
 	buf_addf(out, "  %-13s %7s  %" PRIu64 "\n", label, buf_str(&cell), part);
 	buf_release(&cell);
 }
@@ -229,6 +326,7 @@ text_domain(struct buf *out, const struct report_domain *d)
 	if (d->nreporters > REPORTERS_SHOWN)
 		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
 	buf_addc(out, '\n');
+	rfc9990_lines(out, d, 0, text_show);
 	text_sources(out, d);
 }
 
@@ -333,6 +431,12 @@ out:
 }
 
 static void
+md_show(struct buf *out, const char *s)
+{
+	md_text(out, s, 0);
+}
+
+static void
 md_codes(struct buf *out, char *const *v, size_t n)
 {
 	size_t	 i;
@@ -348,11 +452,11 @@ static void
 md_counts_cells(struct buf *out, const struct report_counts *c)
 {
 	buf_addf(out, " %" PRIu64 " | ", c->messages);
-	rate(out, c->dmarc_pass, c->messages);
+	report_text_rate(out, c->dmarc_pass, c->messages);
 	buf_adds(out, " | ");
-	rate(out, c->dkim_pass, c->messages);
+	report_text_rate(out, c->dkim_pass, c->messages);
 	buf_adds(out, " | ");
-	rate(out, c->spf_pass, c->messages);
+	report_text_rate(out, c->spf_pass, c->messages);
 	buf_addf(out, " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " |",
 	    c->disposition[REPORT_DISP_NONE],
 	    c->disposition[REPORT_DISP_QUARANTINE],
@@ -381,7 +485,9 @@ md_domain(struct buf *out, const struct report_domain *d)
 	}
 	if (d->nreporters > REPORTERS_SHOWN)
 		buf_addf(out, " and %zu more", d->nreporters - REPORTERS_SHOWN);
-	buf_adds(out, ".\n\n| source IP | messages | DMARC pass | DKIM aligned "
+	buf_adds(out, ".\n");
+	rfc9990_lines(out, d, 1, md_show);
+	buf_adds(out, "\n| source IP | messages | DMARC pass | DKIM aligned "
 	    "| SPF aligned | none | quarantine | reject | DKIM d= | "
 	    "SPF domains |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
 	if (n > REPORT_TEXT_SOURCES)
@@ -450,8 +556,8 @@ report_render_markdown(const struct report_summary *s,
 /* --- JSON --- */
 
 /* Counts as exact integers: a double holds only 53 bits. */
-static void
-add_u64(cJSON *o, const char *key, uint64_t v)
+void
+report_json_u64(cJSON *o, const char *key, uint64_t v)
 {
 	char	 num[24];
 
@@ -476,16 +582,16 @@ add_counts(cJSON *o, const struct report_counts *c)
 	cJSON	*disp;
 	int	 i;
 
-	add_u64(o, "messages", c->messages);
-	add_u64(o, "dmarc_pass", c->dmarc_pass);
-	add_u64(o, "dkim_aligned_pass", c->dkim_pass);
-	add_u64(o, "spf_aligned_pass", c->spf_pass);
+	report_json_u64(o, "messages", c->messages);
+	report_json_u64(o, "dmarc_pass", c->dmarc_pass);
+	report_json_u64(o, "dkim_aligned_pass", c->dkim_pass);
+	report_json_u64(o, "spf_aligned_pass", c->spf_pass);
 	add_rate(o, "dmarc_pass_rate", c->dmarc_pass, c->messages);
 	add_rate(o, "dkim_aligned_rate", c->dkim_pass, c->messages);
 	add_rate(o, "spf_aligned_rate", c->spf_pass, c->messages);
 	disp = cJSON_AddObjectToObject(o, "disposition");
 	for (i = 0; i < REPORT_DISP_COUNT; i++)
-		add_u64(disp, dmarc_policy_name((enum dmarc_policy)
+		report_json_u64(disp, dmarc_policy_name((enum dmarc_policy)
 		    (DMARC_POLICY_NONE + i)), c->disposition[i]);
 }
 
@@ -547,6 +653,41 @@ put_nested(FILE *f, const char *text, size_t len, int n)
 	}
 }
 
+static void
+add_tally(cJSON *o, const char *key, const char *name_key,
+    const struct report_tally *v, size_t n, int reports)
+{
+	cJSON	*a = cJSON_AddArrayToObject(o, key), *x;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		x = cJSON_CreateObject();
+		if (v[i].name != NULL)
+			cJSON_AddStringToObject(x, name_key, v[i].name);
+		else
+			cJSON_AddNullToObject(x, name_key);
+		if (reports)
+			report_json_u64(x, "reports", v[i].reports);
+		report_json_u64(x, "messages", v[i].messages);
+		cJSON_AddItemToArray(a, x);
+	}
+}
+
+static void
+json_rfc9990(cJSON *o, const struct report_domain *d)
+{
+	cJSON	*t = cJSON_AddObjectToObject(o, "testing");
+
+	report_json_u64(t, "reports", d->testing_reports);
+	report_json_u64(t, "messages", d->testing_messages);
+	add_tally(o, "discovery_methods", "method", d->methods, d->nmethods,
+	    1);
+	add_tally(o, "generators", "generator", d->generators,
+	    d->ngenerators, 1);
+	add_tally(o, "envelope_to", "domain", d->envelope_to,
+	    d->nenvelope_to, 0);
+}
+
 /* A domain without its sources: "sources" is its last member, empty. */
 static cJSON *
 json_domain(const struct report_domain *d)
@@ -556,16 +697,17 @@ json_domain(const struct report_domain *d)
 
 	cJSON_AddStringToObject(o, "domain", d->name);
 	add_counts(o, &d->n);
-	add_u64(o, "reports", d->reports);
+	report_json_u64(o, "reports", d->reports);
 	a = cJSON_AddArrayToObject(o, "reporters");
 	for (i = 0; i < d->nreporters; i++) {
 		x = cJSON_CreateObject();
 		cJSON_AddStringToObject(x, "org_name",
 		    d->reporters[i].org_name);
-		add_u64(x, "reports", d->reporters[i].reports);
-		add_u64(x, "messages", d->reporters[i].messages);
+		report_json_u64(x, "reports", d->reporters[i].reports);
+		report_json_u64(x, "messages", d->reporters[i].messages);
 		cJSON_AddItemToArray(a, x);
 	}
+	json_rfc9990(o, d);
 	cJSON_AddArrayToObject(o, "sources");
 	return o;
 }
@@ -579,6 +721,8 @@ json_source(const struct report_source *src)
 	add_counts(x, &src->n);
 	add_strings(x, "dkim_domains", src->dkim_domains, src->ndkim);
 	add_strings(x, "spf_domains", src->spf_domains, src->nspf);
+	add_strings(x, "envelope_from", src->envelope_from,
+	    src->nenvelope_from);
 	return x;
 }
 
@@ -631,10 +775,11 @@ report_write_json(const struct report_summary *s,
 	else
 		cJSON_AddNullToObject(o, "domain");
 	o = cJSON_AddObjectToObject(root, "reports");
-	add_u64(o, "read", st->read);
-	add_u64(o, "duplicates", st->duplicates);
-	add_u64(o, "in_window", s->in_window);
-	add_u64(o, "outside_window", s->outside);
+	report_json_u64(o, "read", st->read);
+	report_json_u64(o, "duplicates", st->duplicates);
+	report_json_u64(o, "records_rejected", st->rows_rejected);
+	report_json_u64(o, "in_window", s->in_window);
+	report_json_u64(o, "outside_window", s->outside);
 	a = cJSON_AddArrayToObject(o, "rejected");
 	for (i = 0; i < st->nrejected; i++) {
 		x = cJSON_CreateObject();

@@ -79,6 +79,37 @@ report_reject(struct report_reader *rd, const char *name, const char *fmt,
 	rj->reason = buf_detach(&b);
 }
 
+/*
+ * The records of a report read that were not counted: each listed with
+ * its reason, under the report's name, so that none is dropped unsaid; a
+ * duplicate's are not, as its rows are not counted either.
+ */
+static void
+rows_rejected(struct report_reader *rd, const char *name,
+    const struct report *r)
+{
+	struct buf	 which = BUF_INIT;
+	size_t		 i;
+
+	if (r->rows_rejected == 0)
+		return;
+	rd->stats.rows_rejected += r->rows_rejected;
+	/* Quoted input made printable here: the reason is a message. */
+	buf_adds(&which, "report '");
+	buf_add_printable(&which, r->report_id, strlen(r->report_id), 128);
+	buf_adds(&which, "' of '");
+	buf_add_printable(&which, r->org_name, strlen(r->org_name), 128);
+	buf_adds(&which, "'");
+	for (i = 0; i < r->nrow_rejects; i++)
+		report_reject(rd, name, "%s: %s", buf_str(&which),
+		    r->row_rejects[i]);
+	if (r->rows_rejected > r->nrow_rejects)
+		report_reject(rd, name, "%s: %zu more records not counted (the "
+		    "first %d are listed)", buf_str(&which),
+		    r->rows_rejected - r->nrow_rejects, REPORT_ROW_REJECTS_MAX);
+	buf_release(&which);
+}
+
 /* One parsed report: to the sink unless it was met before. */
 static void
 take(void *arg, const char *name, const struct report *r)
@@ -100,6 +131,7 @@ take(void *arg, const char *name, const struct report *r)
 	rd->stats.read++;
 	if (rd->sink != NULL)
 		rd->sink(rd->arg, name, r);
+	rows_rejected(rd, name, r);
 }
 
 static void

@@ -14,8 +14,8 @@
 #include "mailauth/buf.h"
 #include "internal.h"
 
-static char *
-folded(const char *s)
+char *
+report_name_folded(const char *s)
 {
 	char	*d = xstrdup(s);
 	size_t	 n;
@@ -38,14 +38,13 @@ report_summary_init(struct report_summary *s, const struct report_filter *f)
 	s->filter.since = f->since;
 	s->filter.until = f->until;
 	if (f->domain != NULL)
-		s->filter.domain = folded(f->domain);
+		s->filter.domain = report_name_folded(f->domain);
 }
 
-/* 1 when d is the filter's domain or a name under it. */
-static int
-wanted(const struct report_summary *s, const char *d)
+int
+report_filter_wants(const struct report_filter *filter, const char *d)
 {
-	const char	*f = s->filter.domain;
+	const char	*f = filter->domain;
 	size_t		 fl, dl;
 
 	if (f == NULL)
@@ -57,8 +56,8 @@ wanted(const struct report_summary *s, const char *d)
 	return dl > fl && d[dl - fl - 1] == '.' && strcmp(d + dl - fl, f) == 0;
 }
 
-static void
-count(struct report_counts *c, const struct report_row *w)
+void
+report_counts_add(struct report_counts *c, const struct report_row *w)
 {
 	c->messages += w->count;
 	if (w->dkim_pass || w->spf_pass)
@@ -150,6 +149,46 @@ reporter_add(struct report_domain *d, const char *org, int new_report,
 	rp->messages += messages;
 }
 
+/* Adds to the value name of a tally list (see REPORT_TALLY_MAX). */
+static void
+tally_add(struct report_tally **v, size_t *n, const char *name,
+    int new_report, uint64_t messages)
+{
+	struct report_tally	*t = NULL;
+	size_t			 i;
+
+	for (i = 0; i < *n && t == NULL; i++)
+		if ((*v)[i].name != NULL && strcmp((*v)[i].name, name) == 0)
+			t = &(*v)[i];
+	if (t == NULL && *n >= REPORT_TALLY_MAX)
+		t = &(*v)[*n - 1];
+	if (t == NULL) {
+		t = xappend(v, n, sizeof(**v));
+		/* The last place is the others'. */
+		t->name = *n == REPORT_TALLY_MAX ? NULL : xstrdup(name);
+	}
+	if (new_report)
+		t->reports++;
+	t->messages += messages;
+}
+
+static void
+rfc9990_add(struct report_domain *d, const struct report *r,
+    const struct report_row *w, int first)
+{
+	if (r->testing == 1) {
+		d->testing_reports += (size_t)first;
+		d->testing_messages += w->count;
+	}
+	tally_add(&d->methods, &d->nmethods, r->discovery_method != NULL ?
+	    r->discovery_method : "", first, w->count);
+	tally_add(&d->generators, &d->ngenerators, r->generator != NULL ?
+	    r->generator : "", first, w->count);
+	if (w->envelope_to != NULL)
+		tally_add(&d->envelope_to, &d->nenvelope_to, w->envelope_to, 0,
+		    w->count);
+}
+
 void
 report_summary_add(struct report_summary *s, const struct report *r)
 {
@@ -171,7 +210,7 @@ report_summary_add(struct report_summary *s, const struct report *r)
 	s->serial++;
 	for (i = 0; i < r->nrows; i++) {
 		w = &r->rows[i];
-		if (!wanted(s, w->header_from))
+		if (!report_filter_wants(&s->filter, w->header_from))
 			continue;
 		dom = domain_get(s, w->header_from);
 		src = source_get(s, dom, w->source_ip);
@@ -181,13 +220,17 @@ report_summary_add(struct report_summary *s, const struct report *r)
 		if (first)
 			d->reports++;
 		reporter_add(d, r->org_name, first, w->count);
-		count(&src->n, w);
-		count(&d->n, w);
-		count(&s->n, w);
+		report_counts_add(&src->n, w);
+		report_counts_add(&d->n, w);
+		report_counts_add(&s->n, w);
 		add_domains(&src->dkim_domains, &src->ndkim, w->dkim_domains,
 		    w->ndkim);
 		add_domains(&src->spf_domains, &src->nspf, w->spf_domains,
 		    w->nspf);
+		if (w->envelope_from != NULL)
+			add_domains(&src->envelope_from, &src->nenvelope_from,
+			    &w->envelope_from, 1);
+		rfc9990_add(d, r, w, first);
 	}
 }
 
@@ -230,6 +273,28 @@ most_messages(const void *a, const void *b)
 	return strcmp(x->org_name, y->org_name);
 }
 
+static int
+tally_order(const void *a, const void *b)
+{
+	const struct report_tally	*x = a, *y = b;
+
+	/* The others last. */
+	if ((x->name == NULL) != (y->name == NULL))
+		return x->name == NULL ? 1 : -1;
+	if (x->messages != y->messages)
+		return x->messages > y->messages ? -1 : 1;
+	if (x->name == NULL)
+		return 0;
+	return strcmp(x->name, y->name);
+}
+
+static void
+tally_sort(struct report_tally *v, size_t n)
+{
+	if (n > 0)
+		qsort(v, n, sizeof(*v), tally_order);
+}
+
 void
 report_summary_finish(struct report_summary *s)
 {
@@ -254,6 +319,9 @@ report_summary_finish(struct report_summary *s)
 		if (d->nreporters > 0)
 			qsort(d->reporters, d->nreporters,
 			    sizeof(*d->reporters), most_messages);
+		tally_sort(d->methods, d->nmethods);
+		tally_sort(d->generators, d->ngenerators);
+		tally_sort(d->envelope_to, d->nenvelope_to);
 	}
 }
 
@@ -278,6 +346,16 @@ strings_free(char **v, size_t n)
 	free(v);
 }
 
+static void
+tally_free(struct report_tally *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
 void
 report_summary_release(struct report_summary *s)
 {
@@ -293,7 +371,12 @@ report_summary_release(struct report_summary *s)
 			    d->sources[j].ndkim);
 			strings_free(d->sources[j].spf_domains,
 			    d->sources[j].nspf);
+			strings_free(d->sources[j].envelope_from,
+			    d->sources[j].nenvelope_from);
 		}
+		tally_free(d->methods, d->nmethods);
+		tally_free(d->generators, d->ngenerators);
+		tally_free(d->envelope_to, d->nenvelope_to);
 		free(d->sources);
 		for (j = 0; j < d->nreporters; j++)
 			free(d->reporters[j].org_name);

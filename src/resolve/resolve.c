@@ -611,6 +611,29 @@ parse_hostent(const unsigned char *abuf, int len, int type,
 		a->status = RESOLVE_NODATA;
 }
 
+/* PTR: c-ares' parser wants an address to put in its hostent; any
+ * will do, the names are what is read. */
+static void
+parse_ptr(const unsigned char *abuf, int len, struct resolve_answer *a)
+{
+	static const unsigned char	 any[4];
+	struct hostent			*h = NULL;
+	size_t				 n;
+	int				 rc;
+
+	rc = ares_parse_ptr_reply(abuf, len, any, sizeof(any), AF_INET, &h);
+	if (rc != ARES_SUCCESS) {
+		if (rc == ARES_ENODATA)
+			a->status = RESOLVE_NODATA;
+		else
+			set_why(a, RESOLVE_GARBAGE, ares_strerror(rc));
+		return;
+	}
+	if (h->h_name != NULL && (n = strlen(h->h_name)) > 0)
+		rr_add(a, h->h_name, h->h_name[n - 1] == '.' ? n - 1 : n, 0);
+	ares_free_hostent(h);
+}
+
 void
 resolve_answer_parse(const unsigned char *abuf, size_t len, int type,
     struct resolve_answer *a)
@@ -669,6 +692,9 @@ resolve_answer_parse(const unsigned char *abuf, size_t len, int type,
 	case RESOLVE_A:
 	case RESOLVE_AAAA:
 		parse_hostent(abuf, (int)len, type, a);
+		break;
+	case RESOLVE_PTR:
+		parse_ptr(abuf, (int)len, a);
 		break;
 	case RESOLVE_CNAME:
 		if (a->cname != NULL)

@@ -21,13 +21,15 @@ MAR1 = 1772323200           # 2026-03-01T00:00:00Z
 
 def report(org, rid, begin, rows, end=None):
     """A report as XML bytes; rows are (ip, count, disposition, dkim, spf,
-    header_from, dkim_domain, spf_domain)."""
+    header_from, dkim_domain, spf_domain); the policy_published domain is
+    the first row's header_from (a row of another organisation's would
+    not be counted)."""
     end = begin + DAY - 1 if end is None else end
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<feedback>\n<report_metadata>'
            '<org_name>%s</org_name><email>noreply@%s</email><report_id>%s</report_id>'
            '<date_range><begin>%d</begin><end>%d</end></date_range></report_metadata>\n'
-           '<policy_published><domain>example.com</domain><p>none</p></policy_published>\n'
-           % (org, org, rid, begin, end)]
+           '<policy_published><domain>%s</domain><p>none</p></policy_published>\n'
+           % (org, org, rid, begin, end, rows[0][5] if rows else "example.com")]
     for ip, n, disp, dkim, spf, hfrom, dkim_d, spf_d in rows:
         out.append('<record><row><source_ip>%s</source_ip><count>%d</count><policy_evaluated>'
                    '<disposition>%s</disposition><dkim>%s</dkim><spf>%s</spf></policy_evaluated>'
