@@ -99,6 +99,52 @@ START_TEST(desired_records)
 }
 END_TEST
 
+/* Reports sent to a parked domain never arrive: its null MX refuses all
+ * mail.  Each such address is a warning at the key that lists it; an
+ * address at another domain, or at a subdomain of the parked one, is
+ * not. */
+START_TEST(reports_to_parked)
+{
+	static const char text[] =
+	    "version: 1\n"
+	    "domains:\n"
+	    "  Parked.example:\n"
+	    "    parked: true\n"
+	    "  mail.example:\n"
+	    "    dmarc:\n"
+	    "      policy: none\n"
+	    "      rua: [mailto:d@PARKED.example., mailto:d@mail.example]\n"
+	    "      ruf: [mailto:f@parked.example!10m]\n"
+	    "    tls_rpt:\n"
+	    "      rua: [mailto:t@parked.example, mailto:t@sub.parked.example,"
+	    " https://parked.example/tlsrpt]\n";
+	struct cfg	 cfg;
+	struct diags	 d = DIAGS_INIT;
+	struct desired	*v;
+	size_t		 n, i;
+
+	load(&cfg, text);
+	ck_assert_int_eq(desired_build(&cfg, 20000, &v, &n, &d), 0);
+	for (i = 0; i < d.n; i++)
+		ck_assert_int_eq(d.v[i].level, DIAG_WARNING);
+	ck_assert_uint_eq(d.n, 3);
+	ck_assert_str_eq(d.v[0].msg, "domains.mail.example.dmarc: reports go "
+	    "to 'mailto:d@PARKED.example.', but domains.parked.example is "
+	    "parked: its null MX refuses all mail, so no report arrives");
+	ck_assert_int_eq(d.v[0].line, 6);
+	ck_assert_str_eq(d.v[1].msg, "domains.mail.example.dmarc: reports go "
+	    "to 'mailto:f@parked.example!10m', but domains.parked.example is "
+	    "parked: its null MX refuses all mail, so no report arrives");
+	ck_assert_str_eq(d.v[2].msg, "domains.mail.example.tls_rpt: reports "
+	    "go to 'mailto:t@parked.example', but domains.parked.example is "
+	    "parked: its null MX refuses all mail, so no report arrives");
+	ck_assert_int_eq(d.v[2].line, 10);
+	desired_release(v, n);
+	diags_release(&d);
+	cfg_release(&cfg);
+}
+END_TEST
+
 START_TEST(kinds)
 {
 	enum record_kind	 k;
@@ -364,6 +410,7 @@ posture_suite(void)
 	TCase	*tc = tcase_create("posture");
 
 	tcase_add_test(tc, desired_records);
+	tcase_add_test(tc, reports_to_parked);
 	tcase_add_test(tc, kinds);
 	tcase_add_test(tc, null_mx);
 	tcase_add_test(tc, tlsrpt_beside_foreign);

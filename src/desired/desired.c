@@ -3,6 +3,7 @@
  * publish on a given day (a DMARC rollout's stage of that day), rendered,
  * checked against its RFC, and which live values each kind of record owns.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -286,6 +287,57 @@ cfg_domain_named(const struct cfg *cfg, const char *name)
 	return NULL;
 }
 
+/*
+ * The parked domain of cfg that receives the reports sent to uri, a
+ * mailto: URI as the config holds it (an address, then "!SIZE" or
+ * "?..." maybe), or NULL: a parked domain's null MX refuses all mail
+ * (RFC 7505), so reports sent there never arrive.
+ */
+static const struct cfg_domain *
+parked_report_domain(const struct cfg *cfg, const char *uri)
+{
+	const struct cfg_domain	*rd;
+	const char		*at;
+	char			*host, *ascii;
+	size_t			 len, i;
+
+	if (strncasecmp(uri, "mailto:", 7) != 0 ||
+	    (at = strrchr(uri, '@')) == NULL)
+		return NULL;
+	len = strcspn(at + 1, "!?");
+	host = xstrndup(at + 1, len);
+	ascii = dns_name_to_ascii(host, NULL);
+	free(host);
+	if (ascii == NULL)
+		return NULL;
+	for (i = 0; ascii[i] != '\0'; i++)
+		ascii[i] = (char)tolower((unsigned char)ascii[i]);
+	if (i > 0 && ascii[i - 1] == '.')
+		ascii[i - 1] = '\0';
+	rd = cfg_domain_named(cfg, ascii);
+	free(ascii);
+	return rd != NULL && rd->parked ? rd : NULL;
+}
+
+/* Warns at key (pos) for each of the n report URIs whose domain is
+ * parked. */
+static void
+warn_parked_reports(const struct cfg *cfg, const char *key,
+    const struct cfg_pos *pos, char *const *uris, size_t n,
+    struct diags *d)
+{
+	const struct cfg_domain	*rd;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if ((rd = parked_report_domain(cfg, uris[i])) != NULL)
+			diags_add(d, DIAG_WARNING, cfg->path, pos->line,
+			    pos->col, "%s: reports go to '%s', but "
+			    "domains.%s is parked: its null MX refuses all "
+			    "mail, so no report arrives", key, uris[i],
+			    rd->name);
+}
+
 /* The authorizations the rua and ruf of dom's DMARC config need: the
  * same for every stage of a rollout, which changes only the policy. */
 static void
@@ -554,6 +606,20 @@ desired_build_gated(const struct cfg *cfg, long day,
 			build_parked(dom, out, nout);
 		if (dom->tls_rpt.present)
 			build_tls_rpt(dom, out, nout);
+		if (dom->dmarc.present) {
+			key = xasprintf("domains.%s.dmarc", dom->name);
+			warn_parked_reports(cfg, key, &dom->dmarc.pos,
+			    dom->dmarc.spec.rua, dom->dmarc.spec.nrua, d);
+			warn_parked_reports(cfg, key, &dom->dmarc.pos,
+			    dom->dmarc.spec.ruf, dom->dmarc.spec.nruf, d);
+			free(key);
+		}
+		if (dom->tls_rpt.present) {
+			key = xasprintf("domains.%s.tls_rpt", dom->name);
+			warn_parked_reports(cfg, key, &dom->tls_rpt.pos,
+			    dom->tls_rpt.rua, dom->tls_rpt.nrua, d);
+			free(key);
+		}
 		if (dom->mta_sts.present)
 			build_mta_sts(cfg, dom, out, nout, d);
 		if (dom->bimi.present)
