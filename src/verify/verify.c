@@ -108,7 +108,7 @@ verify_unchecked(struct verify_report *rep, const struct resolve_answer *a,
 	free(why);
 }
 
-/* --- TXT records: SPF, DMARC, DKIM --- */
+/* --- TXT records: SPF, DMARC, DKIM, TLS-RPT, MTA-STS, BIMI --- */
 
 /* The check ids of a kind, "spf" for "spf-missing". */
 static const char *
@@ -121,6 +121,12 @@ prefix(enum record_kind k)
 		return "dmarc";
 	case RECORD_DKIM:
 		return "dkim";
+	case RECORD_TLSRPT:
+		return "tls-rpt";
+	case RECORD_MTA_STS:
+		return "mta-sts";
+	case RECORD_BIMI:
+		return "bimi";
 	default:
 		return "record";
 	}
@@ -343,11 +349,15 @@ asks(const struct desired *w, const struct cfg_domain *dom)
 	case RECORD_DKIM:
 		return w->absent || w->text != NULL;
 	case RECORD_MAIL_FROM:
+	case RECORD_TLSRPT:
+	case RECORD_MTA_STS:
+	case RECORD_BIMI:
 		return w->text != NULL;
 	default:
 		/* A record another kind's check covers (the report
 		 * authorization records: reportauth.c, from the DMARC
-		 * record that needs them). */
+		 * record that needs them), or the null MX of a parked
+		 * domain, which is not checked yet. */
 		return 0;
 	}
 }

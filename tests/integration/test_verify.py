@@ -3,6 +3,7 @@ Debian's dnsmasq-base) on loopback for each case, serving what receivers
 would see, and the real binary asked with --resolver.  The answers come
 from dnsmasq, never from mailauth's own output."""
 import getpass
+import hashlib
 import json
 import os
 import shutil
@@ -504,3 +505,42 @@ def test_apply_verify_gives_up_after_wait_timeout(e):
     check("DNS does not answer the new value of '_dmarc.a.test' TXT after 2 s (1 record set not yet); "
           "run 'mailauth verify' later" in r.stderr, r.stderr)
     check("Checked" not in r.stdout, r.stdout)
+
+
+POSTURE_CFG = CFG + """\
+    tls_rpt:
+      rua: [mailto:tls@a.test]
+    mta_sts:
+      mode: enforce
+      mx: [mx.a.test]
+  b.test:
+    dmarc:
+      policy: reject
+    bimi:
+      logo: https://b.test/logo.svg
+"""
+
+
+def test_verify_tls_rpt_mta_sts_and_bimi(e):
+    """The TLS-RPT, MTA-STS and BIMI records are checked as the other TXT
+    kinds are: missing, several, or not what the config says."""
+    e.config(POSTURE_CFG)
+    shutil.copy(KEY, os.path.join(e.dir, "key.pem"))
+    # The MTA-STS id: the first 128 bits of the policy file's SHA-256.
+    ok(e.run("mta-sts", "policy", "a.test", "--out", "sts"))
+    with open(os.path.join(e.dir, "sts", "mta-sts.a.test", ".well-known", "mta-sts.txt"), "rb") as f:
+        sts_id = hashlib.sha256(f.read()).hexdigest()[:32]
+    good = GOOD + [("txt", "_smtp._tls.a.test", "v=TLSRPTv1; rua=mailto:tls@a.test"),
+                   ("txt", "_mta-sts.a.test", "v=STSv1; id=" + sts_id),
+                   ("txt", "_dmarc.b.test", "v=DMARC1; p=reject"),
+                   ("txt", "default._bimi.b.test", "v=BIMI1; l=https://b.test/logo.svg")]
+    r = verify(e, good, POSTURE_CFG, code=0)
+    check(r.stdout.startswith("a.test: ok\nb.test: ok\n"), r.stdout)
+    bad = replace(good, "_mta-sts.a.test", ("txt", "_mta-sts.a.test", "v=STSv1; id=old1"))
+    bad = replace(bad, "_smtp._tls.a.test", None)
+    bad = bad + [("txt", "default._bimi.b.test", "v=BIMI1; l=https://b.test/other.svg")]
+    r = verify(e, bad, POSTURE_CFG, code=3)
+    check(sorted(findings(r)) == [("bimi-multiple", "b.test"), ("mta-sts-mismatch", "a.test"),
+                                  ("tls-rpt-missing", "a.test")], r.stdout)
+    check("'_mta-sts.a.test' publishes 'v=STSv1; id=old1'; the config says 'v=STSv1; id=%s'"
+          % sts_id in r.stdout, r.stdout)
