@@ -101,9 +101,9 @@ struct plan_removal {
  * mailauth's; an alias or a routing-policy set there is a warning and the
  * name stays listed.  A live registry that does not parse, is doubled or
  * names a name outside its domain is a warning and treated as absent.
- * Returns -1 when an API call failed (err) or a registry would be over
- * REGISTRY_TEXT_MAX (an error in d).  Release *rm with
- * plan_removals_release() either way.
+ * A registry that would be over REGISTRY_TEXT_MAX is a warning, and left
+ * as it is (leave).  Returns -1 when an API call failed (err).  Release
+ * *rm with plan_removals_release() either way.
  */
 int	plan_registry_settle(const struct r53_client *, struct desired *v,
 	    size_t n, const struct live_state *ls,

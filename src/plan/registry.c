@@ -416,8 +416,9 @@ decide(struct reg *regs, struct plan_removal *rm, size_t *nrm,
 
 /* The registry text of g into w (the settled registry record): what
  * the config has there, and what the registry keeps; absent when it
- * lists nothing.  -1 when it is over the limit (an error in d). */
-static int
+ * lists nothing.  Over REGISTRY_TEXT_MAX, a warning: the registry is left
+ * as it is. */
+static void
 settle_text(struct reg *g, struct desired *w, const struct desired *v,
     size_t n, struct diags *d)
 {
@@ -425,7 +426,6 @@ settle_text(struct reg *g, struct desired *w, const struct desired *v,
 	struct buf	 text = BUF_INIT;
 	struct err	 err;
 	size_t		 i;
-	int		 rc = 0;
 
 	memset(&r, 0, sizeof(r));
 	owned_names(w->domain, g->dcanon, v, n, &g->live, &r);
@@ -438,17 +438,15 @@ settle_text(struct reg *g, struct desired *w, const struct desired *v,
 		w->type = NULL;
 		w->absent = 1;
 	} else if (registry_render(&r, &text, &err) == -1) {
-		diags_add(d, DIAG_ERROR, NULL, w->line, w->col, "%s: %s: %zu "
-		    "names; the registry at '%s' can list names of at most %d "
-		    "bytes in all (fewer DKIM selectors, or another domain "
-		    "for some)", w->key, err.msg, r.n, w->name,
-		    REGISTRY_TEXT_MAX);
-		rc = -1;
+		diags_add(d, DIAG_WARNING, NULL, 0, 0, "%s: %s (%zu names); "
+		    "it is left as it is, so names it does not list are not "
+		    "removed when the config drops them", w->key, err.msg,
+		    r.n);
+		w->leave = 1;
 	} else
 		w->text = buf_detach(&text);
 	buf_release(&text);
 	registry_release(&r);
-	return rc;
 }
 
 int
@@ -483,10 +481,9 @@ plan_registry_settle(const struct r53_client *r53, struct desired *v,
 	decide(regs, *rm, nrm, d);
 	for (i = 0; i < *nrm; i++)
 		(*rm)[i].live.desired = &(*rm)[i].want;
-	rc = 0;
 	for (i = 0; i < nregs; i++)
-		if (settle_text(&regs[i], &v[regs[i].at], v, n, d) == -1)
-			rc = -1;
+		settle_text(&regs[i], &v[regs[i].at], v, n, d);
+	rc = 0;
 out:
 	for (i = 0; i < nregs; i++) {
 		free(regs[i].dcanon);
