@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (FAKE_SECRET, DMARC_CFG, WANT_NONE, WANT_QUARANTINE, check, dmarc,  # noqa: E402
-                     main, ok, on_terminal, seed_unrelated, tests_of)
+                     main, ok, on_terminal, registry, seed_unrelated, tests_of)
 
 def test_create_dmarc_in_empty_zone(e):
     zid = e.zone("example.com")
