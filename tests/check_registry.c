@@ -175,6 +175,8 @@ static const struct {
 	{ "v=mailauth1; dkim=@.a", REGISTRY_MALFORMED, NULL },
 	{ "v=mailauth1; dkim=a b", REGISTRY_MALFORMED, NULL },
 	{ "v=mailauth1; dkim=\\141", REGISTRY_MALFORMED, NULL }, /* 'a' */
+	/* 'D': a canonical name has 'd' (found by the fuzzer). */
+	{ "v=mailauth1; dkim=\\104._domainkey", REGISTRY_MALFORMED, NULL },
 	{ "v=mailauth1; dkim=\\400", REGISTRY_MALFORMED, NULL },
 	{ "v=mailauth1; dkim=\\05", REGISTRY_MALFORMED, NULL },
 	{ "v=mailauth1; registry=a", REGISTRY_MALFORMED, NULL },

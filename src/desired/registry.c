@@ -68,7 +68,8 @@ plain(unsigned char c)
 }
 
 /* 1 when the label of n bytes at p is canonical: plain bytes and "\ooo"
- * escapes of the others, 1 to 63 bytes once decoded. */
+ * escapes of the others but capital letters, 1 to 63 bytes once
+ * decoded. */
 static int
 label_ok(const char *p, size_t n)
 {
@@ -86,7 +87,9 @@ label_ok(const char *p, size_t n)
 			return 0;
 		v = (p[i + 1] - '0') * 64 + (p[i + 2] - '0') * 8 +
 		    (p[i + 3] - '0');
-		if (plain((unsigned char)v))
+		/* Canonical names lower-case letters rather than escape
+		 * them, and escape only what is not plain. */
+		if (plain((unsigned char)v) || (v >= 'A' && v <= 'Z'))
 			return 0;
 		i += 4;
 	}
