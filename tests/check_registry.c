@@ -389,6 +389,8 @@ START_TEST(registry_removes_a_selector)
 	ck_assert_int_eq(change_at(&w.built.plan,
 	    "s3._domainkey.example.com.")->op, PLAN_DELETE);
 	ck_assert_str_eq(reg_after(&w), "\"v=mailauth1; dkim=s1._domainkey\"");
+	/* Not also a look-alike the plan leaves alone. */
+	ck_assert_uint_eq(w.built.plan.nnotes, 0);
 	ck_assert_uint_eq(w.built.plan.ndestroy, 2);
 	ck_assert_uint_eq(w.built.plan.nchange, 1);
 	/* One page for the domain, one for the removed names. */
@@ -435,6 +437,51 @@ START_TEST(registry_removes_only_mailauths_values)
 	/* The apex update leaves no SPF value: it goes before the
 	 * registry's update too. */
 	ck_assert_int_eq(w.built.batches[0].changes[2]->kind,
+	    RECORD_REGISTRY);
+	world_release(&w);
+}
+END_TEST
+
+/* A domain retired down to one absent selector: everything the registry
+ * lists goes (a MAIL FROM domain's MX set included), then the registry. */
+START_TEST(registry_retires_a_domain)
+{
+	static const char cfg[] =
+	    "version: 1\ndomains:\n  example.com:\n"
+	    "    dkim:\n      old: { state: absent }\n";
+	struct world	 w;
+	const char	*gone[] = { "_dmarc.example.com.", "example.com.",
+	    "bounce.example.com.", "s1._domainkey.example.com.", REG };
+	size_t		 i, n = 0;
+
+	world_init(&w);
+	set(&w, "example.com.", "TXT", "\"v=spf1 -all\"");
+	set(&w, "_dmarc.example.com.", "TXT", "\"v=DMARC1; p=reject\"");
+	set(&w, "bounce.example.com.", "MX",
+	    "10 feedback-smtp.eu-west-1.amazonses.com");
+	set(&w, "bounce.example.com.", "TXT",
+	    "\"v=spf1 include:amazonses.com ~all\"");
+	set(&w, "s1._domainkey.example.com.", "TXT", KEY_TXT);
+	set(&w, REG, "TXT", "\"v=mailauth1; dmarc=_dmarc; spf=@,bounce; "
+	    "dkim=s1._domainkey; mailfrom=bounce\"");
+	ck_assert_int_eq(world_plan(&w, cfg), 0);
+	ck_assert_uint_eq(w.d.nerrors, 0);
+	for (i = 0; i < w.built.plan.nchanges; i++) {
+		const struct plan_change *c = &w.built.plan.changes[i];
+
+		if (c->op == PLAN_NONE)
+			continue;
+		ck_assert_int_eq(c->op, PLAN_DELETE);
+		n++;
+	}
+	/* bounce holds two sets: MX (MAIL FROM) and TXT (SPF). */
+	ck_assert_uint_eq(n, 6);
+	for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+		ck_assert_msg(change_at(&w.built.plan, gone[i]) != NULL, "%s",
+		    gone[i]);
+	/* The registry goes last. */
+	ck_assert_uint_eq(w.built.nbatches, 1);
+	ck_assert_int_eq(w.built.batches[0].changes[5]->kind,
 	    RECORD_REGISTRY);
 	world_release(&w);
 }
@@ -671,6 +718,7 @@ registry_suite(void)
 	tcase_add_test(tc, registry_no_registry_removes_nothing);
 	tcase_add_test(tc, registry_removes_a_selector);
 	tcase_add_test(tc, registry_removes_only_mailauths_values);
+	tcase_add_test(tc, registry_retires_a_domain);
 	tcase_add_test(tc, registry_bad_ones_remove_nothing);
 	tcase_add_test(tc, registry_keeps_what_it_cannot_remove);
 	tcase_add_test(tc, registry_leave_keeps_ownership);

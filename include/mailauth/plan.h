@@ -111,6 +111,11 @@ int	plan_registry_settle(const struct r53_client *, struct desired *v,
 	    struct plan_removal **rm, size_t *nrm, struct diags *d,
 	    struct err *err);
 void	plan_removals_release(struct plan_removal *, size_t);
+struct plan_notice;
+/* Drops from *notes (plan_unmanaged()'s) those about a name one of the
+ * nrm removals of rm removes: the plan shows it as a change. */
+void	plan_registry_notes(const struct plan_removal *rm, size_t nrm,
+	    struct plan_notice **notes, size_t *nnotes);
 
 /* --- least-privilege IAM policy (src/plan/iam.c) --- */
 

@@ -493,3 +493,25 @@ out:
 	free(regs);
 	return rc;
 }
+
+void
+plan_registry_notes(const struct plan_removal *rm, size_t nrm,
+    struct plan_notice **notes, size_t *nnotes)
+{
+	size_t	 i, j, out = 0;
+
+	for (i = 0; i < *nnotes; i++) {
+		for (j = 0; j < nrm; j++)
+			if ((*notes)[i].name != NULL &&
+			    strcmp((*notes)[i].name, rm[j].want.name) == 0)
+				break;
+		if (j < nrm) {
+			free((*notes)[i].message);
+			free((*notes)[i].domain);
+			free((*notes)[i].name);
+			continue;
+		}
+		(*notes)[out++] = (*notes)[i];
+	}
+	*nnotes = out;
+}

@@ -67,6 +67,7 @@ def test_removed_selector_is_deleted(e):
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
     check("- s2._domainkey.example.com TXT" in r.stdout, r.stdout)
     check("no longer in the config" in r.stdout, r.stdout)
+    check("looks like a DKIM selector" not in r.stdout + r.stderr, r.stdout + r.stderr)
     ok(e.run("apply", "--auto-approve", endpoint=e.proxy().url))
     recs = e.records(zid)
     check(("s2._domainkey.example.com.", "TXT") not in recs, repr(recs))
