@@ -7,6 +7,7 @@
  * claims names outside its domain removes nothing.  docs/records.md ("The
  * ownership registry") describes the decisions taken here.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,109 @@ canon_of(const char *name)
 	return c != NULL ? c : xstrdup(name);
 }
 
+/*
+ * The records of v by domain and by name, so that a fleet of domains
+ * costs n log n, where scanning every record for every domain (or every
+ * listed name) grew with their product.
+ */
+struct ref {
+	uintptr_t	 dom;
+	const char	*name;
+	size_t		 i;
+};
+
+struct vindex {
+	struct ref	*by_dom, *by_name;
+	size_t		 n;
+};
+
+static int
+dom_cmp(const void *a, const void *b)
+{
+	const struct ref	*x = a, *y = b;
+
+	if (x->dom != y->dom)
+		return x->dom < y->dom ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct ref	*x = a, *y = b;
+	int			 c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void
+vindex_init(struct vindex *x, const struct desired *v, size_t n)
+{
+	size_t	 i;
+
+	x->n = n;
+	x->by_dom = xcalloc(n + 1, sizeof(*x->by_dom));
+	x->by_name = xcalloc(n + 1, sizeof(*x->by_name));
+	for (i = 0; i < n; i++) {
+		x->by_dom[i].dom = x->by_name[i].dom = (uintptr_t)v[i].domain;
+		x->by_dom[i].name = x->by_name[i].name = v[i].name;
+		x->by_dom[i].i = x->by_name[i].i = i;
+	}
+	qsort(x->by_dom, n, sizeof(*x->by_dom), dom_cmp);
+	qsort(x->by_name, n, sizeof(*x->by_name), name_cmp);
+}
+
+static void
+vindex_release(struct vindex *x)
+{
+	free(x->by_dom);
+	free(x->by_name);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The first of the sorted refs r (n of them) not below key by cmp. */
+static size_t
+lower(const struct ref *r, size_t n, const struct ref *key,
+    int (*cmp)(const void *, const void *))
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp(&r[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* [*lo, *hi) in x->by_dom: the records of dom. */
+static void
+vindex_dom(const struct vindex *x, const struct cfg_domain *dom, size_t *lo,
+    size_t *hi)
+{
+	struct ref	 k = { (uintptr_t)dom, NULL, 0 };
+
+	*lo = lower(x->by_dom, x->n, &k, dom_cmp);
+	for (*hi = *lo; *hi < x->n && x->by_dom[*hi].dom == k.dom; (*hi)++)
+		;
+}
+
+/* [*lo, *hi) in x->by_name: the records at name. */
+static void
+vindex_name(const struct vindex *x, const char *name, size_t *lo, size_t *hi)
+{
+	struct ref	 k = { 0, name, 0 };
+
+	*lo = lower(x->by_name, x->n, &k, name_cmp);
+	for (*hi = *lo; *hi < x->n && strcmp(x->by_name[*hi].name, name) == 0;
+	    (*hi)++)
+		;
+}
+
 /* 1 for an SES Easy DKIM token's CNAME: not listed, since a token SES
  * no longer has is stale, and ses.prune_stale_tokens decides. */
 static int
@@ -45,20 +149,23 @@ ses_token(const struct desired *w)
  * registry Route 53 holds, lists it already: mailauth wrote it once. */
 static void
 owned_names(const struct cfg_domain *dom, const char *dcanon,
-    const struct desired *v, size_t n, const struct registry *live,
-    struct registry *r)
+    const struct desired *v, const struct vindex *x,
+    const struct registry *live, struct registry *r)
 {
-	char	*rel;
-	size_t	 i;
+	const struct desired	*w;
+	char			*rel;
+	size_t			 lo, hi, i;
 
-	for (i = 0; i < n; i++) {
-		if (v[i].domain != dom || v[i].absent || ses_token(&v[i]) ||
-		    record_kind_token(v[i].kind) == NULL ||
-		    (rel = registry_relative(v[i].name, dcanon)) == NULL)
+	vindex_dom(x, dom, &lo, &hi);
+	for (i = lo; i < hi; i++) {
+		w = &v[x->by_dom[i].i];
+		if (w->absent || ses_token(w) ||
+		    record_kind_token(w->kind) == NULL ||
+		    (rel = registry_relative(w->name, dcanon)) == NULL)
 			continue;
-		if (!v[i].leave || (live != NULL &&
-		    registry_has(live, v[i].kind, rel)))
-			registry_add(r, v[i].kind, rel);
+		if (!w->leave || (live != NULL &&
+		    registry_has(live, w->kind, rel)))
+			registry_add(r, w->kind, rel);
 		free(rel);
 	}
 }
@@ -67,28 +174,29 @@ void
 plan_registry_desired(const struct cfg *cfg, struct desired **v, size_t *n)
 {
 	struct registry	 r;
+	struct vindex	 x;
 	struct buf	 text = BUF_INIT;
 	struct desired	*w;
 	char		*dcanon, *name;
-	size_t		 i, j, n0 = *n;
+	size_t		 i, lo, hi;
 
+	vindex_init(&x, *v, *n);
 	for (i = 0; i < cfg->ndomains; i++) {
 		const struct cfg_domain	*dom = &cfg->domains[i];
 
-		for (j = 0; j < n0; j++)
-			if ((*v)[j].domain == dom)
-				break;
-		if (j == n0)
+		vindex_dom(&x, dom, &lo, &hi);
+		if (lo == hi)
 			continue;
 		dcanon = canon_of(dom->name);
 		memset(&r, 0, sizeof(r));
-		owned_names(dom, dcanon, *v, n0, NULL, &r);
+		owned_names(dom, dcanon, *v, &x, NULL, &r);
 		buf_reset(&text);
 		/* Over the limit: plan_registry_settle() says so. */
 		if (registry_render(&r, &text, NULL) == -1)
 			buf_adds(&text, REGISTRY_VERSION);
 		registry_release(&r);
 		name = registry_name(dcanon);
+		/* *v moves here: x holds indices and names, which stay. */
 		w = xappend(v, n, sizeof(**v));
 		w->domain = dom;
 		w->kind = RECORD_REGISTRY;
@@ -102,6 +210,7 @@ plan_registry_desired(const struct cfg *cfg, struct desired **v, size_t *n)
 		free(name);
 		free(dcanon);
 	}
+	vindex_release(&x);
 	buf_release(&text);
 }
 
@@ -190,24 +299,25 @@ writes_mx(enum record_kind k)
  * kind k itself (the config still has it). */
 static int
 spoken_for(const char *name, enum record_kind k, const struct desired *v,
-    size_t n, const struct plan_removal *rm, size_t nrm,
+    const struct vindex *x, const struct plan_removal *rm, size_t nrm,
     const struct plan_stale *stale, size_t nstale, int *same)
 {
-	size_t	 i;
+	size_t	 i, lo, hi;
 
 	*same = 0;
 	/* A stale Easy DKIM token: ses.prune_stale_tokens decides. */
 	for (i = 0; i < nstale; i++)
 		if (strcmp(stale[i].set->name, name) == 0)
 			return 1;
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i].name, name) != 0)
-			continue;
-		if (v[i].kind == k) {
+	vindex_name(x, name, &lo, &hi);
+	for (i = lo; i < hi; i++) {
+		const struct desired	*w = &v[x->by_name[i].i];
+
+		if (w->kind == k) {
 			*same = 1;
 			return 1;
 		}
-		if (writes_mx(v[i].kind) == writes_mx(k))
+		if (writes_mx(w->kind) == writes_mx(k))
 			return 1;
 	}
 	for (i = 0; i < nrm; i++)
@@ -344,9 +454,10 @@ struct reg {
 /* The removals of registry g (index gi): appended to *rm, their live
  * sets read later. */
 static void
-candidates(struct reg *g, size_t gi, const struct desired *v, size_t n,
-    const struct live_state *ls, const struct plan_stale *stale,
-    size_t nstale, struct plan_removal **rm, size_t *nrm)
+candidates(struct reg *g, size_t gi, const struct desired *v,
+    const struct vindex *x, const struct live_state *ls,
+    const struct plan_stale *stale, size_t nstale, struct plan_removal **rm,
+    size_t *nrm)
 {
 	struct plan_removal	*m;
 	char			*abs;
@@ -357,7 +468,7 @@ candidates(struct reg *g, size_t gi, const struct desired *v, size_t n,
 		const struct registry_entry	*e = &g->live.v[i];
 
 		abs = registry_absolute(e->name, g->dcanon);
-		if (spoken_for(abs, e->kind, v, n, *rm, *nrm, stale, nstale,
+		if (spoken_for(abs, e->kind, v, x, *rm, *nrm, stale, nstale,
 		    &same)) {
 			/* Still configured (then listed as the config says),
 			 * or another kind's set there: nothing is removed. */
@@ -420,7 +531,7 @@ decide(struct reg *regs, struct plan_removal *rm, size_t *nrm,
  * as it is. */
 static void
 settle_text(struct reg *g, struct desired *w, const struct desired *v,
-    size_t n, struct diags *d)
+    const struct vindex *x, struct diags *d)
 {
 	struct registry	 r;
 	struct buf	 text = BUF_INIT;
@@ -428,7 +539,7 @@ settle_text(struct reg *g, struct desired *w, const struct desired *v,
 	size_t		 i;
 
 	memset(&r, 0, sizeof(r));
-	owned_names(w->domain, g->dcanon, v, n, &g->live, &r);
+	owned_names(w->domain, g->dcanon, v, x, &g->live, &r);
 	for (i = 0; i < g->keep.n; i++)
 		registry_add(&r, g->keep.v[i].kind, g->keep.v[i].name);
 	free(w->text);
@@ -456,12 +567,14 @@ plan_registry_settle(const struct r53_client *r53, struct desired *v,
     struct err *err)
 {
 	struct reg	*regs = NULL;
+	struct vindex	 x;
 	size_t		 nregs = 0, i;
 	char		*shown;
 	int		 rc = -1;
 
 	*rm = NULL;
 	*nrm = 0;
+	vindex_init(&x, v, n);
 	for (i = 0; i < n && i < ls->nlives; i++) {
 		struct reg	*g;
 
@@ -475,16 +588,17 @@ plan_registry_settle(const struct r53_client *r53, struct desired *v,
 		free(shown);
 	}
 	for (i = 0; i < nregs; i++)
-		candidates(&regs[i], i, v, n, ls, stale, nstale, rm, nrm);
+		candidates(&regs[i], i, v, &x, ls, stale, nstale, rm, nrm);
 	if (*nrm > 0 && read_removals(r53, ls, *rm, *nrm, err) == -1)
 		goto out;
 	decide(regs, *rm, nrm, d);
 	for (i = 0; i < *nrm; i++)
 		(*rm)[i].live.desired = &(*rm)[i].want;
 	for (i = 0; i < nregs; i++)
-		settle_text(&regs[i], &v[regs[i].at], v, n, d);
+		settle_text(&regs[i], &v[regs[i].at], v, &x, d);
 	rc = 0;
 out:
+	vindex_release(&x);
 	for (i = 0; i < nregs; i++) {
 		free(regs[i].dcanon);
 		registry_release(&regs[i].live);
