@@ -220,7 +220,14 @@ START_TEST(build_end_to_end)
 	ck_assert_ptr_nonnull(strstr(c->note, "stale Easy DKIM token"));
 	ck_assert_ptr_nonnull(strstr(c->note, "kept"));
 	ck_assert_uint_eq(w.built.nstale, 1);
-	ck_assert_uint_eq(w.built.plan.nadd, 2);
+	/* And each domain's registry, the SES tokens not in it. */
+	ck_assert_str_eq(change_at(&w.built.plan,
+	    "_mailauth.example.com.")->after.values[0],
+	    "\"v=mailauth1; dmarc=_dmarc; spf=@\"");
+	ck_assert_str_eq(change_at(&w.built.plan,
+	    "_mailauth.www.example.com.")->after.values[0],
+	    "\"v=mailauth1; dmarc=_dmarc\"");
+	ck_assert_uint_eq(w.built.plan.nadd, 4);
 	ck_assert_uint_eq(w.built.plan.nchange, 2);
 	ck_assert_uint_eq(w.built.plan.ndestroy, 0);
 	ck_assert_uint_eq(w.built.nbatches, 1);
@@ -298,7 +305,10 @@ START_TEST(build_leaves_desired_alone)
 	ck_assert_int_eq(desired_build_ses(&w.cfg, w.in.day, w.ids, &before, &n, &d),
 	    0);
 	ck_assert_int_eq(build(&w), 0);
-	ck_assert_uint_eq(w.built.ndesired, n);
+	/* The registry records follow, one per domain. */
+	ck_assert_uint_eq(w.built.ndesired, n + 2);
+	ck_assert_int_eq(w.built.desired[n].kind, RECORD_REGISTRY);
+	ck_assert_int_eq(w.built.desired[n + 1].kind, RECORD_REGISTRY);
 	for (i = 0; i < n; i++)
 		assert_same(&w.built.desired[i], &before[i]);
 	for (i = 0; i < n; i++) {

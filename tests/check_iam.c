@@ -170,7 +170,8 @@ START_TEST(one_domain_every_kind)
 	expect(condition(st, NAMES), "mail.example.com "
 	    "s2026._domainkey.mail.example.com "
 	    "google._domainkey.mail.example.com "
-	    "old._domainkey.mail.example.com _dmarc.mail.example.com");
+	    "old._domainkey.mail.example.com _dmarc.mail.example.com "
+	    "_mailauth.mail.example.com");
 	expect(condition(st, TYPES), "CNAME TXT");
 	expect(condition(st, ACTIONS), "CREATE DELETE");
 
@@ -192,7 +193,7 @@ START_TEST(txt_only_without_selectors)
 	    "    dmarc: { policy: reject }\n");
 	build(&w, ids);
 	expect(condition(find_sid(&w, "ChangeManagedRecordsInZA"), NAMES),
-	    "example.com _dmarc.example.com");
+	    "example.com _dmarc.example.com _mailauth.example.com");
 	expect(condition(find_sid(&w, "ChangeManagedRecordsInZA"), TYPES),
 	    "TXT");
 	release(&w);
@@ -221,10 +222,11 @@ START_TEST(zones_apart)
 	    "arn:aws:route53:::hostedzone/ZONEA "
 	    "arn:aws:route53:::hostedzone/ZONEB");
 	st = find_sid(&w, "ChangeManagedRecordsInZONEA");
-	expect(condition(st, NAMES), "_dmarc.a.example _dmarc.x.a.example");
+	expect(condition(st, NAMES), "_dmarc.a.example _dmarc.x.a.example "
+	    "_mailauth.a.example _mailauth.x.a.example");
 	expect(condition(st, TYPES), "TXT");
 	st = find_sid(&w, "ChangeManagedRecordsInZONEB");
-	expect(condition(st, NAMES), "s1._domainkey.b.example");
+	expect(condition(st, NAMES), "s1._domainkey.b.example _mailauth.b.example");
 	expect(condition(st, TYPES), "CNAME TXT");
 	expect(cJSON_GetObjectItem(st, "Resource"),
 	    "arn:aws:route53:::hostedzone/ZONEB");
@@ -264,7 +266,7 @@ START_TEST(dotted_selector)
 	    "    dkim: { sel.one: { cname: x.example.net } }\n");
 	build(&w, ids);
 	expect(condition(find_sid(&w, "ChangeManagedRecordsInZ1"), NAMES),
-	    "sel.one._domainkey.example.com");
+	    "sel.one._domainkey.example.com _mailauth.example.com");
 	release(&w);
 }
 END_TEST
@@ -354,6 +356,7 @@ START_TEST(ses_identity)
 	ck_assert_int_eq(cJSON_GetArraySize(cond), 2);
 	expect(cJSON_GetObjectItem(cJSON_GetObjectItem(cond,
 	    "ForAllValues:StringLike"), NAMES), "_dmarc.example.com "
+	    "_mailauth.example.com _mailauth.b.example.com "
 	    "bounce.example.com *._domainkey.example.com "
 	    "*._domainkey.b.example.com");
 	cond = cJSON_GetObjectItem(cond, "ForAllValues:StringEquals");

@@ -28,7 +28,7 @@
 
 /* record_kind_names(): every kind a saved plan may name. */
 #define KINDS	"DMARC, SPF, DKIM, MAIL FROM, DMARC report authorization, " \
-		"null MX, TLS-RPT, MTA-STS or BIMI"
+		"null MX, TLS-RPT, MTA-STS, BIMI or mailauth registry"
 
 static void
 assert_stage_eq(const struct plan_stage *a, const struct plan_stage *b)

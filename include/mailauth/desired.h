@@ -64,7 +64,10 @@ enum record_kind {
 	/* TXT at _mta-sts.<domain> (RFC 8461 §3.1, mailauth/mtasts.h) and
 	 * at default._bimi.<domain> (mailauth/bimi.h) */
 	RECORD_MTA_STS,
-	RECORD_BIMI
+	RECORD_BIMI,
+	/* TXT at _mailauth.<domain>: what mailauth owns there
+	 * (mailauth/registry.h); made by the plan, not the config */
+	RECORD_REGISTRY
 };
 
 /*
@@ -144,6 +147,11 @@ const char *record_kind_name(enum record_kind);
 int	record_kind_parse(const char *, enum record_kind *);
 /* Appends every kind's name, in the table's order: "A, B or C". */
 void	record_kind_names(struct buf *);
+/* The kind's token in the ownership registry (mailauth/registry.h):
+ * "dmarc", "spf", ...; NULL for a kind the registry does not list. */
+const char *record_kind_token(enum record_kind);
+/* The kind whose token is the len bytes at s; -1 when none is. */
+int	record_kind_from_token(const char *s, size_t len, enum record_kind *);
 /* 1 when the decoded TXT text is a value that kind owns. */
 int	record_kind_owns(enum record_kind, const char *text);
 /*

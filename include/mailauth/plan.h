@@ -62,6 +62,61 @@ void	ses_stale_tokens(const struct cfg *, const struct ses_identity *ids,
 	    const struct live_state *ls, struct plan_stale **v, size_t *n);
 void	plan_stale_release(struct plan_stale *, size_t);
 
+/* --- the ownership registry (src/plan/registry.c, mailauth/registry.h,
+ * docs/records.md) --- */
+
+/*
+ * Appends to *v, after its *n records, one record of kind RECORD_REGISTRY
+ * for each domain of cfg that has one of them: the TXT value at
+ * _mailauth.<domain> listing the names of the domain's records that have
+ * a value, so that live_read() reads it with them (in the same pages:
+ * no request of its own).  plan_registry_settle() completes it.
+ */
+void	plan_registry_desired(const struct cfg *, struct desired **v,
+	    size_t *n);
+
+/* A name a live registry lists that the config no longer has, at which
+ * plan_diff_removals() removes mailauth's values. */
+struct plan_removal {
+	struct desired	 want;		/* absent, of the kind listed there,
+					 * in the registry's domain; owned */
+	struct live	 live;		/* what Route 53 holds at want.name
+					 * (sets owned; desired is &want) */
+	size_t		 registry;	/* private to registry.c */
+	char		*note;		/* why, for the plan */
+};
+
+/*
+ * Reads the live registry of each RECORD_REGISTRY record of v (settled,
+ * ls->lives parallel to it) and settles it: its text lists the names the
+ * config gives a value (not SES's Easy DKIM tokens, which go stale as
+ * ses_stale_tokens() says), a name left as it is (DMARC before its rollout)
+ * when the live registry lists it, and a listed name that cannot be
+ * removed; it becomes absent when it lists nothing.  Each listed name
+ * that no record of v has (by name and kind), and where no record of
+ * another kind of v writes the same sets and which is not one of the
+ * nstale stale tokens, is a removal: its sets are read
+ * (live_read_names(), zone by zone: requests only when there are
+ * removals), and it is kept in *rm when something there may be
+ * mailauth's; an alias or a routing-policy set there is a warning and the
+ * name stays listed.  A live registry that does not parse, is doubled or
+ * names a name outside its domain is a warning and treated as absent.
+ * A registry that would be over REGISTRY_TEXT_MAX is a warning, and left
+ * as it is (leave).  Returns -1 when an API call failed (err).  Release
+ * *rm with plan_removals_release() either way.
+ */
+int	plan_registry_settle(const struct r53_client *, struct desired *v,
+	    size_t n, const struct live_state *ls,
+	    const struct plan_stale *stale, size_t nstale,
+	    struct plan_removal **rm, size_t *nrm, struct diags *d,
+	    struct err *err);
+void	plan_removals_release(struct plan_removal *, size_t);
+struct plan_notice;
+/* Drops from *notes (plan_unmanaged()'s) those about a name one of the
+ * nrm removals of rm removes: the plan shows it as a change. */
+void	plan_registry_notes(const struct plan_removal *rm, size_t nrm,
+	    struct plan_notice **notes, size_t *nnotes);
+
 /* --- least-privilege IAM policy (src/plan/iam.c) --- */
 
 /*
@@ -184,6 +239,15 @@ struct plan {
 int	plan_diff(const struct desired *v, size_t n,
 	    const struct live_state *ls, const struct plan_stale *stale,
 	    size_t nstale, struct plan *, struct diags *d);
+/*
+ * Appends to p, after plan_diff()'s changes, one change per removal of rm
+ * (plan_registry_settle()) that changes something: mailauth's values at
+ * its name removed as state: absent removes them (the whole set when
+ * nothing else is in it; the MX set of a MAIL FROM domain), with the
+ * removal's note.  ls is the live state p was made from.
+ */
+void	plan_diff_removals(const struct plan_removal *rm, size_t nrm,
+	    const struct live_state *ls, struct plan *p, struct diags *d);
 void	plan_release(struct plan *);
 int	plan_has_changes(const struct plan *);
 /* The name of the set a change touches (canonical): its before's, or
@@ -338,9 +402,12 @@ struct plan_batch {
 
 /*
  * Packs the changes of p (those with an op) into batches, zone by zone in
- * the order zones first appear, keeping the plan's order and each change
- * (an update's DELETE and CREATE) whole in one batch; a new batch starts
- * only when the next change would break a limit.  A value over
+ * the order zones first appear, each change (an update's DELETE and
+ * CREATE) whole in one batch; a new batch starts only when the next
+ * change would break a limit.  Within a zone, in the plan's order, come
+ * first the changes that leave no value of their kind at their name, then
+ * the registry records, then the rest, so that wherever the zone is cut
+ * into batches its registries list every name mailauth has a value at.  A value over
  * VALUE_MAX_CHARS, or a change that alone breaks a limit, is an error in d
  * naming the record.  Returns -1 when d received an error.
  */
@@ -422,6 +489,9 @@ struct plan_built {
 	struct live_state	 live;
 	struct plan_stale	*stale;		/* stale Easy DKIM tokens */
 	size_t			 nstale;
+	struct plan_removal	*removals;	/* names the registries list
+						 * that the config lost */
+	size_t			 nremovals;
 	struct plan		 plan;
 	struct plan_batch	*batches;
 	size_t			 nbatches;
@@ -433,12 +503,16 @@ struct plan_built {
  * Makes the plan from in, in this order, each step reading what the steps
  * before it made and changing none of it: the config's records
  * (desired_build_gated() on in->day with in->gates); in->connect(); the
- * records the SES identities ask for (desired_build_ses()); one read of
- * Route 53 (live_read(), with ses_token_tops() below when there are SES
- * identities); gate_settle(); ses_stale_tokens(); plan_diff();
- * plan_replay() with in->replay (mailauth/replay.h); plan_batches(); and
- * the metadata from in.  Nothing reads Route 53 after live_read().
- * Diagnostics of every step go to d; an API failure goes to
+ * records the SES identities ask for (desired_build_ses()); each
+ * domain's registry record (plan_registry_desired()); one read of Route
+ * 53 (live_read(), with ses_token_tops() below when there are SES
+ * identities); gate_settle(); ses_stale_tokens(); plan_registry_settle(),
+ * which reads the names of its removals only when there are some;
+ * plan_diff(); plan_diff_removals(); plan_replay() with in->replay
+ * (mailauth/replay.h); plan_batches(); and the metadata from in.  Nothing
+ * reads Route 53 after plan_registry_settle().  In the status scope there
+ * are no registries.  Diagnostics of every step go to d; an API failure
+ * goes to
  * err.  Returns -1 when a step failed (out->failed says which; what the
  * steps before it made stays in out for the caller to show); release out
  * with plan_built_release() either way.

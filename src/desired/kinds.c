@@ -16,6 +16,7 @@
 #include "mailauth/dmarc-report.h"
 #include "mailauth/dns.h"
 #include "mailauth/mtasts.h"
+#include "mailauth/registry.h"
 #include "mailauth/spf.h"
 #include "mailauth/tlsrpt.h"
 
@@ -31,6 +32,9 @@ struct kind {
 	void		(*check)(const char *, size_t, const char *,
 			    struct diags *);
 	void		(*encode)(const char *, struct buf *);
+	/* Its token in the ownership registry (registry.c), one word of
+	 * a-z; NULL: never listed there. */
+	const char	*token;
 };
 
 static int
@@ -69,24 +73,30 @@ check_report_auth(const char *text, size_t len, const char *where,
 
 static const struct kind kinds[] = {
 	[RECORD_DMARC] = { "DMARC", dmarc_is_record, dmarc_equivalent_bytes,
-	    dmarc_check_bytes, txt_encode },
+	    dmarc_check_bytes, txt_encode, "dmarc" },
 	/* SPF values are split at term boundaries. */
 	[RECORD_SPF] = { "SPF", spf_is_record, spf_same, spf_check_all,
-	    spf_txt_encode },
+	    spf_txt_encode, "spf" },
 	[RECORD_DKIM] = { "DKIM", dkim_is_record, dkim_equivalent_bytes,
-	    dkim_check_bytes, txt_encode },
-	[RECORD_MAIL_FROM] = { "MAIL FROM", NULL, NULL, NULL, txt_encode },
+	    dkim_check_bytes, txt_encode, "dkim" },
+	[RECORD_MAIL_FROM] = { "MAIL FROM", NULL, NULL, NULL, txt_encode,
+	    "mailfrom" },
 	[RECORD_REPORT_AUTH] = { "DMARC report authorization",
 	    dmarc_is_record, report_auth_same, check_report_auth,
-	    txt_encode },
+	    txt_encode, "reportauth" },
 	/* posture */
-	[RECORD_NULL_MX] = { "null MX", NULL, NULL, NULL, txt_encode },
+	[RECORD_NULL_MX] = { "null MX", NULL, NULL, NULL, txt_encode,
+	    "nullmx" },
 	[RECORD_TLSRPT] = { "TLS-RPT", tlsrpt_is_record,
-	    tlsrpt_equivalent_bytes, tlsrpt_check_bytes, txt_encode },
+	    tlsrpt_equivalent_bytes, tlsrpt_check_bytes, txt_encode,
+	    "tlsrpt" },
 	[RECORD_MTA_STS] = { "MTA-STS", mtasts_is_record,
-	    mtasts_equivalent_bytes, mtasts_check_bytes, txt_encode },
+	    mtasts_equivalent_bytes, mtasts_check_bytes, txt_encode,
+	    "mtasts" },
 	[RECORD_BIMI] = { "BIMI", bimi_is_record, bimi_equivalent_bytes,
-	    bimi_check_bytes, txt_encode },
+	    bimi_check_bytes, txt_encode, "bimi" },
+	[RECORD_REGISTRY] = { "mailauth registry", registry_is_record, NULL,
+	    NULL, txt_encode, NULL },
 };
 
 #define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
@@ -133,6 +143,28 @@ record_kind_names(struct buf *out)
 		buf_adds(out, kinds[i].name);
 		seen++;
 	}
+}
+
+const char *
+record_kind_token(enum record_kind k)
+{
+	const struct kind	*t = kind_of(k);
+
+	return t != NULL ? t->token : NULL;
+}
+
+int
+record_kind_from_token(const char *s, size_t len, enum record_kind *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (kinds[i].token != NULL && strlen(kinds[i].token) == len &&
+		    memcmp(kinds[i].token, s, len) == 0) {
+			*k = (enum record_kind)i;
+			return 0;
+		}
+	return -1;
 }
 
 int

@@ -80,6 +80,8 @@ plan_build(const struct plan_inputs *in, struct plan_built *out,
 	status = in->scope == PLAN_SCOPE_SES_STATUS;
 	if (build_desired(in, &r53, &ses, out, d) == -1)
 		return -1;
+	if (!status)
+		plan_registry_desired(in->cfg, &out->desired, &out->ndesired);
 	if (ses != NULL)
 		tops = ses_token_tops(in->cfg, out->desired, out->ndesired);
 	if (live_read(r53, in->cfg, out->desired, out->ndesired,
@@ -91,11 +93,21 @@ plan_build(const struct plan_inputs *in, struct plan_built *out,
 	if (ses != NULL)
 		ses_stale_tokens(in->cfg, ses, &out->live, &out->stale,
 		    &out->nstale);
+	/* The settling ends with the registries, whose removals read what
+	 * is at the names they list (nothing when none is removed). */
+	if (!status && plan_registry_settle(r53, out->settled, out->ndesired,
+	    &out->live, out->stale, out->nstale, &out->removals,
+	    &out->nremovals, d, err) == -1) {
+		out->failed = PLAN_STEP_LIVE;
+		goto out;
+	}
 	if (plan_diff(out->settled, out->ndesired, &out->live, out->stale,
 	    out->nstale, &out->plan, d) == -1 && !status) {
 		out->failed = PLAN_STEP_DIFF;
 		goto out;
 	}
+	plan_diff_removals(out->removals, out->nremovals, &out->live,
+	    &out->plan, d);
 	if (!status)
 		plan_replay(in->replay, &out->plan, d);
 	if (!status && plan_batches(&out->plan, &out->batches,
@@ -177,6 +189,7 @@ plan_built_release(struct plan_built *b)
 	plan_batches_release(b->batches, b->nbatches);
 	plan_release(&b->plan);
 	plan_stale_release(b->stale, b->nstale);
+	plan_removals_release(b->removals, b->nremovals);
 	live_release(&b->live);
 	desired_release(b->settled, b->settled != NULL ? b->ndesired : 0);
 	desired_release(b->desired, b->ndesired);

@@ -175,10 +175,13 @@ want_txt(const struct desired *want, const struct at_name *at,
 		if (at->txt->nvalues > owned)
 			c->after.ttl = at->txt->ttl;
 		if (owned > 1) {
-			diags_add(d, DIAG_WARNING, NULL, 0, 0, "%s: %zu %s "
-			    "records are published; receivers then ignore "
-			    "them all, so mailauth replaces them with one",
-			    display, owned, record_kind_name(want->kind));
+			/* The registry's own warning is plan_registry_settle()'s. */
+			if (want->kind != RECORD_REGISTRY)
+				diags_add(d, DIAG_WARNING, NULL, 0, 0, "%s: %zu "
+				    "%s records are published; receivers then "
+				    "ignore them all, so mailauth replaces them "
+				    "with one", display, owned,
+				    record_kind_name(want->kind));
 			c->note = xasprintf("%zu %s records replaced by one",
 			    owned, record_kind_name(want->kind));
 		} else if (kept)
@@ -351,6 +354,29 @@ want_mx(const struct desired *want, const struct live *l, const char *display,
 	return 0;
 }
 
+/* A MAIL FROM domain or a null MX mailauth no longer has: the MX set of
+ * a MAIL FROM domain is all mailauth's and is deleted; a null MX only
+ * when the set is the null MX alone. */
+static int
+absent_mx(const struct desired *want, const struct live *l,
+    struct plan_change *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->nsets; i++) {
+		const struct rrset	*mx = &l->sets[i];
+
+		if (strcmp(mx->type, "MX") != 0)
+			continue;
+		if (want->kind == RECORD_NULL_MX && (mx->nvalues != 1 ||
+		    strcmp(mx->values[0], PARKED_NULL_MX) != 0))
+			break;
+		rrset_copy(&c->before, mx);
+		break;
+	}
+	return 0;
+}
+
 /*
  * A name left alone (DMARC before its rollout starts): the live TXT set,
  * shown as it is, when it is one plain set; nothing is judged, since
@@ -397,7 +423,11 @@ diff_one(const struct desired *want, const struct live *l,
 	if (plan_routing_check(want, l, d) == -1 ||
 	    classify(want, l, display, &at, d) == -1)
 		goto out;
-	if (want->kind == RECORD_MAIL_FROM || want->kind == RECORD_NULL_MX)
+	if ((want->kind == RECORD_MAIL_FROM || want->kind == RECORD_NULL_MX) &&
+	    want->absent)
+		rc = absent_mx(want, l, c);
+	else if (want->kind == RECORD_MAIL_FROM ||
+	    want->kind == RECORD_NULL_MX)
 		rc = want_mx(want, l, display, c, d);
 	else if (want->absent)
 		rc = want_absent(want, &at, display, c, d);
@@ -461,6 +491,35 @@ plan_diff(const struct desired *v, size_t n, const struct live_state *ls,
 	}
 	plan_count(p);
 	return rc;
+}
+
+void
+plan_diff_removals(const struct plan_removal *rm, size_t nrm,
+    const struct live_state *ls, struct plan *p, struct diags *d)
+{
+	struct plan_change	*c;
+	size_t			 i;
+
+	for (i = 0; i < nrm; i++) {
+		c = xappend(&p->changes, &p->nchanges, sizeof(*p->changes));
+		c->zone = &p->zones[rm[i].live.zone - ls->zones];
+		/* plan_registry_settle() kept only what diff_one() takes
+		 * without an error. */
+		if (diff_one(&rm[i].want, &rm[i].live, c, d) == -1 ||
+		    c->op == PLAN_NONE) {
+			rrset_release(&c->before);
+			rrset_release(&c->after);
+			free(c->note);
+			free(c->domain);
+			free(c->stage);
+			memset(c, 0, sizeof(*c));
+			p->nchanges--;
+			continue;
+		}
+		free(c->note);
+		c->note = xstrdup(rm[i].note);
+	}
+	plan_count(p);
 }
 
 void

@@ -15,6 +15,7 @@
 #include "mailauth/dns.h"
 #include "mailauth/err.h"
 #include "mailauth/plan.h"
+#include "mailauth/registry.h"
 #include "mailauth/zoneref.h"
 
 #define DEFAULT_PARTITION "aws"
@@ -321,6 +322,20 @@ iam_policy_build(const struct cfg *cfg, const struct desired *desired,
 			z->cname = 1;
 		if (desired[i].kind == RECORD_NULL_MX)
 			z->mx = 1;
+	}
+	/* Each domain's ownership registry (mailauth/registry.h). */
+	for (i = 0; i < cfg->ndomains; i++) {
+		char	*canon = dns_name_canon(cfg->domains[i].name, NULL);
+
+		z = zone_of(&zs, &nz, zone_ids[i]);
+		text = registry_name(canon != NULL ? canon :
+		    cfg->domains[i].name);
+		name = normalized(text);
+		add_name(z, name);
+		z->txt = 1;
+		free(name);
+		free(text);
+		free(canon);
 	}
 	for (i = 0; i < cfg->ndomains; i++)
 		if (cfg->domains[i].ses.present) {

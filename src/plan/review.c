@@ -255,4 +255,5 @@ plan_review(const struct plan_inputs *in, const struct plan_built *b,
 	add_gates(p, in->cfg, in->gates, b->settled, b->ndesired);
 	plan_unmanaged(in->cfg, b->desired, b->ndesired, &b->live, b->stale,
 	    b->nstale, &p->notes, &p->nnotes);
+	plan_registry_notes(b->removals, b->nremovals, &p->notes, &p->nnotes);
 }

@@ -274,6 +274,12 @@ def dmarc(e, zone_id, name="_dmarc.example.com."):
     return e.records(zone_id).get((name, "TXT"))
 
 
+def registry(e, zone_id, text, domain="example.com"):
+    """Seeds the ownership registry mailauth writes at _mailauth.DOMAIN
+    (docs/records.md), as in a zone mailauth has applied to before."""
+    e.put(zone_id, "_mailauth.%s." % domain, "TXT", ['"%s"' % text], ttl=3600)
+
+
 def seed_unrelated(e, zid):
     e.put(zid, "example.com.", "A", ["192.0.2.1"])
     e.put(zid, "example.com.", "MX", ["10 mx1.example.net.", "20 mx2.example.net."])

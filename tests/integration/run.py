@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (FAKE_SECRET, DMARC_CFG, WANT_NONE, WANT_QUARANTINE, check, dmarc,  # noqa: E402
-                     main, ok, on_terminal, seed_unrelated, tests_of)
+                     main, ok, on_terminal, registry, seed_unrelated, tests_of)
 
 def test_create_dmarc_in_empty_zone(e):
     zid = e.zone("example.com")
@@ -25,7 +25,8 @@ def test_plan_writes_nothing_and_second_plan_is_clean(e):
     zid = e.zone("example.com")
     e.config(DMARC_CFG.format(policy="none"))
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
-    check("Plan: 1 to add, 0 to change, 0 to destroy." in r.stdout, r.stdout)
+    # The DMARC record and the registry (docs/records.md).
+    check("Plan: 2 to add, 0 to change, 0 to destroy." in r.stdout, r.stdout)
     check(dmarc(e, zid) is None, "plan must not write")
     ok(e.run("apply", "--auto-approve"))
     before = e.records(zid)
@@ -38,6 +39,7 @@ def test_plan_writes_nothing_and_second_plan_is_clean(e):
 def test_different_live_value_is_updated(e):
     zid = e.zone("example.com")
     e.put(zid, "_dmarc.example.com.", "TXT", ['"v=DMARC1; p=none; rua=mailto:dmarc@example.com"'], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc")
     e.config(DMARC_CFG.format(policy="quarantine"))
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
     check("Plan: 0 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
@@ -50,6 +52,7 @@ def test_equivalent_live_value_is_left_alone(e):
     zid = e.zone("example.com")
     live = '"v=DMARC1;p=None ;  rua = mailto:dmarc@example.com"'
     e.put(zid, "_dmarc.example.com.", "TXT", [live], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc")
     e.config(DMARC_CFG.format(policy="none"))
     r = ok(e.run("plan", "--detailed-exitcode"), 0)
     check("equivalent" in r.stdout, r.stdout)
@@ -83,6 +86,7 @@ def test_unrelated_records_untouched(e):
           "live: %r" % (after[("_dmarc.example.com.", "TXT")],))
     del before[("_dmarc.example.com.", "TXT")]
     del after[("_dmarc.example.com.", "TXT")]
+    del after[("_mailauth.example.com.", "TXT")]
     check(before == after, "unrelated records changed:\n%r\n%r" % (before, after))
     check(e.records(other) == before_other, "another zone changed")
 
@@ -210,7 +214,7 @@ def test_options_anywhere_and_bad_flags(e):
     a = ok(e.run("--no-color", "plan", "-c", "x.yaml"))
     b = ok(e.run("plan", "-c", "x.yaml", "--no-color"))
     c = ok(e.run("-cx.yaml", "plan", "--config=x.yaml"))
-    check(a.stdout == b.stdout == c.stdout and "Plan: 1 to add" in a.stdout, a.stdout + b.stdout)
+    check(a.stdout == b.stdout == c.stdout and "Plan: 2 to add" in a.stdout, a.stdout + b.stdout)
     r = ok(e.run("plan", "--frobnicate"), 1)
     check("unknown option '--frobnicate'" in r.stderr and "usage: mailauth plan" in r.stderr, r.stderr)
     r = ok(e.run("plan", "--auto-approve"), 1)

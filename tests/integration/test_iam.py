@@ -136,9 +136,11 @@ def test_iam_policy_allows_exactly_what_apply_sends(e):
     eq_org = st["ChangeManagedRecordsIn" + org]["Condition"]["ForAllValues:StringEquals"]
     check(set(eq_com["route53:ChangeResourceRecordSetsNormalizedRecordNames"]) == {
         "example.com", "_dmarc.example.com", "s2026._domainkey.example.com",
-        "google._domainkey.example.com", "old._domainkey.example.com", "_dmarc.mail.example.com"}, eq_com)
+        "google._domainkey.example.com", "old._domainkey.example.com", "_dmarc.mail.example.com",
+        "_mailauth.example.com", "_mailauth.mail.example.com"}, eq_com)
     check(eq_com["route53:ChangeResourceRecordSetsRecordTypes"] == ["CNAME", "TXT"], eq_com)
-    check(eq_org["route53:ChangeResourceRecordSetsNormalizedRecordNames"] == ["_dmarc.example.org"], eq_org)
+    check(eq_org["route53:ChangeResourceRecordSetsNormalizedRecordNames"] ==
+          ["_dmarc.example.org", "_mailauth.example.org"], eq_org)
     check(eq_org["route53:ChangeResourceRecordSetsRecordTypes"] == ["TXT"], eq_org)
     for eq in (eq_com, eq_org):
         check(eq["route53:ChangeResourceRecordSetsActions"] == ["CREATE", "DELETE"], eq)

@@ -110,7 +110,7 @@ def check_one_applied(e, z, rc, out, err, f):
     first, second = first_and_second(e, out)
     check(dmarc_of(e, z[first], first) is not None, "the batch in flight did not land")
     check(dmarc_of(e, z[second], second) is None, "the second zone was changed")
-    check("%s (%s): batch 1 of 1 (1 record sets): not sent: interrupted" % (second, z[second]) in out, out)
+    check("%s (%s): batch 1 of 1 (2 record sets): not sent: interrupted" % (second, z[second]) in out, out)
     check("Apply interrupted:" in out, out)
     check("  %s (%s): INTERRUPTED after 0 of 1 batch" % (second, z[second]) in out, out)
     check("apply was interrupted" in err, err)
@@ -122,7 +122,7 @@ def test_sigint_settles_the_batch_in_flight_and_sends_no_more(e):
     z, rc, out, err, f = interrupt_first_batch(e, signal.SIGINT)
     first, second = check_one_applied(e, z, rc, out, err, f)
     check(err.count("interrupt received") == 1, err)
-    check(("%s (%s): batch 1 of 1 (1 record sets): change" % (first, z[first])) in out and
+    check(("%s (%s): batch 1 of 1 (2 record sets): change" % (first, z[first])) in out and
           "submitted" in out, out)
     check("was accepted and is propagating" in out, out)
     check("  %s (%s): applied, not yet in sync" % (first, z[first]) in out, out)
@@ -146,7 +146,7 @@ def test_lost_answer_after_the_interrupt_is_settled_by_reading(e):
     e.config(CFG)
     z, rc, out, err, f = interrupt_first_batch(e, signal.SIGINT, drop=True)
     first, _ = check_one_applied(e, z, rc, out, err, f)
-    check("%s (%s): batch 1 of 1 (1 record sets): landed, although Route 53's answer was lost" %
+    check("%s (%s): batch 1 of 1 (2 record sets): landed, although Route 53's answer was lost" %
           (first, z[first]) in out, out)
     check("  %s (%s): applied\n" % (first, z[first]) in out, out)
 
@@ -164,7 +164,7 @@ def test_saved_plan_applied_again_skips_what_landed(e):
     r = ok(e.run("apply", "--auto-approve", "p.json", endpoint=f2.url))
     # Nothing is read before sending: the batch that landed is refused by
     # Route 53 (its CREATE meets the set), its zone read, and found in place.
-    check("%s (%s): batch 1 of 1 (1 record sets): already applied (the records are as planned); "
+    check("%s (%s): batch 1 of 1 (2 record sets): already applied (the records are as planned); "
           "Route 53 refused it again, so nothing changed" % (first, z[first]) in r.stdout, r.stdout)
     check("Apply complete" in r.stdout, r.stdout)
     check(len(f2.paths("POST")) == 2 and z[second] in " ".join(f2.paths("POST")), "sent: %r" % f2.paths("POST"))

@@ -6,7 +6,7 @@ import os
 import pty
 import subprocess
 
-from harness import BIN, DMARC_CFG, WANT_NONE, WANT_QUARANTINE, check, dmarc, ok
+from harness import BIN, DMARC_CFG, WANT_NONE, WANT_QUARANTINE, check, dmarc, ok, registry
 
 REJECT = '"v=DMARC1; p=reject; rua=mailto:dmarc@example.com"'
 
@@ -18,6 +18,7 @@ def posts(p):
 def test_saved_plan_applies_exactly_without_replanning(e):
     zid = e.zone("example.com")
     e.put(zid, "_dmarc.example.com.", "TXT", [WANT_NONE], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc")
     e.config(DMARC_CFG.format(policy="quarantine"))
     ok(e.run("plan", "--out", "plan.json"))
     check(dmarc(e, zid) == (3600, [WANT_NONE]), "plan changed the zone")
@@ -110,7 +111,8 @@ def test_plan_across_two_zones(e):
     check(dmarc(e, a) == (3600, ['"v=DMARC1; p=none"']), "example.com: %r" % (dmarc(e, a),))
     check(dmarc(e, b, "_dmarc.example.org.") == (3600, ['"v=DMARC1; p=reject"']), "example.org")
     check(len(posts(p)) == 2, "one batch per zone")
-    check("Apply complete: 2 added" in r.stdout, r.stdout)
+    # Each domain's DMARC record and registry.
+    check("Apply complete: 4 added" in r.stdout, r.stdout)
 
 
 def test_zone_failing_at_apply_fails_only_its_domains(e):
@@ -269,6 +271,7 @@ def test_colour_only_on_a_terminal(e):
 def test_format_json_is_the_saved_plan(e):
     zid = e.zone("example.com")
     e.put(zid, "_dmarc.example.com.", "TXT", ['"keep=1"', WANT_NONE], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc")
     e.config(DMARC_CFG.format(policy="quarantine"))
     r = ok(e.run("plan", "--format", "json", "--out", "plan.json"))
     doc = json.loads(r.stdout)

@@ -15,7 +15,7 @@ Run alone: MAILAUTH_BIN=build/mailauth python3 tests/integration/test_posture.py
 import json
 import sys
 
-from harness import check, main, ok
+from harness import check, main, ok, registry
 
 WILDCARD = "\\052._domainkey.parked.example."
 
@@ -43,7 +43,8 @@ def test_parked_domain_applied(e):
     e.config(PARKED)
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
     check("*._domainkey.parked.example" in r.stdout, r.stdout)
-    check("Plan: 3 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
+    # With the registry.
+    check("Plan: 4 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
     # The IAM policy lets apply write the MX set and the wildcard.
     pol = json.loads(ok(e.run("iam-policy")).stdout)
     cond = pol["Statement"][2]["Condition"]["ForAllValues:StringEquals"]
@@ -118,9 +119,11 @@ domains:
     ok(e.run("apply", "--auto-approve", "--allow-weaken"))
     recs = e.records(zid)
     check(recs[("parked.example.", "TXT")][1] == ['"v=spf1 include:_spf.example.net ~all"'], recs)
-    # Records mailauth no longer manages stay (the null MX, the wildcard).
-    check(recs[("parked.example.", "MX")][1] == ["0 ."], recs)
-    check(recs[(WILDCARD, "TXT")][1] == ['"v=DKIM1; p="'], recs)
+    # The null MX and the wildcard, which the registry lists, go.
+    check(("parked.example.", "MX") not in recs, recs)
+    check((WILDCARD, "TXT") not in recs, recs)
+    check(recs[("_mailauth.parked.example.", "TXT")][1] ==
+          ['"v=mailauth1; dmarc=_dmarc; spf=@"'], recs)
 
 
 def test_tls_rpt_create_update_keep_foreign(e):
@@ -149,6 +152,7 @@ def test_tls_rpt_equivalent_live_kept(e):
     live = '"v=TLSRPTv1;rua=https://reports.example.net/v1 , MAILTO:tls@mail.example;"'
     e.put(zid, "_smtp._tls.mail.example.", "TXT", [live], ttl=3600)
     e.put(zid, "mail.example.", "TXT", ['"v=spf1 include:_spf.example.net -all"'], ttl=3600)
+    registry(e, zid, "v=mailauth1; spf=@; tlsrpt=_smtp._tls", domain="mail.example")
     e.config(TLS % "mailto:tls@mail.example, https://reports.example.net/v1")
     ok(e.run("plan", "--detailed-exitcode"), 0)
     check(e.records(zid)[("_smtp._tls.mail.example.", "TXT")][1] == [live], "changed")

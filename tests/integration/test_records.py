@@ -9,7 +9,7 @@ import base64
 import os
 import sys
 
-from harness import check, main, ok
+from harness import check, main, ok, registry
 
 # RFC 8463 Appendix A.2's key: the raw 32 bytes mailauth publishes, and the
 # SubjectPublicKeyInfo the config gives.
@@ -80,6 +80,7 @@ def test_plan_keeps_a_final_semicolon(e):
     live = '"%s;"' % DKIM_WANT
     e.put(zid, "ed1._domainkey.example.com.", "TXT", [live], ttl=3600)
     e.put(zid, "_dmarc.example.com.", "TXT", ['"%s"' % DMARC_WANT], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc; dkim=ed1._domainkey")
     e.config(CFG)
     ok(e.run("plan", "--detailed-exitcode"), 0)
     check(e.records(zid)[("ed1._domainkey.example.com.", "TXT")][1] == [live], "changed")

@@ -44,7 +44,8 @@ def test_report_auth_created_in_report_domain_zone(e):
     e.config(CFG.format(rua="mailto:dmarc@example.com"))
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
     check(AUTH.rstrip(".") in r.stdout, r.stdout)
-    check("Plan: 3 to add, 0 to change, 0 to destroy." in r.stdout, r.stdout)
+    # With each domain's registry.
+    check("Plan: 5 to add, 0 to change, 0 to destroy." in r.stdout, r.stdout)
     ok(e.run("apply", "--auto-approve"))
     # In example.com's zone, with example.com's TTL (the set is its zone's).
     check(auth(e, com) == (3600, ['"v=DMARC1"']), "live: %r" % (auth(e, com),))
@@ -75,24 +76,41 @@ def test_override_is_replaced_beside_foreign_value(e):
     e.put(com, AUTH, "TXT", ['"v=DMARC1; rua=mailto:x@example.net"', '"other"'], ttl=3600)
     e.config(CFG.format(rua="mailto:dmarc@example.com"))
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
-    check("Plan: 2 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
+    check("Plan: 4 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
     ok(e.run("apply", "--auto-approve"))
     check(auth(e, com) == (3600, ['"v=DMARC1"', '"other"']), "live: %r" % (auth(e, com),))
 
 
-def test_removed_address_leaves_the_record(e):
-    # mailauth keeps no state, so it cannot prove it wrote a "v=DMARC1"
-    # at that name: once the address goes, the record stays, unjudged.
+def test_removed_address_removes_the_record(e):
+    # example.com's registry lists the authorization mailauth wrote: once
+    # the address goes, mailauth's value goes, the other one stays.
     com = e.zone("example.com")
     e.zone("example.org")
     e.config(CFG.format(rua="mailto:dmarc@example.com"))
     ok(e.run("apply", "--auto-approve"))
     check(auth(e, com) is not None, "not created")
+    e.r53.change_resource_record_sets(HostedZoneId=com, ChangeBatch={"Changes": [{
+        "Action": "UPSERT", "ResourceRecordSet": {"Name": AUTH, "Type": "TXT", "TTL": 3600,
+                                                  "ResourceRecords": [{"Value": '"v=DMARC1"'},
+                                                                      {"Value": '"other"'}]}}]})
     e.config(CFG.format(rua="mailto:dmarc@example.org"))
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
-    check("Plan: 0 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
+    check("Plan: 0 to add, 3 to change, 0 to destroy." in r.stdout, r.stdout)
+    ok(e.run("apply", "--auto-approve"))
+    check(auth(e, com) == (3600, ['"other"']), "live: %r" % (auth(e, com),))
+
+
+def test_removed_address_deletes_the_set_mailauth_alone_holds(e):
+    com = e.zone("example.com")
+    e.zone("example.org")
+    e.config(CFG.format(rua="mailto:dmarc@example.com"))
     ok(e.run("apply", "--auto-approve"))
     check(auth(e, com) == (3600, ['"v=DMARC1"']), "live: %r" % (auth(e, com),))
+    e.config(CFG.format(rua="mailto:dmarc@example.org"))
+    r = ok(e.run("plan", "--detailed-exitcode"), 2)
+    check("Plan: 0 to add, 2 to change, 1 to destroy." in r.stdout, r.stdout)
+    ok(e.run("apply", "--auto-approve"))
+    check(auth(e, com) is None, "live: %r" % (auth(e, com),))
 
 
 def test_same_organisation_needs_no_record(e):

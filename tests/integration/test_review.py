@@ -6,7 +6,7 @@ applied; each checked in Route 53 with boto3."""
 import json
 import os
 
-from harness import check, ok
+from harness import check, ok, registry
 
 REJECT = '"v=DMARC1; p=reject; rua=mailto:dmarc@example.com"'
 NONE = '"v=DMARC1; p=none; rua=mailto:dmarc@example.com"'
@@ -46,6 +46,7 @@ def setup(e):
     e.put(zid, "old._domainkey.example.com.", "TXT", [OLD_KEY], ttl=3600)
     e.put(zid, "misc._domainkey.example.com.", "TXT", ['"hello"'], ttl=3600)
     e.put(gid, "_dmarc.gated.example.", "TXT", ['"v=DMARC1; p=none"'], ttl=3600)
+    registry(e, gid, "v=mailauth1; dmarc=_dmarc", domain="gated.example")
     e.config(CFG)
     return zid, gid
 

@@ -6,7 +6,7 @@ import datetime
 import json
 import os
 
-from harness import check, dmarc, ok, seed_unrelated
+from harness import check, dmarc, ok, registry, seed_unrelated
 
 RAMP = """\
 version: 1
@@ -39,6 +39,7 @@ def without_dmarc(recs):
 def test_rollout_moves_one_domain_through_its_stages(e):
     zid = e.zone("example.com")
     seed_unrelated(e, zid)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc; spf=@")
     # The apex TXT set holds "v=spf1 -all", as the config wants: SPF is
     # managed and stays as it is.
     e.config(RAMP.replace("    dmarc:\n", "    spf: { all: fail }\n    dmarc:\n", 1))
@@ -95,6 +96,7 @@ def test_before_the_start_dmarc_is_left_alone(e):
 def test_rollback_stage_needs_allow_weaken(e):
     zid = e.zone("example.com")
     e.put(zid, "_dmarc.example.com.", "TXT", [REJECT], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc")
     e.config(RAMP + "        - { policy: quarantine, from: 2027-04-09, rollback: true }\n")
     r = ok(e.run("plan", "--at", "2027-04-09"))
     check("stage 6 of 6: ROLLBACK to quarantine since 2027-04-09; the last stage" in r.stdout, r.stdout)

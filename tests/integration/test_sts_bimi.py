@@ -9,7 +9,7 @@ import hashlib
 import os
 import subprocess
 
-from harness import BIN, check, ok
+from harness import BIN, check, ok, registry
 
 STS = "_mta-sts.example.com."
 BIMI = "default._bimi.example.com."
@@ -44,7 +44,8 @@ def test_mta_sts_record_follows_the_policy(e):
     e.put(zid, STS, "TXT", [FOREIGN], ttl=3600)
     e.config(STS_CFG.format(mode="testing", max_age=86400))
     r = ok(e.run("plan", "--detailed-exitcode"), 2)
-    check("Plan: 0 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
+    # With the registry.
+    check("Plan: 1 to add, 1 to change, 0 to destroy." in r.stdout, r.stdout)
     ok(e.run("apply", "--auto-approve"))
     first = sts_value(policy("testing", 86400))
     ttl, values = txt(e, zid, STS)
@@ -72,6 +73,7 @@ def test_mta_sts_equivalent_record_is_left_alone(e):
     want = sts_value(policy("enforce", 604800))
     live = want.replace("; ", ";").rstrip('"') + ';"'
     e.put(zid, STS, "TXT", [live], ttl=3600)
+    registry(e, zid, "v=mailauth1; mtasts=_mta-sts")
     e.config(STS_CFG.format(mode="enforce", max_age=604800))
     r = ok(e.run("plan", "--detailed-exitcode"), 0)
     check("No changes." in r.stdout, r.stdout)
@@ -178,6 +180,7 @@ domains:
     live = '"v=BIMI1;l=https://example.com/logo.svg;a="'
     e.put(zid, BIMI, "TXT", [live], ttl=3600)
     e.put(zid, "_dmarc.example.com.", "TXT", ['"v=DMARC1; p=reject"'], ttl=3600)
+    registry(e, zid, "v=mailauth1; dmarc=_dmarc; bimi=default._bimi")
     r = ok(e.run("plan", "--detailed-exitcode"), 0)
     check("No changes." in r.stdout, r.stdout)
     # Another logo is replaced, beside the foreign value.

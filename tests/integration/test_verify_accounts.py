@@ -182,7 +182,8 @@ def test_apply_verify_asks_each_zone_of_its_account(e):
     f = recorder(e, lambda m, p, n: aws_error(403, "AccessDenied", "not for you")
                  if m == "GET" and get.search(p) else None)
     r = ok(e.run("apply", "--auto-approve", "--verify", "--wait-timeout", "5", env=env_for(e, f.url)), 1)
-    check("Apply complete: 2 added" in r.stdout, r.stdout)
+    # Each domain's DMARC record and registry.
+    check("Apply complete: 4 added" in r.stdout, r.stdout)
     check("Route 53 GetHostedZone: AccessDenied: not for you" in r.stderr, r.stderr)
     gets = [(key_of(q), q["path"]) for q in f.requests if q["method"] == "GET" and get.search(q["path"])]
     check(gets and gets[0][1].endswith(zp), gets)
