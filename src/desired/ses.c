@@ -104,6 +104,7 @@ byodkim(const struct cfg *cfg, const struct cfg_domain *dom,
     const struct ses_identity *id, long day, struct diags *d)
 {
 	const struct cfg_dkim	*sel;
+	struct buf		 why = BUF_INIT;
 	char			 date[11];
 	size_t			 i, j;
 
@@ -112,40 +113,32 @@ byodkim(const struct cfg *cfg, const struct cfg_domain *dom,
 			if (strcmp(dom->dkim[j].selector, id->tokens[i]) == 0)
 				break;
 		sel = j < dom->ndkim ? &dom->dkim[j] : NULL;
+		buf_reset(&why);
 		switch (sel == NULL ? CFG_DKIM_ABSENT : cfg_dkim_at(sel, day)) {
 		case CFG_DKIM_ACTIVE:
-			break;
+			continue;
 		case CFG_DKIM_PENDING:
 			date_format(sel->from, date);
-			diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
-			    dom->ses.pos.col, "domains.%s.ses: SES identity "
-			    "'%s' signs with its own key (BYODKIM) under "
-			    "selector '%s', which domains.%s.dkim publishes "
-			    "only from %s; switch SES to it from that day",
-			    dom->name, dom->ses.identity, id->tokens[i],
-			    dom->name, date);
+			buf_addf(&why, "publishes only from %s; switch SES to "
+			    "it from that day", date);
 			break;
 		case CFG_DKIM_RETIRED:
 			date_format(sel->retire, date);
-			diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
-			    dom->ses.pos.col, "domains.%s.ses: SES identity "
-			    "'%s' signs with its own key (BYODKIM) under "
-			    "selector '%s', which domains.%s.dkim retired on "
-			    "%s; switch SES to an active selector first",
-			    dom->name, dom->ses.identity, id->tokens[i],
-			    dom->name, date);
+			buf_addf(&why, "retired on %s; switch SES to an active "
+			    "selector first", date);
 			break;
 		case CFG_DKIM_ABSENT:
-			diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
-			    dom->ses.pos.col, "domains.%s.ses: SES identity "
-			    "'%s' signs with its own key (BYODKIM) under "
-			    "selector '%s', which domains.%s.dkim does not "
-			    "publish; add the selector's public key there",
-			    dom->name, dom->ses.identity, id->tokens[i],
-			    dom->name);
+			buf_adds(&why, "does not publish; add the selector's "
+			    "public key there");
 			break;
 		}
+		diags_add(d, DIAG_ERROR, cfg->path, dom->ses.pos.line,
+		    dom->ses.pos.col, "domains.%s.ses: SES identity '%s' signs "
+		    "with its own key (BYODKIM) under selector '%s', which "
+		    "domains.%s.dkim %s", dom->name, dom->ses.identity,
+		    id->tokens[i], dom->name, buf_str(&why));
 	}
+	buf_release(&why);
 }
 
 static void
