@@ -1217,7 +1217,7 @@ count_fetch(void *ctx, time_t now, struct aws_creds *out, time_t *exp,
 static struct aws_creds_provider *
 counting_provider(struct counter *k)
 {
-	struct aws_creds_provider	*p = xcalloc(1, sizeof(*p));
+	struct aws_creds_provider	*p = aws_creds_provider_new();
 
 	p->source = xstrdup("the test");
 	p->fetch = count_fetch;

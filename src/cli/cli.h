@@ -14,6 +14,7 @@
 #include "mailauth/http.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
+#include "mailauth/sts.h"
 
 struct cfg;
 struct diags;
@@ -356,7 +357,12 @@ struct aws_partition;
 struct cli_aws {
 	struct aws_creds	creds;
 	struct http_curl	curl;
-	struct http_transport	http;
+	struct http_transport	http;		/* Route 53's, paced */
+	/* STS's, for the credentials: paced apart from Route 53's, and
+	 * used by one thread at a time (the credentials provider's lock). */
+	struct http_transport	sts_http;
+	/* An account's role: the chain's STS client through sts_http. */
+	struct sts_client	role_sts;
 	char			*endpoint;
 	struct r53_client	r53;
 	/* AWS_REGION, AWS_DEFAULT_REGION or the profile's region, as the
