@@ -423,7 +423,10 @@ void	 cli_accounts_init(struct cli_accounts *, struct cli_aws *def,
 	    const struct cfg *);
 /* The open AWS side of the account named name (NULL: def, opened by
  * cli_aws_open() when it is not open yet); NULL after printing, also
- * when cfg has no such account (a saved plan of another config). */
+ * when cfg has no such account (a saved plan of another config).  From
+ * the main thread only, before the accounts' threads start (opening
+ * initialises libcurl, and may run a credential_process at the
+ * terminal); each account's thread then uses its struct cli_aws alone. */
 struct cli_aws *cli_accounts_get(const struct cli_global *,
 	    struct cli_accounts *, const char *name);
 /* Closes every account's AWS side but def's. */

@@ -509,13 +509,14 @@ struct part_job {
 	pthread_t		 thread;
 };
 
-/* Counts j as arrived (once). */
+/* Counts j as arrived (once), in connect() or done before it. */
 static void
-arrive(struct part_job *j)
+arrive(struct part_job *j, int connecting)
 {
 	pthread_mutex_lock(&j->rv->lock);
 	if (!j->arrived) {
 		j->arrived = 1;
+		j->connecting = connecting;
 		j->rv->arrived++;
 		pthread_cond_broadcast(&j->rv->cond);
 	}
@@ -531,10 +532,7 @@ part_connect(void *ctx, const struct r53_client **r53,
 	struct part_job	*j = ctx;
 	int		 go;
 
-	pthread_mutex_lock(&j->rv->lock);
-	j->connecting = 1;
-	pthread_mutex_unlock(&j->rv->lock);
-	arrive(j);
+	arrive(j, 1);
 	pthread_mutex_lock(&j->rv->lock);
 	while (j->rv->go == 0)
 		pthread_cond_wait(&j->rv->cond, &j->rv->lock);
@@ -553,7 +551,7 @@ part_run(void *arg)
 	struct part_job	*j = arg;
 
 	j->rc = plan_build(&j->in, &j->view.built, &j->d, &j->err);
-	arrive(j);	/* when it stopped before connect() */
+	arrive(j, 0);	/* when it stopped before connect() */
 	return NULL;
 }
 
