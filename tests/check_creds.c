@@ -11,10 +11,12 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mailauth/buf.h"
@@ -1217,7 +1219,7 @@ count_fetch(void *ctx, time_t now, struct aws_creds *out, time_t *exp,
 static struct aws_creds_provider *
 counting_provider(struct counter *k)
 {
-	struct aws_creds_provider	*p = xcalloc(1, sizeof(*p));
+	struct aws_creds_provider	*p = aws_creds_provider_new();
 
 	p->source = xstrdup("the test");
 	p->fetch = count_fetch;
@@ -1281,6 +1283,134 @@ START_TEST(test_provider_refresh)
 	ck_assert_str_eq(err.msg, "cannot get the AWS credentials from the "
 	    "test: STS is down");
 	aws_creds_provider_free(p);
+}
+END_TEST
+
+/* A copy is the caller's: a refresh (here, or by another thread) does
+ * not touch it. */
+START_TEST(test_provider_copy_outlives_refresh)
+{
+	struct counter			 k = { 0, 0, 3600, 0 };
+	struct aws_creds_provider	*p = counting_provider(&k);
+	const struct aws_creds		*c;
+	struct aws_creds		 copy, peek;
+	struct err			 err;
+
+	err_clear(&err);
+	ck_assert_int_eq(aws_creds_provider_copy(p, NOW, &copy, &err), 0);
+	ck_assert_str_eq(copy.access_key_id, "AKID1");
+	ck_assert_int_eq(aws_creds_provider_get(p, NOW + 3600, &c, &err), 0);
+	ck_assert_str_eq(c->access_key_id, "AKID2");
+	ck_assert_str_eq(copy.access_key_id, "AKID1");
+	ck_assert_str_eq(copy.secret_access_key, "secret");
+	aws_creds_provider_peek(p, &peek);
+	ck_assert_str_eq(peek.access_key_id, "AKID2");
+	ck_assert_ptr_ne(peek.access_key_id, c->access_key_id);
+	aws_creds_release(&peek);
+	aws_creds_release(&copy);
+	/* A failed fetch leaves the copy empty. */
+	k.fail = 1;
+	ck_assert_int_eq(aws_creds_provider_copy(p, NOW + 99999, &copy, &err),
+	    -1);
+	ck_assert_ptr_null(copy.access_key_id);
+	aws_creds_provider_free(p);
+}
+END_TEST
+
+/*
+ * Threads asking one provider at once (the default chain, which every
+ * account's role asks): one fetch at a time, and each copy whole.  The
+ * fetch waits up to 150 ms for another one to start beside it; with the
+ * provider's lock none does, without it the second thread's would.
+ */
+struct overlap {
+	pthread_mutex_t			 lock;
+	pthread_cond_t			 cond;
+	int				 inside, overlapped, n, torn;
+	struct aws_creds_provider	*p;
+};
+
+static int
+overlap_fetch(void *ctx, time_t now, struct aws_creds *out, time_t *exp,
+    struct err *err)
+{
+	struct overlap	*o = ctx;
+	struct timespec	 until;
+	char		 id[32], secret[32];
+	int		 n;
+
+	(void)err;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 150 * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&o->lock);
+	if (++o->inside > 1)
+		o->overlapped = 1;
+	pthread_cond_broadcast(&o->cond);
+	while (o->inside < 2 && pthread_cond_timedwait(&o->cond, &o->lock,
+	    &until) == 0)
+		;
+	o->inside--;
+	n = ++o->n;
+	pthread_mutex_unlock(&o->lock);
+	snprintf(id, sizeof(id), "AKID%d", n);
+	snprintf(secret, sizeof(secret), "secret%d", n);
+	memset(out, 0, sizeof(*out));
+	out->access_key_id = xstrdup(id);
+	out->secret_access_key = xstrdup(secret);
+	*exp = now + 1;		/* lapsed at once: every ask fetches */
+	return 0;
+}
+
+static void *
+overlap_ask(void *arg)
+{
+	struct overlap		*o = arg;
+	struct aws_creds	 c;
+	struct err		 err;
+	int			 i;
+
+	for (i = 0; i < 3; i++) {
+		if (aws_creds_provider_copy(o->p, NOW, &c, &err) == -1)
+			continue;
+		/* The key id and its secret from the same fetch. */
+		if (strcmp(c.access_key_id + 4, c.secret_access_key + 6) != 0) {
+			pthread_mutex_lock(&o->lock);
+			o->torn = 1;
+			pthread_mutex_unlock(&o->lock);
+		}
+		aws_creds_release(&c);
+	}
+	return NULL;
+}
+
+START_TEST(test_provider_shared_by_threads)
+{
+	struct overlap	 o;
+	pthread_t	 t[2];
+	size_t		 i;
+
+	memset(&o, 0, sizeof(o));
+	pthread_mutex_init(&o.lock, NULL);
+	pthread_cond_init(&o.cond, NULL);
+	o.p = aws_creds_provider_new();
+	o.p->source = xstrdup("the test");
+	o.p->fetch = overlap_fetch;
+	o.p->ctx = &o;
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, overlap_ask, &o),
+		    0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ck_assert_int_eq(o.n, 6);
+	ck_assert_int_eq(o.overlapped, 0);
+	ck_assert_int_eq(o.torn, 0);
+	aws_creds_provider_free(o.p);
+	pthread_cond_destroy(&o.cond);
+	pthread_mutex_destroy(&o.lock);
 }
 END_TEST
 
@@ -1510,6 +1640,8 @@ creds_suite(void)
 
 	tc = tcase_create("refresh");
 	tcase_add_test(tc, test_provider_refresh);
+	tcase_add_test(tc, test_provider_copy_outlives_refresh);
+	tcase_add_test(tc, test_provider_shared_by_threads);
 	tcase_add_test(tc, test_chain_refresh);
 	tcase_add_test(tc, test_chain_refresh_container);
 	tcase_add_test(tc, test_account_role);

@@ -9,6 +9,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +104,47 @@ read_all(int fd, struct buf *out)
 }
 
 enum { ONE_SIGNAL, TWO_SIGNALS, SLEEPER, BROKEN_PIPE, UNINSTALLED,
-    REPLACER, CREATOR };
+    REPLACER, CREATOR, SLEEPERS };
+
+/* apply sleeps in one thread per account: each sleeper of SLEEPERS. */
+struct sleeper {
+	pthread_t	 thread;
+	int		 woken;		/* interrupt_sleep_ms() said 1 */
+	double		 took;
+};
+
+static void *
+sleeper_run(void *arg)
+{
+	struct sleeper	*sl = arg;
+	double		 t = mono_s();
+
+	sl->woken = interrupt_sleep_ms(15000);
+	sl->took = mono_s() - t;
+	return NULL;
+}
+
+/* Three threads asleep, the signal to the process (whichever thread the
+ * kernel gives it to): every one wakes, well before its 15 s. */
+static void
+sleepers(int ready)
+{
+	struct sleeper	 sl[3];
+	size_t		 i;
+
+	memset(sl, 0, sizeof(sl));
+	for (i = 0; i < 3; i++)
+		if (pthread_create(&sl[i].thread, NULL, sleeper_run,
+		    &sl[i]) != 0)
+			_exit(6);
+	(void)write(ready, "r", 1);
+	for (i = 0; i < 3; i++)
+		pthread_join(sl[i].thread, NULL);
+	for (i = 0; i < 3; i++)
+		if (sl[i].woken != 1 || sl[i].took >= 10)
+			_exit(7);
+	_exit(0);
+}
 
 #define KEY_SIZE	(256 * 1024)
 
@@ -168,6 +209,9 @@ child_main(void *arg)
 		close(p[0]);
 		/* SIGPIPE is ignored: the write fails instead. */
 		_exit(write(p[1], "x", 1) == -1 && errno == EPIPE ? 0 : 4);
+	case SLEEPERS:
+		sleepers(c->ready[1]);
+		break;
 	case UNINSTALLED:
 		interrupt_uninstall();
 		sigaction(SIGINT, NULL, &sa);
@@ -197,10 +241,11 @@ run_child_at(int what, const char *path, struct buf *out)
 	pid = test_child_start(child_main, &c);
 	close(c.err[1]);
 	close(c.ready[1]);
-	if (what == SLEEPER || what == REPLACER || what == CREATOR) {
+	if (what == SLEEPER || what == SLEEPERS || what == REPLACER ||
+	    what == CREATOR) {
 		ck_assert_int_eq(read(c.ready[0], &r, 1), 1);
-		ck_assert_int_eq(kill(pid, what == SLEEPER ? SIGINT : SIGTERM),
-		    0);
+		ck_assert_int_eq(kill(pid, what == SLEEPER || what == SLEEPERS ?
+		    SIGINT : SIGTERM), 0);
 	}
 	read_all(c.err[0], out);
 	/* The status, leaving the child to test_child_stop() to reap. */
@@ -229,7 +274,8 @@ START_TEST(signals_flag_lines_and_exit)
 		{ ONE_SIGNAL, 0, INTERRUPT_FIRST_LINE },
 		{ TWO_SIGNALS, INTERRUPT_EXIT, INTERRUPT_FIRST_LINE
 		    INTERRUPT_AGAIN_LINE },
-		{ SLEEPER, 0, INTERRUPT_FIRST_LINE }
+		{ SLEEPER, 0, INTERRUPT_FIRST_LINE },
+		{ SLEEPERS, 0, INTERRUPT_FIRST_LINE }
 	};
 	struct buf	 err = BUF_INIT;
 	size_t		 i;

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,62 @@ START_TEST(test_process_group_killed)
 }
 END_TEST
 
+/*
+ * Two threads (two accounts' credential_process) run commands at once:
+ * they run one after the other, since the terminal a command may be
+ * handed is the process's.  Each command holds a folder for 200 ms;
+ * run side by side, the second's mkdir would fail.
+ */
+struct runner {
+	pthread_t	 thread;
+	const char	*cmd;
+	int		 rc, status;
+	char		 out[16];
+};
+
+static void *
+runner_run(void *arg)
+{
+	struct runner	*r = arg;
+	struct buf	 out = BUF_INIT;
+	struct err	 err;
+
+	err_clear(&err);
+	r->rc = aws_process_run(NULL, r->cmd, 1024, 20, &out, &r->status,
+	    &err);
+	snprintf(r->out, sizeof(r->out), "%s", buf_str(&out));
+	buf_release(&out);
+	return NULL;
+}
+
+START_TEST(test_process_one_at_a_time)
+{
+	struct runner	 r[2];
+	char		 dir[64], *cmd;
+	size_t		 i;
+
+	snprintf(dir, sizeof(dir), "/tmp/mailauth-held-%ld", (long)getpid());
+	rmdir(dir);
+	cmd = xasprintf("mkdir %s && sleep 0.2 && rmdir %s && echo ok", dir,
+	    dir);
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 2; i++) {
+		r[i].cmd = cmd;
+		ck_assert_int_eq(pthread_create(&r[i].thread, NULL, runner_run,
+		    &r[i]), 0);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(r[i].thread, NULL);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(r[i].rc, 0);
+		ck_assert_int_eq(r[i].status, 0);
+		ck_assert_str_eq(r[i].out, "ok\n");
+	}
+	rmdir(dir);
+	free(cmd);
+}
+END_TEST
+
 Suite	*process_suite(void);
 
 Suite *
@@ -79,6 +136,7 @@ process_suite(void)
 	TCase	*tc = tcase_create("group");
 
 	tcase_add_test(tc, test_process_group_killed);
+	tcase_add_test(tc, test_process_one_at_a_time);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

@@ -6,6 +6,7 @@
  * (src/report/parse.c) alike.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,63 @@ START_TEST(test_errors_capture)
 }
 END_TEST
 
+/*
+ * plan and apply parse in one thread per account: after xml_init(), each
+ * thread's xml_errors_begin() gets its own parses' errors only (libxml2
+ * keeps the handlers per thread), however the threads interleave.
+ */
+struct xml_thread {
+	pthread_t	 thread;
+	const char	*doc;
+	const char	*want;		/* the start of its first error */
+	int		 wrong;
+};
+
+static void *
+xml_thread_run(void *arg)
+{
+	struct xml_thread	*t = arg;
+	struct xml_errors	 xe;
+	xmlDoc			*doc;
+	int			 i;
+
+	for (i = 0; i < 300; i++) {
+		xml_errors_begin(&xe);
+		doc = xmlReadMemory(t->doc, (int)strlen(t->doc), NULL, NULL,
+		    XML_PARSE_NONET);
+		xml_errors_end(&xe);
+		xmlFreeDoc(doc);
+		if (xe.count == 0 || strncmp(xe.first, t->want,
+		    strlen(t->want)) != 0)
+			t->wrong++;
+	}
+	return NULL;
+}
+
+START_TEST(test_errors_per_thread)
+{
+	struct xml_thread	 t[2] = {
+		{ 0, "<a></b>", "opening and ending tag mismatch", 0 },
+		{ 0, "<a>&nope;</a>", "entity 'nope' not defined", 0 }
+	};
+	struct buf		 got = BUF_INIT;
+	size_t			 i;
+
+	ck_assert_int_eq(xml_init(), 0);
+	stderr_capture();
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i].thread, NULL,
+		    xml_thread_run, &t[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i].thread, NULL);
+	stderr_release(&got);
+	ck_assert_int_eq(t[0].wrong, 0);
+	ck_assert_int_eq(t[1].wrong, 0);
+	ck_assert_msg(got.len == 0, "stderr: '%s'", buf_str(&got));
+	buf_release(&got);
+}
+END_TEST
+
 Suite *
 xml_suite(void)
 {
@@ -244,6 +302,7 @@ xml_suite(void)
 	tcase_add_loop_test(tc, test_bad_encoding_report, 0,
 	    sizeof(bad_encodings) / sizeof(bad_encodings[0]));
 	tcase_add_test(tc, test_errors_capture);
+	tcase_add_test(tc, test_errors_per_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -269,7 +269,11 @@ struct aws_role_opts {
 	const char			*session_name;	/* NULL: mailauth-NOW */
 	long				 duration_s;	/* 0: STS's default */
 	/* Signs the AssumeRole requests and is refreshed by its own
-	 * fetch: borrowed, it must outlive the provider made here. */
+	 * fetch: borrowed, it must outlive the provider made here.  Several
+	 * roles may share one base from several threads (it is asked with
+	 * aws_creds_provider_copy()); sts is sent through by the thread
+	 * that asks this provider, so give each role a client of its own
+	 * (a struct aws_retry serves one thread). */
 	struct aws_creds_provider	*base;
 	const struct sts_client		*sts;		/* borrowed, the same */
 };

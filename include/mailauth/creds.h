@@ -13,6 +13,7 @@
 #ifndef MAILAUTH_CREDS_H
 #define MAILAUTH_CREDS_H
 
+#include <pthread.h>
 #include <time.h>
 
 struct err;
@@ -45,7 +46,11 @@ void	aws_time_format(time_t t, char out[21]);
 /*
  * A provider holds the current credentials of one source and the function
  * that fetches them again.  Signers ask it for credentials before each
- * request with aws_creds_provider_get().
+ * request with aws_creds_provider_get(), or aws_creds_provider_copy()
+ * when the provider is shared by threads (the default chain's, which
+ * every account's role provider asks when it refreshes): a lock makes one
+ * thread fetch while the others wait, and the copy outlives any refresh.
+ * Made by aws_creds_provider_new().
  */
 struct aws_creds_provider {
 	struct aws_creds	 creds;		/* empty before the first fetch */
@@ -65,7 +70,11 @@ struct aws_creds_provider {
 				    struct err *);
 	void			*ctx;
 	void			(*ctx_free)(void *ctx);	/* may be NULL */
+	pthread_mutex_t		 lock;	/* creds, expiration, fetching */
 };
+
+/* A provider with nothing filled in but its lock (xcalloc'd). */
+struct aws_creds_provider *aws_creds_provider_new(void);
 
 /*
  * Sets *creds to the provider's current credentials (owned by the
@@ -79,6 +88,18 @@ struct aws_creds_provider {
  */
 int	aws_creds_provider_get(struct aws_creds_provider *, time_t now,
 	    const struct aws_creds **creds, struct err *);
+/*
+ * The same for a provider other threads may use at once: *out receives a
+ * copy of the credentials (release it with aws_creds_release()), taken
+ * under the provider's lock, so a refresh by another thread cannot free
+ * them under the caller.  On -1 out holds nothing.
+ */
+int	aws_creds_provider_copy(struct aws_creds_provider *, time_t now,
+	    struct aws_creds *out, struct err *);
+/* A copy of the current credentials, without fetching (out empty when
+ * there are none yet). */
+void	aws_creds_provider_peek(struct aws_creds_provider *,
+	    struct aws_creds *out);
 /* Releases everything the provider holds, ctx included, then p; NULL is
  * fine. */
 void	aws_creds_provider_free(struct aws_creds_provider *p);

@@ -263,8 +263,19 @@ struct http_curl {
 	const char	*no_proxy;	/* NULL: none */
 };
 
+/*
+ * libcurl's process-wide set-up and its release (counted: one cleanup per
+ * init).  Called from the main thread only, before any thread sends and
+ * after every one is joined: plan and apply open each account (and so
+ * call init) before starting the accounts' threads.
+ */
 int	http_curl_global_init(struct err *);
 void	http_curl_global_cleanup(void);
+/*
+ * Sends one request on an easy handle of its own, made and freed here, so
+ * threads may send at once through one struct http_curl (which is only
+ * read).
+ */
 int	http_curl_send(void *ctx /* struct http_curl * */,
 	    const struct http_request *, struct http_response *, struct err *);
 

@@ -9,8 +9,8 @@
  * second one writes INTERRUPT_AGAIN_LINE and ends the process at once
  * with _exit(INTERRUPT_EXIT): the signal is not re-raised, so the exit
  * status is 130 whichever signal it was and both ways out look alike to a
- * caller.  The handler does nothing else (a flag of type volatile
- * sig_atomic_t and write(2) of a fixed string).
+ * caller.  The handler does nothing else (a lock-free atomic flag and
+ * write(2) of a fixed string).
  *
  * The handlers are installed without SA_RESTART, so a blocking call
  * wakes with EINTR; libcurl runs with CURLOPT_NOSIGNAL and goes on with
@@ -18,7 +18,9 @@
  * sent is answered or settled, never abandoned half-way.
  *
  * The flag is process state by nature (a signal handler can reach nothing
- * else); it is the one mutable global of mailauth.
+ * else); it is the one mutable global of mailauth.  Every thread sees it:
+ * apply sends each account's batches in a thread of its own, and each
+ * thread stops as described above (a sleeping one within 200 ms).
  */
 #ifndef MAILAUTH_INTERRUPT_H
 #define MAILAUTH_INTERRUPT_H

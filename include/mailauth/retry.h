@@ -3,7 +3,9 @@
  * bucket, as a struct http_transport wrapped around another one.
  *
  * One struct aws_retry serves a whole run: its retry quota and its pacer
- * (the token bucket) are shared by every request sent through it.  A
+ * (the token bucket) are shared by every request sent through it.  It has
+ * no lock: one thread sends through it at a time (each account of plan and
+ * apply has its own, and its own for STS).  A
  * caller sends through it as through any transport and describes the
  * request with the hooks of struct http_request:
  *

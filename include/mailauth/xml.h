@@ -48,6 +48,15 @@ struct xml_errors {
 	void			*saved_gctx;
 };
 
+/*
+ * Sets libxml2 up (xmlInitParser()); call it once before starting threads
+ * that parse (plan and apply, one thread per account): libxml2 2.9's own
+ * set-up is not safe to race.  After it, libxml2 built with threads (as
+ * Debian's is) keeps its error handlers per thread, so each thread's
+ * xml_errors_begin() takes its own parses' reports only.  Returns -1 when
+ * this libxml2 has no thread support.
+ */
+int	 xml_init(void);
 /* Empties xe and sends libxml2's reports of this thread to it. */
 void	 xml_errors_begin(struct xml_errors *xe);
 /* Puts back the handlers xml_errors_begin() found; xe keeps what came. */

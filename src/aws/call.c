@@ -278,15 +278,20 @@ static int
 sign(void *arg, struct http_request *req, struct err *err)
 {
 	const struct aws_call	*c = arg;
-	const struct aws_creds	*creds = c->creds;
+	struct aws_creds	 copy;
 	time_t			 now = c->clock();
+	int			 rc;
 
-	/* A provider's credentials are refreshed before they lapse. */
-	if (c->creds_provider != NULL && aws_creds_provider_get(
-	    c->creds_provider, now, &creds, err) == -1)
+	if (c->creds_provider == NULL)
+		return sigv4_sign_request(req, c->creds, c->region, c->service,
+		    now, err);
+	/* A provider's credentials are refreshed before they lapse; a copy,
+	 * because another thread may refresh a shared provider meanwhile. */
+	if (aws_creds_provider_copy(c->creds_provider, now, &copy, err) == -1)
 		return -1;
-	return sigv4_sign_request(req, creds, c->region, c->service, now,
-	    err);
+	rc = sigv4_sign_request(req, &copy, c->region, c->service, now, err);
+	aws_creds_release(&copy);
+	return rc;
 }
 
 /* The parameters, "n=v&n=v", each half encoded. */
@@ -338,15 +343,21 @@ call_url(const struct aws_call *c, struct buf *url)
 }
 
 /* What must never reach err: the credentials, the request's signature and
- * the call's own secrets.  *sec is malloc'd. */
+ * the call's own secrets.  *sec is malloc'd; a provider's credentials are
+ * copied into held (released by the caller with aws_creds_release()). */
 static size_t
 secrets_of(const struct aws_call *c, const struct http_request *req,
-    const char ***sec)
+    struct aws_creds *held, const char ***sec)
 {
-	const struct aws_creds	*creds = c->creds_provider != NULL ?
-				    &c->creds_provider->creds : c->creds;
+	const struct aws_creds	*creds = c->creds;
 	const char		*auth, *sig;
 	size_t			 n = 0, i;
+
+	memset(held, 0, sizeof(*held));
+	if (c->creds_provider != NULL) {
+		aws_creds_provider_peek(c->creds_provider, held);
+		creds = held;
+	}
 
 	*sec = xcalloc(NSECRETS_OWN + c->nsecrets, sizeof(**sec));
 	if (creds != NULL && !c->anonymous) {
@@ -432,11 +443,12 @@ response_error(const struct aws_call *c, const struct http_request *req,
 	struct aws_fault	 f;
 	struct buf		 body = BUF_INIT, code = BUF_INIT;
 	struct buf		 txt = BUF_INIT, line = BUF_INIT;
+	struct aws_creds	 held;
 	const char		**sec;
 	char			*raw_code, *msg;
 	size_t			 nsec;
 
-	nsec = secrets_of(c, req, &sec);
+	nsec = secrets_of(c, req, &held, &sec);
 	/* Redacted before it is read, so that no reading can split one. */
 	buf_add_redacted(&body, resp->body.data != NULL ? resp->body.data :
 	    "", resp->body.len, sec, nsec);
@@ -470,6 +482,7 @@ response_error(const struct aws_call *c, const struct http_request *req,
 	free(raw_code);
 	free(msg);
 	free(sec);
+	aws_creds_release(&held);
 	buf_release_wiped(&body);
 	buf_release_wiped(&txt);
 	buf_release(&code);
@@ -482,17 +495,19 @@ static void
 failed(const struct aws_call *c, const struct http_request *req,
     struct err *err)
 {
+	struct aws_creds held;
 	struct buf	 b = BUF_INIT;
 	const char	**sec;
 	size_t		 nsec;
 
 	if (err == NULL)
 		return;
-	nsec = secrets_of(c, req, &sec);
+	nsec = secrets_of(c, req, &held, &sec);
 	buf_add_clean(&b, err->msg, strlen(err->msg), sec, nsec, 0);
 	snprintf(err->msg, sizeof(err->msg), "%s", buf_str(&b));
 	err_prefix(err, "%s", c->what != NULL ? c->what : c->op);
 	free(sec);
+	aws_creds_release(&held);
 	buf_release_wiped(&b);
 }
 

@@ -3,6 +3,7 @@
  * AWS writes, and the provider that refreshes credentials before they
  * lapse.  Every copy of a secret is wiped before it is freed.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,8 +130,22 @@ lapsed(const struct aws_creds_provider *p, time_t now, time_t margin)
 	    (p->expiration != 0 && now + margin >= p->expiration);
 }
 
-int
-aws_creds_provider_get(struct aws_creds_provider *p, time_t now,
+struct aws_creds_provider *
+aws_creds_provider_new(void)
+{
+	struct aws_creds_provider	*p = xcalloc(1, sizeof(*p));
+
+	/* Fails only when memory is short, as xcalloc() does. */
+	if (pthread_mutex_init(&p->lock, NULL) != 0) {
+		fputs("mailauth: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+/* aws_creds_provider_get() with p->lock held. */
+static int
+get_locked(struct aws_creds_provider *p, time_t now,
     const struct aws_creds **creds, struct err *err)
 {
 	struct aws_creds	 fresh;
@@ -170,6 +185,56 @@ aws_creds_provider_get(struct aws_creds_provider *p, time_t now,
 	return 0;
 }
 
+int
+aws_creds_provider_get(struct aws_creds_provider *p, time_t now,
+    const struct aws_creds **creds, struct err *err)
+{
+	int	 rc;
+
+	pthread_mutex_lock(&p->lock);
+	rc = get_locked(p, now, creds, err);
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+static char *
+dup_secret(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static void
+copy_creds(const struct aws_creds *from, struct aws_creds *out)
+{
+	out->access_key_id = dup_secret(from->access_key_id);
+	out->secret_access_key = dup_secret(from->secret_access_key);
+	out->session_token = dup_secret(from->session_token);
+}
+
+int
+aws_creds_provider_copy(struct aws_creds_provider *p, time_t now,
+    struct aws_creds *out, struct err *err)
+{
+	const struct aws_creds	*c;
+	int			 rc;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&p->lock);
+	if ((rc = get_locked(p, now, &c, err)) == 0)
+		copy_creds(c, out);
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+void
+aws_creds_provider_peek(struct aws_creds_provider *p, struct aws_creds *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&p->lock);
+	copy_creds(&p->creds, out);
+	pthread_mutex_unlock(&p->lock);
+}
+
 void
 aws_creds_provider_free(struct aws_creds_provider *p)
 {
@@ -179,5 +244,6 @@ aws_creds_provider_free(struct aws_creds_provider *p)
 	if (p->ctx_free != NULL)
 		p->ctx_free(p->ctx);
 	free(p->source);
+	pthread_mutex_destroy(&p->lock);
 	free(p);
 }

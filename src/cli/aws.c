@@ -6,6 +6,7 @@
  * layers below.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "mailauth/process.h"
 #include "mailauth/retry.h"
 #include "mailauth/route53.h"
+#include "mailauth/sts.h"
 #include "cli.h"
 
 static const char *
@@ -46,14 +48,20 @@ now(void)
 }
 
 /*
- * The retrying transport and what it needs beyond struct cli_aws: a->http
- * sends through retry, retry through curl (a->curl).  Owned by
- * a->http.ctx, freed by cli_aws_close().
+ * A retrying transport and what it needs beyond struct cli_aws: a->http
+ * (Route 53) and a->sts_http (STS, for the credentials) each send through
+ * a retry of their own, and both through curl (a->curl, read only).
+ * Owned by the transport's ctx, freed by cli_aws_close().  Each is used by
+ * one thread at a time (a struct aws_retry and its pacer have no lock):
+ * a->http by the account's thread, a->sts_http under the lock of the
+ * credentials provider that sends through it.
  */
 struct paced {
-	struct aws_retry	 retry;		/* first: a->http.ctx */
+	struct aws_retry	 retry;		/* first: the transport's ctx */
 	struct http_transport	 curl;
 	struct aws_pacer	 pacer;
+	unsigned short		 seed[3];	/* erand48()'s, this one's own */
+	const struct cli_aws	*owner;		/* names its account */
 };
 
 static double
@@ -73,21 +81,28 @@ sleep_ms(void *ctx, unsigned long ms)
 	interrupt_sleep_ms(ms);
 }
 
-/* Jitter only spreads clients apart: drand48() is enough. */
+/* Jitter only spreads clients apart: erand48() is enough, on a state of
+ * the transport's own (drand48()'s is the process's, shared by threads). */
 static double
 random01(void *ctx)
 {
-	(void)ctx;
-	return drand48();
+	struct paced	*pc = ctx;
+
+	return erand48(pc->seed);
 }
 
+/* A whole line, from whichever account's thread retries: a config
+ * account's line names it. */
 static void
 announce_retry(void *ctx, const struct aws_retry_event *ev)
 {
-	(void)ctx;
-	cli_error("%s: %s; retrying in %.2f s (attempt %u of %u)", ev->op,
-	    ev->reason, (double)ev->delay_ms / 1000, ev->attempt,
-	    ev->max_attempts);
+	const struct paced	*pc = ctx;
+	const char		*acct = pc->owner->account;
+
+	cli_error("%s%s%s%s: %s; retrying in %.2f s (attempt %u of %u)",
+	    acct != NULL ? "account '" : "", acct != NULL ? acct : "",
+	    acct != NULL ? "': " : "", ev->op, ev->reason,
+	    (double)ev->delay_ms / 1000, ev->attempt, ev->max_attempts);
 }
 
 /* The first of the variables that is set and not empty, or NULL. */
@@ -183,6 +198,40 @@ debug_region(const struct cli_aws *a)
 	buf_release(&u);
 }
 
+/* A paced, retrying transport through a->curl into t. */
+static struct paced *
+paced_new(const struct cli_global *o, const struct cli_aws *a, long attempts,
+    struct http_transport *t)
+{
+	struct paced	*pc;
+	unsigned long	 seed;
+
+	pc = xcalloc(1, sizeof(*pc));
+	pc->owner = a;
+	seed = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16) ^
+	    (unsigned long)(uintptr_t)pc;
+	pc->seed[0] = (unsigned short)seed;
+	pc->seed[1] = (unsigned short)(seed >> 16);
+	pc->seed[2] = (unsigned short)(seed >> 32);
+	pc->curl.send = http_curl_send;
+	pc->curl.ctx = (void *)&a->curl;
+	aws_pacer_init(&pc->pacer, o->max_rps, mono_now(NULL));
+	aws_retry_init(&pc->retry, &pc->curl);
+	pc->retry.max_attempts = attempts > 0 ? (unsigned int)attempts :
+	    AWS_RETRY_ATTEMPTS_DEFAULT;
+	pc->retry.pacer = &pc->pacer;
+	pc->retry.now = mono_now;
+	pc->retry.sleep_ms = sleep_ms;
+	pc->retry.random = random01;
+	pc->retry.on_retry = announce_retry;
+	pc->retry.ctx = pc;
+	pc->retry.debug = o->debug ? stderr : NULL;
+	pc->retry.allow_insecure = o->allow_insecure;
+	t->send = aws_retry_send;
+	t->ctx = &pc->retry;
+	return pc;
+}
+
 /*
  * The transport half: endpoint, libcurl, timeouts, TLS, proxies, pacing
  * and retries.  Prints and returns -1 on a problem, before any request.
@@ -226,28 +275,13 @@ open_transport(const struct cli_global *o, struct cli_aws *a)
 	proxies_from_env(&a->curl);
 	a->curl.debug = o->debug ? stderr : NULL;
 
-	srand48((long)time(NULL) ^ (long)getpid());
-	pc = xcalloc(1, sizeof(*pc));
-	pc->curl.send = http_curl_send;
-	pc->curl.ctx = &a->curl;
-	aws_pacer_init(&pc->pacer, o->max_rps, mono_now(NULL));
-	aws_retry_init(&pc->retry, &pc->curl);
-	pc->retry.max_attempts = attempts > 0 ? (unsigned int)attempts :
-	    AWS_RETRY_ATTEMPTS_DEFAULT;
-	pc->retry.pacer = &pc->pacer;
-	pc->retry.now = mono_now;
-	pc->retry.sleep_ms = sleep_ms;
-	pc->retry.random = random01;
-	pc->retry.on_retry = announce_retry;
-	pc->retry.debug = o->debug ? stderr : NULL;
-	pc->retry.allow_insecure = o->allow_insecure;
+	pc = paced_new(o, a, attempts, &a->http);
+	paced_new(o, a, attempts, &a->sts_http);
 	if (o->debug) {
 		debug_region(a);
 		debug_transport(&a->curl, &pc->retry);
 	}
 
-	a->http.send = aws_retry_send;
-	a->http.ctx = &pc->retry;
 	a->r53.http = &a->http;
 	a->r53.endpoint = a->endpoint;
 	a->r53.clock = now;
@@ -301,7 +335,7 @@ open_creds(const struct cli_global *o, struct cli_aws *a)
 	memset(&co, 0, sizeof(co));
 	co.env = env_lookup;
 	co.clock = now;
-	co.http = &a->http;
+	co.http = &a->sts_http;
 	co.metadata = &io->metadata;
 	co.runner = &runner;
 	co.profile = o->profile;
@@ -406,6 +440,7 @@ cli_aws_close(struct cli_aws *a)
 	free(a->endpoint);
 	free(a->region);
 	free(a->http.ctx);	/* the struct paced */
+	free(a->sts_http.ctx);
 	http_curl_global_cleanup();
 	memset(a, 0, sizeof(*a));
 }
@@ -449,7 +484,13 @@ cli_aws_open_account(const struct cli_global *o, struct cli_aws *base,
 	ro.session_name = acct->session_name;
 	ro.duration_s = acct->duration;
 	ro.base = base->r53.creds_provider;
-	ro.sts = aws_chain_sts(base->r53.creds_provider);
+	/* The chain's STS client, sending through this account's own
+	 * transport: the account's thread refreshes the role. */
+	if ((ro.sts = aws_chain_sts(base->r53.creds_provider)) != NULL) {
+		a->role_sts = *ro.sts;
+		a->role_sts.http = &a->sts_http;
+		ro.sts = &a->role_sts;
+	}
 	err_clear(&err);
 	if (ro.sts == NULL)
 		err_set(&err, "account '%s': no STS client to assume role "

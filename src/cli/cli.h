@@ -14,6 +14,7 @@
 #include "mailauth/http.h"
 #include "mailauth/plan.h"
 #include "mailauth/route53.h"
+#include "mailauth/sts.h"
 
 struct cfg;
 struct diags;
@@ -356,7 +357,12 @@ struct aws_partition;
 struct cli_aws {
 	struct aws_creds	creds;
 	struct http_curl	curl;
-	struct http_transport	http;
+	struct http_transport	http;		/* Route 53's, paced */
+	/* STS's, for the credentials: paced apart from Route 53's, and
+	 * used by one thread at a time (the credentials provider's lock). */
+	struct http_transport	sts_http;
+	/* An account's role: the chain's STS client through sts_http. */
+	struct sts_client	role_sts;
 	char			*endpoint;
 	struct r53_client	r53;
 	/* AWS_REGION, AWS_DEFAULT_REGION or the profile's region, as the
@@ -417,7 +423,10 @@ void	 cli_accounts_init(struct cli_accounts *, struct cli_aws *def,
 	    const struct cfg *);
 /* The open AWS side of the account named name (NULL: def, opened by
  * cli_aws_open() when it is not open yet); NULL after printing, also
- * when cfg has no such account (a saved plan of another config). */
+ * when cfg has no such account (a saved plan of another config).  From
+ * the main thread only, before the accounts' threads start (opening
+ * initialises libcurl, and may run a credential_process at the
+ * terminal); each account's thread then uses its struct cli_aws alone. */
 struct cli_aws *cli_accounts_get(const struct cli_global *,
 	    struct cli_accounts *, const char *name);
 /* Closes every account's AWS side but def's. */

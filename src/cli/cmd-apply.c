@@ -4,6 +4,7 @@
  * confirmation and the weakening guard (drift: src/apply/apply.c).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "mailauth/file.h"
 #include "mailauth/interrupt.h"
 #include "mailauth/plan.h"
+#include "mailauth/xml.h"
 #include "cli.h"
 
 #define PLAN_FILE_MAX	(64L * 1024 * 1024)
@@ -34,9 +36,20 @@ struct cmd_apply_opts {
 	struct cli_shard	 shard;		/* --domain, --zone */
 };
 
+/*
+ * The lines apply prints as it goes.  With several accounts, each
+ * account's thread prints its own zones' lines as they happen: each line
+ * whole (under the lock), unprefixed (every line names its zone and zone
+ * id), in the order they happen; only their order differs from one
+ * account after the other.  The live "waiting" line shows the longest
+ * wait of any account.
+ */
 struct progress {
-	int	 tty;		/* stdout is a terminal: show the wait live */
-	int	 open_line;	/* a "waiting" line is on screen */
+	pthread_mutex_t	 lock;
+	int		 tty;		/* stdout is a terminal: show the
+					 * wait live */
+	int		 open_line;	/* a "waiting" line is on screen */
+	unsigned int	 waited;	/* the longest wait shown */
 };
 
 static void
@@ -44,11 +57,13 @@ progress(void *ctx, const char *line)
 {
 	struct progress	*pr = ctx;
 
+	pthread_mutex_lock(&pr->lock);
 	if (pr->open_line)
 		printf("\r\033[K");
 	pr->open_line = 0;
 	printf("%s\n", line);
 	fflush(stdout);
+	pthread_mutex_unlock(&pr->lock);
 }
 
 static void
@@ -58,9 +73,14 @@ waiting(void *ctx, unsigned int elapsed_s)
 
 	if (!pr->tty)
 		return;
-	printf("\r\033[Kwaiting for Route 53 to be in sync: %u s", elapsed_s);
+	pthread_mutex_lock(&pr->lock);
+	if (elapsed_s > pr->waited)
+		pr->waited = elapsed_s;
+	printf("\r\033[Kwaiting for Route 53 to be in sync: %u s",
+	    pr->waited);
 	pr->open_line = 1;
 	fflush(stdout);
+	pthread_mutex_unlock(&pr->lock);
 }
 
 /* 1 when the person at the terminal typed "yes". */
@@ -169,6 +189,10 @@ struct slice {
 	size_t		 first, n;
 	struct cli_aws	*aws;
 	struct plan	 view;
+	/* What apply_slice() made of it. */
+	struct apply_zone_result *res;
+	size_t		 nres;
+	int		 failed;
 };
 
 static const char *
@@ -256,18 +280,15 @@ summary(const struct plan *plan, const struct apply_zone_result *r,
 
 /*
  * Sends one account's batches (those of its changes) with its Route 53
- * client; their zones' results join *r.  Returns 1 when a zone is not
- * done.
+ * client; their zones' results go to s->res, s->failed is 1 when a zone
+ * is not done.
  */
-static int
-apply_slice(const struct slice *s, const struct plan_batch *batches,
-    size_t nbatches, const struct apply_opts *ao,
-    struct apply_zone_result **r, size_t *nr)
+static void
+apply_slice(struct slice *s, const struct plan_batch *batches,
+    size_t nbatches, const struct apply_opts *ao)
 {
-	struct plan_batch		*mine = NULL;
-	struct apply_zone_result	*res = NULL;
-	size_t				 i, n = 0, nres = 0;
-	int				 failed;
+	struct plan_batch	*mine = NULL;
+	size_t			 i, n = 0;
 
 	for (i = 0; i < nbatches; i++)
 		if (batches[i].nchanges > 0 && batches[i].changes[0] >=
@@ -275,14 +296,76 @@ apply_slice(const struct slice *s, const struct plan_batch *batches,
 		    s->view.changes + s->n)
 			*(struct plan_batch *)xappend(&mine, &n,
 			    sizeof(*mine)) = batches[i];
-	failed = plan_apply(&s->aws->r53, &s->view, mine, n, ao, &res,
-	    &nres) == -1;
-	for (i = 0; i < nres; i++)
-		*(struct apply_zone_result *)xappend(r, nr, sizeof(**r)) =
-		    res[i];
-	free(res);
+	s->failed = plan_apply(&s->aws->r53, &s->view, mine, n, ao, &s->res,
+	    &s->nres) == -1;
 	free(mine);
-	return failed;
+}
+
+/* One account's slices, sent in a thread of its own. */
+struct account_job {
+	struct slice		*sl;		/* all of them */
+	size_t			 nsl;
+	const struct cli_aws	*aws;		/* this job's: those of it */
+	const struct plan_batch	*batches;
+	size_t			 nbatches;
+	const struct apply_opts	*ao;
+	pthread_t		 thread;
+};
+
+static void *
+account_run(void *arg)
+{
+	struct account_job	*j = arg;
+	size_t			 i;
+
+	for (i = 0; i < j->nsl; i++)
+		if (j->sl[i].aws == j->aws)
+			apply_slice(&j->sl[i], j->batches, j->nbatches, j->ao);
+	return NULL;
+}
+
+/*
+ * Sends every slice: each account's in a thread of its own when there are
+ * several accounts (a slice's account is its AWS side, opened already by
+ * slices_make()), else here.  A thread that cannot be started leaves its
+ * account's slices to this thread, after the others.
+ */
+static void
+apply_slices(struct slice *sl, size_t nsl, const struct plan_batch *batches,
+    size_t nbatches, const struct apply_opts *ao)
+{
+	struct account_job	*jobs;
+	size_t			 i, k, njobs = 0;
+	int			*started, threads;
+
+	jobs = xcalloc(nsl, sizeof(*jobs));
+	for (i = 0; i < nsl; i++) {
+		for (k = 0; k < njobs && jobs[k].aws != sl[i].aws; k++)
+			;
+		if (k < njobs)
+			continue;
+		jobs[njobs].sl = sl;
+		jobs[njobs].nsl = nsl;
+		jobs[njobs].aws = sl[i].aws;
+		jobs[njobs].batches = batches;
+		jobs[njobs].nbatches = nbatches;
+		jobs[njobs].ao = ao;
+		njobs++;
+	}
+	started = xcalloc(njobs, sizeof(*started));
+	/* libxml2 set up before threads that read a refused zone. */
+	threads = njobs > 1 && xml_init() == 0;
+	for (k = 0; threads && k < njobs; k++)
+		started[k] = pthread_create(&jobs[k].thread, NULL, account_run,
+		    &jobs[k]) == 0;
+	for (k = 0; k < njobs; k++)
+		if (!started[k])
+			account_run(&jobs[k]);
+	for (k = 0; k < njobs; k++)
+		if (started[k])
+			pthread_join(jobs[k].thread, NULL);
+	free(started);
+	free(jobs);
 }
 
 /*
@@ -329,7 +412,8 @@ cmd_apply_exec(const struct cli_global *g_, const void *opts, int nargs,
 	struct cli_accounts		 saved_acc, *acc;
 	struct slice			*sl = NULL;
 	size_t				 nbatches = 0, nresults = 0, nsl = 0, i;
-	int				 rc = EXIT_ERROR, failed;
+	size_t				 k;
+	int				 rc = EXIT_ERROR, failed, pr_made = 0;
 
 	gs.shard = &o->shard;
 	memset(&aws, 0, sizeof(aws));
@@ -417,6 +501,8 @@ cmd_apply_exec(const struct cli_global *g_, const void *opts, int nargs,
 		goto out;
 
 	memset(&pr, 0, sizeof(pr));
+	pthread_mutex_init(&pr.lock, NULL);
+	pr_made = 1;
 	pr.tty = isatty(STDOUT_FILENO);
 	memset(&ao, 0, sizeof(ao));
 	ao.wait = !o->no_wait;
@@ -425,10 +511,20 @@ cmd_apply_exec(const struct cli_global *g_, const void *opts, int nargs,
 	ao.progress = progress;
 	ao.waiting = waiting;
 	ao.ctx = &pr;
+	/* The zones' results in the slices' order, whichever account
+	 * finished first: the summary reads as one account after the
+	 * other. */
+	apply_slices(sl, nsl, batches, nbatches, &ao);
 	failed = 0;
-	for (i = 0; i < nsl; i++)
-		failed |= apply_slice(&sl[i], batches, nbatches, &ao, &results,
-		    &nresults);
+	for (i = 0; i < nsl; i++) {
+		failed |= sl[i].failed;
+		for (k = 0; k < sl[i].nres; k++)
+			*(struct apply_zone_result *)xappend(&results,
+			    &nresults, sizeof(*results)) = sl[i].res[k];
+		free(sl[i].res);
+		sl[i].res = NULL;
+		sl[i].nres = 0;
+	}
 	summary(plan, results, nresults, failed);
 	if (!failed)
 		rc = o->verify ? cli_verify_applied(g, acc, plan, &o->resolvers,
@@ -443,7 +539,11 @@ out:
 	if (rc == EXIT_ERROR && interrupt_requested())
 		rc = INTERRUPT_EXIT;
 	interrupt_uninstall();
+	for (i = 0; i < nsl; i++)
+		apply_results_release(sl[i].res, sl[i].nres);
 	free(sl);
+	if (pr_made)
+		pthread_mutex_destroy(&pr.lock);
 	cli_accounts_close(&saved_acc);
 	cfg_release(&cfg);
 	if (nargs == 1)

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "mailauth/plan.h"
 #include "mailauth/replay.h"
 #include "mailauth/ses.h"
+#include "mailauth/xml.h"
 #include "cli.h"
 
 /* Prints prefix and line, a line built from names and values that came
@@ -381,6 +383,21 @@ plan_connect(void *ctx, const struct r53_client **r53,
 	return 0;
 }
 
+/* What plan_build() said about view, printed: the gate's verdicts, then
+ * its failure or its diagnostics and the SES alignment. */
+static void
+plan_said(const struct cli_global *o, int rc, const struct cli_plan *view,
+    const struct diags *d, const struct err *err)
+{
+	print_gate(&view->built.plan);
+	if (rc == -1)
+		print_failure(o, &view->built, d, err);
+	else {
+		cli_diags(d);
+		print_alignment(view);
+	}
+}
+
 /* plan_build() of view->cfg with c's AWS side, and what it says. */
 static int
 plan_one(const struct cli_global *o, struct plan_inputs *in,
@@ -397,13 +414,7 @@ plan_one(const struct cli_global *o, struct plan_inputs *in,
 	in->ctx = c;
 	c->p = view;
 	rc = plan_build(in, &view->built, &d, &err);
-	print_gate(&view->built.plan);
-	if (rc == -1)
-		print_failure(o, &view->built, &d, &err);
-	else {
-		cli_diags(&d);
-		print_alignment(view);
-	}
+	plan_said(o, rc, view, &d, &err);
 	diags_release(&d);
 	return rc;
 }
@@ -470,9 +481,187 @@ plan_parts(struct cli_plan *p, const struct gate_verdict *gates)
 }
 
 /*
+ * Accounts planned at once (plan_parts_at_once()): each part's
+ * plan_build() runs in a thread of its own and stops in its connect()
+ * until every part has got there (or failed before, in the config's own
+ * records); then the main thread opens every account, one after the
+ * other (credentials: a credential_process may ask at the terminal), and
+ * only then lets them read Route 53.  So a part whose records are wrong,
+ * or an account that cannot be reached, stops every part before any
+ * Route 53 request.
+ */
+struct rendezvous {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	size_t		 arrived;	/* parts in connect(), or done */
+	int		 go;		/* 0: not yet; 1: go on; -1: stop */
+};
+
+struct part_job {
+	struct plan_inputs	 in;		/* ctx: this job */
+	struct connect		 c;		/* c.aws: set before go */
+	struct cli_plan		 view;
+	struct diags		 d;
+	struct err		 err;
+	int			 rc;
+	int			 arrived, connecting, stopped;
+	struct rendezvous	*rv;
+	pthread_t		 thread;
+};
+
+/* Counts j as arrived (once), in connect() or done before it. */
+static void
+arrive(struct part_job *j, int connecting)
+{
+	pthread_mutex_lock(&j->rv->lock);
+	if (!j->arrived) {
+		j->arrived = 1;
+		j->connecting = connecting;
+		j->rv->arrived++;
+		pthread_cond_broadcast(&j->rv->cond);
+	}
+	pthread_mutex_unlock(&j->rv->lock);
+}
+
+/* The connect() of a part planned in a thread: waits for the main thread's
+ * word, then reads the SES identities with the account's client. */
+static int
+part_connect(void *ctx, const struct r53_client **r53,
+    const struct ses_identity **ses)
+{
+	struct part_job	*j = ctx;
+	int		 go;
+
+	arrive(j, 1);
+	pthread_mutex_lock(&j->rv->lock);
+	while (j->rv->go == 0)
+		pthread_cond_wait(&j->rv->cond, &j->rv->lock);
+	go = j->rv->go;
+	pthread_mutex_unlock(&j->rv->lock);
+	if (go == -1) {
+		j->stopped = 1;
+		return -1;
+	}
+	return plan_connect(&j->c, r53, ses);
+}
+
+static void *
+part_run(void *arg)
+{
+	struct part_job	*j = arg;
+
+	j->rc = plan_build(&j->in, &j->view.built, &j->d, &j->err);
+	arrive(j, 0);	/* when it stopped before connect() */
+	return NULL;
+}
+
+/* Waits for every started job to arrive, decides, lets them go and joins
+ * them.  Opens the accounts when every job is in connect(). */
+static int
+part_jobs_settle(const struct cli_global *o, struct cli_accounts *acc,
+    struct part_job *jobs, size_t started, size_t n, struct rendezvous *rv)
+{
+	size_t	 i;
+	int	 go = started == n ? 1 : -1;
+
+	pthread_mutex_lock(&rv->lock);
+	while (rv->arrived < started)
+		pthread_cond_wait(&rv->cond, &rv->lock);
+	for (i = 0; i < started; i++)
+		if (!jobs[i].connecting)
+			go = -1;	/* its records failed: said later */
+	pthread_mutex_unlock(&rv->lock);
+	/* Every job waits in connect(): the accounts are opened here, in
+	 * the main thread, one after the other. */
+	for (i = 0; go == 1 && i < n; i++)
+		if ((jobs[i].c.aws = cli_accounts_get(o, acc,
+		    jobs[i].c.account)) == NULL)
+			go = -1;
+	pthread_mutex_lock(&rv->lock);
+	rv->go = go;
+	pthread_cond_broadcast(&rv->cond);
+	pthread_mutex_unlock(&rv->lock);
+	for (i = 0; i < started; i++)
+		pthread_join(jobs[i].thread, NULL);
+	return go == 1 ? 0 : -1;
+}
+
+/*
+ * Every part at once, one thread each (see struct rendezvous), then what
+ * each said, in the parts' order, as plan_one() one after the other
+ * would have said it.  A part stopped because another failed says only
+ * its warnings.
+ */
+static int
+plan_parts_at_once(const struct cli_global *o, const struct plan_inputs *in,
+    struct cli_plan *p)
+{
+	struct part_job		*jobs;
+	struct rendezvous	 rv;
+	size_t			 i, started;
+	int			 e, rc = 0;
+
+	if (xml_init() == -1) {
+		cli_error("this libxml2 is built without threads; accounts "
+		    "cannot be planned at once");
+		return -1;
+	}
+	memset(&rv, 0, sizeof(rv));
+	pthread_mutex_init(&rv.lock, NULL);
+	pthread_cond_init(&rv.cond, NULL);
+	jobs = xcalloc(p->nparts, sizeof(*jobs));
+	for (i = 0; i < p->nparts; i++) {
+		jobs[i].in = *in;
+		jobs[i].in.cfg = &p->parts[i].sub;
+		jobs[i].in.gates = p->parts[i].gates;
+		/* The config's warnings go with the first part's plan. */
+		jobs[i].in.warned = i == 0 ? in->warned : NULL;
+		jobs[i].in.connect = part_connect;
+		jobs[i].in.ctx = &jobs[i];
+		jobs[i].view.cfg = &p->parts[i].sub;
+		jobs[i].c.o = o;
+		jobs[i].c.p = &jobs[i].view;
+		jobs[i].c.account = p->parts[i].account;
+		jobs[i].d = (struct diags)DIAGS_INIT;
+		err_clear(&jobs[i].err);
+		jobs[i].rv = &rv;
+	}
+	for (started = 0; started < p->nparts; started++)
+		if ((e = pthread_create(&jobs[started].thread, NULL, part_run,
+		    &jobs[started])) != 0) {
+			cli_error("cannot start a thread for account '%s': %s",
+			    p->parts[started].account != NULL ?
+			    p->parts[started].account : "default",
+			    strerror(e));
+			break;
+		}
+	if (part_jobs_settle(o, &p->accounts, jobs, started, p->nparts,
+	    &rv) == -1)
+		rc = -1;
+	for (i = 0; i < started; i++) {
+		if (jobs[i].stopped)
+			cli_diags(&jobs[i].d);
+		else
+			plan_said(o, jobs[i].rc, &jobs[i].view, &jobs[i].d,
+			    &jobs[i].err);
+		if (jobs[i].rc == -1)
+			rc = -1;
+		p->parts[i].ses = jobs[i].view.ses;
+		p->parts[i].built = jobs[i].view.built;
+		diags_release(&jobs[i].d);
+	}
+	free(jobs);
+	pthread_cond_destroy(&rv.cond);
+	pthread_mutex_destroy(&rv.lock);
+	return rc;
+}
+
+/*
  * With accounts: one plan per account, each with the account's own
- * Route 53 client and pacer, one after the other, merged into p->built's
- * plan (each zone naming its account) and batched as one.
+ * Route 53 client and pacer, all at once when there are several (one
+ * thread per account), merged into p->built's plan (each zone naming its
+ * account, in the order of each account's first domain, whichever
+ * finished first) and batched as one.
  */
 static int
 plan_accounts(const struct cli_global *o, struct plan_inputs *in,
@@ -487,17 +676,18 @@ plan_accounts(const struct cli_global *o, struct plan_inputs *in,
 
 	plan_parts(p, gates);
 	c->acc = &p->accounts;
-	for (i = 0; i < p->nparts; i++) {
+	if (p->nparts == 1) {
+		/* One account: no thread. */
 		memset(&view, 0, sizeof(view));
-		view.cfg = &p->parts[i].sub;
-		c->account = p->parts[i].account;
-		rc = plan_one(o, in, c, p->parts[i].gates, &view);
-		in->warned = NULL;	/* the config's: with the first plan */
-		p->parts[i].ses = view.ses;
-		p->parts[i].built = view.built;
-		if (rc == -1)
-			return -1;
-	}
+		view.cfg = &p->parts[0].sub;
+		c->account = p->parts[0].account;
+		rc = plan_one(o, in, c, p->parts[0].gates, &view);
+		p->parts[0].ses = view.ses;
+		p->parts[0].built = view.built;
+	} else
+		rc = plan_parts_at_once(o, in, p);
+	if (rc == -1)
+		return -1;
 	v = xcalloc(p->nparts, sizeof(*v));
 	names = xcalloc(p->nparts, sizeof(*names));
 	first = xcalloc(p->nparts, sizeof(*first));

@@ -3,7 +3,9 @@
  * raise, and a sleep that the flag ends (see mailauth/interrupt.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/select.h>
 #include <time.h>
@@ -11,12 +13,21 @@
 
 #include "mailauth/interrupt.h"
 
-/* The longest wait in one go: a signal delivered to a thread of a
- * library (libcurl's resolver) rather than to the sleeping one does not
- * wake it, so the flag is looked at this often in any case. */
+/* The longest wait in one go: a signal delivered to another thread (one
+ * of libcurl's resolver, or another account's in apply) rather than to the
+ * sleeping one does not wake it, so the flag is looked at this often in
+ * any case. */
 #define SLICE_MS	200
 
-static volatile sig_atomic_t	 requested;
+/*
+ * Raised by the handler, read by every thread of apply (one per account):
+ * a lock-free atomic, which C11 allows a handler to touch and which each
+ * thread sees without a data race, where volatile sig_atomic_t is only
+ * safe within the thread the signal interrupts.
+ */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler needs a "
+    "lock-free atomic int");
+static atomic_int		 requested;
 
 static struct sigaction		 old_int, old_term, old_pipe;
 static int			 installed;
@@ -41,11 +52,10 @@ on_signal(int sig)
 	int	 saved = errno;
 
 	(void)sig;
-	if (requested) {
+	if (atomic_exchange(&requested, 1) != 0) {
 		say(INTERRUPT_AGAIN_LINE, sizeof(INTERRUPT_AGAIN_LINE) - 1);
 		_exit(INTERRUPT_EXIT);
 	}
-	requested = 1;
 	say(INTERRUPT_FIRST_LINE, sizeof(INTERRUPT_FIRST_LINE) - 1);
 	errno = saved;
 }
@@ -67,7 +77,7 @@ interrupt_install(void)
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);
-	requested = 0;
+	atomic_store(&requested, 0);
 	if (sigaction(SIGINT, &sa, &old_int) == -1)
 		return -1;
 	if (sigaction(SIGTERM, &sa, &old_term) == -1) {
@@ -97,19 +107,19 @@ interrupt_uninstall(void)
 int
 interrupt_requested(void)
 {
-	return requested != 0;
+	return atomic_load(&requested) != 0;
 }
 
 void
 interrupt_request(void)
 {
-	requested = 1;
+	atomic_store(&requested, 1);
 }
 
 void
 interrupt_clear(void)
 {
-	requested = 0;
+	atomic_store(&requested, 0);
 }
 
 static long long
@@ -131,8 +141,9 @@ interrupt_sleep_ms(unsigned long ms)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	while (!requested && (left = end - now_ms()) > 0) {
+	/* The calling thread's mask: apply sleeps in several threads. */
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	while (!interrupt_requested() && (left = end - now_ms()) > 0) {
 		if (left > SLICE_MS)
 			left = SLICE_MS;
 		ts.tv_sec = (time_t)(left / 1000);
@@ -141,6 +152,6 @@ interrupt_sleep_ms(unsigned long ms)
 		 * after the test above is delivered now and wakes it. */
 		(void)pselect(0, NULL, NULL, NULL, &ts, &old);
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return requested != 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return interrupt_requested();
 }

@@ -74,6 +74,13 @@ on_generic(void *arg, const char *fmt, ...)
 	keep(xe, text, 0);
 }
 
+int
+xml_init(void)
+{
+	xmlInitParser();
+	return xmlHasFeature(XML_WITH_THREAD) ? 0 : -1;
+}
+
 void
 xml_errors_begin(struct xml_errors *xe)
 {

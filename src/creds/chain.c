@@ -213,7 +213,7 @@ aws_chain_open(const struct aws_chain_opts *o, struct err *err)
 		    buf_str(&ans.from), when);
 		goto fail;
 	}
-	p = xcalloc(1, sizeof(*p));
+	p = aws_creds_provider_new();
 	p->creds = ans.creds;
 	p->expiration = ans.expiration;
 	p->source = buf_detach(&ans.from);

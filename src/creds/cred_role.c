@@ -29,7 +29,7 @@ role_fetch(void *ctx, time_t now, struct aws_creds *out, time_t *expiration,
     struct err *err)
 {
 	struct role		*r = ctx;
-	const struct aws_creds	*src;
+	struct aws_creds	 src;
 	struct sts_assume_role	 ar;
 	struct sts_session	 ss;
 	char			*name = NULL;
@@ -41,12 +41,17 @@ role_fetch(void *ctx, time_t now, struct aws_creds *out, time_t *expiration,
 	ar.role_arn = r->role_arn;
 	ar.external_id = r->external_id;
 	ar.duration_s = r->duration_s;
-	if (aws_creds_provider_get(r->base, now, &src, err) == -1 ||
-	    sts_assume_role(r->sts, src, &ar, &ss, err) == -1) {
+	/* A copy: the base is shared by every account's role, and another
+	 * account's thread may refresh it meanwhile. */
+	memset(&src, 0, sizeof(src));
+	if (aws_creds_provider_copy(r->base, now, &src, err) == -1 ||
+	    sts_assume_role(r->sts, &src, &ar, &ss, err) == -1) {
+		aws_creds_release(&src);
 		free(name);
 		return err_prefix(err, "account '%s': role '%s'", r->account,
 		    r->role_arn);
 	}
+	aws_creds_release(&src);
 	free(name);
 	*out = ss.creds;
 	memset(&ss.creds, 0, sizeof(ss.creds));
@@ -86,7 +91,7 @@ aws_creds_role_open(const struct aws_role_opts *o, time_t now,
 	r->session_name = o->session_name != NULL ?
 	    xstrdup(o->session_name) : NULL;
 	r->duration_s = o->duration_s;
-	p = xcalloc(1, sizeof(*p));
+	p = aws_creds_provider_new();
 	p->fetch = role_fetch;
 	p->ctx = r;
 	p->ctx_free = role_free;

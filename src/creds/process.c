@@ -5,10 +5,18 @@
  *
  * The time bound uses the monotonic clock, as a transport's timeout does;
  * it is not the wall clock the rest of this layer is handed.
+ *
+ * One command runs at a time in the whole process: the terminal it may be
+ * handed is the process's, and apply refreshes each account's credentials
+ * in that account's thread (two accounts' profiles may each have a
+ * credential_process).  Holding the lock over the run also keeps the pipe
+ * made here out of another thread's command, as the only process this
+ * program starts is this one.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -24,6 +32,8 @@
 #include "mailauth/process.h"
 
 extern char	**environ;
+
+static pthread_mutex_t	 running = PTHREAD_MUTEX_INITIALIZER;
 
 static long long
 now_ms(void)
@@ -94,9 +104,9 @@ terminal_to(pid_t pgrp)
 	/* Our group may be in the background by now: not stopped for it. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &block, &old);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
 	(void)tcsetpgrp(STDIN_FILENO, pgrp);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Waits for pid until deadline; 0 with *status, or -1 when it is late. */
@@ -137,9 +147,25 @@ kill_and_reap(pid_t pid)
 		;
 }
 
+static int	run(const char *, size_t, unsigned int, struct buf *, int *,
+		    struct err *);
+
 int
 aws_process_run(void *ctx, const char *command, size_t max_out,
     unsigned int timeout_s, struct buf *out, int *status, struct err *err)
+{
+	int	 rc;
+
+	(void)ctx;
+	pthread_mutex_lock(&running);
+	rc = run(command, max_out, timeout_s, out, status, err);
+	pthread_mutex_unlock(&running);
+	return rc;
+}
+
+static int
+run(const char *command, size_t max_out, unsigned int timeout_s,
+    struct buf *out, int *status, struct err *err)
 {
 	struct pollfd	 pfd;
 	char		 chunk[4096];
@@ -149,7 +175,6 @@ aws_process_run(void *ctx, const char *command, size_t max_out,
 	pid_t		 pid;
 	int		 fd[2], fg, rc = -1;
 
-	(void)ctx;
 	*status = 0;
 	if (cloexec_pipe(fd) == -1)
 		return err_set(err, "cannot run the command: %s",

@@ -23,6 +23,13 @@ its own zone (10 pages of zones, then one read per zone; apply adds one
 batch and one GetChange per zone); apply of 1,000 domains in 10 zones (one
 page of zones, one read, one batch and one poll per zone); and the user CPU
 of plan for 1,000 and 4,000 domains in one zone, which should grow 4 times.
+The fleet cases run at --max-rps 10 (FLEET_RPS): their requests do not
+depend on the rate, and at the default of 5 they would take twice as long.
+Between them, the 1,000 domains in their own zones split over two accounts
+(the default chain's and a role's, accounts:): plan and apply, each
+account's requests against its own minimum, and the wall time against the
+sum of each account's span of requests, what one account after the other
+would take (`bench.py accounts` runs this case alone).
 The zones are created directly in moto (boto3, not through the peer), the
 run goes through the peer as every other case.
 
@@ -43,6 +50,7 @@ from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "integration"))
+from faults import Faults  # noqa: E402
 from harness import BIN, FAKE_KEY_ID, FAKE_SECRET, Env, Moto, Proxy  # noqa: E402
 
 ZONE = "example.com"
@@ -116,11 +124,12 @@ def gnu_time():
     return "GNU" in r.stdout + r.stderr
 
 
-def measure(moto, argv, env, work, cpu=None):
-    """Runs argv through a fresh recording proxy: (requests by operation,
-    seconds, peak RSS in KiB, whether that is exact, stdout).  cpu, a
-    list, receives the user CPU seconds."""
-    proxy = Proxy(moto.url)
+def measure(moto, argv, env, work, cpu=None, recorder=Proxy):
+    """Runs argv through a fresh recording proxy (recorder: Proxy, or
+    Faults, which also notes when each request came): (requests by
+    operation, seconds, peak RSS in KiB, whether that is exact, stdout,
+    the requests).  cpu, a list, receives the user CPU seconds."""
+    proxy = recorder(moto.url)
     rss_file = os.path.join(work, "rss")
     exact = gnu_time()
     try:
@@ -150,7 +159,7 @@ def measure(moto, argv, env, work, cpu=None):
         counts = {}
         for r in proxy.requests:
             counts[operation(r)] = counts.get(operation(r), 0) + 1
-        return counts, seconds, rss, exact, text
+        return counts, seconds, rss, exact, text, proxy.requests
     finally:
         proxy.stop()
 
@@ -195,11 +204,18 @@ def fleet_zones(moto, names):
     return time.monotonic() - t
 
 
-def fleet_run(moto, base_env, work, cfg, argv, cpu=None):
+# The fleet cases' rate: the requests do not depend on it, their wall time
+# is the requests at this rate.  Route 53's quota of 2026 (10 a second),
+# twice mailauth's default, keeps make bench near 12 minutes.
+FLEET_RPS = "10"
+
+
+def fleet_run(moto, base_env, work, cfg, argv, cpu=None, recorder=Proxy):
     path = os.path.join(work, "mailauth.yaml")
     with open(path, "w") as f:
         f.write(cfg)
-    return measure(moto, [BIN] + argv + ["-c", path], base_env, work, cpu)
+    return measure(moto, [BIN] + argv + ["--max-rps", FLEET_RPS, "-c", path], base_env, work, cpu,
+                   recorder)
 
 
 def bench_fleet(moto, base_env, work):
@@ -225,9 +241,82 @@ def bench_fleet(moto, base_env, work):
     rows.append(("apply, %d domains in %d zones" % (FLEET, FLEET_ZONES), got, 1 + 3 * FLEET_ZONES))
     print("bench: %d zones done" % FLEET_ZONES, file=sys.stderr, flush=True)
 
-    # FLEET_ACCOUNTS: the same fleets over two accounts (accounts:) go here.
+    return rows + bench_accounts(moto, base_env, work) + bench_cpu(moto, base_env, work)
 
-    return rows + bench_cpu(moto, base_env, work)
+
+# --- the fleet in two accounts: planned and applied at once ---
+
+ROLE = "arn:aws:iam::222222222222:role/mailauth"
+
+
+def role_keys(moto):
+    """The role's credentials, as mailauth's AssumeRole gets them."""
+    import boto3
+    sts = boto3.client("sts", endpoint_url=moto.direct, region_name="us-east-1",
+                       aws_access_key_id=FAKE_KEY_ID, aws_secret_access_key=FAKE_SECRET)
+    return sts.assume_role(RoleArn=ROLE, RoleSessionName="bench")["Credentials"]
+
+
+def account_zones(moto, names, keys):
+    """fleet_zones() in the role's account."""
+    import boto3
+    c = boto3.client("route53", endpoint_url=moto.direct, region_name="us-east-1",
+                     aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+                     aws_session_token=keys["SessionToken"])
+    t = time.monotonic()
+    for i, n in enumerate(names):
+        c.create_hosted_zone(Name=n, CallerReference="bench-a-%d-%f" % (i, t))
+
+
+def per_account(requests):
+    """{account: (requests by operation, when its first and its last
+    request reached the proxy)}, the account told by the key that signed
+    each request."""
+    out = {}
+    for r in requests:
+        cred = r["headers"].get("Authorization", "").split("Credential=")[-1].split("/")[0]
+        acct = "default" if cred == FAKE_KEY_ID else "prod"
+        counts, first, last = out.get(acct, ({}, r["time"], r["time"]))
+        counts[operation(r)] = counts.get(operation(r), 0) + 1
+        out[acct] = (counts, min(first, r["time"]), max(last, r["time"]))
+    return out
+
+
+def bench_accounts(moto, base_env, work):
+    """The 1,000 domains in their own zones, half in the default account,
+    half in a role's (accounts:), alternating in the config: each account
+    against its own minimum, and the run's wall time against the sum of
+    each account's span of requests (what one account after the other
+    would take, each at its own rate)."""
+    rows = []
+    Env(moto).close()
+    keys = role_keys(moto)
+    names = ["a%04d.fleet.example" % i for i in range(FLEET)]
+    prod, dflt = names[0::2], names[1::2]
+    account_zones(moto, prod, keys)
+    fleet_zones(moto, dflt)
+    cfg = fleet_config(names).replace("domains:\n", "")
+    for d in prod:
+        cfg = cfg.replace("  %s:\n" % d, "  %s:\n    account: prod\n" % d)
+    cfg = "version: 1\naccounts:\n  prod: { role_arn: %s }\ndomains:\n%s" % (
+        ROLE, cfg[len("version: 1\n"):])
+    env = dict(base_env, AWS_ENDPOINT_URL_STS=moto.url, AWS_EC2_METADATA_DISABLED="true")
+    half = FLEET // 2
+    pages = -(-half // 100)
+    for argv, minimum in ((["plan"], pages + half),
+                          (["apply", "--auto-approve"], pages + 3 * half)):
+        got = fleet_run(moto, env, work, cfg, argv, recorder=Faults)
+        accts = per_account(got[5])
+        spans = sum(last - first for _, first, last in accts.values())
+        for acct in ("default", "prod"):
+            counts, first, last = accts[acct]
+            rows.append(("%s, %d domains in two accounts: account %s" % (argv[0], FLEET, acct),
+                         (counts, last - first) + got[2:], minimum))
+        rows.append(("%s, %d domains in two accounts: wall %.1f s, one account after the other %.1f s "
+                     "(x%.2f)" % (argv[0], FLEET, got[1], spans, spans / max(got[1], 0.001)),
+                     None, None))
+        print("bench: two accounts, %s done" % argv[0], file=sys.stderr, flush=True)
+    return rows
 
 
 def bench_cpu(moto, base_env, work):
@@ -251,20 +340,20 @@ def print_fleet(rows):
     print("|---|---|---:|---:|")
     for case, got, minimum in rows:
         if got is None:
-            print("| %s | | | x4 |" % case)
+            print("| %s | | | %s |" % (case, "x4" if "CPU" in case else ""))
             continue
         print("| %s | %s | %.1f s | %s |" % (case, summary(got[0]), got[1],
                                             "" if minimum is None else "{:,}".format(minimum)))
 
 
-def main_fleet(cpu_only=False):
+def main_fleet(only=None):
     work = tempfile.mkdtemp(prefix="mailauth-bench-")
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     base_env.update({"AWS_ACCESS_KEY_ID": FAKE_KEY_ID, "AWS_SECRET_ACCESS_KEY": FAKE_SECRET,
                      "HOME": work, "NO_COLOR": "1"})
     moto = Moto()
     try:
-        rows = (bench_cpu if cpu_only else bench_fleet)(moto, base_env, work)
+        rows = (only or bench_fleet)(moto, base_env, work)
     finally:
         moto.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -427,8 +516,10 @@ def main(fleet_too=True):
 if __name__ == "__main__":
     # "bench.py reports" runs only the report case (no moto needed),
     # "bench.py fleet" only the fleet cases, "bench.py cpu" only plan's CPU,
-    # "bench.py zones" all but the fleet cases.
+    # "bench.py accounts" only the two accounts, "bench.py zones" all but
+    # the fleet cases.
     sys.exit(main_reports() if sys.argv[1:] == ["reports"] else
              main_fleet() if sys.argv[1:] == ["fleet"] else
-             main_fleet(True) if sys.argv[1:] == ["cpu"] else
+             main_fleet(bench_cpu) if sys.argv[1:] == ["cpu"] else
+             main_fleet(bench_accounts) if sys.argv[1:] == ["accounts"] else
              main(False) if sys.argv[1:] == ["zones"] else main())

@@ -5,13 +5,18 @@ and applies the domains of each account with that account's credentials;
 boto3, signed as each account, checks what each Route 53 holds."""
 import json
 import os
+import queue
+import signal
+import subprocess
 import sys
+import threading
 import time
 
 import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import FAKE_SECRET, check, ok  # noqa: E402
+from faults import Faults, Gate  # noqa: E402
+from harness import BIN, FAKE_SECRET, check, ok  # noqa: E402
 
 ROLE = "arn:aws:iam::222222222222:role/mailauth"
 WANT = '"v=DMARC1; p=reject"'
@@ -139,6 +144,176 @@ def test_fleet_two_accounts(e):
     """100 domains: the 1,000-domain fleet takes minutes against moto
     (FLEET=1000 python3 tests/integration/test_accounts.py runs it)."""
     fleet(e, int(os.environ.get("FLEET", "100")))
+
+
+# ---- the accounts at once (one thread each) ----------------------------
+
+WAIT = 20    # seconds: a bound for what takes milliseconds when parallel
+
+
+class BothFirst:
+    """A fault proxy in front of Route 53 whose first request of each
+    account (account(method, path): "p", "d" or None for any other) is held
+    until the other account's first request has arrived too, at most WAIT
+    seconds.  Accounts sent one after the other never get there: the first
+    one's request waits in vain, and .alone says whose."""
+
+    def __init__(self, e, account):
+        self.arrived = {"p": threading.Event(), "d": threading.Event()}
+        self.alone = []
+        self.lock = threading.Lock()
+        self.first = set()
+
+        def script(method, path, _):
+            k = account(method, path)
+            if k is None:
+                return None
+            with self.lock:
+                if k in self.first:
+                    return None
+                self.first.add(k)
+            self.arrived[k].set()
+            if not self.arrived["d" if k == "p" else "p"].wait(WAIT):
+                self.alone.append(k)
+            return None
+        self.f = Faults(e.moto.url, script)
+        e.proxies.append(self.f)
+        self.url = self.f.url
+
+
+def two_accounts(e, n=2):
+    """n domains in each account, each in its own zone; the config lists
+    the default account's first.  Returns (prod client, prod zones, default
+    zones), zones by name."""
+    prod = assumed(e)
+    zp = {("p%d.example" % i): zone_in(prod, "p%d.example" % i) for i in range(n)}
+    zd = {("d%d.example" % i): e.zone("d%d.example" % i) for i in range(n)}
+    e.config(CFG % (ROLE, domains([], sorted(zd)) + domains(sorted(zp), [])))
+    return prod, zp, zd
+
+
+def by_zone_list(method, path):
+    if "hostedzonesbyname" not in path:
+        return None
+    return "p" if "dnsname=p" in path else "d" if "dnsname=d" in path else None
+
+
+def test_accounts_planned_at_once(e):
+    """Both accounts' first Route 53 request is in flight at the same
+    time; the plan is the one of the accounts one after the other."""
+    _, zp, zd = two_accounts(e)
+    b = BothFirst(e, by_zone_list)
+    r = ok(e.run("plan", "--detailed-exitcode", "--out", "both.json", env=aenv(e, b.url)), 2)
+    check(b.alone == [], "one account after the other: %r waited alone" % b.alone)
+    check("Plan: 4 to add" in r.stdout, r.stdout)
+    # The same plan, byte for byte but its time, however the accounts
+    # finish: the parts are merged in the config's order.
+    ok(e.run("plan", "--out", "plain.json", env=aenv(e)))
+    both, plain = [open(os.path.join(e.dir, f)).read() for f in ("both.json", "plain.json")]
+
+    def timeless(doc):
+        return "\n".join(line for line in doc.splitlines() if '"created"' not in line)
+    check(timeless(both) == timeless(plain), "the plans differ")
+    doc = json.loads(both)
+    order = [c["zone"]["id"] for c in doc["changes"]]
+    check(order == [zd[n] for n in sorted(zd)] + [zp[n] for n in sorted(zp)], order)
+
+
+def test_accounts_applied_at_once(e):
+    prod, zp, zd = two_accounts(e)
+    zones = {z: "p" for z in zp.values()}
+    zones.update({z: "d" for z in zd.values()})
+
+    def by_batch(method, path):
+        if method != "POST" or "/rrset" not in path:
+            return None
+        return zones.get(path.split("/hostedzone/")[1].split("/")[0])
+    b = BothFirst(e, by_batch)
+    r = ok(e.run("apply", "--auto-approve", env=aenv(e, b.url)))
+    check(b.alone == [], "one account after the other: %r waited alone" % b.alone)
+    check("Apply complete: 4 added" in r.stdout, r.stdout)
+    for name, zid in zp.items():
+        check(txt(prod, zid, "_dmarc.%s." % name) == [WANT], name)
+    for name, zid in zd.items():
+        check(txt(e.r53, zid, "_dmarc.%s." % name) == [WANT], name)
+
+
+def broken_sts(e):
+    env = aenv(e)
+    env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9"   # nothing listens
+    return env
+
+
+def test_an_account_unreached_stops_every_account(e):
+    """The role of the config's second account cannot be assumed: nothing
+    is sent to Route 53, not even for the first account (which one after
+    the other would have read already)."""
+    _, zp, zd = two_accounts(e)
+    p = e.proxy()
+    env = broken_sts(e)
+    env["AWS_ENDPOINT_URL_ROUTE_53"] = p.url
+    for args in (["plan"], ["apply", "--auto-approve"]):
+        r = ok(e.run(*args, env=env), 1)
+        check("account 'prod': role '%s'" % ROLE in r.stderr, r.stderr)
+        check(p.requests == [], "%s sent %r" % (args[0], [q["path"] for q in p.requests]))
+    # A saved plan: every account is reached before any batch is sent.
+    ok(e.run("plan", "--out", "p.json", env=aenv(e)))
+    r = ok(e.run("apply", "--auto-approve", "p.json", env=env), 1)
+    check(p.requests == [], [q["path"] for q in p.requests])
+    for name, zid in zd.items():
+        check(txt(e.r53, zid, "_dmarc.%s." % name) is None, name)
+
+
+def test_accounts_interrupted_at_once(e):
+    """Ctrl-C while both accounts have a batch in flight: each settles its
+    own, neither sends another; exit 130, and the summary names every zone
+    in the order of the accounts."""
+    prod, zp, zd = two_accounts(e)
+    zones = {z: "p" for z in zp.values()}
+    zones.update({z: "d" for z in zd.values()})
+    gates = {"p": Gate(), "d": Gate()}
+    lock = threading.Lock()
+    posts = []
+
+    def script(method, path, _):
+        if method != "POST" or "/rrset" not in path:
+            return None
+        k = zones.get(path.split("/hostedzone/")[1].split("/")[0])
+        with lock:
+            posts.append(k)
+            first = posts.count(k) == 1
+        return ("hold", gates[k]) if first else None
+    f = Faults(e.moto.url, script)
+    e.proxies.append(f)
+    proc = subprocess.Popen([BIN, "apply", "--auto-approve"], cwd=e.dir, env=aenv(e, f.url),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr] + [lines.put(None)], daemon=True).start()
+    try:
+        check(gates["p"].received.wait(WAIT) and gates["d"].received.wait(WAIT),
+              "both accounts' first batches never were in flight at once")
+        proc.send_signal(signal.SIGINT)
+        while True:
+            line = lines.get(timeout=WAIT)
+            check(line is not None, "no interrupt line")
+            if "interrupt received" in line:
+                break
+    finally:
+        for g in gates.values():
+            g.release()
+    out = proc.stdout.read()
+    rc = proc.wait(timeout=WAIT)
+    check(rc == 130, "exit %d\n%s" % (rc, out))
+    check(sorted(posts) == ["d", "p"], posts)
+    for client, zs in ((prod, zp), (e.r53, zd)):
+        have = [n for n, z in zs.items() if txt(client, z, "_dmarc.%s." % n) is not None]
+        check(len(have) == 1, "applied: %r" % have)
+        rest = [n for n in zs if n not in have][0]
+        check("%s (%s): batch 1 of 1 (1 record sets): not sent: interrupted" % (rest, zs[rest]) in out, out)
+        check("  %s (%s): INTERRUPTED after 0 of 1 batch" % (rest, zs[rest]) in out, out)
+    summary = out[out.index("Apply interrupted:"):]
+    at = [summary.index(" %s (" % n) for n in sorted(zd) + sorted(zp)]
+    check(at == sorted(at), summary)
 
 
 SHARD_CFG = """\
