@@ -205,7 +205,8 @@ def test_accounts_planned_at_once(e):
     b = BothFirst(e, by_zone_list)
     r = ok(e.run("plan", "--detailed-exitcode", "--out", "both.json", env=aenv(e, b.url)), 2)
     check(b.alone == [], "one account after the other: %r waited alone" % b.alone)
-    check("Plan: 4 to add" in r.stdout, r.stdout)
+    # Each domain's DMARC record and its ownership registry.
+    check("Plan: 8 to add" in r.stdout, r.stdout)
     # The same plan, byte for byte but its time, however the accounts
     # finish: the parts are merged in the config's order.
     ok(e.run("plan", "--out", "plain.json", env=aenv(e)))
@@ -216,7 +217,9 @@ def test_accounts_planned_at_once(e):
     check(timeless(both) == timeless(plain), "the plans differ")
     doc = json.loads(both)
     order = [c["zone"]["id"] for c in doc["changes"]]
-    check(order == [zd[n] for n in sorted(zd)] + [zp[n] for n in sorted(zp)], order)
+    accounts = ["d" if z in zd.values() else "p" for z in order]
+    check(len(order) == 8 and set(order) == set(zd.values()) | set(zp.values()), order)
+    check(accounts == ["d"] * 4 + ["p"] * 4, "the default account's part first: %r" % accounts)
 
 
 def test_accounts_applied_at_once(e):
@@ -231,7 +234,7 @@ def test_accounts_applied_at_once(e):
     b = BothFirst(e, by_batch)
     r = ok(e.run("apply", "--auto-approve", env=aenv(e, b.url)))
     check(b.alone == [], "one account after the other: %r waited alone" % b.alone)
-    check("Apply complete: 4 added" in r.stdout, r.stdout)
+    check("Apply complete: 8 added" in r.stdout, r.stdout)
     for name, zid in zp.items():
         check(txt(prod, zid, "_dmarc.%s." % name) == [WANT], name)
     for name, zid in zd.items():
@@ -309,7 +312,7 @@ def test_accounts_interrupted_at_once(e):
         have = [n for n, z in zs.items() if txt(client, z, "_dmarc.%s." % n) is not None]
         check(len(have) == 1, "applied: %r" % have)
         rest = [n for n in zs if n not in have][0]
-        check("%s (%s): batch 1 of 1 (1 record sets): not sent: interrupted" % (rest, zs[rest]) in out, out)
+        check("%s (%s): batch 1 of 1 (2 record sets): not sent: interrupted" % (rest, zs[rest]) in out, out)
         check("  %s (%s): INTERRUPTED after 0 of 1 batch" % (rest, zs[rest]) in out, out)
     summary = out[out.index("Apply interrupted:"):]
     at = [summary.index(" %s (" % n) for n in sorted(zd) + sorted(zp)]
