@@ -41,6 +41,13 @@ struct dmarc_report_auth {
  * already in *v is not added again.  Returns -1, adding nothing, when
  * domain itself is not a host name; else 0.
  */
+/*
+ * The domain of the mailto: URI [s, s + n): the part after the last '@'
+ * of the address, which ends at '?' (headers) or '!' (a size limit), as
+ * an ASCII host name in lower case without the final dot (malloc'd); NULL
+ * for another scheme, a percent-encoded domain or one that is no host.
+ */
+char	*dmarc_mailto_domain(const char *s, size_t n);
 int	dmarc_report_auths(const char *domain, const char *uris,
 	    struct dmarc_report_auth **v, size_t *n);
 void	dmarc_report_auths_release(struct dmarc_report_auth *, size_t);

@@ -3,7 +3,6 @@
  * publish on a given day (a DMARC rollout's stage of that day), rendered,
  * checked against its RFC, and which live values each kind of record owns.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -296,26 +295,13 @@ cfg_domain_named(const struct cfg *cfg, const char *name)
 static const struct cfg_domain *
 parked_report_domain(const struct cfg *cfg, const char *uri)
 {
-	const struct cfg_domain	*rd;
-	const char		*at;
-	char			*host, *ascii;
-	size_t			 len, i;
+	const struct cfg_domain	*rd = NULL;
+	char			*host;
 
-	if (strncasecmp(uri, "mailto:", 7) != 0 ||
-	    (at = strrchr(uri, '@')) == NULL)
-		return NULL;
-	len = strcspn(at + 1, "!?");
-	host = xstrndup(at + 1, len);
-	ascii = dns_name_to_ascii(host, NULL);
-	free(host);
-	if (ascii == NULL)
-		return NULL;
-	for (i = 0; ascii[i] != '\0'; i++)
-		ascii[i] = (char)tolower((unsigned char)ascii[i]);
-	if (i > 0 && ascii[i - 1] == '.')
-		ascii[i - 1] = '\0';
-	rd = cfg_domain_named(cfg, ascii);
-	free(ascii);
+	if ((host = dmarc_mailto_domain(uri, strlen(uri))) != NULL) {
+		rd = cfg_domain_named(cfg, host);
+		free(host);
+	}
 	return rd != NULL && rd->parked ? rd : NULL;
 }
 

@@ -45,8 +45,8 @@ host(const char *name)
  * domain follows the last '@'.  A percent-encoded domain is not decoded:
  * dmarc_check() already reports such URIs, and receivers differ on them.
  */
-static char *
-mailto_domain(const char *s, size_t n)
+char *
+dmarc_mailto_domain(const char *s, size_t n)
 {
 	const char	*at = NULL, *end;
 	char		*d, *h;
@@ -91,7 +91,7 @@ dmarc_report_auths(const char *domain, const char *uris,
 	if ((d = host(domain)) == NULL)
 		return -1;
 	while (tag_next_item(&p, ',', &s, &len)) {
-		if ((r = mailto_domain(s, len)) == NULL)
+		if ((r = dmarc_mailto_domain(s, len)) == NULL)
 			continue;
 		name = xasprintf("%s._report._dmarc.%s", d, r);
 		if (org_domain_same(d, r) || listed(*v, *n, name)) {

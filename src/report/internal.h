@@ -59,6 +59,10 @@ size_t	report_map_get(struct report_map **, const char *key, size_t keylen,
 /* Sets the value of key, adding it when missing. */
 void	report_map_set(struct report_map **, const char *key, size_t keylen,
 	    size_t value);
+/* 1 with *value when key is in the map (which it leaves as it is); else
+ * 0. */
+int	report_map_find(const struct report_map *, const char *key,
+	    size_t keylen, size_t *value);
 void	report_map_free(struct report_map *);
 
 /* --- shared by summaries and senders (summary.c, render.c) --- */

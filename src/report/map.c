@@ -94,6 +94,21 @@ report_map_get(struct report_map **mp, const char *key, size_t keylen,
 	return value_if_new;
 }
 
+int
+report_map_find(const struct report_map *m, const char *key, size_t keylen,
+    size_t *value)
+{
+	const struct slot	*s;
+
+	if (m == NULL)
+		return 0;
+	s = find((struct report_map *)m, key, keylen, hash(key, keylen));
+	if (s->key == NULL)
+		return 0;
+	*value = s->value;
+	return 1;
+}
+
 void
 report_map_set(struct report_map **mp, const char *key, size_t keylen,
     size_t value)

@@ -84,14 +84,17 @@ report_senders_init(struct report_senders *s, const struct report_filter *f,
 static const struct report_declared *
 declared(struct report_senders *s, const char *name)
 {
-	size_t	 i;
-	int	 added;
+	struct buf	 key = BUF_INIT;
+	size_t		 i;
+	int		 found;
 
 	if (s->ndeclared == 0 || s->finished)
 		return NULL;
-	/* A probe adds the key when missing, marked (size_t)-1: "none". */
-	i = lookup(&s->index, 'C', name, NULL, (size_t)-1, &added);
-	return i == (size_t)-1 ? NULL : &s->declared[i];
+	buf_addc(&key, 'C');
+	buf_adds(&key, name);
+	found = report_map_find(s->index, key.data, key.len, &i);
+	buf_release(&key);
+	return found ? &s->declared[i] : NULL;
 }
 
 /* The entry whose adkim/aspf rule name's mail: name's or its nearest
@@ -151,6 +154,25 @@ spf_declared(struct report_senders *s, const struct report_auth *a)
 	return d != NULL && d->spf;
 }
 
+/* A row's verdict: failing without a DMARC pass; configured when one of
+ * its passes is aligned and declared (owned); else undeclared. */
+static enum report_verdict
+verdict(const struct report_row *w, int owned)
+{
+	if (!w->dkim_pass && !w->spf_pass)
+		return REPORT_FAILING;
+	return owned ? REPORT_CONFIGURED : REPORT_UNDECLARED;
+}
+
+/* 1 when a's pass is aligned with from (strict or not) and declared. */
+static int
+owns(struct report_senders *s, const struct report_auth *a,
+    const char *from, int strict, int dkim)
+{
+	return a->result == REPORT_AUTH_PASS && aligned(a->domain, from,
+	    strict) && (dkim ? dkim_declared(s, a) : spf_declared(s, a));
+}
+
 enum report_verdict
 report_row_verdict(struct report_senders *s, const struct report_row *w)
 {
@@ -158,23 +180,17 @@ report_row_verdict(struct report_senders *s, const struct report_row *w)
 	size_t				 i;
 	int				 sd = 0, ss = 0;
 
-	if (!w->dkim_pass && !w->spf_pass)
-		return REPORT_FAILING;
+	int				 owned = 0;
+
 	if ((rule = align_rule(s, w->header_from)) != NULL) {
 		sd = rule->strict_dkim;
 		ss = rule->strict_spf;
 	}
-	for (i = 0; i < w->ndkim_auth; i++)
-		if (w->dkim_auth[i].result == REPORT_AUTH_PASS &&
-		    aligned(w->dkim_auth[i].domain, w->header_from, sd) &&
-		    dkim_declared(s, &w->dkim_auth[i]))
-			return REPORT_CONFIGURED;
-	for (i = 0; i < w->nspf_auth; i++)
-		if (w->spf_auth[i].result == REPORT_AUTH_PASS &&
-		    aligned(w->spf_auth[i].domain, w->header_from, ss) &&
-		    spf_declared(s, &w->spf_auth[i]))
-			return REPORT_CONFIGURED;
-	return REPORT_UNDECLARED;
+	for (i = 0; i < w->ndkim_auth && !owned; i++)
+		owned = owns(s, &w->dkim_auth[i], w->header_from, sd, 1);
+	for (i = 0; i < w->nspf_auth && !owned; i++)
+		owned = owns(s, &w->spf_auth[i], w->header_from, ss, 0);
+	return verdict(w, owned);
 }
 
 /* --- counting --- */
@@ -235,8 +251,7 @@ auth_add(struct report_senders *s, struct report_sender_auth **v, size_t *n,
 			x = &(*v)[i];
 	if (x == NULL) {
 		if (*n >= REPORT_DOMAINS_MAX)
-			return aligned(a->domain, from, strict) && (dkim ?
-			    dkim_declared(s, a) : spf_declared(s, a));
+			return owns(s, a, from, strict, dkim);
 		x = xappend(v, n, sizeof(**v));
 		x->domain = xstrdup(a->domain);
 		x->selector = a->selector != NULL ? xstrdup(a->selector) :
@@ -274,8 +289,7 @@ row_add(struct report_senders *s, const struct report_row *w)
 		if (auth_add(s, &x->spf, &x->nspf, &w->spf_auth[i], w->count,
 		    d->name, ss, 0) && w->spf_auth[i].result == REPORT_AUTH_PASS)
 			owned = 1;
-	v = !w->dkim_pass && !w->spf_pass ? REPORT_FAILING : owned ?
-	    REPORT_CONFIGURED : REPORT_UNDECLARED;
+	v = verdict(w, owned);
 	report_counts_add(&x->n, w);
 	report_counts_add(&d->n, w);
 	x->verdicts[v] += w->count;
