@@ -204,12 +204,12 @@ paced_new(const struct cli_global *o, const struct cli_aws *a, long attempts,
     struct http_transport *t)
 {
 	struct paced	*pc;
-	unsigned long	 seed;
+	uint64_t	 seed;
 
 	pc = xcalloc(1, sizeof(*pc));
 	pc->owner = a;
-	seed = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16) ^
-	    (unsigned long)(uintptr_t)pc;
+	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16) ^
+	    (uint64_t)(uintptr_t)pc;
 	pc->seed[0] = (unsigned short)seed;
 	pc->seed[1] = (unsigned short)(seed >> 16);
 	pc->seed[2] = (unsigned short)(seed >> 32);

@@ -32,12 +32,7 @@ struct span {
 static void
 trim(struct span *s)
 {
-	while (s->n > 0 && (s->p[0] == ' ' || s->p[0] == '\t')) {
-		s->p++;
-		s->n--;
-	}
-	while (s->n > 0 && (s->p[s->n - 1] == ' ' || s->p[s->n - 1] == '\t'))
-		s->n--;
+	tag_trim(&s->p, &s->n);
 }
 
 /* Cuts s at the first c: *head before it, s after it; 0 when there is

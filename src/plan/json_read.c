@@ -1135,12 +1135,13 @@ read_replay(struct rd *r, const cJSON *o, struct plan_change *c)
 	rp->ntop = (size_t)cJSON_GetArraySize(a);
 	rp->top = rp->ntop > 0 ? xcalloc(rp->ntop, sizeof(*rp->top)) : NULL;
 	for (it = a->child, i = 0; it != NULL; it = it->next, i++) {
-		enter(r, "[%zu]", i);
+		size_t	 mi = enter(r, "[%zu]", i);
+
 		if (read_source(r, it, rp, i) == -1)
 			return -1;
 		q += rp->top[i].quarantine;
 		j += rp->top[i].reject;
-		leave(r, m + strlen(".top_sources"));
+		leave(r, mi);
 	}
 	if (q > rp->quarantine || j > rp->reject)
 		return fail(r, "more than the replay's quarantine or reject");
