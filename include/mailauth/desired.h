@@ -145,6 +145,9 @@ const char *record_kind_name(enum record_kind);
 /* Parses a record kind's name as record_kind_name() writes it; -1 when
  * unknown. */
 int	record_kind_parse(const char *, enum record_kind *);
+/* 1 for a kind whose records are an MX set (MAIL FROM, the null MX);
+ * 0 for one of TXT or CNAME sets. */
+int	record_kind_writes_mx(enum record_kind);
 /* Appends every kind's name, in the table's order: "A, B or C". */
 void	record_kind_names(struct buf *);
 /* The kind's token in the ownership registry (mailauth/registry.h):

@@ -516,8 +516,6 @@ struct cli_plan_part {
 						 * borrowing, or NULL */
 	struct ses_identity	*ses;		/* parallel to sub.domains */
 	struct plan_built	 built;		/* all but the plan */
-	size_t			 first, nchanges; /* its changes in the
-						 * cli_plan's built.plan */
 };
 
 struct cli_plan {

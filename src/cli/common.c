@@ -697,11 +697,6 @@ plan_accounts(const struct cli_global *o, struct plan_inputs *in,
 		names[i] = p->parts[i].account;
 	}
 	plan_merge(v, names, p->nparts, &p->built.plan, first);
-	for (i = 0; i < p->nparts; i++) {
-		p->parts[i].first = first[i];
-		p->parts[i].nchanges = (i + 1 < p->nparts ? first[i + 1] :
-		    p->built.plan.nchanges) - first[i];
-	}
 	p->built.meta = p->parts[0].built.meta;
 	memset(&p->parts[0].built.meta, 0, sizeof(struct plan_meta));
 	rc = 0;

@@ -168,6 +168,12 @@ record_kind_from_token(const char *s, size_t len, enum record_kind *k)
 }
 
 int
+record_kind_writes_mx(enum record_kind k)
+{
+	return k == RECORD_MAIL_FROM || k == RECORD_NULL_MX;
+}
+
+int
 record_kind_owns(enum record_kind k, const char *text)
 {
 	const struct kind	*t = kind_of(k);

@@ -423,12 +423,9 @@ diff_one(const struct desired *want, const struct live *l,
 	if (plan_routing_check(want, l, d) == -1 ||
 	    classify(want, l, display, &at, d) == -1)
 		goto out;
-	if ((want->kind == RECORD_MAIL_FROM || want->kind == RECORD_NULL_MX) &&
-	    want->absent)
-		rc = absent_mx(want, l, c);
-	else if (want->kind == RECORD_MAIL_FROM ||
-	    want->kind == RECORD_NULL_MX)
-		rc = want_mx(want, l, display, c, d);
+	if (record_kind_writes_mx(want->kind))
+		rc = want->absent ? absent_mx(want, l, c) :
+		    want_mx(want, l, display, c, d);
 	else if (want->absent)
 		rc = want_absent(want, &at, display, c, d);
 	else if (strcmp(want->type, "CNAME") == 0)

@@ -287,13 +287,6 @@ out:
 
 /* --- names to remove --- */
 
-/* Which sets a kind writes at its name: the MX set, or TXT and CNAME. */
-static int
-writes_mx(enum record_kind k)
-{
-	return k == RECORD_MAIL_FROM || k == RECORD_NULL_MX;
-}
-
 /* 1 when a desired record of v, or a removal before this one, is at name
  * with a kind that writes the same sets as k; *same set when it is of
  * kind k itself (the config still has it). */
@@ -317,12 +310,14 @@ spoken_for(const char *name, enum record_kind k, const struct desired *v,
 			*same = 1;
 			return 1;
 		}
-		if (writes_mx(w->kind) == writes_mx(k))
+		if (record_kind_writes_mx(w->kind) ==
+		    record_kind_writes_mx(k))
 			return 1;
 	}
 	for (i = 0; i < nrm; i++)
 		if (strcmp(rm[i].want.name, name) == 0 &&
-		    writes_mx(rm[i].want.kind) == writes_mx(k))
+		    record_kind_writes_mx(rm[i].want.kind) ==
+		    record_kind_writes_mx(k))
 			return 1;
 	return 0;
 }
@@ -343,7 +338,7 @@ viable(const struct plan_removal *m, const char **why)
 		int			 mx = strcmp(rs->type, "MX") == 0;
 		int			 cname = strcmp(rs->type, "CNAME") == 0;
 
-		if (writes_mx(m->want.kind) ? !mx :
+		if (record_kind_writes_mx(m->want.kind) ? !mx :
 		    strcmp(rs->type, "TXT") != 0 && !cname)
 			continue;
 		if (rs->alias_target != NULL) {

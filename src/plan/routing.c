@@ -24,7 +24,7 @@
 static int
 touched(const struct desired *want, const struct rrset *rs)
 {
-	if (want->kind == RECORD_MAIL_FROM || want->kind == RECORD_NULL_MX)
+	if (record_kind_writes_mx(want->kind))
 		return strcmp(rs->type, "MX") == 0;
 	return strcmp(rs->type, "TXT") == 0 || strcmp(rs->type, "CNAME") == 0;
 }
